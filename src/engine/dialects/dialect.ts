@@ -1,0 +1,33 @@
+/**
+ * SQL that differs between warehouses, found by lookup (`dialects[target.type]`), never by `if`.
+ * The postgres dialect is the base; redshift overrides what Redshift does differently.
+ */
+import type { NodeConfig, Relation } from '../manifest';
+
+export type RelationKind = 'table' | 'view';
+
+export interface Dialect {
+  readonly name: 'postgres' | 'redshift';
+  /** Statements run once per run before any node, e.g. helper functions. */
+  setupStatements(schemas: string[]): string[];
+  createTableAs(relation: Relation, sql: string, config: NodeConfig, options?: { temporary?: boolean }): string;
+  createView(relation: Relation, sql: string, config: NodeConfig): string;
+  createTable(relation: Relation, columns: { name: string; type: string }[], config: NodeConfig): string;
+  drop(relation: Relation, kind: RelationKind): string;
+  /**
+   * Statements that put `staged` in place of `target` inside the current transaction, so a reader sees
+   * either the old or the new relation and never a missing one.
+   */
+  swap(staged: Relation, target: Relation, kind: RelationKind, existing: RelationKind | undefined): string[];
+  /** Replace a view in one statement if the dialect can (late binding); undefined otherwise. */
+  replaceViewInPlace(relation: Relation, sql: string, config: NodeConfig, existing: RelationKind | undefined): string | undefined;
+  /** The SQL type of a seed column inferred as `type`. */
+  seedColumnType(type: string): string;
+  /** Rows `(schema, name, kind, column)` for every table and view in `schemas`, columns of tables only. */
+  catalogQuery(schemas: string[]): string;
+}
+
+/** The relation a build stages into before the swap. Kept short enough for PostgreSQL's 63-byte names. */
+export function stagingRelation(target: Relation, suffix = '__lf_new'): Relation {
+  return { schema: target.schema, identifier: `${target.identifier.slice(0, 63 - suffix.length)}${suffix}` };
+}

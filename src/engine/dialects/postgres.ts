@@ -1,0 +1,80 @@
+import type { NodeConfig, Relation } from '../manifest';
+import { qualified, quoteIdentifier } from '../render/relation';
+import { sqlStringLiteral } from '../tests/generic-tests';
+import type { Dialect, RelationKind } from './dialect';
+
+/**
+ * PostgreSQL views bind to the tables they read: dropping a table drops (cascade) or blocks its views.
+ * `landfall_swap_relation` swaps a staged relation in and recreates the dependent views from their own
+ * definitions in the same transaction, so downstream views never go missing. Installed by setupStatements.
+ */
+export const SWAP_FUNCTION_SQL = `create or replace function public.landfall_swap_relation(p_schema text, p_staged text, p_target text, p_kind text)
+returns void language plpgsql as $fn$
+declare
+  dependent record;
+  definitions text[] := '{}';
+  existing regclass := to_regclass(format('%I.%I', p_schema, p_target));
+begin
+  if existing is not null then
+    for dependent in
+      with recursive deps(oid, depth) as (
+        select r.ev_class, 1 from pg_depend d join pg_rewrite r on r.oid = d.objid
+         where d.refobjid = existing and r.ev_class <> existing
+        union
+        select r.ev_class, deps.depth + 1 from deps join pg_depend d on d.refobjid = deps.oid
+          join pg_rewrite r on r.oid = d.objid where r.ev_class <> deps.oid
+      )
+      select c.oid, n.nspname, c.relname, max(deps.depth) as depth
+        from deps join pg_class c on c.oid = deps.oid join pg_namespace n on n.oid = c.relnamespace
+       group by c.oid, n.nspname, c.relname order by max(deps.depth)
+    loop
+      definitions := definitions || format('create view %I.%I as %s', dependent.nspname, dependent.relname, pg_get_viewdef(dependent.oid));
+    end loop;
+    if (select relkind from pg_class where oid = existing) = 'v' then
+      execute format('drop view %I.%I cascade', p_schema, p_target);
+    else
+      execute format('drop table %I.%I cascade', p_schema, p_target);
+    end if;
+  end if;
+  execute format('alter %s %I.%I rename to %I', case when p_kind = 'view' then 'view' else 'table' end, p_schema, p_staged, p_target);
+  for i in 1 .. coalesce(array_length(definitions, 1), 0) loop
+    execute definitions[i];
+  end loop;
+end
+$fn$`;
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  setupStatements: (schemas) => [
+    ...schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
+    SWAP_FUNCTION_SQL,
+  ],
+  createTableAs: (relation, sql, _config, options) =>
+    options?.temporary
+      ? `create temporary table ${quoteIdentifier(relation.identifier)} as (\n${sql}\n)`
+      : `create table ${qualified(relation)} as (\n${sql}\n)`,
+  createView: (relation, sql) => `create view ${qualified(relation)} as (\n${sql}\n)`,
+  createTable: (relation, columns) =>
+    `create table ${qualified(relation)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})`,
+  drop: (relation, kind) => `drop ${kind} if exists ${qualified(relation)} cascade`,
+  swap: (staged, target, kind) => [
+    `select public.landfall_swap_relation(${[target.schema, staged.identifier, target.identifier, kind].map(sqlStringLiteral).join(', ')})`,
+  ],
+  replaceViewInPlace: () => undefined,
+  seedColumnType: (type) => type,
+  catalogQuery: (schemas) => `select n.nspname as schema_name, c.relname as relation_name,
+       case c.relkind when 'v' then 'view' else 'table' end as kind,
+       a.attname as column_name
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and c.relkind <> 'v'
+ where c.relkind in ('r', 'v', 'p')
+   and n.nspname in (${schemas.map(sqlStringLiteral).join(', ') || "''"})
+ order by n.nspname, c.relname, a.attnum`,
+};
+
+export function relationKindOf(config: NodeConfig): RelationKind {
+  return config.materialized === 'view' ? 'view' : 'table';
+}
+
+export type { Relation };

@@ -1,0 +1,55 @@
+import type { NodeConfig, Relation } from '../manifest';
+import { qualified, quoteIdentifier } from '../render/relation';
+import type { Dialect } from './dialect';
+import { postgresDialect } from './postgres';
+
+/** `DISTSTYLE/DISTKEY/SORTKEY/BACKUP` from a model's config, in CREATE TABLE order. */
+export function physicalDesign(config: NodeConfig): string {
+  const parts: string[] = [];
+  if (config.backup === false) parts.push('backup no');
+  const dist = config.dist?.trim();
+  if (dist) {
+    const style = dist.toLowerCase();
+    parts.push(['all', 'even', 'auto'].includes(style) ? `diststyle ${style}` : `diststyle key distkey(${quoteIdentifier(dist)})`);
+  }
+  const sort = config.sort === undefined ? [] : Array.isArray(config.sort) ? config.sort : [config.sort];
+  if (sort.length) {
+    const sortType = String(config.sort_type ?? 'compound').toLowerCase() === 'interleaved' ? 'interleaved' : 'compound';
+    parts.push(`${sortType} sortkey(${sort.map((c) => quoteIdentifier(String(c))).join(', ')})`);
+  }
+  return parts.length ? ` ${parts.join(' ')}` : '';
+}
+
+/**
+ * Redshift: physical design on tables, late-binding views (`with no schema binding`, schema-qualified
+ * relations) that survive their tables being swapped, and a plain rename swap.
+ */
+export const redshiftDialect: Dialect = {
+  ...postgresDialect,
+  name: 'redshift',
+  setupStatements: (schemas) => schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
+  createTableAs: (relation, sql, config, options) =>
+    options?.temporary
+      ? `create temporary table ${quoteIdentifier(relation.identifier)}${physicalDesign(config)} as (\n${sql}\n)`
+      : `create table ${qualified(relation)}${physicalDesign(config)} as (\n${sql}\n)`,
+  createView: (relation, sql, config) =>
+    `create view ${qualified(relation)} as (\n${sql}\n)${config.bind === true ? '' : ' with no schema binding'}`,
+  createTable: (relation, columns, config) =>
+    `create table ${qualified(relation)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})${physicalDesign(config)}`,
+  // Redshift renames views with ALTER TABLE too.
+  swap: (staged, target, kind, existing) => {
+    const backup: Relation = { schema: target.schema, identifier: `${target.identifier.slice(0, 100)}__lf_old` };
+    return [
+      `drop ${existing ?? kind} if exists ${qualified(backup)} cascade`,
+      ...(existing ? [`alter table ${qualified(target)} rename to ${quoteIdentifier(backup.identifier)}`] : []),
+      `alter table ${qualified(staged)} rename to ${quoteIdentifier(target.identifier)}`,
+      ...(existing ? [`drop ${existing} ${qualified(backup)} cascade`] : []),
+    ];
+  },
+  // A late-binding view has no dependencies to preserve: replace it in one statement and one commit.
+  replaceViewInPlace: (relation, sql, config, existing) =>
+    existing === 'table' || config.bind === true
+      ? undefined
+      : `create or replace view ${qualified(relation)} as (\n${sql}\n) with no schema binding`,
+  seedColumnType: (type) => (type === 'text' ? 'varchar(65535)' : type),
+};

@@ -1,0 +1,114 @@
+import type { Target } from './target';
+
+/**
+ * The compiled artifact: everything a run needs, written by `landfall compile` and loaded by the Lambda
+ * functions, so no project file is parsed at run time in AWS. Plain JSON.
+ */
+export type Materialization = 'view' | 'table' | 'incremental' | 'seed' | 'ephemeral';
+export type Severity = 'error' | 'warn';
+
+export interface NodeConfig {
+  materialized: Materialization;
+  /** Custom schema suffix (`+schema`), resolved into `relation.schema` at compile time. */
+  schema?: string;
+  tags: string[];
+  enabled: boolean;
+  incremental_strategy?: 'append' | 'delete+insert';
+  unique_key?: string | string[];
+  /** Redshift physical design. Ignored by the postgres dialect. */
+  dist?: string;
+  sort?: string | string[];
+  /** Any other key the project set, kept for macros that call `config.get`. */
+  [key: string]: unknown;
+}
+
+export interface Relation {
+  schema: string;
+  identifier: string;
+}
+
+/** Where a node came from, for error messages that point at a file and line. */
+export interface Origin {
+  file: string;
+  line?: number;
+}
+
+export interface ModelNode {
+  uniqueId: string;
+  resourceType: 'model';
+  name: string;
+  packageName: string;
+  origin: Origin;
+  /** The Jinja source of the model, rendered at run time. */
+  rawSql: string;
+  relation: Relation;
+  config: NodeConfig;
+  dependsOn: string[];
+  /** Folder of the file under the model path, e.g. `staging/app`, for `path:` selection. */
+  path: string;
+}
+
+export interface SeedNode {
+  uniqueId: string;
+  resourceType: 'seed';
+  name: string;
+  packageName: string;
+  origin: Origin;
+  relation: Relation;
+  config: NodeConfig;
+  columns: string[];
+  columnTypes: Record<string, string>;
+  rows: (string | null)[][];
+  dependsOn: string[];
+  path: string;
+}
+
+export interface SourceTable {
+  uniqueId: string;
+  resourceType: 'source';
+  sourceName: string;
+  name: string;
+  origin: Origin;
+  relation: Relation;
+  meta: Record<string, unknown>;
+  tags: string[];
+}
+
+export interface TestNode {
+  uniqueId: string;
+  resourceType: 'test';
+  name: string;
+  origin: Origin;
+  /** `generic` tests carry their macro name and arguments; `singular` tests are SQL files. */
+  kind: 'generic' | 'singular';
+  testName?: string;
+  /** The Jinja SQL returning failing rows. */
+  rawSql: string;
+  /** The model, seed or source the test is about. */
+  attachedTo: string;
+  columnName?: string;
+  severity: Severity;
+  where?: string;
+  tags: string[];
+  dependsOn: string[];
+}
+
+export type Node = ModelNode | SeedNode | SourceTable | TestNode;
+export type ExecutableNode = ModelNode | SeedNode;
+
+export interface Manifest {
+  landfallVersion: 1;
+  projectName: string;
+  compiledAt: string;
+  vars: Record<string, unknown>;
+  /** All project macro sources, concatenated and prepended to every render. */
+  macroSource: string;
+  /** Number of lines `macroSource` adds, to map render errors back to the model's own lines. */
+  macroLines: number;
+  models: Record<string, ModelNode>;
+  seeds: Record<string, SeedNode>;
+  sources: Record<string, SourceTable>;
+  tests: Record<string, TestNode>;
+  /** The target the relations were resolved for (schemas depend on `target.schema`). */
+  target: Target;
+}

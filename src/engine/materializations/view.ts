@@ -1,0 +1,22 @@
+import { stagingRelation } from '../dialects/dialect';
+import type { ModelNode } from '../manifest';
+import type { Materializer } from './plan';
+
+/**
+ * A view: replaced in place where the dialect can (Redshift late binding: one statement, one commit),
+ * otherwise staged under a temporary name and swapped in one transaction.
+ */
+export const planView: Materializer<ModelNode> = ({ node, sql, dialect, existing }) => {
+  const inPlace = dialect.replaceViewInPlace(node.relation, sql, node.config, existing?.kind);
+  if (inPlace) return { steps: [{ sqls: [inPlace] }] };
+  const staged = stagingRelation(node.relation);
+  return {
+    steps: [{
+      sqls: [
+        dialect.drop(staged, 'view'),
+        dialect.createView(staged, sql, node.config),
+        ...dialect.swap(staged, node.relation, 'view', existing?.kind),
+      ],
+    }],
+  };
+};

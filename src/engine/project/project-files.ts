@@ -1,0 +1,174 @@
+/**
+ * Reads a dbt project folder into plain data: the project file, every SQL/YAML/CSV file, validated with
+ * errors that name the file and the key. No Jinja is rendered here (see compile-manifest.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+import { ProjectError } from '../errors';
+
+const pathList = z.array(z.string()).optional();
+
+const DbtProjectSchema = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid identifier (letters, digits, underscores)'),
+  version: z.union([z.string(), z.number()]).optional(),
+  'config-version': z.number().optional(),
+  profile: z.string().optional(),
+  'model-paths': pathList,
+  'seed-paths': pathList,
+  'test-paths': pathList,
+  'macro-paths': pathList,
+  vars: z.record(z.string(), z.unknown()).optional(),
+  models: z.record(z.string(), z.unknown()).optional(),
+  seeds: z.record(z.string(), z.unknown()).optional(),
+  data_tests: z.record(z.string(), z.unknown()).optional(),
+  tests: z.record(z.string(), z.unknown()).optional(),
+}).loose();
+
+export type DbtProjectFile = z.infer<typeof DbtProjectSchema>;
+
+const TestEntry = z.union([z.string(), z.record(z.string(), z.unknown())]);
+const ColumnSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  data_tests: z.array(TestEntry).optional(),
+  tests: z.array(TestEntry).optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  tags: z.array(z.string()).optional(),
+}).loose();
+
+const ModelEntrySchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  columns: z.array(ColumnSchema).optional(),
+  data_tests: z.array(TestEntry).optional(),
+  tests: z.array(TestEntry).optional(),
+}).loose();
+
+const SourceTableSchema = z.object({
+  name: z.string(),
+  identifier: z.string().optional(),
+  description: z.string().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  tags: z.array(z.string()).optional(),
+  columns: z.array(ColumnSchema).optional(),
+  data_tests: z.array(TestEntry).optional(),
+  tests: z.array(TestEntry).optional(),
+}).loose();
+
+const SourceSchema = z.object({
+  name: z.string(),
+  schema: z.string().optional(),
+  database: z.string().optional(),
+  description: z.string().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  tags: z.array(z.string()).optional(),
+  tables: z.array(SourceTableSchema).default([]),
+}).loose();
+
+const PropertiesFileSchema = z.object({
+  version: z.union([z.number(), z.string()]).optional(),
+  models: z.array(ModelEntrySchema).optional(),
+  seeds: z.array(ModelEntrySchema).optional(),
+  sources: z.array(SourceSchema).optional(),
+}).loose();
+
+export type PropertiesFile = z.infer<typeof PropertiesFileSchema>;
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type SourceEntry = z.infer<typeof SourceSchema>;
+export type ColumnEntry = z.infer<typeof ColumnSchema>;
+export type TestEntry = z.infer<typeof TestEntry>;
+
+export interface SqlFile {
+  /** Path relative to the project root, with forward slashes. */
+  file: string;
+  /** Path relative to its resource folder (`models/`, `tests/`…). */
+  relative: string;
+  text: string;
+}
+
+export interface ProjectFiles {
+  root: string;
+  project: DbtProjectFile;
+  models: SqlFile[];
+  singularTests: SqlFile[];
+  macros: SqlFile[];
+  seeds: SqlFile[];
+  properties: { file: string; content: PropertiesFile }[];
+}
+
+/**
+ * Read and validate every file of the dbt project at `root`.
+ *
+ * @example
+ * const files = readProjectFiles('dbt'); // files.models[0].file === 'models/staging/app/stg_app__users.sql'
+ */
+export function readProjectFiles(root: string): ProjectFiles {
+  const projectPath = path.join(root, 'dbt_project.yml');
+  if (!fs.existsSync(projectPath)) {
+    throw new ProjectError(projectPath, 'not found: is --project-dir the folder that holds dbt_project.yml?');
+  }
+  const project = validate(DbtProjectSchema, loadYaml(projectPath, 'dbt_project.yml'), 'dbt_project.yml');
+  const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths', fallback: string) =>
+    project[key] ?? [fallback];
+
+  const modelFiles = folders('model-paths', 'models').flatMap((dir) => listFiles(root, dir));
+  const testFiles = folders('test-paths', 'tests').flatMap((dir) => listFiles(root, dir));
+  const macroFiles = folders('macro-paths', 'macros').flatMap((dir) => listFiles(root, dir));
+  const seedFiles = folders('seed-paths', 'seeds').flatMap((dir) => listFiles(root, dir));
+
+  const properties = [...modelFiles, ...seedFiles, ...macroFiles]
+    .filter((f) => /\.ya?ml$/.test(f.file))
+    .map((f) => ({ file: f.file, content: validate(PropertiesFileSchema, loadYaml(path.join(root, f.file), f.file) ?? {}, f.file) }));
+
+  return {
+    root,
+    project,
+    models: modelFiles.filter((f) => f.file.endsWith('.sql')),
+    // Generic test definitions (tests/generic) are macros, not singular tests.
+    singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/')),
+    macros: [...macroFiles, ...testFiles.filter((f) => f.relative.startsWith('generic/'))].filter((f) => f.file.endsWith('.sql')),
+    seeds: seedFiles.filter((f) => f.file.endsWith('.csv')),
+    properties,
+  };
+}
+
+function listFiles(root: string, dir: string): SqlFile[] {
+  const base = path.join(root, dir);
+  if (!fs.existsSync(base)) return [];
+  const out: SqlFile[] = [];
+  const walk = (abs: string) => {
+    for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(abs, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (/\.(sql|ya?ml|csv)$/.test(entry.name)) {
+        out.push({
+          file: path.relative(root, child).split(path.sep).join('/'),
+          relative: path.relative(base, child).split(path.sep).join('/'),
+          text: fs.readFileSync(child, 'utf8'),
+        });
+      }
+    }
+  };
+  walk(base);
+  return out;
+}
+
+function loadYaml(absolute: string, file: string): unknown {
+  try {
+    return yaml.load(fs.readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    throw new ProjectError(file, `invalid YAML: ${reason}`, mark?.line !== undefined ? mark.line + 1 : undefined);
+  }
+}
+
+function validate<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
+  throw new ProjectError(file, issues);
+}

@@ -1,0 +1,138 @@
+/**
+ * Turn a selection into the nodes of a run, in dependency order (pure: no warehouse).
+ *
+ * `build` runs seeds, models and, right after each of them, its tests as one node; everything
+ * downstream waits for those tests (dbt build semantics). `run` builds models only, `seed` seeds only,
+ * `test` runs tests only.
+ */
+import { buildGraph, type Graph, reachable } from '../graph/graph';
+import { selectNodes } from '../graph/select';
+import type { Manifest, TestNode } from '../manifest';
+import type { RunCommand, RunNode, RunState } from './run-state';
+
+export interface RunRequest {
+  runId: string;
+  command: RunCommand;
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  vars?: Record<string, unknown>;
+  /** Statements in flight at once. */
+  concurrency?: number;
+  startedAt?: string;
+}
+
+export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
+
+/**
+ * @example
+ * const state = planRun(manifest, { runId: 'r1', command: 'build', select: ['source:app+'] });
+ */
+export function planRun(manifest: Manifest, request: RunRequest): RunState {
+  const graph = buildGraph(manifest);
+  const selected = selectNodes(graph, request.select ?? [], request.exclude ?? []);
+  const command = request.command;
+  const wantsBuild = (type: string) =>
+    command === 'build' || (command === 'run' && type === 'model') || (command === 'seed' && type === 'seed');
+
+  const executable = [...Object.values(manifest.seeds), ...Object.values(manifest.models)].filter(
+    (n) => selected.has(n.uniqueId) && wantsBuild(n.resourceType) && n.config.materialized !== 'ephemeral',
+  );
+  const inRun = new Set(executable.map((n) => n.uniqueId));
+
+  // Tests: selected directly, or (dbt's eager indirect selection) attached to a selected node.
+  const tests: TestNode[] = command === 'build' || command === 'test'
+    ? Object.values(manifest.tests).filter((t) => selected.has(t.uniqueId) || t.dependsOn.some((d) => selected.has(d) && graph.nodes.get(d)?.resourceType !== 'test'))
+    : [];
+  const testsByOwner = new Map<string, TestNode[]>();
+  for (const t of tests) {
+    const owner = testOwner(graph, t);
+    const list = testsByOwner.get(owner) ?? [];
+    list.push(t);
+    testsByOwner.set(owner, list);
+  }
+
+  // A model waits for its parents, and for the tests of its parents when those run.
+  const gate = (parent: string) => (testsByOwner.has(parent) ? testsNodeId(parent) : inRun.has(parent) ? parent : undefined);
+  const nodes: RunNode[] = [];
+  for (const n of executable) {
+    nodes.push({
+      id: n.uniqueId,
+      kind: n.resourceType === 'seed' ? 'seed' : 'model',
+      name: n.name,
+      dependsOn: dedupe(upstreamBuilt(manifest, n.dependsOn, inRun, testsByOwner).map(gate)),
+      status: 'pending',
+    });
+  }
+  for (const [owner, ownerTests] of testsByOwner) {
+    const parents = new Set(ownerTests.flatMap((t) => t.dependsOn));
+    // Source tests gate the models that read the source.
+    nodes.push({
+      id: testsNodeId(owner),
+      kind: 'tests',
+      name: graph.nodes.get(owner)?.name ?? owner,
+      dependsOn: dedupe([...parents].map((p) => (inRun.has(p) ? p : undefined))),
+      status: 'pending',
+      testIds: ownerTests.map((t) => t.uniqueId).sort(),
+    });
+  }
+  return {
+    runId: request.runId,
+    command,
+    startedAt: request.startedAt ?? new Date().toISOString(),
+    fullRefresh: request.fullRefresh ?? false,
+    vars: request.vars ?? {},
+    concurrency: request.concurrency ?? 4,
+    nodes: orderTopologically(nodes),
+    existing: {},
+    iterations: 0,
+    waitSeconds: 0,
+    done: nodes.length === 0,
+  };
+}
+
+/**
+ * The run nodes a node must wait for: built parents, and for sources, the source's tests.
+ * Parents that are not in the run (not selected) are already built; only their tests matter if selected.
+ */
+function upstreamBuilt(manifest: Manifest, dependsOn: string[], inRun: Set<string>, testsByOwner: Map<string, TestNode[]>): string[] {
+  return dependsOn.filter((d) => inRun.has(d) || (testsByOwner.has(d) && d in manifest.sources));
+}
+
+/**
+ * The node whose tests group a test joins: the parent downstream of all its other parents (a
+ * `relationships` test from `dim` to `fct`, where `fct` reads `dim`, runs with `fct`'s tests), so that
+ * gating children on their parents' tests can never form a cycle.
+ */
+function testOwner(graph: Graph, test: TestNode): string {
+  if (test.dependsOn.length < 2) return test.attachedTo;
+  const downstreamMost = test.dependsOn.find((candidate) => {
+    const ancestors = reachable(graph.parents, candidate);
+    return test.dependsOn.every((other) => other === candidate || ancestors.has(other));
+  });
+  return downstreamMost ?? test.attachedTo;
+}
+
+function dedupe(ids: (string | undefined)[]): string[] {
+  return [...new Set(ids.filter((x): x is string => x !== undefined))];
+}
+
+function orderTopologically(nodes: RunNode[]): RunNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const ordered: RunNode[] = [];
+  const seen = new Set<string>();
+  const visit = (node: RunNode, path: string[]) => {
+    if (seen.has(node.id)) return;
+    if (path.includes(node.id)) throw new Error(`run cycle: ${[...path, node.id].join(' -> ')}`);
+    for (const d of node.dependsOn) {
+      const dep = byId.get(d);
+      if (dep) visit(dep, [...path, node.id]);
+    }
+    seen.add(node.id);
+    ordered.push(node);
+  };
+  for (const n of [...nodes].sort((a, b) => a.id.localeCompare(b.id))) visit(n, []);
+  // Drop dependencies on nodes outside the run.
+  for (const n of ordered) n.dependsOn = n.dependsOn.filter((d) => byId.has(d));
+  return ordered;
+}

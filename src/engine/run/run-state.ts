@@ -1,0 +1,78 @@
+/**
+ * A run as plain JSON: small enough to travel between Step Functions states (ids and statuses, never SQL),
+ * and everything needed to resume it. The same state drives `landfall build` in a terminal.
+ */
+import type { ExistingRelation } from '../materializations';
+
+export type RunCommand = 'build' | 'run' | 'test' | 'seed';
+export type RunNodeKind = 'seed' | 'model' | 'tests';
+export type RunNodeStatus = 'pending' | 'running' | 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+export type TestStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
+
+export interface TestResult {
+  id: string;
+  name: string;
+  status: TestStatus;
+  failures: number;
+}
+
+export interface RunNode {
+  /** The manifest unique id, or `tests:<unique id>` for the tests of one model, seed or source. */
+  id: string;
+  kind: RunNodeKind;
+  name: string;
+  dependsOn: string[];
+  status: RunNodeStatus;
+  step?: number;
+  statementId?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Rows affected by the last statement (models, seeds). */
+  rows?: number;
+  error?: string;
+  skippedBecause?: string;
+  /** The manifest ids of the tests this node runs (kind `tests`). */
+  testIds?: string[];
+  tests?: TestResult[];
+}
+
+export interface RunState {
+  runId: string;
+  command: RunCommand;
+  startedAt: string;
+  fullRefresh: boolean;
+  /** Only the run's own `--vars`; project vars come from the manifest. */
+  vars: Record<string, unknown>;
+  concurrency: number;
+  nodes: RunNode[];
+  /** Relations found in the warehouse when the run was planned, by `schema.identifier`. */
+  existing: Record<string, ExistingRelation>;
+  iterations: number;
+  /** Seconds the caller should wait before the next advance. */
+  waitSeconds: number;
+  done: boolean;
+}
+
+export const FINISHED_STATUSES: ReadonlySet<RunNodeStatus> = new Set(['success', 'error', 'skipped', 'pass', 'fail', 'warn']);
+/** Statuses after which dependents may run (`dbt build`: a warning does not stop the DAG). */
+export const PASSING_STATUSES: ReadonlySet<RunNodeStatus> = new Set(['success', 'pass', 'warn']);
+
+export function relationKey(relation: { schema: string; identifier: string }): string {
+  return `${relation.schema}.${relation.identifier}`;
+}
+
+/** Counts per status, and whether anything failed. */
+export function summarizeRun(state: RunState) {
+  const counts: Record<string, number> = {};
+  let tests = 0;
+  for (const node of state.nodes) {
+    if (node.kind === 'tests') {
+      for (const t of node.tests ?? []) {
+        counts[`test_${t.status}`] = (counts[`test_${t.status}`] ?? 0) + 1;
+        tests++;
+      }
+    } else counts[node.status] = (counts[node.status] ?? 0) + 1;
+  }
+  const failed = state.nodes.some((n) => n.status === 'error' || n.status === 'fail');
+  return { counts, tests, failed };
+}
