@@ -41,10 +41,18 @@ export interface ResultSet {
   rows: Cell[][];
 }
 
+export interface DescribeOptions {
+  /**
+   * Long-poll: let the service hold the call up to this many seconds (≤ 30) until the statement ends
+   * (the Data API's `WaitTimeSeconds`). Adapters that cannot wait ignore it.
+   */
+  waitSeconds?: number;
+}
+
 export interface Warehouse {
   /** One SQL statement (ExecuteStatement) or several run as one transaction (BatchExecuteStatement, ≤ 40). */
   submit(sqls: string | string[], options?: SubmitOptions): Promise<string>;
-  describe(id: string): Promise<StatementDescription>;
+  describe(id: string, options?: DescribeOptions): Promise<StatementDescription>;
   /** All rows of a finished statement (or of one sub-statement `id:N`), following pagination. */
   fetchRows(id: string): Promise<ResultSet>;
   cancel(id: string): Promise<void>;

@@ -1,0 +1,209 @@
+/**
+ * Composes the plain-text alert email for a failed transform run: a one-line summary, each failure
+ * (what failed and where, the database's error or the failing rows, the SQL to reproduce it), the
+ * skipped downstream nodes, and how to find and replay the execution.
+ *
+ * The body must fit SNS's 256 KB message limit. When it does not, it is composed again with tighter
+ * limits (SQL and error text cut with a note, fewer failures in detail, shorter lists); as a last
+ * resort the text is cut at the byte budget with a note.
+ */
+import { MAX_BODY_BYTES, MAX_SUBJECT_CHARACTERS, toSingleLine, truncateBlock, truncateCharacters, truncateUtf8 } from './email-limits';
+import type { AlertEmail, FailedNode, ModelFailure, RunFailureReport, SkippedNode, TestFailure } from './run-failure-report';
+import { formatTextTable } from './text-table';
+
+export interface ComposeOptions {
+  /** Budget for the body in UTF-8 bytes; default 262,144 (SNS's limit). */
+  maxBodyBytes?: number;
+}
+
+/** Sample rows shown per failing test. */
+export const MAX_SAMPLE_ROWS = 5;
+
+/** How much detail one composition allows; tried from the most generous down. */
+interface DetailLimits {
+  sqlBytes: number;
+  errorBytes: number;
+  cellWidth: number;
+  detailedFailures: number;
+  listedNodes: number;
+}
+
+const DETAIL_LEVELS: DetailLimits[] = [
+  { sqlBytes: Infinity, errorBytes: Infinity, cellWidth: 40, detailedFailures: Infinity, listedNodes: Infinity },
+  { sqlBytes: 16_000, errorBytes: 8_000, cellWidth: 40, detailedFailures: 200, listedNodes: 1_000 },
+  { sqlBytes: 2_000, errorBytes: 2_000, cellWidth: 30, detailedFailures: 50, listedNodes: 200 },
+  { sqlBytes: 400, errorBytes: 500, cellWidth: 20, detailedFailures: 10, listedNodes: 50 },
+];
+
+const RULE = '='.repeat(78);
+const THIN_RULE = '-'.repeat(78);
+
+/**
+ * @example
+ * const { subject, body } = composeRunFailureAlert(report);
+ * await sns.send(new PublishCommand({ TopicArn, Subject: subject, Message: body }));
+ */
+export function composeRunFailureAlert(report: RunFailureReport, options: ComposeOptions = {}): AlertEmail {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const subject = composeSubject(report);
+  for (const limits of DETAIL_LEVELS) {
+    const body = composeBody(report, limits);
+    if (Buffer.byteLength(body, 'utf8') <= maxBodyBytes) return { subject, body };
+  }
+  const note = '\n\n[… alert truncated to fit the email size limit; see the execution in the Step Functions console]\n';
+  const tightest = composeBody(report, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]);
+  return { subject, body: truncateUtf8(tightest, maxBodyBytes - Buffer.byteLength(note, 'utf8')) + note };
+}
+
+/** `[landfall] run 2026-11-27T02:10 failed: 1 test, 0 models (fct_transfers)`: at most 99 characters, one line. */
+export function composeSubject(report: RunFailureReport): string {
+  const tests = report.failures.filter((node) => node.kind === 'test').length;
+  const models = report.failures.length - tests;
+  const head = toSingleLine(`[${report.project ?? 'landfall'}] run ${report.runId} failed: ${plural(tests, 'test')}, ${plural(models, 'model')}`);
+  const names = report.failures.map((node) => toSingleLine(node.name));
+  // Name as many failing nodes as fit; say how many more there are.
+  let best: string | undefined;
+  let listed = '';
+  for (let shown = 1; shown <= names.length; shown++) {
+    listed = shown === 1 ? names[0] : `${listed}, ${names[shown - 1]}`;
+    if ([...head].length + [...listed].length > MAX_SUBJECT_CHARACTERS) break;
+    const more = names.length - shown;
+    const candidate = `${head} (${listed}${more > 0 ? `, +${more} more` : ''})`;
+    if ([...candidate].length <= MAX_SUBJECT_CHARACTERS) best = candidate;
+  }
+  return best ?? truncateCharacters(head, MAX_SUBJECT_CHARACTERS);
+}
+
+function composeBody(report: RunFailureReport, limits: DetailLimits): string {
+  const sections = [
+    summaryLine(report),
+    '',
+    `Trigger:   ${describeTrigger(report)}`,
+    `Execution: ${report.executionArn}`,
+    '',
+    ...failureSections(report.failures, limits),
+    ...skippedSection(report.skipped, limits),
+    ...executionSection(report),
+  ];
+  return `${sections.join('\n')}\n`;
+}
+
+function summaryLine(report: RunFailureReport): string {
+  const failedTests = report.failures.filter((node) => node.kind === 'test').length;
+  const failedModels = report.failures.length - failedTests;
+  const skippedModels = report.skipped.filter((node) => node.kind === 'model').length;
+  const skippedTests = report.skipped.length - skippedModels;
+  return (
+    `Run ${toSingleLine(report.runId)} failed: ${plural(failedModels, 'model')} and ${plural(failedTests, 'test')} failed, ` +
+    `${plural(skippedModels, 'model')} and ${plural(skippedTests, 'test')} skipped, ` +
+    `${plural(report.passed.models, 'model')} and ${plural(report.passed.tests, 'test')} passed.`
+  );
+}
+
+function describeTrigger(report: RunFailureReport): string {
+  const { loader, connector, arrivedAt, description } = report.trigger;
+  const source = connector ? `${loader} ${connector}` : loader;
+  return toSingleLine(`${source}, arrived ${arrivedAt}${description ? ` (${description})` : ''}`);
+}
+
+function failureSections(failures: FailedNode[], limits: DetailLimits): string[] {
+  const detailed = failures.slice(0, limits.detailedFailures);
+  const lines: string[] = [];
+  detailed.forEach((failure, index) => {
+    lines.push(RULE, `FAILURE ${index + 1} of ${failures.length}: ${failureTitle(failure)}`, RULE);
+    lines.push(...(failure.kind === 'model' ? modelFailureLines(failure, limits) : testFailureLines(failure, limits)), '');
+  });
+  const rest = failures.slice(detailed.length);
+  if (rest.length > 0) {
+    lines.push(THIN_RULE, `${rest.length.toLocaleString('en-US')} more failures (details left out to keep this email small):`);
+    lines.push(...listNodes(rest, limits.listedNodes, (node) => `${node.kind} ${node.name} (${node.file})`), '');
+  }
+  return lines;
+}
+
+function failureTitle(failure: FailedNode): string {
+  return toSingleLine(failure.kind === 'model' ? `model ${failure.name}` : `test ${failure.name} on model ${failure.model}`);
+}
+
+function modelFailureLines(failure: ModelFailure, limits: DetailLimits): string[] {
+  return [
+    ...locationLines(failure),
+    'The database refused the model\'s SQL:',
+    '',
+    indent(truncateBlock(failure.error, limits.errorBytes, 'see the execution history for the full error')),
+    '',
+    ...reproduceLines(failure, limits),
+  ];
+}
+
+function testFailureLines(failure: TestFailure, limits: DetailLimits): string[] {
+  const sample = failure.sampleRows.rows.slice(0, MAX_SAMPLE_ROWS);
+  const shown = sample.length < failure.failures ? ` (first ${sample.length} shown)` : '';
+  const lines = [...locationLines(failure), `${plural(failure.failures, 'failing row')}${shown}:`, ''];
+  if (sample.length > 0) {
+    lines.push(indent(formatTextTable({ columns: failure.sampleRows.columns, rows: sample }, { maxCellWidth: limits.cellWidth })));
+  } else {
+    lines.push('    (no sample rows were captured)');
+  }
+  return [...lines, '', ...reproduceLines(failure, limits)];
+}
+
+function locationLines(failure: FailedNode): string[] {
+  return [`File:  ${toSingleLine(failure.file)}`, `Node:  ${toSingleLine(failure.nodeId)}`, ''];
+}
+
+function reproduceLines(failure: FailedNode, limits: DetailLimits): string[] {
+  const where = `the full SQL is compiled from ${failure.file}`;
+  return ['Reproduce it with this compiled SQL:', '', indent(truncateBlock(failure.compiledSql.trimEnd(), limits.sqlBytes, where))];
+}
+
+function skippedSection(skipped: SkippedNode[], limits: DetailLimits): string[] {
+  if (skipped.length === 0) return [];
+  const models = skipped.filter((node) => node.kind === 'model');
+  const tests = skipped.length - models.length;
+  const lines = [RULE, `SKIPPED: ${plural(models.length, 'downstream model')} not built, ${plural(tests, 'test')} not run`, RULE];
+  lines.push(...listNodes(models, limits.listedNodes, (node) => `${node.name} (${node.nodeId})`));
+  return [...lines, ''];
+}
+
+function listNodes<T>(nodes: T[], max: number, describe: (node: T) => string): string[] {
+  const lines = nodes.slice(0, max).map((node) => `  - ${toSingleLine(describe(node))}`);
+  if (nodes.length > max) lines.push(`  … and ${(nodes.length - max).toLocaleString('en-US')} more`);
+  return lines;
+}
+
+function executionSection(report: RunFailureReport): string[] {
+  const stateMachineArn = report.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+  const lines = [
+    RULE,
+    'EXECUTION',
+    RULE,
+    'Open it in the Step Functions console:',
+    `  ${stepFunctionsConsoleUrl(report.region, report.executionArn)}`,
+    '',
+    'Replay it, once the cause is fixed:',
+    '  Resume from the failed step (same input; within 14 days of the failure):',
+    `    aws stepfunctions redrive-execution --region ${report.region} --execution-arn ${report.executionArn}`,
+    '  Or start a new run with the same input:',
+    `    aws stepfunctions start-execution --region ${report.region} --state-machine-arn ${stateMachineArn} \\`,
+    `      --input "$(aws stepfunctions describe-execution --region ${report.region} --execution-arn ${report.executionArn} --query input --output text)"`,
+  ];
+  if (report.replayHint) lines.push('  Locally:', `    ${toSingleLine(report.replayHint)}`);
+  return lines;
+}
+
+/** `https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/{executionArn}` */
+export function stepFunctionsConsoleUrl(region: string, executionArn: string): string {
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line ? `    ${line}` : line))
+    .join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,3 @@
+export async function runDemo(_args: string[]): Promise<number> {
+  throw new Error('demo: not yet');
+}

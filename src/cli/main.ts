@@ -1,0 +1,261 @@
+/**
+ * `landfall` — dbt-like commands on the local warehouse (or a Redshift target from configuration), the
+ * local AWS stack, and the demo. Every command prints what it does; `--json` prints a machine-readable
+ * result; the exit code is non-zero when anything failed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { compileManifest, dialects, readProjectFiles, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
+import type { RunCommand } from '../engine/run/run-state';
+import { startLocalDataApi } from '../local/data-api/local-data-api';
+import { localTarget, openLocalWarehouseEngine } from '../local/local-stack';
+import { readConnectionTarget, type ConnectionTarget } from '../warehouse/connection-config';
+
+/** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
+const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
+import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
+import { runQuery } from '../warehouse/run-query';
+import type { Warehouse } from '../warehouse/warehouse';
+import { formatTextTable } from '../alerts';
+import { runToCompletion } from './local-build';
+import { parseFlags, parseVars, selectors, UsageError } from './options';
+import { printRunSummary } from './progress';
+import { compileProject, MANIFEST_FILE } from '../runtime/compiled-project';
+import { runDemo } from './demo';
+import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
+
+const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
+
+Usage: landfall <command> [flags]
+
+  demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
+  compile                      compile the dbt project into the artifact the functions load
+  ls [--select …]              list the selected nodes
+  build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
+      --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
+      --full-refresh           rebuild incremental models from scratch
+      --vars '{"k": "v"}'      override project vars
+      --threads N              statements in flight at once (default 4)
+  query "SQL"                  run one SQL statement on the local warehouse and print the rows
+  serve                        the local stack: webhook, event bus + rules, Step Functions, Data API, SNS outbox
+  send-event FILE              deliver a Fivetran webhook body or an EventBridge event (signed, through the rules)
+  executions [ls | show ID]    local Step Functions executions and their states
+  replay ID                    start an execution again with the same input
+
+Common flags: --project-dir (default dbt), --state-dir (default .landfall), --database-url postgres://…,
+              --target-schema (default analytics), --json
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return 0;
+      case 'compile':
+        return compileCommand(args);
+      case 'ls':
+      case 'list':
+        return lsCommand(args);
+      case 'build':
+      case 'run':
+      case 'test':
+      case 'seed':
+        return await buildCommand(command, args);
+      case 'query':
+        return await queryCommand(args);
+      case 'serve':
+        return await serveCommand(args);
+      case 'send-event':
+        return await sendEventCommand(args);
+      case 'executions':
+        return executionsCommand(args);
+      case 'replay':
+        return await replayCommand(args);
+      case 'demo':
+        return await runDemo(args);
+      default:
+        throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof EngineError) {
+      process.stderr.write(`landfall ${command}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export interface CommonOptions {
+  projectDir: string;
+  stateDir: string;
+  databaseUrl?: string;
+  targetSchema?: string;
+  json: boolean;
+}
+
+export function commonOptions(values: Record<string, unknown>): CommonOptions {
+  const projectDir = path.resolve(String(values['project-dir'] ?? 'dbt'));
+  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) {
+    throw new UsageError(`--project-dir ${projectDir} holds no dbt_project.yml`);
+  }
+  const databaseUrl = (values['database-url'] as string | undefined) ?? process.env.LANDFALL_DATABASE_URL;
+  return {
+    projectDir,
+    stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
+    databaseUrl,
+    targetSchema: values['target-schema'] as string | undefined,
+    json: Boolean(values.json),
+  };
+}
+
+/** Redshift when the environment names a cluster or workgroup; otherwise the local warehouse. */
+function usesRedshift(): boolean {
+  return Boolean(process.env.LANDFALL_REDSHIFT_CLUSTER || process.env.LANDFALL_REDSHIFT_WORKGROUP) && process.env.LANDFALL_DIALECT !== 'postgres';
+}
+
+function targetFor(options: CommonOptions): Target {
+  return usesRedshift()
+    ? { name: 'prod', type: 'redshift', schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: process.env.LANDFALL_REDSHIFT_DATABASE ?? 'dev' }
+    : localTarget({ schema: options.targetSchema });
+}
+
+function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
+  return compileManifest(readProjectFiles(options.projectDir), { target: targetFor(options), cliVars: vars });
+}
+
+/** A warehouse for CLI commands: the Data API client against Redshift, or against a local endpoint. */
+export async function openCliWarehouse(options: CommonOptions): Promise<{ warehouse: Warehouse; close: () => Promise<void> }> {
+  if (usesRedshift()) {
+    return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
+  }
+  const engine = await openLocalWarehouseEngine(options.stateDir, options.databaseUrl);
+  const api = await startLocalDataApi({ engine, port: 0 });
+  const client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return {
+    warehouse: new RedshiftDataWarehouse({ client, target: LOCAL_CONNECTION }),
+    close: async () => {
+      client.destroy();
+      await api.close();
+      await engine.close();
+    },
+  };
+}
+
+function compileCommand(args: string[]): number {
+  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' } });
+  const options = commonOptions(values);
+  const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
+  const started = Date.now();
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined));
+  const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
+  if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
+  else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);
+  return 0;
+}
+
+function lsCommand(args: string[]): number {
+  const { values, positionals } = parseFlags(args, {
+    select: { type: 'string', short: 's', multiple: true },
+    exclude: { type: 'string', multiple: true },
+    'resource-type': { type: 'string' },
+  }, true);
+  const options = commonOptions(values);
+  const manifest = compileFrom(options);
+  const graph = buildGraph(manifest);
+  const selected = selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
+  const nodes = [...selected].map((id) => graph.nodes.get(id)!).filter((n) => !values['resource-type'] || n.resourceType === values['resource-type']);
+  nodes.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
+  if (options.json) {
+    for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: n.resourceType, name: n.name })}\n`);
+  } else {
+    for (const n of nodes) {
+      const label = n.resourceType === 'source' ? `source:${manifest.projectName}.${n.sourceName}.${n.name}` : `${manifest.projectName}.${n.name}`;
+      process.stdout.write(`${label}\n`);
+    }
+  }
+  return 0;
+}
+
+async function buildCommand(command: RunCommand, args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    select: { type: 'string', short: 's', multiple: true },
+    exclude: { type: 'string', multiple: true },
+    'full-refresh': { type: 'boolean' },
+    vars: { type: 'string' },
+    threads: { type: 'string' },
+  }, true);
+  const options = commonOptions(values);
+  const vars = parseVars(values.vars as string | undefined);
+  const threads = values.threads === undefined ? 4 : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${String(values.threads)}`);
+  const started = Date.now();
+  const manifest = compileFrom(options, vars);
+  const write = options.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
+  write?.(`Found ${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`);
+  write?.('');
+  const { warehouse, close } = await openCliWarehouse(options);
+  let state: RunState;
+  try {
+    state = await runToCompletion(manifest, {
+      runId: `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}`,
+      command,
+      select: [...selectors(values.select as string[] | undefined), ...positionals],
+      exclude: selectors(values.exclude as string[] | undefined),
+      fullRefresh: Boolean(values['full-refresh']),
+      vars,
+      concurrency: threads,
+    }, { dialect: dialects[manifest.target.type], warehouse, write });
+  } finally {
+    await close();
+  }
+  const elapsed = Date.now() - started;
+  if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(state, manifest, elapsed), null, 2)}\n`);
+  else if (state.nodes.length === 0) write?.('Nothing to do: the selection matched no nodes.');
+  else printRunSummary(state, manifest, elapsed, write!);
+  return summarizeRun(state).failed ? 1 : 0;
+}
+
+/** The `--json` result: one entry per model, seed and test (dbt's run_results, simplified). */
+export function runResultJson(state: RunState, manifest: Manifest, elapsedMs: number) {
+  const results: Record<string, unknown>[] = [];
+  for (const node of state.nodes) {
+    const timing = node.startedAt && node.finishedAt ? (Date.parse(node.finishedAt) - Date.parse(node.startedAt)) / 1000 : 0;
+    if (node.kind === 'tests') {
+      for (const t of node.tests ?? []) {
+        results.push({ unique_id: t.id, resource_type: 'test', name: t.name, status: t.status, failures: t.failures, execution_time: timing, message: node.error ?? null, attached_to: node.name });
+      }
+    } else {
+      const m = manifest.models[node.id] ?? manifest.seeds[node.id];
+      results.push({
+        unique_id: node.id, resource_type: node.kind, name: node.name, status: node.status, execution_time: timing,
+        rows_affected: node.rows ?? null, relation: m ? `${m.relation.schema}.${m.relation.identifier}` : null,
+        message: node.error ?? (node.skippedBecause ? `skipped: upstream ${node.skippedBecause} failed` : null),
+      });
+    }
+  }
+  const { failed } = summarizeRun(state);
+  return { run_id: state.runId, command: state.command, success: !failed, elapsed_time: elapsedMs / 1000, results };
+}
+
+async function queryCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {}, true);
+  if (positionals.length !== 1) throw new UsageError('query takes one SQL statement in quotes, e.g. landfall query "select count(*) from analytics.fct_transfers"');
+  const options = { ...commonOptions({ 'project-dir': values['project-dir'] ?? 'dbt', ...values }) };
+  const { warehouse, close } = await openCliWarehouse(options);
+  try {
+    const result = await runQuery(warehouse, positionals[0]!);
+    if (options.json) process.stdout.write(`${JSON.stringify(result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, r[i]]))))}\n`);
+    else {
+      process.stdout.write(`${formatTextTable({ columns: result.columns.map((c) => c.name), rows: result.rows })}\n(${result.rows.length} rows)\n`);
+    }
+    return 0;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Commands that use the local AWS stack: `serve`, `send-event`, `executions`, `replay`.
+ * `serve` writes its endpoints to `<state-dir>/endpoints.json`; the other commands use a running
+ * `serve` when there is one, and otherwise start the stack in-process for the one command.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Manifest, RunNode } from '../engine';
+import { signFivetranBody } from '../events/fivetran';
+import { listStoredExecutions, readStoredExecution, type StoredExecution } from '../local/aws/execution-store';
+import type { TaskHandler } from '../local/aws/step-functions';
+import { LOCAL_WEBHOOK_SECRET, startLocalStack, TRANSFORM_STATE_MACHINE, type LocalStack } from '../local/local-stack';
+import { loadCompiledManifest } from '../runtime/compiled-project';
+import type { TransformRunPayload } from '../runtime/transform-run';
+import { commonOptions, type CommonOptions } from './main';
+import { parseFlags, UsageError } from './options';
+import { printRunEvent } from './progress';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+function endpointsFile(stateDir: string): string {
+  return path.join(stateDir, 'endpoints.json');
+}
+
+/** Print node progress from what the PlanRun/AdvanceRun tasks hand each other. */
+export function progressFromPayloads(write: (line: string) => void): (stateName: string, handler: TaskHandler) => TaskHandler {
+  return (stateName, handler) => async (input) => {
+    const output = await handler(input);
+    if (stateName !== 'PlanRun' && stateName !== 'AdvanceRun') return output;
+    const before = new Map<string, RunNode>(stateName === 'AdvanceRun' ? (input as TransformRunPayload).run.nodes.map((n) => [n.id, n]) : []);
+    const payload = output as TransformRunPayload;
+    let manifest: Manifest;
+    try {
+      manifest = loadCompiledManifest();
+    } catch {
+      return output;
+    }
+    if (stateName === 'PlanRun') {
+      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name}: ${payload.trigger.description}; ${payload.run.nodes.length} nodes selected${payload.trigger.routedSources.length ? ` downstream of ${payload.trigger.routedSources.map((s) => s.split('.').slice(-2).join('.')).join(', ')}` : ''}`);
+    }
+    const total = payload.run.nodes.length;
+    payload.run.nodes.forEach((node, i) => {
+      const previous = before.get(node.id)?.status ?? 'pending';
+      if (previous === 'pending' && node.status !== 'pending' && node.status !== 'skipped') {
+        printRunEvent({ type: 'node_started', node, index: i + 1, total }, manifest, write);
+      }
+      if ((previous === 'pending' || previous === 'running') && node.status !== 'pending' && node.status !== 'running') {
+        const durationMs = node.startedAt && node.finishedAt ? Date.parse(node.finishedAt) - Date.parse(node.startedAt) : 0;
+        printRunEvent({ type: 'node_finished', node, index: i + 1, total, durationMs }, manifest, write);
+      }
+    });
+    return output;
+  };
+}
+
+export async function startStackForCli(options: CommonOptions, write: (line: string) => void, webhookPort = 0): Promise<LocalStack> {
+  return startLocalStack({
+    repoRoot: REPO_ROOT,
+    projectDir: options.projectDir,
+    stateDir: options.stateDir,
+    databaseUrl: options.databaseUrl,
+    target: options.targetSchema ? { schema: options.targetSchema } : undefined,
+    webhookPort,
+    wrapTask: progressFromPayloads(write),
+    onEmail: (email) => write(`\n📧 Alert email written to ${path.relative(process.cwd(), email.file)}\n   Subject: ${email.subject}\n`),
+  });
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { port: { type: 'string' } });
+  const options = commonOptions(values);
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const stack = await startStackForCli(options, write, values.port ? Number(values.port) : 0);
+  fs.writeFileSync(endpointsFile(options.stateDir), JSON.stringify({ pid: process.pid, ...stack.endpoints }, null, 2));
+  write('landfall local stack is running:');
+  write(`  Fivetran webhook   POST ${stack.webhookUrl}   (secret: $FIVETRAN_WEBHOOK_SECRET, default '${LOCAL_WEBHOOK_SECRET}')`);
+  write(`  Step Functions     ${stack.endpoints.AWS_ENDPOINT_URL_SFN}   (state machine ${stack.transformStateMachineArn})`);
+  write(`  EventBridge        ${stack.endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE}   (rules from events/rules/)`);
+  write(`  Redshift Data API  ${stack.endpoints.AWS_ENDPOINT_URL_REDSHIFT_DATA}`);
+  write(`  SNS outbox         ${stack.sns.outboxDir}`);
+  write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  fs.rmSync(endpointsFile(options.stateDir), { force: true });
+  await stack.close();
+  return 0;
+}
+
+function runningServe(stateDir: string): Record<string, string> | undefined {
+  const file = endpointsFile(stateDir);
+  if (!fs.existsSync(file)) return undefined;
+  const endpoints = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string> & { pid: number };
+  try {
+    process.kill(endpoints.pid, 0);
+    return endpoints;
+  } catch {
+    return undefined; // the serve that wrote it is gone
+  }
+}
+
+/** Deliver one file: a Fivetran webhook body (signed and POSTed) or an EventBridge event (PutEvents). */
+async function deliver(file: string, endpoints: Record<string, string>, write: (line: string) => void): Promise<number> {
+  const raw = fs.readFileSync(file);
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  if ('detail-type' in body) {
+    const client = new EventBridgeClient({ endpoint: endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const result = await client.send(new PutEventsCommand({
+      Entries: [{ Source: String(body.source), DetailType: String(body['detail-type']), Detail: JSON.stringify(body.detail ?? {}), Resources: body.resources as string[] | undefined }],
+    }));
+    write(`PutEvents ${body.source}/${body['detail-type']}: ${result.FailedEntryCount ? `FAILED ${result.Entries?.[0]?.ErrorMessage}` : `accepted (${result.Entries?.[0]?.EventId})`}`);
+    return result.FailedEntryCount ? 1 : 0;
+  }
+  if ('event' in body) {
+    const secret = process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET;
+    const response = await fetch(endpoints.webhook!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(raw, secret) },
+      body: raw,
+    });
+    write(`POST ${endpoints.webhook} → ${response.status} ${await response.text()}`);
+    return response.ok ? 0 : 1;
+  }
+  throw new UsageError(`${file} is neither a Fivetran webhook body (with "event") nor an EventBridge event (with "detail-type")`);
+}
+
+export async function sendEventCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {}, true);
+  if (positionals.length !== 1) throw new UsageError('send-event takes one file, e.g. events/samples/fivetran/sync-end-successful.json');
+  const file = positionals[0]!;
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+  const options = commonOptions(values);
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const running = runningServe(options.stateDir);
+  if (running) {
+    const code = await deliver(file, running, write);
+    write('Delivered to the running `landfall serve`; its terminal shows the run.');
+    return code;
+  }
+  const stack = await startStackForCli(options, write);
+  try {
+    const code = await deliver(file, stack.endpoints, write);
+    await stack.eventBus.whenIdle();
+    await stack.stepFunctions.waitForAllExecutions();
+    const latest = listStoredExecutions(options.stateDir, { stateMachineName: TRANSFORM_STATE_MACHINE })[0];
+    if (latest) write(`\nExecution ${latest.name}: ${latest.status} (${latest.stateTransitions} state transitions). See: npx landfall executions show ${latest.name}`);
+    return code;
+  } finally {
+    await stack.close();
+  }
+}
+
+function describeExecution(e: StoredExecution): string {
+  const seconds = e.stopDate ? ((Date.parse(e.stopDate) - Date.parse(e.startDate)) / 1000).toFixed(1) : '…';
+  return `${e.name.padEnd(40)} ${e.status.padEnd(9)} ${e.startDate.slice(0, 19).replace('T', ' ')}  ${seconds.padStart(6)}s  ${String(e.stateTransitions).padStart(5)} transitions`;
+}
+
+export function executionsCommand(args: string[]): number {
+  const { values, positionals } = parseFlags(args, {}, true);
+  const options = commonOptions(values);
+  const [sub = 'ls', id] = positionals;
+  if (sub === 'ls' || sub === 'list') {
+    const executions = listStoredExecutions(options.stateDir);
+    if (options.json) process.stdout.write(`${JSON.stringify(executions.map(({ history: _h, ...e }) => e), null, 2)}\n`);
+    else if (executions.length === 0) process.stdout.write('No executions yet. Start one with `landfall send-event FILE` or `landfall demo`.\n');
+    else for (const e of executions) process.stdout.write(`${describeExecution(e)}\n`);
+    return 0;
+  }
+  if (sub === 'show') {
+    if (!id) throw new UsageError('executions show takes an execution name or ARN');
+    const e = readStoredExecution(options.stateDir, id);
+    if (!e) throw new UsageError(`no execution named ${id} in ${options.stateDir}`);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
+      return 0;
+    }
+    const out = (s: string) => process.stdout.write(`${s}\n`);
+    out(describeExecution(e));
+    out(`ARN: ${e.executionArn}`);
+    if (e.error) out(`Error: ${e.error}: ${e.cause ?? ''}`);
+    out(`Input: ${e.input.length > 300 ? `${e.input.slice(0, 300)}…` : e.input}`);
+    out('States:');
+    for (const h of e.history.filter((x) => x.type.endsWith('StateEntered') || x.type.endsWith('Failed'))) {
+      const details = (h.stateEnteredEventDetails ?? h.executionFailedEventDetails ?? h.taskFailedEventDetails) as { name?: string; error?: string } | undefined;
+      out(`  ${h.timestamp.slice(11, 23)}  ${h.type.padEnd(22)} ${details?.name ?? details?.error ?? ''}`);
+    }
+    return 0;
+  }
+  throw new UsageError(`executions takes 'ls' or 'show ID', got '${sub}'`);
+}
+
+export async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {}, true);
+  const options = commonOptions(values);
+  const id = positionals[0];
+  if (!id) throw new UsageError('replay takes an execution name or ARN (see `landfall executions`)');
+  const previous = readStoredExecution(options.stateDir, id);
+  if (!previous) throw new UsageError(`no execution named ${id} in ${options.stateDir}`);
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const name = `${previous.name.replace(/-replay-\d+$/, '').slice(0, 55)}-replay-${Date.now()}`;
+  const running = runningServe(options.stateDir);
+  const stack = running ? undefined : await startStackForCli(options, write);
+  try {
+    const endpoint = running?.AWS_ENDPOINT_URL_SFN ?? stack!.endpoints.AWS_ENDPOINT_URL_SFN;
+    const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: previous.stateMachineArn, name, input: previous.input }));
+    write(`Replaying ${previous.name} as ${name} (same input).`);
+    if (!stack) return 0;
+    const finished = await stack.stepFunctions.waitForExecution(started.executionArn!);
+    write(`\nExecution ${finished.name}: ${finished.status} (${finished.stateTransitions} state transitions)`);
+    return finished.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await stack?.close();
+  }
+}

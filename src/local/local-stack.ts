@@ -1,0 +1,223 @@
+/**
+ * The whole pipeline on a laptop: the production handlers and state machine definitions, with every
+ * AWS service replaced by a local endpoint that speaks its wire protocol — the Redshift Data API on
+ * PGlite (or PostgreSQL), Step Functions run by aws-local-stepfunctions, an EventBridge bus with the
+ * rules from `events/rules/`, and SNS writing `.eml` files to an outbox. The handlers are the same
+ * modules the Lambda functions bundle; they find the local endpoints through the standard
+ * `AWS_ENDPOINT_URL_*` variables.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Target } from '../engine';
+import { compileProject, MANIFEST_FILE } from '../runtime/compiled-project';
+import { resetAwsDependencies } from '../runtime/aws-dependencies';
+import { LocalEventBus } from './aws/event-bus';
+import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
+import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
+import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
+import { startLocalDataApi } from './data-api/local-data-api';
+import { openSqlEngine } from './sql-engine/open-sql-engine';
+import { prepareTemplate, sharedTemplateDir } from './sql-engine/pglite-engine';
+import type { SqlEngine } from './sql-engine/sql-engine';
+
+export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
+export const ALERT_TOPIC = 'landfall-alerts';
+export const LOCAL_WEBHOOK_SECRET = 'local-fivetran-secret';
+
+export interface LocalStackOptions {
+  /** The repository root (holds `state-machines/`, `events/`). */
+  repoRoot: string;
+  projectDir: string;
+  stateDir: string;
+  /** A `postgres://` URL to run on a PostgreSQL server instead of PGlite. */
+  databaseUrl?: string;
+  target?: Partial<Target>;
+  /** Milliseconds standing in for each second of a Wait state (default 50). */
+  waitTimeScaleMs?: number;
+  /** Port of the webhook endpoint (0: any free port). */
+  webhookPort?: number;
+  onEmail?: (email: PublishedEmail) => void;
+  /** Wraps the task handlers (e.g. to print progress from the payloads they pass). */
+  wrapTask?: (stateName: string, handler: TaskHandler) => TaskHandler;
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  stepFunctions: LocalStepFunctions;
+  eventBus: LocalEventBus;
+  sns: LocalSnsOutbox;
+  engine: SqlEngine;
+  transformStateMachineArn: string;
+  webhookUrl: string;
+  endpoints: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The Lambda context the handlers' middleware expects. */
+function lambdaContext(functionName: string) {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+type LambdaModule = { handler: (event: unknown, context: unknown) => Promise<unknown> };
+
+function lambda(repoRoot: string, name: string): (event: unknown) => Promise<unknown> {
+  // Required lazily: the modules build their SDK clients at load, after the environment points at us.
+  return (event) => (require(path.join(repoRoot, 'functions', name)) as LambdaModule).handler(event, lambdaContext(name));
+}
+
+export function localTarget(target: Partial<Target> = {}): Target {
+  return {
+    name: target.name ?? 'local',
+    type: target.type ?? 'postgres',
+    schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
+    database: target.database ?? 'dev',
+  };
+}
+
+/** Open the local warehouse: PGlite under the state folder (from the shared template), or PostgreSQL. */
+export async function openLocalWarehouseEngine(stateDir: string, databaseUrl?: string): Promise<SqlEngine> {
+  if (databaseUrl) return openSqlEngine({ url: databaseUrl });
+  const dataDir = path.join(stateDir, 'warehouse');
+  const template = fs.existsSync(path.join(dataDir, 'PG_VERSION')) ? undefined : await prepareTemplate(sharedTemplateDir());
+  return openSqlEngine({ dataDir, template });
+}
+
+/**
+ * @example
+ * const stack = await startLocalStack({ repoRoot: '.', projectDir: 'dbt', stateDir: '.landfall' });
+ * // POST a signed Fivetran webhook to stack.webhookUrl …
+ * await stack.close();
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { repoRoot, stateDir } = options;
+  fs.mkdirSync(stateDir, { recursive: true });
+  const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
+  compileProject(options.projectDir, localTarget(options.target), manifestPath);
+
+  const engine = await openLocalWarehouseEngine(stateDir, options.databaseUrl);
+  const dataApi = await startLocalDataApi({ engine, port: 0 });
+  const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
+  const eventBus = new LocalEventBus({ stateDir });
+
+  const wrap = options.wrapTask ?? ((_name: string, handler: TaskHandler) => handler);
+  const definition = JSON.parse(fs.readFileSync(path.join(repoRoot, 'state-machines', 'transform-run.asl.json'), 'utf8'));
+  const stepFunctions = new LocalStepFunctions({
+    stateDir,
+    stateMachines: {
+      [TRANSFORM_STATE_MACHINE]: {
+        definition,
+        taskHandlers: {
+          PlanRun: wrap('PlanRun', lambda(repoRoot, 'plan-run')),
+          AdvanceRun: wrap('AdvanceRun', lambda(repoRoot, 'advance-run')),
+          PublishAlert: wrap('PublishAlert', lambda(repoRoot, 'publish-alert')),
+        },
+        waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
+      },
+    },
+  });
+  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns });
+
+  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url };
+  Object.assign(process.env, {
+    ...endpoints,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    LANDFALL_DIALECT: 'postgres',
+    LANDFALL_REDSHIFT_WORKGROUP: 'local',
+    LANDFALL_REDSHIFT_DATABASE: 'dev',
+    LANDFALL_MANIFEST_PATH: manifestPath,
+    LANDFALL_ALERT_TOPIC_ARN: sns.topicArn(ALERT_TOPIC),
+    LANDFALL_EVENT_BUS_NAME: eventBus.eventBusName,
+    LANDFALL_SETTLE_SECONDS: '1',
+    FIVETRAN_WEBHOOK_SECRET: process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+  });
+  delete process.env.LANDFALL_REDSHIFT_CLUSTER;
+  resetAwsDependencies();
+
+  const transformStateMachineArn = stepFunctions.stateMachineArn(TRANSFORM_STATE_MACHINE);
+  const sfn = new SFNClient({});
+  const rulesDir = path.join(repoRoot, 'events', 'rules');
+  const readRule = (file: string) => JSON.parse(fs.readFileSync(path.join(rulesDir, file), 'utf8'));
+  // The same rules serverless.yml deploys: Data Arrived starts the transform state machine…
+  eventBus.addRule('start-transform-run', readRule('data-arrived.json'), async (event) => {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: transformStateMachineArn, input: JSON.stringify(event) }));
+  });
+  // …and Loader Failed emails the team.
+  const loaderFailedAlert = lambda(repoRoot, 'loader-failed-alert');
+  eventBus.addRule('loader-failed-alert', readRule('loader-failed.json'), async (event) => {
+    await loaderFailedAlert(event);
+  });
+
+  const webhook = await startWebhookServer(repoRoot, options.webhookPort ?? 0);
+  return {
+    stepFunctions,
+    eventBus,
+    sns,
+    engine,
+    transformStateMachineArn,
+    webhookUrl: webhook.url,
+    endpoints: { ...endpoints, webhook: webhook.url },
+    close: async () => {
+      await eventBus.whenIdle();
+      await stepFunctions.waitForAllExecutions();
+      await webhook.close();
+      await cloud.close();
+      await dataApi.close();
+      await engine.close();
+    },
+  };
+}
+
+/** The function URL of the Fivetran webhook: `POST /webhooks/fivetran`, as a Lambda function URL event. */
+async function startWebhookServer(repoRoot: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const handler = lambda(repoRoot, 'fivetran-webhook');
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const respond = (status: number, body: string) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(body);
+      };
+      if (request.method !== 'POST' || !request.url?.startsWith('/webhooks/fivetran')) {
+        respond(404, JSON.stringify({ message: 'POST /webhooks/fivetran' }));
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      handler({ body: body.toString('base64'), isBase64Encoded: true, headers, requestContext: { http: { method: 'POST', path: request.url } } })
+        .then((result) => {
+          const r = result as { statusCode: number; body: string };
+          respond(r.statusCode, r.body);
+        })
+        .catch((error: Error) => respond(500, JSON.stringify({ message: error.message })));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}/webhooks/fivetran`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The one place production adapters are built from configuration (environment variables), once per
+ * Lambda container. Locally the CLI sets the same variables (endpoints pointing at the local stack)
+ * before the first handler runs, so nothing here knows whether it runs in AWS.
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { dialects, type DialectName } from '../engine';
+import { readConnectionTarget } from '../warehouse/connection-config';
+import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
+import { loadCompiledManifest } from './compiled-project';
+import type { RunDependencies } from './transform-run';
+
+let cached: (RunDependencies & { sns: SNSClient; topicArn: string; region: string }) | undefined;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export function awsDependencies(): RunDependencies & { sns: SNSClient; topicArn: string; region: string } {
+  if (cached) return cached;
+  const dialectName = (process.env.LANDFALL_DIALECT ?? 'redshift') as DialectName;
+  const dialect = dialects[dialectName];
+  if (!dialect) throw new Error(`LANDFALL_DIALECT must be one of ${Object.keys(dialects).join(', ')}, got '${dialectName}'`);
+  cached = {
+    manifest: loadCompiledManifest(),
+    dialect,
+    warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }),
+    sns: new SNSClient({}),
+    topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN ?? '',
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    settleMs: Number(process.env.LANDFALL_SETTLE_SECONDS ?? '5') * 1000,
+  };
+  return cached;
+}
+
+/** Forget built adapters (the local runtime calls this after changing the environment). */
+export function resetAwsDependencies(): void {
+  cached = undefined;
+}
+
+export { required };

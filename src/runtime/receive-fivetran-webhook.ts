@@ -1,0 +1,59 @@
+/**
+ * The Fivetran webhook: verify the signature over the raw bytes, validate the payload, and put one
+ * normalized event on the bus (`Data Arrived` for a successful sync, `Loader Failed` otherwise).
+ * Nothing else happens here, so Fivetran gets its answer fast; rules on the bus do the rest.
+ */
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { landfallEventFromFivetran, toPutEventsEntry } from '../events/arrival';
+import { FivetranPayloadError } from '../events/errors';
+import { classifyFivetranEvent, parseFivetranWebhook, verifyFivetranSignature } from '../events/fivetran';
+import { HttpError } from './lambda/middleware';
+
+/** Fivetran payloads are a few hundred bytes; anything near this is not a Fivetran webhook. */
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+}
+
+export interface WebhookDependencies {
+  eventBridge: EventBridgeClient;
+  eventBusName: string;
+  secret: string;
+}
+
+export type WebhookOutcome =
+  | { status: 'accepted'; detailType: string; eventId: string }
+  | { status: 'ignored'; reason: string };
+
+/**
+ * @throws HttpError 413 (too large), 401 (missing or wrong signature), 400 (not JSON, wrong shape), 502 (bus refused)
+ */
+export async function receiveFivetranWebhook(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookOutcome> {
+  if (request.rawBody.length > MAX_WEBHOOK_BYTES) {
+    throw new HttpError(413, `body of ${request.rawBody.length} bytes exceeds the ${MAX_WEBHOOK_BYTES}-byte limit`);
+  }
+  const signature = request.headers['x-fivetran-signature-256'];
+  if (!signature) throw new HttpError(401, 'missing X-Fivetran-Signature-256 header');
+  if (!verifyFivetranSignature(request.rawBody, signature, deps.secret)) {
+    throw new HttpError(401, 'X-Fivetran-Signature-256 does not match the body (HMAC-SHA256 with the webhook secret)');
+  }
+  let classification;
+  try {
+    classification = classifyFivetranEvent(parseFivetranWebhook(request.rawBody));
+  } catch (error) {
+    if (error instanceof FivetranPayloadError) throw new HttpError(400, error.message);
+    throw error;
+  }
+  const event = landfallEventFromFivetran(classification);
+  if (!event) return { status: 'ignored', reason: classification.kind === 'ignored' ? classification.reason : 'ignored' };
+  const result = await deps.eventBridge.send(new PutEventsCommand({ Entries: [toPutEventsEntry(event, deps.eventBusName)] }));
+  const entry = result.Entries?.[0];
+  if (!entry?.EventId || (result.FailedEntryCount ?? 0) > 0) {
+    // A 5xx makes Fivetran retry (for up to 24 h): nothing is lost.
+    throw new HttpError(502, `the event bus refused the event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+  }
+  return { status: 'accepted', detailType: event.detailType, eventId: entry.EventId };
+}

@@ -1,0 +1,43 @@
+/**
+ * What a transform execution is started with. Either the `Data Arrived` event a rule delivers, or a
+ * hand-written request (from the console, `landfall replay`, a schedule). The input is self-contained:
+ * starting it again replays the same work.
+ */
+import { z } from 'zod';
+import { DataArrivedEventSchema, type DataArrivedEvent } from '../events/arrival';
+
+export const ManualRunSchema = z.strictObject({
+  command: z.enum(['build', 'run', 'test', 'seed']).default('build'),
+  select: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+  fullRefresh: z.boolean().default(false),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  /** Why the run was started, shown in alerts. */
+  reason: z.string().max(500).optional(),
+});
+export type ManualRun = z.infer<typeof ManualRunSchema>;
+
+export type RunInput = { kind: 'arrival'; event: DataArrivedEvent } | { kind: 'manual'; request: ManualRun };
+
+export class InvalidRunInputError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`The execution input is neither a 'Data Arrived' event nor a run request: ${issues.join('; ')}`);
+    this.name = 'InvalidRunInputError';
+  }
+}
+
+/**
+ * @example
+ * parseRunInput({ select: ['fct_transfers+'], fullRefresh: true }) // { kind: 'manual', request: {...} }
+ */
+export function parseRunInput(input: unknown): RunInput {
+  const looksLikeEvent = typeof input === 'object' && input !== null && 'detail-type' in input;
+  if (looksLikeEvent) {
+    const event = DataArrivedEventSchema.safeParse(input);
+    if (event.success) return { kind: 'arrival', event: event.data };
+    throw new InvalidRunInputError(event.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`));
+  }
+  const manual = ManualRunSchema.safeParse(input ?? {});
+  if (manual.success) return { kind: 'manual', request: manual.data };
+  throw new InvalidRunInputError(manual.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`));
+}
