@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Creates .venv-dbt/ at the repository root with the dbt-core and dbt-postgres versions pinned in
+# scripts/requirements-dbt.txt, then prints the dbt version.
+#
+# Idempotent: when .venv-dbt/ exists and was built from the same requirements file (its sha256 is
+# stored in .venv-dbt/.requirements.sha256), nothing is installed again.
+#
+# Usage: bash scripts/setup-dbt-core.sh        (PYTHON=python3.11 to choose the interpreter)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv_dir="${repo_root}/.venv-dbt"
+requirements="${repo_root}/scripts/requirements-dbt.txt"
+python_bin="${PYTHON:-python3.11}"
+command -v "${python_bin}" >/dev/null 2>&1 || python_bin=python3
+
+wanted_hash="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+stamp="${venv_dir}/.requirements.sha256"
+
+if [[ -x "${venv_dir}/bin/dbt" && -f "${stamp}" && "$(cat "${stamp}")" == "${wanted_hash}" ]]; then
+  echo "dbt-core already installed in ${venv_dir} (requirements unchanged)" >&2
+else
+  echo "Installing dbt-core into ${venv_dir} with $(${python_bin} --version)" >&2
+  rm -rf "${venv_dir}"
+  "${python_bin}" -m venv "${venv_dir}"
+  "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${requirements}"
+  echo "${wanted_hash}" > "${stamp}"
+fi
+
+"${venv_dir}/bin/dbt" --version
