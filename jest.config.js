@@ -1,8 +1,20 @@
-/** Unit tests run in parallel; integration tests share one prepared PGlite template (see tests/support/global-setup.ts). */
+/**
+ * Tests run in parallel on 2 workers; integration tests open PGlite from one prepared template shared
+ * by every process (see src/local/sql-engine/pglite-engine.ts, sharedTemplateDir).
+ *
+ * PGlite's CommonJS build loads its WebAssembly with a dynamic import(), which jest's module sandbox
+ * refuses; transforming that build with swc turns it into require().
+ */
+const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.(t|j)s$': swc,
+    '@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: false } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 120000,
   maxWorkers: 2,

@@ -256,6 +256,18 @@ export function fixPlantedIssueSql(options: { schema?: string } = {}): string {
 }
 
 /**
+ * SQL that plants the same issue in one transfer of a later sync, as the buggy release would when it
+ * updates a transfer: the demo's arrival carries it.
+ *
+ * @example
+ * plantIssueInTransferSql('tr_002001') // update raw.transfers set status = 'expird' where id = 'tr_002001'
+ */
+export function plantIssueInTransferSql(transferId: string, options: { schema?: string } = {}): string {
+  const schema = options.schema ?? 'raw';
+  return `update ${schema}.transfers set status = ${sqlLiteral(PLANTED_BAD_STATUS)} where id = ${sqlLiteral(transferId)}`;
+}
+
+/**
  * Generates the rows of one loader sync after the base data (for the webhook arrival in the demo): a
  * few new users, new transfers and product events in the hour ending at `syncedAt`, and transfers that
  * were `active` and got downloaded. Successive batch numbers never reuse ids or updated transfers.

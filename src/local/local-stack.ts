@@ -90,6 +90,23 @@ export function localTarget(target: Partial<Target> = {}): Target {
   };
 }
 
+function localFunctionArn(name: string): string {
+  return `arn:aws:lambda:us-east-1:000000000000:function:landfall-local-${name}`;
+}
+
+/**
+ * Read a state machine definition and fill its `${Name}` placeholders, as CloudFormation's
+ * DefinitionSubstitutions does when serverless.yml deploys the same file.
+ */
+export function loadDefinition(file: string, substitutions: Record<string, string>): object {
+  const text = fs.readFileSync(file, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`${file}: no substitution for ${match}`);
+    return value;
+  });
+  return JSON.parse(text) as object;
+}
+
 /** Open the local warehouse: PGlite under the state folder (from the shared template), or PostgreSQL. */
 export async function openLocalWarehouseEngine(stateDir: string, databaseUrl?: string): Promise<SqlEngine> {
   if (databaseUrl) return openSqlEngine({ url: databaseUrl });
@@ -110,13 +127,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
   compileProject(options.projectDir, localTarget(options.target), manifestPath);
 
-  const engine = await openLocalWarehouseEngine(stateDir, options.databaseUrl);
-  const dataApi = await startLocalDataApi({ engine, port: 0 });
   const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
   const eventBus = new LocalEventBus({ stateDir });
 
   const wrap = options.wrapTask ?? ((_name: string, handler: TaskHandler) => handler);
-  const definition = JSON.parse(fs.readFileSync(path.join(repoRoot, 'state-machines', 'transform-run.asl.json'), 'utf8'));
+  const definition = loadDefinition(path.join(repoRoot, 'state-machines', 'transform-run.asl.json'), {
+    PlanRunFunctionArn: localFunctionArn('plan-run'),
+    AdvanceRunFunctionArn: localFunctionArn('advance-run'),
+    PublishAlertFunctionArn: localFunctionArn('publish-alert'),
+  });
   const stepFunctions = new LocalStepFunctions({
     stateDir,
     stateMachines: {
@@ -130,6 +149,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
       },
     },
+  });
+  const engine = await openLocalWarehouseEngine(stateDir, options.databaseUrl);
+  const dataApi = await startLocalDataApi({ engine, port: 0 }).catch(async (error) => {
+    await engine.close();
+    throw error;
   });
   const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns });
 

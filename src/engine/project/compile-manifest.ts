@@ -48,6 +48,26 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   const schemaFor = (custom: unknown) =>
     typeof custom === 'string' && custom !== '' ? `${target.schema}_${custom.trim()}` : target.schema;
 
+  // dbt renders Jinja in property values such as a source's `schema: "{{ var('raw_schema') }}"`.
+  const renderProperty = (value: string, file: string): string => {
+    if (!value.includes('{{') && !value.includes('{%')) return value;
+    try {
+      return renderTemplate(value, buildRenderContext({
+        target, vars, self: undefined, invocationId: 'parse', runStartedAt: options.now ?? new Date(),
+        hooks: {
+          ref: () => { throw new Error('ref() cannot be used in a property value'); },
+          source: () => { throw new Error('source() cannot be used in a property value'); },
+          config: () => undefined,
+          configValues: () => ({}),
+          isIncremental: () => false,
+        },
+      }), { file }).trim();
+    } catch (error) {
+      if (error instanceof TemplateRenderError) throw new ProjectError(file, `in '${value}': ${error.detail}`, lineOf(readText(files, file), new RegExp(escapeRegex(value.slice(0, 20)))));
+      throw error;
+    }
+  };
+
   // Sources first: models resolve source() against them.
   const sources: Record<string, SourceTable> = {};
   for (const { file, content } of files.properties) {
@@ -60,7 +80,10 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
           sourceName: source.name,
           name: table.name,
           origin: { file, line: lineOf(readText(files, file), new RegExp(`name:\\s*['"]?${escapeRegex(table.name)}['"]?\\s*$`, 'm')) },
-          relation: { schema: source.schema ?? source.name, identifier: table.identifier ?? table.name },
+          relation: {
+            schema: renderProperty(source.schema ?? source.name, file),
+            identifier: renderProperty(table.identifier ?? table.name, file),
+          },
           meta: { ...(source.meta ?? {}), ...(table.meta ?? {}) },
           tags: [...(source.tags ?? []), ...(table.tags ?? [])],
         };
