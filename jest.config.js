@@ -13,7 +13,8 @@ module.exports = {
     '^.+\\.(t|j)s$': swc,
     '@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: false } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  // @middy/core is ESM-only: swc turns it into CommonJS for jest (Lambda and tsx load it natively).
+  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql/pglite|@middy)/)'],
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 120000,

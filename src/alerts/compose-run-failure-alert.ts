@@ -55,23 +55,24 @@ export function composeRunFailureAlert(report: RunFailureReport, options: Compos
   return { subject, body: truncateUtf8(tightest, maxBodyBytes - Buffer.byteLength(note, 'utf8')) + note };
 }
 
-/** `[landfall] run 2026-11-27T02:10 failed: 1 test, 0 models (fct_transfers)`: at most 99 characters, one line. */
+/**
+ * `[landfall] 1 test failed: stg_app__transfers (run 5b9c4189-c44d)`: what failed and where first, so it
+ * survives a mail client's truncation; at most 99 characters, one line. Tests are named by their model.
+ */
 export function composeSubject(report: RunFailureReport): string {
   const tests = report.failures.filter((node) => node.kind === 'test').length;
   const models = report.failures.length - tests;
-  const head = toSingleLine(`[${report.project ?? 'landfall'}] run ${report.runId} failed: ${plural(tests, 'test')}, ${plural(models, 'model')}`);
-  const names = report.failures.map((node) => toSingleLine(node.name));
-  // Name as many failing nodes as fit; say how many more there are.
-  let best: string | undefined;
-  let listed = '';
-  for (let shown = 1; shown <= names.length; shown++) {
-    listed = shown === 1 ? names[0] : `${listed}, ${names[shown - 1]}`;
-    if ([...head].length + [...listed].length > MAX_SUBJECT_CHARACTERS) break;
+  const counts = [models ? plural(models, 'model') : '', tests ? plural(tests, 'test') : ''].filter(Boolean).join(', ') || 'run';
+  const head = toSingleLine(`[${report.project ?? 'landfall'}] ${counts} failed`);
+  const tail = ` (run ${toSingleLine(report.runId.slice(0, 16))})`;
+  const names = [...new Set(report.failures.map((node) => toSingleLine(node.kind === 'test' ? node.model : node.name)))];
+  // Name as many failing models as fit; say how many more there are.
+  for (let shown = names.length; shown >= 1; shown--) {
     const more = names.length - shown;
-    const candidate = `${head} (${listed}${more > 0 ? `, +${more} more` : ''})`;
-    if ([...candidate].length <= MAX_SUBJECT_CHARACTERS) best = candidate;
+    const candidate = `${head}: ${names.slice(0, shown).join(', ')}${more > 0 ? ` +${more} more` : ''}${tail}`;
+    if ([...candidate].length <= MAX_SUBJECT_CHARACTERS) return candidate;
   }
-  return best ?? truncateCharacters(head, MAX_SUBJECT_CHARACTERS);
+  return truncateCharacters(`${head}: ${names[0] ?? ''}`, MAX_SUBJECT_CHARACTERS);
 }
 
 function composeBody(report: RunFailureReport, limits: DetailLimits): string {

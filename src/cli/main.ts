@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { compileManifest, dialects, readProjectFiles, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
+import { compileManifest, compileProject, readProjectFiles } from '../engine/compile';
+import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
 import type { RunCommand } from '../engine/run/run-state';
 import { startLocalDataApi } from '../local/data-api/local-data-api';
 import { localTarget, openLocalWarehouseEngine } from '../local/local-stack';
@@ -21,8 +22,9 @@ import { formatTextTable } from '../alerts';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 import { printRunSummary } from './progress';
-import { compileProject, MANIFEST_FILE } from '../runtime/compiled-project';
+import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runDemo } from './demo';
+import { backfillCommand, rotateCommand } from './partition-commands';
 import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
 
 const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
@@ -42,6 +44,8 @@ Usage: landfall <command> [flags]
   send-event FILE              deliver a Fivetran webhook body or an EventBridge event (signed, through the rules)
   executions [ls | show ID]    local Step Functions executions and their states
   replay ID                    start an execution again with the same input
+  rotate [--month YYYY-MM]     create next month's partition tables, refresh views, drop expired months
+  backfill --select MODEL --from YYYY-MM --to YYYY-MM   rebuild months of a partitioned model, tested before publishing
 
 Common flags: --project-dir (default dbt), --state-dir (default .landfall), --database-url postgres://…,
               --target-schema (default analytics), --json
@@ -79,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(args);
       case 'demo':
         return await runDemo(args);
+      case 'rotate':
+        return await rotateCommand(args);
+      case 'backfill':
+        return await backfillCommand(args);
       default:
         throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
     }

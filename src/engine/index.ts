@@ -1,6 +1,7 @@
-/** The engine's public API: compile a dbt project, plan a run, advance it. */
-export { readProjectFiles } from './project/project-files';
-export { compileManifest, type CompileOptions } from './project/compile-manifest';
+/**
+ * The engine's run-time API: plan a run over a compiled manifest and advance it. Parsing a project lives
+ * in `./compile` so the functions' bundles never include the project parser.
+ */
 export { buildGraph } from './graph/graph';
 export { selectNodes } from './graph/select';
 export { planRun, type RunRequest } from './run/plan-run';

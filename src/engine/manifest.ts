@@ -13,7 +13,7 @@ export interface NodeConfig {
   schema?: string;
   tags: string[];
   enabled: boolean;
-  incremental_strategy?: 'append' | 'delete+insert';
+  incremental_strategy?: 'append' | 'delete+insert' | 'merge';
   unique_key?: string | string[];
   /** Redshift physical design. Ignored by the postgres dialect. */
   dist?: string;
@@ -89,6 +89,11 @@ export interface TestNode {
   columnName?: string;
   severity: Severity;
   where?: string;
+  /** dbt's `error_if`/`warn_if` conditions on the failure count, e.g. `>10` (default `!=0`). */
+  errorIf?: string;
+  warnIf?: string;
+  /** dbt's `limit`: at most this many failing rows are counted. */
+  limit?: number;
   tags: string[];
   dependsOn: string[];
 }

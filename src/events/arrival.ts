@@ -38,6 +38,10 @@ export const S3ConnectorSchema = z.object({
   key: z.string().min(1),
   /** Firehose delivery stream name, when the key follows Firehose's naming. */
   deliveryStream: z.string().min(1).optional(),
+  /** Content identity for the load ledger: re-delivery of the same version loads nothing twice. */
+  etag: z.string().min(1).optional(),
+  versionId: z.string().min(1).optional(),
+  size: z.number().int().nonnegative().optional(),
 });
 
 const isoTimestamp = z.iso.datetime({ offset: true });

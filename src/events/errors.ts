@@ -37,3 +37,17 @@ export class FivetranPayloadError extends EventsError {
     this.name = 'FivetranPayloadError';
   }
 }
+
+/**
+ * An event from an AWS service (DMS, S3) did not have the envelope or detail landfall needs. `issues`
+ * lists each problem as `path: message`. Deterministic: the event goes to the dead-letter queue, never retried.
+ */
+export class AwsEventShapeError extends EventsError {
+  constructor(
+    readonly eventSource: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${eventSource} event has an unexpected shape: ${issues.join('; ')}`);
+    this.name = 'AwsEventShapeError';
+  }
+}

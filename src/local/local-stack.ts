@@ -11,14 +11,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DataArrivedEventSchema } from '../events/arrival';
+import { LocalFolderObjectStore } from '../ingest/object-store';
+import { awsDependencies } from '../runtime/aws-dependencies';
+import { loadBatchObjects } from '../runtime/coalesce/run-batch';
+import { TimedCoalescer } from '../runtime/coalesce/timed-coalescer';
 import type { Target } from '../engine';
-import { compileProject, MANIFEST_FILE } from '../runtime/compiled-project';
+import { compileProject } from '../engine/compile';
+import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { startLocalDataApi } from './data-api/local-data-api';
+import { withCopyFromS3 } from './sql-engine/copy-from-s3';
 import { openSqlEngine } from './sql-engine/open-sql-engine';
 import { prepareTemplate, sharedTemplateDir } from './sql-engine/pglite-engine';
 import type { SqlEngine } from './sql-engine/sql-engine';
@@ -43,6 +50,8 @@ export interface LocalStackOptions {
   /** Wraps the task handlers (e.g. to print progress from the payloads they pass). */
   wrapTask?: (stateName: string, handler: TaskHandler) => TaskHandler;
   logLevel?: string;
+  /** Arrivals are buffered this long and merged into one run (default 0: one run per arrival, still deduplicated and never overlapping). */
+  coalesceWindowMs?: number;
 }
 
 export interface LocalStack {
@@ -50,6 +59,10 @@ export interface LocalStack {
   eventBus: LocalEventBus;
   sns: LocalSnsOutbox;
   engine: SqlEngine;
+  /** Buffers, deduplicates and serializes arrivals (the local stand-in for the SQS FIFO buffer and lease). */
+  coalescer: TimedCoalescer;
+  /** The folder standing in for S3: `<s3Dir>/<bucket>/<key>`. */
+  s3Dir: string;
   transformStateMachineArn: string;
   webhookUrl: string;
   endpoints: Record<string, string>;
@@ -126,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   fs.mkdirSync(stateDir, { recursive: true });
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
   compileProject(options.projectDir, localTarget(options.target), manifestPath);
+  forgetCompiledManifest();
 
   const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
   const eventBus = new LocalEventBus({ stateDir });
@@ -150,7 +164,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     },
   });
-  const engine = await openLocalWarehouseEngine(stateDir, options.databaseUrl);
+  const s3Dir = path.resolve(stateDir, 's3');
+  const engine = withCopyFromS3(await openLocalWarehouseEngine(stateDir, options.databaseUrl), { s3Dir });
   const dataApi = await startLocalDataApi({ engine, port: 0 }).catch(async (error) => {
     await engine.close();
     throw error;
@@ -180,9 +195,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sfn = new SFNClient({});
   const rulesDir = path.join(repoRoot, 'events', 'rules');
   const readRule = (file: string) => JSON.parse(fs.readFileSync(path.join(rulesDir, file), 'utf8'));
-  // The same rules serverless.yml deploys: Data Arrived starts the transform state machine…
+  // The same rules serverless.yml deploys: Data Arrived goes through the coalescer (dedupe, window,
+  // no overlap), whose batches load their S3 objects and then start the transform state machine…
+  const coalescer = new TimedCoalescer({
+    manifest: JSON.parse(fs.readFileSync(manifestPath, 'utf8')),
+    windowMs: options.coalesceWindowMs ?? 0,
+    startRun: async (batch) => {
+      const deps = awsDependencies();
+      await loadBatchObjects(batch, { manifest: deps.manifest, warehouse: deps.warehouse, objectStore: new LocalFolderObjectStore(s3Dir), iamRole: 'default' });
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: transformStateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
+      await stepFunctions.waitForExecution(started.executionArn!);
+    },
+  });
   eventBus.addRule('start-transform-run', readRule('data-arrived.json'), async (event) => {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: transformStateMachineArn, input: JSON.stringify(event) }));
+    await coalescer.acceptAndWait(DataArrivedEventSchema.parse(event));
+  });
+  // …DMS and S3 events (the default bus in AWS) are normalized into landfall events…
+  const dmsEvent = lambda(repoRoot, 'dms-event');
+  eventBus.addRule('dms-event', readRule('dms-task-state-change.json'), async (event) => {
+    await dmsEvent(event);
+  });
+  const s3ObjectCreated = lambda(repoRoot, 's3-object-created');
+  eventBus.addRule('s3-object-created', readRule('s3-object-created.json'), async (event) => {
+    await s3ObjectCreated(event);
   });
   // …and Loader Failed emails the team.
   const loaderFailedAlert = lambda(repoRoot, 'loader-failed-alert');
@@ -196,11 +231,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventBus,
     sns,
     engine,
+    coalescer,
+    s3Dir,
     transformStateMachineArn,
     webhookUrl: webhook.url,
     endpoints: { ...endpoints, webhook: webhook.url },
     close: async () => {
       await eventBus.whenIdle();
+      await coalescer.whenIdle();
+      coalescer.dispose();
       await stepFunctions.waitForAllExecutions();
       await webhook.close();
       await cloud.close();

@@ -4,14 +4,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileManifest, readProjectFiles, type Manifest, type Target } from '../engine';
+import type { Manifest } from '../engine/manifest';
 
 export const MANIFEST_FILE = 'landfall-manifest.json';
 
+/**
+ * Set by esbuild (`define`, see esbuild.config.js) when the functions are packaged: the compiled
+ * project is part of the bundle, so a cold start reads no file and parses no project.
+ */
+declare const LANDFALL_BUNDLED_MANIFEST: Manifest | undefined;
+
 let cached: { file: string; manifest: Manifest } | undefined;
 
-/** The manifest at `LANDFALL_MANIFEST_PATH`, or bundled next to the function. Read once per container. */
+/** The bundled manifest in AWS; locally the one at `LANDFALL_MANIFEST_PATH`. Read once per container. */
 export function loadCompiledManifest(file = process.env.LANDFALL_MANIFEST_PATH ?? path.join(__dirname, MANIFEST_FILE)): Manifest {
+  if (typeof LANDFALL_BUNDLED_MANIFEST !== 'undefined' && !process.env.LANDFALL_MANIFEST_PATH) return LANDFALL_BUNDLED_MANIFEST;
   if (cached?.file === file) return cached.manifest;
   if (!fs.existsSync(file)) throw new Error(`compiled project not found at ${file}: run \`landfall compile\` first`);
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
@@ -20,11 +27,7 @@ export function loadCompiledManifest(file = process.env.LANDFALL_MANIFEST_PATH ?
   return manifest;
 }
 
-/** Compile a project folder and write the artifact. */
-export function compileProject(projectDir: string, target: Target, outFile: string, cliVars?: Record<string, unknown>): Manifest {
-  const manifest = compileManifest(readProjectFiles(projectDir), { target, cliVars });
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, JSON.stringify(manifest));
+/** Forget the manifest read so far (after `compileProject` rewrote it). */
+export function forgetCompiledManifest(): void {
   cached = undefined;
-  return manifest;
 }

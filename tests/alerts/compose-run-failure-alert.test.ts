@@ -110,11 +110,11 @@ describe('Function: composeRunFailureAlert', () => {
 });
 
 describe('Function: composeSubject', () => {
-  it('names the run, counts failures by kind, and names the failing nodes', () => {
+  it('counts failures by kind, names the failing models first, then the run', () => {
     const report = sampleReport({ failures: [sampleReport().failures[0]] });
     report.failures[0].name = 'fct_transfers';
 
-    expect(composeSubject(report)).toBe('[landfall] run 2026-11-27T02:10 failed: 1 test, 0 models (fct_transfers)');
+    expect(composeSubject(report)).toBe('[landfall] 1 test failed: fct_transfers (run 2026-11-27T02:10)');
   });
 
   it('never exceeds 99 characters and never contains a line break', () => {
@@ -138,7 +138,7 @@ describe('Function: composeSubject', () => {
     const model = sampleReport().failures[1];
     const subject = composeSubject(sampleReport({ failures: Array.from({ length: 40 }, (_, index) => ({ ...model, name: `model_${index}` })) }));
 
-    expect(subject).toMatch(/^\[landfall\] run 2026-11-27T02:10 failed: 0 tests, 40 models \(model_0, model_1, .*, \+\d+ more\)$/);
+    expect(subject).toMatch(/^\[landfall\] 40 models failed: model_0, model_1, .* \+\d+ more \(run 2026-11-27T02:10\)$/);
   });
 });
 

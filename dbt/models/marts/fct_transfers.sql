@@ -2,7 +2,11 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='transfer_id'
+        unique_key='transfer_id',
+        partition_by={'field': 'created_at', 'granularity': 'month'},
+        retention_months=24,
+        window_lookback_days=var('lookback_days'),
+        unload_before_drop='s3://landfall-archive/fct_transfers/'
     )
 }}
 
@@ -13,10 +17,9 @@ transfers as (
     select * from {{ ref('int_transfers_enriched') }}
 
     {% if is_incremental() %}
-    -- Rows changed since the last build, plus a lookback window for late-arriving updates.
-    where updated_at >= (
-        select max(updated_at) - interval '{{ var("lookback_days") }} days' from {{ this }}
-    )
+    -- Only the run's window (since the last published window, minus lookback_days for late updates):
+    -- landfall writes just the month tables it overlaps.
+    where created_at >= '{{ var("window_start") }}' and created_at < '{{ var("window_end") }}'
     {% endif %}
 
 ),

@@ -115,6 +115,12 @@ function selectExpression(graph: Graph, expression: string): Set<string> {
  */
 export function selectNodes(graph: Graph, select: string[], exclude: string[] = []): Set<string> {
   const selected = select.length === 0 ? new Set(graph.nodes.keys()) : selectExpression(graph, select.join(' '));
-  if (exclude.length) for (const id of selectExpression(graph, exclude.join(' '))) selected.delete(id);
+  const excluded = exclude.length ? selectExpression(graph, exclude.join(' ')) : new Set<string>();
+  for (const id of excluded) selected.delete(id);
+  // dbt's eager indirect selection: a test comes along when any node it tests is selected.
+  for (const [id, node] of graph.nodes) {
+    if (node.resourceType !== 'test' || selected.has(id) || excluded.has(id)) continue;
+    if ((graph.parents.get(id) ?? []).some((parent) => selected.has(parent))) selected.add(id);
+  }
   return selected;
 }

@@ -4,6 +4,7 @@
  * Templates are compiled once per source text and cached.
  */
 import nunjucks from 'nunjucks';
+import { DBT_MACRO_LIBRARY } from '../macros';
 
 // `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
 nunjucks.installJinjaCompat();
@@ -44,6 +45,67 @@ runtime.memberLookup = function memberLookup(obj: unknown, key: unknown) {
   return compatMemberLookup(obj, key);
 };
 
+/** Thrown by dbt's `return(value)`; the macro being called catches it and returns `value` instead of its text. */
+export class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+type RuntimeInternals = {
+  makeMacro: (argNames: string[], kwargNames: string[], func: (...args: unknown[]) => unknown) => unknown;
+  callWrap: (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
+  Frame: new () => { topLevel: boolean };
+};
+const internals = runtime as unknown as RuntimeInternals;
+
+const originalMakeMacro = internals.makeMacro;
+internals.makeMacro = (argNames, kwargNames, func) =>
+  originalMakeMacro(argNames, kwargNames, function macroWithReturn(this: unknown, ...args: unknown[]) {
+    try {
+      return func.apply(this, args);
+    } catch (signal) {
+      if (signal instanceof MacroReturn) return signal.value;
+      throw signal;
+    }
+  });
+
+/** The nunjucks context of the template making the current call: `adapter.dispatch` and `dbt.x` look macros up in it. */
+let activeContext: { lookup(name: string): unknown } | undefined;
+const originalCallWrap = internals.callWrap;
+internals.callWrap = (obj, name, context, args) => {
+  activeContext = context as typeof activeContext;
+  return originalCallWrap(obj, name, context, args);
+};
+
+/** A macro (or any name) visible to the template currently rendering; undefined outside a render. */
+export function lookupInActiveTemplate(name: string): unknown {
+  return activeContext?.lookup(name);
+}
+
+// A macro that ends early through `return()` must still restore its caller's frame: wrap every compiled
+// macro body in try/finally (nunjucks keeps the current frame in one variable shared by the template).
+const compilerModule = (nunjucks as unknown as { compiler: { compile: (...args: unknown[]) => string } }).compiler;
+const originalCompile = compilerModule.compile;
+compilerModule.compile = (...args: unknown[]) => {
+  const source = originalCompile(...args);
+  const opened = source.split('var callerFrame = frame;\n').length - 1;
+  const closing = /(return new runtime\.SafeString\(t_\d+\);\n)(\}\);)/g;
+  if (opened === 0 || (source.match(closing) ?? []).length !== opened) return source;
+  return source
+    .split('var callerFrame = frame;\n').join('var callerFrame = frame;\ntry {\n')
+    .replace(closing, '$1} finally { frame = callerFrame; }\n$2');
+};
+
+/**
+ * dbt syntax nunjucks lacks, rewritten before compiling: `{% test name(...) %}` blocks define the macro
+ * `test_name`, and `{% set ns.attr = value %}` assigns an attribute of a `namespace()`.
+ */
+export function toNunjucksSyntax(source: string): string {
+  return source
+    .replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(')
+    .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}')
+    .replace(/\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=([\s\S]*?)(-?)%\}/g, "{%$1 do __setattr($2, '$3', $4) $5%}");
+}
+
 /** `{% do expr %}`: evaluate for side effects, output nothing. */
 class DoExtension {
   tags = ['do'];
@@ -65,6 +127,11 @@ function createEnvironment(): nunjucks.Environment {
   env.addFilter('as_text', (value: unknown) => String(value));
   env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
   env.addFilter('as_number', (value: unknown) => Number(value));
+  (env as unknown as { addTest(name: string, test: (value: unknown) => boolean): void }).addTest('none', (value) => value === null || value === undefined);
+  env.addGlobal('__setattr', (target: Record<string, unknown>, key: string, value: unknown) => {
+    target[key] = value;
+    return '';
+  });
   return env;
 }
 
@@ -85,26 +152,69 @@ export class TemplateRenderError extends Error {
 
 /**
  * Render Jinja source with a context. `lineOffset` lines at the top of `source` (prepended macros) are
- * subtracted from reported line numbers.
+ * subtracted from reported line numbers. With `macros`, dbt's macro library (src/engine/macros) and then
+ * the project's macro source are defined first in the same context, so the template, every macro and
+ * `adapter.dispatch` see each other and the project's macros override the library's.
  *
  * @example
  * renderTemplate('select {{ 1 + 1 }}', {}, { file: 'models/x.sql' }) // 'select 2'
+ * renderTemplate("select {{ dbt.dateadd('day', 1, 'd') }}", ctx, { file: 'models/x.sql', macros: '' })
  */
 export function renderTemplate(
   source: string,
   context: Record<string, unknown>,
-  where: { file: string; lineOffset?: number },
+  where: { file: string; lineOffset?: number; macros?: string },
 ): string {
-  let template = compiled.get(source);
   try {
-    if (!template) {
-      template = new nunjucks.Template(source, environment, where.file, true);
-      compiled.set(source, template);
-    }
-    return template.render(context);
+    const template = compileCached(source, where.file);
+    if (where.macros === undefined) return template.render(context);
+    const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${where.macros}`, 'macros');
+    const shared = new (contextClass())(context, {}, environment);
+    runRoot(macrosTemplate, shared);
+    return runRoot(template, shared);
   } catch (error) {
     throw toRenderError(error, where);
   }
+}
+
+type RootRender = (env: unknown, context: unknown, frame: unknown, rt: unknown, cb: (err: unknown, out?: string) => void) => void;
+
+function compileCached(source: string, file: string): nunjucks.Template {
+  let template = compiled.get(source);
+  if (!template) {
+    template = new nunjucks.Template(toNunjucksSyntax(source), environment, file, true);
+    compiled.set(source, template);
+  }
+  return template;
+}
+
+function runRoot(template: nunjucks.Template, context: unknown): string {
+  const frame = new internals.Frame();
+  frame.topLevel = true;
+  let output = '';
+  let failure: unknown;
+  (template as unknown as { rootRenderFunc: RootRender }).rootRenderFunc(environment, context, frame, runtime, (err, out) => {
+    failure = err;
+    output = out ?? '';
+  });
+  if (failure) throw failure;
+  return output;
+}
+
+type ContextClass = new (ctx: Record<string, unknown>, blocks: Record<string, unknown>, env: nunjucks.Environment) => unknown;
+let contextConstructor: ContextClass | undefined;
+
+/** nunjucks does not export its Context class; take it from a probe render. */
+function contextClass(): ContextClass {
+  if (!contextConstructor) {
+    new nunjucks.Template('{{ probe() }}', environment, 'probe', true).render({
+      probe(this: { constructor: ContextClass }) {
+        contextConstructor = this.constructor;
+        return '';
+      },
+    });
+  }
+  return contextConstructor!;
 }
 
 function toRenderError(error: unknown, where: { file: string; lineOffset?: number }): Error {

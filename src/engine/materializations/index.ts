@@ -1,6 +1,8 @@
 import type { ExecutableNode, ModelNode, SeedNode } from '../manifest';
 import { EngineError } from '../errors';
 import { planIncremental } from './incremental';
+import { isPartitionedModel } from './partitioned/config';
+import { planPartitioned } from './partitioned/plan';
 import type { MaterializationPlan, PlanInput } from './plan';
 import { planSeed } from './seed';
 import { planTable } from './table';
@@ -16,6 +18,7 @@ const modelMaterializers = { view: planView, table: planTable, incremental: plan
  */
 export function planMaterialization(input: PlanInput): MaterializationPlan {
   if (input.node.resourceType === 'seed') return planSeed(input as PlanInput<SeedNode>);
+  if (isPartitionedModel(input.node)) return planPartitioned(input as PlanInput<ModelNode>);
   const kind = input.node.config.materialized;
   const materializer = modelMaterializers[kind as keyof typeof modelMaterializers];
   if (!materializer) throw new EngineError(`${input.node.origin.file}: materialization '${kind}' is not supported`);

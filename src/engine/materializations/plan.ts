@@ -1,5 +1,6 @@
 import type { Dialect, RelationKind } from '../dialects';
 import type { ExecutableNode } from '../manifest';
+import type { PartitionPlanContext } from './partitioned/plan';
 
 /** One submit to the warehouse: a single statement, or several run as one transaction. */
 export interface PlanStep {
@@ -25,6 +26,8 @@ export interface PlanInput<N extends ExecutableNode = ExecutableNode> {
   dialect: Dialect;
   existing: ExistingRelation | undefined;
   fullRefresh: boolean;
+  /** The run's window and month tables, for models with `partition_by` (see partitioned/plan.ts). */
+  partition?: PartitionPlanContext;
 }
 
 export type Materializer<N extends ExecutableNode = ExecutableNode> = (input: PlanInput<N>) => MaterializationPlan;

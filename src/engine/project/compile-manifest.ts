@@ -16,6 +16,7 @@ import { RelationRef } from '../render/relation';
 import { inferSeedType, parseCsv } from './csv';
 import type { ColumnEntry, ProjectFiles, TestEntry } from './project-files';
 import { buildGenericTestSql, GENERIC_TESTS } from '../tests/generic-tests';
+import { validatePartitionConfig } from '../materializations/partitioned/config';
 
 const MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral']);
 const FOLDER_CONFIG_KEYS = new Set([
@@ -42,6 +43,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   const vars = { ...flattenProjectVars(files.project.vars ?? {}, projectName), ...(options.cliVars ?? {}) };
   const macroSource = files.macros.map((m) => m.text).join('\n');
   const macroLines = macroSource === '' ? 0 : macroSource.split('\n').length;
+  const customTests = customGenericTests(macroSource);
   const prefix = macroSource === '' ? '' : `${macroSource}\n`;
   const target = options.target;
 
@@ -155,10 +157,16 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     let inFileConfig: Record<string, unknown> = {};
     const refs: string[] = [];
     const sourceIds: string[] = [];
-    const configValues = () => ({ ...folderConfig, ...(props?.entry.config ?? {}), ...inFileConfig });
+    // Like dbt, later config levels override earlier ones, except `tags`, which accumulate.
+    const configValues = () => {
+      const merged: Record<string, unknown> = { ...folderConfig, ...(props?.entry.config ?? {}), ...inFileConfig };
+      const tags = [folderConfig.tags, props?.entry.config?.tags, inFileConfig.tags].flatMap(toStringList);
+      if (tags.length) merged.tags = [...new Set(tags)];
+      return merged;
+    };
     const placeholder = new RelationRef(target.schema, name);
     try {
-      renderTemplate(prefix + modelFile.text, buildRenderContext({
+      renderTemplate(modelFile.text, buildRenderContext({
         target,
         vars,
         self: placeholder,
@@ -188,7 +196,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
           configValues,
           isIncremental: () => false,
         },
-      }), { file: modelFile.file, lineOffset: macroLines });
+      }), { file: modelFile.file, macros: prefix });
     } catch (error) {
       if (error instanceof ProjectError) throw error;
       if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
@@ -248,11 +256,11 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       }
       const refExpr = `ref('${entry.name}')`;
       for (const t of testEntries(entry)) {
-        addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, resolveRefName }));
+        addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, resolveRefName, customTests }));
       }
       for (const column of entry.columns ?? []) {
         for (const t of testEntries(column)) {
-          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, column, resolveRefName }));
+          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, column, resolveRefName, customTests }));
         }
       }
     }
@@ -262,11 +270,11 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
         const refExpr = `source('${source.name}', '${table.name}')`;
         const modelName = `${source.name}_${table.name}`;
         for (const t of testEntries(table)) {
-          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, resolveRefName }));
+          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, resolveRefName, customTests }));
         }
         for (const column of table.columns ?? []) {
           for (const t of testEntries(column)) {
-            addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, column, resolveRefName }));
+            addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, column, resolveRefName, customTests }));
           }
         }
       }
@@ -278,7 +286,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     const sourceIds: string[] = [];
     let inFileConfig: Record<string, unknown> = {};
     try {
-      renderTemplate(prefix + testFile.text, buildRenderContext({
+      renderTemplate(testFile.text, buildRenderContext({
         target, vars, self: undefined, invocationId: 'parse', runStartedAt: options.now ?? new Date(),
         hooks: {
           ref: (r) => {
@@ -297,7 +305,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
           configValues: () => inFileConfig,
           isIncremental: () => false,
         },
-      }), { file: testFile.file, lineOffset: macroLines });
+      }), { file: testFile.file, macros: prefix });
     } catch (error) {
       if (error instanceof ProjectError) throw error;
       if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
@@ -315,6 +323,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       rawSql: testFile.text,
       attachedTo: dependsOn[0]!,
       severity: severityOf(inFileConfig.severity, testFile.file),
+      ...thresholdsOf(inFileConfig, testFile.file),
       tags: toStringList(inFileConfig.tags),
       dependsOn,
     });
@@ -360,6 +369,15 @@ interface GenericTestInput {
   modelName: string;
   column?: ColumnEntry;
   resolveRefName: (name: string, file: string, text: string) => string;
+  /** Generic tests the project defines (`{% test name(...) %}` in macros/ or tests/generic/). */
+  customTests: ReadonlySet<string>;
+}
+
+/** Names of the generic tests defined by `{% test name(...) %}` or `{% macro test_name(...) %}`. */
+export function customGenericTests(macroSource: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of macroSource.matchAll(/\{%-?\s*(?:test\s+|macro\s+test_)([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]!);
+  return names;
 }
 
 function makeGenericTest(input: GenericTestInput): TestNode {
@@ -375,8 +393,10 @@ function makeGenericTest(input: GenericTestInput): TestNode {
   const testArgs: Record<string, unknown> = { ...args, ...nested };
   for (const key of ['arguments', 'config', 'severity', 'where', 'tags', 'limit', 'error_if', 'warn_if', 'store_failures', 'name']) delete testArgs[key];
   const line = lineOf(text, new RegExp(`\\b${escapeRegex(testName)}\\b`));
-  if (!GENERIC_TESTS[testName]) {
-    throw new ProjectError(file, `unknown generic test '${testName}' (known: ${Object.keys(GENERIC_TESTS).join(', ')})`, line);
+  const custom = input.customTests.has(testName);
+  if (!GENERIC_TESTS[testName] && !custom) {
+    const known = [...Object.keys(GENERIC_TESTS), ...input.customTests].sort();
+    throw new ProjectError(file, `unknown generic test '${testName}': no built-in test and no {% test ${testName}(...) %} in macros/ or tests/generic/ (known: ${known.join(', ')})`, line);
   }
   const dependsOn = [input.attachedTo];
   if (testName === 'relationships') {
@@ -389,7 +409,7 @@ function makeGenericTest(input: GenericTestInput): TestNode {
   }
   let rawSql: string;
   try {
-    rawSql = buildGenericTestSql(testName, {
+    rawSql = custom ? buildCustomTestSql(testName, input.refExpr, input.column?.name, testArgs, typeof config.where === 'string' ? config.where : undefined) : buildGenericTestSql(testName, {
       model: input.refExpr,
       columnName: input.column?.name,
       args: testArgs,
@@ -398,7 +418,7 @@ function makeGenericTest(input: GenericTestInput): TestNode {
   } catch (error) {
     throw new ProjectError(file, `${testName} test on '${input.modelName}${input.column ? `.${input.column.name}` : ''}': ${(error as Error).message}`, line);
   }
-  const name = dbtTestName(testName, input.modelName, input.column?.name, testArgs, input.attachedTo.startsWith('source.'));
+  const name = typeof args.name === 'string' ? args.name : dbtTestName(testName, input.modelName, input.column?.name, testArgs, input.attachedTo.startsWith('source.'));
   return {
     uniqueId: `test.${input.projectName}.${name}`,
     resourceType: 'test',
@@ -411,24 +431,64 @@ function makeGenericTest(input: GenericTestInput): TestNode {
     columnName: input.column?.name,
     severity: severityOf(config.severity, file),
     where: typeof config.where === 'string' ? config.where : undefined,
+    ...thresholdsOf(config, file),
     tags: toStringList(config.tags),
     dependsOn,
   };
 }
 
 /**
- * dbt's generated test name: `[source_]<test>_<model>_<column>__<arg values>`, where arguments are
- * sorted by key and non-identifier characters become `_`; names of 64 characters or more are cut to
- * 30 characters plus an md5 of the full name.
+ * A call of the project's `test_<name>` macro with dbt's arguments: `model` (the relation, or with a
+ * `where` config the filtered subquery dbt substitutes), `column_name`, and the YAML arguments as
+ * Jinja literals.
  */
-function dbtTestName(testName: string, modelName: string, column: string | undefined, args: Record<string, unknown>, isSource: boolean): string {
-  const clean = (v: unknown) => String(v).replace(/[^0-9a-zA-Z_]+/g, '_');
-  const flat = Object.keys(args).sort().flatMap((k) => (Array.isArray(args[k]) ? (args[k] as unknown[]) : [args[k]])).map(clean);
-  const prefix = isSource ? 'source_' : '';
-  const base = [`${prefix}${testName}`, clean(modelName), column ? clean(column) : undefined].filter(Boolean).join('_');
-  const full = flat.length ? `${base}__${flat.join('__')}` : base;
-  if (full.length < 64) return full;
-  return `${prefix}${testName}_${clean(modelName)}`.slice(0, 30) + '_' + createHash('md5').update(full).digest('hex');
+function buildCustomTestSql(testName: string, refExpr: string, column: string | undefined, args: Record<string, unknown>, where: string | undefined): string {
+  const literal = (v: unknown): string => (v === null || v === undefined ? 'none' : JSON.stringify(v));
+  const kwargs = [
+    'model=__test_model',
+    ...(column === undefined ? [] : [`column_name=${literal(column)}`]),
+    ...Object.entries(args).map(([k, v]) => `${k}=${literal(v)}`),
+  ];
+  const model = where ? `(select * from {{ ${refExpr} }} where ${where}) dbt_subquery` : `{{ ${refExpr} }}`;
+  return `{% set __test_model %}${model}{% endset %}{{ test_${testName}(${kwargs.join(', ')}) }}`;
+}
+
+/** `error_if`/`warn_if` (`">10"`, `"!=0"`…) and `limit`, validated so a typo fails at compile time. */
+function thresholdsOf(config: Record<string, unknown>, file: string): { errorIf?: string; warnIf?: string; limit?: number } {
+  const out: { errorIf?: string; warnIf?: string; limit?: number } = {};
+  for (const [key, field] of [['error_if', 'errorIf'], ['warn_if', 'warnIf']] as const) {
+    if (config[key] === undefined) continue;
+    const value = String(config[key]).trim();
+    if (!/^(==|!=|<>|>=|<=|>|<)\s*-?\d+(\.\d+)?$/.test(value)) throw new ProjectError(file, `${key} must be a comparison with a number such as '>10' or '!=0', got '${value}'`);
+    out[field] = value;
+  }
+  if (config.limit !== undefined && config.limit !== null) {
+    const limit = Number(config.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new ProjectError(file, `limit must be a non-negative integer, got '${String(config.limit)}'`);
+    out.limit = limit;
+  }
+  return out;
+}
+
+/**
+ * dbt's generated test name: `[source_]<test>_<model>_<arg values>`, where the arguments (the column
+ * name among them) are sorted by key, list and dict values are flattened, values are printed as Python
+ * prints them and non-identifier characters become `_`. dbt keeps this full name as the node name; the
+ * short form ({@link dbtTestAlias}) names the relation of stored failures.
+ */
+export function dbtTestName(testName: string, modelName: string, column: string | undefined, args: Record<string, unknown>, isSource: boolean): string {
+  const all: Record<string, unknown> = column === undefined ? { ...args } : { ...args, column_name: column };
+  const pythonString = (v: unknown) => (v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const parts = (v: unknown) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [v]);
+  const flat = Object.keys(all).sort().flatMap((k) => parts(all[k])).map((v) => pythonString(v).replace(/[^0-9a-zA-Z_]+/g, '_'));
+  const base = `${isSource ? 'source_' : ''}${testName}_${modelName}`;
+  return flat.length ? `${base}_${flat.join('__')}` : base;
+}
+
+/** The relation name dbt gives a test's stored failures: the full name, or when 64 characters or longer, 30 characters and an md5. */
+export function dbtTestAlias(fullName: string, testName: string, modelName: string, isSource: boolean): string {
+  if (fullName.length < 64) return fullName;
+  return `${isSource ? 'source_' : ''}${testName}_${modelName}`.slice(0, 30) + '_' + createHash('md5').update(fullName).digest('hex');
 }
 
 function severityOf(value: unknown, file: string): Severity {
@@ -444,12 +504,13 @@ function normalizeConfig(values: Record<string, unknown>, file: string): NodeCon
     throw new ProjectError(file, `unknown materialization '${materialized}' (supported: ${[...MATERIALIZATIONS].join(', ')})`);
   }
   const strategy = values.incremental_strategy;
-  if (strategy !== undefined && strategy !== 'append' && strategy !== 'delete+insert') {
-    throw new ProjectError(file, `incremental_strategy '${String(strategy)}' is not supported (use 'append' or 'delete+insert')`);
+  if (strategy !== undefined && strategy !== 'append' && strategy !== 'delete+insert' && strategy !== 'merge') {
+    throw new ProjectError(file, `incremental_strategy '${String(strategy)}' is not supported (use 'append', 'delete+insert' or 'merge')`);
   }
   if (strategy === 'delete+insert' && values.unique_key === undefined) {
     throw new ProjectError(file, "incremental_strategy 'delete+insert' needs a unique_key");
   }
+  validatePartitionConfig({ ...values, materialized }, file);
   return {
     ...values,
     materialized: materialized as Materialization,

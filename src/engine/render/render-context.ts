@@ -5,6 +5,8 @@
  */
 import type { Target } from '../target';
 import { RelationRef } from './relation';
+import { dbtGlobals } from '../jinja/dbt-globals';
+import { PyDatetime } from '../jinja/python-datetime';
 
 export interface RenderHooks {
   ref(name: string, version?: string): RelationRef;
@@ -68,6 +70,7 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     return fallback;
   };
   return {
+    ...dbtGlobals(inputs.target.type),
     ref: (...args: unknown[]) => {
       const { positional, keywords } = stripKeywords(args);
       // ref('package', 'model') or ref('model', v=2): the model name is the last positional argument.
@@ -86,8 +89,12 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
       return value;
     },
     invocation_id: inputs.invocationId,
-    run_started_at: inputs.runStartedAt,
-    log: () => '',
+    run_started_at: new PyDatetime(inputs.runStartedAt),
+    log: (message: unknown, ...rest: unknown[]) => {
+      const info = rest.some((r) => r === true || (r && typeof r === 'object' && (r as { info?: unknown }).info === true));
+      if (info && process.env.LANDFALL_LOG_JINJA) process.stderr.write(`${String(message)}\n`);
+      return '';
+    },
     exceptions: {
       raise_compiler_error: (message: string) => {
         throw new Error(`Compilation Error: ${message}`);

@@ -14,6 +14,8 @@ export interface RuntimeRenderOptions {
   isIncremental: boolean;
   invocationId: string;
   runStartedAt: Date;
+  /** Relations that `ref(name)` resolves to instead of the model's own (e.g. a month's shadow, or the touched months). */
+  refOverrides?: Record<string, RelationRef>;
 }
 
 /** Name → relation lookups, built once per manifest. */
@@ -47,7 +49,7 @@ export function renderNodeSql(manifest: Manifest, node: ModelNode | TestNode, op
     runStartedAt: options.runStartedAt,
     hooks: {
       ref: (name) => {
-        const relation = relations.get(name);
+        const relation = options.refOverrides?.[name] ?? relations.get(name);
         if (!relation) throw new EngineError(`${file}: ref('${name}') does not match any model or seed`);
         return relation;
       },
@@ -63,11 +65,9 @@ export function renderNodeSql(manifest: Manifest, node: ModelNode | TestNode, op
       isIncremental: () => options.isIncremental,
     },
   });
-  // Generic tests are built by landfall, not written in the project: macros are not needed there.
-  const withMacros = node.resourceType === 'test' && node.kind === 'generic' ? node.rawSql : manifest.macroSource + node.rawSql;
-  const lineOffset = withMacros === node.rawSql ? 0 : manifest.macroLines;
+  // Macros (dbt's library, then the project's) are defined in the same context before the node renders.
   try {
-    return renderTemplate(withMacros, context, { file, lineOffset }).trim();
+    return renderTemplate(node.rawSql, context, { file, macros: manifest.macroSource }).trim();
   } catch (error) {
     if (error instanceof TemplateRenderError) throw new EngineError(error.message);
     throw error;

@@ -10,8 +10,10 @@ import type { Dialect } from '../dialects';
 import { EngineError } from '../errors';
 import type { ExecutableNode, Manifest } from '../manifest';
 import { planMaterialization, type MaterializationPlan } from '../materializations';
+import { planPartitionedModel, scopedTestRefs } from '../materializations/partitioned/run-context';
 import { renderNodeSql } from '../render/render-node';
 import { buildTestBatchSql } from '../tests/test-batch';
+import { testStatus, withTestLimit } from '../tests/test-status';
 import type { Warehouse } from '../../warehouse/warehouse';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
 import {
@@ -72,7 +74,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       const failures = new Map(result.rows.map((r) => [String(r[0]), Number(r[1])]));
       node.tests = testResultsFor(node, ctx.manifest, (id) => {
         const count = failures.get(id) ?? 0;
-        return count === 0 ? 'pass' : ctx.manifest.tests[id]!.severity === 'warn' ? 'warn' : 'fail';
+        return testStatus(ctx.manifest.tests[id]!, count);
       }, failures);
       node.status = node.tests.some((t) => t.status === 'fail') ? 'fail' : node.tests.some((t) => t.status === 'warn') ? 'warn' : 'pass';
       finish(node);
@@ -154,6 +156,8 @@ function executableNode(manifest: Manifest, id: string): ExecutableNode {
 /** The materialization plan of a model or seed: re-derived on each step from the run state, never stored. */
 export function planFor(node: RunNode, state: RunState, ctx: RunContext): MaterializationPlan {
   const manifestNode = executableNode(ctx.manifest, node.id);
+  const partition = state.partitions?.[node.id];
+  if (partition && manifestNode.resourceType === 'model') return planPartitionedModel(manifestNode, partition, state, ctx);
   const existing = state.existing[relationKey(manifestNode.relation)];
   const sql = manifestNode.resourceType === 'model'
     ? renderNodeSql(ctx.manifest, manifestNode, {
@@ -170,12 +174,13 @@ export function planFor(node: RunNode, state: RunState, ctx: RunContext): Materi
 export function renderTests(node: RunNode, state: RunState, manifest: Manifest): { id: string; sql: string }[] {
   return (node.testIds ?? []).map((id) => ({
     id,
-    sql: renderNodeSql(manifest, manifest.tests[id]!, {
+    sql: withTestLimit(renderNodeSql(manifest, manifest.tests[id]!, {
       vars: { ...manifest.vars, ...state.vars },
       isIncremental: false,
       invocationId: state.runId,
       runStartedAt: new Date(state.startedAt),
-    }),
+      refOverrides: scopedTestRefs(manifest, state, id),
+    }), manifest.tests[id]!.limit),
   }));
 }
 

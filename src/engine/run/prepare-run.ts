@@ -8,6 +8,7 @@ import type { Manifest } from '../manifest';
 import { runQuery } from '../../warehouse/run-query';
 import type { Warehouse } from '../../warehouse/warehouse';
 import type { ExistingRelation } from '../materializations';
+import { preparePartitions } from '../materializations/partitioned/run-context';
 import { relationKey, type RunState } from './run-state';
 
 export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dialect: Dialect; warehouse: Warehouse }): Promise<RunState> {
@@ -28,5 +29,5 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
     const entry = (existing[key] ??= { kind: kind === 'view' ? 'view' : 'table', columns: [] });
     if (column !== null && column !== undefined) entry.columns.push(String(column));
   }
-  return { ...state, existing };
+  return preparePartitions({ ...state, existing }, ctx, catalog.rows);
 }

@@ -3,6 +3,7 @@
  * and everything needed to resume it. The same state drives `landfall build` in a terminal.
  */
 import type { ExistingRelation } from '../materializations';
+import type { PartitionRunContext } from '../materializations/partitioned/plan';
 
 export type RunCommand = 'build' | 'run' | 'test' | 'seed';
 export type RunNodeKind = 'seed' | 'model' | 'tests';
@@ -47,6 +48,8 @@ export interface RunState {
   nodes: RunNode[];
   /** Relations found in the warehouse when the run was planned, by `schema.identifier`. */
   existing: Record<string, ExistingRelation>;
+  /** Window and months of each monthly-partitioned model in the run, by node id (see materializations/partitioned). */
+  partitions?: Record<string, PartitionRunContext>;
   iterations: number;
   /** Seconds the caller should wait before the next advance. */
   waitSeconds: number;

@@ -1,0 +1,6 @@
+/** RotateModel task: rotate one partitioned model's month tables. */
+import { taskHandler } from '../src/runtime/lambda/middleware';
+import { awsDependencies } from '../src/runtime/aws-dependencies';
+import { rotateModelTask } from '../src/partitions/rotation-run';
+
+export const handler = taskHandler(async (item: { month: string; model: string }) => rotateModelTask(item, awsDependencies()));

@@ -1,0 +1,17 @@
+/**
+ * The macros dbt itself ships (the `dbt` package), loaded before a project's macros. Their definitions
+ * are renamed `dbt_lib__<name>` so a project macro of the same name overrides the unqualified name
+ * without hiding the original: `dbt.<name>` always reaches the library, `adapter.dispatch` searches the
+ * project first and the library second.
+ */
+import { CROSS_DATABASE_MACROS } from './cross-database';
+
+export const LIBRARY_PREFIX = 'dbt_lib__';
+
+const MACRO_DEFINITION = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
+
+/** Names of the library's macros, as dbt calls them (without the prefix). */
+export const DBT_LIBRARY_MACRO_NAMES: readonly string[] = [...CROSS_DATABASE_MACROS.matchAll(MACRO_DEFINITION)].map((m) => m[1]!);
+
+/** The library's Jinja source with every definition renamed into the library namespace. */
+export const DBT_MACRO_LIBRARY = CROSS_DATABASE_MACROS.replace(MACRO_DEFINITION, (whole, name: string) => whole.replace(name, `${LIBRARY_PREFIX}${name}`));

@@ -1,0 +1,190 @@
+/**
+ * How a run meets partitioned models. At prepare time (the run's one synchronous moment) each
+ * partitioned model gets a window and the months it touches; every step re-derives the model's plan from
+ * that; and its tests are scoped to the touched months, so a daily run costs the same in the 24th month
+ * as in the first.
+ *
+ * The window, `[start, end)` on the partition field:
+ *   - `--vars '{"window_start": "2026-11-03", "window_end": "2026-11-04"}'` when given (end defaults to now);
+ *   - else from the end of the model's last published window (minus `window_lookback_days`) to the run's start;
+ *   - on a first build, the `retention_months` (or 12) months up to the current one, each rebuilt whole.
+ * `--full-refresh` rebuilds every touched month whole (with no window given: every month kept).
+ */
+import { buildGraph, reachable } from '../../graph/graph';
+import type { Dialect } from '../../dialects';
+import type { Manifest, ModelNode, Relation } from '../../manifest';
+import { RelationRef, qualified, quoteIdentifier } from '../../render/relation';
+import { renderNodeSql } from '../../render/render-node';
+import type { RunState } from '../../run/run-state';
+import type { Cell, Warehouse } from '../../../warehouse/warehouse';
+import { runQuery } from '../../../warehouse/run-query';
+import { EngineError } from '../../errors';
+import { planMaterialization } from '../index';
+import type { MaterializationPlan } from '../plan';
+import { DEFAULT_HISTORY_MONTHS, partitionConfigOf, type PartitionConfig } from './config';
+import { addMonths, type Month, monthOf, monthRange, monthStart, monthsOverlapping, timestampText } from './months';
+import type { PartitionPlanContext, PartitionRunContext } from './plan';
+import { lastWindowsSql, monthBounds, monthOfTable, partitionWindowsDdl, rangePredicate } from './relations';
+
+const DAY_MS = 86_400_000;
+
+/** Month tables of a model found in a catalog: `(schema, name, kind, column)` rows. */
+export function monthTablesIn(catalogRows: Cell[][], model: Relation): { months: Month[]; columnsByMonth: Map<Month, string[]> } {
+  const columnsByMonth = new Map<Month, string[]>();
+  for (const [schema, name, kind, column] of catalogRows) {
+    if (String(schema) !== model.schema || kind === 'view') continue;
+    const month = monthOfTable(model, String(name));
+    if (!month) continue;
+    const columns = columnsByMonth.get(month) ?? [];
+    if (column !== null && column !== undefined) columns.push(String(column));
+    columnsByMonth.set(month, columns);
+  }
+  return { months: [...columnsByMonth.keys()].sort(), columnsByMonth };
+}
+
+function parseWindowBound(value: unknown, name: string): Date {
+  const date = new Date(typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : String(value));
+  if (Number.isNaN(date.getTime())) throw new EngineError(`--vars ${name} must be a date or timestamp (e.g. "2026-11-03" or "2026-11-03T10:00:00Z"), got ${JSON.stringify(value)}`);
+  return date;
+}
+
+/**
+ * Decide a partitioned model's window, months and mode (pure).
+ *
+ * @example
+ * resolvePartitionRun({ config, vars: {}, fullRefresh: false, startedAt: new Date('2026-11-15T02:00:00Z'), existingMonths: ['2026-10', '2026-11'], lastWindowEnd: new Date('2026-11-14T02:00:00Z') })
+ * // { window: { start: '2026-11-14T02:00:00.000Z', end: '2026-11-15T02:00:00.000Z', … }, months: ['2026-11'], mode: 'merge' }
+ */
+export function resolvePartitionRun(input: {
+  config: PartitionConfig;
+  vars: Record<string, unknown>;
+  fullRefresh: boolean;
+  startedAt: Date;
+  existingMonths: Month[];
+  lastWindowEnd?: Date;
+}): Pick<PartitionRunContext, 'window' | 'months' | 'mode'> {
+  const { config, vars, fullRefresh, startedAt, existingMonths, lastWindowEnd } = input;
+  const current = monthOf(startedAt);
+  const history = monthRange(addMonths(current, 1 - (config.retentionMonths ?? DEFAULT_HISTORY_MONTHS)), current);
+  const firstKept = config.retentionMonths ? history[0]! : '0000-01';
+  const kept = (months: Month[]) => months.filter((m) => m >= firstKept);
+  const asWindow = (start: Date, end: Date, source: PartitionRunContext['window']['source']) => ({ start: start.toISOString(), end: end.toISOString(), source });
+
+  if (vars.window_start !== undefined || vars.window_end !== undefined) {
+    if (vars.window_start === undefined) throw new EngineError('--vars window_end needs a window_start');
+    const start = parseWindowBound(vars.window_start, 'window_start');
+    const end = vars.window_end === undefined ? startedAt : parseWindowBound(vars.window_end, 'window_end');
+    if (end.getTime() <= start.getTime()) throw new EngineError(`the run window is empty: window_end (${end.toISOString()}) is not after window_start (${start.toISOString()})`);
+    return { window: asWindow(start, end, 'vars'), months: monthsOverlapping(start, end), mode: fullRefresh || existingMonths.length === 0 ? 'rebuild' : 'merge' };
+  }
+  if (fullRefresh || existingMonths.length === 0 || !lastWindowEnd) {
+    const months = kept([...new Set([...existingMonths, ...history])].sort());
+    return { window: asWindow(monthStart(months[0]!), startedAt, 'first-build'), months, mode: 'rebuild' };
+  }
+  const start = new Date(Math.min(lastWindowEnd.getTime() - config.windowLookbackDays * DAY_MS, startedAt.getTime()));
+  return { window: asWindow(start, startedAt, 'since-last-window'), months: kept(monthsOverlapping(start, startedAt)), mode: 'merge' };
+}
+
+/**
+ * Prepare-time step for partitioned models: make sure the window table exists, read each model's last
+ * published window, and record its window and months in the run state.
+ */
+export async function preparePartitions(
+  state: RunState,
+  ctx: { manifest: Manifest; dialect: Dialect; warehouse: Warehouse },
+  catalogRows: Cell[][],
+): Promise<RunState> {
+  const models = state.nodes
+    .map((n) => ctx.manifest.models[n.id])
+    .filter((m): m is ModelNode => m !== undefined && partitionConfigOf(m.config) !== undefined);
+  if (models.length === 0) return state;
+  await runQuery(ctx.warehouse, partitionWindowsDdl());
+  const last = await runQuery(ctx.warehouse, lastWindowsSql(models.map((m) => m.uniqueId)));
+  const lastEnd = new Map(last.rows.map(([id, end]) => [String(id), new Date(`${String(end).replace(' ', 'T')}Z`)]));
+  const vars = { ...ctx.manifest.vars, ...state.vars };
+  const partitions: Record<string, PartitionRunContext> = {};
+  for (const model of models) {
+    const { months: existingMonths, columnsByMonth } = monthTablesIn(catalogRows, model.relation);
+    const resolved = resolvePartitionRun({
+      config: partitionConfigOf(model.config)!,
+      vars,
+      fullRefresh: state.fullRefresh && model.config.full_refresh !== false,
+      startedAt: new Date(state.startedAt),
+      existingMonths,
+      lastWindowEnd: lastEnd.get(model.uniqueId),
+    });
+    const newest = existingMonths[existingMonths.length - 1];
+    partitions[model.uniqueId] = { ...resolved, existingMonths, columns: newest ? columnsByMonth.get(newest)! : [], runId: state.runId };
+  }
+  return { ...state, partitions };
+}
+
+/** The vars a partitioned model's template sees: the run's window as `window_start`/`window_end` timestamps. */
+export function windowVars(partition: PartitionRunContext): Record<string, string> {
+  return { window_start: timestampText(new Date(partition.window.start)), window_end: timestampText(new Date(partition.window.end)) };
+}
+
+const upstreamCache = new WeakMap<Manifest, Map<string, Set<string>>>();
+
+/** The model's error-severity tests that can run before its downstream exists: those over the model and its upstream only. */
+export function auditableTests(manifest: Manifest, model: ModelNode): string[] {
+  let cache = upstreamCache.get(manifest);
+  if (!cache) upstreamCache.set(manifest, (cache = new Map()));
+  let upstream = cache.get(model.uniqueId);
+  if (!upstream) {
+    upstream = new Set(reachable(buildGraph(manifest).parents, model.uniqueId).keys());
+    cache.set(model.uniqueId, upstream);
+  }
+  return Object.values(manifest.tests)
+    .filter((t) => t.attachedTo === model.uniqueId && t.severity === 'error' && t.dependsOn.every((d) => d === model.uniqueId || upstream!.has(d)))
+    .map((t) => t.uniqueId)
+    .sort();
+}
+
+/** A partitioned model's plan for this run (what `planFor` returns for it). */
+export function planPartitionedModel(
+  model: ModelNode,
+  partition: PartitionRunContext,
+  state: RunState,
+  ctx: { manifest: Manifest; dialect: Dialect },
+): MaterializationPlan {
+  const vars = { ...ctx.manifest.vars, ...state.vars, ...windowVars(partition) };
+  const render = { vars, invocationId: state.runId, runStartedAt: new Date(state.startedAt) };
+  const sql = renderNodeSql(ctx.manifest, model, { ...render, isIncremental: partition.mode === 'merge' });
+  const testIds = auditableTests(ctx.manifest, model);
+  const context: PartitionPlanContext = {
+    ...partition,
+    auditTests: (target) => testIds.map((id) => ({
+      id,
+      sql: renderNodeSql(ctx.manifest, ctx.manifest.tests[id]!, {
+        ...render, isIncremental: false, refOverrides: { [model.name]: RelationRef.of(target) },
+      }),
+    })),
+  };
+  return planMaterialization({ node: model, sql, dialect: ctx.dialect, existing: state.existing[`${model.relation.schema}.${model.relation.identifier}`], fullRefresh: state.fullRefresh, partition: context });
+}
+
+/** `ref('model')` printed as the model's rows in the given months only. */
+export class MonthScopedRelationRef extends RelationRef {
+  constructor(relation: Relation, private readonly predicate: string) {
+    super(relation.schema, relation.identifier);
+  }
+  override toString(): string {
+    return `(select * from ${qualified({ schema: this.schema, identifier: this.identifier })} where ${this.predicate}) as ${quoteIdentifier(`${this.identifier}_touched_months`)}`;
+  }
+}
+
+/**
+ * The ref overrides that scope a test of a partitioned model to the months the run touched (generic
+ * tests only: singular tests may alias the relation, so they see every month). Undefined for other tests.
+ */
+export function scopedTestRefs(manifest: Manifest, state: RunState, testId: string): Record<string, RelationRef> | undefined {
+  const test = manifest.tests[testId];
+  const model = test ? manifest.models[test.attachedTo] : undefined;
+  const partition = model ? state.partitions?.[model.uniqueId] : undefined;
+  if (!test || !model || !partition || test.kind !== 'generic' || partition.months.length === 0) return undefined;
+  const field = partitionConfigOf(model.config)!.field;
+  const months = partition.months;
+  const range = { start: monthBounds(months[0]!).start, end: monthBounds(months[months.length - 1]!).end };
+  return { [model.name]: new MonthScopedRelationRef(model.relation, rangePredicate(field, range)) };
+}

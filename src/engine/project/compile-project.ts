@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../manifest';
+import type { Target } from '../target';
+import { compileManifest } from './compile-manifest';
+import { readProjectFiles } from './project-files';
+
+/**
+ * Compile a project folder and write the artifact the functions load (`landfall compile`).
+ *
+ * @example
+ * compileProject('dbt', { name: 'prod', type: 'redshift', schema: 'analytics', database: 'dev' }, '.landfall/aws/landfall-manifest.json');
+ */
+export function compileProject(projectDir: string, target: Target, outFile: string, cliVars?: Record<string, unknown>): Manifest {
+  const manifest = compileManifest(readProjectFiles(projectDir), { target, cliVars });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify(manifest));
+  return manifest;
+}

@@ -1,0 +1,102 @@
+/**
+ * S3 `Object Created` events on EventBridge (source `aws.s3`, the bucket has EventBridge notifications
+ * on). There is no "Firehose delivery finished" event: each object Firehose writes is the signal. Keys
+ * arrive as stored (EventBridge does not URL-encode them, unlike S3→Lambda notifications), so a key with
+ * spaces or a literal `%20` is used exactly as given.
+ */
+import { z } from 'zod';
+import { DATA_ARRIVED_DETAIL_TYPE, LANDFALL_EVENT_SOURCE, type LandfallEvent } from '../arrival';
+import { AwsEventShapeError } from '../errors';
+
+export const S3_EVENT_SOURCE = 'aws.s3';
+export const OBJECT_CREATED = 'Object Created';
+
+export const S3ObjectCreatedEventSchema = z.looseObject({
+  id: z.string().min(1),
+  source: z.literal(S3_EVENT_SOURCE),
+  'detail-type': z.literal(OBJECT_CREATED),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.looseObject({
+    bucket: z.looseObject({ name: z.string().min(1) }),
+    object: z.looseObject({
+      key: z.string().min(1),
+      size: z.number().int().nonnegative().optional(),
+      etag: z.string().min(1).optional(),
+      'version-id': z.string().min(1).optional(),
+      sequencer: z.string().optional(),
+    }),
+    reason: z.string().optional(),
+  }),
+});
+export type S3ObjectCreatedEvent = z.infer<typeof S3ObjectCreatedEventSchema>;
+
+/** An object that landed, with what the load ledger needs to recognise it again. */
+export interface LandedObject {
+  bucket: string;
+  key: string;
+  etag?: string;
+  versionId?: string;
+  size?: number;
+  deliveryStream?: string;
+  landedAt: string;
+}
+
+/** Firehose's object name suffix: `<stream>-<version>-<yyyy>-<MM>-<dd>-<HH>-<mm>-<ss>-<uuid>[.ext]`. */
+const FIREHOSE_SUFFIX = /(?:^|\/)([A-Za-z0-9_.-]+?)-\d+-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-fA-F-]{36}(?:\.[A-Za-z0-9.]+)?$/;
+
+/**
+ * @throws AwsEventShapeError when the envelope is not an S3 Object Created event.
+ * @example
+ * parseObjectCreated(event);
+ * // { bucket: 'landfall-landing', key: 'firehose/product_events/2026/11/27/02/product-events-1-2026-…', etag: '…', landedAt: '…' }
+ */
+export function parseObjectCreated(input: unknown): LandedObject {
+  const parsed = S3ObjectCreatedEventSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AwsEventShapeError(S3_EVENT_SOURCE, parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`));
+  }
+  const { bucket, object } = parsed.data.detail;
+  const deliveryStream = FIREHOSE_SUFFIX.exec(object.key)?.[1];
+  return {
+    bucket: bucket.name,
+    key: object.key,
+    ...(object.etag !== undefined && { etag: object.etag }),
+    ...(object['version-id'] !== undefined && { versionId: object['version-id'] }),
+    ...(object.size !== undefined && { size: object.size }),
+    ...(deliveryStream !== undefined && { deliveryStream }),
+    landedAt: parsed.data.time,
+  };
+}
+
+/** What makes two deliveries the same object: its version id, else its ETag, else nothing (key only). */
+export function objectVersionOf(object: { versionId?: string; etag?: string }): string {
+  return object.versionId ?? object.etag ?? '';
+}
+
+/**
+ * The `Data Arrived` event for a landed object. Deduplicated on bucket, key and version: an event
+ * delivered twice is one arrival; the same key overwritten with new content is a new one.
+ *
+ * @example
+ * dataArrivedFromS3(parseObjectCreated(event)).detail.arrivalId; // 's3:landfall-landing/firehose/…@b1946ac9…'
+ */
+export function dataArrivedFromS3(object: LandedObject): LandfallEvent {
+  const version = objectVersionOf(object);
+  return {
+    source: LANDFALL_EVENT_SOURCE,
+    detailType: DATA_ARRIVED_DETAIL_TYPE,
+    detail: {
+      loader: 's3',
+      arrivalId: `s3:${object.bucket}/${object.key}${version ? `@${version}` : ''}`,
+      arrivedAt: object.landedAt,
+      connector: {
+        bucket: object.bucket,
+        key: object.key,
+        ...(object.deliveryStream !== undefined && { deliveryStream: object.deliveryStream }),
+        ...(object.etag !== undefined && { etag: object.etag }),
+        ...(object.versionId !== undefined && { versionId: object.versionId }),
+        ...(object.size !== undefined && { size: object.size }),
+      },
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The SQL of an S3 batch load. Identifiers come only from the compiled project (quoted); the only
+ * literals are S3 URLs landfall builds itself and the IAM role from configuration, and both are
+ * checked against a strict character set. Object keys never appear in SQL: they are in the manifest
+ * and ledger files the statements read.
+ */
+import { UnsafeLiteralError } from './errors';
+import type { S3Route } from './s3-routes';
+
+export const LEDGER_SCHEMA = 'landfall';
+export const LEDGER_TABLE = 'load_ledger';
+const LEDGER = `${LEDGER_SCHEMA}.${LEDGER_TABLE}`;
+
+/** Columns the ledger file provides (`loaded_at` takes its default). */
+export const LEDGER_COLUMNS = ['bucket', 'object_key', 'object_version', 'size_bytes', 'batch_id', 'target_relation'] as const;
+
+/** Create the ledger if needed (idempotent; run before reading it). */
+export const ENSURE_LEDGER_SQL = [
+  `CREATE SCHEMA IF NOT EXISTS ${LEDGER_SCHEMA}`,
+  `CREATE TABLE IF NOT EXISTS ${LEDGER} (
+  bucket varchar(255) NOT NULL,
+  object_key varchar(1024) NOT NULL,
+  object_version varchar(1024) NOT NULL,
+  size_bytes bigint,
+  batch_id char(64) NOT NULL,
+  target_relation varchar(512) NOT NULL,
+  loaded_at timestamp DEFAULT getdate()
+)`,
+];
+
+const SAFE_LITERAL = /^[A-Za-z0-9._\-/:=@]+$/;
+
+/** A single-quoted SQL literal of a value from a strict character set. */
+export function safeLiteral(value: string): string {
+  if (!SAFE_LITERAL.test(value)) throw new UnsafeLiteralError(value);
+  return `'${value}'`;
+}
+
+/** `"schema"."table"` from the compiled project. */
+export function quotedRelation(relation: { schema: string; identifier: string }): string {
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return `${quote(relation.schema)}.${quote(relation.identifier)}`;
+}
+
+/** Which of a bucket's keys the ledger already holds (keys bound as `:k0…:kN`). */
+export function ledgerLookupSql(keyCount: number): string {
+  const placeholders = Array.from({ length: keyCount }, (_, i) => `:k${i}`).join(', ');
+  return `SELECT object_key, object_version FROM ${LEDGER} WHERE bucket = :bucket AND object_key IN (${placeholders})`;
+}
+
+function formatClause(route: S3Route): string {
+  if (route.format === 'json') return "FORMAT AS JSON 'auto'";
+  const parts = ['FORMAT AS CSV'];
+  if (route.delimiter !== undefined) parts.push(`DELIMITER ${route.delimiter === "'" ? "''''" : `'${route.delimiter}'`}`);
+  if (route.ignoreHeader > 0) parts.push(`IGNOREHEADER ${route.ignoreHeader}`);
+  return parts.join(' ');
+}
+
+/**
+ * The one transaction of a batch: lock the ledger, record the batch's objects (COPY from the ledger
+ * file), load their rows (COPY from the manifest). Both or neither.
+ *
+ * @example
+ * batchLoadSqls(route, { manifestUrl: 's3://landing/landfall/load-batches/ab12…/manifest.json',
+ *   ledgerUrl: 's3://landing/landfall/load-batches/ab12…/ledger.json', iamRole: 'arn:aws:iam::1:role/copy' });
+ */
+export function batchLoadSqls(route: S3Route, files: { manifestUrl: string; ledgerUrl: string; iamRole: string }): string[] {
+  const role = files.iamRole === 'default' ? 'default' : safeLiteral(files.iamRole);
+  return [
+    `LOCK ${LEDGER}`,
+    `COPY ${LEDGER} (${LEDGER_COLUMNS.join(', ')}) FROM ${safeLiteral(files.ledgerUrl)} IAM_ROLE ${role} FORMAT AS JSON 'auto'`,
+    `COPY ${quotedRelation(route.relation)} FROM ${safeLiteral(files.manifestUrl)} IAM_ROLE ${role} ${formatClause(route)}${route.gzip ? ' GZIP' : ''} MANIFEST`,
+  ];
+}

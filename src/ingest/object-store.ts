@@ -1,0 +1,34 @@
+/**
+ * Where landfall writes the manifest and ledger files of a batch load: S3 in AWS, a folder locally
+ * (`<s3Dir>/<bucket>/<key>`, the same folder the local COPY reads).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { IngestError } from './errors';
+
+export interface ObjectStore {
+  putObject(bucket: string, key: string, body: string): Promise<void>;
+}
+
+/**
+ * @example
+ * const store = new LocalFolderObjectStore('.landfall/s3');
+ * await store.putObject('landing', 'landfall/load-batches/ab/manifest.json', '{"entries":[]}');
+ */
+export class LocalFolderObjectStore implements ObjectStore {
+  constructor(readonly s3Dir: string) {}
+
+  /** The file standing in for `s3://bucket/key`. */
+  pathOf(bucket: string, key: string): string {
+    const root = path.resolve(this.s3Dir);
+    const file = path.resolve(root, bucket, key);
+    if (!file.startsWith(root + path.sep) || bucket.includes('/')) throw new IngestError(`s3://${bucket}/${key} is outside ${root}`);
+    return file;
+  }
+
+  async putObject(bucket: string, key: string, body: string): Promise<void> {
+    const file = this.pathOf(bucket, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+  }
+}

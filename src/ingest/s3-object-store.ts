@@ -1,0 +1,11 @@
+/** The AWS adapter of {@link ObjectStore}: PutObject with the SDK's S3 client (needs `@aws-sdk/client-s3`). */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from './object-store';
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(private readonly client: S3Client = new S3Client({})) {}
+
+  async putObject(bucket: string, key: string, body: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  }
+}

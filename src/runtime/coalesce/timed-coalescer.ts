@@ -1,0 +1,105 @@
+/**
+ * The coalescer driven by a timer, for the local stack and the benchmark: the pure functions of
+ * `coalescer.ts` with the state in memory. `startRun` starts the batch's run (S3 loads first, then the
+ * transform execution) and resolves when the run has finished; only then may a follow-up start.
+ */
+import type { Manifest } from '../../engine';
+import type { DataArrivedEvent } from '../../events/arrival';
+import {
+  acceptArrival, type AcceptOutcome, type CoalescedBatch, type CoalescerConfig, type CoalescerState,
+  emptyCoalescerState, runFinished, takeBatch, windowClosesAt,
+} from './coalescer';
+
+export interface TimedCoalescerOptions extends CoalescerConfig {
+  manifest: Manifest;
+  /** Runs the batch to its end. A rejection is reported to `onError`; the lease is released either way. */
+  startRun: (batch: CoalescedBatch) => Promise<void>;
+  onError?: (error: unknown, batch: CoalescedBatch) => void;
+  now?: () => number;
+}
+
+/**
+ * @example
+ * const coalescer = new TimedCoalescer({ manifest, windowMs: 60_000, startRun: async (batch) => runBatch(batch) });
+ * coalescer.accept(dataArrivedEvent); // 'buffered'
+ * await coalescer.whenIdle();
+ */
+export class TimedCoalescer {
+  private state: CoalescerState = emptyCoalescerState();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly now: () => number;
+  /** arrivalId → callbacks to call when the run that accounts for it has finished. */
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  constructor(private readonly options: TimedCoalescerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get counters(): CoalescerState['counters'] {
+    return this.state.counters;
+  }
+
+  accept(event: DataArrivedEvent): AcceptOutcome {
+    const { state, outcome } = acceptArrival(this.state, event, this.options.manifest, this.now(), this.options);
+    this.state = state;
+    this.schedule();
+    return outcome;
+  }
+
+  /**
+   * Like {@link accept}, but resolves only when the run that accounts for the arrival has finished
+   * (at once for a duplicate or an unrouted arrival). The local bus awaits this, so "bus idle" means "runs done".
+   */
+  acceptAndWait(event: DataArrivedEvent): Promise<AcceptOutcome> {
+    const outcome = this.accept(event);
+    if (outcome !== 'buffered') return Promise.resolve(outcome);
+    return new Promise((resolve) => {
+      const id = event.detail.arrivalId;
+      this.waiting.set(id, [...(this.waiting.get(id) ?? []), () => resolve(outcome)]);
+    });
+  }
+
+  /** Resolves when nothing is buffered and no run is active. */
+  async whenIdle(): Promise<void> {
+    while (this.running || this.state.pending.length > 0) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setTimeout(resolve, Math.max(1, (windowClosesAt(this.state, this.options) ?? this.now()) - this.now())));
+      this.tick();
+    }
+  }
+
+  /** Stops the timer (buffered arrivals stay unstarted). */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.running) return;
+    const closesAt = windowClosesAt(this.state, this.options);
+    if (closesAt === null) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.tick();
+    }, Math.max(0, closesAt - this.now()));
+  }
+
+  private tick(): void {
+    const { state, batch } = takeBatch(this.state, this.now(), this.options);
+    this.state = state;
+    if (!batch) return this.schedule();
+    this.running = this.options
+      .startRun(batch)
+      .catch((error) => this.options.onError?.(error, batch))
+      .finally(() => {
+        this.state = runFinished(this.state, batch.name);
+        this.running = undefined;
+        for (const arrival of batch.arrivals) {
+          for (const notify of this.waiting.get(arrival.detail.arrivalId) ?? []) notify();
+          this.waiting.delete(arrival.detail.arrivalId);
+        }
+        this.schedule();
+      });
+  }
+}

@@ -1,0 +1,5 @@
+{{ config(incremental_strategy='append') }}
+select id, kind, amount, updated_at from {{ source('raw', 'events') }}
+{% if is_incremental() %}
+where updated_at > (select max(updated_at) from {{ this }})
+{% endif %}

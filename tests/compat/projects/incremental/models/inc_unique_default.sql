@@ -1,0 +1,2 @@
+{{ config(unique_key='id') }}
+select id, amount from {{ source('raw', 'events') }}

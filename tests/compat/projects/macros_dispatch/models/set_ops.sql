@@ -1,0 +1,5 @@
+select status from {{ ref('dispatched') }}
+{{ dbt.except() }}
+select 'open'
+union all
+(select status from {{ ref('dispatched') }} {{ dbt.intersect() }} select 'new')

@@ -1,0 +1,2 @@
+{{ config(materialized='ephemeral') }}
+select sku, price from {{ ref('prices') }} where active

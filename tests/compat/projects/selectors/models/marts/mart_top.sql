@@ -1,0 +1,2 @@
+{{ config(tags=['top']) }}
+select * from {{ ref('mart_ab') }}

@@ -1,0 +1,1 @@
+select id, w from {{ source('raw', 'b') }}

@@ -1,0 +1,1 @@
+select id, name, age, email, team from {{ ref('people') }}

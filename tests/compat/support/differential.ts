@@ -1,0 +1,304 @@
+/**
+ * The differential harness: build one dbt project with real dbt-core (`.venv-dbt/bin/dbt build`) and with
+ * landfall (`node bin/landfall.js build`) on the same PostgreSQL server, each in its own schemas, then
+ * compare what they produced — every relation's columns, types and sorted rows, every model's status,
+ * and every test's status and failure count.
+ *
+ * A project is a folder under tests/compat/projects/<feature>/ holding a dbt project (`profile: compat`)
+ * and optionally:
+ *   setup.sql   run before the first build; `{{raw}}` is replaced by the project's raw schema
+ *   step2.sql   run before a second build of both tools (incremental behaviour); same placeholder
+ *   compat.json { "vars": {...}, "env": {...}, "ls": ["selector", ...], "knownDifferences": ["substring", ...] }
+ *               extra inputs for both tools, and the gaps landfall is known to have (reported, not failed on)
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const PROJECTS_DIR = path.join(REPO_ROOT, 'tests/compat/projects');
+export const DBT_BIN = path.join(REPO_ROOT, '.venv-dbt/bin/dbt');
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:54329/landfall';
+
+export interface CompatProject {
+  name: string;
+  dir: string;
+  vars: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Selectors whose `ls` output is compared. */
+  ls: string[];
+  /** Differences landfall is known to have (substrings of diff lines): reported in RESULTS.md, not failed on. */
+  knownDifferences: string[];
+  setupSql?: string;
+  step2Sql?: string;
+}
+
+/** Outcome of one node in one tool's build. */
+export interface NodeOutcome {
+  status: string;
+  failures?: number;
+}
+
+/** A relation as stored: kind, ordered `name type` columns, and rows as sorted text lines. */
+export interface RelationSnapshot {
+  kind: string;
+  columns: string[];
+  rows: string[];
+}
+
+export interface BuildResult {
+  tool: 'dbt' | 'landfall';
+  exitCode: number;
+  /** By node name (tests, models, seeds). */
+  outcomes: Record<string, NodeOutcome>;
+  /** By `<schema suffix>.<relation>`, schema suffix relative to the tool's base schema. */
+  relations: Record<string, RelationSnapshot>;
+  log: string;
+}
+
+export function listProjects(): CompatProject[] {
+  return fs.readdirSync(PROJECTS_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(PROJECTS_DIR, e.name, 'dbt_project.yml')))
+    .map((e) => loadProject(e.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function loadProject(name: string): CompatProject {
+  const dir = path.join(PROJECTS_DIR, name);
+  const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined);
+  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; knownDifferences?: string[] };
+  return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql') };
+}
+
+/** Whether the suite can run here: the dbt-core venv exists and the PostgreSQL server answers. */
+export async function compatAvailability(databaseUrl = DEFAULT_DATABASE_URL): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (!fs.existsSync(DBT_BIN)) return { ok: false, reason: `${DBT_BIN} not found (run scripts/setup-dbt-core.sh or scripts/run-compat.sh)` };
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `PostgreSQL at ${databaseUrl} does not answer (${(error as Error).message}); run scripts/start-postgres.sh` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Schema names of one project run. Short, lower-case, and unique per tool. */
+export function schemasFor(project: string) {
+  const base = project.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
+  return { raw: `compat_raw_${base}`, dbt: `compat_dbt_${base}`, landfall: `compat_lf_${base}` };
+}
+
+function databaseParts(databaseUrl: string) {
+  const url = new URL(databaseUrl);
+  return { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username || 'postgres'), password: decodeURIComponent(url.password), dbname: url.pathname.slice(1) };
+}
+
+/** Drop every schema of a previous run of `project` and create the raw schema from setup.sql. */
+export async function resetProject(project: CompatProject, databaseUrl: string): Promise<void> {
+  const schemas = schemasFor(project.name);
+  await withClient(databaseUrl, async (client) => {
+    const existing = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname = any($1) or nspname like $2 or nspname like $3`,
+      [[schemas.raw, schemas.dbt, schemas.landfall], `${schemas.dbt}\\_%`, `${schemas.landfall}\\_%`],
+    );
+    for (const { nspname } of existing.rows) await client.query(`drop schema "${nspname}" cascade`);
+    await client.query(`create schema "${schemas.raw}"`);
+    if (project.setupSql) await client.query(project.setupSql.split('{{raw}}').join(`"${schemas.raw}"`));
+  });
+}
+
+export async function runStep2(project: CompatProject, databaseUrl: string): Promise<void> {
+  if (!project.step2Sql) return;
+  const schemas = schemasFor(project.name);
+  await withClient(databaseUrl, (client) => client.query(project.step2Sql!.split('{{raw}}').join(`"${schemas.raw}"`)).then(() => undefined));
+}
+
+async function withClient<T>(databaseUrl: string, body: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function projectVars(project: CompatProject): Record<string, unknown> {
+  return { raw_schema: schemasFor(project.name).raw, ...project.vars };
+}
+
+/** `dbt build` with a generated profile; outcomes from target/run_results.json. */
+export async function buildWithDbt(project: CompatProject, databaseUrl: string, args: string[] = []): Promise<BuildResult> {
+  const schema = schemasFor(project.name).dbt;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-dbt-${project.name}-`));
+  const db = databaseParts(databaseUrl);
+  fs.writeFileSync(path.join(work, 'profiles.yml'), [
+    'compat:',
+    '  target: local',
+    '  outputs:',
+    '    local:',
+    '      type: postgres',
+    `      host: ${db.host}`,
+    `      port: ${db.port}`,
+    `      user: ${db.user}`,
+    `      password: "${db.password}"`,
+    `      dbname: ${db.dbname}`,
+    `      schema: ${schema}`,
+    '      threads: 4',
+    '',
+  ].join('\n'));
+  const targetPath = path.join(work, 'target');
+  const result = await exec(DBT_BIN, [
+    'build', '--project-dir', project.dir, '--profiles-dir', work, '--target-path', targetPath, '--log-path', path.join(work, 'logs'),
+    '--no-use-colors', '--no-partial-parse', '--vars', JSON.stringify(projectVars(project)), ...args,
+  ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+  const outcomes: Record<string, NodeOutcome> = {};
+  const resultsFile = path.join(targetPath, 'run_results.json');
+  if (fs.existsSync(resultsFile)) {
+    const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { results: { unique_id: string; status: string; failures: number | null }[] };
+    for (const r of results.results) {
+      const [type, , name] = r.unique_id.split('.');
+      outcomes[name!] = type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
+    }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  return { tool: 'dbt', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema), log: result.output };
+}
+
+/** `landfall build --json` on the same server. */
+export async function buildWithLandfall(project: CompatProject, databaseUrl: string, args: string[] = []): Promise<BuildResult> {
+  const schema = schemasFor(project.name).landfall;
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `compat-lf-${project.name}-`));
+  const result = await exec(process.execPath, [
+    path.join(REPO_ROOT, 'bin/landfall.js'), 'build', '--project-dir', project.dir, '--state-dir', stateDir,
+    '--database-url', databaseUrl, '--target-schema', schema, '--json', '--vars', JSON.stringify(projectVars(project)), ...args,
+  ], project.env);
+  fs.rmSync(stateDir, { recursive: true, force: true });
+  const outcomes: Record<string, NodeOutcome> = {};
+  const json = /^\{[\s\S]*\}\s*$/m.exec(result.stdout)?.[0];
+  if (json) {
+    const parsed = JSON.parse(json) as { results: { resource_type: string; name: string; status: string; failures?: number }[] };
+    for (const r of parsed.results) {
+      outcomes[r.name] = r.resource_type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
+    }
+  }
+  return { tool: 'landfall', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema), log: result.output };
+}
+
+async function exec(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; output: string }> {
+  try {
+    const { stdout, stderr } = await run(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, output: `${stdout}\n${stderr}` };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', output: `${e.stdout ?? ''}\n${e.stderr ?? ''}` };
+  }
+}
+
+/**
+ * Every table and view in `base` and `base_*`, keyed by `<suffix>.<name>` (suffix '' for the base
+ * schema), with columns and types from the catalog and all rows as sorted text.
+ */
+export async function snapshotSchemas(databaseUrl: string, base: string): Promise<Record<string, RelationSnapshot>> {
+  return withClient(databaseUrl, async (client) => {
+    const relations = await client.query<{ schema: string; name: string; kind: string }>(
+      `select n.nspname as schema, c.relname as name, case c.relkind when 'v' then 'view' else 'table' end as kind
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'v', 'p') and (n.nspname = $1 or n.nspname like $2)
+        order by 1, 2`,
+      [base, `${base}\\_%`],
+    );
+    const snapshot: Record<string, RelationSnapshot> = {};
+    for (const r of relations.rows) {
+      const columns = await client.query<{ name: string; type: string }>(
+        `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
+          where a.attrelid = format('%I.%I', $1::text, $2::text)::regclass and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+        [r.schema, r.name],
+      );
+      const rows = await client.query({ text: `select * from "${r.schema}"."${r.name}"`, rowMode: 'array' });
+      const suffix = r.schema === base ? '' : r.schema.slice(base.length + 1);
+      snapshot[`${suffix}.${r.name}`] = {
+        kind: r.kind,
+        columns: columns.rows.map((c) => `${c.name} ${c.type}`),
+        rows: (rows.rows as unknown[][]).map((row) => JSON.stringify(row.map(normalizeValue))).sort(),
+      };
+    }
+    return snapshot;
+  });
+}
+
+function normalizeValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+/** Human-readable differences between two builds; empty when they agree. */
+export function diffBuilds(dbt: BuildResult, landfall: BuildResult, label = ''): string[] {
+  const diffs: string[] = [];
+  const at = label ? `[${label}] ` : '';
+  if ((dbt.exitCode === 0) !== (landfall.exitCode === 0)) diffs.push(`${at}exit code: dbt ${dbt.exitCode}, landfall ${landfall.exitCode}`);
+  for (const name of union(Object.keys(dbt.outcomes), Object.keys(landfall.outcomes))) {
+    const d = dbt.outcomes[name];
+    const l = landfall.outcomes[name];
+    const show = (o: NodeOutcome | undefined) => (o ? `${o.status}${o.failures !== undefined ? ` (${o.failures} failures)` : ''}` : 'absent');
+    if (!d || !l || normalizeStatus(d.status) !== normalizeStatus(l.status) || (d.failures ?? 0) !== (l.failures ?? 0)) {
+      diffs.push(`${at}node ${name}: dbt ${show(d)}, landfall ${show(l)}`);
+    }
+  }
+  for (const key of union(Object.keys(dbt.relations), Object.keys(landfall.relations))) {
+    const d = dbt.relations[key];
+    const l = landfall.relations[key];
+    if (!d || !l) {
+      diffs.push(`${at}relation ${key}: ${d ? 'only dbt built it' : 'only landfall built it'}`);
+      continue;
+    }
+    if (d.kind !== l.kind) diffs.push(`${at}relation ${key}: dbt ${d.kind}, landfall ${l.kind}`);
+    if (d.columns.join(', ') !== l.columns.join(', ')) diffs.push(`${at}relation ${key} columns:\n    dbt      ${d.columns.join(', ')}\n    landfall ${l.columns.join(', ')}`);
+    if (d.rows.join('\n') !== l.rows.join('\n')) {
+      const onlyDbt = d.rows.filter((r) => !l.rows.includes(r)).slice(0, 5);
+      const onlyLf = l.rows.filter((r) => !d.rows.includes(r)).slice(0, 5);
+      diffs.push(`${at}relation ${key} rows (${d.rows.length} vs ${l.rows.length}):\n    only dbt      ${onlyDbt.join(' ')}\n    only landfall ${onlyLf.join(' ')}`);
+    }
+  }
+  return diffs;
+}
+
+/** dbt says `success` for models and seeds; landfall too. dbt's `error` on a test equals landfall's `error`. */
+function normalizeStatus(status: string): string {
+  return status === 'runtime error' ? 'error' : status;
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+/**
+ * `dbt ls --select X` vs `landfall ls --select X` for each selector, as sorted unique ids. Generic test
+ * ids lose dbt's hash suffix so they compare by name.
+ */
+export async function listWithBoth(project: CompatProject, databaseUrl: string, selectorList: string[]): Promise<Record<string, { dbt: string[]; landfall: string[] }>> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-ls-${project.name}-`));
+  const db = databaseParts(databaseUrl);
+  fs.writeFileSync(path.join(work, 'profiles.yml'), `compat:\n  target: local\n  outputs:\n    local:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: "${db.password}"\n      dbname: ${db.dbname}\n      schema: ls\n      threads: 1\n`);
+  const dbtResult = await exec(path.join(REPO_ROOT, '.venv-dbt/bin/python'), [
+    path.join(REPO_ROOT, 'tests/compat/support/dbt_ls.py'), project.dir, work, path.join(work, 'target'), JSON.stringify(projectVars(project)), ...selectorList,
+  ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+  fs.rmSync(work, { recursive: true, force: true });
+  const byName = (id: string) => (id.startsWith('test.') ? id.split('.').slice(0, 3).join('.') : id);
+  const fromDbt = JSON.parse(/^DBT_LS_RESULT (.*)$/m.exec(dbtResult.stdout)?.[1] ?? '{}') as Record<string, string[]>;
+  const out: Record<string, { dbt: string[]; landfall: string[] }> = {};
+  for (const selector of selectorList) {
+    const lf = await exec(process.execPath, [path.join(REPO_ROOT, 'bin/landfall.js'), 'ls', '--project-dir', project.dir, '--json', '--select', selector], project.env);
+    const landfall = lf.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => byName((JSON.parse(l) as { unique_id: string }).unique_id)).sort();
+    out[selector] = { dbt: (fromDbt[selector] ?? [`dbt ls failed: ${dbtResult.output.slice(-300)}`]).map(byName).sort(), landfall };
+  }
+  return out;
+}

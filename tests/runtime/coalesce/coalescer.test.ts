@@ -1,0 +1,100 @@
+import type { Manifest } from '../../../src/engine';
+import type { DataArrivedEvent } from '../../../src/events/arrival';
+import { acceptArrival, emptyCoalescerState, executionNameFor, runFinished, takeBatch } from '../../../src/runtime/coalesce/coalescer';
+import { TimedCoalescer } from '../../../src/runtime/coalesce/timed-coalescer';
+
+const manifest = {
+  sources: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((c) => [
+    `source.p.${c}.t`,
+    { uniqueId: `source.p.${c}.t`, resourceType: 'source', sourceName: c, name: 't', meta: { landfall: { fivetran: { connector_id: c } } }, tags: [] },
+  ])),
+} as unknown as Manifest;
+
+const arrival = (connectorId: string, syncId: string): DataArrivedEvent => ({
+  source: 'landfall',
+  'detail-type': 'Data Arrived',
+  detail: { loader: 'fivetran', arrivalId: `fivetran:${syncId}`, arrivedAt: '2026-11-27T01:00:00Z', connector: { connectorId, groupId: 'g', syncId } },
+});
+const config = { windowMs: 60_000 };
+
+describe('coalescer', () => {
+  it('merges the arrivals of one window into one run building the union of their selections', () => {
+    let state = emptyCoalescerState();
+    for (const [c, s, at] of [['a', '1', 0], ['b', '2', 10_000], ['a', '3', 20_000]] as const) state = acceptArrival(state, arrival(c, s), manifest, at, config).state;
+    expect(takeBatch(state, 59_999, config).batch).toBeUndefined();
+    const { batch } = takeBatch(state, 60_000, config);
+    expect(batch?.select).toEqual(['source:a.t+', 'source:b.t+']);
+    expect(batch?.arrivals).toHaveLength(3);
+    expect(batch?.executionInput).toMatchObject({ command: 'build', select: ['source:a.t+', 'source:b.t+'] });
+  });
+
+  it('passes a lone arrival through as the event itself', () => {
+    const { state } = acceptArrival(emptyCoalescerState(), arrival('a', '1'), manifest, 0, config);
+    expect(takeBatch(state, 60_000, config).batch?.executionInput).toEqual(arrival('a', '1'));
+  });
+
+  it('starts nothing for a duplicate, buffered or already run, within the dedupe TTL', () => {
+    let state = acceptArrival(emptyCoalescerState(), arrival('a', '1'), manifest, 0, config).state;
+    expect(acceptArrival(state, arrival('a', '1'), manifest, 1, config).outcome).toBe('duplicate');
+    const taken = takeBatch(state, 60_000, config);
+    state = runFinished(taken.state, taken.batch!.name);
+    const again = acceptArrival(state, arrival('a', '1'), manifest, 24 * 3600_000, config);
+    expect(again.outcome).toBe('duplicate');
+    expect(takeBatch(again.state, 48 * 3600_000, config).batch).toBeUndefined();
+  });
+
+  it('counts an unrouted arrival and starts nothing', () => {
+    const { state, outcome } = acceptArrival(emptyCoalescerState(), arrival('nobody', '1'), manifest, 0, config);
+    expect(outcome).toBe('unrouted');
+    expect(state.counters.unrouted).toBe(1);
+    expect(takeBatch(state, 120_000, config).batch).toBeUndefined();
+  });
+
+  it('holds arrivals that come during a run and starts them as a follow-up once it finishes', () => {
+    let state = acceptArrival(emptyCoalescerState(), arrival('a', '1'), manifest, 0, config).state;
+    const first = takeBatch(state, 60_000, config);
+    state = acceptArrival(first.state, arrival('a', '2'), manifest, 70_000, config).state;
+    expect(takeBatch(state, 200_000, config).batch).toBeUndefined(); // the first run is still building source:a.t+
+    state = runFinished(state, first.batch!.name);
+    expect(takeBatch(state, 200_000, config).batch?.arrivals.map((a) => a.detail.arrivalId)).toEqual(['fivetran:2']);
+  });
+
+  it('names executions by their arrival ids, order-independent, within the 80-character limit', () => {
+    expect(executionNameFor(['x', 'y'])).toBe(executionNameFor(['y', 'x']));
+    expect(executionNameFor(['x'])).not.toBe(executionNameFor(['x', 'y']));
+    expect(executionNameFor(['x']).length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('TimedCoalescer', () => {
+  it('turns a burst of 1,000 arrivals with 10% duplicates into few runs, each arrival in exactly one, never overlapping', async () => {
+    const runs: { ids: string[]; start: number; end: number }[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const coalescer = new TimedCoalescer({
+      manifest,
+      windowMs: 300,
+      startRun: async (batch) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        const start = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        runs.push({ ids: batch.arrivals.map((a) => a.detail.arrivalId), start, end: Date.now() });
+        active--;
+      },
+    });
+    const unique = Array.from({ length: 900 }, (_, i) => arrival('abcde'[i % 5], `s${i}`));
+    const burst = [...unique, ...unique.slice(0, 100)];
+    for (const [i, event] of burst.entries()) {
+      coalescer.accept(event);
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await coalescer.whenIdle();
+    coalescer.dispose();
+    const ran = runs.flatMap((r) => r.ids);
+    expect(ran.sort()).toEqual(unique.map((e) => e.detail.arrivalId).sort());
+    expect(coalescer.counters).toMatchObject({ accepted: 900, duplicates: 100, unrouted: 0 });
+    expect(maxActive).toBe(1);
+    expect(runs.length).toBeLessThanOrEqual(2); // the burst fits in one window: one run, at most one follow-up
+  });
+});
