@@ -24,6 +24,7 @@ import { parseFlags, parseVars, selectors, UsageError } from './options';
 import { printRunSummary } from './progress';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runDemo } from './demo';
+import { readProfileTarget } from './profile';
 import { backfillCommand, rotateCommand } from './partition-commands';
 import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
 
@@ -117,7 +118,8 @@ export function commonOptions(values: Record<string, unknown>): CommonOptions {
     projectDir,
     stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
     databaseUrl,
-    targetSchema: values['target-schema'] as string | undefined,
+    // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
+    targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? readProfileTarget(projectDir)?.schema,
     json: Boolean(values.json),
   };
 }
