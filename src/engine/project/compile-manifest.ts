@@ -142,6 +142,54 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     };
   }
 
+  /**
+   * Parse-time render of a model or singular test: records its `ref()` and `source()` calls and its
+   * `config()`, resolving nothing against a warehouse. Errors become ProjectErrors with file and line.
+   */
+  const recordCalls = (
+    file: { file: string; text: string },
+    self: RelationRef | undefined,
+    calls: { refs: string[]; sourceIds: string[] },
+    config: (values: Record<string, unknown>) => void,
+    configValues: () => Record<string, unknown>,
+  ): void => {
+    try {
+      renderTemplate(file.text, buildRenderContext({
+        target,
+        vars,
+        self,
+        invocationId: 'parse',
+        runStartedAt: options.now ?? new Date(),
+        hooks: {
+          ref: (refName) => {
+            calls.refs.push(refName);
+            return new RelationRef(target.schema, refName);
+          },
+          source: (sourceName, tableName) => {
+            const id = `source.${projectName}.${sourceName}.${tableName}`;
+            const source = sources[id];
+            if (!source) {
+              const known = Object.values(sources).map((s) => `${s.sourceName}.${s.name}`).sort();
+              throw new ProjectError(file.file,
+                `source('${sourceName}', '${tableName}') is not defined in any sources: YAML` +
+                  (known.length ? ` (defined: ${known.join(', ')})` : ' (the project defines no sources)'),
+                lineOf(file.text, new RegExp(`source\\(\\s*['"]${escapeRegex(sourceName)}['"]`)));
+            }
+            calls.sourceIds.push(id);
+            return RelationRef.of(source.relation);
+          },
+          config,
+          configValues,
+          isIncremental: () => false,
+        },
+      }), { file: file.file, macros: prefix });
+    } catch (error) {
+      if (error instanceof ProjectError) throw error;
+      if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
+      throw error;
+    }
+  };
+
   // Models: parse-time render records ref/source/config.
   const modelNames = new Map<string, string>();
   const models: Record<string, ModelNode> = {};
@@ -164,44 +212,9 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       if (tags.length) merged.tags = [...new Set(tags)];
       return merged;
     };
-    const placeholder = new RelationRef(target.schema, name);
-    try {
-      renderTemplate(modelFile.text, buildRenderContext({
-        target,
-        vars,
-        self: placeholder,
-        invocationId: 'parse',
-        runStartedAt: options.now ?? new Date(),
-        hooks: {
-          ref: (refName) => {
-            refs.push(refName);
-            return new RelationRef(target.schema, refName);
-          },
-          source: (sourceName, tableName) => {
-            const id = `source.${projectName}.${sourceName}.${tableName}`;
-            const source = sources[id];
-            if (!source) {
-              const known = Object.values(sources).map((s) => `${s.sourceName}.${s.name}`).sort();
-              throw new ProjectError(modelFile.file,
-                `source('${sourceName}', '${tableName}') is not defined in any sources: YAML` +
-                  (known.length ? ` (defined: ${known.join(', ')})` : ' (the project defines no sources)'),
-                lineOf(modelFile.text, new RegExp(`source\\(\\s*['"]${sourceName}['"]`)));
-            }
-            sourceIds.push(id);
-            return RelationRef.of(source.relation);
-          },
-          config: (values) => {
-            inFileConfig = { ...inFileConfig, ...values };
-          },
-          configValues,
-          isIncremental: () => false,
-        },
-      }), { file: modelFile.file, macros: prefix });
-    } catch (error) {
-      if (error instanceof ProjectError) throw error;
-      if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
-      throw error;
-    }
+    recordCalls(modelFile, new RelationRef(target.schema, name), { refs, sourceIds }, (values) => {
+      inFileConfig = { ...inFileConfig, ...values };
+    }, configValues);
     const config = normalizeConfig(configValues(), modelFile.file);
     if (config.enabled === false) continue;
     const model: ModelNode = {
@@ -285,32 +298,9 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     const refs: string[] = [];
     const sourceIds: string[] = [];
     let inFileConfig: Record<string, unknown> = {};
-    try {
-      renderTemplate(testFile.text, buildRenderContext({
-        target, vars, self: undefined, invocationId: 'parse', runStartedAt: options.now ?? new Date(),
-        hooks: {
-          ref: (r) => {
-            refs.push(r);
-            return new RelationRef(target.schema, r);
-          },
-          source: (s, t) => {
-            const id = `source.${projectName}.${s}.${t}`;
-            if (!sources[id]) throw new ProjectError(testFile.file, `source('${s}', '${t}') is not defined in any sources: YAML`, lineOf(testFile.text, new RegExp(`source\\(\\s*['"]${s}['"]`)));
-            sourceIds.push(id);
-            return RelationRef.of(sources[id]!.relation);
-          },
-          config: (values) => {
-            inFileConfig = { ...inFileConfig, ...values };
-          },
-          configValues: () => inFileConfig,
-          isIncremental: () => false,
-        },
-      }), { file: testFile.file, macros: prefix });
-    } catch (error) {
-      if (error instanceof ProjectError) throw error;
-      if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
-      throw error;
-    }
+    recordCalls(testFile, undefined, { refs, sourceIds }, (values) => {
+      inFileConfig = { ...inFileConfig, ...values };
+    }, () => inFileConfig);
     const parents = [...new Set(refs)].map((r) => resolveRefName(r, testFile.file, testFile.text));
     const dependsOn = [...parents, ...new Set(sourceIds)];
     if (dependsOn.length === 0) throw new ProjectError(testFile.file, 'a singular test must select from at least one ref() or source()');
