@@ -10,6 +10,11 @@ module.exports = () => {
     throw new Error(`${manifestFile} is missing: package with \`npm run package\` (it compiles the dbt project for Redshift first)`);
   }
   return {
+    bundle: true,
+    minify: true,
+    sourcemap: 'external',
+    target: 'node22',
+    platform: 'node',
     define: { LANDFALL_BUNDLED_MANIFEST: fs.readFileSync(manifestFile, 'utf8') },
     // The AWS SDK and middy are bundled at the versions the lock file pins, not taken from the runtime.
     external: [],
