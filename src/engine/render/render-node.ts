@@ -33,22 +33,94 @@ function relationsByName(manifest: Manifest): Map<string, RelationRef> {
   return map;
 }
 
+/** The models by name, built once per manifest, to find ephemeral models. */
+const modelLookups = new WeakMap<Manifest, Map<string, ModelNode>>();
+
+function modelsByName(manifest: Manifest): Map<string, ModelNode> {
+  let map = modelLookups.get(manifest);
+  if (!map) {
+    map = new Map(Object.values(manifest.models).map((m) => [m.name, m]));
+    modelLookups.set(manifest, map);
+  }
+  return map;
+}
+
+/** How `ref()` to an ephemeral model prints: the name of the CTE dbt injects for it. */
+export class CteRef extends RelationRef {
+  constructor(modelName: string) {
+    super('', `__dbt__cte__${modelName}`);
+  }
+  override toString(): string {
+    return this.identifier;
+  }
+}
+
+/**
+ * Put ephemeral models' CTEs in front of a node's SQL, as dbt does: into its own leading `with`, or as a
+ * new `with` clause. `ctes` are in dependency order.
+ *
+ * @example
+ * injectCtes('select * from __dbt__cte__a', [{ name: '__dbt__cte__a', sql: 'select 1' }])
+ * // 'with __dbt__cte__a as (\nselect 1\n) select * from __dbt__cte__a'
+ */
+export function injectCtes(sql: string, ctes: { name: string; sql: string }[]): string {
+  if (ctes.length === 0) return sql;
+  const definitions = ctes.map((c) => `${c.name} as (\n${c.sql}\n)`).join(', ');
+  // Leading comments and whitespace, then the keyword `with` (not `with recursive`, which must stay first).
+  const leadingWith = /^((?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*)with\b(?!\s+recursive\b)/i.exec(sql);
+  if (leadingWith) return `${leadingWith[0]} ${definitions}, ${sql.slice(leadingWith[0].length).trimStart()}`;
+  return `with ${definitions} ${sql}`;
+}
+
 /**
  * @example
  * renderNodeSql(manifest, manifest.models['model.demo.fct_transfers'], { vars: manifest.vars, isIncremental: true, invocationId: 'run-1', runStartedAt: new Date() })
  */
 export function renderNodeSql(manifest: Manifest, node: ModelNode | TestNode, options: RuntimeRenderOptions): string {
+  const ctes = new Map<string, string>();
+  const sql = renderWithCtes(manifest, node, node.rawSql, options, ctes, []);
+  return injectCtes(sql, [...ctes].map(([name, body]) => ({ name, sql: body })));
+}
+
+/**
+ * Render one of a model's hooks (`pre_hook`/`post_hook` SQL) at run time, in the model's context
+ * (`this`, `target`, `var`, `ref`).
+ */
+export function renderHookSql(manifest: Manifest, node: ModelNode, hook: string, options: RuntimeRenderOptions): string {
+  const ctes = new Map<string, string>();
+  return injectCtes(renderWithCtes(manifest, node, hook, options, ctes, []), [...ctes].map(([name, body]) => ({ name, sql: body })));
+}
+
+/**
+ * Render `template` in `node`'s context; each ephemeral model it refs is rendered (recursively, its own
+ * ephemeral refs first) into `ctes`, and `ref()` prints the CTE's name.
+ */
+function renderWithCtes(
+  manifest: Manifest, node: ModelNode | TestNode, template: string, options: RuntimeRenderOptions,
+  ctes: Map<string, string>, ephemeralPath: string[],
+): string {
   const relations = relationsByName(manifest);
+  const models = modelsByName(manifest);
   const file = node.origin.file;
   let config: Record<string, unknown> = node.resourceType === 'model' ? { ...node.config } : {};
   const context = buildRenderContext({
     target: manifest.target,
     vars: options.vars,
-    self: node.resourceType === 'model' ? RelationRef.of(node.relation) : undefined,
+    self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.of(node.relation)) : undefined,
     invocationId: options.invocationId,
     runStartedAt: options.runStartedAt,
     hooks: {
       ref: (name) => {
+        const ephemeral = options.refOverrides?.[name] ? undefined : models.get(name);
+        if (ephemeral?.config.materialized === 'ephemeral') {
+          const cte = new CteRef(name);
+          if (ephemeralPath.includes(name)) throw new EngineError(`${file}: ephemeral models ref each other in a cycle: ${[...ephemeralPath, name].join(' -> ')}`);
+          if (!ctes.has(cte.identifier)) {
+            const body = renderWithCtes(manifest, ephemeral, ephemeral.rawSql, { ...options, isIncremental: false }, ctes, [...ephemeralPath, name]).trim();
+            ctes.set(cte.identifier, body);
+          }
+          return cte;
+        }
         const relation = options.refOverrides?.[name] ?? relations.get(name);
         if (!relation) throw new EngineError(`${file}: ref('${name}') does not match any model or seed`);
         return relation;
@@ -67,7 +139,7 @@ export function renderNodeSql(manifest: Manifest, node: ModelNode | TestNode, op
   });
   // Macros (dbt's library, then the project's) are defined in the same context before the node renders.
   try {
-    return renderTemplate(node.rawSql, context, { file, macros: manifest.macroSource }).trim();
+    return renderTemplate(template, context, { file, macros: manifest.macroSource }).trim();
   } catch (error) {
     if (error instanceof TemplateRenderError) throw new EngineError(error.message);
     throw error;

@@ -60,7 +60,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
       id: n.uniqueId,
       kind: n.resourceType === 'seed' ? 'seed' : 'model',
       name: n.name,
-      dependsOn: dedupe(upstreamBuilt(manifest, n.dependsOn, inRun, testsByOwner).map(gate)),
+      dependsOn: dedupe(upstreamBuilt(manifest, throughEphemeral(manifest, n.dependsOn), inRun, testsByOwner).map(gate)),
       status: 'pending',
     });
   }
@@ -89,6 +89,20 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     waitSeconds: 0,
     done: nodes.length === 0,
   };
+}
+
+/**
+ * A node's parents with each ephemeral model replaced by its own parents (recursively): ephemeral models
+ * are never built, they are CTEs in the SQL of the nodes that ref them.
+ */
+export function throughEphemeral(manifest: Manifest, dependsOn: string[], seen = new Set<string>()): string[] {
+  return dependsOn.flatMap((id) => {
+    const model = manifest.models[id];
+    if (model?.config.materialized !== 'ephemeral') return [id];
+    if (seen.has(id)) return [];
+    seen.add(id);
+    return throughEphemeral(manifest, model.dependsOn, seen);
+  });
 }
 
 /**

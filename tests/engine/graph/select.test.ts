@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { compileManifest, readProjectFiles } from '../../../src/engine/compile';
+import { buildGraph } from '../../../src/engine/graph/graph';
+import { selectNodes } from '../../../src/engine/graph/select';
+import { planRun } from '../../../src/engine/run/plan-run';
+
+const manifest = compileManifest(readProjectFiles(path.join(__dirname, '..', '..', 'fixtures', 'projects', 'shop')), {
+  target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
+});
+const graph = buildGraph(manifest);
+const names = (select: string[], exclude: string[] = []) =>
+  [...selectNodes(graph, select, exclude)].filter((id) => !id.startsWith('test.')).map((id) => id.split('.').slice(2).join('.')).sort();
+
+describe('Selection', () => {
+  it('follows dbt syntax: parents, children, depth, sources, tags, paths, intersections and exclusions', () => {
+    expect(names(['fct_orders'])).toEqual(['fct_orders']);
+    expect(names(['+fct_orders'])).toEqual(['fct_orders', 'raw.orders', 'stg_orders']);
+    expect(names(['1+fct_orders'])).toEqual(['fct_orders', 'stg_orders']);
+    expect(names(['source:raw.customers+'])).toEqual(['dim_customers', 'raw.customers', 'stg_customers']);
+    expect(names(['tag:staging'])).toEqual(['stg_customers', 'stg_orders']);
+    expect(names(['path:models/marts'])).toEqual(['dim_customers', 'fct_orders']);
+    expect(names(['tag:staging,+fct_orders'])).toEqual(['stg_orders']);
+    expect(names(['stg_*'], ['stg_orders'])).toEqual(['stg_customers']);
+    expect(names(['config.materialized:incremental'])).toEqual(['fct_orders']);
+  });
+
+  it('rejects an unknown selector method with the list of known ones', () => {
+    expect(() => selectNodes(graph, ['tgs:staging'])).toThrow(/unknown selector method 'tgs:'.*tag/);
+  });
+});
+
+describe('Function: planRun', () => {
+  it('gates models on their parents\' tests and groups each model\'s tests in one node', () => {
+    const run = planRun(manifest, { runId: 'r', command: 'build' });
+    const byId = Object.fromEntries(run.nodes.map((n) => [n.id, n]));
+    expect(byId['model.shop.stg_orders']!.dependsOn).toEqual(['tests:source.shop.raw.orders']);
+    // The relationships test (fct_orders → dim_customers) joins fct_orders' tests, after both are built.
+    expect(byId['tests:model.shop.fct_orders']!.dependsOn.sort()).toEqual(['model.shop.dim_customers', 'model.shop.fct_orders']);
+    expect(byId['tests:model.shop.fct_orders']!.testIds!.length).toBe(5);
+    const order = run.nodes.map((n) => n.id);
+    expect(order.indexOf('model.shop.stg_orders')).toBeLessThan(order.indexOf('model.shop.fct_orders'));
+  });
+
+  it('runs only tests for `test`, only seeds for `seed`', () => {
+    expect(planRun(manifest, { runId: 'r', command: 'test' }).nodes.every((n) => n.kind === 'tests')).toBe(true);
+    expect(planRun(manifest, { runId: 'r', command: 'seed' }).nodes.map((n) => n.id)).toEqual(['seed.shop.countries']);
+  });
+});
+
+describe('Function: compileManifest errors', () => {
+  it('names the file and line of a Jinja error in a model', () => {
+    const files = readProjectFiles(path.join(__dirname, '..', '..', 'fixtures', 'projects', 'shop'));
+    const broken = { ...files, models: files.models.map((m) => (m.file.endsWith('stg_orders.sql') ? { ...m, text: 'select 1\n{{ ref( }}\n' } : m)) };
+    expect(() => compileManifest(broken, { target: manifest.target })).toThrow(/^models\/staging\/stg_orders\.sql:2: /);
+  });
+
+  it('reports a dependency cycle with every model on it', () => {
+    const files = readProjectFiles(path.join(__dirname, '..', '..', 'fixtures', 'projects', 'shop'));
+    const cyclic = { ...files, models: files.models.map((m) => (m.file.endsWith('stg_orders.sql') ? { ...m, text: "select * from {{ ref('fct_orders') }}" } : m)) };
+    expect(() => buildGraph(compileManifest(cyclic, { target: manifest.target }))).toThrow(/dependency cycle: .*fct_orders.*stg_orders/);
+  });
+});

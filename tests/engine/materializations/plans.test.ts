@@ -1,0 +1,65 @@
+import { dialects } from '../../../src/engine/dialects';
+import type { ModelNode, SeedNode } from '../../../src/engine/manifest';
+import { planMaterialization } from '../../../src/engine/materializations';
+
+function model(materialized: ModelNode['config']['materialized'], config: Partial<ModelNode['config']> = {}): ModelNode {
+  return {
+    uniqueId: 'model.p.fct_transfers', resourceType: 'model', name: 'fct_transfers', packageName: 'p',
+    origin: { file: 'models/fct_transfers.sql' }, rawSql: '', relation: { schema: 'analytics', identifier: 'fct_transfers' },
+    dependsOn: [], path: '', config: { materialized, tags: [], enabled: true, ...config },
+  };
+}
+
+describe('Materialization plans', () => {
+  it('builds a Redshift table with its physical design under a staging name and swaps it in, all in one transaction', () => {
+    const { steps } = planMaterialization({
+      node: model('table', { dist: 'sender_id', sort: ['created_at', 'transfer_id'] }), sql: 'select 1 as sender_id',
+      dialect: dialects.redshift, existing: { kind: 'table', columns: [] }, fullRefresh: false,
+    });
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.sqls).toEqual([
+      'drop table if exists "analytics"."fct_transfers__lf_new" cascade',
+      'create table "analytics"."fct_transfers__lf_new" diststyle key distkey("sender_id") compound sortkey("created_at", "transfer_id") as (\nselect 1 as sender_id\n)',
+      'drop table if exists "analytics"."fct_transfers__lf_old" cascade',
+      'alter table "analytics"."fct_transfers" rename to "fct_transfers__lf_old"',
+      'alter table "analytics"."fct_transfers__lf_new" rename to "fct_transfers"',
+      'drop table "analytics"."fct_transfers__lf_old" cascade',
+    ]);
+  });
+
+  it('replaces a Redshift view in one late-binding statement (one commit)', () => {
+    const { steps } = planMaterialization({ node: model('view'), sql: 'select * from "raw"."t"', dialect: dialects.redshift, existing: { kind: 'view', columns: [] }, fullRefresh: false });
+    expect(steps).toEqual([{ sqls: ['create or replace view "analytics"."fct_transfers" as (\nselect * from "raw"."t"\n) with no schema binding'] }]);
+  });
+
+  it('swaps PostgreSQL relations through the helper that recreates dependent views', () => {
+    const { steps } = planMaterialization({ node: model('view'), sql: 'select 1', dialect: dialects.postgres, existing: undefined, fullRefresh: false });
+    expect(steps[0]!.sqls[2]).toBe(`select public.landfall_swap_relation('analytics', 'fct_transfers__lf_new', 'fct_transfers', 'view')`);
+  });
+
+  it('builds an incremental model as a table on its first run and when fully refreshed', () => {
+    const node = model('incremental', { incremental_strategy: 'delete+insert', unique_key: 'transfer_id' });
+    const first = planMaterialization({ node, sql: 'select 1', dialect: dialects.postgres, existing: undefined, fullRefresh: false });
+    const refreshed = planMaterialization({ node, sql: 'select 1', dialect: dialects.postgres, existing: { kind: 'table', columns: ['transfer_id'] }, fullRefresh: true });
+    expect(first.steps[0]!.sqls[1]).toMatch(/^create table "analytics"\."fct_transfers__lf_new"/);
+    expect(refreshed).toEqual(first);
+  });
+
+  it('loads a large seed in batches of at most 40 statements and swaps it in last', () => {
+    const seed: SeedNode = {
+      uniqueId: 'seed.p.big', resourceType: 'seed', name: 'big', packageName: 'p', origin: { file: 'seeds/big.csv' },
+      relation: { schema: 'analytics', identifier: 'big' }, config: { materialized: 'seed', tags: [], enabled: true },
+      columns: ['id', 'note'], columnTypes: { id: 'integer', note: 'text' }, dependsOn: [], path: '',
+      rows: Array.from({ length: 200_000 }, (_, i) => [String(i), `it's row ${i}`]),
+    };
+    const { steps } = planMaterialization({ node: seed, sql: '', dialect: dialects.redshift, existing: undefined, fullRefresh: false });
+    expect(steps.length).toBeGreaterThan(1);
+    for (const step of steps) {
+      expect(step.sqls.length).toBeLessThanOrEqual(40);
+      for (const sql of step.sqls) expect(Buffer.byteLength(sql)).toBeLessThan(100_000);
+    }
+    expect(steps[0]!.sqls[1]).toBe('create table "analytics"."big__lf_new" ("id" integer, "note" varchar(65535))');
+    expect(steps[0]!.sqls[2]).toContain("('1', 'it''s row 1')");
+    expect(steps[steps.length - 1]!.sqls.at(-1)).toBe('alter table "analytics"."big__lf_new" rename to "big"');
+  });
+});
