@@ -20,12 +20,14 @@ import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
 import { formatTextTable } from '../alerts';
 import { runToCompletion } from './local-build';
+import { selectWithSelector } from '../engine/graph/selectors-file';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 import { printRunSummary } from './progress';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runDemo } from './demo';
 import { readProfileTarget } from './profile';
 import { backfillCommand, rotateCommand } from './partition-commands';
+import { sourceCommand } from './freshness-command';
 import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
 
 const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
@@ -37,9 +39,11 @@ Usage: landfall <command> [flags]
   ls [--select …]              list the selected nodes
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
+      --selector NAME          a named selection from selectors.yml (ls, build, run, test, seed)
       --full-refresh           rebuild incremental models from scratch
       --vars '{"k": "v"}'      override project vars
       --threads N              statements in flight at once (default 4)
+  source freshness [--select …]  check sources' loaded_at_field against warn_after/error_after (dbt's output, --json)
   query "SQL"                  run one SQL statement on the local warehouse and print the rows
   serve                        the local stack: webhook, event bus + rules, Step Functions, Data API, SNS outbox
   send-event FILE              deliver a Fivetran webhook body or an EventBridge event (signed, through the rules)
@@ -84,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(args);
       case 'demo':
         return await runDemo(args);
+      case 'source':
+        return await sourceCommand(args);
       case 'rotate':
         return await rotateCommand(args);
       case 'backfill':
@@ -135,7 +141,7 @@ function targetFor(options: CommonOptions): Target {
     : localTarget({ schema: options.targetSchema });
 }
 
-function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
+export function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
   return compileManifest(readProjectFiles(options.projectDir), { target: targetFor(options), cliVars: vars });
 }
 
@@ -173,12 +179,15 @@ function lsCommand(args: string[]): number {
   const { values, positionals } = parseFlags(args, {
     select: { type: 'string', short: 's', multiple: true },
     exclude: { type: 'string', multiple: true },
+    selector: { type: 'string' },
     'resource-type': { type: 'string' },
   }, true);
   const options = commonOptions(values);
   const manifest = compileFrom(options);
   const graph = buildGraph(manifest);
-  const selected = selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
+  const selected = values.selector !== undefined
+    ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
+    : selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
   const nodes = [...selected].map((id) => graph.nodes.get(id)!).filter((n) => !values['resource-type'] || n.resourceType === values['resource-type']);
   nodes.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
   if (options.json) {
@@ -196,6 +205,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
   const { values, positionals } = parseFlags(args, {
     select: { type: 'string', short: 's', multiple: true },
     exclude: { type: 'string', multiple: true },
+    selector: { type: 'string' },
     'full-refresh': { type: 'boolean' },
     vars: { type: 'string' },
     threads: { type: 'string' },
@@ -217,6 +227,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
       command,
       select: [...selectors(values.select as string[] | undefined), ...positionals],
       exclude: selectors(values.exclude as string[] | undefined),
+      selector: values.selector === undefined ? undefined : String(values.selector),
       fullRefresh: Boolean(values['full-refresh']),
       vars,
       concurrency: threads,

@@ -17,6 +17,8 @@ import type { TransformRunPayload } from '../runtime/transform-run';
 import { commonOptions, type CommonOptions } from './main';
 import { parseFlags, UsageError } from './options';
 import { printRunEvent } from './progress';
+import { dmsSchedulesOf, scheduledRunInput } from '../schedules/dms-schedules';
+import { startScheduleTimers } from '../schedules/local-schedule-timers';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -80,11 +82,19 @@ export async function serveCommand(args: string[]): Promise<number> {
   write(`  EventBridge        ${stack.endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE}   (rules from events/rules/)`);
   write(`  Redshift Data API  ${stack.endpoints.AWS_ENDPOINT_URL_REDSHIFT_DATA}`);
   write(`  SNS outbox         ${stack.sns.outboxDir}`);
+  // Full-load-and-CDC DMS schedules (meta.landfall.dms.schedule), as EventBridge Scheduler runs them in AWS.
+  const sfn = new SFNClient({});
+  const schedules = startScheduleTimers(dmsSchedulesOf(loadCompiledManifest()), async (schedule) => {
+    write(`⏰ ${schedule.schedule.expression}: build ${schedule.select.join(' ')}`);
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: `schedule-${Date.now()}`, input: JSON.stringify(scheduledRunInput(schedule)) }));
+  }, { onError: (error, schedule) => write(`⏰ ${schedule.schedule.expression} failed to start: ${(error as Error).message}`) });
+  for (const [expression, at] of Object.entries(schedules.nextFires())) write(`  Schedule           ${expression}   next ${at?.toISOString() ?? 'never'}`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  schedules.stop();
   fs.rmSync(endpointsFile(options.stateDir), { force: true });
   await stack.close();
   return 0;

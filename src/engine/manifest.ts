@@ -1,4 +1,6 @@
 import type { Target } from './target';
+import type { SelectorEntry } from './graph/selectors-file';
+import type { FreshnessConfig } from './freshness/freshness';
 
 /**
  * The compiled artifact: everything a run needs, written by `landfall compile` and loaded by the Lambda
@@ -72,6 +74,9 @@ export interface SourceTable {
   relation: Relation;
   meta: Record<string, unknown>;
   tags: string[];
+  /** dbt's `loaded_at_field` and `freshness` (table settings over the source's), for `source freshness`. */
+  loadedAtField?: string;
+  freshness?: FreshnessConfig;
 }
 
 export interface TestNode {
@@ -94,6 +99,8 @@ export interface TestNode {
   warnIf?: string;
   /** dbt's `limit`: at most this many failing rows are counted. */
   limit?: number;
+  /** dbt's `store_failures`: the failing rows are kept in this table (`<schema>_dbt_test__audit.<test alias>`). */
+  storeFailuresIn?: Relation;
   tags: string[];
   dependsOn: string[];
 }
@@ -114,6 +121,8 @@ export interface Manifest {
   seeds: Record<string, SeedNode>;
   sources: Record<string, SourceTable>;
   tests: Record<string, TestNode>;
+  /** Named selections from `selectors.yml` (`--selector name`). */
+  selectors?: SelectorEntry[];
   /** The target the relations were resolved for (schemas depend on `target.schema`). */
   target: Target;
 }

@@ -25,6 +25,8 @@ export interface Dialect {
   seedColumnType(type: string): string;
   /** Rows `(schema, name, kind, column)` for every table and view in `schemas`, columns of tables only. */
   catalogQuery(schemas: string[]): string;
+  /** Rows `(schema, name, column, type)` for the columns of `relations`, in column order. */
+  columnsQuery(relations: Relation[]): string;
 }
 
 /** The relation a build stages into before the swap. Kept short enough for PostgreSQL's 63-byte names. */

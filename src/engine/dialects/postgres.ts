@@ -62,6 +62,7 @@ export const postgresDialect: Dialect = {
   ],
   replaceViewInPlace: () => undefined,
   seedColumnType: (type) => type,
+  columnsQuery,
   catalogQuery: (schemas) => `select n.nspname as schema_name, c.relname as relation_name,
        case c.relkind when 'v' then 'view' else 'table' end as kind,
        a.attname as column_name
@@ -72,6 +73,18 @@ export const postgresDialect: Dialect = {
    and n.nspname in (${schemas.map(sqlStringLiteral).join(', ') || "''"})
  order by n.nspname, c.relname, a.attnum`,
 };
+
+/** `(schema, name, column, type)` rows with types as `format_type` prints them, e.g. `character varying(12)`. */
+function columnsQuery(relations: Relation[]): string {
+  const wanted = relations.map((r) => `(n.nspname = ${sqlStringLiteral(r.schema)} and c.relname = ${sqlStringLiteral(r.identifier)})`).join(' or ');
+  return `select n.nspname as schema_name, c.relname as relation_name, a.attname as column_name,
+       format_type(a.atttypid, a.atttypmod) as data_type
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+ where c.relkind in ('r', 'p') and (${wanted || 'false'})
+ order by n.nspname, c.relname, a.attnum`;
+}
 
 export function relationKindOf(config: NodeConfig): RelationKind {
   return config.materialized === 'view' ? 'view' : 'table';

@@ -5,7 +5,23 @@ import type { PartitionPlanContext } from './partitioned/plan';
 /** One submit to the warehouse: a single statement, or several run as one transaction. */
 export interface PlanStep {
   sqls: string[];
+  /**
+   * The step's last statement returns `(schema, relation, column, type)` rows the following steps depend
+   * on (e.g. `on_schema_change` comparing a delta with its target); the run keeps them for the next plan.
+   */
+  fetchColumns?: boolean;
+  /** When this step has run, the node fails with this message (e.g. `on_schema_change: fail`). */
+  failWith?: string;
 }
+
+/** A column and its SQL type, as the warehouse's catalog reports it. */
+export interface ColumnType {
+  name: string;
+  type: string;
+}
+
+/** Columns of the relations a plan asked about (a step with `fetchColumns`), by `schema.identifier`. */
+export type FetchedColumns = Record<string, ColumnType[]>;
 
 /** What a materialization does, as data: steps run in order, each one transaction. */
 export interface MaterializationPlan {
@@ -26,6 +42,8 @@ export interface PlanInput<N extends ExecutableNode = ExecutableNode> {
   dialect: Dialect;
   existing: ExistingRelation | undefined;
   fullRefresh: boolean;
+  /** What a previous step with `fetchColumns` returned, once it has run. */
+  columns?: FetchedColumns;
   /** The run's window and month tables, for models with `partition_by` (see partitioned/plan.ts). */
   partition?: PartitionPlanContext;
 }

@@ -17,6 +17,8 @@ import { inferSeedType, parseCsv } from './csv';
 import type { ColumnEntry, ProjectFiles, TestEntry } from './project-files';
 import { buildGenericTestSql, GENERIC_TESTS } from '../tests/generic-tests';
 import { validatePartitionConfig } from '../materializations/partitioned/config';
+import { mergeHooks } from '../materializations/hooks';
+import type { FreshnessConfig } from '../freshness/freshness';
 
 const MATERIALIZATIONS: ReadonlySet<string> = new Set(['view', 'table', 'incremental', 'ephemeral']);
 const FOLDER_CONFIG_KEYS = new Set([
@@ -88,6 +90,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
           },
           meta: { ...(source.meta ?? {}), ...(table.meta ?? {}) },
           tags: [...(source.tags ?? []), ...(table.tags ?? [])],
+          ...freshnessOf(source, table),
         };
       }
     }
@@ -107,6 +110,8 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     const name = path.basename(seedFile.file, '.csv');
     const folderConfig = folderConfigFor(files.project.seeds, projectName, seedFile.relative);
     const config = { ...folderConfig, ...(seedProps.get(name) ?? {}) } as Record<string, unknown>;
+    // dbt merges dict configs such as column_types across levels.
+    config.column_types = { ...(folderConfig.column_types as object | undefined), ...(seedProps.get(name)?.column_types as object | undefined) };
     const parsed = parseCsv(seedFile.text);
     const header = parsed[0];
     if (!header || header.length === 0) throw new ProjectError(seedFile.file, 'the CSV has no header row');
@@ -210,7 +215,9 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       const merged: Record<string, unknown> = { ...folderConfig, ...(props?.entry.config ?? {}), ...inFileConfig };
       const tags = [folderConfig.tags, props?.entry.config?.tags, inFileConfig.tags].flatMap(toStringList);
       if (tags.length) merged.tags = [...new Set(tags)];
-      return merged;
+      // Hooks accumulate too.
+      for (const key of ['pre_hook', 'post_hook', 'pre-hook', 'post-hook']) delete merged[key];
+      return { ...merged, ...mergeHooks([folderConfig, props?.entry.config ?? {}, inFileConfig]) };
     };
     recordCalls(modelFile, new RelationRef(target.schema, name), { refs, sourceIds }, (values) => {
       inFileConfig = { ...inFileConfig, ...values };
@@ -252,11 +259,19 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
 
   // Tests: generic tests from YAML, singular tests from tests/.
   const tests: Record<string, TestNode> = {};
-  const addTest = (test: TestNode) => {
+  // `data_tests:` (or legacy `tests:`) configs of dbt_project.yml at the project level.
+  const projectTestConfig = folderConfigFor(files.project.data_tests ?? files.project.tests, projectName, '');
+  const addTest = (test: TestNode, config: { store_failures?: unknown; alias?: string }) => {
     let id = test.uniqueId;
     if (tests[id]) id = `${id}.${shortHash(test.rawSql)}`;
-    tests[id] = { ...test, uniqueId: id };
+    const storeFailures = config.store_failures ?? projectTestConfig.store_failures;
+    tests[id] = {
+      ...test,
+      uniqueId: id,
+      ...(storeFailures === true ? { storeFailuresIn: { schema: schemaFor('dbt_test__audit'), identifier: config.alias ?? test.name } } : {}),
+    };
   };
+  const addGeneric = ({ test, config }: { test: TestNode; config: { store_failures?: unknown; alias?: string } }) => addTest(test, config);
   const relationsByName = (name: string) => modelNames.get(name) ?? seedNames.get(name);
   for (const { file, content } of files.properties) {
     const text = readText(files, file);
@@ -269,11 +284,11 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       }
       const refExpr = `ref('${entry.name}')`;
       for (const t of testEntries(entry)) {
-        addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, resolveRefName, customTests }));
+        addGeneric(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, resolveRefName, customTests }));
       }
       for (const column of entry.columns ?? []) {
         for (const t of testEntries(column)) {
-          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, column, resolveRefName, customTests }));
+          addGeneric(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName: entry.name, column, resolveRefName, customTests }));
         }
       }
     }
@@ -283,11 +298,11 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
         const refExpr = `source('${source.name}', '${table.name}')`;
         const modelName = `${source.name}_${table.name}`;
         for (const t of testEntries(table)) {
-          addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, resolveRefName, customTests }));
+          addGeneric(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, resolveRefName, customTests }));
         }
         for (const column of table.columns ?? []) {
           for (const t of testEntries(column)) {
-            addTest(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, column, resolveRefName, customTests }));
+            addGeneric(makeGenericTest({ projectName, file, text, entry: t, refExpr, attachedTo, modelName, column, resolveRefName, customTests }));
           }
         }
       }
@@ -316,7 +331,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
       ...thresholdsOf(inFileConfig, testFile.file),
       tags: toStringList(inFileConfig.tags),
       dependsOn,
-    });
+    }, { store_failures: inFileConfig.store_failures });
   }
 
   return {
@@ -330,6 +345,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     seeds,
     sources,
     tests,
+    ...(files.selectors ? { selectors: files.selectors } : {}),
     target,
   };
 }
@@ -370,7 +386,8 @@ export function customGenericTests(macroSource: string): Set<string> {
   return names;
 }
 
-function makeGenericTest(input: GenericTestInput): TestNode {
+/** A generic test and the configs `addTest` resolves (`store_failures`, and the alias of the stored failures). */
+function makeGenericTest(input: GenericTestInput): { test: TestNode; config: { store_failures?: unknown; alias: string } } {
   const { entry, file, text } = input;
   const [testName, rawArgs] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] ?? ['', {}]);
   const args = { ...((rawArgs ?? {}) as Record<string, unknown>) };
@@ -408,8 +425,10 @@ function makeGenericTest(input: GenericTestInput): TestNode {
   } catch (error) {
     throw new ProjectError(file, `${testName} test on '${input.modelName}${input.column ? `.${input.column.name}` : ''}': ${(error as Error).message}`, line);
   }
-  const name = typeof args.name === 'string' ? args.name : dbtTestName(testName, input.modelName, input.column?.name, testArgs, input.attachedTo.startsWith('source.'));
-  return {
+  const isSource = input.attachedTo.startsWith('source.');
+  const name = typeof args.name === 'string' ? args.name : dbtTestName(testName, input.modelName, input.column?.name, testArgs, isSource);
+  const alias = typeof args.name === 'string' ? name : dbtTestAlias(name, testName, input.modelName, isSource);
+  const test: TestNode = {
     uniqueId: `test.${input.projectName}.${name}`,
     resourceType: 'test',
     name,
@@ -425,6 +444,7 @@ function makeGenericTest(input: GenericTestInput): TestNode {
     tags: toStringList(config.tags),
     dependsOn,
   };
+  return { test, config: { store_failures: config.store_failures, alias } };
 }
 
 /**
@@ -481,6 +501,21 @@ export function dbtTestAlias(fullName: string, testName: string, modelName: stri
   return `${isSource ? 'source_' : ''}${testName}_${modelName}`.slice(0, 30) + '_' + createHash('md5').update(fullName).digest('hex');
 }
 
+/**
+ * A source table's `loaded_at_field` and `freshness`: the table's keys over the source's (dbt merges them);
+ * `freshness: null` on the table turns the check off.
+ */
+function freshnessOf(source: Record<string, unknown>, table: Record<string, unknown>): { loadedAtField?: string; freshness?: FreshnessConfig } {
+  const loadedAtField = (table.loaded_at_field ?? source.loaded_at_field) as string | undefined;
+  const own = table.freshness as FreshnessConfig | null | undefined;
+  const inherited = source.freshness as FreshnessConfig | null | undefined;
+  const freshness = own === null ? undefined : own || inherited ? { ...(inherited ?? {}), ...(own ?? {}) } : undefined;
+  return {
+    ...(loadedAtField ? { loadedAtField } : {}),
+    ...(freshness ? { freshness } : {}),
+  };
+}
+
 function severityOf(value: unknown, file: string): Severity {
   if (value === undefined || value === null) return 'error';
   const s = String(value).toLowerCase();
@@ -535,7 +570,9 @@ function folderConfigFor(tree: Record<string, unknown> | undefined, projectName:
   let level = tree?.[projectName] as Record<string, unknown> | undefined;
   if (!level) return result;
   apply(level);
-  const folders = relative.split('/').slice(0, -1);
+  // Folders, then the file's own name (`seeds: {project: {prices: {+column_types: …}}}`), as dbt matches them.
+  const parts = relative.split('/');
+  const folders = [...parts.slice(0, -1), parts[parts.length - 1]!.replace(/\.(sql|csv)$/, '')];
   for (const folder of folders) {
     const next = level[folder];
     if (!next || typeof next !== 'object') break;

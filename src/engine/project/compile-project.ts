@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest';
 import type { Target } from '../target';
 import { compileManifest } from './compile-manifest';
 import { readProjectFiles } from './project-files';
+import { dmsSchedulesOf } from '../../schedules/dms-schedules';
 
 /**
  * Compile a project folder and write the artifact the functions load (`landfall compile`).
@@ -13,6 +14,7 @@ import { readProjectFiles } from './project-files';
  */
 export function compileProject(projectDir: string, target: Target, outFile: string, cliVars?: Record<string, unknown>): Manifest {
   const manifest = compileManifest(readProjectFiles(projectDir), { target, cliVars });
+  dmsSchedulesOf(manifest); // throws InvalidScheduleError naming the source of a bad `meta.landfall.dms.schedule`
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(manifest));
   return manifest;

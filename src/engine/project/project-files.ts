@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { ProjectError } from '../errors';
+import type { SelectorEntry } from '../graph/selectors-file';
 
 const pathList = z.array(z.string()).optional();
 
@@ -97,7 +98,18 @@ export interface ProjectFiles {
   macros: SqlFile[];
   seeds: SqlFile[];
   properties: { file: string; content: PropertiesFile }[];
+  /** `selectors.yml` at the project root, when there is one. */
+  selectors?: SelectorEntry[];
 }
+
+const SelectorsFileSchema = z.object({
+  selectors: z.array(z.object({
+    name: z.string(),
+    description: z.string().optional(),
+    default: z.boolean().optional(),
+    definition: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  }).loose()).default([]),
+}).loose();
 
 /**
  * Read and validate every file of the dbt project at `root`.
@@ -123,9 +135,15 @@ export function readProjectFiles(root: string): ProjectFiles {
     .filter((f) => /\.ya?ml$/.test(f.file))
     .map((f) => ({ file: f.file, content: validate(PropertiesFileSchema, loadYaml(path.join(root, f.file), f.file) ?? {}, f.file) }));
 
+  const selectorsPath = path.join(root, 'selectors.yml');
+  const selectors = fs.existsSync(selectorsPath)
+    ? validate(SelectorsFileSchema, loadYaml(selectorsPath, 'selectors.yml') ?? {}, 'selectors.yml').selectors
+    : undefined;
+
   return {
     root,
     project,
+    ...(selectors ? { selectors } : {}),
     models: modelFiles.filter((f) => f.file.endsWith('.sql')),
     // Generic test definitions (tests/generic) are macros, not singular tests.
     singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/')),

@@ -11,10 +11,12 @@ import { EngineError } from '../errors';
 import type { ExecutableNode, Manifest } from '../manifest';
 import { planMaterialization, type MaterializationPlan } from '../materializations';
 import { planPartitionedModel, scopedTestRefs } from '../materializations/partitioned/run-context';
-import { renderNodeSql } from '../render/render-node';
-import { buildTestBatchSql } from '../tests/test-batch';
+import { renderHookSql, renderNodeSql } from '../render/render-node';
+import { hookTemplates, withHooks } from '../materializations/hooks';
+import { buildTestStatements } from '../tests/test-batch';
 import { testStatus, withTestLimit } from '../tests/test-status';
-import type { Warehouse } from '../../warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../warehouse/warehouse';
+import type { FetchedColumns } from '../materializations/plan';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
 import {
   FINISHED_STATUSES, PASSING_STATUSES, relationKey, type RunNode, type RunState, type TestResult,
@@ -70,7 +72,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       continue;
     }
     if (node.kind === 'tests') {
-      const result = await ctx.warehouse.fetchRows(node.statementId!);
+      const result = await ctx.warehouse.fetchRows(lastResultId(description));
       const failures = new Map(result.rows.map((r) => [String(r[0]), Number(r[1])]));
       node.tests = testResultsFor(node, ctx.manifest, (id) => {
         const count = failures.get(id) ?? 0;
@@ -81,7 +83,18 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       continue;
     }
     node.rows = description.resultRows;
-    const plan = planFor(node, state, ctx);
+    let plan = planFor(node, state, ctx);
+    const finishedStep = plan.steps[node.step ?? 0];
+    if (finishedStep?.fetchColumns) {
+      node.columns = fetchedColumns(await ctx.warehouse.fetchRows(lastResultId(description)));
+      plan = planFor(node, state, ctx);
+    }
+    if (finishedStep?.failWith) {
+      node.status = 'error';
+      node.error = finishedStep.failWith;
+      finish(node);
+      continue;
+    }
     const nextStep = (node.step ?? 0) + 1;
     if (nextStep < plan.steps.length) {
       node.step = nextStep;
@@ -159,19 +172,42 @@ export function planFor(node: RunNode, state: RunState, ctx: RunContext): Materi
   const partition = state.partitions?.[node.id];
   if (partition && manifestNode.resourceType === 'model') return planPartitionedModel(manifestNode, partition, state, ctx);
   const existing = state.existing[relationKey(manifestNode.relation)];
-  const sql = manifestNode.resourceType === 'model'
-    ? renderNodeSql(ctx.manifest, manifestNode, {
-      vars: { ...ctx.manifest.vars, ...state.vars },
-      isIncremental: manifestNode.config.materialized === 'incremental' && existing?.kind === 'table' && !state.fullRefresh,
-      invocationId: state.runId,
-      runStartedAt: new Date(state.startedAt),
-    })
-    : '';
-  return planMaterialization({ node: manifestNode, sql, dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh });
+  if (manifestNode.resourceType !== 'model') {
+    return planMaterialization({ node: manifestNode, sql: '', dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh });
+  }
+  const renderOptions = {
+    vars: { ...ctx.manifest.vars, ...state.vars },
+    isIncremental: manifestNode.config.materialized === 'incremental' && existing?.kind === 'table' && !state.fullRefresh,
+    invocationId: state.runId,
+    runStartedAt: new Date(state.startedAt),
+  };
+  const sql = renderNodeSql(ctx.manifest, manifestNode, renderOptions);
+  const plan = planMaterialization({ node: manifestNode, sql, dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh, columns: node.columns });
+  const hooks = (moment: 'pre' | 'post') =>
+    hookTemplates(manifestNode.config, moment).map((hook) => renderHookSql(ctx.manifest, manifestNode, hook, renderOptions));
+  return withHooks(plan, hooks('pre'), hooks('post'));
 }
 
-/** The SQL of every test a tests node runs, rendered, by test id. */
-export function renderTests(node: RunNode, state: RunState, manifest: Manifest): { id: string; sql: string }[] {
+/** The statement (or last sub-statement of a batch) whose rows a step returns. */
+function lastResultId(description: StatementDescription): string {
+  const subStatements = description.subStatements ?? [];
+  return subStatements.length ? subStatements[subStatements.length - 1]!.id : description.id;
+}
+
+/** `(schema, relation, column, type)` rows, grouped by `schema.relation` in column order. */
+function fetchedColumns(result: ResultSet): FetchedColumns {
+  const columns: FetchedColumns = {};
+  for (const [schema, relation, name, type] of result.rows) {
+    (columns[`${String(schema)}.${String(relation)}`] ??= []).push({ name: String(name), type: String(type) });
+  }
+  return columns;
+}
+
+/**
+ * The SQL of every test a tests node runs, rendered, by test id; with dbt's `limit` applied unless
+ * `applyLimit` is false.
+ */
+export function renderTests(node: RunNode, state: RunState, manifest: Manifest, applyLimit = true): { id: string; sql: string }[] {
   return (node.testIds ?? []).map((id) => ({
     id,
     sql: withTestLimit(renderNodeSql(manifest, manifest.tests[id]!, {
@@ -180,13 +216,20 @@ export function renderTests(node: RunNode, state: RunState, manifest: Manifest):
       invocationId: state.runId,
       runStartedAt: new Date(state.startedAt),
       refOverrides: scopedTestRefs(manifest, state, id),
-    }), manifest.tests[id]!.limit),
+    }), applyLimit ? manifest.tests[id]!.limit : undefined),
   }));
+}
+
+/** The statements of a tests node: stored failures (`store_failures`) first, then the one counting query. */
+function testStatements(node: RunNode, state: RunState, manifest: Manifest): string[] {
+  return buildTestStatements(renderTests(node, state, manifest, false).map(({ id, sql }) => ({
+    id, sql, limit: manifest.tests[id]!.limit, storeFailuresIn: manifest.tests[id]!.storeFailuresIn,
+  })));
 }
 
 async function submitStep(state: RunState, node: RunNode, plan: MaterializationPlan | undefined, ctx: RunContext): Promise<string> {
   const step = node.step ?? 0;
-  const sqls = plan ? plan.steps[step]!.sqls : [buildTestBatchSql(renderTests(node, state, ctx.manifest))];
+  const sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
   return ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
     name: `landfall/${state.runId}/${node.name}/${node.kind}/${step}`.slice(0, 500),
     clientToken: createHash('sha256').update(`${state.runId}\n${node.id}\n${step}`).digest('hex').slice(0, 64),

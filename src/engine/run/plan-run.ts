@@ -7,6 +7,7 @@
  */
 import { buildGraph, type Graph, reachable } from '../graph/graph';
 import { selectNodes } from '../graph/select';
+import { selectWithSelector } from '../graph/selectors-file';
 import type { Manifest, TestNode } from '../manifest';
 import type { RunCommand, RunNode, RunState } from './run-state';
 
@@ -15,6 +16,8 @@ export interface RunRequest {
   command: RunCommand;
   select?: string[];
   exclude?: string[];
+  /** A named selector from `selectors.yml`, used instead of `select`/`exclude`. */
+  selector?: string;
   fullRefresh?: boolean;
   vars?: Record<string, unknown>;
   /** Statements in flight at once. */
@@ -30,7 +33,9 @@ export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
  */
 export function planRun(manifest: Manifest, request: RunRequest): RunState {
   const graph = buildGraph(manifest);
-  const selected = selectNodes(graph, request.select ?? [], request.exclude ?? []);
+  const selected = request.selector
+    ? selectWithSelector(graph, manifest.selectors ?? [], request.selector)
+    : selectNodes(graph, request.select ?? [], request.exclude ?? []);
   const command = request.command;
   const wantsBuild = (type: string) =>
     command === 'build' || (command === 'run' && type === 'model') || (command === 'seed' && type === 'seed');

@@ -3,6 +3,7 @@
  * and everything needed to resume it. The same state drives `landfall build` in a terminal.
  */
 import type { ExistingRelation } from '../materializations';
+import type { FetchedColumns } from '../materializations/plan';
 import type { PartitionRunContext } from '../materializations/partitioned/plan';
 
 export type RunCommand = 'build' | 'run' | 'test' | 'seed';
@@ -32,6 +33,8 @@ export interface RunNode {
   rows?: number;
   error?: string;
   skippedBecause?: string;
+  /** Columns a plan step asked the warehouse for (`fetchColumns`), for the node's later steps. */
+  columns?: FetchedColumns;
   /** The manifest ids of the tests this node runs (kind `tests`). */
   testIds?: string[];
   tests?: TestResult[];

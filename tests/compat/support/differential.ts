@@ -296,7 +296,7 @@ export async function listWithBoth(project: CompatProject, databaseUrl: string, 
   const fromDbt = JSON.parse(/^DBT_LS_RESULT (.*)$/m.exec(dbtResult.stdout)?.[1] ?? '{}') as Record<string, string[]>;
   const out: Record<string, { dbt: string[]; landfall: string[] }> = {};
   for (const selector of selectorList) {
-    const lf = await exec(process.execPath, [path.join(REPO_ROOT, 'bin/landfall.js'), 'ls', '--project-dir', project.dir, '--json', '--select', selector], project.env);
+    const lf = await exec(process.execPath, [path.join(REPO_ROOT, 'bin/landfall.js'), 'ls', '--project-dir', project.dir, '--json', ...(selector.startsWith('--selector ') ? ['--selector', selector.slice('--selector '.length)] : ['--select', selector])], project.env);
     const landfall = lf.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => byName((JSON.parse(l) as { unique_id: string }).unique_id)).sort();
     out[selector] = { dbt: (fromDbt[selector] ?? [`dbt ls failed: ${dbtResult.output.slice(-300)}`]).map(byName).sort(), landfall };
   }

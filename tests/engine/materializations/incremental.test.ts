@@ -35,3 +35,58 @@ describe('planIncremental', () => {
     expect(plan({ incremental_strategy: 'append' }).filter((s) => /^(delete|merge)/.test(s))).toEqual([]);
   });
 });
+
+describe('planIncremental: on_schema_change', () => {
+  const existing = { kind: 'table' as const, columns: ['id', 'amount'] };
+  const delta = 'analytics.events__lf_delta';
+  const planWith = (mode: string, columns?: Record<string, { name: string; type: string }[]>) => planMaterialization({
+    node: model({ incremental_strategy: 'delete+insert', unique_key: 'id', on_schema_change: mode }),
+    sql: 'select 1 as id, 2 as amount', dialect: dialects.postgres, existing, fullRefresh: false, columns,
+  });
+  const columns = {
+    [delta]: [{ name: 'id', type: 'integer' }, { name: 'kind', type: 'text' }, { name: 'amount', type: 'bigint' }],
+    'analytics.events': [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'integer' }, { name: 'old', type: 'text' }],
+  };
+
+  it('first builds the delta as a table and asks for the columns of delta and target', () => {
+    const plan = planWith('append_new_columns');
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]!.fetchColumns).toBe(true);
+    expect(plan.steps[0]!.sqls[1]).toBe('create table "analytics"."events__lf_delta" as (\nselect 1 as id, 2 as amount\n)');
+    expect(plan.steps[0]!.sqls[2]).toContain("(n.nspname = 'analytics' and c.relname = 'events__lf_delta') or (n.nspname = 'analytics' and c.relname = 'events')");
+  });
+
+  it('fails, dropping the delta, when the columns differ and the mode is fail', () => {
+    const step = planWith('fail', columns).steps[1]!;
+    expect(step.sqls).toEqual(['drop table if exists "analytics"."events__lf_delta"']);
+    expect(step.failWith).toContain('new columns: kind; removed columns: old; changed types: amount');
+  });
+
+  it('adds new columns and inserts the delta columns for append_new_columns', () => {
+    expect(planWith('append_new_columns', columns).steps[1]!.sqls).toEqual([
+      'alter table "analytics"."events" add column "kind" text',
+      'delete from "analytics"."events" using "analytics"."events__lf_delta" where ("analytics"."events"."id" = "analytics"."events__lf_delta"."id")',
+      'insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "analytics"."events__lf_delta"',
+      'drop table if exists "analytics"."events__lf_delta"',
+    ]);
+  });
+
+  it('adds, drops and retypes columns for sync_all_columns', () => {
+    const sqls = planWith('sync_all_columns', columns).steps[1]!.sqls;
+    expect(sqls.slice(0, 6)).toEqual([
+      'alter table "analytics"."events" add column "kind" text',
+      'alter table "analytics"."events" drop column "old"',
+      'alter table "analytics"."events" add column "amount__dbt_alter" bigint',
+      'update "analytics"."events" set "amount__dbt_alter" = "amount"',
+      'alter table "analytics"."events" drop column "amount" cascade',
+      'alter table "analytics"."events" rename column "amount__dbt_alter" to "amount"',
+    ]);
+  });
+
+  it('merges without altering when the schemas agree', () => {
+    const same = { [delta]: [{ name: 'id', type: 'integer' }], 'analytics.events': [{ name: 'ID', type: 'integer' }] };
+    const step = planWith('fail', same).steps[1]!;
+    expect(step.failWith).toBeUndefined();
+    expect(step.sqls.some((s) => s.startsWith('alter'))).toBe(false);
+  });
+});

@@ -71,3 +71,16 @@ describe('compileManifest: dbt compatibility', () => {
     expect([...selected].filter((id) => id.startsWith('test.')).sort()).toEqual(Object.keys(manifest.tests).sort());
   });
 });
+
+describe('compileManifest: seed configs by seed name', () => {
+  it('applies column_types given under the seed name in dbt_project.yml, merged with those of YAML properties', () => {
+    const manifest = compileManifest(files({
+      project: { name: 'p', seeds: { p: { '+schema': 'raw', prices: { '+column_types': { price: 'numeric(10,2)', sku: 'varchar(12)' } } } } },
+      seeds: [{ file: 'seeds/prices.csv', relative: 'prices.csv', text: 'sku,price,qty\nA,10.5,2\n' }],
+      properties: [{ file: 'seeds/_seeds.yml', content: { seeds: [{ name: 'prices', config: { column_types: { qty: 'bigint' } } }] } }],
+    }), { target });
+    const seed = manifest.seeds['seed.p.prices']!;
+    expect(seed.relation.schema).toBe('analytics_raw');
+    expect(seed.columnTypes).toEqual({ sku: 'varchar(12)', price: 'numeric(10,2)', qty: 'bigint' });
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Writes serverless/schedules.resources.yml (one EventBridge Scheduler schedule per distinct
+ * `meta.landfall.dms.schedule`) from the compiled manifest. Run after `landfall compile`:
+ *   npx tsx scripts/generate-schedules.ts [manifest=.landfall/aws/landfall-manifest.json] [out=serverless/schedules.resources.yml]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../src/engine';
+import { scheduleResourcesYaml } from '../src/schedules/schedule-resources';
+
+const root = path.resolve(__dirname, '..');
+const manifestFile = path.resolve(root, process.argv[2] ?? '.landfall/aws/landfall-manifest.json');
+const outFile = path.resolve(root, process.argv[3] ?? 'serverless/schedules.resources.yml');
+const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+fs.writeFileSync(outFile, scheduleResourcesYaml(manifest));
+process.stdout.write(`Wrote ${path.relative(process.cwd(), outFile)}\n`);

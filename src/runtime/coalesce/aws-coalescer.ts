@@ -1,0 +1,101 @@
+/**
+ * The AWS adapters of the lease coalescer, built once per Lambda container from the environment:
+ * the lease in DynamoDB (`LANDFALL_LEASE_TABLE`), the window timer as a delayed message on a standard SQS
+ * queue (`LANDFALL_WINDOW_QUEUE_URL`), and batches started on the transform state machine
+ * (`LANDFALL_TRANSFORM_STATE_MACHINE_ARN`) after their S3 objects are loaded.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DataArrivedEventSchema } from '../../events/arrival';
+import type { ObjectStore } from '../../ingest/object-store';
+import { awsDependencies, required } from '../aws-dependencies';
+import type { CoalescedBatch } from './coalescer';
+import { DynamoDbLeaseStore } from './dynamodb-lease-store';
+import { acceptArrivals, checkWindow, type CoalescerStep, type LeaseCoalescerOptions, type ReceivedArrival } from './lease-coalescer';
+import { loadBatchObjects } from './run-batch';
+
+/** The body of the delayed message that says "the window may have closed". */
+export const WINDOW_CHECK_BODY = JSON.stringify({ landfall: 'coalescing-window-check' });
+/** SQS's longest message delay. A window longer than this is checked every 15 minutes until it closes. */
+const MAX_DELAY_SECONDS = 900;
+
+/** A batch has S3 objects to load but no object store was given to write its COPY manifest to. */
+export class S3LoadUnavailableError extends Error {
+  constructor(batchName: string) {
+    super(`Batch ${batchName} has S3 objects to load, but no S3 object store is configured for the coalescer`);
+    this.name = 'S3LoadUnavailableError';
+  }
+}
+
+/** One SQS record as the event source mapping delivers it (the fields used here). */
+export interface SqsRecord {
+  messageId: string;
+  body: string;
+  attributes: { SentTimestamp?: string };
+}
+
+let cached: LeaseCoalescerOptions | undefined;
+
+/**
+ * @example
+ * const options = awsCoalescerOptions(); // reads LANDFALL_LEASE_TABLE, LANDFALL_WINDOW_QUEUE_URL, …
+ */
+export function awsCoalescerOptions(objectStore?: ObjectStore): LeaseCoalescerOptions {
+  if (cached) return cached;
+  const deps = awsDependencies();
+  const sfn = new SFNClient({});
+  const sqs = new SQSClient({});
+  const stateMachineArn = required('LANDFALL_TRANSFORM_STATE_MACHINE_ARN');
+  const windowQueueUrl = required('LANDFALL_WINDOW_QUEUE_URL');
+  cached = {
+    store: new DynamoDbLeaseStore(new DynamoDBClient({}), required('LANDFALL_LEASE_TABLE')),
+    manifest: deps.manifest,
+    windowMs: Number(process.env.LANDFALL_COALESCE_WINDOW_SECONDS ?? '60') * 1000,
+    leaseTimeoutMs: Number(process.env.LANDFALL_LEASE_TIMEOUT_SECONDS ?? String(6 * 3600)) * 1000,
+    startBatch: async (batch: CoalescedBatch) => {
+      const hasObjects = batch.arrivals.some((a) => a.detail.loader === 's3');
+      if (hasObjects && !objectStore) throw new S3LoadUnavailableError(batch.name);
+      if (hasObjects && objectStore) {
+        await loadBatchObjects(batch, { manifest: deps.manifest, warehouse: deps.warehouse, objectStore, iamRole: required('LANDFALL_COPY_IAM_ROLE') });
+      }
+      try {
+        await sfn.send(new StartExecutionCommand({ stateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
+      } catch (error) {
+        // Same name, different input cannot happen (the name hashes the arrivals); a closed execution of this batch is done.
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      }
+    },
+    wakeAfter: async (delayMs: number) => {
+      const DelaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(delayMs / 1000));
+      await sqs.send(new SendMessageCommand({ QueueUrl: windowQueueUrl, MessageBody: WINDOW_CHECK_BODY, DelaySeconds }));
+    },
+  };
+  return cached;
+}
+
+/**
+ * One invocation of the consumer: Data Arrived messages from the FIFO buffer and window checks from the
+ * window queue. A body that is neither is reported as a batch item failure (it goes to the DLQ after its
+ * retries); everything else is acknowledged once it is in the lease record.
+ *
+ * @example
+ * const { batchItemFailures } = await coalesceSqsRecords(event.Records, awsCoalescerOptions());
+ */
+export async function coalesceSqsRecords(records: readonly SqsRecord[], options: LeaseCoalescerOptions): Promise<CoalescerStep & { batchItemFailures: { itemIdentifier: string }[] }> {
+  const arrivals: ReceivedArrival[] = [];
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of records) {
+    if (record.body === WINDOW_CHECK_BODY) continue;
+    let parsed: ReturnType<typeof DataArrivedEventSchema.safeParse> | undefined;
+    try {
+      parsed = DataArrivedEventSchema.safeParse(JSON.parse(record.body));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success) arrivals.push({ event: parsed.data, receivedAt: Number(record.attributes.SentTimestamp ?? Date.now()) });
+    else batchItemFailures.push({ itemIdentifier: record.messageId });
+  }
+  const step = arrivals.length > 0 ? await acceptArrivals(arrivals, options) : await checkWindow(options);
+  return { ...step, batchItemFailures };
+}
