@@ -14,6 +14,7 @@ import { renderTemplate, TemplateRenderError } from '../jinja/environment';
 import { buildRenderContext } from '../render/render-context';
 import { RelationRef } from '../render/relation';
 import { inferSeedType, parseCsv } from './csv';
+import { parseStatically } from './static-parser';
 import type { ColumnEntry, ProjectFiles, TestEntry } from './project-files';
 import { buildGenericTestSql, GENERIC_TESTS } from '../tests/generic-tests';
 import { validatePartitionConfig } from '../materializations/partitioned/config';
@@ -158,6 +159,32 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     config: (values: Record<string, unknown>) => void,
     configValues: () => Record<string, unknown>,
   ): void => {
+    const recordRef = (refName: string) => {
+      calls.refs.push(refName);
+      return new RelationRef(target.schema, refName);
+    };
+    const recordSource = (sourceName: string, tableName: string) => {
+      const id = `source.${projectName}.${sourceName}.${tableName}`;
+      const source = sources[id];
+      if (!source) {
+        const known = Object.values(sources).map((s) => `${s.sourceName}.${s.name}`).sort();
+        throw new ProjectError(file.file,
+          `source('${sourceName}', '${tableName}') is not defined in any sources: YAML` +
+            (known.length ? ` (defined: ${known.join(', ')})` : ' (the project defines no sources)'),
+          lineOf(file.text, new RegExp(`source\\(\\s*['"]${escapeRegex(sourceName)}['"]`)));
+      }
+      calls.sourceIds.push(id);
+      return RelationRef.of(source.relation);
+    };
+    const staticCalls = parseStatically(file.text);
+    if (staticCalls) {
+      for (const call of staticCalls) {
+        if (call.kind === 'ref') recordRef(call.name);
+        else if (call.kind === 'source') recordSource(call.sourceName, call.tableName);
+        else config(call.values);
+      }
+      return;
+    }
     try {
       renderTemplate(file.text, buildRenderContext({
         target,
@@ -166,23 +193,8 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
         invocationId: 'parse',
         runStartedAt: options.now ?? new Date(),
         hooks: {
-          ref: (refName) => {
-            calls.refs.push(refName);
-            return new RelationRef(target.schema, refName);
-          },
-          source: (sourceName, tableName) => {
-            const id = `source.${projectName}.${sourceName}.${tableName}`;
-            const source = sources[id];
-            if (!source) {
-              const known = Object.values(sources).map((s) => `${s.sourceName}.${s.name}`).sort();
-              throw new ProjectError(file.file,
-                `source('${sourceName}', '${tableName}') is not defined in any sources: YAML` +
-                  (known.length ? ` (defined: ${known.join(', ')})` : ' (the project defines no sources)'),
-                lineOf(file.text, new RegExp(`source\\(\\s*['"]${escapeRegex(sourceName)}['"]`)));
-            }
-            calls.sourceIds.push(id);
-            return RelationRef.of(source.relation);
-          },
+          ref: recordRef,
+          source: recordSource,
           config,
           configValues,
           isIncremental: () => false,
@@ -399,11 +411,13 @@ function makeGenericTest(input: GenericTestInput): { test: TestNode; config: { s
   }
   const testArgs: Record<string, unknown> = { ...args, ...nested };
   for (const key of ['arguments', 'config', 'severity', 'where', 'tags', 'limit', 'error_if', 'warn_if', 'store_failures', 'name']) delete testArgs[key];
-  const line = lineOf(text, new RegExp(`\\b${escapeRegex(testName)}\\b`));
+  // The line is looked up only for an error: scanning a large properties file once per test made
+  // compiling 10,000 models with 20,000 tests quadratic.
+  const lineOfTest = () => lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(input.column?.name ?? input.modelName)}['"]?\\s*$`, 'm'));
   const custom = input.customTests.has(testName);
   if (!GENERIC_TESTS[testName] && !custom) {
     const known = [...Object.keys(GENERIC_TESTS), ...input.customTests].sort();
-    throw new ProjectError(file, `unknown generic test '${testName}': no built-in test and no {% test ${testName}(...) %} in macros/ or tests/generic/ (known: ${known.join(', ')})`, line);
+    throw new ProjectError(file, `unknown generic test '${testName}': no built-in test and no {% test ${testName}(...) %} in macros/ or tests/generic/ (known: ${known.join(', ')})`, lineOfTest());
   }
   const dependsOn = [input.attachedTo];
   if (testName === 'relationships') {
@@ -412,7 +426,7 @@ function makeGenericTest(input: GenericTestInput): { test: TestNode; config: { s
     const sourceMatch = /source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)/.exec(to);
     if (refName) dependsOn.push(input.resolveRefName(refName, file, text));
     else if (sourceMatch) dependsOn.push(`source.${input.projectName}.${sourceMatch[1]}.${sourceMatch[2]}`);
-    else throw new ProjectError(file, `relationships test: 'to' must be ref('model') or source('src', 'table'), got '${to}'`, line);
+    else throw new ProjectError(file, `relationships test: 'to' must be ref('model') or source('src', 'table'), got '${to}'`, lineOfTest());
   }
   let rawSql: string;
   try {
@@ -423,7 +437,7 @@ function makeGenericTest(input: GenericTestInput): { test: TestNode; config: { s
       where: typeof config.where === 'string' ? config.where : undefined,
     });
   } catch (error) {
-    throw new ProjectError(file, `${testName} test on '${input.modelName}${input.column ? `.${input.column.name}` : ''}': ${(error as Error).message}`, line);
+    throw new ProjectError(file, `${testName} test on '${input.modelName}${input.column ? `.${input.column.name}` : ''}': ${(error as Error).message}`, lineOfTest());
   }
   const isSource = input.attachedTo.startsWith('source.');
   const name = typeof args.name === 'string' ? args.name : dbtTestName(testName, input.modelName, input.column?.name, testArgs, isSource);
@@ -432,7 +446,7 @@ function makeGenericTest(input: GenericTestInput): { test: TestNode; config: { s
     uniqueId: `test.${input.projectName}.${name}`,
     resourceType: 'test',
     name,
-    origin: { file, line },
+    origin: { file },
     kind: 'generic',
     testName,
     rawSql,
