@@ -8,7 +8,7 @@ import { checkSourceFreshness } from '../engine/freshness/check-freshness';
 import type { FreshnessResult } from '../engine/freshness/freshness';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import { commonOptions, compileFrom, openCliWarehouse } from './main';
-import { parseFlags, selectors, UsageError } from './options';
+import { parseFlags, parseVars, selectors, UsageError } from './options';
 
 const LABELS: Record<FreshnessResult['status'], string> = { pass: 'PASS', warn: 'WARN', error: 'ERROR STALE', 'runtime error': 'ERROR' };
 
@@ -23,9 +23,10 @@ export async function sourceCommand(args: string[]): Promise<number> {
     select: { type: 'string', short: 's', multiple: true },
     exclude: { type: 'string', multiple: true },
     selector: { type: 'string' },
+    vars: { type: 'string' },
   });
   const options = commonOptions(values);
-  const manifest = compileFrom(options);
+  const manifest = compileFrom(options, parseVars(values.vars as string | undefined));
   const graph = buildGraph(manifest);
   const selected = values.selector !== undefined
     ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))

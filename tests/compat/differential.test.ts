@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, diffBuilds, listProjects, listWithBoth, resetProject, runStep2,
+  DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, diffBuilds, freshnessWithBoth, listProjects, listWithBoth, resetProject, runStep2,
   type BuildResult,
 } from './support/differential';
 
@@ -27,6 +27,7 @@ const projects = listProjects();
 const results: { project: string; phase: string; dbt: BuildResult; landfall: BuildResult; diffs: string[] }[] = [];
 const known: string[] = [];
 const lsResults: { project: string; selector: string; agree: boolean; dbt: number; landfall: number }[] = [];
+const freshnessResults: { project: string; source: string; dbt: string; landfall: string; agree: boolean }[] = [];
 
 if (reason) {
   // eslint-disable-next-line no-console
@@ -61,6 +62,17 @@ if (reason) {
         if (!agree) {
           diffs.push(`[ls ${selector}] only dbt: ${ids.dbt.filter((x) => !ids.landfall.includes(x)).join(', ') || '-'}; only landfall: ${ids.landfall.filter((x) => !ids.dbt.includes(x)).join(', ') || '-'}`);
         }
+      }
+      if (project.freshness) {
+        const fresh = await freshnessWithBoth(project, databaseUrl);
+        const ids = [...new Set([...Object.keys(fresh.dbt), ...Object.keys(fresh.landfall)])].sort();
+        for (const id of ids) {
+          const agree = fresh.dbt[id] === fresh.landfall[id];
+          freshnessResults.push({ project: project.name, source: id, dbt: fresh.dbt[id] ?? '-', landfall: fresh.landfall[id] ?? '-', agree });
+          if (!agree) diffs.push(`[source freshness] ${id}: dbt ${fresh.dbt[id] ?? 'not checked'}, landfall ${fresh.landfall[id] ?? 'not checked'}`);
+        }
+        if (ids.length === 0) diffs.push('[source freshness] no source was checked by either tool');
+        if (fresh.exitCodes.dbt !== fresh.exitCodes.landfall) diffs.push(`[source freshness] exit code: dbt ${fresh.exitCodes.dbt}, landfall ${fresh.exitCodes.landfall}`);
       }
       const isKnown = (d: string) => project.knownDifferences.some((k) => d.includes(k));
       known.push(...diffs.filter(isKnown).map((d) => `${project.name}: ${d}`));
@@ -100,6 +112,10 @@ function writeResults(): void {
   if (lsResults.length) {
     lines.push('', '## `ls --select` node lists', '', '| project | selector | dbt-core | landfall | verdict |', '|---|---|---|---|---|');
     for (const l of lsResults) lines.push(`| ${l.project} | \`${l.selector}\` | ${l.dbt} | ${l.landfall} | ${l.agree ? 'same' : '**different**'} |`);
+    if (freshnessResults.length) {
+      lines.push('', '## `source freshness` statuses', '', '| project | source | dbt-core | landfall | verdict |', '|---|---|---|---|---|');
+      for (const f of freshnessResults) lines.push(`| ${f.project} | \`${f.source}\` | ${f.dbt} | ${f.landfall} | ${f.agree ? 'same' : '**different**'} |`);
+    }
   }
   const withDiffs = results.filter((r) => r.diffs.length);
   if (withDiffs.length) {

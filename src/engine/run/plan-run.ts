@@ -70,7 +70,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     });
   }
   for (const [owner, ownerTests] of testsByOwner) {
-    const parents = new Set(ownerTests.flatMap((t) => t.dependsOn));
+    const parents = new Set(ownerTests.flatMap((t) => throughEphemeral(manifest, t.dependsOn)));
     // Source tests gate the models that read the source.
     nodes.push({
       id: testsNodeId(owner),

@@ -32,6 +32,8 @@ export interface CompatProject {
   env: Record<string, string>;
   /** Selectors whose `ls` output is compared. */
   ls: string[];
+  /** Whether `source freshness` statuses are compared. */
+  freshness: boolean;
   /** Differences landfall is known to have (substrings of diff lines): reported in RESULTS.md, not failed on. */
   knownDifferences: string[];
   setupSql?: string;
@@ -71,8 +73,8 @@ export function listProjects(): CompatProject[] {
 export function loadProject(name: string): CompatProject {
   const dir = path.join(PROJECTS_DIR, name);
   const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined);
-  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; knownDifferences?: string[] };
-  return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql') };
+  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; freshness?: boolean; knownDifferences?: string[] };
+  return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], freshness: extra.freshness === true, knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql') };
 }
 
 /** Whether the suite can run here: the dbt-core venv exists and the PostgreSQL server answers. */
@@ -301,4 +303,29 @@ export async function listWithBoth(project: CompatProject, databaseUrl: string, 
     out[selector] = { dbt: (fromDbt[selector] ?? [`dbt ls failed: ${dbtResult.output.slice(-300)}`]).map(byName).sort(), landfall };
   }
   return out;
+}
+
+/** `dbt source freshness` vs `landfall source freshness --json`: status by source unique id, and the exit codes. */
+export async function freshnessWithBoth(project: CompatProject, databaseUrl: string): Promise<{ dbt: Record<string, string>; landfall: Record<string, string>; exitCodes: { dbt: number; landfall: number } }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-fresh-${project.name}-`));
+  const db = databaseParts(databaseUrl);
+  fs.writeFileSync(path.join(work, 'profiles.yml'), `compat:\n  target: local\n  outputs:\n    local:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: "${db.password}"\n      dbname: ${db.dbname}\n      schema: ${schemasFor(project.name).dbt}\n      threads: 1\n`);
+  const output = path.join(work, 'sources.json');
+  const dbtResult = await exec(DBT_BIN, [
+    'source', 'freshness', '--project-dir', project.dir, '--profiles-dir', work, '--target-path', path.join(work, 'target'),
+    '--log-path', path.join(work, 'logs'), '--no-partial-parse', '--vars', JSON.stringify(projectVars(project)), '--output', output,
+  ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+  const dbtStatuses: Record<string, string> = {};
+  if (fs.existsSync(output)) {
+    for (const r of (JSON.parse(fs.readFileSync(output, 'utf8')) as { results: { unique_id: string; status: string }[] }).results) dbtStatuses[r.unique_id] = r.status;
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  const lf = await exec(process.execPath, [
+    path.join(REPO_ROOT, 'bin/landfall.js'), 'source', 'freshness', '--project-dir', project.dir, '--database-url', databaseUrl,
+    '--target-schema', schemasFor(project.name).landfall, '--json', '--vars', JSON.stringify(projectVars(project)),
+  ], project.env);
+  const landfallStatuses: Record<string, string> = {};
+  const json = /^\{[\s\S]*\}\s*$/m.exec(lf.stdout)?.[0];
+  if (json) for (const r of (JSON.parse(json) as { results: { unique_id: string; status: string }[] }).results) landfallStatuses[r.unique_id] = r.status;
+  return { dbt: dbtStatuses, landfall: landfallStatuses, exitCodes: { dbt: dbtResult.code, landfall: lf.code } };
 }

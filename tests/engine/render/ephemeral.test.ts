@@ -46,6 +46,19 @@ describe('ephemeral models', () => {
     expect(injectCtes('select 1', [])).toBe('select 1');
   });
 
+  it("runs a test on an ephemeral model with the model's CTEs, after the ephemeral model's parents", () => {
+    const withTest = compileManifest({
+      ...project,
+      singularTests: [{ file: 'tests/eph_ok.sql', relative: 'eph_ok.sql', text: "select * from {{ ref('eph_a') }} where id < 0" }],
+    }, { target });
+    const state = planRun(withTest, { runId: 'r', command: 'build', select: ['eph_a'] });
+    expect(state.nodes.map((n) => [n.id, n.dependsOn])).toEqual([['tests:model.p.eph_a', []]]);
+    const all = planRun(withTest, { runId: 'r', command: 'build' });
+    expect(all.nodes.find((n) => n.id === 'tests:model.p.eph_a')!.dependsOn).toEqual(['model.p.base']);
+    expect(renderNodeSql(withTest, withTest.tests['test.p.eph_ok']!, { vars: {}, isIncremental: false, invocationId: 'r', runStartedAt: new Date(0) }))
+      .toBe('with __dbt__cte__eph_a as (\nselect id from "analytics"."base"\n) select * from __dbt__cte__eph_a where id < 0');
+  });
+
   it('never builds an ephemeral model, and waits for the parents of the ephemeral models a model reads', () => {
     const state = planRun(manifest, { runId: 'r', command: 'run' });
     expect(state.nodes.map((n) => n.name).sort()).toEqual(['base', 'plain', 'top']);
