@@ -6,29 +6,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { compileManifest, compileProject, readProjectFiles } from '../engine/compile';
+import { formatTextTable } from '../alerts';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
+import { compileManifest, compileProject, readProjectFiles } from '../engine/compile';
+import { selectWithSelector } from '../engine/graph/selectors-file';
 import type { RunCommand } from '../engine/run/run-state';
 import { startLocalDataApi } from '../local/data-api/local-data-api';
 import { localTarget, openLocalWarehouseEngine } from '../local/local-stack';
+import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { readConnectionTarget, type ConnectionTarget } from '../warehouse/connection-config';
-
-/** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
-const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
-import { formatTextTable } from '../alerts';
-import { runToCompletion } from './local-build';
-import { selectWithSelector } from '../engine/graph/selectors-file';
-import { parseFlags, parseVars, selectors, UsageError } from './options';
-import { printRunSummary } from './progress';
-import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runDemo } from './demo';
-import { readProfileTarget } from './profile';
-import { backfillCommand, rotateCommand } from './partition-commands';
 import { sourceCommand } from './freshness-command';
+import { runToCompletion } from './local-build';
+import { parseFlags, parseVars, selectors, UsageError } from './options';
+import { backfillCommand, rotateCommand } from './partition-commands';
+import { readProfileTarget } from './profile';
+import { printRunSummary } from './progress';
 import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
+
+/** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
+const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
 
 const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
 
