@@ -1,14 +1,21 @@
-// esbuild options for serverless-esbuild: the compiled dbt project (written by `npm run package`) is
-// embedded in the bundles through `define`, so the functions never read project files at run time.
+// esbuild options for serverless-esbuild: the compiled dbt project is embedded in the bundles through
+// `define`, so the functions never read project files at run time. `npm run package` compiles it first;
+// a bare `npx osls package` compiles it here when it is missing.
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const manifestFile = path.join(__dirname, '.landfall', 'aws', 'landfall-manifest.json');
 
+function compileForRedshift() {
+  execFileSync(process.execPath, [path.join(__dirname, 'bin', 'landfall.js'), 'compile', '--out', manifestFile], {
+    stdio: 'inherit',
+    env: { ...process.env, LANDFALL_DIALECT: 'redshift', LANDFALL_REDSHIFT_WORKGROUP: process.env.LANDFALL_REDSHIFT_WORKGROUP || 'package' },
+  });
+}
+
 module.exports = () => {
-  if (!fs.existsSync(manifestFile)) {
-    throw new Error(`${manifestFile} is missing: package with \`npm run package\` (it compiles the dbt project for Redshift first)`);
-  }
+  if (!fs.existsSync(manifestFile)) compileForRedshift();
   return {
     bundle: true,
     minify: true,
