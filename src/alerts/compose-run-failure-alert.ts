@@ -138,6 +138,16 @@ function modelFailureLines(failure: ModelFailure, limits: DetailLimits): string[
 }
 
 function testFailureLines(failure: TestFailure, limits: DetailLimits): string[] {
+  if (failure.error !== undefined) {
+    return [
+      ...locationLines(failure),
+      'The test could not run; the database refused its SQL:',
+      '',
+      indent(truncateBlock(failure.error, limits.errorBytes, 'see the execution history for the full error')),
+      '',
+      ...reproduceLines(failure, limits),
+    ];
+  }
   const sample = failure.sampleRows.rows.slice(0, MAX_SAMPLE_ROWS);
   const shown = sample.length < failure.failures ? ` (first ${sample.length} shown)` : '';
   const lines = [...locationLines(failure), `${plural(failure.failures, 'failing row')}${shown}:`, ''];

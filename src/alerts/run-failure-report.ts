@@ -44,6 +44,8 @@ export interface TestFailure {
   file: string;
   /** The model the test checks. */
   model: string;
+  /** Set when the test's SQL itself failed (e.g. a missing relation): the database's error text. */
+  error?: string;
 }
 
 export type FailedNode = ModelFailure | TestFailure;

@@ -42,7 +42,10 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
       if (t.status === 'pass' || t.status === 'warn') passedTests++;
       if (t.status === 'skipped') skipped.push({ kind: 'test', nodeId: t.id, name: t.name });
       if (t.status === 'error') {
-        failures.push({ kind: 'model', nodeId: t.id, name: t.name, error: node.error ?? 'test failed to run', compiledSql: rendered.get(t.id) ?? test.rawSql, file: test.origin.file });
+        failures.push({
+          kind: 'test', nodeId: t.id, name: t.name, failures: 0, sampleRows: { columns: [], rows: [] }, model: node.name,
+          error: node.error ?? 'the test failed to run', compiledSql: rendered.get(t.id) ?? test.rawSql, file: test.origin.file,
+        });
       }
       if (t.status === 'fail') {
         const sql = rendered.get(t.id) ?? test.rawSql;

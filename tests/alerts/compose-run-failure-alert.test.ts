@@ -149,3 +149,14 @@ describe('Function: stepFunctionsConsoleUrl', () => {
     );
   });
 });
+
+describe('Function: composeRunFailureAlert — a test whose SQL failed', () => {
+  it('shows the database error instead of failing rows', () => {
+    const failure = { ...sampleReport().failures[0], kind: 'test' as const, failures: 0, sampleRows: { columns: [], rows: [] }, model: 'raw.users', error: 'ERROR: relation "raw.users" does not exist' };
+    const { body, subject } = composeRunFailureAlert(sampleReport({ failures: [failure as never] }));
+    expect(body).toContain('The test could not run; the database refused its SQL:');
+    expect(body).toContain('relation "raw.users" does not exist');
+    expect(body).not.toContain('failing row');
+    expect(subject).toContain('1 test failed: raw.users');
+  });
+});
