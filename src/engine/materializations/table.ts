@@ -7,6 +7,8 @@ import type { Materializer } from './plan';
  * table until the commit and the new one after it, never a missing or half-built table.
  */
 export const planTable: Materializer<ModelNode> = ({ node, sql, dialect, existing }) => {
+  // Nothing to replace: create it where it belongs (readers see no table until the statement commits).
+  if (!existing) return { steps: [{ sqls: [dialect.createTableAs(node.relation, sql, node.config)] }] };
   const staged = stagingRelation(node.relation);
   return {
     steps: [{

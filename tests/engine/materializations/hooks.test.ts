@@ -37,6 +37,6 @@ describe('pre_hook and post_hook', () => {
     const sqls = planFor(state.nodes[0]!, state, { manifest, dialect: dialects.postgres, warehouse: {} as Warehouse }).steps[0]!.sqls;
     expect(sqls[0]).toBe("insert into log values ('start m')");
     expect(sqls[sqls.length - 1]).toBe('grant select on "analytics"."m" to analytics_reader');
-    expect(sqls.some((s) => s.startsWith('create table "analytics"."m__lf_new"'))).toBe(true);
+    expect(sqls.some((s) => s.startsWith('create table "analytics"."m" as'))).toBe(true);
   });
 });
