@@ -4,6 +4,8 @@
  * local engine (PGlite) through the same Data API client and scheduler the pipeline uses.
  *
  *   npx tsx bench/partitioned-daily-run.ts [--rows-per-day 1000] [--days 3] [--out bench/RESULTS.md]
+ *     [--database-url postgres://…]   (a PostgreSQL server instead of PGlite; its schemas raw, landfall and the
+ *                                      models' schemas are dropped and recreated for each history size)
  *
  * Each history size gets a fresh in-memory PGlite. The source table has an index on created_at (standing
  * in for the landing table's sort key on Redshift), so reading a day of new rows costs the same at
@@ -18,13 +20,15 @@ import { compileManifest, readProjectFiles } from '../src/engine/compile';
 import { dialects, summarizeRun, type Manifest } from '../src/engine';
 import { runToCompletion } from '../src/cli/local-build';
 import { startLocalDataApi } from '../src/local/data-api/local-data-api';
+import { openSqlEngine } from '../src/local/sql-engine/open-sql-engine';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../src/local/sql-engine/sql-engine';
 import { RedshiftDataWarehouse } from '../src/warehouse/redshift-data-warehouse';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const { values } = parseArgs({ options: { 'rows-per-day': { type: 'string' }, days: { type: 'string' }, out: { type: 'string' }, histories: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'rows-per-day': { type: 'string' }, days: { type: 'string' }, out: { type: 'string' }, histories: { type: 'string' }, 'database-url': { type: 'string' } } });
+const DATABASE_URL = values['database-url'];
 const ROWS_PER_DAY = Number(values['rows-per-day'] ?? 1000);
 const DAILY_RUNS = Number(values.days ?? 3);
 const HISTORIES = (values.histories ?? '1,6,12,24').split(',').map(Number);
@@ -86,7 +90,13 @@ async function insertDays(engine: SqlEngine, firstDay: Date, days: number, first
 }
 
 async function benchHistory(months: number, manifest: Manifest): Promise<Row> {
-  const engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
+  const engine = DATABASE_URL
+    ? await openSqlEngine({ url: DATABASE_URL })
+    : await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
+  if (DATABASE_URL) {
+    const schemas = new Set(['raw', 'landfall', ...Object.values(manifest.models).map((m) => m.relation.schema)]);
+    for (const schema of schemas) await engine.query(`drop schema if exists "${schema}" cascade`);
+  }
   const api = await startLocalDataApi({ engine, port: 0 });
   const client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const warehouse = new RedshiftDataWarehouse({ client, target: { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } } });
@@ -167,7 +177,7 @@ function report(rows: Row[], totalSeconds: number): string {
   const lines = [
     '# Partitioned daily run: benchmark results',
     '',
-    `Measured by \`npx tsx bench/partitioned-daily-run.ts\` on ${new Date().toISOString().slice(0, 10)} (PGlite ${pgliteVersion()}, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}), in ${totalSeconds.toFixed(0)} s.`,
+    `Measured by \`npx tsx bench/partitioned-daily-run.ts${DATABASE_URL ? ' --database-url …' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${DATABASE_URL ? 'PostgreSQL server' : `PGlite ${pgliteVersion()}`}, Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}), in ${totalSeconds.toFixed(0)} s.`,
     `${fmt(ROWS_PER_DAY)} rows a day (~${fmt(ROWS_PER_DAY * 30)} a month); each daily arrival is one day of rows; daily times are the median of ${DAILY_RUNS} runs after one warm-up run.`,
     'Every run goes through the real pipeline: plan, prepare (catalog snapshot), the scheduler loop, the local Redshift Data API, the model\'s `unique` + `not_null` tests.',
     '"Scanned" and "written" come from PostgreSQL\'s counters (`pg_stat_all_tables`: rows read by sequential and index scans; rows inserted + deleted), which PGlite flushes lazily: read them as orders of magnitude. The full rebuild\'s "written" is the rows of the table it created.',
