@@ -56,6 +56,21 @@ describe('Command: landfall build --json', () => {
     ]);
   });
 
+  it('rebuilds a view whose columns changed, keeping the views that read it', () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-views-'));
+    fs.cpSync(PROJECT, project, { recursive: true });
+    fs.writeFileSync(path.join(project, 'models', 'staging', 'stg_recent_orders.sql'), "select order_id, status from {{ ref('stg_orders') }}\n");
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin', 'landfall.js'), ...args, '--project-dir', project, '--state-dir', stateDir, '--target-schema', 'views'], { encoding: 'utf8', cwd: REPO });
+    expect(run('seed').status).toBe(0);
+    expect(run('run').status).toBe(0);
+    // A new first column: PostgreSQL refuses `create or replace view`, so the staged swap takes over.
+    fs.writeFileSync(path.join(project, 'models', 'staging', 'stg_orders.sql'), "select 'web' as channel, id as order_id, user_id as customer_id, order_date, status from {{ ref('raw_orders') }}\n");
+    const rebuilt = run('run', '--select', 'stg_orders', '--json');
+    expect(JSON.parse(rebuilt.stdout).success).toBe(true);
+    const rows = JSON.parse(run('query', 'select count(*) as n, min(o.channel) as channel from views.stg_recent_orders r join views.stg_orders o using (order_id)', '--json').stdout);
+    expect(rows).toEqual([{ n: 4, channel: 'web' }]);
+  });
+
   it('names the file and line of an unknown ref', () => {
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-broken-'));
     fs.cpSync(PROJECT, broken, { recursive: true });

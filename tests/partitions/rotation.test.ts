@@ -36,7 +36,7 @@ describe('planRotation', () => {
     const plan = planRotation({ node: node({ unload_before_drop: undefined }), dialect: dialects.postgres, month: '2026-12', tables });
     const first = plan.steps[0]!.sqls.join('\n');
     expect(first).toContain(`alter table "marts"."fct_transfers__p202612" add constraint lf_month_range check ("created_at" >= '2026-12-01 00:00:00' and "created_at" < '2027-01-01 00:00:00')`);
-    expect(first).toContain('landfall_swap_relation');
+    expect(first).toContain('landfall_replace_view');
     expect(plan.steps.slice(1).map((s) => s.sqls)).toEqual([
       ['drop table if exists "marts"."fct_transfers__p202608" cascade'],
       ['drop table if exists "marts"."fct_transfers__p202609" cascade'],

@@ -43,11 +43,34 @@ begin
 end
 $fn$`;
 
+/**
+ * Rebuilding a view: `create or replace view` keeps dependent views bound and costs one statement; when the
+ * new columns are not compatible with the old ones PostgreSQL refuses it, and the staged swap runs instead
+ * (inside a subtransaction, so the failed attempt leaves nothing behind).
+ */
+export const REPLACE_VIEW_FUNCTION_SQL = `create or replace function public.landfall_replace_view(p_schema text, p_name text, p_sql text)
+returns void language plpgsql as $fn$
+declare
+  staged text := left(p_name, 55) || '__lf_new';
+begin
+  begin
+    execute format('create or replace view %I.%I as (%s)', p_schema, p_name, p_sql);
+  exception when others then
+    execute format('drop view if exists %I.%I cascade', p_schema, staged);
+    execute format('create view %I.%I as (%s)', p_schema, staged, p_sql);
+    perform public.landfall_swap_relation(p_schema, staged, p_name, 'view');
+  end;
+end
+$fn$`;
+
+const DOLLAR_TAG = '$landfall_sql$';
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   setupStatements: (schemas) => [
     ...schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
     SWAP_FUNCTION_SQL,
+    REPLACE_VIEW_FUNCTION_SQL,
   ],
   createTableAs: (relation, sql, _config, options) =>
     options?.temporary
@@ -60,7 +83,10 @@ export const postgresDialect: Dialect = {
   swap: (staged, target, kind) => [
     `select public.landfall_swap_relation(${[target.schema, staged.identifier, target.identifier, kind].map(sqlStringLiteral).join(', ')})`,
   ],
-  replaceViewInPlace: () => undefined,
+  replaceViewInPlace: (relation, sql, _config, existing) =>
+    existing !== 'view' || sql.includes(DOLLAR_TAG)
+      ? undefined
+      : `select public.landfall_replace_view(${sqlStringLiteral(relation.schema)}, ${sqlStringLiteral(relation.identifier)}, ${DOLLAR_TAG}\n${sql}\n${DOLLAR_TAG})`,
   seedColumnType: (type) => type,
   columnsQuery,
   catalogQuery: (schemas) => `select n.nspname as schema_name, c.relname as relation_name,

@@ -32,8 +32,13 @@ describe('Materialization plans', () => {
     expect(steps).toEqual([{ sqls: ['create or replace view "analytics"."fct_transfers" as (\nselect * from "raw"."t"\n) with no schema binding'] }]);
   });
 
+  it('replaces a PostgreSQL view in place, falling back to the staged swap inside the helper', () => {
+    const { steps } = planMaterialization({ node: model('view'), sql: 'select 1 -- one', dialect: dialects.postgres, existing: { kind: 'view', columns: [] }, fullRefresh: false });
+    expect(steps).toEqual([{ sqls: ["select public.landfall_replace_view('analytics', 'fct_transfers', $landfall_sql$\nselect 1 -- one\n$landfall_sql$)"] }]);
+  });
+
   it('swaps PostgreSQL relations through the helper that recreates dependent views', () => {
-    const { steps } = planMaterialization({ node: model('view'), sql: 'select 1', dialect: dialects.postgres, existing: { kind: 'view', columns: [] }, fullRefresh: false });
+    const { steps } = planMaterialization({ node: model('view'), sql: 'select 1', dialect: dialects.postgres, existing: { kind: 'table', columns: [] }, fullRefresh: false });
     expect(steps[0]!.sqls[2]).toBe(`select public.landfall_swap_relation('analytics', 'fct_transfers__lf_new', 'fct_transfers', 'view')`);
   });
 
