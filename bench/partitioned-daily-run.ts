@@ -15,15 +15,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { compileManifest, readProjectFiles } from '../src/engine/compile';
 import { dialects, summarizeRun, type Manifest } from '../src/engine';
 import { runToCompletion } from '../src/cli/local-build';
-import { startLocalDataApi } from '../src/local/data-api/local-data-api';
+import { connectLocalWarehouse } from '../src/local/local-warehouse';
 import { openSqlEngine } from '../src/local/sql-engine/open-sql-engine';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../src/local/sql-engine/sql-engine';
-import { RedshiftDataWarehouse } from '../src/warehouse/redshift-data-warehouse';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -97,9 +95,8 @@ async function benchHistory(months: number, manifest: Manifest): Promise<Row> {
     const schemas = new Set(['raw', 'landfall', ...Object.values(manifest.models).map((m) => m.relation.schema)]);
     for (const schema of schemas) await engine.query(`drop schema if exists "${schema}" cascade`);
   }
-  const api = await startLocalDataApi({ engine, port: 0 });
-  const client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const warehouse = new RedshiftDataWarehouse({ client, target: { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } } });
+  const local = await connectLocalWarehouse(engine);
+  const { warehouse } = local;
   const deps = { dialect: dialects.postgres, warehouse };
   let runs = 0;
   const run = async (select: string, startedAt: Date, extra: { vars?: Record<string, unknown>; fullRefresh?: boolean } = {}) => {
@@ -154,8 +151,7 @@ async function benchHistory(months: number, manifest: Manifest): Promise<Row> {
     const pick = (ms: Measure[]) => ({ ms: median(ms.map((m) => m.ms)), scanned: median(ms.map((m) => m.scanned)), written: median(ms.map((m) => m.written)) });
     return { months, historyRows, partitioned: pick(partitioned), unpartitioned: pick(unpartitioned), rebuild, viewQueryMs, tableQueryMs };
   } finally {
-    client.destroy();
-    await api.close();
+    await local.close();
     await engine.close();
   }
 }

@@ -5,16 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { formatTextTable } from '../alerts';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
 import { compileManifest, compileProject, readProjectFiles } from '../engine/compile';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import type { RunCommand } from '../engine/run/run-state';
-import { startLocalDataApi } from '../local/data-api/local-data-api';
 import { localTarget, openLocalWarehouseEngine } from '../local/local-stack';
+import { connectLocalWarehouse } from '../local/local-warehouse';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
-import { readConnectionTarget, type ConnectionTarget } from '../warehouse/connection-config';
+import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -26,9 +25,6 @@ import { backfillCommand, rotateCommand } from './partition-commands';
 import { readProfileTarget } from './profile';
 import { printRunSummary } from './progress';
 import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
-
-/** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
-const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
 
 const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
 
@@ -151,13 +147,11 @@ export async function openCliWarehouse(options: CommonOptions): Promise<{ wareho
     return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
   }
   const engine = await openLocalWarehouseEngine(options.stateDir, options.databaseUrl);
-  const api = await startLocalDataApi({ engine, port: 0 });
-  const client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const local = await connectLocalWarehouse(engine);
   return {
-    warehouse: new RedshiftDataWarehouse({ client, target: LOCAL_CONNECTION }),
+    warehouse: local.warehouse,
     close: async () => {
-      client.destroy();
-      await api.close();
+      await local.close();
       await engine.close();
     },
   };

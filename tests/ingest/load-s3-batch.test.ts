@@ -6,22 +6,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { LocalFolderObjectStore } from '../../src/ingest/object-store';
 import { loadS3Batch, type ObjectToLoad } from '../../src/ingest/load-s3-batch';
 import type { S3Route } from '../../src/ingest/s3-routes';
-import { type LocalDataApi, startLocalDataApi } from '../../src/local/data-api/local-data-api';
+import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
 import { withCopyFromS3 } from '../../src/local/sql-engine/copy-from-s3';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import { runQuery } from '../../src/warehouse/run-query';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 
 const BUCKET = 'landfall-landing';
 let s3Dir: string;
 let engine: SqlEngine;
-let api: LocalDataApi;
+let local: LocalWarehouse;
 let warehouse: Warehouse;
 const submitted: string[][] = [];
 
@@ -51,11 +49,8 @@ beforeAll(async () => {
   await engine.query(`create schema raw_ingest;
     create table raw_ingest.product_events (event_id varchar(64), user_id int, event_name text, properties text, occurred_at timestamp);
     create table raw_ingest.plans (plan_id varchar(16), name text, monthly_price numeric(10,2))`);
-  api = await startLocalDataApi({ engine, port: 0 });
-  const inner = new RedshiftDataWarehouse({
-    client: new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    target: { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } },
-  });
+  local = await connectLocalWarehouse(engine);
+  const inner = local.warehouse;
   warehouse = {
     submit: (sqls, options) => (submitted.push([sqls].flat()), inner.submit(sqls, options)),
     describe: (id, options) => inner.describe(id, options),
@@ -65,7 +60,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await api?.close();
+  await local?.close();
   await engine?.close();
   fs.rmSync(s3Dir, { recursive: true, force: true });
 });

@@ -5,11 +5,10 @@
  * and rotation and backfill are idempotent. One PGlite instance for the whole file; steps build on each other.
  */
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { dialects, summarizeRun, type Manifest, type RunState } from '../../src/engine';
 import { runToCompletion } from '../../src/cli/local-build';
-import { startLocalDataApi, type LocalDataApi } from '../../src/local/data-api/local-data-api';
+import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
 import { loadDefinition } from '../../src/local/local-stack';
 import { LocalStepFunctions } from '../../src/local/aws/step-functions';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
@@ -17,31 +16,27 @@ import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import { backfillPartitionedModel } from '../../src/partitions/backfill';
 import { rotateMonthlyPartitions } from '../../src/partitions/rotation';
 import { planRotationRun, rotateModelTask } from '../../src/partitions/rotation-run';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import type { Warehouse } from '../../src/warehouse/warehouse';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const PROJECT = path.join(REPO_ROOT, 'tests', 'fixtures', 'projects', 'partitioned');
 
 let engine: SqlEngine;
-let api: LocalDataApi;
-let client: RedshiftDataClient;
+let local: LocalWarehouse;
 let warehouse: Warehouse;
 let manifest: Manifest;
 const dialect = dialects.postgres;
 
 beforeAll(async () => {
   engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  api = await startLocalDataApi({ engine, port: 0 });
-  client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  warehouse = new RedshiftDataWarehouse({ client, target: { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } } });
+  local = await connectLocalWarehouse(engine);
+  warehouse = local.warehouse;
   manifest = compileManifest(readProjectFiles(PROJECT), { target: { name: 'local', type: 'postgres', schema: 'analytics', database: 'dev' } });
   await engine.query(`create schema raw; create table raw.orders (order_id int, customer_id int, amount int, created_at timestamp)`);
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await api?.close();
+  await local?.close();
   await engine?.close();
 });
 

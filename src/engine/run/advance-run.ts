@@ -60,9 +60,11 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     });
   };
 
-  // 1. Poll what is in flight.
-  for (const node of state.nodes.filter((n) => n.status === 'running' && n.statementId)) {
-    const description = await ctx.warehouse.describe(node.statementId!);
+  // 1. Poll what is in flight: one DescribeStatement per statement, all at once.
+  const inFlightNodes = state.nodes.filter((n) => n.status === 'running' && n.statementId);
+  const descriptions = await Promise.all(inFlightNodes.map((n) => ctx.warehouse.describe(n.statementId!)));
+  for (const [i, node] of inFlightNodes.entries()) {
+    const description = descriptions[i]!;
     if (!TERMINAL_STATUSES.has(description.status)) continue;
     if (description.status !== 'FINISHED') {
       node.status = 'error';
