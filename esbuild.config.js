@@ -1,4 +1,4 @@
-// esbuild options for serverless-esbuild: the compiled dbt project is embedded in the bundles through
+// esbuild options for serverless-esbuild: the compiled dbt project is embedded in the bundles as JSON text through
 // `define`, so the functions never read project files at run time. `npm run package` compiles it first;
 // a bare `npx osls package` compiles it here when it is missing.
 const { execFileSync } = require('node:child_process');
@@ -22,7 +22,7 @@ module.exports = () => {
     sourcemap: 'external',
     target: 'node22',
     platform: 'node',
-    define: { LANDFALL_BUNDLED_MANIFEST: fs.readFileSync(manifestFile, 'utf8') },
+    define: { LANDFALL_BUNDLED_MANIFEST_JSON: JSON.stringify(fs.readFileSync(manifestFile, 'utf8')) },
     // The AWS SDK and middy are bundled at the versions the lock file pins, not taken from the runtime.
     external: [],
   };

@@ -1,0 +1,45 @@
+/**
+ * Writes a generated dbt project with the shape of dbt-core's `01_2000_simple_models` performance project:
+ * N view models, each a `config(tags=…)` plus one `ref` to an earlier model, and one schema.yml with
+ * `unique` + `not_null` on every model (2N tests). Shared by the parse and artifact benchmarks.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const modelName = (i: number) => `model_${String(i).padStart(5, '0')}`;
+
+/** A dbt profile for the project, pointing at `databaseUrl` (only read by dbt-core). */
+function profile(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  return ['bench:', '  target: local', '  outputs:', '    local:', '      type: postgres', `      host: ${u.hostname}`, `      port: ${u.port || 5432}`,
+    `      user: ${u.username}`, `      password: "${u.password}"`, `      dbname: ${u.pathname.slice(1)}`, '      schema: bench', '      threads: 1', ''].join('\n');
+}
+
+export function generateSimpleModelsProject(dir: string, count: number, databaseUrl = 'postgres://postgres@127.0.0.1:54329/landfall'): void {
+  fs.mkdirSync(path.join(dir, 'models'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nprofile: bench\nmodels:\n  bench:\n    +materialized: view\n');
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), profile(databaseUrl));
+  const yml = ['version: 2', 'models:'];
+  for (let i = 0; i < count; i++) {
+    const upstream = i === 0 ? 'select 1 as id' : `select id from {{ ref('${modelName(Math.floor(i / 2))}') }}`;
+    fs.writeFileSync(path.join(dir, 'models', `${modelName(i)}.sql`), `{{ config(tags=['t${i % 10}']) }}\n${upstream}\n`);
+    yml.push(`  - name: ${modelName(i)}`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]');
+  }
+  fs.writeFileSync(path.join(dir, 'models', 'schema.yml'), `${yml.join('\n')}\n`);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** `--name value` flags of a benchmark script. */
+export function numberFlag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+export function stringFlag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
