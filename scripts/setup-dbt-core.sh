@@ -23,8 +23,9 @@ else
   echo "Installing dbt-core into ${venv_dir} with $(${python_bin} --version)" >&2
   rm -rf "${venv_dir}"
   "${python_bin}" -m venv "${venv_dir}"
-  "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check -r "${requirements}"
+  pip_install() { "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 "$@"; }
+  pip_install --upgrade pip
+  pip_install -r "${requirements}"
   echo "${wanted_hash}" > "${stamp}"
 fi
 

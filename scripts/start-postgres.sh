@@ -29,8 +29,11 @@ find_bin_dir() {
 bin_dir="$(find_bin_dir)"
 if [[ -z "${bin_dir}" ]]; then
   log "PostgreSQL not found; installing Debian's postgresql"
-  apt-get update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
+  for attempt in 1 2 3; do
+    if apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2; then break; fi
+    [[ ${attempt} == 3 ]] && { log "apt-get failed 3 times"; exit 1; }
+    log "apt-get failed (attempt ${attempt}); retrying in 10 s"; sleep 10
+  done
   bin_dir="$(find_bin_dir)"
 fi
 
