@@ -3,7 +3,7 @@
  * model and a full rebuild, with 1, 6, 12 and 24 months of history and the same daily arrival, on the
  * local engine (PGlite) through the same Data API client and scheduler the pipeline uses.
  *
- *   npx tsx bench/partitioned-daily-run.ts [--rows-per-day 1000] [--days 3] [--out bench/RESULTS.md]
+ *   npx tsx bench/partitioned-daily-run.ts [--rows-per-day 1000] [--days 3] [--out bench/RESULTS-partitioned.md]
  *     [--database-url postgres://…]   (a PostgreSQL server instead of PGlite; its schemas raw, landfall and the
  *                                      models' schemas are dropped and recreated for each history size)
  *
@@ -30,7 +30,7 @@ const DATABASE_URL = values['database-url'];
 const ROWS_PER_DAY = Number(values['rows-per-day'] ?? 1000);
 const DAILY_RUNS = Number(values.days ?? 3);
 const HISTORIES = (values.histories ?? '1,6,12,24').split(',').map(Number);
-const OUT = values.out ?? path.join(__dirname, 'RESULTS.md');
+const OUT = values.out ?? path.join(__dirname, 'RESULTS-partitioned.md');
 const TODAY = new Date('2026-11-10T00:00:00Z');
 const DAY_MS = 86_400_000;
 
