@@ -1,4 +1,4 @@
-import { COMPAT_SCHEMA, REDSHIFT_COMPAT_SHIMS_SQL, REDSHIFT_COMPAT_SHIMS_VERSION } from './redshift-compat';
+import { COMPAT_SCHEMA, REDSHIFT_COMPAT_SHIMS_SQL, REDSHIFT_COMPAT_SHIMS_VERSION } from './redshift-shims';
 import type { SqlSession } from './sql-engine';
 
 /** Puts the shims' schema on the session's search path, after the default schemas. */

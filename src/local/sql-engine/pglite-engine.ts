@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { installRedshiftCompat } from './install-redshift-compat';
+import { REDSHIFT_COMPAT_SHIMS_VERSION } from './redshift-shims';
 import {
   LIST_TYPES_SQL,
   type SqlEngine,
@@ -41,7 +42,8 @@ const TEMPLATE_MARKER = 'template.json';
 /**
  * A template folder shared by every process of this machine (tests, the local runtime):
  * `LANDFALL_PGLITE_TEMPLATE_DIR` when set, else a folder in the OS temp dir named after the PGlite
- * version (a template is only valid for the PGlite that wrote it).
+ * version (a template is only valid for the PGlite that wrote it) and the shims' version (so a template
+ * never needs its shims reinstalled on every open).
  *
  * @example
  * const template = await prepareTemplate(sharedTemplateDir());
@@ -50,7 +52,7 @@ export function sharedTemplateDir(env: NodeJS.ProcessEnv = process.env): string 
   if (env.LANDFALL_PGLITE_TEMPLATE_DIR) return env.LANDFALL_PGLITE_TEMPLATE_DIR;
   const packageJson = path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   const { version } = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string };
-  return path.join(os.tmpdir(), `landfall-pglite-template-${version}`);
+  return path.join(os.tmpdir(), `landfall-pglite-template-${version}-${REDSHIFT_COMPAT_SHIMS_VERSION}`);
 }
 
 /**

@@ -1,14 +1,13 @@
 /**
- * Redshift dialect on PostgreSQL: a pure SQL rewrite plus SQL functions ("shims") installed in the
- * `landfall_compat` schema. Rewrites never touch string literals, quoted identifiers, dollar-quoted
- * bodies or comments (see {@link tokenizeSql}).
- *
- * Covered: GETDATE(), SYSDATE, NVL (→ COALESCE), NVL2 (→ CASE), DATEADD/DATEDIFF (quoted or bare date parts),
- * LEN, CHARINDEX, DECODE (→ CASE), LISTAGG … WITHIN GROUP (→ string_agg), IDENTITY(seed, step), and the
- * DDL attributes DISTKEY, SORTKEY, DISTSTYLE, ENCODE, BACKUP and WITH NO SCHEMA BINDING (removed).
+ * Redshift dialect on PostgreSQL: a pure SQL rewrite plus SQL functions ("shims", see redshift-shims.ts)
+ * installed in the `landfall_compat` schema. Rewrites work on tokens (see {@link tokenizeSql}), so they never
+ * touch string literals, quoted identifiers, dollar-quoted bodies or comments, and they follow nested
+ * parentheses. The coverage table is in src/local/README.md.
  */
+import { COMPAT_SCHEMA, DATE_PART_ALIASES, EXTRACT_ONLY_DATE_PARTS } from './redshift-shims';
 import {
   type SqlToken,
+  isTrivia,
   keywordOf,
   matchingParen,
   nextSignificant,
@@ -17,20 +16,40 @@ import {
   tokenizeSql,
 } from './sql-tokenizer';
 
-/** The schema that holds the shim functions. Calls to them are schema-qualified by the rewrite. */
-export const COMPAT_SCHEMA = 'landfall_compat';
+export { COMPAT_SCHEMA, REDSHIFT_COMPAT_SHIMS_SQL, REDSHIFT_COMPAT_SHIMS_VERSION } from './redshift-shims';
 
-/** Redshift functions implemented as SQL functions in {@link COMPAT_SCHEMA}. */
-const SHIMMED_FUNCTIONS = new Set(['getdate', 'dateadd', 'datediff', 'len', 'charindex']);
+/** Redshift functions implemented as SQL functions in {@link COMPAT_SCHEMA}; calls are schema-qualified. */
+const SHIMMED_FUNCTIONS = new Set([
+  'getdate', 'dateadd', 'datediff', 'len', 'charindex', 'convert_timezone', 'trunc', 'add_months', 'last_day',
+  'months_between', 'strtol', 'is_valid_json', 'is_valid_json_array', 'json_extract_array_element_text',
+  'json_array_length', 'json_parse', 'json_serialize', 'regexp_substr', 'regexp_replace',
+]);
 
 /** Functions whose first argument is a date part that Redshift accepts unquoted (`dateadd(day, 1, d)`). */
 const DATE_PART_FUNCTIONS = new Set(['dateadd', 'datediff']);
+
+/** Redshift date part names → the name PostgreSQL's DATE_TRUNC/DATE_PART understand. */
+const POSTGRES_DATE_PART = new Map<string, string>([
+  ...Object.entries(DATE_PART_ALIASES).flatMap(([unit, names]) => names.map((name): [string, string] => [name, unit])),
+  ...Object.entries(EXTRACT_ONLY_DATE_PARTS),
+]);
+
+/** Words after which `SUPER` names a column's type in CREATE/ALTER TABLE. */
+const COLUMN_DEFINITION_FOLLOWERS = new Set([
+  ',', ')', ';', 'not', 'null', 'default', 'encode', 'primary', 'unique', 'references', 'constraint', 'check', 'collate',
+]);
+
+const SET_OPERATORS = new Set(['union', 'intersect', 'except', 'minus']);
 
 const DISTRIBUTION_STYLES = new Set(['auto', 'even', 'key', 'all']);
 const COLUMN_ENCODINGS = new Set([
   'auto', 'raw', 'az64', 'bytedict', 'delta', 'delta32k', 'lzo', 'mostly8', 'mostly16', 'mostly32',
   'runlength', 'text255', 'text32k', 'zstd',
 ]);
+
+/** Redshift's longest VARCHAR and CHAR, which `(MAX)` stands for. */
+const VARCHAR_MAX = 65535;
+const CHAR_MAX = 4096;
 
 /** SYSDATE: the start of the current transaction in UTC, as a timestamp without time zone. */
 const SYSDATE_SQL = "(transaction_timestamp() AT TIME ZONE 'UTC')";
@@ -42,6 +61,8 @@ const SYSDATE_SQL = "(transaction_timestamp() AT TIME ZONE 'UTC')";
  * @example
  * rewriteRedshiftSql("select dateadd(day, 1, sysdate)");
  * // "select landfall_compat.dateadd('day', 1, (transaction_timestamp() AT TIME ZONE 'UTC'))"
+ * rewriteRedshiftSql('select top 5 name from t order by name');
+ * // "select name from t order by name LIMIT 5"
  */
 export function rewriteRedshiftSql(sql: string): string {
   return rewriteTokens(tokenizeSql(sql));
@@ -81,12 +102,8 @@ function rewriteAt(tokens: readonly SqlToken[], i: number): Rewrite | undefined 
 
   if (isCall) {
     const close = matchingParen(tokens, afterIndex);
-    if (keyword === 'nvl') return { text: 'coalesce', next: i + 1 };
-    if (keyword === 'nvl2') return rewriteNvl2(tokens, afterIndex, close);
-    if (keyword === 'decode') return rewriteDecode(tokens, afterIndex, close);
-    if (keyword === 'listagg') return rewriteListagg(tokens, afterIndex, close);
-    if (keyword === 'identity') return rewriteIdentity(tokens, i, afterIndex, close);
-    if (keyword === 'distkey' || keyword === 'sortkey') return { text: '', next: close + 1 };
+    const rewriteCall = CALL_REWRITES[keyword];
+    if (rewriteCall) return rewriteCall({ tokens, i, open: afterIndex, close });
     if (SHIMMED_FUNCTIONS.has(keyword)) {
       const args = splitArguments(tokens, afterIndex, close);
       if (DATE_PART_FUNCTIONS.has(keyword)) args[0] = quoteBareDatePart(args[0]);
@@ -114,9 +131,194 @@ function rewriteAt(tokens: readonly SqlToken[], i: number): Rewrite | undefined 
       return afterKeyword === 'yes' || afterKeyword === 'no' ? { text: '', next: afterIndex + 1 } : undefined;
     case 'with':
       return rewriteNoSchemaBinding(tokens, afterIndex);
+    case 'approximate':
+      return afterKeyword === 'count' || afterKeyword === 'percentile_disc' ? { text: '', next: afterIndex } : undefined;
+    case 'select':
+      return rewriteTop(tokens, i, afterIndex);
+    case 'minus':
+      return startsQuery(tokens, afterIndex) ? { text: 'EXCEPT', next: i + 1 } : undefined;
+    case 'nvarchar':
+      return { text: 'varchar', next: i + 1 };
+    case 'character':
+      return afterKeyword === 'varying' ? rewriteMaxLength(tokens, afterIndex, 'varchar', VARCHAR_MAX) : undefined;
+    case 'super':
+      return isTypePosition(tokens, i) ? { text: 'jsonb', next: i + 1 } : undefined;
     default:
       return undefined;
   }
+}
+
+interface Call {
+  tokens: readonly SqlToken[];
+  /** Index of the function name. */
+  i: number;
+  /** Indexes of the call's parentheses. */
+  open: number;
+  close: number;
+}
+
+/** Calls rewritten by something other than schema qualification, by lower-case function name. */
+const CALL_REWRITES: Readonly<Record<string, (call: Call) => Rewrite | undefined>> = {
+  nvl: ({ i }) => ({ text: 'coalesce', next: i + 1 }),
+  nvl2: ({ tokens, open, close }) => rewriteNvl2(tokens, open, close),
+  decode: ({ tokens, open, close }) => rewriteDecode(tokens, open, close),
+  listagg: ({ tokens, open, close }) => rewriteListagg(tokens, open, close),
+  identity: ({ tokens, i, open, close }) => rewriteIdentity(tokens, i, open, close),
+  distkey: ({ close }) => ({ text: '', next: close + 1 }),
+  sortkey: ({ close }) => ({ text: '', next: close + 1 }),
+  date_trunc: (call) => rewriteDatePartCall(call, 'date_trunc'),
+  date_part: (call) => rewriteDatePartCall(call, 'date_part'),
+  datepart: (call) => rewriteDatePartCall(call, 'date_part'),
+  median: rewriteMedian,
+  ratio_to_report: rewriteRatioToReport,
+  json_extract_path_text: rewriteJsonExtractPathText,
+  convert: rewriteConvert,
+  minus: ({ tokens, i, open }) => (startsQuery(tokens, open) ? { text: 'EXCEPT', next: i + 1 } : undefined),
+  varchar: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'varchar', VARCHAR_MAX),
+  nvarchar: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'varchar', VARCHAR_MAX) ?? { text: 'varchar', next: i + 1 },
+  char: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'char', CHAR_MAX),
+  nchar: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'char', CHAR_MAX),
+  character: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'char', CHAR_MAX),
+  bpchar: ({ tokens, i }) => rewriteMaxLength(tokens, i, 'char', CHAR_MAX),
+};
+
+/** The call's arguments, each rewritten and trimmed. */
+function rewrittenArguments(tokens: readonly SqlToken[], open: number, close: number): string[] {
+  return splitArguments(tokens, open, close).map((arg) => rewriteTokens(arg).trim());
+}
+
+/**
+ * `DATE_TRUNC(month, d)`, `DATEPART(dow, d)`, `DATE_PART('qtr', d)`: a bare date part is quoted and Redshift's
+ * names are mapped to PostgreSQL's (`dayofweek` → `dow`). DATE_TRUNC stays PostgreSQL's own function.
+ */
+function rewriteDatePartCall({ tokens, open, close }: Call, name: string): Rewrite {
+  const [part, ...rest] = splitArguments(tokens, open, close);
+  const significant = part.filter((token) => !isTrivia(token));
+  let partText = rewriteTokens(part);
+  if (significant.length === 1) {
+    const token = significant[0];
+    const word = token.kind === 'word' ? token.text.toLowerCase() : token.kind === 'string' ? /^'([^']*)'$/.exec(token.text)?.[1]?.toLowerCase() : undefined;
+    const postgresPart = word === undefined ? undefined : POSTGRES_DATE_PART.get(word);
+    if (postgresPart) partText = part.map((t) => (t === token ? `'${postgresPart}'` : t.text)).join('');
+  }
+  return { text: `${name}(${[partText, ...rest.map(rewriteTokens)].join(',')})`, next: close + 1 };
+}
+
+/** `MEDIAN(x)` → `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`. As a window function (`OVER`) it is left alone. */
+function rewriteMedian({ tokens, open, close }: Call): Rewrite | undefined {
+  const args = rewrittenArguments(tokens, open, close);
+  if (args.length !== 1 || keywordOf(tokens[nextSignificant(tokens, close + 1)]) === 'over') return undefined;
+  return { text: `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${args[0]})`, next: close + 1 };
+}
+
+/** `RATIO_TO_REPORT(x) OVER (…)` → `x` divided by its window sum, as a float8 (NULL when the sum is 0). */
+function rewriteRatioToReport({ tokens, open, close }: Call): Rewrite | undefined {
+  const args = rewrittenArguments(tokens, open, close);
+  const overIndex = nextSignificant(tokens, close + 1);
+  const windowOpen = nextSignificant(tokens, overIndex + 1);
+  if (args.length !== 1 || keywordOf(tokens[overIndex]) !== 'over' || tokens[windowOpen]?.text !== '(') return undefined;
+  const windowClose = matchingParen(tokens, windowOpen);
+  const window = rewriteTokens(tokens.slice(windowOpen + 1, windowClose)).trim();
+  return {
+    text: `((${args[0]})::float8 / NULLIF(sum(${args[0]}) OVER (${window}), 0))`,
+    next: windowClose + 1,
+  };
+}
+
+/** `JSON_EXTRACT_PATH_TEXT(json, 'a', 'b' [, null_if_invalid])`: the shim takes the flag before the path. */
+function rewriteJsonExtractPathText({ tokens, open, close }: Call): Rewrite | undefined {
+  const args = rewrittenArguments(tokens, open, close);
+  const last = args[args.length - 1].toLowerCase();
+  const hasFlag = last === 'true' || last === 'false';
+  const [value, ...path] = hasFlag ? args.slice(0, -1) : args;
+  if (path.length === 0) return undefined;
+  return {
+    text: `${COMPAT_SCHEMA}.json_extract_path_text(${value}, ${hasFlag ? last : 'false'}, ${path.join(', ')})`,
+    next: close + 1,
+  };
+}
+
+/** Redshift's `CONVERT(type, expr)` → `CAST(expr AS type)`. PostgreSQL's three-argument convert is left alone. */
+function rewriteConvert({ tokens, open, close }: Call): Rewrite | undefined {
+  const args = rewrittenArguments(tokens, open, close);
+  if (args.length !== 2) return undefined;
+  return { text: `CAST(${args[1]} AS ${args[0]})`, next: close + 1 };
+}
+
+/** `VARCHAR(MAX)` / `CHAR(MAX)` (the type word at `typeIndex`) → Redshift's longest length. */
+function rewriteMaxLength(tokens: readonly SqlToken[], typeIndex: number, type: string, length: number): Rewrite | undefined {
+  const open = nextSignificant(tokens, typeIndex + 1);
+  if (tokens[open]?.text !== '(') return undefined;
+  const max = nextSignificant(tokens, open + 1);
+  const close = nextSignificant(tokens, max + 1);
+  if (keywordOf(tokens[max]) !== 'max' || tokens[close]?.text !== ')') return undefined;
+  return { text: `${type}(${length})`, next: close + 1 };
+}
+
+/**
+ * `SELECT TOP n …` → `SELECT … LIMIT n`, the LIMIT placed at the end of that SELECT (before a closing
+ * parenthesis, a semicolon or trailing comments). A TOP followed by UNION/INTERSECT/EXCEPT is left alone.
+ */
+function rewriteTop(tokens: readonly SqlToken[], selectIndex: number, topIndex: number): Rewrite | undefined {
+  const countIndex = nextSignificant(tokens, topIndex + 1);
+  if (keywordOf(tokens[topIndex]) !== 'top' || tokens[countIndex]?.kind !== 'number') return undefined;
+  if (followsSetOperator(tokens, selectIndex)) return undefined;
+  let depth = 0;
+  let end = tokens.length;
+  for (let k = countIndex + 1; k < tokens.length; k++) {
+    const token = tokens[k];
+    if (token.kind === 'punctuation' && token.text === '(') depth++;
+    else if (token.kind === 'punctuation' && token.text === ')' && depth-- === 0) {
+      end = k;
+      break;
+    } else if (depth === 0 && token.kind === 'punctuation' && token.text === ';') {
+      end = k;
+      break;
+    } else if (depth === 0 && SET_OPERATORS.has(keywordOf(token) ?? '')) return undefined;
+  }
+  const lastSignificant = previousSignificant(tokens, end);
+  const body = rewriteTokens(tokens.slice(countIndex + 1, lastSignificant + 1));
+  const trailing = tokens.slice(lastSignificant + 1, end).map((token) => token.text).join('');
+  return { text: `${tokens[selectIndex].text}${body} LIMIT ${tokens[countIndex].text}${trailing}`, next: end };
+}
+
+/** Whether the SELECT at `selectIndex` is a later branch of UNION/INTERSECT/EXCEPT (`union all select`). */
+function followsSetOperator(tokens: readonly SqlToken[], selectIndex: number): boolean {
+  let index = previousSignificant(tokens, selectIndex);
+  if (tokens[index]?.text === '(') index = previousSignificant(tokens, index);
+  const word = keywordOf(tokens[index]);
+  if (word === 'all' || word === 'distinct') return SET_OPERATORS.has(keywordOf(tokens[previousSignificant(tokens, index)]) ?? '');
+  return SET_OPERATORS.has(word ?? '');
+}
+
+/** Whether a query starts at `index` (`SELECT …` or `(SELECT …`), as after Redshift's MINUS. */
+function startsQuery(tokens: readonly SqlToken[], index: number): boolean {
+  const token = tokens[index];
+  if (keywordOf(token) === 'select') return true;
+  return token?.text === '(' && keywordOf(tokens[nextSignificant(tokens, index + 1)]) === 'select';
+}
+
+/**
+ * Whether the word at `i` stands where a type goes: after `::`, as `CAST(x AS super)`, or after a column
+ * name in CREATE/ALTER TABLE.
+ */
+function isTypePosition(tokens: readonly SqlToken[], i: number): boolean {
+  const previous = tokens[previousSignificant(tokens, i)];
+  const next = tokens[nextSignificant(tokens, i + 1)];
+  if (previous?.kind === 'operator' && previous.text === '::') return true;
+  if (keywordOf(previous) === 'as') return next?.text === ')';
+  const isColumnName = previous?.kind === 'word' || previous?.kind === 'quoted-identifier';
+  const followsColumn = next === undefined || COLUMN_DEFINITION_FOLLOWERS.has(next.kind === 'word' ? next.text.toLowerCase() : next.text);
+  if (!isColumnName || !followsColumn) return false;
+  const statement = statementKeyword(tokens, i);
+  return statement === 'create' || statement === 'alter';
+}
+
+/** The first word of the statement that holds token `i`. */
+function statementKeyword(tokens: readonly SqlToken[], i: number): string | undefined {
+  let start = i;
+  while (start > 0 && !(tokens[start - 1].kind === 'punctuation' && tokens[start - 1].text === ';')) start--;
+  return keywordOf(tokens[nextSignificant(tokens, start)]);
 }
 
 /** `NVL2(expr, if_not_null, if_null)` → a CASE (a function could not take an untyped NULL as `expr`). */
@@ -171,7 +373,9 @@ function rewriteListagg(tokens: readonly SqlToken[], open: number, close: number
 function rewriteIdentity(tokens: readonly SqlToken[], i: number, open: number, close: number): Rewrite | undefined {
   const args = splitArguments(tokens, open, close).map((arg) => rewriteTokens(arg).trim());
   if (args.length !== 2) return undefined;
-  const options = `IDENTITY (START WITH ${args[0]} INCREMENT BY ${args[1]})`;
+  // PostgreSQL's sequences start at 1 by default: a seed of 0 (Redshift's documented example) needs a bound.
+  const bound = args[1].startsWith('-') ? 'MAXVALUE' : 'MINVALUE';
+  const options = `IDENTITY (START WITH ${args[0]} INCREMENT BY ${args[1]} ${bound} ${args[0]})`;
   const afterAs = keywordOf(tokens[previousSignificant(tokens, i)]) === 'as';
   return { text: afterAs ? options : `GENERATED BY DEFAULT AS ${options}`, next: close + 1 };
 }
@@ -194,100 +398,3 @@ function quoteBareDatePart(arg: SqlToken[]): SqlToken[] {
   const word = significant[0];
   return arg.map((token) => (token === word ? { kind: 'string', text: `'${word.text.toLowerCase()}'` } : token));
 }
-
-/**
- * The shim functions, idempotent (CREATE OR REPLACE). Run once per database on open.
- * Date parts accept Redshift's abbreviations (d, day, days, mon, month, y, yr, h, hr, m, min, s, sec, …).
- */
-export const REDSHIFT_COMPAT_SHIMS_SQL = `
-CREATE SCHEMA IF NOT EXISTS ${COMPAT_SCHEMA};
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.date_part_unit(part text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE AS $fn$
-BEGIN
-  CASE lower(trim(part))
-    WHEN 'millennium', 'millennia', 'mil', 'mils' THEN RETURN 'millennium';
-    WHEN 'century', 'centuries', 'c', 'cent', 'cents' THEN RETURN 'century';
-    WHEN 'decade', 'decades', 'dec', 'decs' THEN RETURN 'decade';
-    WHEN 'year', 'years', 'y', 'yr', 'yrs' THEN RETURN 'year';
-    WHEN 'quarter', 'quarters', 'qtr', 'qtrs' THEN RETURN 'quarter';
-    WHEN 'month', 'months', 'mon', 'mons' THEN RETURN 'month';
-    WHEN 'week', 'weeks', 'w' THEN RETURN 'week';
-    WHEN 'day', 'days', 'd' THEN RETURN 'day';
-    WHEN 'hour', 'hours', 'h', 'hr', 'hrs' THEN RETURN 'hour';
-    WHEN 'minute', 'minutes', 'm', 'min', 'mins' THEN RETURN 'minute';
-    WHEN 'second', 'seconds', 's', 'sec', 'secs' THEN RETURN 'second';
-    WHEN 'millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds', 'millisec', 'millisecs', 'millisecon' THEN RETURN 'millisecond';
-    WHEN 'microsecond', 'microseconds', 'microsec', 'microsecs', 'microsecond', 'usecond', 'useconds', 'us', 'usec', 'usecs' THEN RETURN 'microsecond';
-    ELSE RAISE EXCEPTION 'date part "%" is not supported', part;
-  END CASE;
-END
-$fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.date_part_interval(part text) RETURNS interval
-LANGUAGE sql IMMUTABLE AS $fn$
-  SELECT CASE ${COMPAT_SCHEMA}.date_part_unit(part)
-    WHEN 'quarter' THEN interval '3 months'
-    ELSE ('1 ' || ${COMPAT_SCHEMA}.date_part_unit(part))::interval
-  END
-$fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.getdate() RETURNS timestamp
-LANGUAGE sql STABLE AS $fn$ SELECT date_trunc('second', statement_timestamp() AT TIME ZONE 'UTC') $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.len(value text) RETURNS integer
-LANGUAGE sql IMMUTABLE AS $fn$ SELECT length(value) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.charindex(needle text, haystack text) RETURNS integer
-LANGUAGE sql IMMUTABLE AS $fn$ SELECT strpos(haystack, needle) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.dateadd(part text, amount bigint, value timestamp) RETURNS timestamp
-LANGUAGE sql IMMUTABLE AS $fn$ SELECT value + amount * ${COMPAT_SCHEMA}.date_part_interval(part) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.dateadd(part text, amount bigint, value date) RETURNS timestamp
-LANGUAGE sql IMMUTABLE AS $fn$ SELECT value::timestamp + amount * ${COMPAT_SCHEMA}.date_part_interval(part) $fn$;
-
--- A text overload makes untyped literals ('2024-01-01') resolve to timestamp, as in Redshift, not timestamptz.
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.dateadd(part text, amount bigint, value text) RETURNS timestamp
-LANGUAGE sql STABLE AS $fn$ SELECT value::timestamp + amount * ${COMPAT_SCHEMA}.date_part_interval(part) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.dateadd(part text, amount bigint, value timestamptz) RETURNS timestamptz
-LANGUAGE sql STABLE AS $fn$ SELECT value + amount * ${COMPAT_SCHEMA}.date_part_interval(part) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.datediff(part text, start_value timestamp, end_value timestamp) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $fn$
-  SELECT (CASE ${COMPAT_SCHEMA}.date_part_unit(part)
-    WHEN 'millennium' THEN floor(extract(year FROM end_value) / 1000) - floor(extract(year FROM start_value) / 1000)
-    WHEN 'century' THEN floor(extract(year FROM end_value) / 100) - floor(extract(year FROM start_value) / 100)
-    WHEN 'decade' THEN floor(extract(year FROM end_value) / 10) - floor(extract(year FROM start_value) / 10)
-    WHEN 'year' THEN extract(year FROM end_value) - extract(year FROM start_value)
-    WHEN 'quarter' THEN (extract(year FROM end_value) * 4 + extract(quarter FROM end_value))
-                      - (extract(year FROM start_value) * 4 + extract(quarter FROM start_value))
-    WHEN 'month' THEN (extract(year FROM end_value) * 12 + extract(month FROM end_value))
-                    - (extract(year FROM start_value) * 12 + extract(month FROM start_value))
-    WHEN 'week' THEN (date_trunc('week', end_value)::date - date_trunc('week', start_value)::date) / 7
-    WHEN 'day' THEN end_value::date - start_value::date
-    WHEN 'hour' THEN extract(epoch FROM date_trunc('hour', end_value) - date_trunc('hour', start_value)) / 3600
-    WHEN 'minute' THEN extract(epoch FROM date_trunc('minute', end_value) - date_trunc('minute', start_value)) / 60
-    WHEN 'second' THEN extract(epoch FROM date_trunc('second', end_value) - date_trunc('second', start_value))
-    WHEN 'millisecond' THEN extract(epoch FROM date_trunc('milliseconds', end_value) - date_trunc('milliseconds', start_value)) * 1000
-    ELSE extract(epoch FROM end_value - start_value) * 1000000
-  END)::bigint
-$fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.datediff(part text, start_value date, end_value date) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $fn$ SELECT ${COMPAT_SCHEMA}.datediff(part, start_value::timestamp, end_value::timestamp) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.datediff(part text, start_value text, end_value text) RETURNS bigint
-LANGUAGE sql STABLE AS $fn$ SELECT ${COMPAT_SCHEMA}.datediff(part, start_value::timestamp, end_value::timestamp) $fn$;
-
-CREATE OR REPLACE FUNCTION ${COMPAT_SCHEMA}.datediff(part text, start_value timestamptz, end_value timestamptz) RETURNS bigint
-LANGUAGE sql STABLE AS $fn$
-  SELECT ${COMPAT_SCHEMA}.datediff(part, start_value AT TIME ZONE 'UTC', end_value AT TIME ZONE 'UTC')
-$fn$;
-`;
-
-/** Changes whenever the shims change, so an engine can skip reinstalling shims that are already current. */
-export const REDSHIFT_COMPAT_SHIMS_VERSION = String(
-  [...REDSHIFT_COMPAT_SHIMS_SQL].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7),
-);
