@@ -1,13 +1,30 @@
 /**
  * `landfall build|run|test|seed` without Step Functions: the same engine (plan, prepare, advance) driven
- * by a loop in this process, through the same Redshift Data API client — at the local endpoint, or at
- * a real Redshift when `LANDFALL_REDSHIFT_CLUSTER`/`LANDFALL_REDSHIFT_WORKGROUP` are set.
+ * by a loop in this process — on the in-process local warehouse, through the Redshift Data API client at a
+ * local endpoint, or at a real Redshift when `LANDFALL_REDSHIFT_CLUSTER`/`LANDFALL_REDSHIFT_WORKGROUP` are set.
  */
 import { advanceRun, planRun, prepareRun, type Manifest, type RunRequest, type RunState } from '../engine';
 import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../warehouse/warehouse';
 import { printRunEvent } from './progress';
 
+/**
+ * A warehouse that can say when statements end (the in-process local one): the loop then advances the
+ * moment a statement ends instead of polling on a timer.
+ */
+export interface StatementEndWaiter {
+  /** Resolves as soon as one of these statements has ended (at once when one already has). */
+  waitForAnyStatementEnd(ids: readonly string[]): Promise<void>;
+}
+
+function canWaitForStatementEnds(warehouse: Warehouse): warehouse is Warehouse & StatementEndWaiter {
+  return typeof (warehouse as Partial<StatementEndWaiter>).waitForAnyStatementEnd === 'function';
+}
+
+/**
+ * @example
+ * const state = await runToCompletion(manifest, { runId: 'cli-1', command: 'build' }, { dialect: dialects.postgres, warehouse });
+ */
 export async function runToCompletion(
   manifest: Manifest,
   request: RunRequest,
@@ -18,7 +35,10 @@ export async function runToCompletion(
     dialect: deps.dialect,
     warehouse: deps.warehouse,
     onEvent: deps.write ? (e: Parameters<typeof printRunEvent>[0]) => printRunEvent(e, manifest, deps.write!) : undefined,
+    // One context for the whole run: a node's plan is rendered once, not again when its statement ends.
+    plans: new Map(),
   };
+  const waiter = canWaitForStatementEnds(deps.warehouse) ? deps.warehouse : undefined;
   let state = planRun(manifest, request);
   if (state.done) return state;
   state = await prepareRun(state, ctx);
@@ -27,7 +47,14 @@ export async function runToCompletion(
     const before = state.nodes.filter((n) => n.status === 'running').length;
     state = await advanceRun(state, ctx);
     if (state.done) return state;
-    const after = state.nodes.filter((n) => n.status === 'running').length;
+    const inFlight = state.nodes.flatMap((n) => (n.status === 'running' && n.statementId ? [n.statementId] : []));
+    if (waiter && inFlight.length > 0) {
+      await waiter.waitForAnyStatementEnd(inFlight);
+      // One turn of the event loop lets statements that end in the same moment land too: one step takes them all.
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    const after = inFlight.length;
     // Poll quickly while statements are short; back off (to 1 s) while they run long.
     pause = after !== before || state.waitSeconds === 1 ? 5 : Math.min(pause * 2, 1000);
     await new Promise((resolve) => setTimeout(resolve, pause));

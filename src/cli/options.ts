@@ -14,6 +14,7 @@ export const COMMON_FLAGS = {
   'database-url': { type: 'string' },
   'target-schema': { type: 'string' },
   json: { type: 'boolean' },
+  'via-data-api': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 

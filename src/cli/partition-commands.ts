@@ -7,7 +7,7 @@
 import { compileManifest, readProjectFiles } from '../engine/compile';
 import { dialects, type Manifest, type Target } from '../engine';
 import { parseMonth, type Month, monthOf } from '../engine/materializations/partitioned/months';
-import { localTarget } from '../local/local-stack';
+import { localTarget } from '../local/local-warehouse';
 import { backfillPartitionedModel } from '../partitions/backfill';
 import { PartitionError } from '../partitions/errors';
 import { rotateMonthlyPartitions } from '../partitions/rotation';

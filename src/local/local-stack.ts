@@ -26,8 +26,7 @@ import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { startLocalDataApi } from './data-api/local-data-api';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
-import { openSqlEngine } from './sql-engine/open-sql-engine';
-import { prepareTemplate, sharedTemplateDir } from './sql-engine/pglite-engine';
+import { localTarget, openLocalSqlEngines } from './local-warehouse';
 import type { SqlEngine } from './sql-engine/sql-engine';
 
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
@@ -94,15 +93,6 @@ function lambda(repoRoot: string, name: string): (event: unknown) => Promise<unk
   return (event) => (require(path.join(repoRoot, 'functions', name)) as LambdaModule).handler(event, lambdaContext(name));
 }
 
-export function localTarget(target: Partial<Target> = {}): Target {
-  return {
-    name: target.name ?? 'local',
-    type: target.type ?? 'postgres',
-    schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
-    database: target.database ?? 'dev',
-  };
-}
-
 function localFunctionArn(name: string): string {
   return `arn:aws:lambda:us-east-1:000000000000:function:landfall-local-${name}`;
 }
@@ -118,14 +108,6 @@ export function loadDefinition(file: string, substitutions: Record<string, strin
     return value;
   });
   return JSON.parse(text) as object;
-}
-
-/** Open the local warehouse: PGlite under the state folder (from the shared template), or PostgreSQL. */
-export async function openLocalWarehouseEngine(stateDir: string, databaseUrl?: string): Promise<SqlEngine> {
-  if (databaseUrl) return openSqlEngine({ url: databaseUrl });
-  const dataDir = path.join(stateDir, 'warehouse');
-  const template = fs.existsSync(path.join(dataDir, 'PG_VERSION')) ? undefined : await prepareTemplate(sharedTemplateDir());
-  return openSqlEngine({ dataDir, template });
 }
 
 /**
@@ -165,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   });
   const s3Dir = path.resolve(stateDir, 's3');
-  const engine = withCopyFromS3(await openLocalWarehouseEngine(stateDir, options.databaseUrl), { s3Dir });
+  const engine = withCopyFromS3((await openLocalSqlEngines({ stateDir, databaseUrl: options.databaseUrl }))[0]!, { s3Dir });
   const dataApi = await startLocalDataApi({ engine, port: 0 }).catch(async (error) => {
     await engine.close();
     throw error;

@@ -1,16 +1,41 @@
 /**
- * The production warehouse adapter over a local SQL engine: a local Redshift Data API endpoint on the
- * engine and the real `RedshiftDataClient` pointed at it. Used by the CLI, benchmarks and tests, so none
- * of them assembles endpoint, client and connection by hand.
+ * The local warehouse as the CLI, benchmarks and tests reach it, so none of them assembles engine,
+ * endpoint and client by hand:
+ *
+ * - {@link openLocalWarehouse}: the CLI's choice. By default the in-process adapter on the local SQL
+ *   engine (a pool of `connections` sessions on PostgreSQL); with `viaDataApi`, the production adapter —
+ *   the real `RedshiftDataClient` — against a local Data API endpoint on the same engine.
+ * - {@link connectLocalWarehouse}: the production adapter against a local endpoint, on an engine you opened.
+ *
+ * Heavy modules (PGlite, the AWS SDK) are loaded only by the paths that use them (`require` at the point of use).
  */
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Target } from '../engine/target';
 import type { ConnectionTarget } from '../warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
-import { startLocalDataApi } from './data-api/local-data-api';
-import type { SqlEngine } from './sql-engine/sql-engine';
+import type { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
+import type { Warehouse } from '../warehouse/warehouse';
+import { connectInProcessWarehouse } from './in-process-warehouse';
+import { type SqlEngine, SqlEngineError } from './sql-engine/sql-engine';
 
 /** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
 export const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
+
+/**
+ * The dbt target of the local warehouse: PostgreSQL dialect, schema from the argument, else
+ * `LANDFALL_TARGET_SCHEMA`, else `analytics`.
+ *
+ * @example
+ * localTarget({ schema: 'jaffle' }); // { name: 'local', type: 'postgres', schema: 'jaffle', database: 'dev' }
+ */
+export function localTarget(target: Partial<Target> = {}): Target {
+  return {
+    name: target.name ?? 'local',
+    type: target.type ?? 'postgres',
+    schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
+    database: target.database ?? 'dev',
+  };
+}
 
 export interface LocalWarehouse {
   warehouse: RedshiftDataWarehouse;
@@ -21,11 +46,17 @@ export interface LocalWarehouse {
 }
 
 /**
+ * The production adapter (the AWS SDK's `RedshiftDataClient`) against a local Data API endpoint on
+ * `engine` — one engine, or several sessions of one database that run statements at once.
+ *
  * @example
  * const engine = await openPGliteEngine({ inMemory: true });
  * const { warehouse, close } = await connectLocalWarehouse(engine);
  */
-export async function connectLocalWarehouse(engine: SqlEngine): Promise<LocalWarehouse> {
+export async function connectLocalWarehouse(engine: SqlEngine | readonly SqlEngine[]): Promise<LocalWarehouse> {
+  const { RedshiftDataClient } = require('@aws-sdk/client-redshift-data') as typeof import('@aws-sdk/client-redshift-data');
+  const { RedshiftDataWarehouse } = require('../warehouse/redshift-data-warehouse') as typeof import('../warehouse/redshift-data-warehouse');
+  const { startLocalDataApi } = require('./data-api/local-data-api') as typeof import('./data-api/local-data-api');
   const api = await startLocalDataApi({ engine, port: 0 });
   const client = new RedshiftDataClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   return {
@@ -34,6 +65,115 @@ export async function connectLocalWarehouse(engine: SqlEngine): Promise<LocalWar
     close: async () => {
       client.destroy();
       await api.close();
+    },
+  };
+}
+
+export interface LocalSqlEnginesOptions {
+  /** PGlite keeps its data in `<stateDir>/warehouse`. */
+  stateDir: string;
+  /** A `postgres://` URL selects a PostgreSQL server instead of PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL only: sessions (connections) to open, for that many statements at once. Default 1. PGlite is always one. */
+  connections?: number;
+}
+
+/**
+ * Opens the local warehouse's SQL engine: `connections` sessions on a PostgreSQL server, or the PGlite
+ * database in the state directory (seeded from the shared template on first use).
+ *
+ * @example
+ * const engines = await openLocalSqlEngines({ stateDir: '.landfall', databaseUrl: 'postgres://…', connections: 4 });
+ */
+export async function openLocalSqlEngines(options: LocalSqlEnginesOptions): Promise<SqlEngine[]> {
+  const { first, more } = await openSessions(options);
+  const others = await Promise.allSettled(more);
+  const opened = [first, ...others.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))];
+  const failure = others.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(opened.map((engine) => engine.close()));
+    throw failure.reason;
+  }
+  return opened;
+}
+
+/** The first session, open; and the sessions still opening (PostgreSQL connections beyond the first). */
+async function openSessions(options: LocalSqlEnginesOptions): Promise<{ first: SqlEngine; more: Promise<SqlEngine>[] }> {
+  if (!options.databaseUrl) {
+    const { openPGliteEngine, prepareTemplate, sharedTemplateDir } = require('./sql-engine/pglite-engine') as typeof import('./sql-engine/pglite-engine');
+    const dataDir = path.join(options.stateDir, 'warehouse');
+    const template = fs.existsSync(path.join(dataDir, 'PG_VERSION')) ? undefined : await prepareTemplate(sharedTemplateDir());
+    return { first: await openPGliteEngine({ dataDir, template }), more: [] };
+  }
+  const url = options.databaseUrl;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new SqlEngineError(`Unsupported database URL "${url}": expected postgres://…`);
+  const { openPostgresEngine } = withoutCloudflareProbe(() => require('./sql-engine/postgres-engine') as typeof import('./sql-engine/postgres-engine'));
+  // The first session installs the Redshift shims when they are missing; the others then only find them.
+  const first = await openPostgresEngine(url);
+  return { first, more: Array.from({ length: Math.max(1, options.connections ?? 1) - 1 }, () => openPostgresEngine(url)) };
+}
+
+/**
+ * Loads `pg` without its Cloudflare Workers probe: when `navigator` is missing (Node 20; Node 21+ defines it),
+ * pg 8 constructs a fetch `Response` at load to find out, which loads undici — tens of ms of every CLI start.
+ * A Node-like `navigator` stands in for the moment of loading only.
+ */
+function withoutCloudflareProbe<T>(load: () => T): T {
+  if ('navigator' in globalThis) return load();
+  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${process.versions.node}` }, configurable: true });
+  try {
+    return load();
+  } finally {
+    delete (globalThis as { navigator?: unknown }).navigator;
+  }
+}
+
+export interface OpenLocalWarehouseOptions extends LocalSqlEnginesOptions {
+  /** Go through the real AWS SDK client and a local Data API endpoint (HTTP) instead of the in-process adapter. */
+  viaDataApi?: boolean;
+}
+
+/**
+ * The local warehouse for one CLI command; `close()` waits for running statements and closes the engine.
+ *
+ * @example
+ * const { warehouse, close } = await openLocalWarehouse({ stateDir: '.landfall', databaseUrl, connections: 4 });
+ * try { await runQuery(warehouse, 'select 1'); } finally { await close(); }
+ */
+export async function openLocalWarehouse(options: OpenLocalWarehouseOptions): Promise<{ warehouse: Warehouse; close(): Promise<void> }> {
+  if (options.viaDataApi) {
+    const engines = await openLocalSqlEngines(options);
+    const closeEngines = () => Promise.all(engines.map((engine) => engine.close())).then(() => undefined);
+    const local = await connectLocalWarehouse(engines).catch(async (error) => {
+      await closeEngines();
+      throw error;
+    });
+    return {
+      warehouse: local.warehouse,
+      close: async () => {
+        await local.close();
+        await closeEngines();
+      },
+    };
+  }
+  // In-process, the run starts on the first session; the other connections join the pool as they open
+  // (one that fails to open is left out: the run goes on, on fewer sessions).
+  const { first, more } = await openSessions(options);
+  const { warehouse, close } = connectInProcessWarehouse(first);
+  const joined = more.map((opening) =>
+    opening.then(
+      (engine) => {
+        warehouse.store.addSession(engine);
+        return engine;
+      },
+      () => undefined,
+    ));
+  return {
+    warehouse,
+    close: async () => {
+      const engines = [first, ...(await Promise.all(joined)).filter((engine) => engine !== undefined)];
+      await close();
+      await Promise.all(engines.map((engine) => engine.close()));
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Cell } from '../../warehouse/warehouse';
 import type { SqlColumn } from '../sql-engine/sql-engine';
 
 /** A Data API `Field` as it travels on the wire: exactly one member is set (`blobValue` is base64). */
@@ -56,6 +57,25 @@ export function toWireField(value: string | null, postgresTypeName: string): Wir
   if (postgresTypeName === 'bool') return { booleanValue: value === 't' || value === 'true' };
   if (postgresTypeName === 'bytea') return { blobValue: Buffer.from(value.replace(/^\\x/, ''), 'hex').toString('base64') };
   return { stringValue: value };
+}
+
+/**
+ * The cell a Data API client decodes from {@link toWireField}'s Field, without the wire: numbers for integers and
+ * finite floats, booleans, base64 text for bytes, null, and text for everything else. The in-process warehouse
+ * returns exactly what the SDK adapter would.
+ *
+ * @example
+ * toCell('42', 'int4');        // 42
+ * toCell('12.50', 'numeric');  // '12.50'
+ */
+export function toCell(value: string | null, postgresTypeName: string): Cell {
+  const field = toWireField(value, postgresTypeName);
+  if ('isNull' in field) return null;
+  if ('longValue' in field) return field.longValue;
+  if ('doubleValue' in field) return field.doubleValue;
+  if ('booleanValue' in field) return field.booleanValue;
+  if ('blobValue' in field) return field.blobValue;
+  return field.stringValue;
 }
 
 /** Column metadata for one result column. */

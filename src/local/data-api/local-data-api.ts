@@ -7,7 +7,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalAwsError } from '../aws/errors';
 import { type JsonProtocol, readRequestBody, sendJsonError, sendJsonResult, toEpochSeconds } from '../aws/wire';
-import type { SqlEngine } from '../sql-engine/sql-engine';
 import { StatementService, type StatementServiceOptions } from './statement-service';
 
 export type { StatementStatusChangeEvent } from './statement-service';
@@ -16,7 +15,6 @@ const PROTOCOL: JsonProtocol = { version: '1.1', errorNamespace: 'com.amazonaws.
 const TARGET_PREFIX = 'RedshiftData.';
 
 export interface LocalDataApiOptions extends StatementServiceOptions {
-  engine: SqlEngine;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */

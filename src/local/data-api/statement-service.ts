@@ -1,123 +1,47 @@
 /**
- * The Redshift Data API's behaviour, without HTTP: statements are accepted at once, run
- * asynchronously one at a time on the engine (SUBMITTED → PICKED → STARTED → FINISHED | FAILED |
- * ABORTED), and their results are kept in memory for GetStatementResult.
- *
- * Requests and responses use the wire field names (PascalCase); timestamps are Dates here and become
- * epoch seconds in the HTTP layer.
+ * The Redshift Data API's operations on wire-shaped requests and responses (PascalCase members, as the
+ * AWS JSON protocol carries them): each request is checked and turned into a call on the shared
+ * {@link StatementStore}, which owns the statements' lifecycle. Timestamps are Dates here and become epoch
+ * seconds in the HTTP layer.
  */
-import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTick } from 'node:timers/promises';
-import { LocalAwsError } from '../aws/errors';
-import { rewriteRedshiftSql } from '../sql-engine/redshift-compat';
-import type { SqlEngine, SqlResult, SqlSession } from '../sql-engine/sql-engine';
 import { type WireField, toWireColumnMetadata, toWireField } from './field-encoding';
-import { type NamedParameter, bindNamedParameters } from './named-parameters';
+import type { NamedParameter } from './named-parameters';
+import {
+  type ConnectionFields,
+  type StatementRun,
+  type StatementStatus,
+  StatementStore,
+  type StatementStoreOptions,
+  validationError as validation,
+} from './statement-store';
 
-export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
+export type { StatementStatus, StatementStatusChangeEvent } from './statement-store';
 
-const TERMINAL: ReadonlySet<StatementStatus> = new Set(['FINISHED', 'FAILED', 'ABORTED']);
+const STATUSES: readonly StatementStatus[] = ['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'FAILED', 'ABORTED'];
 
-/** The EventBridge event the Data API emits for a statement submitted `WithEvent` (reference §4.5). */
-export interface StatementStatusChangeEvent {
-  version: '0';
-  id: string;
-  'detail-type': 'Redshift Data Statement Status Change';
-  source: 'aws.redshift-data';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
-    principal: string;
-    statementName: string;
-    statementId: string;
-    redshiftQueryId: number;
-    state: 'FINISHED' | 'FAILED' | 'ABORTED';
-    rows: number;
-    expireAt: number;
-  };
-}
-
-export interface StatementServiceOptions {
-  engine: SqlEngine;
+export interface StatementServiceOptions extends StatementStoreOptions {
   /** Rows per GetStatementResult page. Default 1000. */
   pageSize?: number;
-  /** Called when a statement submitted with `WithEvent: true` ends. Errors thrown here are ignored (best effort, as in AWS). */
-  onStatementFinished?: (event: StatementStatusChangeEvent) => void | Promise<void>;
-  /** Called on every status change of a statement (not of sub-statements): for logs and tests. */
-  onStatusChange?: (statementId: string, status: StatementStatus) => void;
-  /** Account and region used in ARNs and events. Defaults `000000000000`, `us-east-1`. */
-  account?: string;
-  region?: string;
 }
 
-interface ConnectionFields {
-  ClusterIdentifier?: string;
-  WorkgroupName?: string;
-  Database?: string;
-  DbUser?: string;
-  SecretArn?: string;
-}
-
-interface RunRecord {
-  id: string;
-  sql: string;
-  status: StatementStatus;
-  error?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  durationNs: number;
-  hasResultSet: boolean;
-  resultRows: number;
-  resultSize: number;
-  result?: SqlResult;
-}
-
-interface StatementRecord extends RunRecord {
-  isBatch: boolean;
-  sqls: string[];
-  parameters: NamedParameter[];
-  connection: ConnectionFields;
-  statementName?: string;
-  withEvent: boolean;
-  subStatements: RunRecord[];
-  redshiftQueryId: number;
-  cancelRequested: boolean;
-  settled: Promise<void>;
-  settle: () => void;
-}
-
-const STATEMENT_ID = /^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d+)?$/;
-const PARAMETER_NAME = /^[0-9a-zA-Z_]+$/;
-const MAX_SQL_BYTES = 100 * 1024;
-const RETENTION_SECONDS = 24 * 60 * 60;
-
-function validation(message: string): LocalAwsError {
-  return new LocalAwsError('ValidationException', message, 400);
-}
-
-function notFound(id: string): LocalAwsError {
-  return new LocalAwsError('ResourceNotFoundException', `Query does not exist. Statement id: ${id}`, 400);
-}
-
+/**
+ * @example
+ * const service = new StatementService({ engine });
+ * const { Id } = service.executeStatement({ WorkgroupName: 'local', Database: 'dev', Sql: 'select 1' });
+ * await service.describeStatement({ Id, WaitTimeSeconds: 10 }); // { Status: 'FINISHED', … }
+ */
 export class StatementService {
-  private readonly statements = new Map<string, StatementRecord>();
-  private readonly idByClientToken = new Map<string, string>();
-  private queue: Promise<void> = Promise.resolve();
-  private nextQueryId = 1000;
+  /** The statements behind this service (shared with in-process callers when passed in). */
+  readonly store: StatementStore;
   private readonly pageSize: number;
-  private readonly account: string;
-  private readonly region: string;
 
-  constructor(private readonly options: StatementServiceOptions) {
+  constructor(options: StatementServiceOptions & { store?: StatementStore }) {
+    this.store = options.store ?? new StatementStore(options);
     this.pageSize = options.pageSize ?? 1000;
-    this.account = options.account ?? '000000000000';
-    this.region = options.region ?? 'us-east-1';
   }
 
   executeStatement(request: Record<string, unknown>): Record<string, unknown> {
-    const sql = requireSql(request.Sql, 'Sql');
+    const sql = requireString(request.Sql, 'Sql');
     const parameters = readParameters(request.Parameters);
     return this.accept(request, [sql], parameters, false);
   }
@@ -125,20 +49,18 @@ export class StatementService {
   batchExecuteStatement(request: Record<string, unknown>): Record<string, unknown> {
     if (request.Parameters !== undefined) throw validation('Parameters are not supported by BatchExecuteStatement.');
     if (!Array.isArray(request.Sqls)) throw validation('Sqls is required.');
-    if (request.Sqls.length < 1 || request.Sqls.length > 40) {
-      throw validation(`Sqls must hold 1 to 40 statements, got ${request.Sqls.length}.`);
-    }
-    const sqls = request.Sqls.map((sql, index) => requireSql(sql, `Sqls[${index}]`));
+    const sqls = request.Sqls.map((sql, index) => requireString(sql, `Sqls[${index}]`));
     return this.accept(request, sqls, [], true);
   }
 
   async describeStatement(request: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const { record, sub } = this.find(request.Id);
-    await this.waitIfAsked(record, request.WaitTimeSeconds);
-    if (sub) return { ...describeRun(sub), ...this.describeOwner(record) };
+    const { record, sub } = this.store.find(request.Id);
+    await this.store.waitForEnd(record, waitMs(request.WaitTimeSeconds));
+    const owner = { ...record.connection, StatementName: record.statementName };
+    if (sub) return { ...describeRun(sub), ...owner };
     return {
       ...describeRun(record),
-      ...this.describeOwner(record),
+      ...owner,
       Id: record.id,
       QueryString: record.isBatch ? undefined : record.sql,
       QueryParameters: record.parameters.length > 0 ? record.parameters : undefined,
@@ -150,8 +72,8 @@ export class StatementService {
   }
 
   async getStatementResult(request: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const { record, sub } = this.find(request.Id);
-    await this.waitIfAsked(record, request.WaitTimeSeconds);
+    const { record, sub } = this.store.find(request.Id);
+    await this.store.waitForEnd(record, waitMs(request.WaitTimeSeconds));
     const run = sub ?? record;
     if (!sub && record.isBatch) {
       throw validation(`Statement ${record.id} is a batch: fetch a sub-statement's result with its id, e.g. ${record.id}:1.`);
@@ -165,35 +87,26 @@ export class StatementService {
     const end = offset + page.length;
     return {
       ColumnMetadata: columns.map(toWireColumnMetadata),
-      Records: page.map((row) => row.map((value, index): WireField => toWireField(value, columns[index].typeName))),
+      Records: page.map((row) => row.map((value, index): WireField => toWireField(value, columns[index]!.typeName))),
       TotalNumRows: rows.length,
       NextToken: end < rows.length ? Buffer.from(String(end)).toString('base64') : undefined,
     };
   }
 
   cancelStatement(request: Record<string, unknown>): Record<string, unknown> {
-    const { record, sub } = this.find(request.Id);
-    if (sub) throw validation('Cancel the batch statement, not one of its sub-statements.');
-    if (TERMINAL.has(record.status)) {
-      throw validation(`Could not cancel a query that is already in ${record.status} state.`);
-    }
-    if (record.status === 'STARTED') {
-      // The engine cannot interrupt a running statement: it ends ABORTED when it returns, and a batch is rolled back.
-      record.cancelRequested = true;
-    } else {
-      this.finish(record, 'ABORTED');
-    }
+    this.store.cancel(request.Id);
     return { Status: true };
   }
 
   listStatements(request: Record<string, unknown>): Record<string, unknown> {
     const maxResults = optionalInteger(request.MaxResults, 'MaxResults', 0, 100) || 100;
     const status = request.Status === undefined ? 'ALL' : String(request.Status);
-    if (status !== 'ALL' && !['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'FAILED', 'ABORTED'].includes(status)) {
+    if (status !== 'ALL' && !STATUSES.includes(status as StatementStatus)) {
       throw validation(`Status must be one of ABORTED, ALL, FAILED, FINISHED, PICKED, STARTED, SUBMITTED.`);
     }
     const namePrefix = request.StatementName === undefined ? undefined : String(request.StatementName);
-    const matching = [...this.statements.values()]
+    const matching = this.store
+      .list()
       .filter((record) => status === 'ALL' || record.status === status)
       .filter((record) => namePrefix === undefined || (record.statementName ?? '').startsWith(namePrefix))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
@@ -218,12 +131,8 @@ export class StatementService {
   }
 
   /** Resolves when every accepted statement has ended. */
-  async idle(): Promise<void> {
-    let seen: Promise<void>;
-    do {
-      seen = this.queue;
-      await seen;
-    } while (seen !== this.queue);
+  idle(): Promise<void> {
+    return this.store.idle();
   }
 
   private accept(
@@ -238,200 +147,12 @@ export class StatementService {
     if (request.SessionId !== undefined || request.SessionKeepAliveSeconds !== undefined) {
       throw validation('Sessions (SessionId, SessionKeepAliveSeconds) are not supported by the local Data API.');
     }
-    const existingId = clientToken === undefined ? undefined : this.idByClientToken.get(clientToken);
-    const existing = existingId === undefined ? undefined : this.statements.get(existingId);
-    if (existing) return this.acceptedResponse(existing);
-
-    const now = new Date();
-    const id = randomUUID();
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const record: StatementRecord = {
-      ...newRun(id, isBatch ? sqls.join(';\n') : sqls[0], now),
-      isBatch,
-      sqls,
-      parameters,
-      connection,
-      statementName,
-      withEvent: request.WithEvent === true,
-      subStatements: isBatch ? sqls.map((sql, index) => newRun(`${id}:${index + 1}`, sql, now)) : [],
-      redshiftQueryId: this.nextQueryId++,
-      cancelRequested: false,
-      settled,
-      settle,
-    };
-    this.statements.set(id, record);
-    if (clientToken !== undefined) this.idByClientToken.set(clientToken, id);
-    this.queue = this.queue.then(() => this.run(record));
-    return this.acceptedResponse(record);
-  }
-
-  private acceptedResponse(record: StatementRecord): Record<string, unknown> {
+    const record = this.store.accept({ sqls, isBatch, parameters, connection, statementName, clientToken, withEvent: request.WithEvent === true });
     return { Id: record.id, CreatedAt: record.createdAt, ...record.connection, DbGroups: [] };
   }
-
-  private async run(record: StatementRecord): Promise<void> {
-    if (TERMINAL.has(record.status)) return; // cancelled while queued
-    this.changeStatus(record, 'PICKED');
-    await nextTick();
-    if (TERMINAL.has(record.status)) return;
-    this.changeStatus(record, 'STARTED');
-    const started = process.hrtime.bigint();
-    if (record.isBatch) {
-      await this.runBatch(record);
-    } else {
-      const bound = bindNamedParameters(record.sql, record.parameters);
-      await runInto(record, this.options.engine, rewriteRedshiftSql(bound.sql), bound.values);
-    }
-    record.durationNs = Number(process.hrtime.bigint() - started);
-    const cancelledWhileRunning = record.status === 'FINISHED' && record.cancelRequested;
-    this.finish(record, cancelledWhileRunning ? 'ABORTED' : record.status);
-  }
-
-  private async runBatch(record: StatementRecord): Promise<void> {
-    let failure: RunRecord | undefined;
-    try {
-      await this.options.engine.transaction(async (session) => {
-        for (const sub of record.subStatements) {
-          if (record.cancelRequested) throw new Error('cancelled');
-          setStatus(sub, 'STARTED');
-          await runInto(sub, session, rewriteRedshiftSql(sub.sql), []);
-          if (sub.status === 'FAILED') {
-            failure = sub;
-            throw new Error(sub.error);
-          }
-        }
-        if (record.cancelRequested) throw new Error('cancelled');
-      });
-    } catch (error) {
-      for (const sub of record.subStatements) if (!TERMINAL.has(sub.status)) setStatus(sub, 'ABORTED');
-      if (failure) {
-        record.status = 'FAILED';
-        record.error = failure.error;
-      } else if (record.cancelRequested) {
-        record.status = 'ABORTED';
-      } else {
-        record.status = 'FAILED';
-        record.error = `ERROR: ${error instanceof Error ? error.message : String(error)}`; // e.g. COMMIT failed
-      }
-      return;
-    }
-    const lastWithRows = [...record.subStatements].reverse().find((sub) => sub.resultRows >= 0);
-    record.status = 'FINISHED';
-    record.hasResultSet = record.subStatements.some((sub) => sub.hasResultSet);
-    record.resultRows = lastWithRows?.resultRows ?? -1;
-    record.resultSize = record.subStatements.reduce((total, sub) => total + Math.max(sub.resultSize, 0), 0);
-  }
-
-  private changeStatus(record: StatementRecord, status: StatementStatus): void {
-    setStatus(record, status);
-    this.options.onStatusChange?.(record.id, status);
-  }
-
-  private finish(record: StatementRecord, status: StatementStatus): void {
-    this.changeStatus(record, status);
-    record.settle();
-    if (record.withEvent && this.options.onStatementFinished) {
-      const event = this.statusChangeEvent(record);
-      Promise.resolve()
-        .then(() => this.options.onStatementFinished!(event))
-        .catch(() => undefined);
-    }
-  }
-
-  private statusChangeEvent(record: StatementRecord): StatementStatusChangeEvent {
-    const { ClusterIdentifier, WorkgroupName } = record.connection;
-    const resource = ClusterIdentifier
-      ? `arn:aws:redshift:${this.region}:${this.account}:cluster:${ClusterIdentifier}`
-      : `arn:aws:redshift-serverless:${this.region}:${this.account}:workgroup/${WorkgroupName}`;
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Redshift Data Statement Status Change',
-      source: 'aws.redshift-data',
-      account: this.account,
-      time: record.updatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.region,
-      resources: [resource],
-      detail: {
-        principal: `arn:aws:iam::${this.account}:user/${record.connection.DbUser ?? 'local'}`,
-        statementName: record.statementName ?? '',
-        statementId: record.id,
-        redshiftQueryId: -1,
-        state: record.status as 'FINISHED' | 'FAILED' | 'ABORTED',
-        rows: Math.max(record.resultRows, 0),
-        expireAt: Math.floor(record.createdAt.getTime() / 1000) + RETENTION_SECONDS,
-      },
-    };
-  }
-
-  private describeOwner(record: StatementRecord): Record<string, unknown> {
-    return { ...record.connection, StatementName: record.statementName };
-  }
-
-  private find(id: unknown): { record: StatementRecord; sub?: RunRecord } {
-    if (typeof id !== 'string' || id === '') throw validation('Id is required.');
-    if (!STATEMENT_ID.test(id)) {
-      throw validation(`1 validation error detected: Value '${id}' at 'id' failed to satisfy constraint: Member must satisfy regular expression pattern: ${STATEMENT_ID.source}`);
-    }
-    const [parentId, subNumber] = id.split(':');
-    const record = this.statements.get(parentId);
-    if (!record) throw notFound(id);
-    if (subNumber === undefined) return { record };
-    const sub = record.isBatch ? record.subStatements[Number(subNumber) - 1] : undefined;
-    if (!sub) throw notFound(id);
-    return { record, sub };
-  }
-
-  private async waitIfAsked(record: StatementRecord, waitTimeSeconds: unknown): Promise<void> {
-    const seconds = optionalInteger(waitTimeSeconds, 'WaitTimeSeconds', 0, 30);
-    if (!seconds || TERMINAL.has(record.status)) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([record.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000)))]);
-    clearTimeout(timer);
-  }
 }
 
-function newRun(id: string, sql: string, now: Date): RunRecord {
-  return {
-    id,
-    sql,
-    status: 'SUBMITTED',
-    createdAt: now,
-    updatedAt: now,
-    durationNs: 0,
-    hasResultSet: false,
-    resultRows: -1,
-    resultSize: -1,
-  };
-}
-
-function setStatus(run: RunRecord, status: StatementStatus): void {
-  run.status = status;
-  run.updatedAt = new Date();
-}
-
-/** Runs one statement and records its outcome on `run`: FINISHED with its result, or FAILED with the database's error. */
-async function runInto(run: RunRecord, session: SqlSession, sql: string, params: string[]): Promise<void> {
-  const started = process.hrtime.bigint();
-  try {
-    const result = await session.query(sql, params);
-    run.result = result;
-    run.hasResultSet = result.columns.length > 0;
-    run.resultRows = result.rowCount ?? (run.hasResultSet ? result.rows.length : -1);
-    run.resultSize = run.hasResultSet
-      ? result.rows.reduce((total, row) => total + row.reduce((size, value) => size + (value?.length ?? 0), 0), 0)
-      : -1;
-    setStatus(run, 'FINISHED');
-  } catch (error) {
-    run.error = `ERROR: ${error instanceof Error ? error.message : String(error)}`;
-    setStatus(run, 'FAILED');
-  } finally {
-    run.durationNs = Number(process.hrtime.bigint() - started);
-  }
-}
-
-function describeRun(run: RunRecord): Record<string, unknown> {
+function describeRun(run: StatementRun): Record<string, unknown> {
   return {
     Id: run.id,
     Status: run.status,
@@ -447,24 +168,24 @@ function describeRun(run: RunRecord): Record<string, unknown> {
   };
 }
 
-function requireSql(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw validation(`${field} is required and must not be empty.`);
-  if (Buffer.byteLength(value) > MAX_SQL_BYTES) throw validation(`${field} is longer than the 100 KB limit.`);
+/** A string member; emptiness and the size limit are checked by the store. */
+function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw validation(`${field} is required and must not be empty.`);
   return value;
 }
 
+/** `WaitTimeSeconds` (0–30) in milliseconds. */
+function waitMs(waitTimeSeconds: unknown): number {
+  return (optionalInteger(waitTimeSeconds, 'WaitTimeSeconds', 0, 30) ?? 0) * 1000;
+}
+
+/** The `Parameters` list's shape; names and values are checked by the store. */
 function readParameters(value: unknown): NamedParameter[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length === 0) throw validation('Parameters must be a non-empty list.');
-  return value.map((parameter, index) => {
+  return value.map((parameter) => {
     const { name, value: text } = (parameter ?? {}) as { name?: unknown; value?: unknown };
-    if (typeof name !== 'string' || !PARAMETER_NAME.test(name)) {
-      throw validation(`Parameters[${index}].name must match ${PARAMETER_NAME.source}.`);
-    }
-    if (typeof text !== 'string' || text.length === 0) {
-      throw validation(`Parameters[${index}].value (for :${name}) must be a non-empty string.`);
-    }
-    return { name, value: text };
+    return { name, value: text } as NamedParameter;
   });
 }
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { installRedshiftCompat } from './install-redshift-compat';
 import {
-  LIST_TYPES_SQL,
+  LIST_TYPES_BY_OID_SQL,
   type SqlEngine,
   type SqlResult,
   type SqlSession,
@@ -23,7 +23,8 @@ export async function openPostgresEngine(connectionString: string): Promise<SqlE
     types: { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig,
   });
   await client.connect();
-  const typeNames = new TypeNameCache(async () => (await client.query<{ oid: number; typname: string }>(LIST_TYPES_SQL)).rows);
+  // Only the types results use: a database with many relations has thousands of row types in pg_type.
+  const typeNames = new TypeNameCache(async (oids) => (await client.query<{ oid: number; typname: string }>(LIST_TYPES_BY_OID_SQL, [oids])).rows);
 
   const run = async (sql: string, params?: readonly string[]): Promise<SqlResult> => {
     let results: pg.QueryArrayResult[];

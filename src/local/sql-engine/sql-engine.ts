@@ -68,17 +68,18 @@ export function toSqlStatementError(error: unknown): SqlStatementError {
 }
 
 /**
- * Maps type OIDs to names, loading `pg_type` once and again only when it meets an OID it has not
- * seen (a type created after the engine opened).
+ * Maps type OIDs to names, asking `loadTypes` only when it meets an OID it has not seen. The loader gets
+ * those OIDs: it may load just them, or all of `pg_type` (a type created after the engine opened is then found too).
  */
 export class TypeNameCache {
   private readonly names = new Map<number, string>();
 
-  constructor(private readonly loadTypes: () => Promise<{ oid: number; typname: string }[]>) {}
+  constructor(private readonly loadTypes: (missingOids: readonly number[]) => Promise<{ oid: number; typname: string }[]>) {}
 
   async namesOf(oids: readonly number[]): Promise<string[]> {
-    if (oids.some((oid) => !this.names.has(oid))) {
-      for (const row of await this.loadTypes()) this.names.set(Number(row.oid), row.typname);
+    const missing = oids.filter((oid) => !this.names.has(oid));
+    if (missing.length > 0) {
+      for (const row of await this.loadTypes([...new Set(missing)])) this.names.set(Number(row.oid), row.typname);
     }
     return oids.map((oid) => this.names.get(oid) ?? 'unknown');
   }
@@ -91,3 +92,6 @@ export class TypeNameCache {
 
 /** SQL that lists every type; used to fill {@link TypeNameCache}. */
 export const LIST_TYPES_SQL = 'SELECT oid::int AS oid, typname FROM pg_catalog.pg_type';
+
+/** SQL that lists the types whose OIDs are `$1` (an array). */
+export const LIST_TYPES_BY_OID_SQL = `${LIST_TYPES_SQL} WHERE oid = ANY($1::oid[])`;
