@@ -3,18 +3,26 @@ import path from 'node:path';
 import type { Manifest } from '../manifest';
 import type { Target } from '../target';
 import { compileManifest } from './compile-manifest';
+import type { PartialParseCache } from './partial-parse';
 import { readProjectFiles } from './project-files';
 import { dmsSchedulesOf } from '../../schedules/dms-schedules';
 
 /**
- * Compile a project folder and write the artifact the functions load (`landfall compile`).
+ * Compile a project folder and write the artifact the functions load (`landfall compile`). With a
+ * `parseCache`, files unchanged since the cache last saw them are not parsed again, and the cache is saved
+ * (to its file, when it has one) for the next compile; the manifest is the same with or without it.
  *
  * @example
  * compileProject('dbt', { name: 'prod', type: 'redshift', schema: 'analytics', database: 'dev' }, '.landfall/aws/landfall-manifest.json');
+ * // in a long-lived process, or with the cache of the previous `landfall compile`:
+ * const parseCache = PartialParseCache.open('.landfall/partial-parse.json');
+ * compileProject('dbt', target, '.landfall/landfall-manifest.json', {}, parseCache);
  */
-export function compileProject(projectDir: string, target: Target, outFile: string, cliVars?: Record<string, unknown>): Manifest {
-  const manifest = compileManifest(readProjectFiles(projectDir), { target, cliVars });
+export function compileProject(projectDir: string, target: Target, outFile: string, cliVars?: Record<string, unknown>, parseCache?: PartialParseCache): Manifest {
+  parseCache?.startCompile();
+  const manifest = compileManifest(readProjectFiles(projectDir, { parseCache }), { target, cliVars, parseCache });
   dmsSchedulesOf(manifest); // throws InvalidScheduleError naming the source of a bad `meta.landfall.dms.schedule`
+  parseCache?.finishCompile();
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(manifest));
   return manifest;

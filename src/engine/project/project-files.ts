@@ -8,6 +8,7 @@ import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { ProjectError } from '../errors';
 import type { SelectorEntry } from '../graph/selectors-file';
+import type { PartialParseCache } from './partial-parse';
 
 const pathList = z.array(z.string()).optional();
 
@@ -97,7 +98,8 @@ export interface ProjectFiles {
   singularTests: SqlFile[];
   macros: SqlFile[];
   seeds: SqlFile[];
-  properties: { file: string; content: PropertiesFile }[];
+  /** YAML properties files; `text` is the file as read (files built by hand may leave it out). */
+  properties: { file: string; content: PropertiesFile; text?: string }[];
   /** `selectors.yml` at the project root, when there is one. */
   selectors?: SelectorEntry[];
 }
@@ -111,13 +113,18 @@ const SelectorsFileSchema = z.object({
   }).loose()).default([]),
 }).loose();
 
+export interface ReadProjectOptions {
+  /** Reuse the text of files that did not change, and the validated content of YAML files (see partial-parse.ts). */
+  parseCache?: PartialParseCache;
+}
+
 /**
  * Read and validate every file of the dbt project at `root`.
  *
  * @example
  * const files = readProjectFiles('dbt'); // files.models[0].file === 'models/staging/app/stg_app__users.sql'
  */
-export function readProjectFiles(root: string): ProjectFiles {
+export function readProjectFiles(root: string, options: ReadProjectOptions = {}): ProjectFiles {
   const projectPath = path.join(root, 'dbt_project.yml');
   if (!fs.existsSync(projectPath)) {
     throw new ProjectError(projectPath, 'not found: is --project-dir the folder that holds dbt_project.yml?');
@@ -126,14 +133,20 @@ export function readProjectFiles(root: string): ProjectFiles {
   const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths', fallback: string) =>
     project[key] ?? [fallback];
 
-  const modelFiles = folders('model-paths', 'models').flatMap((dir) => listFiles(root, dir));
-  const testFiles = folders('test-paths', 'tests').flatMap((dir) => listFiles(root, dir));
-  const macroFiles = folders('macro-paths', 'macros').flatMap((dir) => listFiles(root, dir));
-  const seedFiles = folders('seed-paths', 'seeds').flatMap((dir) => listFiles(root, dir));
+  const list = (dir: string) => listFiles(root, dir, options.parseCache);
+  const modelFiles = folders('model-paths', 'models').flatMap(list);
+  const testFiles = folders('test-paths', 'tests').flatMap(list);
+  const macroFiles = folders('macro-paths', 'macros').flatMap(list);
+  const seedFiles = folders('seed-paths', 'seeds').flatMap(list);
 
+  const parseProperties = (f: SqlFile) => validate(PropertiesFileSchema, parseYaml(f.text, f.file) ?? {}, f.file);
   const properties = [...modelFiles, ...seedFiles, ...macroFiles]
     .filter((f) => /\.ya?ml$/.test(f.file))
-    .map((f) => ({ file: f.file, content: validate(PropertiesFileSchema, loadYaml(path.join(root, f.file), f.file) ?? {}, f.file) }));
+    .map((f) => ({
+      file: f.file,
+      content: options.parseCache ? options.parseCache.properties(f.file, f.text, () => parseProperties(f)) : parseProperties(f),
+      text: f.text,
+    }));
 
   const selectorsPath = path.join(root, 'selectors.yml');
   const selectors = fs.existsSync(selectorsPath)
@@ -153,30 +166,37 @@ export function readProjectFiles(root: string): ProjectFiles {
   };
 }
 
-function listFiles(root: string, dir: string): SqlFile[] {
+function listFiles(root: string, dir: string, parseCache: PartialParseCache | undefined): SqlFile[] {
   const base = path.join(root, dir);
   if (!fs.existsSync(base)) return [];
   const out: SqlFile[] = [];
-  const walk = (abs: string) => {
+  const folder = path.relative(root, base).split(path.sep).join('/');
+  // `relative` is the path under `dir`, with forward slashes.
+  const walk = (abs: string, relative: string) => {
     for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = path.join(abs, entry.name);
-      if (entry.isDirectory()) walk(child);
+      const child = `${abs}${path.sep}${entry.name}`; // abs is normalized already
+      const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(child, childRelative);
       else if (/\.(sql|ya?ml|csv)$/.test(entry.name)) {
-        out.push({
-          file: path.relative(root, child).split(path.sep).join('/'),
-          relative: path.relative(base, child).split(path.sep).join('/'),
-          text: fs.readFileSync(child, 'utf8'),
-        });
+        const file = folder === '' ? childRelative : `${folder}/${childRelative}`;
+        out.push({ file, relative: childRelative, text: parseCache ? parseCache.fileText(file, child) : fs.readFileSync(child, 'utf8') });
       }
     }
   };
-  walk(base);
+  walk(base, '');
   return out;
 }
 
 function loadYaml(absolute: string, file: string): unknown {
+  return parseYaml(fs.readFileSync(absolute, 'utf8'), file);
+}
+
+/** YAML 1.2's core schema plus `<<` merge keys, which dbt's loader (PyYAML) accepts and projects use with anchors. */
+const DBT_YAML_SCHEMA = yaml.CORE_SCHEMA.withTags(yaml.mergeTag);
+
+function parseYaml(text: string, file: string): unknown {
   try {
-    return yaml.load(fs.readFileSync(absolute, 'utf8'));
+    return yaml.load(text, { schema: DBT_YAML_SCHEMA });
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;

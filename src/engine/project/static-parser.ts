@@ -16,12 +16,16 @@ const CALL = /^\s*(ref|source|config)\s*\(([\s\S]*)\)\s*$/;
 /** The calls of a template that uses only static ref/source/config, or undefined when it needs a render. */
 export function parseStatically(text: string): StaticCall[] | undefined {
   if (text.includes('{%') || text.includes('{#')) return undefined;
+  const expressions: string[] = [];
+  const rest = text.replace(EXPRESSION, (_expression, inside: string) => {
+    expressions.push(inside);
+    return '';
+  });
   // Anything left that looks like Jinja (an unclosed `{{`) goes to the real parser, which reports it.
-  const rest = text.replace(EXPRESSION, '');
   if (rest.includes('{{') || rest.includes('}}')) return undefined;
   const calls: StaticCall[] = [];
-  for (const match of text.matchAll(EXPRESSION)) {
-    const call = CALL.exec(match[1]!);
+  for (const expression of expressions) {
+    const call = CALL.exec(expression);
     if (!call) return undefined;
     const args = splitArguments(call[2]!);
     if (!args) return undefined;
@@ -69,22 +73,22 @@ function splitArguments(text: string): string[] | undefined {
   const parts: string[] = [];
   let depth = 0;
   let quote: string | undefined;
-  let current = '';
-  for (const c of text) {
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quote) {
       if (c === quote) quote = undefined;
     } else if (c === '\'' || c === '"') quote = c;
     else if (c === '[' || c === '(' || c === '{') depth++;
-    else if (c === ']' || c === ')' || c === '}') depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-      continue;
+    else if (c === ']' || c === ')' || c === '}') {
+      if (--depth < 0) return undefined;
+    } else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
     }
-    if (depth < 0) return undefined;
-    current += c;
   }
   if (quote || depth !== 0) return undefined;
-  if (current.trim() !== '') parts.push(current.trim());
+  const last = text.slice(start).trim();
+  if (last !== '') parts.push(last);
   return parts;
 }

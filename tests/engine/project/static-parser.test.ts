@@ -12,6 +12,13 @@ union all select * from {{ source('app', 'orders') }}`)).toEqual([
     ]);
   });
 
+  it('splits arguments only on top-level commas, outside quotes and brackets', () => {
+    expect(parseStatically(`{{ config(tags=['a,b', "c]"], alias='x(1)') }}`)).toEqual([
+      { kind: 'config', values: { tags: ['a,b', 'c]'], alias: 'x(1)' } },
+    ]);
+    expect(parseStatically("{{ ref('a')) }}")).toBeUndefined();
+  });
+
   it('leaves anything else to the real renderer', () => {
     for (const text of [
       "{% if is_incremental() %}x{% endif %}",

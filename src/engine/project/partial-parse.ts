@@ -1,0 +1,268 @@
+/**
+ * Partial parsing, landfall's equivalent of dbt's `target/partial_parse.msgpack`: the parse result of each
+ * file, kept by path and content hash, so a re-compile parses again only the files that changed and then
+ * links the whole graph afresh (configs, refs, tests).
+ *
+ * What a cached result depends on decides when it is reused:
+ * - a YAML properties file's parsed and validated content depends on its text only;
+ * - a model's or singular test's `ref`/`source`/`config` calls read by the static parser depend on its text only;
+ * - calls recorded by rendering the file depend also on the *render context*: dbt_project.yml, vars, macros,
+ *   the target, every YAML file and the environment (`env_var()`). Such an entry keeps the context's hash and
+ *   is reused only under the same one.
+ *
+ * A file's text itself is reused without reading the file when its size and modification time are those
+ * seen when it was last read, and it had not been modified shortly before that read (git's "racily clean"
+ * rule: an edit in the same timestamp tick as the read would keep the modification time).
+ *
+ * The cache lives in memory (a long-lived `landfall serve`/watch process keeps one instance) and persists as
+ * JSON under the state folder (`.landfall/partial-parse.json`) for the next process.
+ */
+import { hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PropertiesFile } from './project-files';
+
+/** The cache's file name under the state folder. */
+export const PARTIAL_PARSE_FILE = 'partial-parse.json';
+
+/**
+ * Bump when what is cached, or how it is computed (the static parser, YAML validation, render hooks),
+ * changes: a cache written under another version is ignored.
+ */
+export const PARTIAL_PARSE_VERSION = 1;
+
+/**
+ * A file modified less than this long before it was read is read again at the next compile: file systems
+ * keep modification times in ticks (up to 2 s on FAT), so an edit right after the read could keep the time.
+ */
+const RACY_MARGIN_MS = 2000;
+
+/** The parse-time calls of a model or singular test. */
+export interface SqlFileCalls {
+  /** Model or seed names passed to `ref()`, in call order. */
+  refs: string[];
+  sources: { sourceName: string; tableName: string }[];
+  /** The file's own `config()` values, later calls over earlier ones. */
+  config: Record<string, unknown>;
+}
+
+/** A parse result and whether it came from rendering the file (which makes it depend on the render context). */
+export interface SqlFileParse {
+  calls: SqlFileCalls;
+  rendered: boolean;
+}
+
+/** A file's text as last read, with what `stat` said then. */
+interface FileText {
+  size: number;
+  mtimeMs: number;
+  /** When the file was read (`Date.now()`). */
+  readAt: number;
+  /** {@link contentHash} of `text`. */
+  hash: string;
+  text: string;
+}
+
+/** A file's parse result. */
+interface ParseResult {
+  kind: 'properties' | 'sql';
+  /** {@link contentHash} of the text it was parsed from. */
+  hash: string;
+  /** For a rendered SQL file: the hash of the render context it was rendered in. */
+  renderContext?: string;
+  /** The result, plain data: each reuse gets a copy of it. */
+  result: unknown;
+}
+
+/** The saved cache. Entries are `[file, value]` pairs: cheaper to write and read than objects keyed by path. */
+interface CacheFile {
+  version: number;
+  texts: [string, FileText][];
+  results: [string, ParseResult][];
+}
+
+/** What the compile since the last `startCompile` did: files read from disk, parse results reused and made. */
+export interface PartialParseStats {
+  read: number;
+  reused: number;
+  parsed: number;
+}
+
+/**
+ * Parse results by file, reused while a file's content (and, for rendered files, the render context) is unchanged.
+ *
+ * @example
+ * const cache = PartialParseCache.open('.landfall/partial-parse.json');
+ * compileProject('dbt', target, '.landfall/landfall-manifest.json', {}, cache); // parses every file, saves the cache
+ * compileProject('dbt', target, '.landfall/landfall-manifest.json', {}, cache); // parses only what changed since
+ */
+export class PartialParseCache {
+  private readonly texts = new Map<string, FileText>();
+  private readonly results = new Map<string, ParseResult>();
+  /** Files looked up since `startCompile`, to forget deleted ones. */
+  private readonly seen = new Set<string>();
+  private changed = false;
+  private counts: PartialParseStats = { read: 0, reused: 0, parsed: 0 };
+
+  /** @param file where `finishCompile` saves the cache; none keeps it in memory only. */
+  constructor(readonly file?: string) {}
+
+  /**
+   * The cache saved at `file`, or an empty one when there is none, it cannot be read, or another
+   * {@link PARTIAL_PARSE_VERSION} wrote it.
+   */
+  static open(file: string): PartialParseCache {
+    const cache = new PartialParseCache(file);
+    let saved: Partial<CacheFile> | undefined;
+    try {
+      saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    } catch {
+      return cache; // missing or unreadable: start empty, the next save replaces it
+    }
+    if (saved?.version !== PARTIAL_PARSE_VERSION || !Array.isArray(saved.texts) || !Array.isArray(saved.results)) return cache;
+    for (const entry of saved.texts) if (Array.isArray(entry) && typeof entry[0] === 'string' && isFileText(entry[1])) cache.texts.set(entry[0], entry[1]);
+    for (const entry of saved.results) if (Array.isArray(entry) && typeof entry[0] === 'string' && isParseResult(entry[1])) cache.results.set(entry[0], entry[1]);
+    return cache;
+  }
+
+  /** Counts of the compile since the last `startCompile`. */
+  get stats(): PartialParseStats {
+    return { ...this.counts };
+  }
+
+  /** Begin a compile: from here, files not looked up before `finishCompile` count as deleted. */
+  startCompile(): void {
+    this.seen.clear();
+    this.counts = { read: 0, reused: 0, parsed: 0 };
+  }
+
+  /** End a compile: forget deleted files, and save the cache to its file when anything changed. */
+  finishCompile(): void {
+    for (const map of [this.texts, this.results]) {
+      for (const name of [...map.keys()]) {
+        if (this.seen.has(name)) continue;
+        map.delete(name);
+        this.changed = true;
+      }
+    }
+    if (this.changed && this.file) this.save(this.file);
+  }
+
+  /** Write the cache as JSON. */
+  save(file: string): void {
+    const saved: CacheFile = { version: PARTIAL_PARSE_VERSION, texts: [...this.texts], results: [...this.results] };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Write then rename, so a process reading the cache never sees half a file.
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(saved));
+    fs.renameSync(temporary, file);
+    this.changed = false;
+  }
+
+  /**
+   * The text of the project file `file` (at `absolute`): as last read, when `stat` shows the same size and
+   * modification time and the file had not been modified within {@link RACY_MARGIN_MS} before that read;
+   * otherwise read now.
+   */
+  fileText(file: string, absolute: string): string {
+    this.seen.add(file);
+    const readAt = Date.now();
+    const stat = fs.statSync(absolute);
+    const known = this.texts.get(file);
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.mtimeMs < known.readAt - RACY_MARGIN_MS) return known.text;
+    // Stat before reading: an edit in between leaves a newer time on disk than the one kept, so the next compile reads again.
+    const text = fs.readFileSync(absolute, 'utf8');
+    this.counts.read++;
+    this.texts.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, readAt, hash: contentHash(text), text });
+    this.changed = true;
+    return text;
+  }
+
+  /** The validated content of a YAML properties file: cached, or `parse()`d and cached. */
+  properties(file: string, text: string, parse: () => PropertiesFile): PropertiesFile {
+    this.seen.add(file);
+    const textHash = this.hashOf(file, text);
+    const cached = this.results.get(file);
+    if (cached?.kind === 'properties' && cached.hash === textHash) {
+      this.counts.reused++;
+      return copyPlainData(cached.result as PropertiesFile);
+    }
+    const content = parse();
+    this.store(file, { kind: 'properties', hash: textHash }, content);
+    return content;
+  }
+
+  /**
+   * The parse-time calls of a SQL file: cached, or `parse()`d and cached. `renderContext` (called only when
+   * needed) is the hash of everything a render depends on besides the file; a rendered result is reused only under it.
+   */
+  sqlCalls(file: string, text: string, renderContext: () => string, parse: () => SqlFileParse): SqlFileCalls {
+    this.seen.add(file);
+    const textHash = this.hashOf(file, text);
+    const cached = this.results.get(file);
+    if (cached?.kind === 'sql' && cached.hash === textHash && (cached.renderContext === undefined || cached.renderContext === renderContext())) {
+      this.counts.reused++;
+      return copyPlainData(cached.result as SqlFileCalls);
+    }
+    const { calls, rendered } = parse();
+    this.store(file, { kind: 'sql', hash: textHash, ...(rendered ? { renderContext: renderContext() } : {}) }, calls);
+    return calls;
+  }
+
+  /** The hash of a file's text, known when the text came from {@link fileText}. */
+  private hashOf(file: string, text: string): string {
+    const known = this.texts.get(file);
+    return known?.text === text ? known.hash : contentHash(text);
+  }
+
+  /**
+   * Keep a copy of a fresh result, so that changes the caller makes to it do not reach the cache. A result
+   * JSON cannot keep as it is (YAML's `.inf`, a macro's return value in `config()`) is not cached: its file is
+   * parsed on every compile.
+   */
+  private store(file: string, key: Omit<ParseResult, 'result'>, result: unknown): void {
+    this.counts.parsed++;
+    this.changed = true;
+    if (isPlainData(result)) this.results.set(file, { ...key, result: copyPlainData(result) });
+    else this.results.delete(file);
+  }
+}
+
+/**
+ * The hash of a text, as the cache keys files by it.
+ *
+ * @example
+ * contentHash('select 1') === contentHash('select 1') // true
+ */
+export function contentHash(text: string): string {
+  return hash('sha1', text, 'base64');
+}
+
+function isFileText(value: unknown): value is FileText {
+  const known = value as Partial<FileText> | null;
+  return typeof known?.text === 'string' && typeof known.hash === 'string' &&
+    typeof known.size === 'number' && typeof known.mtimeMs === 'number' && typeof known.readAt === 'number';
+}
+
+function isParseResult(value: unknown): value is ParseResult {
+  const cached = value as Partial<ParseResult> | null;
+  return typeof cached?.hash === 'string' && typeof cached.result === 'object' && cached.result !== null && (cached.kind === 'properties' || cached.kind === 'sql');
+}
+
+/** A deep copy of plain data (see {@link isPlainData}). */
+function copyPlainData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlainData) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = copyPlainData(item);
+  return copy as T;
+}
+
+/** True when JSON keeps the value as it is: strings, finite numbers, booleans, null, arrays and plain objects of them. */
+function isPlainData(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => v === undefined || isPlainData(v));
+}
