@@ -1,0 +1,170 @@
+/**
+ * Run-time queries: the SQL a template runs while it renders (`run_query`, `{% call statement %}`),
+ * executed before the node is submitted, because a nunjucks render cannot wait for the warehouse.
+ *
+ * The node is rendered in passes. Each pass records its calls in order ({@link QuerySession}); a call
+ * with no stored result sees an empty table. After the pass, the engine runs:
+ *   1. the first call without a result: everything before it saw real results, so it is exactly the
+ *      SQL dbt would run at that point; a failure here is the node's failure;
+ *   2. then, speculatively, the following calls without a result while they are read-only (SELECT,
+ *      WITH, SHOW, VALUES, EXPLAIN; judged by the first keyword, so a PostgreSQL data-modifying CTE
+ *      would pass): their text may come from an empty table, so a failure is ignored and the call is
+ *      retried when it becomes first;
+ *   3. never a later statement with side effects (insert, create, grant…): it waits until it is first.
+ * It renders again until a pass makes no new call. So each statement runs once, in template order,
+ * seeing the effects of the statements before it; a key is (template, occurrence of the same SQL text,
+ * text), so a statement written twice runs twice. Results are stored on the run node (plain JSON in
+ * the run state) and read back by every later render of the node; they are dropped when the node
+ * succeeds.
+ */
+import { createHash } from 'node:crypto';
+import { EngineError } from '../errors';
+import type { Manifest } from '../manifest';
+import {
+  abbreviate, leadingKeyword, QuerySession, type RecordedQuery, type StoredQueryResult, type StoredQueryResults,
+} from '../render/query-session';
+import { waitForStatement } from '../../warehouse/run-query';
+import type { Warehouse } from '../../warehouse/warehouse';
+
+/** Renders of one node before landfall gives up (each pass runs at least one new statement). */
+export const MAX_RENDER_PASSES = 20;
+
+/** The largest JSON size of one node's stored results: they travel in the Step Functions payload (≤ 256 KB). */
+export const MAX_STORED_RESULT_BYTES = 32 * 1024;
+
+/** A run-time query failed, or the node's queries cannot be resolved. Deterministic: the node's error. */
+export class RunTimeQueryError extends EngineError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunTimeQueryError';
+  }
+}
+
+/** Renders every template of a node once, each with the session `sessionFor(scope)` gives. */
+export type RenderAllTemplates = (sessionFor: (scope: string) => QuerySession) => unknown;
+
+export interface RunTimeQueryTarget {
+  warehouse: Warehouse;
+  runId: string;
+  nodeId: string;
+  nodeName: string;
+  /** The node's file, for messages. */
+  file: string;
+}
+
+const READ_ONLY_KEYWORDS: ReadonlySet<string> = new Set(['SELECT', 'WITH', 'SHOW', 'VALUES', 'EXPLAIN', 'TABLE']);
+
+/**
+ * Whether SQL only reads: one statement starting with a read-only keyword.
+ *
+ * @example
+ * isReadOnlySql('select 1')                // true
+ * isReadOnlySql('select 1; drop table x')  // false
+ */
+export function isReadOnlySql(sql: string): boolean {
+  const body = sql.trim().replace(/;\s*$/, '');
+  return READ_ONLY_KEYWORDS.has(leadingKeyword(body)) && !body.includes(';');
+}
+
+const MENTIONS_QUERIES = /\b(?:run_query|statement|load_result)\s*\(/;
+const macrosMention = new WeakMap<Manifest, boolean>();
+
+/**
+ * Whether rendering these templates may make run-time queries: they, the project's macros or an
+ * ephemeral model mention `run_query(`, `statement(` or `load_result(`. Other nodes skip the passes.
+ *
+ * @example
+ * mayRunQueries(manifest, [model.rawSql, ...hooks]) // false for most models
+ */
+export function mayRunQueries(manifest: Manifest, templates: readonly string[]): boolean {
+  let shared = macrosMention.get(manifest);
+  if (shared === undefined) {
+    const ephemeral = Object.values(manifest.models).filter((m) => m.config.materialized === 'ephemeral').map((m) => m.rawSql);
+    shared = [manifest.macroSource, ...ephemeral].some((text) => MENTIONS_QUERIES.test(text));
+    macrosMention.set(manifest, shared);
+  }
+  return shared || templates.some((text) => MENTIONS_QUERIES.test(text));
+}
+
+/**
+ * Render a node in passes, running its `run_query`/`statement` SQL through the warehouse, until every
+ * call has a result (see the module comment for the order and the once-only rule). Returns the stored
+ * results to keep on the run node: `results` plus what ran.
+ *
+ * @throws RunTimeQueryError when a query fails, when more than {@link MAX_RENDER_PASSES} passes are
+ *   needed (a template whose SQL changes at every render), or when the results are too large to store.
+ * @example
+ * node.queryResults = await resolveRunTimeQueries((sessionFor) => planFor(node, state, ctx, sessionFor), node.queryResults ?? {}, target);
+ */
+export async function resolveRunTimeQueries(
+  renderAll: RenderAllTemplates,
+  results: Readonly<StoredQueryResults>,
+  target: RunTimeQueryTarget,
+): Promise<StoredQueryResults> {
+  const resolved: StoredQueryResults = { ...results };
+  for (let pass = 1; pass <= MAX_RENDER_PASSES; pass++) {
+    const sessions: QuerySession[] = [];
+    let renderFailure: unknown;
+    try {
+      renderAll((scope) => {
+        const session = QuerySession.recording(resolved, scope);
+        sessions.push(session);
+        return session;
+      });
+    } catch (error) {
+      // Possibly caused by an empty placeholder table: only an error once every call has its result.
+      renderFailure = error;
+    }
+    const pending = sessions.flatMap((s) => s.calls).filter((call) => !(call.key in resolved));
+    if (pending.length === 0) {
+      if (renderFailure !== undefined) throw renderFailure;
+      return withinStorageLimit(resolved, target);
+    }
+    const [first, ...rest] = pending;
+    resolved[first!.key] = await execute(first!, target, false) as StoredQueryResult;
+    for (const call of rest) {
+      if (!isReadOnlySql(call.sql)) break;
+      if (call.key in resolved) continue;
+      const result = await execute(call, target, true);
+      if (result) resolved[call.key] = result;
+    }
+  }
+  throw new RunTimeQueryError(
+    `${target.file}: rendering ${target.nodeName} still needed new run_query/statement results after ${MAX_RENDER_PASSES} passes ` +
+      '(does the SQL it runs change at every render, e.g. with the current time?)',
+  );
+}
+
+/** Run one call and wait for it; a speculative call that fails gives undefined instead of an error. */
+async function execute(call: RecordedQuery, target: RunTimeQueryTarget, speculative: boolean): Promise<StoredQueryResult | undefined> {
+  const { warehouse } = target;
+  const id = await warehouse.submit(call.sql, {
+    name: `landfall/${target.runId}/${target.nodeName}/run_query`.slice(0, 500),
+    clientToken: createHash('sha256').update(`${target.runId}\n${target.nodeId}\n${call.key}`).digest('hex').slice(0, 64),
+  });
+  const description = await waitForStatement(warehouse, id, { pollMs: 500 });
+  if (description.status !== 'FINISHED') {
+    if (speculative) return undefined;
+    throw new RunTimeQueryError(
+      `${target.file}: run_query/statement failed: ${description.error ?? `statement ${description.status.toLowerCase()}`} (SQL: ${abbreviate(call.sql)})`,
+    );
+  }
+  const resultId = description.subStatements?.length ? description.subStatements[description.subStatements.length - 1]! : description;
+  const rows = call.fetch && resultId.hasResultSet ? await warehouse.fetchRows(resultId.id) : { columns: [], rows: [] };
+  return {
+    columns: rows.columns.map((c) => ({ name: c.name, type: c.typeName })),
+    rows: rows.rows,
+    rowsAffected: description.resultRows,
+  };
+}
+
+function withinStorageLimit(results: StoredQueryResults, target: RunTimeQueryTarget): StoredQueryResults {
+  const bytes = Buffer.byteLength(JSON.stringify(results));
+  if (bytes > MAX_STORED_RESULT_BYTES) {
+    throw new RunTimeQueryError(
+      `${target.file}: the run_query/statement results of ${target.nodeName} take ${Math.ceil(bytes / 1024)} KB; landfall keeps them in the run state, ` +
+        `which travels between Step Functions states, and allows ${MAX_STORED_RESULT_BYTES / 1024} KB per node: fetch fewer rows or columns`,
+    );
+  }
+  return results;
+}
