@@ -3,6 +3,7 @@
  */
 import type { Manifest, RunEvent, RunNode, RunState } from '../engine';
 import { summarizeRun } from '../engine';
+import { projectHookLabel } from '../engine/run/project-hooks';
 
 const WIDTH = 80;
 
@@ -19,6 +20,7 @@ function describeNode(node: RunNode, manifest: Manifest): string {
   const m = manifest.models[node.id] ?? manifest.seeds[node.id];
   if (node.kind === 'seed' && m) return `seed file ${m.relation.schema}.${m.relation.identifier}`;
   if (node.kind === 'model' && m) return `sql ${m.config.materialized} model ${m.relation.schema}.${m.relation.identifier}`;
+  if (node.kind === 'operation') return `hook: ${projectHookLabel(node, manifest.projectName)}`;
   return `tests of ${node.name} (${node.testIds?.length ?? 0})`;
 }
 
@@ -27,10 +29,19 @@ export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line:
   const { node, index, total } = event;
   const at = `${stamp()}  ${index} of ${total}`;
   if (event.type === 'node_started') {
+    // dbt sets the on-run-end hooks apart with a blank line, as it does the on-run-start hooks (below).
+    if (node.hook?.type === 'on-run-end' && index === 1) write('');
     write(dots(`${at} START ${describeNode(node, manifest)}`, '[RUN]'));
     return;
   }
   const secs = `${(event.durationMs / 1000).toFixed(2)}s`;
+  if (node.kind === 'operation') {
+    const label = node.status === 'success' ? 'OK' : node.status === 'skipped' ? 'SKIP' : 'ERROR';
+    write(dots(`${at} ${label} ${describeNode(node, manifest)}`, `[${label}${node.status === 'skipped' ? '' : ` in ${secs}`}]`));
+    if (node.status === 'error' && node.error) write(`  ${node.error}`);
+    if (node.hook?.type === 'on-run-start' && index === total) write('');
+    return;
+  }
   if (node.kind === 'tests') {
     for (const t of node.tests ?? []) {
       const label = t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : t.status === 'warn' ? 'WARN' : t.status === 'skipped' ? 'SKIP' : 'ERROR';
@@ -59,12 +70,13 @@ export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: 
   const error = (counts.error ?? 0) + (counts.test_fail ?? 0) + (counts.test_error ?? 0);
   const skip = (counts.skipped ?? 0) + (counts.test_skipped ?? 0);
   write('');
-  write(`${stamp()}  Finished running ${state.nodes.filter((n) => n.kind !== 'tests').length} nodes and ${Object.entries(counts).filter(([k]) => k.startsWith('test_')).reduce((a, [, v]) => a + v, 0)} tests in ${(elapsedMs / 1000).toFixed(2)}s.`);
+  const hooks = state.nodes.filter((n) => n.kind === 'operation').length;
+  write(`${stamp()}  Finished running ${hooks ? `${hooks} project hook${hooks === 1 ? '' : 's'}, ` : ''}${state.nodes.filter((n) => n.kind !== 'tests' && n.kind !== 'operation').length} nodes and ${Object.entries(counts).filter(([k]) => k.startsWith('test_')).reduce((a, [, v]) => a + v, 0)} tests in ${(elapsedMs / 1000).toFixed(2)}s.`);
   if (failed) {
     write('');
     write(`${stamp()}  Completed with ${error} error${error === 1 ? '' : 's'}:`);
     for (const node of state.nodes) {
-      if (node.status === 'error') write(`  ${node.kind === 'tests' ? 'Tests of' : 'Model'} ${node.name} (${originOf(node, manifest)}): ${node.error}`);
+      if (node.status === 'error') write(`  ${node.kind === 'tests' ? 'Tests of' : node.kind === 'operation' ? 'Hook' : 'Model'} ${node.kind === 'operation' ? projectHookLabel(node, manifest.projectName) : node.name} (${originOf(node, manifest)}): ${node.error}`);
       for (const t of node.tests ?? []) {
         if (t.status === 'fail') write(`  Failure in test ${t.name} (${manifest.tests[t.id]?.origin.file}): got ${t.failures} result${t.failures === 1 ? '' : 's'}, configured to fail if != 0`);
       }
@@ -77,5 +89,6 @@ export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: 
 }
 
 function originOf(node: RunNode, manifest: Manifest): string {
+  if (node.kind === 'operation') return 'dbt_project.yml';
   return (manifest.models[node.id] ?? manifest.seeds[node.id])?.origin.file ?? node.id;
 }

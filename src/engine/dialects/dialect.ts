@@ -27,6 +27,15 @@ export interface Dialect {
   catalogQuery(schemas: string[]): string;
   /** Rows `(schema, name, column, type)` for the columns of `relations`, in column order. */
   columnsQuery(relations: Relation[]): string;
+  /**
+   * Rows `(schema, name, privilege, grantee)`: the grants the current user gave to others on the tables and
+   * views of `schemas` (the caller keeps the relations it needs); grantees as the `grants` config names them.
+   */
+  grantsQuery(schemas: string[]): string;
+  /** `grant <privilege> on <relation> to <grantees>`; grantees as the `grants` config names them. */
+  grantSql(relation: Relation, privilege: string, grantees: string[]): string;
+  /** `revoke <privilege> on <relation> from <grantees>`. */
+  revokeSql(relation: Relation, privilege: string, grantees: string[]): string;
 }
 
 /** The relation a build stages into before the swap. Kept short enough for PostgreSQL's 63-byte names. */

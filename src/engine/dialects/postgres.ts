@@ -6,12 +6,14 @@ import type { Dialect, RelationKind } from './dialect';
 /**
  * PostgreSQL views bind to the tables they read: dropping a table drops (cascade) or blocks its views.
  * `landfall_swap_relation` swaps a staged relation in and recreates the dependent views from their own
- * definitions in the same transaction, so downstream views never go missing. Installed by setupStatements.
+ * definitions, with the grants they had, in the same transaction, so downstream views never go missing
+ * nor lose their readers. Installed by setupStatements.
  */
 export const SWAP_FUNCTION_SQL = `create or replace function public.landfall_swap_relation(p_schema text, p_staged text, p_target text, p_kind text)
 returns void language plpgsql as $fn$
 declare
   dependent record;
+  privilege record;
   definitions text[] := '{}';
   existing regclass := to_regclass(format('%I.%I', p_schema, p_target));
 begin
@@ -29,6 +31,13 @@ begin
        group by c.oid, n.nspname, c.relname order by max(deps.depth)
     loop
       definitions := definitions || format('create view %I.%I as %s', dependent.nspname, dependent.relname, pg_get_viewdef(dependent.oid));
+      for privilege in
+        select a.privilege_type, a.grantee from pg_class c, aclexplode(c.relacl) a
+         where c.oid = dependent.oid and a.grantee <> c.relowner
+      loop
+        definitions := definitions || format('grant %s on %I.%I to %s', privilege.privilege_type, dependent.nspname, dependent.relname,
+          case when privilege.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(privilege.grantee)) end);
+      end loop;
     end loop;
     if (select relkind from pg_class where oid = existing) = 'v' then
       execute format('drop view %I.%I cascade', p_schema, p_target);
@@ -89,6 +98,14 @@ export const postgresDialect: Dialect = {
       : `select public.landfall_replace_view(${sqlStringLiteral(relation.schema)}, ${sqlStringLiteral(relation.identifier)}, ${DOLLAR_TAG}\n${sql}\n${DOLLAR_TAG})`,
   seedColumnType: (type) => type,
   columnsQuery,
+  // dbt-postgres's `get_show_grant_sql`, for every relation of the schemas at once. Grants to PUBLIC are not managed.
+  grantsQuery: (schemas) => `select table_schema, table_name, lower(privilege_type) as privilege, grantee
+  from information_schema.role_table_grants
+ where grantor = current_role and grantee <> current_role and grantee <> 'PUBLIC'
+   and table_schema in (${schemas.map(sqlStringLiteral).join(', ') || "''"})
+ order by table_schema, table_name, privilege, grantee`,
+  grantSql: (relation, privilege, grantees) => `grant ${privilege} on ${qualified(relation)} to ${grantees.map(quoteIdentifier).join(', ')}`,
+  revokeSql: (relation, privilege, grantees) => `revoke ${privilege} on ${qualified(relation)} from ${grantees.map(quoteIdentifier).join(', ')}`,
   catalogQuery: (schemas) => `select n.nspname as schema_name, c.relname as relation_name,
        case c.relkind when 'v' then 'view' else 'table' end as kind,
        a.attname as column_name

@@ -1,6 +1,7 @@
 import type { NodeConfig, Relation } from '../manifest';
 import { qualified, quoteIdentifier } from '../render/relation';
 import type { Dialect } from './dialect';
+import { sqlStringLiteral } from '../tests/generic-tests';
 import { postgresDialect } from './postgres';
 
 /** `DISTSTYLE/DISTKEY/SORTKEY/BACKUP` from a model's config, in CREATE TABLE order. */
@@ -52,4 +53,20 @@ export const redshiftDialect: Dialect = {
       ? undefined
       : `create or replace view ${qualified(relation)} as (\n${sql}\n) with no schema binding`,
   seedColumnType: (type) => (type === 'text' ? 'varchar(65535)' : type),
+  // Users, groups and roles alike (SVV_RELATION_PRIVILEGES), named as the grants config names them.
+  grantsQuery: (schemas) => `select namespace_name, relation_name, lower(privilege_type) as privilege,
+       case identity_type when 'group' then 'group:' || identity_name when 'role' then 'role:' || identity_name else identity_name end as grantee
+  from svv_relation_privileges
+ where identity_type in ('user', 'group', 'role') and not (identity_type = 'user' and identity_name = current_user)
+   and namespace_name in (${schemas.map(sqlStringLiteral).join(', ') || "''"})
+ order by 1, 2, 3, 4`,
+  grantSql: (relation, privilege, grantees) => `grant ${privilege} on ${qualified(relation)} to ${grantees.map(redshiftGrantee).join(', ')}`,
+  revokeSql: (relation, privilege, grantees) => `revoke ${privilege} on ${qualified(relation)} from ${grantees.map(redshiftGrantee).join(', ')}`,
 };
+
+/** `group:analysts` → `group "analysts"`, `role:reporter` → `role "reporter"`, a user → `"name"` (dbt-redshift's prefixes). */
+export function redshiftGrantee(grantee: string): string {
+  const prefixed = /^(group|role|user):(.*)$/.exec(grantee);
+  if (!prefixed) return quoteIdentifier(grantee);
+  return prefixed[1] === 'user' ? quoteIdentifier(prefixed[2]!) : `${prefixed[1]} ${quoteIdentifier(prefixed[2]!)}`;
+}

@@ -1,5 +1,6 @@
 import type { Dialect, RelationKind } from '../dialects';
 import type { ExecutableNode } from '../manifest';
+import type { Grants } from './grants';
 import type { PartitionPlanContext } from './partitioned/plan';
 
 /** One submit to the warehouse: a single statement, or several run as one transaction. */
@@ -26,6 +27,11 @@ export type FetchedColumns = Record<string, ColumnType[]>;
 /** What a materialization does, as data: steps run in order, each one transaction. */
 export interface MaterializationPlan {
   steps: PlanStep[];
+  /**
+   * The existing relation is altered or replaced in place (an incremental merge, a view replaced with
+   * `create or replace`) and so may keep grants from earlier runs; otherwise it is new or swapped in.
+   */
+  keepsRelation?: boolean;
 }
 
 /** What the warehouse held for a node's relation when the run was planned. */
@@ -33,6 +39,11 @@ export interface ExistingRelation {
   kind: RelationKind;
   /** Column names in order (tables only). */
   columns: string[];
+  /**
+   * Grants others hold on it that its node's `grants` config does not name, read only for nodes with a
+   * `grants` config (see grants.ts); absent when there are none.
+   */
+  extraGrants?: Grants;
 }
 
 export interface PlanInput<N extends ExecutableNode = ExecutableNode> {

@@ -8,7 +8,8 @@ import type { Materializer } from './plan';
  */
 export const planView: Materializer<ModelNode> = ({ node, sql, dialect, existing }) => {
   const inPlace = dialect.replaceViewInPlace(node.relation, sql, node.config, existing?.kind);
-  if (inPlace) return { steps: [{ sqls: [inPlace] }] };
+  // Replaced in place, the view keeps its grants (see grants.ts).
+  if (inPlace) return { steps: [{ sqls: [inPlace] }], keepsRelation: existing !== undefined };
   // Nothing to replace: create it where it belongs (one statement instead of a staged swap).
   if (!existing) return { steps: [{ sqls: [dialect.createView(node.relation, sql, node.config)] }] };
   const staged = stagingRelation(node.relation);

@@ -61,7 +61,7 @@ export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, e
   const steps: PlanStep[] = [];
   let viewKind = existing?.kind;
   // Nothing to write (an empty window): only remember that the window was seen.
-  if (partition.months.length === 0) return { steps: [{ sqls: [recordWindowSql(node.uniqueId, window, [], partition.runId)] }] };
+  if (partition.months.length === 0) return { steps: [{ sqls: [recordWindowSql(node.uniqueId, window, [], partition.runId)] }], keepsRelation: true };
 
   partition.months.forEach((month, index) => {
     const table = monthRelation(node.relation, month);
@@ -96,11 +96,13 @@ export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, e
     if (index === partition.months.length - 1) publish.push(recordWindowSql(node.uniqueId, window, partition.months, partition.runId));
     steps.push({ sqls: publish });
   });
-  return { steps };
+  // The model's view over the months is replaced in place when it exists, keeping its grants.
+  return { steps, keepsRelation: existing?.kind === 'view' };
 };
 
 function uniqueKeys(node: ModelNode): string[] {
-  if (node.config.incremental_strategy !== 'delete+insert' || node.config.unique_key === undefined) return [];
+  // Unset, the strategy is the adapter's default: delete+insert when there is a unique_key.
+  if ((node.config.incremental_strategy ?? 'delete+insert') !== 'delete+insert' || node.config.unique_key === undefined) return [];
   return Array.isArray(node.config.unique_key) ? node.config.unique_key.map(String) : [String(node.config.unique_key)];
 }
 
