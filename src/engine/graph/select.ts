@@ -1,7 +1,10 @@
 /**
  * dbt node selection: `name`, `+name`, `name+`, `2+name`, `name+1`, `@name`, `tag:x`, `path:models/staging`,
- * `source:src.table+`, `resource_type:model`, `config.materialized:table`, globs (`stg_*`), unions (spaces
- * or repeated flags), intersections (commas) and `--exclude`.
+ * `file:x.sql`, `fqn:marts.finance.*` (a bare `staging` selects the folder, as dbt's default method is fqn),
+ * `source:src.table+`, `resource_type:model`, `config.<key>:value`, `test_type:singular`, `test_name:unique`,
+ * `package:p`, globs (`stg_*`), unions (spaces or repeated flags), intersections (commas) and `--exclude`.
+ * As in dbt, each part brings its tests along (eager indirect selection) before parts are intersected
+ * or excluded.
  */
 import { SelectionError } from '../errors';
 import type { Node } from '../manifest';
@@ -15,8 +18,9 @@ interface Atom {
   at: boolean;
 }
 
-const ATOM = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config.materialized', 'fqn', 'test_name', 'file']);
+// As dbt's: the value may hold `+` (`config.incremental_strategy:delete+insert`); only a trailing `+N` is an operator.
+const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
+const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package']);
 
 function parseAtom(text: string): Atom {
   const match = ATOM.exec(text);
@@ -25,7 +29,7 @@ function parseAtom(text: string): Atom {
   const colon = body!.indexOf(':');
   const method = colon > 0 ? body!.slice(0, colon) : 'name';
   const value = colon > 0 ? body!.slice(colon + 1) : body!;
-  if (!METHODS.has(method)) {
+  if (!METHODS.has(method) && !method.startsWith('config.')) {
     throw new SelectionError(`unknown selector method '${method}:' in '${text}' (known: ${[...METHODS].join(', ')})`);
   }
   if (value === '') throw new SelectionError(`selector '${text}' has an empty value`);
@@ -47,21 +51,72 @@ function nodeFile(node: Node): string {
   return 'origin' in node ? node.origin.file : '';
 }
 
+/** The project a node belongs to (the second part of its unique id). */
+function packageOf(node: Node): string {
+  return node.uniqueId.split('.')[1] ?? '';
+}
+
+/**
+ * dbt's fully qualified name: the project, the folders under the model/seed/test path, then the name
+ * (for a source, the source and table names).
+ */
+export function fqnOf(node: Node): string[] {
+  const folders = nodeFile(node).split('/').slice(1, -1);
+  const name = node.resourceType === 'source' ? [node.sourceName, node.name] : [node.name];
+  return [packageOf(node), ...folders, ...name];
+}
+
+/** dbt's `is_selected_node`: the selector names the leaf, or is a dotted prefix of the fqn (globs slurp the rest). */
+function fqnMatches(fqn: string[], selector: string): boolean {
+  if (fqn[fqn.length - 1] === selector) return true;
+  const flat = fqn.flatMap((part) => part.split('.'));
+  const parts = selector.split('.');
+  if (flat.length < parts.length) return false;
+  for (let i = 0; i < parts.length; i++) {
+    if (/[*?[\]]/.test(parts[i]!)) return glob(parts.slice(i).join('.')).test(flat.slice(i).join('.'));
+    if (flat[i] !== parts[i]) return false;
+  }
+  return true;
+}
+
+/** dbt's `config.<key>:value`: lists contain the value, booleans compare as lower-case text. */
+function configMatches(node: Node, key: string, value: string): boolean {
+  const config: Record<string, unknown> = 'config' in node
+    ? node.config
+    : node.resourceType === 'test' ? { severity: node.severity, tags: node.tags, store_failures: node.storeFailuresIn !== undefined } : {};
+  const actual = config[key];
+  // dbt compares test severity case-insensitively.
+  if (key === 'severity' && typeof actual === 'string') return actual.toLowerCase() === value.toLowerCase();
+  if (Array.isArray(actual)) return actual.some((item) => String(item) === value || String(item) === value.toLowerCase());
+  if (typeof actual === 'boolean') return String(actual) === value.toLowerCase();
+  return actual !== undefined && actual !== null && String(actual) === value;
+}
+
 function matchesAtom(node: Node, atom: Atom): boolean {
   const value = atom.value;
+  if (atom.method.startsWith('config.')) return configMatches(node, atom.method.slice('config.'.length), value);
   switch (atom.method) {
     case 'name':
+      // dbt's default method: a path when it looks like one, a file name for `x.sql`, else an fqn.
+      if (value.includes('/')) return matchesPath(node, value);
+      if (/\.(sql|py|csv)$/i.test(value)) return matchesFile(node, value);
+      return matchesFqn(node, value);
     case 'fqn':
-    case 'test_name': {
-      if (value.includes('/') || value.endsWith('.sql')) return matchesPath(node, value);
-      const name = node.resourceType === 'source' ? `${node.sourceName}.${node.name}` : node.name;
-      return glob(value).test(node.name) || glob(value).test(name);
-    }
+      return matchesFqn(node, value);
+    case 'test_name':
+      return node.resourceType === 'test' && node.kind === 'generic' && glob(value).test(node.testName ?? '');
+    case 'test_type':
+      if (node.resourceType !== 'test') return false;
+      return value === 'data' || value === node.kind || (value === 'schema' && node.kind === 'generic');
+    case 'package':
+      // `this` is dbt's alias for the project.
+      return value === 'this' ? !node.uniqueId.includes('.dbt.') : glob(value).test(packageOf(node));
     case 'tag':
       return 'tags' in node ? node.tags.some((t) => glob(value).test(t)) : 'config' in node && node.config.tags.some((t) => glob(value).test(t));
     case 'path':
-    case 'file':
       return matchesPath(node, value);
+    case 'file':
+      return matchesFile(node, value);
     case 'source': {
       if (node.resourceType !== 'source') return false;
       const [src, table = '*'] = value.split('.');
@@ -69,11 +124,22 @@ function matchesAtom(node: Node, atom: Atom): boolean {
     }
     case 'resource_type':
       return node.resourceType === value;
-    case 'config.materialized':
-      return 'config' in node && node.config.materialized === value;
     default:
       return false;
   }
+}
+
+/** dbt's fqn method: sources are not matched (a source's tests are, by the folder of their YAML). */
+function matchesFqn(node: Node, value: string): boolean {
+  if (node.resourceType === 'source') return false;
+  const fqn = fqnOf(node);
+  return fqnMatches(fqn, value) || fqnMatches(fqn.slice(1), value);
+}
+
+/** dbt's file method: the file name, or the name without its extension. */
+function matchesFile(node: Node, value: string): boolean {
+  const base = nodeFile(node).split('/').pop() ?? '';
+  return glob(value).test(base) || glob(value).test(base.replace(/\.[^.]*$/, ''));
 }
 
 function matchesPath(node: Node, value: string): boolean {
@@ -97,10 +163,19 @@ function selectAtom(graph: Graph, atom: Atom): Set<string> {
   return result;
 }
 
+/** dbt's eager indirect selection: the tests of any selected node come along. */
+function withTheirTests(graph: Graph, ids: Set<string>): Set<string> {
+  const result = new Set(ids);
+  for (const id of ids) {
+    for (const child of graph.children.get(id) ?? []) if (graph.nodes.get(child)?.resourceType === 'test') result.add(child);
+  }
+  return result;
+}
+
 function selectExpression(graph: Graph, expression: string): Set<string> {
   const union = new Set<string>();
   for (const term of expression.split(/\s+/).filter(Boolean)) {
-    const parts = term.split(',').map((p) => selectAtom(graph, parseAtom(p)));
+    const parts = term.split(',').map((p) => withTheirTests(graph, selectAtom(graph, parseAtom(p))));
     const intersection = parts.reduce((acc, part) => new Set([...acc].filter((id) => part.has(id))));
     for (const id of intersection) union.add(id);
   }
@@ -115,12 +190,8 @@ function selectExpression(graph: Graph, expression: string): Set<string> {
  */
 export function selectNodes(graph: Graph, select: string[], exclude: string[] = []): Set<string> {
   const selected = select.length === 0 ? new Set(graph.nodes.keys()) : selectExpression(graph, select.join(' '));
+  // Excluding a node excludes its tests too: dbt subtracts the expanded sets.
   const excluded = exclude.length ? selectExpression(graph, exclude.join(' ')) : new Set<string>();
   for (const id of excluded) selected.delete(id);
-  // dbt's eager indirect selection: a test comes along when any node it tests is selected.
-  for (const [id, node] of graph.nodes) {
-    if (node.resourceType !== 'test' || selected.has(id) || excluded.has(id)) continue;
-    if ((graph.parents.get(id) ?? []).some((parent) => selected.has(parent))) selected.add(id);
-  }
   return selected;
 }

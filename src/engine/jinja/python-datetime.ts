@@ -1,9 +1,15 @@
 /**
  * The part of Python's `datetime` module dbt projects use through `modules.datetime` and
- * `run_started_at`: construct, `now()`/`utcnow()`, `strftime`, `isoformat`, `timedelta` arithmetic via
- * `add`/`subtract`, printed the way Python prints them. Times are UTC.
+ * `run_started_at`: construct, `now()`/`utcnow()`/`today()`, `strptime`/`fromisoformat`, `strftime`,
+ * `isoformat`, `date()`, `weekday()`, `replace(...)`, and `timedelta` arithmetic (`+`/`-` in templates go
+ * through src/engine/jinja/python-compat.ts to `add`/`subtract`), printed the way Python prints them.
+ * Times are UTC. `run_started_at` is timezone-aware (prints `+00:00`); datetimes a template builds are
+ * naive, as in Python.
  */
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export class PyTimedelta {
   constructor(readonly milliseconds: number) {}
@@ -11,47 +17,102 @@ export class PyTimedelta {
     return this.milliseconds / 1000;
   }
   get days(): number {
-    return Math.floor(this.milliseconds / 86_400_000);
+    return Math.floor(this.milliseconds / DAY_MS);
+  }
+  /** Seconds past the whole days, as Python's `timedelta.seconds`. */
+  get seconds(): number {
+    return Math.floor((this.milliseconds - this.days * DAY_MS) / 1000);
+  }
+  get microseconds(): number {
+    return (((this.milliseconds % 1000) + 1000) % 1000) * 1000;
+  }
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.milliseconds : this.toString();
+  }
+  /** `1 day, 2:03:04`, as Python prints a timedelta. */
+  toString(): string {
+    const days = this.days;
+    const rest = this.seconds;
+    const clock = `${Math.floor(rest / 3600)}:${pad(Math.floor((rest % 3600) / 60))}:${pad(rest % 60)}${this.microseconds ? `.${pad(this.microseconds, 6)}` : ''}`;
+    return days === 0 ? clock : `${days} day${Math.abs(days) === 1 ? '' : 's'}, ${clock}`;
   }
 }
 
 export class PyDatetime {
-  constructor(readonly date: Date, readonly dateOnly = false) {}
-  get year() { return this.date.getUTCFullYear(); }
-  get month() { return this.date.getUTCMonth() + 1; }
-  get day() { return this.date.getUTCDate(); }
-  get hour() { return this.date.getUTCHours(); }
-  get minute() { return this.date.getUTCMinutes(); }
-  get second() { return this.date.getUTCSeconds(); }
+  /**
+   * @param instant the moment (UTC)
+   * @param dateOnly a `datetime.date`
+   * @param aware whether it carries a time zone (UTC): prints `+00:00` as Python's aware datetimes do
+   */
+  constructor(readonly instant: Date, readonly dateOnly = false, readonly aware = !dateOnly) {}
+  get year() { return this.instant.getUTCFullYear(); }
+  get month() { return this.instant.getUTCMonth() + 1; }
+  get day() { return this.instant.getUTCDate(); }
+  get hour() { return this.instant.getUTCHours(); }
+  get minute() { return this.instant.getUTCMinutes(); }
+  get second() { return this.instant.getUTCSeconds(); }
+  get microsecond() { return this.instant.getUTCMilliseconds() * 1000; }
+  get tzinfo() { return this.aware ? 'UTC' : null; }
+  /** Monday is 0. */
+  weekday(): number {
+    return (this.instant.getUTCDay() + 6) % 7;
+  }
+  /** Monday is 1. */
+  isoweekday(): number {
+    return this.weekday() + 1;
+  }
   strftime(format: string): string {
-    const d = this.date;
+    const d = this.instant;
+    const hour12 = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
+    const dayOfYear = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
     const codes: Record<string, string> = {
       Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()),
-      M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), f: pad(d.getUTCMilliseconds() * 1000, 6), y: pad(d.getUTCFullYear() % 100),
-      j: pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3), '%': '%', z: '+0000', Z: 'UTC',
+      M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), f: pad(this.microsecond, 6), y: pad(d.getUTCFullYear() % 100),
+      j: pad(dayOfYear, 3), '%': '%', z: this.aware ? '+0000' : '', Z: this.aware ? 'UTC' : '',
+      A: WEEKDAYS[this.weekday()]!, a: WEEKDAYS[this.weekday()]!.slice(0, 3), B: MONTHS[d.getUTCMonth()]!, b: MONTHS[d.getUTCMonth()]!.slice(0, 3),
+      h: MONTHS[d.getUTCMonth()]!.slice(0, 3), I: pad(hour12), p: d.getUTCHours() < 12 ? 'AM' : 'PM', w: String(d.getUTCDay()), u: String(this.isoweekday()),
+      e: String(d.getUTCDate()).padStart(2, ' '), F: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
     };
     return format.replace(/%([A-Za-z%])/g, (whole, code: string) => codes[code] ?? whole);
   }
-  isoformat(): string {
-    return this.dateOnly ? this.strftime('%Y-%m-%d') : `${this.strftime('%Y-%m-%dT%H:%M:%S.%f')}+00:00`;
+  isoformat(sep = 'T'): string {
+    return this.dateOnly ? this.strftime('%Y-%m-%d') : this.render(sep);
   }
   /** `datetime.date()` */
+  date(): PyDatetime {
+    return new PyDatetime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true, false);
+  }
+  /** @deprecated the name before `date()`; kept for callers of the earlier API. */
   toDate(): PyDatetime {
-    return new PyDatetime(new Date(Date.UTC(this.year, this.month - 1, this.day)), true);
+    return this.date();
+  }
+  timestamp(): number {
+    return this.instant.getTime() / 1000;
   }
   add(delta: PyTimedelta): PyDatetime {
-    return new PyDatetime(new Date(this.date.getTime() + delta.milliseconds), this.dateOnly);
+    const moved = new Date(this.instant.getTime() + delta.milliseconds);
+    // A date moves by whole days only, as Python's `date + timedelta` does.
+    return new PyDatetime(this.dateOnly ? new Date(Date.UTC(moved.getUTCFullYear(), moved.getUTCMonth(), moved.getUTCDate())) : moved, this.dateOnly, this.aware);
   }
   subtract(delta: PyTimedelta): PyDatetime {
-    return new PyDatetime(new Date(this.date.getTime() - delta.milliseconds), this.dateOnly);
+    return this.add(new PyTimedelta(-delta.milliseconds));
   }
-  replace(parts: Record<string, number>): PyDatetime {
-    const d = this.date;
+  replace(...args: unknown[]): PyDatetime {
+    const last = args[args.length - 1];
+    const parts = (last && typeof last === 'object' ? last : {}) as Record<string, number>;
+    const d = this.instant;
     return new PyDatetime(new Date(Date.UTC(parts.year ?? d.getUTCFullYear(), (parts.month ?? d.getUTCMonth() + 1) - 1, parts.day ?? d.getUTCDate(),
-      parts.hour ?? d.getUTCHours(), parts.minute ?? d.getUTCMinutes(), parts.second ?? d.getUTCSeconds())), this.dateOnly);
+      parts.hour ?? d.getUTCHours(), parts.minute ?? d.getUTCMinutes(), parts.second ?? d.getUTCSeconds(),
+      parts.microsecond !== undefined ? Math.floor(parts.microsecond / 1000) : d.getUTCMilliseconds())), this.dateOnly, 'tzinfo' in parts ? parts.tzinfo !== null : this.aware);
+  }
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.instant.getTime() : this.toString();
   }
   toString(): string {
-    return this.dateOnly ? this.strftime('%Y-%m-%d') : `${this.strftime('%Y-%m-%d %H:%M:%S.%f')}+00:00`;
+    return this.dateOnly ? this.strftime('%Y-%m-%d') : this.render(' ');
+  }
+  private render(sep: string): string {
+    return `${this.strftime(`%Y-%m-%d${sep}%H:%M:%S`)}${this.microsecond ? `.${this.strftime('%f')}` : ''}${this.aware ? '+00:00' : ''}`;
   }
 }
 
@@ -65,22 +126,67 @@ function keywordsOf(args: unknown[]): { positional: number[]; keywords: Record<s
 }
 
 const construct = (dateOnly: boolean) => (...args: unknown[]) => {
-  const { positional: [y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0], keywords } = keywordsOf(args);
-  return new PyDatetime(new Date(Date.UTC(keywords.year ?? y, (keywords.month ?? mo) - 1, keywords.day ?? d, h, mi, s)), dateOnly);
+  const { positional: [y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, us = 0], keywords: k } = keywordsOf(args);
+  return new PyDatetime(new Date(Date.UTC(k.year ?? y, (k.month ?? mo) - 1, k.day ?? d, k.hour ?? h, k.minute ?? mi, k.second ?? s, Math.floor((k.microsecond ?? us) / 1000))), dateOnly, false);
 };
 
+/** The codes `strptime` reads, as regular-expression groups. */
+const STRPTIME_CODES: Record<string, string> = {
+  Y: '(?<Y>\\d{4})', m: '(?<m>\\d{1,2})', d: '(?<d>\\d{1,2})', H: '(?<H>\\d{1,2})', M: '(?<M>\\d{1,2})', S: '(?<S>\\d{1,2})',
+  f: '(?<f>\\d{1,6})', y: '(?<y>\\d{2})', j: '(?<j>\\d{1,3})', b: '(?<b>[A-Za-z]{3})', B: '(?<B>[A-Za-z]+)', z: '(?<z>[+-]\\d{2}:?\\d{2}|Z)?',
+  '%': '%', a: '[A-Za-z]{3}', A: '[A-Za-z]+', p: '(?<p>AM|PM|am|pm)', I: '(?<I>\\d{1,2})',
+};
+
+/** Python's `datetime.strptime(text, format)`; a ValueError-like error when the text does not match. */
+export function strptime(text: string, format: string): PyDatetime {
+  const pattern = format.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%([A-Za-z%])/g, (whole, code: string) => STRPTIME_CODES[code] ?? whole);
+  const match = new RegExp(`^${pattern}$`).exec(String(text));
+  if (!match) throw new Error(`ValueError: time data '${text}' does not match format '${format}'`);
+  const g = match.groups ?? {};
+  const monthName = g.b ?? g.B;
+  const month = monthName ? MONTHS.findIndex((m) => m.toLowerCase().startsWith(monthName.toLowerCase())) + 1 : Number(g.m ?? 1);
+  const year = g.Y ? Number(g.Y) : g.y ? 2000 + Number(g.y) - (Number(g.y) >= 69 ? 100 : 0) : 1900;
+  let hour = Number(g.H ?? g.I ?? 0);
+  if (g.p && g.I) hour = (hour % 12) + (g.p.toUpperCase() === 'PM' ? 12 : 0);
+  const base = Date.UTC(year, month - 1, g.j ? 1 : Number(g.d ?? 1), hour, Number(g.M ?? 0), Number(g.S ?? 0), Math.floor(Number((g.f ?? '0').padEnd(6, '0')) / 1000));
+  let time = base + (g.j ? (Number(g.j) - 1) * DAY_MS : 0);
+  const zone = g.z ? /^([+-])(\d{2}):?(\d{2})$/.exec(g.z) : null;
+  if (zone) time -= (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) * 60_000;
+  return new PyDatetime(new Date(time), false, g.z !== undefined && g.z !== '');
+}
+
+/** Python's `fromisoformat`: `YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][+HH:MM|Z]`. */
+function fromisoformat(text: string, dateOnly: boolean): PyDatetime {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(String(text));
+  if (!match) throw new Error(`ValueError: Invalid isoformat string: '${text}'`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', f = '0', zone] = match;
+  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(Number(f.padEnd(6, '0')) / 1000));
+  const offset = zone && zone !== 'Z' ? /^([+-])(\d{2}):?(\d{2})$/.exec(zone) : null;
+  if (offset) time -= (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000;
+  const parsed = new PyDatetime(new Date(time), false, zone !== undefined);
+  return dateOnly ? parsed.date() : parsed;
+}
+
 const datetimeClass = Object.assign(construct(false), {
-  now: () => new PyDatetime(new Date()),
-  utcnow: () => new PyDatetime(new Date()),
-  strptime: (text: string) => new PyDatetime(new Date(`${text.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(text) ? '' : 'Z'}`)),
+  now: () => new PyDatetime(new Date(), false, false),
+  utcnow: () => new PyDatetime(new Date(), false, false),
+  today: () => new PyDatetime(new Date(), false, false),
+  strptime: (text: string, format: string) => strptime(String(text), String(format)),
+  fromisoformat: (text: string) => fromisoformat(String(text), false),
+  fromtimestamp: (seconds: number) => new PyDatetime(new Date(Number(seconds) * 1000), false, false),
 });
 
 export const pythonDatetimeModule = {
   datetime: datetimeClass,
-  date: Object.assign(construct(true), { today: () => new PyDatetime(new Date()).toDate() }),
+  date: Object.assign(construct(true), {
+    today: () => new PyDatetime(new Date()).date(),
+    fromisoformat: (text: string) => fromisoformat(String(text), true),
+  }),
   timedelta: (...args: unknown[]) => {
-    const { positional: [days = 0, seconds = 0], keywords } = keywordsOf(args);
-    const ms = ((keywords.weeks ?? 0) * 7 + (keywords.days ?? days)) * 86_400_000 + ((keywords.hours ?? 0) * 3600 + (keywords.minutes ?? 0) * 60 + (keywords.seconds ?? seconds)) * 1000;
+    const { positional: [days = 0, seconds = 0, microseconds = 0, milliseconds = 0, minutes = 0, hours = 0, weeks = 0], keywords: k } = keywordsOf(args);
+    const ms = ((k.weeks ?? weeks) * 7 + (k.days ?? days)) * DAY_MS
+      + ((k.hours ?? hours) * 3600 + (k.minutes ?? minutes) * 60 + (k.seconds ?? seconds)) * 1000
+      + (k.milliseconds ?? milliseconds) + (k.microseconds ?? microseconds) / 1000;
     return new PyTimedelta(ms);
   },
 };

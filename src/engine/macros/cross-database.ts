@@ -74,17 +74,17 @@ ${dispatching('type_string', [])}
 {% macro default__type_string() %}{{ return('TEXT') }}{% endmacro %}
 {% macro redshift__type_string() %}{{ return('varchar') }}{% endmacro %}
 ${dispatching('type_timestamp', [])}
-{% macro default__type_timestamp() %}{{ return('TIMESTAMP') }}{% endmacro %}
+{% macro default__type_timestamp() %}{{ return('timestamp') }}{% endmacro %}
 ${dispatching('type_float', [])}
-{% macro default__type_float() %}{{ return('FLOAT') }}{% endmacro %}
+{% macro default__type_float() %}{{ return('float') }}{% endmacro %}
 ${dispatching('type_numeric', [])}
 {% macro default__type_numeric() %}{{ return('numeric(28,6)') }}{% endmacro %}
 ${dispatching('type_bigint', [])}
 {% macro default__type_bigint() %}{{ return('bigint') }}{% endmacro %}
 ${dispatching('type_int', [])}
-{% macro default__type_int() %}{{ return('INT') }}{% endmacro %}
+{% macro default__type_int() %}{{ return('integer') }}{% endmacro %}
 ${dispatching('type_boolean', [])}
-{% macro default__type_boolean() %}{{ return('BOOLEAN') }}{% endmacro %}
+{% macro default__type_boolean() %}{{ return('boolean') }}{% endmacro %}
 
 ${dispatching('concat', ['fields'])}
 {% macro default__concat(fields) %}{{ fields | join(' || ') }}{% endmacro %}
@@ -94,6 +94,16 @@ ${dispatching('hash', ['field'])}
 
 ${dispatching('split_part', ['string_text', 'delimiter_text', 'part_number'])}
 {% macro default__split_part(string_text, delimiter_text, part_number) %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }}){% endmacro %}
+{# dbt-postgres and dbt-redshift count a negative part from the end with this formula (one-character delimiters). #}
+{% macro postgres__split_part(string_text, delimiter_text, part_number) -%}
+{%- if part_number >= 0 -%}{{ dbt.default__split_part(string_text, delimiter_text, part_number) }}{%- else -%}{{ dbt._split_part_negative(string_text, delimiter_text, part_number) }}{%- endif -%}
+{%- endmacro %}
+{% macro redshift__split_part(string_text, delimiter_text, part_number) -%}
+{%- if part_number >= 0 -%}{{ dbt.default__split_part(string_text, delimiter_text, part_number) }}{%- else -%}{{ dbt._split_part_negative(string_text, delimiter_text, part_number) }}{%- endif -%}
+{%- endmacro %}
+{% macro _split_part_negative(string_text, delimiter_text, part_number) -%}
+split_part({{ string_text }}, {{ delimiter_text }}, length({{ string_text }}) - length(replace({{ string_text }}, {{ delimiter_text }}, '')) + 2 + {{ part_number }})
+{%- endmacro %}
 
 ${dispatching('listagg', ['measure', 'delimiter_text="\',\'"', 'order_by_clause=none', 'limit_num=none'])}
 {% macro default__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}

@@ -5,13 +5,15 @@
  * project first and the library second.
  */
 import { CROSS_DATABASE_MACROS } from './cross-database';
+import { NAMING_MACROS } from './naming';
 
 export const LIBRARY_PREFIX = 'dbt_lib__';
 
 const MACRO_DEFINITION = /\{%-?\s*macro\s+([A-Za-z_]\w*)\s*\(/g;
+const LIBRARY_SOURCE = `${CROSS_DATABASE_MACROS}\n${NAMING_MACROS}`;
 
 /** Names of the library's macros, as dbt calls them (without the prefix). */
-export const DBT_LIBRARY_MACRO_NAMES: readonly string[] = [...CROSS_DATABASE_MACROS.matchAll(MACRO_DEFINITION)].map((m) => m[1]!);
+export const DBT_LIBRARY_MACRO_NAMES: readonly string[] = [...LIBRARY_SOURCE.matchAll(MACRO_DEFINITION)].map((m) => m[1]!);
 
 /** The library's Jinja source with every definition renamed into the library namespace. */
-export const DBT_MACRO_LIBRARY = CROSS_DATABASE_MACROS.replace(MACRO_DEFINITION, (whole, name: string) => whole.replace(name, `${LIBRARY_PREFIX}${name}`));
+export const DBT_MACRO_LIBRARY = LIBRARY_SOURCE.replace(MACRO_DEFINITION, (whole, name: string) => whole.replace(name, `${LIBRARY_PREFIX}${name}`));

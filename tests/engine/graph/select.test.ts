@@ -20,8 +20,36 @@ describe('Selection', () => {
     expect(names(['tag:staging'])).toEqual(['stg_customers', 'stg_orders']);
     expect(names(['path:models/marts'])).toEqual(['dim_customers', 'fct_orders']);
     expect(names(['tag:staging,+fct_orders'])).toEqual(['stg_orders']);
-    expect(names(['stg_*'], ['stg_orders'])).toEqual(['stg_customers']);
+    expect(names(['*stg_*'], ['stg_orders'])).toEqual(['stg_customers']);
     expect(names(['config.materialized:incremental'])).toEqual(['fct_orders']);
+  });
+
+  it('reads a bare word as dbt does, as an fqn: a folder, a dotted path, the project, or a name glob that must match from the folder', () => {
+    expect(names(['staging'])).toEqual(['stg_customers', 'stg_orders']); // not the sources declared there: dbt's fqn skips sources
+    expect(names(['shop.marts.fct_orders'])).toEqual(['fct_orders']);
+    expect(names(['shop'])).toEqual(names([]).filter((n) => !n.startsWith('raw.')));
+    expect(names(['stg_*'])).toEqual([]); // dbt: 'staging.stg_customers' does not match stg_*
+    expect(names(['fqn:marts.*'])).toEqual(['dim_customers', 'fct_orders']);
+    expect(names(['stg_orders.sql'])).toEqual(['stg_orders']);
+    expect(names(['file:fct_orders.sql'])).toEqual(['fct_orders']);
+    expect(names(['file:fct_orders'])).toEqual(['fct_orders']);
+  });
+
+  it('keeps a + inside a value, as in config.incremental_strategy:delete+insert', () => {
+    // fct_orders leaves incremental_strategy unset (the adapter default applies when it runs), so, as in dbt, no match.
+    expect(names(['config.incremental_strategy:delete+insert'])).toEqual([]);
+    expect(names(['config.unique_key:order_id+'])).toEqual(['fct_orders']);
+    expect(names(['config.materialized:incremental+'])).toEqual(['fct_orders']);
+  });
+
+  it('selects tests by type and generic test name, and brings each part\'s tests along before intersecting', () => {
+    const tests = (select: string[], exclude: string[] = []) => [...selectNodes(graph, select, exclude)].filter((id) => id.startsWith('test.')).sort();
+    const all = Object.values(manifest.tests);
+    expect(tests(['test_type:singular'])).toEqual(all.filter((t) => t.kind === 'singular').map((t) => t.uniqueId).sort());
+    expect(tests(['test_name:not_null'])).toEqual(all.filter((t) => t.testName === 'not_null').map((t) => t.uniqueId).sort());
+    const ofStaging = all.filter((t) => t.dependsOn.some((d) => d.includes('.stg_'))).map((t) => t.uniqueId).sort();
+    expect(tests(['resource_type:test,tag:staging'])).toEqual(ofStaging);
+    expect(tests(['staging'], ['stg_orders']).some((id) => all.find((t) => t.uniqueId === id)!.dependsOn.includes('model.shop.stg_orders'))).toBe(false);
   });
 
   it('rejects an unknown selector method with the list of known ones', () => {

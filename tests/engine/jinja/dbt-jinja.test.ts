@@ -57,7 +57,7 @@ describe('dbt Jinja on nunjucks', () => {
     expect(render("{{ dbt.datediff('a', 'b', 'day') }}")).toBe('((b)::date - (a)::date)');
     expect(render("{{ dbt.listagg('x', \"','\", 'order by x') }}", '', 'redshift')).toBe("listagg(x, ',') within group (order by x)");
     expect(render("{{ dbt.length('x') }} {{ length('x') }}", '', 'redshift')).toBe('len(x) len(x)');
-    expect(render('{{ dbt.type_string() }} {{ dbt.type_int() }} {{ dbt.current_timestamp() }}')).toBe('TEXT INT now()');
+    expect(render('{{ dbt.type_string() }} {{ dbt.type_int() }} {{ dbt.current_timestamp() }}')).toBe('TEXT integer now()');
     expect(render("{{ dbt.concat(['a', 'b']) }} {{ dbt.hash('a') }}")).toBe('a || b md5(cast(a as TEXT))');
   });
 
@@ -75,5 +75,14 @@ describe('dbt Jinja on nunjucks', () => {
   it('defines generic tests with {% test %} as test_<name> macros', () => {
     const macros = '{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}';
     expect(render("{{ test_positive(model=ref('orders'), column_name='amount') }}", macros)).toBe('select * from "analytics"."orders" where amount <= 0');
+  });
+
+  it('slices lists as Python does', () => {
+    expect(render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][:2] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }}")).toBe('2,3,4 1,2 1,3');
+  });
+
+  it('maps items to an attribute, an index or another filter', () => {
+    expect(render("{{ [[1, 'a'], [2, 'b']] | map(attribute=1) | join(',') }} {{ ['x', 'y'] | map('upper') | join(',') }}")).toBe('a,b X,Y');
+    expect(render("{{ [{'a': {'b': 1} }, {}] | map(attribute='a.b', default=0) | join(',') }}")).toBe('1,0');
   });
 });

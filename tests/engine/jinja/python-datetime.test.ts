@@ -1,0 +1,67 @@
+/**
+ * Expected values are what dbt-core 1.10 prints for `modules.datetime` and `run_started_at`.
+ */
+import { renderTemplate } from '../../../src/engine/jinja/environment';
+import { PyDatetime, strptime } from '../../../src/engine/jinja/python-datetime';
+import { buildRenderContext } from '../../../src/engine/render/render-context';
+import { RelationRef } from '../../../src/engine/render/relation';
+
+function render(source: string): string {
+  const context = buildRenderContext({
+    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
+    vars: { start: '2024-01-31' },
+    self: new RelationRef('analytics', 'model_a'),
+    invocationId: 'inv-1',
+    runStartedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
+    hooks: {
+      ref: (name) => new RelationRef('analytics', name),
+      source: (s, t) => new RelationRef(s, t),
+      config: () => undefined,
+      configValues: () => ({}),
+      isIncremental: () => false,
+    },
+  });
+  return renderTemplate(source, context, { file: 'models/x.sql', macros: '' });
+}
+
+const D = "{% set d = modules.datetime.datetime.strptime(var('start'), '%Y-%m-%d') %}";
+
+describe('modules.datetime in templates', () => {
+  it('parses with strptime and moves by timedelta with + and -', () => {
+    expect(render(`${D}{{ d + modules.datetime.timedelta(days=1) }}|{{ (d - modules.datetime.timedelta(hours=1)).strftime('%Y-%m-%d %H') }}`))
+      .toBe('2024-02-01 00:00:00|2024-01-30 23');
+    expect(render('{{ modules.datetime.date(2024, 2, 28) + modules.datetime.timedelta(days=2) }}')).toBe('2024-03-01');
+  });
+
+  it('subtracts datetimes into a timedelta and compares them', () => {
+    expect(render(`${D}{{ (modules.datetime.datetime(2024, 3, 1) - d).days }}|{{ modules.datetime.datetime(2024, 3, 1) - modules.datetime.datetime(2024, 2, 28, 12) }}|{{ modules.datetime.datetime(2024, 1, 1) < d }}`))
+      .toBe('30|1 day, 12:00:00|True');
+  });
+
+  it('prints naive datetimes without a zone and run_started_at with +00:00', () => {
+    expect(render("{{ modules.datetime.datetime(2024, 2, 28, 13, 5) }}|{{ modules.datetime.date(2024, 2, 28).isoformat() }}|{{ run_started_at }}|{{ run_started_at.isoformat() }}"))
+      .toBe('2024-02-28 13:05:00|2024-02-28|2024-01-02 03:04:05.678000+00:00|2024-01-02T03:04:05.678000+00:00');
+  });
+
+  it('has date(), weekday(), replace() and strftime with names', () => {
+    expect(render(`${D}{{ d.date() }} {{ d.weekday() }} {{ d.isoweekday() }} {{ d.replace(day=1) }} {{ d.strftime('%A %B %b %a %j') }}`))
+      .toBe('2024-01-31 2 3 2024-01-01 00:00:00 Wednesday January Jan Wed 031');
+  });
+});
+
+describe('Function: strptime', () => {
+  it('reads the format, not just ISO text', () => {
+    expect(String(strptime('31/01/2024 14:30', '%d/%m/%Y %H:%M'))).toBe('2024-01-31 14:30:00');
+    expect(String(strptime('Mar 5 2024', '%b %d %Y'))).toBe('2024-03-05 00:00:00');
+  });
+
+  it('fails like Python when the text does not match', () => {
+    expect(() => strptime('2024-13', '%Y-%m-%d')).toThrow(/does not match format/);
+  });
+
+  it('reads an explicit zone into the UTC instant, as an aware datetime', () => {
+    const parsed = strptime('2024-01-01 10:00:00+02:00', '%Y-%m-%d %H:%M:%S%z');
+    expect(parsed).toBeInstanceOf(PyDatetime);
+    expect([parsed.instant.toISOString(), parsed.aware]).toEqual(['2024-01-01T08:00:00.000Z', true]);
+  });
+});
