@@ -11,15 +11,16 @@ const SCHEMA_CHECKING_MODES: ReadonlySet<string> = new Set(['fail', 'append_new_
  * An incremental model. First build, `--full-refresh`, or a view in the way: a full table build.
  * Otherwise the new rows go to a delta table and are merged into the target in one transaction:
  * `append` inserts them; `delete+insert` first deletes the target rows whose `unique_key` (one column
- * or a list) they carry; `merge` updates matched rows and inserts the others in one MERGE. Any
- * `incremental_predicates` narrow the delete or the merge's match (dbt's `DBT_INTERNAL_DEST` and
- * `DBT_INTERNAL_SOURCE` aliases are valid in them for merge).
+ * or a list) they carry; `merge` updates matched rows (all columns, or `merge_update_columns`, or all
+ * but `merge_exclude_columns`) and inserts the others in one MERGE. Any `incremental_predicates`
+ * narrow the delete or the merge's match (dbt's `DBT_INTERNAL_DEST` and `DBT_INTERNAL_SOURCE` aliases
+ * are valid in them).
  *
- * `on_schema_change: ignore` (the default) is one step with a temporary table, inserting the target's
- * columns. The other modes need the delta's column types, so they take two steps: the first builds the
- * delta as a table and reads the columns of delta and target (`fetchColumns`); the second, planned from
- * those columns, fails (`fail`), or adds (`append_new_columns`), or adds, drops and retypes
- * (`sync_all_columns`) the target's columns, then merges the delta's columns — as dbt does.
+ * It takes two steps, as dbt's materialization does: the first builds the delta as a table and reads
+ * the columns of delta and target (`fetchColumns`); the second, planned from those columns, widens the
+ * target's string columns the delta has longer (dbt's `expand_target_column_types`, whatever the
+ * `on_schema_change`), then, for `on_schema_change`, fails (`fail`), or adds (`append_new_columns`), or
+ * adds, drops and retypes (`sync_all_columns`) the target's columns, then merges the delta.
  */
 export const planIncremental: Materializer<ModelNode> = (input) => {
   const { node, sql, dialect, existing, fullRefresh } = input;
@@ -28,24 +29,49 @@ export const planIncremental: Materializer<ModelNode> = (input) => {
 
   const target = node.relation;
   const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
-  if (!SCHEMA_CHECKING_MODES.has(onSchemaChange)) {
-    const temp = { schema: target.schema, identifier: `${target.identifier.slice(0, 50)}__lf_delta` };
-    const sqls = [
-      dialect.createTableAs(temp, sql, node.config, { temporary: true }),
-      ...mergeSqls(node, quoteIdentifier(temp.identifier), existing.columns),
-      `drop table ${quoteIdentifier(temp.identifier)}`,
-    ];
-    return { steps: [{ sqls }] };
-  }
-
   const delta = stagingRelation(target, '__lf_delta');
   const build: PlanStep = {
     sqls: [dialect.drop(delta, 'table'), dialect.createTableAs(delta, sql, node.config), dialect.columnsQuery([delta, target])],
     fetchColumns: true,
   };
-  if (!input.columns) return { steps: [build] };
-  return { steps: [build, applySchemaChange(node, delta, input.columns, onSchemaChange)] };
+  if (!input.columns) return { steps: [build], keepsRelation: true };
+  return { steps: [build, applySchemaChange(node, delta, input.columns, onSchemaChange)], keepsRelation: true };
 };
+
+/**
+ * The length dbt gives a string column type (`text` and an unsized `character varying` count as 256),
+ * or undefined for a type that is not a string.
+ */
+export function stringSize(type: string): number | undefined {
+  const match = /^(text|character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/i.exec(type.trim());
+  if (!match) return undefined;
+  return match[1]!.toLowerCase() === 'text' || match[2] === undefined ? 256 : Number(match[2]);
+}
+
+/** A column type as dbt's postgres `Column.data_type` spells it: sized strings become `character varying(n)`. */
+function dbtDataType(type: string): string {
+  const size = stringSize(type);
+  if (size === undefined || /^text$/i.test(type.trim()) || /^character varying$/i.test(type.trim())) return type;
+  return `character varying(${size})`;
+}
+
+/** Whether a string column of type `from` fits in a longer string column of type `to` (dbt's `can_expand_to`). */
+function canExpandTo(from: string, to: string): boolean {
+  const [fromSize, toSize] = [stringSize(from), stringSize(to)];
+  return fromSize !== undefined && toSize !== undefined && toSize > fromSize;
+}
+
+/**
+ * dbt's `expand_target_column_types`: the target's string columns that the delta has longer, with the
+ * `character varying(n)` type each is widened to.
+ */
+export function stringExpansions(source: ColumnType[], target: ColumnType[]): ColumnType[] {
+  const sourceByName = new Map(source.map((c) => [c.name, c]));
+  return target.flatMap((t) => {
+    const s = sourceByName.get(t.name);
+    return s && canExpandTo(t.type, s.type) ? [{ name: t.name, type: `character varying(${stringSize(s.type)!})` }] : [];
+  });
+}
 
 /** How the delta's columns differ from the target's (names compared case-insensitively, like dbt's). */
 export function schemaChanges(source: ColumnType[], target: ColumnType[]) {
@@ -53,22 +79,42 @@ export function schemaChanges(source: ColumnType[], target: ColumnType[]) {
   const sourceByName = byName(source);
   const targetByName = byName(target);
   return {
-    added: source.filter((c) => !targetByName.has(c.name.toLowerCase())),
+    added: source.filter((c) => !targetByName.has(c.name.toLowerCase())).map((c) => ({ name: c.name, type: dbtDataType(c.type) })),
     removed: target.filter((c) => !sourceByName.has(c.name.toLowerCase())),
     retyped: source.filter((c) => {
       const old = targetByName.get(c.name.toLowerCase());
-      return old !== undefined && old.type !== c.type;
-    }),
+      return old !== undefined && dbtDataType(old.type) !== dbtDataType(c.type) && !canExpandTo(c.type, old.type);
+    }).map((c) => ({ name: c.name, type: dbtDataType(c.type) })),
   };
 }
 
 function applySchemaChange(node: ModelNode, delta: Relation, columns: FetchedColumns, mode: string): PlanStep {
   const source = columns[`${delta.schema}.${delta.identifier}`] ?? [];
-  const targetColumns = columns[`${node.relation.schema}.${node.relation.identifier}`] ?? [];
-  const { added, removed, retyped } = schemaChanges(source, targetColumns);
-  const changed = added.length + removed.length + retyped.length > 0;
+  const fetchedTarget = columns[`${node.relation.schema}.${node.relation.identifier}`] ?? [];
   const target = qualified(node.relation);
   const dropDelta = `drop table if exists ${qualified(delta)}`;
+  if (node.config.merge_update_columns && node.config.merge_exclude_columns) {
+    return { sqls: [dropDelta], failWith: `${node.origin.file}: a model cannot set both merge_update_columns and merge_exclude_columns; keep one` };
+  }
+  // dbt widens first, whatever on_schema_change says; an altered column moves to the end of the table.
+  const expansions = stringExpansions(source, fetchedTarget);
+  const expanded = new Set(expansions.map((c) => c.name));
+  const targetColumns = [...fetchedTarget.filter((c) => !expanded.has(c.name)), ...expansions];
+  if (!SCHEMA_CHECKING_MODES.has(mode)) {
+    // dbt inserts the table's columns from the new rows: one they lack fails the statement. Failing here
+    // instead also drops the delta, which a failed transaction would leave behind.
+    const missing = targetColumns.filter((t) => !source.some((c) => c.name === t.name));
+    if (missing.length > 0) {
+      return {
+        sqls: [dropDelta],
+        failWith: `${node.origin.file}: the new rows lack the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.name}"`).join(', ')} of the table `
+          + "(on_schema_change is 'ignore', so dbt's insert fails the same way). Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.",
+      };
+    }
+    return { sqls: [...expansions.flatMap((c) => alterColumnType(target, c)), ...mergeSqls(node, qualified(delta), targetColumns.map((c) => c.name)), dropDelta] };
+  }
+  const { added, removed, retyped } = schemaChanges(source, targetColumns);
+  const changed = added.length + removed.length + retyped.length > 0;
   if (changed && mode === 'fail') {
     const describe = (label: string, list: ColumnType[]) => (list.length ? [`${label}: ${list.map((c) => c.name).join(', ')}`] : []);
     return {
@@ -80,24 +126,26 @@ function applySchemaChange(node: ModelNode, delta: Relation, columns: FetchedCol
       ].join(' '),
     };
   }
-  const alters: string[] = [];
+  const alters = expansions.flatMap((c) => alterColumnType(target, c));
   if (changed) {
     alters.push(...added.map((c) => `alter table ${target} add column ${quoteIdentifier(c.name)} ${c.type}`));
     if (mode === 'sync_all_columns') {
       alters.push(...removed.map((c) => `alter table ${target} drop column ${quoteIdentifier(c.name)}`));
-      // dbt's alter_column_type: a new column, the values copied and cast, the old one dropped, then renamed.
-      for (const c of retyped) {
-        const temporary = quoteIdentifier(`${c.name}__dbt_alter`);
-        alters.push(
-          `alter table ${target} add column ${temporary} ${c.type}`,
-          `update ${target} set ${temporary} = ${quoteIdentifier(c.name)}`,
-          `alter table ${target} drop column ${quoteIdentifier(c.name)} cascade`,
-          `alter table ${target} rename column ${temporary} to ${quoteIdentifier(c.name)}`,
-        );
-      }
+      for (const c of retyped) alters.push(...alterColumnType(target, c));
     }
   }
   return { sqls: [...alters, ...mergeSqls(node, qualified(delta), source.map((c) => c.name)), dropDelta] };
+}
+
+/** dbt's alter_column_type: a new column, the values copied and cast, the old one dropped, then renamed. */
+function alterColumnType(target: string, column: ColumnType): string[] {
+  const temporary = quoteIdentifier(`${column.name}__dbt_alter`);
+  return [
+    `alter table ${target} add column ${temporary} ${column.type}`,
+    `update ${target} set ${temporary} = ${quoteIdentifier(column.name)}`,
+    `alter table ${target} drop column ${quoteIdentifier(column.name)} cascade`,
+    `alter table ${target} rename column ${temporary} to ${quoteIdentifier(column.name)}`,
+  ];
 }
 
 /** The statements that merge the rows of `from` into the model's table, for its strategy. */
@@ -107,24 +155,37 @@ function mergeSqls(node: ModelNode, from: string, columnNames: string[]): string
   const columnList = columns.join(', ');
   const keys = uniqueKeys(node.config.unique_key);
   const predicates = toList(node.config.incremental_predicates);
-  const strategy = node.config.incremental_strategy;
+  // No strategy set: the adapter's default, delete+insert with a unique_key, else append (as dbt-postgres/redshift).
+  const strategy = node.config.incremental_strategy ?? (keys.length > 0 ? 'delete+insert' : 'append');
   if (strategy === 'merge' && keys.length > 0) {
     const on = [...predicates, ...keys.map((k) => `DBT_INTERNAL_SOURCE.${quoteIdentifier(k)} = DBT_INTERNAL_DEST.${quoteIdentifier(k)}`)].map((p) => `(${p})`).join(' and ');
+    const updated = mergeUpdateColumns(node, columnNames);
     return [[
       `merge into ${target} as DBT_INTERNAL_DEST`,
       `using ${from} as DBT_INTERNAL_SOURCE`,
       `on ${on}`,
-      `when matched then update set ${columns.map((c) => `${c} = DBT_INTERNAL_SOURCE.${c}`).join(', ')}`,
+      `when matched then update set ${updated.map((c) => `${c} = DBT_INTERNAL_SOURCE.${c}`).join(', ')}`,
       `when not matched then insert (${columnList}) values (${columns.map((c) => `DBT_INTERNAL_SOURCE.${c}`).join(', ')})`,
     ].join('\n')];
   }
   const sqls: string[] = [];
   if (strategy === 'delete+insert' && keys.length > 0) {
-    const matches = keys.map((k) => `${target}.${quoteIdentifier(k)} = ${from}.${quoteIdentifier(k)}`).join(' and ');
-    sqls.push(`delete from ${target} using ${from} where (${matches})${predicates.map((p) => ` and (${p})`).join('')}`);
+    // dbt's form: the key tuple in the delta's keys; predicates speak of the target as DBT_INTERNAL_DEST
+    // (written as the table's name, which Redshift's DELETE also accepts) or by bare column names.
+    const keyList = keys.join(', ');
+    const narrowed = predicates.map((p) => ` and ${p.replace(/\bDBT_INTERNAL_DEST\./gi, `${target}.`)}`).join('');
+    sqls.push(`delete from ${target} where (${keyList}) in (select distinct ${keyList} from ${from} as DBT_INTERNAL_SOURCE)${narrowed}`);
   }
   sqls.push(`insert into ${target} (${columnList}) select ${columnList} from ${from}`);
   return sqls;
+}
+
+/** The columns a merge updates: `merge_update_columns` as written, or every column but `merge_exclude_columns`. */
+function mergeUpdateColumns(node: ModelNode, columnNames: string[]): string[] {
+  const only = toList(node.config.merge_update_columns);
+  if (only.length > 0) return only;
+  const excluded = new Set(toList(node.config.merge_exclude_columns).map((c) => c.toLowerCase()));
+  return columnNames.filter((c) => !excluded.has(c.toLowerCase())).map(quoteIdentifier);
 }
 
 function toList(value: unknown): string[] {

@@ -14,8 +14,10 @@ const MAX_BATCH = 38;
  */
 export function planSeed({ node, dialect, existing }: PlanInput<SeedNode>): MaterializationPlan {
   const staged = stagingRelation(node.relation);
-  const columns = node.columns.map((name) => ({ name, type: dialect.seedColumnType(node.columnTypes[name] ?? 'text') }));
-  const columnList = node.columns.map(quoteIdentifier).join(', ');
+  // dbt quotes seed columns unless `quote_columns: false`, when the warehouse folds them to lower case.
+  const nameOf = (column: string) => (node.config.quote_columns === false ? column.toLowerCase() : column);
+  const columns = node.columns.map((name) => ({ name: nameOf(name), type: dialect.seedColumnType(node.columnTypes[name] ?? 'text') }));
+  const columnList = node.columns.map((name) => quoteIdentifier(nameOf(name))).join(', ');
   const inserts: string[] = [];
   let values: string[] = [];
   let size = 0;

@@ -1,6 +1,7 @@
 import { dialects } from '../../../src/engine/dialects';
 import type { ModelNode } from '../../../src/engine/manifest';
 import { planMaterialization } from '../../../src/engine/materializations';
+import { schemaChanges, stringExpansions } from '../../../src/engine/materializations/incremental';
 
 function model(config: Partial<ModelNode['config']>): ModelNode {
   return {
@@ -10,10 +11,13 @@ function model(config: Partial<ModelNode['config']>): ModelNode {
   };
 }
 
-const plan = (config: Partial<ModelNode['config']>) => planMaterialization({
+const deltaKey = 'analytics.events__lf_delta';
+const sameColumns = [{ name: 'id', type: 'integer' }, { name: 'kind', type: 'integer' }, { name: 'amount', type: 'integer' }];
+/** The statements of the step that merges the delta, once the columns of delta and target are known. */
+const plan = (config: Partial<ModelNode['config']>, columns = { [deltaKey]: sameColumns, 'analytics.events': sameColumns }) => planMaterialization({
   node: model(config), sql: 'select 1 as id, 2 as kind, 3 as amount', dialect: dialects.postgres,
-  existing: { kind: 'table', columns: ['id', 'kind', 'amount'] }, fullRefresh: false,
-}).steps[0]!.sqls;
+  existing: { kind: 'table', columns: ['id', 'kind', 'amount'] }, fullRefresh: false, columns,
+}).steps[1]!.sqls;
 
 describe('planIncremental', () => {
   it('merges on every column of a unique_key list, with incremental_predicates in the match', () => {
@@ -25,14 +29,68 @@ describe('planIncremental', () => {
     expect(sqls.some((s) => s.startsWith('insert'))).toBe(false);
   });
 
-  it('deletes matching keys then inserts for delete+insert, honouring predicates', () => {
-    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: 'amount > 0' });
-    expect(sqls[1]).toBe('delete from "analytics"."events" using "events__lf_delta" where ("analytics"."events"."id" = "events__lf_delta"."id" and "analytics"."events"."kind" = "events__lf_delta"."kind") and (amount > 0)');
-    expect(sqls[2]).toBe('insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "events__lf_delta"');
+  it('updates only merge_update_columns, or every column but merge_exclude_columns, on a match', () => {
+    const only = plan({ incremental_strategy: 'merge', unique_key: 'id', merge_update_columns: ['amount'] }).find((s) => s.startsWith('merge'))!;
+    expect(only).toContain('when matched then update set amount = DBT_INTERNAL_SOURCE.amount\n');
+    expect(only).toContain('when not matched then insert ("id", "kind", "amount")');
+    const but = plan({ incremental_strategy: 'merge', unique_key: 'id', merge_exclude_columns: ['KIND'] }).find((s) => s.startsWith('merge'))!;
+    expect(but).toContain('when matched then update set "id" = DBT_INTERNAL_SOURCE."id", "amount" = DBT_INTERNAL_SOURCE."amount"\n');
+  });
+
+  it('fails the model when both merge_update_columns and merge_exclude_columns are set', () => {
+    const step = planMaterialization({
+      node: model({ incremental_strategy: 'merge', unique_key: 'id', merge_update_columns: ['amount'], merge_exclude_columns: ['kind'] }),
+      sql: 'select 1', dialect: dialects.postgres, existing: { kind: 'table', columns: [] }, fullRefresh: false, columns: { [deltaKey]: sameColumns, 'analytics.events': sameColumns },
+    }).steps[1]!;
+    expect(step.failWith).toContain('both merge_update_columns and merge_exclude_columns');
+  });
+
+  it('deletes the rows whose key tuple the delta holds, then inserts, for delete+insert (as dbt writes it)', () => {
+    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: ['amount > 0', "DBT_INTERNAL_DEST.kind <> 'b'"] });
+    expect(sqls[0]).toBe('delete from "analytics"."events" where (id, kind) in (select distinct id, kind from "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE)'
+      + ' and amount > 0 and "analytics"."events".kind <> \'b\'');
+    expect(sqls[1]).toBe('insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "analytics"."events__lf_delta"');
+  });
+
+  it('only inserts for delete+insert without a unique_key, as dbt does', () => {
+    expect(plan({ incremental_strategy: 'delete+insert' }).filter((s) => /^(delete|merge)/.test(s))).toEqual([]);
   });
 
   it('only inserts for append', () => {
     expect(plan({ incremental_strategy: 'append' }).filter((s) => /^(delete|merge)/.test(s))).toEqual([]);
+  });
+
+  it('widens the string columns the delta has longer, even when on_schema_change is ignore, then inserts the target columns', () => {
+    const sqls = plan({ incremental_strategy: 'append' }, {
+      [deltaKey]: [{ name: 'id', type: 'integer' }, { name: 'name', type: 'character varying(40)' }, { name: 'code', type: 'character varying(2)' }, { name: 'extra', type: 'text' }],
+      'analytics.events': [{ name: 'id', type: 'integer' }, { name: 'name', type: 'character varying(10)' }, { name: 'code', type: 'character varying(5)' }],
+    });
+    expect(sqls).toEqual([
+      'alter table "analytics"."events" add column "name__dbt_alter" character varying(40)',
+      'update "analytics"."events" set "name__dbt_alter" = "name"',
+      'alter table "analytics"."events" drop column "name" cascade',
+      'alter table "analytics"."events" rename column "name__dbt_alter" to "name"',
+      'insert into "analytics"."events" ("id", "code", "name") select "id", "code", "name" from "analytics"."events__lf_delta"',
+      'drop table if exists "analytics"."events__lf_delta"',
+    ]);
+  });
+  it('fails the model, dropping the delta, when on_schema_change is ignore and the new rows lack a column of the table', () => {
+    const step = planMaterialization({
+      node: model({ incremental_strategy: 'append' }), sql: 'select 1 as id', dialect: dialects.postgres,
+      existing: { kind: 'table', columns: ['id', 'kind'] }, fullRefresh: false,
+      columns: { [deltaKey]: [{ name: 'id', type: 'integer' }], 'analytics.events': [{ name: 'id', type: 'integer' }, { name: 'kind', type: 'text' }] },
+    }).steps[1]!;
+    expect(step.sqls).toEqual(['drop table if exists "analytics"."events__lf_delta"']);
+    expect(step.failWith).toContain('lack the column "kind"');
+  });
+});
+
+describe('stringExpansions', () => {
+  it('counts text and an unsized varchar as 256 characters, as dbt does', () => {
+    expect(stringExpansions([{ name: 'a', type: 'text' }], [{ name: 'a', type: 'character varying(10)' }])).toEqual([{ name: 'a', type: 'character varying(256)' }]);
+    expect(stringExpansions([{ name: 'a', type: 'character varying(300)' }], [{ name: 'a', type: 'text' }])).toEqual([{ name: 'a', type: 'character varying(300)' }]);
+    expect(stringExpansions([{ name: 'a', type: 'text' }], [{ name: 'a', type: 'text' }])).toEqual([]);
+    expect(stringExpansions([{ name: 'a', type: 'integer' }], [{ name: 'a', type: 'character varying(1)' }])).toEqual([]);
   });
 });
 
@@ -65,7 +123,7 @@ describe('planIncremental: on_schema_change', () => {
   it('adds new columns and inserts the delta columns for append_new_columns', () => {
     expect(planWith('append_new_columns', columns).steps[1]!.sqls).toEqual([
       'alter table "analytics"."events" add column "kind" text',
-      'delete from "analytics"."events" using "analytics"."events__lf_delta" where ("analytics"."events"."id" = "analytics"."events__lf_delta"."id")',
+      'delete from "analytics"."events" where (id) in (select distinct id from "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE)',
       'insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "analytics"."events__lf_delta"',
       'drop table if exists "analytics"."events__lf_delta"',
     ]);
@@ -88,5 +146,15 @@ describe('planIncremental: on_schema_change', () => {
     const step = planWith('fail', same).steps[1]!;
     expect(step.failWith).toBeUndefined();
     expect(step.sqls.some((s) => s.startsWith('alter'))).toBe(false);
+  });
+});
+
+describe('schemaChanges', () => {
+  it('does not count a string the target already holds longer as a changed type, and compares types as dbt spells them', () => {
+    const { retyped } = schemaChanges(
+      [{ name: 'a', type: 'character varying(5)' }, { name: 'b', type: 'character(3)' }, { name: 'c', type: 'numeric(12,2)' }],
+      [{ name: 'a', type: 'character varying(10)' }, { name: 'b', type: 'character varying(3)' }, { name: 'c', type: 'integer' }],
+    );
+    expect(retyped).toEqual([{ name: 'c', type: 'numeric(12,2)' }]);
   });
 });

@@ -1,0 +1,2 @@
+{{ config(on_schema_change='fail') }}
+select * from {{ source('shop', 'customers') }}

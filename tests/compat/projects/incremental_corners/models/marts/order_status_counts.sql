@@ -1,0 +1,3 @@
+select order_status, count(*) as orders
+from {{ ref('orders_merge_recent') }}
+group by 1

@@ -1,0 +1,1 @@
+select order_id, sku, qty from {{ source('raw', 'order_items') }}

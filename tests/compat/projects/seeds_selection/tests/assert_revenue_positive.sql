@@ -1,0 +1,1 @@
+select * from {{ ref('finance_revenue') }} where revenue < 0

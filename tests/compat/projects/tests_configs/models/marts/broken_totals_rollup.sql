@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+select count(*) as customers from {{ ref('broken_totals') }}

@@ -1,0 +1,1 @@
+select customer_id, email, status, tier from {{ ref('customers') }}
