@@ -5,33 +5,30 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatTextTable } from '../alerts';
+import { formatTextTable } from '../alerts/text-table';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
-import { compileManifest, compileProject, readProjectFiles } from '../engine/compile';
+import { compileManifest, compileProject, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFiles } from '../engine/compile';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import type { RunCommand } from '../engine/run/run-state';
-import { localTarget, openLocalWarehouseEngine } from '../local/local-stack';
-import { connectLocalWarehouse } from '../local/local-warehouse';
+import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
-import { readConnectionTarget } from '../warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
-import { runDemo } from './demo';
-import { sourceCommand } from './freshness-command';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
-import { backfillCommand, rotateCommand } from './partition-commands';
 import { readProfileTarget } from './profile';
 import { printRunSummary } from './progress';
-import { executionsCommand, replayCommand, sendEventCommand, serveCommand } from './stack-commands';
+
+// Commands that need the AWS SDK, PGlite or the local AWS stack load them when they run (`require` inside the
+// command: tsx's CommonJS hook, jest and the esbuild bundle all load those lazily), so `landfall run
+// --database-url …` starts without them.
 
 const HELP = `landfall — event-driven dbt builds on Redshift, and the same pipeline on your laptop
 
 Usage: landfall <command> [flags]
 
   demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
-  compile                      compile the dbt project into the artifact the functions load
+  compile [--no-partial-parse] compile the dbt project into the artifact the functions load (reparsing changed files only)
   ls [--select …]              list the selected nodes
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
@@ -50,6 +47,8 @@ Usage: landfall <command> [flags]
 
 Common flags: --project-dir (default dbt), --state-dir (default .landfall), --database-url postgres://…,
               --target-schema (default analytics), --json
+              --via-data-api  local SQL through the AWS SDK client and a local Data API endpoint (HTTP),
+                              as the pipeline does, instead of straight to the engine in this process
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -75,21 +74,22 @@ export async function main(argv: string[]): Promise<number> {
       case 'query':
         return await queryCommand(args);
       case 'serve':
-        return await serveCommand(args);
+        return await stackCommands().serveCommand(args);
       case 'send-event':
-        return await sendEventCommand(args);
+        return await stackCommands().sendEventCommand(args);
       case 'executions':
-        return executionsCommand(args);
+        return stackCommands().executionsCommand(args);
       case 'replay':
-        return await replayCommand(args);
+        return await stackCommands().replayCommand(args);
       case 'demo':
-        return await runDemo(args);
+        enableTypeScriptHandlers();
+        return await (require('./demo') as typeof import('./demo')).runDemo(args);
       case 'source':
-        return await sourceCommand(args);
+        return await (require('./freshness-command') as typeof import('./freshness-command')).sourceCommand(args);
       case 'rotate':
-        return await rotateCommand(args);
+        return await partitionCommands().rotateCommand(args);
       case 'backfill':
-        return await backfillCommand(args);
+        return await partitionCommands().backfillCommand(args);
       default:
         throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
     }
@@ -102,12 +102,33 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The local stack runs the Lambda handlers from `functions/*.ts`. Under tsx (or jest) Node loads TypeScript
+ * already; from the CLI bundle (dist/) it cannot, so tsx is registered first. The handlers then load their own
+ * copy of src/ through tsx: the stack hands them everything through the environment before they load.
+ */
+function enableTypeScriptHandlers(): void {
+  const extensions = require.extensions as Record<string, unknown> | undefined;
+  if (extensions && !extensions['.ts']) require('tsx/cjs');
+}
+
+function stackCommands(): typeof import('./stack-commands') {
+  enableTypeScriptHandlers();
+  return require('./stack-commands');
+}
+
+function partitionCommands(): typeof import('./partition-commands') {
+  return require('./partition-commands');
+}
+
 export interface CommonOptions {
   projectDir: string;
   stateDir: string;
   databaseUrl?: string;
   targetSchema?: string;
   json: boolean;
+  /** Local warehouse only: go through the AWS SDK client and a local Data API endpoint instead of in-process. */
+  viaDataApi?: boolean;
 }
 
 export function commonOptions(values: Record<string, unknown>): CommonOptions {
@@ -123,6 +144,7 @@ export function commonOptions(values: Record<string, unknown>): CommonOptions {
     // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
     targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? readProfileTarget(projectDir)?.schema,
     json: Boolean(values.json),
+    viaDataApi: Boolean(values['via-data-api']),
   };
 }
 
@@ -141,28 +163,28 @@ export function compileFrom(options: CommonOptions, vars: Record<string, unknown
   return compileManifest(readProjectFiles(options.projectDir), { target: targetFor(options), cliVars: vars });
 }
 
-/** A warehouse for CLI commands: the Data API client against Redshift, or against a local endpoint. */
-export async function openCliWarehouse(options: CommonOptions): Promise<{ warehouse: Warehouse; close: () => Promise<void> }> {
+/**
+ * A warehouse for CLI commands: the Data API client against Redshift; locally, the in-process adapter on the
+ * local engine (`connections` PostgreSQL sessions, one per thread), or with `--via-data-api` the Data API
+ * client against a local endpoint.
+ */
+export async function openCliWarehouse(options: CommonOptions, connections = 1): Promise<{ warehouse: Warehouse; close: () => Promise<void> }> {
   if (usesRedshift()) {
+    const { RedshiftDataWarehouse } = require('../warehouse/redshift-data-warehouse') as typeof import('../warehouse/redshift-data-warehouse');
+    const { readConnectionTarget } = require('../warehouse/connection-config') as typeof import('../warehouse/connection-config');
     return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
   }
-  const engine = await openLocalWarehouseEngine(options.stateDir, options.databaseUrl);
-  const local = await connectLocalWarehouse(engine);
-  return {
-    warehouse: local.warehouse,
-    close: async () => {
-      await local.close();
-      await engine.close();
-    },
-  };
+  return openLocalWarehouse({ stateDir: options.stateDir, databaseUrl: options.databaseUrl, connections, viaDataApi: options.viaDataApi });
 }
 
 function compileCommand(args: string[]): number {
-  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' } });
+  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' }, 'no-partial-parse': { type: 'boolean' } });
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined));
+  // Like dbt's partial parsing: files unchanged since the last compile are not parsed again.
+  const parseCache = values['no-partial-parse'] ? undefined : PartialParseCache.open(path.join(options.stateDir, PARTIAL_PARSE_FILE));
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache);
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
   else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);
@@ -175,9 +197,10 @@ function lsCommand(args: string[]): number {
     exclude: { type: 'string', multiple: true },
     selector: { type: 'string' },
     'resource-type': { type: 'string' },
+    vars: { type: 'string' },
   }, true);
   const options = commonOptions(values);
-  const manifest = compileFrom(options);
+  const manifest = compileFrom(options, parseVars(values.vars as string | undefined));
   const graph = buildGraph(manifest);
   const selected = values.selector !== undefined
     ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
@@ -213,7 +236,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
   const write = options.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
   write?.(`Found ${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`);
   write?.('');
-  const { warehouse, close } = await openCliWarehouse(options);
+  const { warehouse, close } = await openCliWarehouse(options, threads);
   let state: RunState;
   try {
     state = await runToCompletion(manifest, {

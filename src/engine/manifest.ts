@@ -27,6 +27,17 @@ export interface NodeConfig {
 export interface Relation {
   schema: string;
   identifier: string;
+  /** Set only for a relation in another database than the target's (a source's `database`): printed as a third part. */
+  database?: string;
+  /** dbt's `quoting`: a part set to false prints unquoted (`raw.orders`); every part is quoted by default. */
+  quoting?: RelationQuoting;
+}
+
+/** Which parts of a relation name are quoted (dbt's `quoting: {database, schema, identifier}`). */
+export interface RelationQuoting {
+  database?: boolean;
+  schema?: boolean;
+  identifier?: boolean;
 }
 
 /** Where a node came from, for error messages that point at a file and line. */
@@ -101,6 +112,10 @@ export interface TestNode {
   limit?: number;
   /** dbt's `store_failures`: the failing rows are kept in this table (`<schema>_dbt_test__audit.<test alias>`). */
   storeFailuresIn?: Relation;
+  /** dbt's `store_failures_as: view`: the failing rows are kept as a view rather than a table. */
+  storeFailuresAs?: 'view';
+  /** dbt's `fail_calc`: the aggregate over the failing rows that counts failures (`count(*)` by default). */
+  failCalc?: string;
   tags: string[];
   dependsOn: string[];
 }
@@ -123,6 +138,8 @@ export interface Manifest {
   tests: Record<string, TestNode>;
   /** Named selections from `selectors.yml` (`--selector name`). */
   selectors?: SelectorEntry[];
+  /** dbt_project.yml's `on-run-start`/`on-run-end` hooks (Jinja, rendered at run time), when it has any. */
+  projectHooks?: { 'on-run-start': string[]; 'on-run-end': string[] };
   /** The target the relations were resolved for (schemas depend on `target.schema`). */
   target: Target;
 }

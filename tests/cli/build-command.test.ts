@@ -56,6 +56,16 @@ describe('Command: landfall build --json', () => {
     ]);
   });
 
+  it('gives the same answers through the AWS SDK client and the local Data API endpoint with --via-data-api', () => {
+    const sql = 'select customer_id, number_of_orders from jaffle.customers order by customer_id';
+    const direct = landfall('query', sql, '--json');
+    const viaDataApi = landfall('query', sql, '--json', '--via-data-api');
+    expect(viaDataApi.code).toBe(0);
+    expect(JSON.parse(viaDataApi.stdout)).toEqual(JSON.parse(direct.stdout));
+    const rebuilt = JSON.parse(landfall('run', '--select', 'customers', '--json', '--via-data-api').stdout);
+    expect(rebuilt.results.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([['customers', 'success']]);
+  });
+
   it('rebuilds a view whose columns changed, keeping the views that read it', () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-views-'));
     fs.cpSync(PROJECT, project, { recursive: true });

@@ -122,10 +122,10 @@ function writeResults(): void {
   if (lsResults.length) {
     lines.push('', '## `ls --select` node lists', '', '| project | selector | dbt-core | landfall | verdict |', '|---|---|---|---|---|');
     for (const l of lsResults) lines.push(`| ${l.project} | \`${l.selector}\` | ${l.dbt} | ${l.landfall} | ${l.agree ? 'same' : '**different**'} |`);
-    if (freshnessResults.length) {
-      lines.push('', '## `source freshness` statuses', '', '| project | source | dbt-core | landfall | verdict |', '|---|---|---|---|---|');
-      for (const f of freshnessResults) lines.push(`| ${f.project} | \`${f.source}\` | ${f.dbt} | ${f.landfall} | ${f.agree ? 'same' : '**different**'} |`);
-    }
+  }
+  if (freshnessResults.length) {
+    lines.push('', '## `source freshness` statuses', '', '| project | source | dbt-core | landfall | verdict |', '|---|---|---|---|---|');
+    for (const f of freshnessResults) lines.push(`| ${f.project} | \`${f.source}\` | ${f.dbt} | ${f.landfall} | ${f.agree ? 'same' : '**different**'} |`);
   }
   const withDiffs = results.filter((r) => r.diffs.length);
   if (withDiffs.length) {

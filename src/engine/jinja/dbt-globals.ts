@@ -8,6 +8,7 @@ import { DBT_LIBRARY_MACRO_NAMES, LIBRARY_PREFIX } from '../macros';
 import type { DialectName } from '../target';
 import { lookupInActiveTemplate, MacroReturn } from './environment';
 import { pythonDatetimeModule } from './python-datetime';
+import { pythonReModule } from './python-compat';
 
 /** Adapter prefixes tried by `adapter.dispatch`, most specific first (dbt-redshift inherits from dbt-postgres). */
 export const DISPATCH_PREFIXES: Record<DialectName, readonly string[]> = {
@@ -41,9 +42,12 @@ export function resolveDispatch(type: DialectName, name: string, namespace?: str
   throw new MacroNotFoundError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro found; looked for ${tried.join(', ')}`);
 }
 
+/** Names the render context provides (render/render-context.ts) that projects also call as `dbt.<name>`. */
+const CONTEXT_NAMES: ReadonlySet<string> = new Set(['run_query', 'statement', 'load_result', 'store_result']);
+
 function libraryMacro(name: string): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
-    const macro = lookupInActiveTemplate(`${LIBRARY_PREFIX}${name}`);
+    const macro = lookupInActiveTemplate(`${LIBRARY_PREFIX}${name}`) ?? (CONTEXT_NAMES.has(name) ? lookupInActiveTemplate(name) : undefined);
     if (typeof macro !== 'function') throw new MacroNotFoundError(`dbt.${name} is not a macro landfall provides (see src/engine/macros)`);
     return macro(...args);
   };
@@ -56,7 +60,7 @@ function libraryMacro(name: string): (...args: unknown[]) => unknown {
 export function dbtGlobals(type: DialectName): Record<string, unknown> {
   const dbt = new Proxy({} as Record<string, unknown>, {
     get: (_target, name) => (typeof name === 'string' ? libraryMacro(name) : undefined),
-    has: () => true,
+    has: (_target, name) => typeof name === 'string',
   });
   const globals: Record<string, unknown> = {
     adapter: {
@@ -74,7 +78,7 @@ export function dbtGlobals(type: DialectName): Record<string, unknown> {
       delete values.__keywords;
       return values;
     },
-    modules: { datetime: pythonDatetimeModule, re: { match: (p: string, s: string) => new RegExp(`^(?:${p})`).exec(s), search: (p: string, s: string) => new RegExp(p).exec(s) } },
+    modules: { datetime: pythonDatetimeModule, re: pythonReModule },
     api: { Column: { translate_type: (t: string) => ({ string: 'TEXT', timestamp: 'TIMESTAMP', float: 'FLOAT', integer: 'INT' } as Record<string, string>)[String(t).toLowerCase()] ?? t } },
   };
   for (const name of DBT_LIBRARY_MACRO_NAMES) if (!(name in globals)) globals[name] = libraryMacro(name);

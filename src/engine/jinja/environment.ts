@@ -5,11 +5,12 @@
  */
 import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY } from '../macros';
+import { installPythonCompat } from './python-compat';
 
 // `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
 nunjucks.installJinjaCompat();
 
-const runtime = (nunjucks as unknown as { runtime: { memberLookup: (obj: unknown, key: unknown) => unknown } }).runtime;
+const runtime = (nunjucks as unknown as { runtime: { memberLookup: (this: unknown, obj: unknown, key: unknown, ...slice: unknown[]) => unknown } }).runtime;
 const compatMemberLookup = runtime.memberLookup;
 
 const STRING_METHODS: Record<string, (s: string, ...args: any[]) => unknown> = {
@@ -37,12 +38,28 @@ function trimChars(s: string, chars: string): string {
   return s.slice(start, end);
 }
 
-runtime.memberLookup = function memberLookup(obj: unknown, key: unknown) {
+/**
+ * Objects that answer Jinja's `x.name` and `x[key]` themselves, as Python objects do through
+ * `__getattr__`/`__getitem__` (agate tables, rows and columns): nunjucks compiles both to one lookup,
+ * which calls `obj[JINJA_MEMBER](key)` instead of its own rules (jinja-compat would otherwise answer
+ * `.values()`/`.keys()` with the object's own properties).
+ */
+export const JINJA_MEMBER: unique symbol = Symbol('landfall.jinjaMember');
+
+export interface JinjaMembers {
+  [JINJA_MEMBER](key: string | number): unknown;
+}
+
+runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...slice: unknown[]) {
+  if (slice.length === 0 && obj !== null && typeof obj === 'object' && JINJA_MEMBER in obj && (typeof key === 'string' || typeof key === 'number')) {
+    return (obj as JinjaMembers)[JINJA_MEMBER](key);
+  }
   if (typeof obj === 'string' && typeof key === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, key)) {
     const method = STRING_METHODS[key]!;
     return (...args: unknown[]) => method(obj, ...args);
   }
-  return compatMemberLookup(obj, key);
+  // jinja-compat reads `xs[1:3]` as a lookup with three more arguments (start, stop, step): pass them on.
+  return compatMemberLookup.call(this, obj, key, ...slice);
 };
 
 /** Thrown by dbt's `return(value)`; the macro being called catches it and returns `value` instead of its text. */
@@ -127,12 +144,36 @@ function createEnvironment(): nunjucks.Environment {
   env.addFilter('as_text', (value: unknown) => String(value));
   env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
   env.addFilter('as_number', (value: unknown) => Number(value));
+  env.addFilter('map', function mapFilter(this: unknown, items: unknown, ...args: unknown[]) {
+    return mapItems(env, this, items, args);
+  });
   (env as unknown as { addTest(name: string, test: (value: unknown) => boolean): void }).addTest('none', (value) => value === null || value === undefined);
   env.addGlobal('__setattr', (target: Record<string, unknown>, key: string, value: unknown) => {
     target[key] = value;
     return '';
   });
+  installPythonCompat(env);
   return env;
+}
+
+/**
+ * Jinja's `map` filter, which nunjucks lacks: `xs | map(attribute='a.b')` (digits index: `attribute=0`),
+ * with an optional `default`, or `xs | map('upper')` to apply another filter.
+ */
+function mapItems(env: nunjucks.Environment, filterThis: unknown, items: unknown, args: unknown[]): unknown[] {
+  const last = args[args.length - 1];
+  const keywords = last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords') ? (last as Record<string, unknown>) : undefined;
+  const positional = keywords ? args.slice(0, -1) : args;
+  const list = items === null || items === undefined ? [] : Array.from(items as Iterable<unknown>);
+  if (keywords && 'attribute' in keywords) {
+    const path = typeof keywords.attribute === 'number' ? [keywords.attribute] : String(keywords.attribute).split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    return list.map((item) => {
+      const value = path.reduce<unknown>((current, part) => runtime.memberLookup.call(undefined, current, part), item);
+      return value === undefined && 'default' in keywords ? keywords.default : value;
+    });
+  }
+  const filter = (env as unknown as { getFilter(name: string): (...a: unknown[]) => unknown }).getFilter(String(positional[0]));
+  return list.map((item) => filter.call(filterThis, item, ...positional.slice(1)));
 }
 
 const environment = createEnvironment();

@@ -7,6 +7,8 @@ import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
 import { PyDatetime } from '../jinja/python-datetime';
+import { AgateTable } from './agate-table';
+import { leadingKeyword, type QuerySession, type StoredQueryResult } from './query-session';
 
 export interface RenderHooks {
   ref(name: string, version?: string): RelationRef;
@@ -26,6 +28,11 @@ export interface RenderInputs {
   hooks: RenderHooks;
   invocationId: string;
   runStartedAt: Date;
+  /**
+   * Where `run_query`/`statement` get results. Absent at parse time: then `execute` is false, as in dbt,
+   * `statement` runs nothing and `run_query`/`load_result` return none.
+   */
+  queries?: QuerySession;
 }
 
 function stripKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
@@ -101,7 +108,77 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
       },
       warn: () => '',
     },
-    execute: true,
+    ...statementContext(inputs.queries),
     flags: {},
+  };
+}
+
+/** What dbt's `load_result(name)` returns. */
+interface StatementResult {
+  response: { _message: string; code: string; rows_affected: number };
+  data: unknown[][];
+  table: AgateTable;
+}
+
+function statementResult(sql: string, result: StoredQueryResult, fetch: boolean): StatementResult {
+  const table = fetch ? AgateTable.of(result) : AgateTable.empty();
+  const code = leadingKeyword(sql);
+  return {
+    response: { _message: `${code} ${result.rowsAffected}`, code, rows_affected: result.rowsAffected },
+    data: table.rows.map((row) => [...row]),
+    table,
+  };
+}
+
+/** The result of a `statement` named `name` has been read by `load_result` already. */
+export class ResultAlreadyLoadedError extends Error {
+  constructor(name: string) {
+    super(`The 'statement' result named '${name}' has already been loaded into a variable`);
+    this.name = 'ResultAlreadyLoadedError';
+  }
+}
+
+/**
+ * dbt's `execute`, `statement`, `run_query`, `load_result` and `store_result`, over one render's
+ * {@link QuerySession}. As in dbt, `load_result(name)` hands a result out once (except `main`), and
+ * returns none for a name no statement stored.
+ */
+function statementContext(queries: QuerySession | undefined): Record<string, unknown> {
+  const stored = new Map<string, StatementResult | null>();
+  const storeResult = (...args: unknown[]) => {
+    const { positional, keywords } = stripKeywords(args);
+    const name = String(positional[0] ?? keywords.name);
+    const response = positional[1] ?? keywords.response;
+    const table = (positional[2] ?? keywords.agate_table) as AgateTable | undefined;
+    stored.set(name, { response: response as StatementResult['response'], data: table ? table.rows.map((row) => [...row]) : [], table: table ?? AgateTable.empty() });
+    return '';
+  };
+  return {
+    execute: queries !== undefined,
+    statement: (...args: unknown[]) => {
+      if (!queries) return '';
+      const { positional, keywords } = stripKeywords(args);
+      const name = positional[0] ?? keywords.name ?? null;
+      const fetch = Boolean(positional[1] ?? keywords.fetch_result ?? false);
+      const caller = keywords.caller as (() => unknown) | undefined;
+      const sql = caller ? String(caller()) : '';
+      const result = queries.run(sql, fetch);
+      if (name !== null && name !== undefined) stored.set(String(name), statementResult(sql, result, fetch));
+      return '';
+    },
+    run_query: (sql: unknown) => {
+      if (!queries) return null;
+      return AgateTable.of(queries.run(String(sql), true));
+    },
+    load_result: (name: unknown) => {
+      const key = String(name);
+      if (!stored.has(key)) return null;
+      const result = stored.get(key)!;
+      if (key === 'main') return result;
+      if (result === null) throw new ResultAlreadyLoadedError(key);
+      stored.set(key, null);
+      return result;
+    },
+    store_result: storeResult,
   };
 }

@@ -7,6 +7,7 @@ import { renderTemplate, TemplateRenderError } from '../jinja/environment';
 import type { Manifest, ModelNode, TestNode } from '../manifest';
 import { buildRenderContext } from './render-context';
 import { RelationRef } from './relation';
+import { QuerySession } from './query-session';
 
 export interface RuntimeRenderOptions {
   /** Project vars merged with the run's `--vars`. */
@@ -16,7 +17,15 @@ export interface RuntimeRenderOptions {
   runStartedAt: Date;
   /** Relations that `ref(name)` resolves to instead of the model's own (e.g. a month's shadow, or the touched months). */
   refOverrides?: Record<string, RelationRef>;
+  /**
+   * Results of the template's `run_query`/`statement` calls. Without it, any such call fails with
+   * `UnresolvedQueryError` (the scheduler resolves them first: run/run-time-queries.ts).
+   */
+  queries?: QuerySession;
 }
+
+/** Where Jinja begins: an expression, a statement or a comment. */
+const JINJA_DELIMITER = /\{[{%#]/;
 
 /** Name → relation lookups, built once per manifest. */
 const lookups = new WeakMap<Manifest, Map<string, RelationRef>>();
@@ -99,6 +108,8 @@ function renderWithCtes(
   manifest: Manifest, node: ModelNode | TestNode, template: string, options: RuntimeRenderOptions,
   ctes: Map<string, string>, ephemeralPath: string[],
 ): string {
+  // Plain SQL (no `{{`, `{%` or `{#`) renders to itself: no Jinja context to build, no macros to define.
+  if (!JINJA_DELIMITER.test(template)) return template.trim();
   const relations = relationsByName(manifest);
   const models = modelsByName(manifest);
   const file = node.origin.file;
@@ -109,6 +120,7 @@ function renderWithCtes(
     self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.of(node.relation)) : undefined,
     invocationId: options.invocationId,
     runStartedAt: options.runStartedAt,
+    queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
     hooks: {
       ref: (name) => {
         const ephemeral = options.refOverrides?.[name] ? undefined : models.get(name);

@@ -3,12 +3,14 @@
  *
  * `build` runs seeds, models and, right after each of them, its tests as one node; everything
  * downstream waits for those tests (dbt build semantics). `run` builds models only, `seed` seeds only,
- * `test` runs tests only.
+ * `test` runs tests only. Every command runs the project's on-run-start and on-run-end hooks around
+ * them (see project-hooks.ts).
  */
 import { buildGraph, type Graph, reachable } from '../graph/graph';
 import { selectNodes } from '../graph/select';
 import { selectWithSelector } from '../graph/selectors-file';
 import type { Manifest, TestNode } from '../manifest';
+import { projectHookNodes } from './project-hooks';
 import type { RunCommand, RunNode, RunState } from './run-state';
 
 export interface RunRequest {
@@ -81,6 +83,8 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
       testIds: ownerTests.map((t) => t.uniqueId).sort(),
     });
   }
+  // dbt_project.yml's on-run-start hooks first, its on-run-end hooks last; none when nothing is selected.
+  const hooks = nodes.length ? projectHookNodes(manifest) : { 'on-run-start': [], 'on-run-end': [] };
   return {
     runId: request.runId,
     command,
@@ -88,7 +92,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     fullRefresh: request.fullRefresh ?? false,
     vars: request.vars ?? {},
     concurrency: request.concurrency ?? 4,
-    nodes: orderTopologically(nodes),
+    nodes: [...hooks['on-run-start'], ...orderTopologically(nodes), ...hooks['on-run-end']],
     existing: {},
     iterations: 0,
     waitSeconds: 0,

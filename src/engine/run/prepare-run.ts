@@ -1,10 +1,12 @@
 /**
  * The one synchronous moment of a run: create the target schemas (and dialect helpers), then take a
  * snapshot of the relations the run builds, so each node's plan knows what exists (`is_incremental()`,
- * the swap, the incremental column list) without asking again.
+ * the swap, the incremental column list) without asking again. When nodes of the run configure `grants`,
+ * one more query reads the grants their relations hold.
  */
 import type { Dialect } from '../dialects';
-import type { Manifest } from '../manifest';
+import type { ExecutableNode, Manifest } from '../manifest';
+import { grantsByRelation, grantsMissingFrom, normalizeGrants } from '../materializations/grants';
 import { runQuery } from '../../warehouse/run-query';
 import type { Warehouse } from '../../warehouse/warehouse';
 import type { ExistingRelation } from '../materializations';
@@ -12,13 +14,15 @@ import { preparePartitions } from '../materializations/partitioned/run-context';
 import { relationKey, type RunState } from './run-state';
 
 export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dialect: Dialect; warehouse: Warehouse }): Promise<RunState> {
-  const relations = state.nodes
+  const built = state.nodes
     .map((n) => ctx.manifest.models[n.id] ?? ctx.manifest.seeds[n.id])
-    .filter((n) => n !== undefined)
-    .map((n) => n.relation);
+    .filter((n) => n !== undefined);
+  const relations = built.map((n) => n.relation);
   if (relations.length === 0) return state;
   const schemas = [...new Set(relations.map((r) => r.schema))].sort();
-  const setup = ctx.dialect.setupStatements(schemas);
+  // Schemas of stored test failures too: tests nodes running at once would race to create them.
+  const auditSchemas = state.nodes.flatMap((n) => n.testIds ?? []).flatMap((id) => ctx.manifest.tests[id]?.storeFailuresIn?.schema ?? []);
+  const setup = ctx.dialect.setupStatements([...new Set([...schemas, ...auditSchemas])].sort());
   await runQuery(ctx.warehouse, setup.length === 1 ? setup[0]! : setup);
   const catalog = await runQuery(ctx.warehouse, ctx.dialect.catalogQuery(schemas));
   const wanted = new Set(relations.map(relationKey));
@@ -29,5 +33,22 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
     const entry = (existing[key] ??= { kind: kind === 'view' ? 'view' : 'table', columns: [] });
     if (column !== null && column !== undefined) entry.columns.push(String(column));
   }
+  await snapshotGrants(existing, built.filter((n) => Object.keys(n.config.grants ?? {}).length > 0), ctx);
   return preparePartitions({ ...state, existing }, ctx, catalog.rows);
+}
+
+/**
+ * The grants held on the existing relations of nodes with a `grants` config beyond the configured ones, so
+ * their plans can revoke them: one query, and none when no node in the run configures grants. Only what
+ * differs is kept, so the run state stays small when the grants are in place.
+ */
+async function snapshotGrants(existing: Record<string, ExistingRelation>, withGrants: ExecutableNode[], ctx: { dialect: Dialect; warehouse: Warehouse }): Promise<void> {
+  const present = withGrants.filter((n) => existing[relationKey(n.relation)]);
+  if (present.length === 0) return;
+  const result = await runQuery(ctx.warehouse, ctx.dialect.grantsQuery([...new Set(present.map((n) => n.relation.schema))].sort()));
+  const held = grantsByRelation(result.rows);
+  for (const node of present) {
+    const extra = grantsMissingFrom(held[relationKey(node.relation)] ?? {}, normalizeGrants(node.config.grants));
+    if (Object.keys(extra).length) existing[relationKey(node.relation)]!.extraGrants = extra;
+  }
 }

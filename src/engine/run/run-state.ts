@@ -5,9 +5,12 @@
 import type { ExistingRelation } from '../materializations';
 import type { FetchedColumns } from '../materializations/plan';
 import type { PartitionRunContext } from '../materializations/partitioned/plan';
+import type { StoredQueryResults } from '../render/query-session';
 
 export type RunCommand = 'build' | 'run' | 'test' | 'seed';
-export type RunNodeKind = 'seed' | 'model' | 'tests';
+/** `operation`: one of dbt_project.yml's `on-run-start`/`on-run-end` hooks (see project-hooks.ts). */
+export type RunNodeKind = 'seed' | 'model' | 'tests' | 'operation';
+export type ProjectHookType = 'on-run-start' | 'on-run-end';
 export type RunNodeStatus = 'pending' | 'running' | 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
 
@@ -19,7 +22,10 @@ export interface TestResult {
 }
 
 export interface RunNode {
-  /** The manifest unique id, or `tests:<unique id>` for the tests of one model, seed or source. */
+  /**
+   * The manifest unique id, or `tests:<unique id>` for the tests of one model, seed or source, or dbt's
+   * `operation.<project>.<project>-on-run-start-<n>` for a project hook.
+   */
   id: string;
   kind: RunNodeKind;
   name: string;
@@ -38,6 +44,18 @@ export interface RunNode {
   /** The manifest ids of the tests this node runs (kind `tests`). */
   testIds?: string[];
   tests?: TestResult[];
+  /** For an `operation`: which project hook it runs (its position in dbt_project.yml's list). */
+  hook?: { type: ProjectHookType; index: number };
+  /**
+   * Results of the node's `run_query`/`statement` calls, run when it started (run/run-time-queries.ts);
+   * dropped once it succeeds.
+   */
+  queryResults?: StoredQueryResults;
+  /**
+   * A tests node whose one-statement batch failed runs its tests one at a time, as dbt runs every test,
+   * so that one broken test errors alone: the test running now, and the outcome of those done.
+   */
+  isolatedTests?: { index: number; outcomes: Record<string, { failures?: number; error?: string }> };
 }
 
 export interface RunState {

@@ -1,7 +1,7 @@
 /**
  * The differential harness: build one dbt project with real dbt-core (`.venv-dbt/bin/dbt build`) and with
  * landfall (`node bin/landfall.js build`) on the same PostgreSQL server, each in its own schemas, then
- * compare what they produced — every relation's columns, types and sorted rows, every model's status,
+ * compare what they produced — every relation's columns, types, sorted rows and grants, every model's status,
  * and every test's status and failure count.
  *
  * A project is a folder under tests/compat/projects/<feature>/ holding a dbt project (`profile: compat`)
@@ -51,6 +51,8 @@ export interface RelationSnapshot {
   kind: string;
   columns: string[];
   rows: string[];
+  /** `grantee privilege` for the grants others hold on it, sorted. */
+  grants: string[];
 }
 
 export interface BuildResult {
@@ -195,13 +197,17 @@ export async function buildWithLandfall(project: CompatProject, databaseUrl: str
   return { tool: 'landfall', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema), log: result.output };
 }
 
+/** A tool run that takes longer than this is killed and reported, so a hang fails the suite instead of stalling CI. */
+const COMMAND_TIMEOUT_MS = 120_000;
+
 async function exec(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; output: string }> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' });
     return { code: 0, stdout, output: `${stdout}\n${stderr}` };
   } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', output: `${e.stdout ?? ''}\n${e.stderr ?? ''}` };
+    const e = error as { code?: number; killed?: boolean; stdout?: string; stderr?: string };
+    const killed = e.killed ? `\n${path.basename(file)} ${args[0]} was killed after ${COMMAND_TIMEOUT_MS / 1000} s` : '';
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', output: `${e.stdout ?? ''}\n${e.stderr ?? ''}${killed}` };
   }
 }
 
@@ -226,11 +232,17 @@ export async function snapshotSchemas(databaseUrl: string, base: string): Promis
         [r.schema, r.name],
       );
       const rows = await client.query({ text: `select * from "${r.schema}"."${r.name}"`, rowMode: 'array' });
+      const grants = await client.query<{ grant: string }>(
+        `select grantee || ' ' || lower(privilege_type) as grant from information_schema.role_table_grants
+          where table_schema = $1 and table_name = $2 and grantee <> current_role order by 1`,
+        [r.schema, r.name],
+      );
       const suffix = r.schema === base ? '' : r.schema.slice(base.length + 1);
       snapshot[`${suffix}.${r.name}`] = {
         kind: r.kind,
         columns: columns.rows.map((c) => `${c.name} ${c.type}`),
         rows: (rows.rows as unknown[][]).map((row) => JSON.stringify(row.map(normalizeValue))).sort(),
+        grants: grants.rows.map((g) => g.grant),
       };
     }
     return snapshot;
@@ -263,6 +275,7 @@ export function diffBuilds(dbt: BuildResult, landfall: BuildResult, label = ''):
       continue;
     }
     if (d.kind !== l.kind) diffs.push(`${at}relation ${key}: dbt ${d.kind}, landfall ${l.kind}`);
+    if (d.grants.join(', ') !== l.grants.join(', ')) diffs.push(`${at}relation ${key} grants:\n    dbt      ${d.grants.join(', ')}\n    landfall ${l.grants.join(', ')}`);
     if (d.columns.join(', ') !== l.columns.join(', ')) diffs.push(`${at}relation ${key} columns:\n    dbt      ${d.columns.join(', ')}\n    landfall ${l.columns.join(', ')}`);
     if (d.rows.join('\n') !== l.rows.join('\n')) {
       const onlyDbt = d.rows.filter((r) => !l.rows.includes(r)).slice(0, 5);
@@ -298,7 +311,7 @@ export async function listWithBoth(project: CompatProject, databaseUrl: string, 
   const fromDbt = JSON.parse(/^DBT_LS_RESULT (.*)$/m.exec(dbtResult.stdout)?.[1] ?? '{}') as Record<string, string[]>;
   const out: Record<string, { dbt: string[]; landfall: string[] }> = {};
   for (const selector of selectorList) {
-    const lf = await exec(process.execPath, [path.join(REPO_ROOT, 'bin/landfall.js'), 'ls', '--project-dir', project.dir, '--json', ...(selector.startsWith('--selector ') ? ['--selector', selector.slice('--selector '.length)] : ['--select', selector])], project.env);
+    const lf = await exec(process.execPath, [path.join(REPO_ROOT, 'bin/landfall.js'), 'ls', '--project-dir', project.dir, '--json', '--vars', JSON.stringify(projectVars(project)), ...(selector.startsWith('--selector ') ? ['--selector', selector.slice('--selector '.length)] : ['--select', selector])], project.env);
     const landfall = lf.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => byName((JSON.parse(l) as { unique_id: string }).unique_id)).sort();
     out[selector] = { dbt: (fromDbt[selector] ?? [`dbt ls failed: ${dbtResult.output.slice(-300)}`]).map(byName).sort(), landfall };
   }
