@@ -220,6 +220,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
         vars,
         self: selfName === undefined ? undefined : new RelationRef(target.schema, selfName),
         invocationId: 'parse',
+        projectName: projectName,
         runStartedAt: options.now ?? new Date(),
         hooks: {
           ref: (refName: string) => {

@@ -28,6 +28,8 @@ export interface RenderInputs {
   hooks: RenderHooks;
   invocationId: string;
   runStartedAt: Date;
+  /** The project's `name` in dbt_project.yml: `project_name` in templates. */
+  projectName?: string;
   /**
    * Where `run_query`/`statement` get results. Absent at parse time: then `execute` is false, as in dbt,
    * `statement` runs nothing and `run_query`/`load_result` return none.
@@ -50,6 +52,9 @@ export class UnknownVarError extends Error {
     this.name = 'UnknownVarError';
   }
 }
+
+/** The dbt-core version whose behaviour landfall follows (tests/compat runs it): `dbt_version` in templates. */
+export const DBT_VERSION = '1.10.0';
 
 /** Build the template context. */
 export function buildRenderContext(inputs: RenderInputs): Record<string, unknown> {
@@ -97,6 +102,8 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     },
     invocation_id: inputs.invocationId,
     run_started_at: new PyDatetime(inputs.runStartedAt),
+    project_name: inputs.projectName,
+    dbt_version: DBT_VERSION,
     log: (message: unknown, ...rest: unknown[]) => {
       const info = rest.some((r) => r === true || (r && typeof r === 'object' && (r as { info?: unknown }).info === true));
       if (info && process.env.LANDFALL_LOG_JINJA) process.stderr.write(`${String(message)}\n`);

@@ -119,6 +119,7 @@ function renderWithCtes(
     vars: options.vars,
     self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.of(node.relation)) : undefined,
     invocationId: options.invocationId,
+    projectName: manifest.projectName,
     runStartedAt: options.runStartedAt,
     queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
     hooks: {

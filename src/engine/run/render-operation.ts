@@ -35,6 +35,7 @@ export function renderOperationSql(manifest: Manifest, template: string, input: 
     vars: input.vars,
     self: input.self ? RelationRef.of(input.self) : undefined,
     invocationId: input.invocationId,
+    projectName: manifest.projectName,
     runStartedAt: input.runStartedAt,
     queries: input.queries ?? QuerySession.replaying({}, 'sql', input.file),
     hooks: {
