@@ -1,27 +1,11 @@
 /**
  * Expected values are what dbt-core 1.10 prints for `modules.datetime` and `run_started_at`.
  */
-import { renderTemplate } from '../../../src/engine/jinja/environment';
 import { PyDatetime, strptime } from '../../../src/engine/jinja/python-datetime';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
-import { RelationRef } from '../../../src/engine/render/relation';
+import { renderInContext } from '../../support/render-in-context';
 
 function render(source: string): string {
-  const context = buildRenderContext({
-    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
-    vars: { start: '2024-01-31' },
-    self: new RelationRef('analytics', 'model_a'),
-    invocationId: 'inv-1',
-    runStartedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
-    hooks: {
-      ref: (name) => new RelationRef('analytics', name),
-      source: (s, t) => new RelationRef(s, t),
-      config: () => undefined,
-      configValues: () => ({}),
-      isIncremental: () => false,
-    },
-  });
-  return renderTemplate(source, context, { file: 'models/x.sql', macros: '' });
+  return renderInContext(source, { vars: { start: '2024-01-31' }, runStartedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)) });
 }
 
 const D = "{% set d = modules.datetime.datetime.strptime(var('start'), '%Y-%m-%d') %}";

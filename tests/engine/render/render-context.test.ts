@@ -1,24 +1,8 @@
-import { renderTemplate } from '../../../src/engine/jinja/environment';
-import { buildRenderContext, DBT_VERSION } from '../../../src/engine/render/render-context';
-import { RelationRef } from '../../../src/engine/render/relation';
+import { DBT_VERSION } from '../../../src/engine/render/render-context';
+import { renderInContext } from '../../support/render-in-context';
 
 function render(source: string): string {
-  const context = buildRenderContext({
-    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
-    vars: {},
-    self: new RelationRef('analytics', 'orders'),
-    invocationId: 'inv-1',
-    runStartedAt: new Date(0),
-    projectName: 'jaffle_shop',
-    hooks: {
-      ref: (name) => new RelationRef('analytics', name),
-      source: (s, t) => new RelationRef(s, t),
-      config: () => undefined,
-      configValues: () => ({}),
-      isIncremental: () => false,
-    },
-  });
-  return renderTemplate(source, context, { file: 'models/orders.sql', macros: '' }).trim();
+  return renderInContext(source, { projectName: 'jaffle_shop' }).trim();
 }
 
 describe('the dbt context of a template', () => {

@@ -2,10 +2,9 @@
  * dbt's `execute`, `run_query`, `{% call statement %}` and `load_result` as templates see them, over a
  * query session (the engine runs the SQL between renders: see tests/engine/run/run-time-queries.test.ts).
  */
-import { renderTemplate } from '../../../src/engine/jinja/environment';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
 import { QuerySession, queryKey, type StoredQueryResults } from '../../../src/engine/render/query-session';
 import { RelationRef } from '../../../src/engine/render/relation';
+import { renderInContext } from '../../support/render-in-context';
 
 const METHODS_SQL = 'select distinct payment_method from "analytics"."stg_payments" order by 1';
 const stored: StoredQueryResults = {
@@ -14,22 +13,7 @@ const stored: StoredQueryResults = {
 };
 
 function render(source: string, queries?: QuerySession): string {
-  const context = buildRenderContext({
-    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
-    vars: {},
-    self: new RelationRef('analytics', 'pivot'),
-    invocationId: 'inv-1',
-    runStartedAt: new Date(0),
-    queries,
-    hooks: {
-      ref: (name) => new RelationRef('analytics', name),
-      source: (s, t) => new RelationRef(s, t),
-      config: () => undefined,
-      configValues: () => ({}),
-      isIncremental: () => false,
-    },
-  });
-  return renderTemplate(source, context, { file: 'models/pivot.sql', macros: '' }).replace(/\s+/g, ' ').trim();
+  return renderInContext(source, { self: new RelationRef('analytics', 'pivot'), queries }, 'models/pivot.sql').replace(/\s+/g, ' ').trim();
 }
 
 const PIVOT = `

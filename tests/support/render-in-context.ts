@@ -1,0 +1,26 @@
+/**
+ * Renders a template in the dbt context a model sees (target `dev`/postgres/analytics, `ref` → "analytics".<name>),
+ * for tests of what templates print. Override any render input (vars, queries, run_started_at, …) per call.
+ */
+import { renderTemplate } from '../../src/engine/jinja/environment';
+import { buildRenderContext, type RenderInputs } from '../../src/engine/render/render-context';
+import { RelationRef } from '../../src/engine/render/relation';
+
+export function renderInContext(source: string, inputs: Partial<RenderInputs> = {}, file = 'models/x.sql'): string {
+  const context = buildRenderContext({
+    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
+    vars: {},
+    self: new RelationRef('analytics', 'model_a'),
+    invocationId: 'inv-1',
+    runStartedAt: new Date(0),
+    hooks: {
+      ref: (name) => new RelationRef('analytics', name),
+      source: (s, t) => new RelationRef(s, t),
+      config: () => undefined,
+      configValues: () => ({}),
+      isIncremental: () => false,
+    },
+    ...inputs,
+  });
+  return renderTemplate(source, context, { file, macros: '' });
+}
