@@ -28,7 +28,7 @@ const HELP = `landfall — event-driven dbt builds on Redshift, and the same pip
 Usage: landfall <command> [flags]
 
   demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
-  compile [--no-partial-parse] compile the dbt project into the artifact the functions load (reparsing changed files only)
+  compile                      compile the dbt project into the artifact the functions load (reparsing changed files only)
   ls [--select …]              list the selected nodes
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
@@ -49,6 +49,8 @@ Common flags: --project-dir (default dbt), --state-dir (default .landfall), --da
               --target-schema (default analytics), --json
               --via-data-api  local SQL through the AWS SDK client and a local Data API endpoint (HTTP),
                               as the pipeline does, instead of straight to the engine in this process
+              --no-partial-parse  parse every project file again (by default files unchanged since the last
+                              command are not: their parse results are cached in the state folder, as dbt does)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -129,6 +131,8 @@ export interface CommonOptions {
   json: boolean;
   /** Local warehouse only: go through the AWS SDK client and a local Data API endpoint instead of in-process. */
   viaDataApi?: boolean;
+  /** Reuse the parse results of files unchanged since the last command (`--no-partial-parse` turns it off, as in dbt). */
+  partialParse: boolean;
 }
 
 export function commonOptions(values: Record<string, unknown>): CommonOptions {
@@ -145,6 +149,7 @@ export function commonOptions(values: Record<string, unknown>): CommonOptions {
     targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? readProfileTarget(projectDir)?.schema,
     json: Boolean(values.json),
     viaDataApi: Boolean(values['via-data-api']),
+    partialParse: !values['no-partial-parse'],
   };
 }
 
@@ -159,8 +164,18 @@ function targetFor(options: CommonOptions): Target {
     : localTarget({ schema: options.targetSchema });
 }
 
+/** The parse cache of the state folder (dbt's partial parsing), unless `--no-partial-parse`. */
+function parseCacheFor(options: CommonOptions): PartialParseCache | undefined {
+  return options.partialParse ? PartialParseCache.open(path.join(options.stateDir, PARTIAL_PARSE_FILE)) : undefined;
+}
+
+/** Compile the project in memory for `ls`/`build`/`run`/…, reparsing only files changed since the last command. */
 export function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
-  return compileManifest(readProjectFiles(options.projectDir), { target: targetFor(options), cliVars: vars });
+  const parseCache = parseCacheFor(options);
+  parseCache?.startCompile();
+  const manifest = compileManifest(readProjectFiles(options.projectDir, { parseCache }), { target: targetFor(options), cliVars: vars, parseCache });
+  parseCache?.finishCompile();
+  return manifest;
 }
 
 /**
@@ -178,13 +193,11 @@ export async function openCliWarehouse(options: CommonOptions, connections = 1):
 }
 
 function compileCommand(args: string[]): number {
-  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' }, 'no-partial-parse': { type: 'boolean' } });
+  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' } });
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
-  // Like dbt's partial parsing: files unchanged since the last compile are not parsed again.
-  const parseCache = values['no-partial-parse'] ? undefined : PartialParseCache.open(path.join(options.stateDir, PARTIAL_PARSE_FILE));
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache);
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options));
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
   else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);

@@ -15,6 +15,7 @@ export const COMMON_FLAGS = {
   'target-schema': { type: 'string' },
   json: { type: 'boolean' },
   'via-data-api': { type: 'boolean' },
+  'no-partial-parse': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
