@@ -28,6 +28,7 @@ import { compileProject } from '../src/engine/project/compile-project';
 import { PARTIAL_PARSE_FILE, PartialParseCache } from '../src/engine/project/partial-parse';
 import { readProjectFiles } from '../src/engine/project/project-files';
 import type { Target } from '../src/engine/target';
+import { generateSimpleModelsProject, modelName } from './support/simple-models-project';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -70,23 +71,7 @@ interface Figures {
   date: string;
 }
 
-function generateProject(dir: string, count: number): void {
-  fs.mkdirSync(path.join(dir, 'models'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nprofile: bench\nmodels:\n  bench:\n    +materialized: view\n');
-  fs.writeFileSync(path.join(dir, 'profiles.yml'), 'bench:\n  target: local\n  outputs:\n    local:\n      type: postgres\n      host: 127.0.0.1\n      port: 54329\n      user: postgres\n      password: ""\n      dbname: landfall\n      schema: bench\n      threads: 1\n');
-  const yml = ['version: 2', 'models:'];
-  for (let i = 0; i < count; i++) {
-    const name = modelName(i);
-    const upstream = i === 0 ? 'select 1 as id' : `select id from {{ ref('${modelName(Math.floor(i / 2))}') }}`;
-    fs.writeFileSync(path.join(dir, 'models', `${name}.sql`), `{{ config(tags=['t${i % 10}']) }}\n${upstream}\n`);
-    yml.push(`  - name: ${name}`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]');
-  }
-  fs.writeFileSync(path.join(dir, 'models', 'schema.yml'), `${yml.join('\n')}\n`);
-}
 
-function modelName(i: number): string {
-  return `model_${String(i).padStart(5, '0')}`;
-}
 
 /** A real edit of one model: a new comment line each time, so its content hash changes. */
 function editOneModel(dir: string, edit: number): void {
@@ -230,7 +215,7 @@ function main(): void {
   if (child) return childRecompile(child);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-bench-'));
   try {
-    generateProject(dir, modelCount);
+    generateSimpleModelsProject(dir, modelCount);
     const figures = measure(dir);
     const markdown = `${report(figures)}\n`;
     if (markdownFile) fs.writeFileSync(markdownFile, markdown);
