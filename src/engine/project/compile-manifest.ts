@@ -11,7 +11,7 @@ import type {
 } from '../manifest';
 import type { Target } from '../target';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import { buildRenderContext } from '../render/render-context';
+import { buildRenderContext, parseTimeContext } from '../render/render-context';
 import { RelationRef, mergeQuoting } from '../render/relation';
 import { inferSeedType, parseCsv, seedCellValue } from './csv';
 import { parseStatically } from './static-parser';
@@ -75,16 +75,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   const renderProperty = (value: string, file: string): string => {
     if (!value.includes('{{') && !value.includes('{%')) return value;
     try {
-      return renderTemplate(value, buildRenderContext({
-        target, vars, self: undefined, invocationId: 'parse', runStartedAt: options.now ?? new Date(),
-        hooks: {
-          ref: () => { throw new Error('ref() cannot be used in a property value'); },
-          source: () => { throw new Error('source() cannot be used in a property value'); },
-          config: () => undefined,
-          configValues: () => ({}),
-          isIncremental: () => false,
-        },
-      }), { file }).trim();
+      return renderTemplate(value, parseTimeContext({ target, vars, now: options.now, where: 'a property value' }), { file }).trim();
     } catch (error) {
       if (error instanceof TemplateRenderError) throw new ProjectError(file, `in '${value}': ${error.detail}`, lineOf(textOf(file), new RegExp(escapeRegex(value.slice(0, 20)))));
       throw error;

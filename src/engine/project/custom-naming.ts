@@ -4,7 +4,7 @@
  * otherwise dbt's defaults apply without rendering (`<target schema>_<custom schema>`, the alias or the name).
  */
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import { buildRenderContext } from '../render/render-context';
+import { parseTimeContext } from '../render/render-context';
 import type { Target } from '../target';
 import { ProjectError } from '../errors';
 
@@ -59,16 +59,7 @@ export function customNaming(inputs: { macroSource: string; target: Target; vars
   const { macroSource, target, vars } = inputs;
   const render = (macro: string, custom: unknown, node: NamingNode): string => {
     const context = {
-      ...buildRenderContext({
-        target, vars, self: undefined, invocationId: 'parse', runStartedAt: inputs.now ?? new Date(),
-        hooks: {
-          ref: () => { throw new Error(`ref() cannot be used in ${macro}`); },
-          source: () => { throw new Error(`source() cannot be used in ${macro}`); },
-          config: () => undefined,
-          configValues: () => node.config,
-          isIncremental: () => false,
-        },
-      }),
+      ...parseTimeContext({ target, vars, now: inputs.now, where: macro, configValues: () => node.config }),
       __landfall_custom: custom === undefined || custom === '' ? null : custom,
       __landfall_node: node,
     };

@@ -6,7 +6,7 @@
  * (rendered when used: dbt renders a var's value when `var()` reads it; here once, at compile time).
  */
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import { buildRenderContext } from '../render/render-context';
+import { parseTimeContext } from '../render/render-context';
 import type { Target } from '../target';
 import { ProjectError } from '../errors';
 
@@ -26,16 +26,7 @@ const hasJinja = (value: string) => value.includes('{{') || value.includes('{%')
  */
 export function renderProjectYaml<T extends Record<string, unknown>>(project: T, inputs: { target: Target; cliVars: Record<string, unknown>; now?: Date }): T {
   if (!hasJinja(JSON.stringify(project))) return project;
-  const context = buildRenderContext({
-    target: inputs.target, vars: inputs.cliVars, self: undefined, invocationId: 'parse', runStartedAt: inputs.now ?? new Date(),
-    hooks: {
-      ref: () => { throw new Error('ref() cannot be used in dbt_project.yml'); },
-      source: () => { throw new Error('source() cannot be used in dbt_project.yml'); },
-      config: () => undefined,
-      configValues: () => ({}),
-      isIncremental: () => false,
-    },
-  });
+  const context = parseTimeContext({ target: inputs.target, vars: inputs.cliVars, now: inputs.now, where: 'dbt_project.yml' });
   // A var renders as text, as a model would print it, unless it is one `{{ expression }}`.
   const render = (value: string, readLiterals: boolean): unknown => {
     try {

@@ -120,6 +120,29 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
   };
 }
 
+/**
+ * The context of Jinja rendered at parse time outside any model — property values, dbt_project.yml, the naming
+ * macros — where `ref()` and `source()` are refused with an error naming `where`.
+ *
+ * @example
+ * renderTemplate("{{ var('raw_schema') }}", parseTimeContext({ target, vars, where: 'a property value' }), { file })
+ */
+export function parseTimeContext(inputs: {
+  target: Target;
+  vars: Record<string, unknown>;
+  where: string;
+  now?: Date;
+  configValues?: () => Record<string, unknown>;
+}): Record<string, unknown> {
+  const refuse = (name: string) => (): never => {
+    throw new Error(`${name}() cannot be used in ${inputs.where}`);
+  };
+  return buildRenderContext({
+    target: inputs.target, vars: inputs.vars, self: undefined, invocationId: 'parse', runStartedAt: inputs.now ?? new Date(),
+    hooks: { ref: refuse('ref'), source: refuse('source'), config: () => undefined, configValues: inputs.configValues ?? (() => ({})), isIncremental: () => false },
+  });
+}
+
 /** What dbt's `load_result(name)` returns. */
 interface StatementResult {
   response: { _message: string; code: string; rows_affected: number };
