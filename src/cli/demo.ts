@@ -22,7 +22,7 @@ import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { runQuery } from '../warehouse/run-query';
 import { runToCompletion } from './local-build';
-import { commonOptions } from './main';
+import { commonOptions } from './command-context';
 import { parseFlags } from './options';
 import { startStackForCli } from './stack-commands';
 

@@ -7,7 +7,7 @@ import { buildGraph, selectNodes } from '../engine';
 import { checkSourceFreshness } from '../engine/freshness/check-freshness';
 import type { FreshnessResult } from '../engine/freshness/freshness';
 import { selectWithSelector } from '../engine/graph/selectors-file';
-import { commonOptions, compileFrom, openCliWarehouse } from './main';
+import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 
 const LABELS: Record<FreshnessResult['status'], string> = { pass: 'PASS', warn: 'WARN', error: 'ERROR STALE', 'runtime error': 'ERROR' };

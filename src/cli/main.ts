@@ -3,20 +3,17 @@
  * local AWS stack, and the demo. Every command prints what it does; `--json` prints a machine-readable
  * result; the exit code is non-zero when anything failed.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
-import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState, type Target } from '../engine';
-import { compileManifest, compileProject, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFiles } from '../engine/compile';
+import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState } from '../engine';
+import { compileProject } from '../engine/compile';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import type { RunCommand } from '../engine/run/run-state';
-import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
-import { readProfileTarget } from './profile';
 import { printRunSummary } from './progress';
 
 // Commands that need the AWS SDK, PGlite or the local AWS stack load them when they run (`require` inside the
@@ -121,75 +118,6 @@ function stackCommands(): typeof import('./stack-commands') {
 
 function partitionCommands(): typeof import('./partition-commands') {
   return require('./partition-commands');
-}
-
-export interface CommonOptions {
-  projectDir: string;
-  stateDir: string;
-  databaseUrl?: string;
-  targetSchema?: string;
-  json: boolean;
-  /** Local warehouse only: go through the AWS SDK client and a local Data API endpoint instead of in-process. */
-  viaDataApi?: boolean;
-  /** Reuse the parse results of files unchanged since the last command (`--no-partial-parse` turns it off, as in dbt). */
-  partialParse: boolean;
-}
-
-export function commonOptions(values: Record<string, unknown>): CommonOptions {
-  const projectDir = path.resolve(String(values['project-dir'] ?? 'dbt'));
-  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) {
-    throw new UsageError(`--project-dir ${projectDir} holds no dbt_project.yml`);
-  }
-  const databaseUrl = (values['database-url'] as string | undefined) ?? process.env.LANDFALL_DATABASE_URL;
-  return {
-    projectDir,
-    stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
-    databaseUrl,
-    // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
-    targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? readProfileTarget(projectDir)?.schema,
-    json: Boolean(values.json),
-    viaDataApi: Boolean(values['via-data-api']),
-    partialParse: !values['no-partial-parse'],
-  };
-}
-
-/** Redshift when the environment names a cluster or workgroup; otherwise the local warehouse. */
-function usesRedshift(): boolean {
-  return Boolean(process.env.LANDFALL_REDSHIFT_CLUSTER || process.env.LANDFALL_REDSHIFT_WORKGROUP) && process.env.LANDFALL_DIALECT !== 'postgres';
-}
-
-function targetFor(options: CommonOptions): Target {
-  return usesRedshift()
-    ? { name: 'prod', type: 'redshift', schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: process.env.LANDFALL_REDSHIFT_DATABASE ?? 'dev' }
-    : localTarget({ schema: options.targetSchema });
-}
-
-/** The parse cache of the state folder (dbt's partial parsing), unless `--no-partial-parse`. */
-function parseCacheFor(options: CommonOptions): PartialParseCache | undefined {
-  return options.partialParse ? PartialParseCache.open(path.join(options.stateDir, PARTIAL_PARSE_FILE)) : undefined;
-}
-
-/** Compile the project in memory for `ls`/`build`/`run`/…, reparsing only files changed since the last command. */
-export function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
-  const parseCache = parseCacheFor(options);
-  parseCache?.startCompile();
-  const manifest = compileManifest(readProjectFiles(options.projectDir, { parseCache }), { target: targetFor(options), cliVars: vars, parseCache });
-  parseCache?.finishCompile();
-  return manifest;
-}
-
-/**
- * A warehouse for CLI commands: the Data API client against Redshift; locally, the in-process adapter on the
- * local engine (`connections` PostgreSQL sessions, one per thread), or with `--via-data-api` the Data API
- * client against a local endpoint.
- */
-export async function openCliWarehouse(options: CommonOptions, connections = 1): Promise<{ warehouse: Warehouse; close: () => Promise<void> }> {
-  if (usesRedshift()) {
-    const { RedshiftDataWarehouse } = require('../warehouse/redshift-data-warehouse') as typeof import('../warehouse/redshift-data-warehouse');
-    const { readConnectionTarget } = require('../warehouse/connection-config') as typeof import('../warehouse/connection-config');
-    return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
-  }
-  return openLocalWarehouse({ stateDir: options.stateDir, databaseUrl: options.databaseUrl, connections, viaDataApi: options.viaDataApi });
 }
 
 function compileCommand(args: string[]): number {

@@ -11,7 +11,7 @@ import { localTarget } from '../local/local-warehouse';
 import { backfillPartitionedModel } from '../partitions/backfill';
 import { PartitionError } from '../partitions/errors';
 import { rotateMonthlyPartitions } from '../partitions/rotation';
-import { commonOptions, openCliWarehouse, type CommonOptions } from './main';
+import { commonOptions, openCliWarehouse, type CommonOptions } from './command-context';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 
 function monthFlag(value: unknown, flag: string): Month {

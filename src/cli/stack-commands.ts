@@ -14,7 +14,7 @@ import type { TaskHandler } from '../local/aws/step-functions';
 import { LOCAL_WEBHOOK_SECRET, startLocalStack, TRANSFORM_STATE_MACHINE, type LocalStack } from '../local/local-stack';
 import { loadCompiledManifest } from '../runtime/compiled-project';
 import type { TransformRunPayload } from '../runtime/transform-run';
-import { commonOptions, type CommonOptions } from './main';
+import { commonOptions, type CommonOptions } from './command-context';
 import { parseFlags, UsageError } from './options';
 import { printRunEvent } from './progress';
 import { dmsSchedulesOf, scheduledRunInput } from '../schedules/dms-schedules';
