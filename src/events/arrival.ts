@@ -6,7 +6,7 @@
  * so these events carry identifiers only.
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FivetranArrival, FivetranClassification, FivetranFailure } from './fivetran/classify';
 
 /** `source` of every event landfall emits. */

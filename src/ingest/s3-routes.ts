@@ -9,7 +9,7 @@
  * `format` is `json` (default; `'auto'` column mapping) or `csv` (with optional `delimiter`, `ignore_header`);
  * `compression` is `none` (default) or `gzip`. The COPY target is the source table's relation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Manifest } from '../engine';
 import { InvalidS3RouteError } from './errors';
 

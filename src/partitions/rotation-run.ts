@@ -7,7 +7,7 @@
  *   PublishRotationAlert → publishRotationAlert: email which models did not rotate
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Dialect } from '../engine/dialects';
 import type { Manifest } from '../engine/manifest';
 import { type Month, monthOf } from '../engine/materializations/partitioned/months';

@@ -3,7 +3,7 @@
  * hand-written request (from the console, `landfall replay`, a schedule). The input is self-contained:
  * starting it again replays the same work.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataArrivedEventSchema, type DataArrivedEvent } from '../events/arrival';
 
 export const ManualRunSchema = z.strictObject({

@@ -12,7 +12,7 @@
  * Empty values count as unset. The endpoint itself is the SDK's business: it honours
  * `AWS_ENDPOINT_URL_REDSHIFT_DATA` and `AWS_ENDPOINT_URL` on its own (used locally).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WarehouseError } from './warehouse';
 
 export type ComputeTarget = { kind: 'provisioned'; clusterIdentifier: string } | { kind: 'serverless'; workgroupName: string };

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProjectError } from '../errors';
 import type { SelectorEntry } from '../graph/selectors-file';
 import type { PartialParseCache } from './partial-parse';

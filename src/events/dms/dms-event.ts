@@ -4,7 +4,7 @@
  * real events have (`eventId`, `eventType`, `type: "REPLICATION_TASK"`). Every detail field is optional
  * here, so both parse; {@link classifyDmsEvent} reads whichever is present.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsEventShapeError } from '../errors';
 
 export const DMS_EVENT_SOURCE = 'aws.dms';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FivetranPayloadError } from '../errors';
 
 export { FivetranPayloadError } from '../errors';

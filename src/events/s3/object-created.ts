@@ -4,7 +4,7 @@
  * arrive as stored (EventBridge does not URL-encode them, unlike S3→Lambda notifications), so a key with
  * spaces or a literal `%20` is used exactly as given.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATA_ARRIVED_DETAIL_TYPE, LANDFALL_EVENT_SOURCE, type LandfallEvent } from '../arrival';
 import { AwsEventShapeError } from '../errors';
 
