@@ -6,9 +6,11 @@
 import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY } from '../macros';
 import { installPythonCompat } from './python-compat';
+import { installPythonSyntax } from './python-syntax';
 
 // `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
 nunjucks.installJinjaCompat();
+installPythonSyntax();
 
 const runtime = (nunjucks as unknown as { runtime: { memberLookup: (this: unknown, obj: unknown, key: unknown, ...slice: unknown[]) => unknown } }).runtime;
 const compatMemberLookup = runtime.memberLookup;
@@ -114,10 +116,15 @@ compilerModule.compile = (...args: unknown[]) => {
 
 /**
  * dbt syntax nunjucks lacks, rewritten before compiling: `{% test name(...) %}` blocks define the macro
- * `test_name`, and `{% set ns.attr = value %}` assigns an attribute of a `namespace()`.
+ * `test_name`, and `{% set ns.attr = value %}` and `{% set ns.attr %}…{% endset %}` assign an attribute of a
+ * `namespace()`.
  */
 export function toNunjucksSyntax(source: string): string {
   return source
+    .replace(
+      /\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endset\s*(-?)%\}/g,
+      "{%$1 set __landfall_block $4%}$5{%$6 endset %}{% do __setattr($2, '$3', __landfall_block) $7%}",
+    )
     .replace(/\{%(-?)\s*test\s+([A-Za-z_]\w*)\s*\(/g, '{%$1 macro test_$2(')
     .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}')
     .replace(/\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=([\s\S]*?)(-?)%\}/g, "{%$1 do __setattr($2, '$3', $4) $5%}");

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { PyDatetime, PyTimedelta } from './python-datetime';
+import { pyTruthy } from './python-syntax';
 
 type Nunjucks = typeof nunjucks & {
   runtime: Record<string, any>;
@@ -501,7 +502,7 @@ function patchLoops(proto: Record<string, any>): void {
     this._emit('(function(seq) { var kept = []; seq = runtime.fromIterator(seq) || []; for (var i = 0; i < seq.length; i++) { var item = seq[i]; frame = frame.push(); ');
     this._emit(`${bind} var keep = `);
     this.compile(node.cond, frame);
-    this._emit('; frame = frame.pop(); if (keep) kept.push(item); } return kept; })(');
+    this._emit('; frame = frame.pop(); if (runtime.pyTruthy(keep)) kept.push(item); } return kept; })(');
     this.compile(node.seq, frame);
     this._emit(')');
   };
@@ -676,7 +677,7 @@ export function installPythonCompat(env: nunjucks.Environment): void {
     const [attribute, test, ...testArgs] = useAttribute ? args : [undefined, ...args];
     return toList(seq).filter((item) => {
       const value = attributeOf(item, attribute as string | undefined);
-      const passes = test === undefined ? Boolean(value) && !(Array.isArray(value) && value.length === 0) : testFor(test).call(this_, value, ...testArgs);
+      const passes = test === undefined ? pyTruthy(value) : testFor(test).call(this_, value, ...testArgs);
       return passes === keep;
     });
   };
@@ -730,6 +731,15 @@ export function installPythonCompat(env: nunjucks.Environment): void {
       }
       return [...groups.entries()].sort(([a], [b]) => compareValues(a, b)).map(([grouper, list]) => Object.assign(pyTuple([grouper, list]), { grouper, list }));
     },
+    // Jinja's `default(value, fallback, boolean=false)`: with `boolean`, any false value (Python's rules) is replaced.
+    default(value: unknown, ...args: unknown[]) {
+      const { positional, keywords } = keywordArgs(args);
+      const fallback = positional[0] ?? keywords.default_value ?? '';
+      const boolean = positional[1] ?? keywords.boolean ?? false;
+      if (pyTruthy(boolean)) return pyTruthy(value) ? value : fallback;
+      return value === undefined ? fallback : value;
+    },
+    d(value: unknown, ...args: unknown[]) { return filters.default!.call(this, value, ...args); },
     attr: (value: unknown, name: unknown) => (value === null || value === undefined ? undefined : (value as Record<string, unknown>)[String(name)]),
   };
   for (const [name, filter] of Object.entries(filters)) env.addFilter(name, filter);
