@@ -1,6 +1,6 @@
 /**
  * A local DynamoDB endpoint (AWS JSON 1.0, `X-Amz-Target: DynamoDB_20120810.<Operation>`) with just what
- * the coalescer's lease needs: GetItem, and PutItem with a ConditionExpression. Conditions support
+ * the coalescer's lease and the run locks need: GetItem, and PutItem/DeleteItem with a ConditionExpression. Conditions support
  * `attribute_exists(p)`, `attribute_not_exists(p)`, `p = q` (names, `#name` placeholders or `:value`
  * placeholders), combined with AND / OR (AND binds tighter); anything else is a ValidationException,
  * so a caller that needs more fails loudly instead of being answered wrongly.
@@ -67,6 +67,17 @@ export class LocalDynamoDb {
     return {};
   }
 
+  async deleteItem(input: Omit<PutItemInput, 'Item'> & { Key: Item }): Promise<Record<string, never>> {
+    const table = this.table(input.TableName);
+    const key = this.keyOf(input.TableName, input.Key);
+    if (input.ConditionExpression !== undefined) {
+      const holds = evaluateCondition(input.ConditionExpression, table.get(key), input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {});
+      if (!holds) throw new ConditionalCheckFailedError();
+    }
+    table.delete(key);
+    return {};
+  }
+
   /** Answers one HTTP request (mountable in `startLocalCloud`'s `extraRoutes` under `DynamoDB_20120810.`). */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
@@ -75,6 +86,7 @@ export class LocalDynamoDb {
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
       if (operation === 'GetItem') return sendJsonResult(response, DYNAMODB_PROTOCOL, await this.getItem(body));
       if (operation === 'PutItem') return sendJsonResult(response, DYNAMODB_PROTOCOL, await this.putItem(body));
+      if (operation === 'DeleteItem') return sendJsonResult(response, DYNAMODB_PROTOCOL, await this.deleteItem(body));
       throw new UnknownOperationError(operation);
     } catch (error) {
       sendJsonError(response, DYNAMODB_PROTOCOL, error);
