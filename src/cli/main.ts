@@ -41,6 +41,8 @@ Usage: landfall <command> [flags]
   replay ID                    start an execution again with the same input
   rotate [--month YYYY-MM]     create next month's partition tables, refresh views, drop expired months
   backfill --select MODEL --from YYYY-MM --to YYYY-MM   rebuild months of a partitioned model, tested before publishing
+  grants [--stage S] [--region R]  the SQL a Redshift admin runs once: the functions' database user and its privileges
+  doctor [--stage S]           check a deployed stage (read-only, your AWS credentials): one pass/fail line per check with the fix
 
 Common flags: --project-dir (default dbt), --state-dir (default .landfall), --database-url postgres://…,
               --target-schema (default analytics), --json
@@ -89,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
         return await partitionCommands().rotateCommand(args);
       case 'backfill':
         return await partitionCommands().backfillCommand(args);
+      case 'grants':
+        return await (require('./grants-command') as typeof import('./grants-command')).grantsCommand(args);
       default:
         throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
     }
