@@ -10,6 +10,7 @@ import { type IncomingMessage, type RequestListener, type ServerResponse, create
 import type { AddressInfo } from 'node:net';
 import { LocalAwsError, UnknownOperationError, ValidationError } from './errors';
 import type { LocalEventBus } from './event-bus';
+import type { LocalS3 } from './s3';
 import type { LocalSnsOutbox } from './sns-outbox';
 import type { LocalStepFunctions } from './step-functions';
 import {
@@ -27,6 +28,8 @@ export interface LocalCloudOptions {
   stepFunctions?: LocalStepFunctions;
   eventBus?: LocalEventBus;
   sns?: LocalSnsOutbox;
+  /** S3 (path-style REST: any request whose path is not `/`, without `X-Amz-Target`). */
+  s3?: LocalS3;
   /**
    * Other JSON services keyed by `X-Amz-Target` prefix, e.g. `{ 'RedshiftData.': dataApiHandler }`.
    * The handler receives the untouched request (its body not yet read) and answers it itself.
@@ -97,6 +100,7 @@ export function localCloudEndpointEnvironment(url: string): Record<string, strin
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
     AWS_ENDPOINT_URL_SNS: url,
     AWS_ENDPOINT_URL_REDSHIFT_DATA: url,
+    AWS_ENDPOINT_URL_S3: url,
   };
 }
 
@@ -107,6 +111,8 @@ async function routeRequest(
   options: LocalCloudOptions,
 ): Promise<void> {
   const target = request.headers['x-amz-target'];
+  // S3 is REST: path-style requests name the bucket in the path; every other service here posts to `/`.
+  if (options.s3 && typeof target !== 'string' && (request.url ?? '/').split('?')[0] !== '/') return options.s3.handle(request, response);
   if (typeof target === 'string') {
     const extraPrefix = Object.keys(options.extraRoutes ?? {}).find((prefix) => target.startsWith(prefix));
     if (extraPrefix) return options.extraRoutes![extraPrefix](request, response);
