@@ -21,6 +21,8 @@ import { compileProject } from '../engine/compile';
 import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
+import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
+import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
@@ -32,6 +34,7 @@ import type { SqlEngine } from './sql-engine/sql-engine';
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
 export const ALERT_TOPIC = 'landfall-alerts';
 export const LOCAL_WEBHOOK_SECRET = 'local-fivetran-secret';
+export const RUN_LOCK_TABLE = 'landfall-run-locks';
 
 export interface LocalStackOptions {
   /** The repository root (holds `state-machines/`, `events/`). */
@@ -153,8 +156,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   });
   const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns });
+  // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
+  const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
 
-  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url };
+  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url };
   Object.assign(process.env, {
     ...endpoints,
     AWS_REGION: 'us-east-1',
@@ -167,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     LANDFALL_ALERT_TOPIC_ARN: sns.topicArn(ALERT_TOPIC),
     LANDFALL_EVENT_BUS_NAME: eventBus.eventBusName,
     LANDFALL_SETTLE_SECONDS: '1',
+    LANDFALL_RUN_LOCK_TABLE: RUN_LOCK_TABLE,
     FIVETRAN_WEBHOOK_SECRET: process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
   });
@@ -174,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   resetAwsDependencies();
 
   const transformStateMachineArn = stepFunctions.stateMachineArn(TRANSFORM_STATE_MACHINE);
+  const lockReleases = releaseLocksWhenExecutionsClose(stepFunctions);
   const sfn = new SFNClient({});
   const rulesDir = path.join(repoRoot, 'events', 'rules');
   const readRule = (file: string) => JSON.parse(fs.readFileSync(path.join(rulesDir, file), 'utf8'));
@@ -223,12 +230,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await coalescer.whenIdle();
       coalescer.dispose();
       await stepFunctions.waitForAllExecutions();
+      await Promise.all(lockReleases);
       await webhook.close();
+      await dynamoDb.close();
       await cloud.close();
       await dataApi.close();
       await engine.close();
     },
   };
+}
+
+/**
+ * Stands in for the rule on "Step Functions Execution Status Change" that invokes arrivalRunFinished in AWS: when
+ * an execution started through the API closes, its run locks are released (a lock left behind would still be
+ * taken over by the next run, which asks DescribeExecution; this keeps the table clean, as in AWS).
+ */
+function releaseLocksWhenExecutionsClose(stepFunctions: LocalStepFunctions): Promise<unknown>[] {
+  const pending: Promise<unknown>[] = [];
+  const start = stepFunctions.operations.StartExecution as (request: unknown) => Promise<{ executionArn?: string }>;
+  stepFunctions.operations.StartExecution = (async (request: unknown) => {
+    const started = await start(request);
+    const arn = started.executionArn!;
+    pending.push(stepFunctions.waitForExecution(arn).then(() => runLocksFromEnvironment()?.releaseFor(arn)).catch(() => undefined));
+    return started;
+  }) as never;
+  return pending;
 }
 
 /** The function URL of the Fivetran webhook: `POST /webhooks/fivetran`, as a Lambda function URL event. */

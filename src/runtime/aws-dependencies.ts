@@ -8,6 +8,7 @@ import { dialects, type DialectName } from '../engine';
 import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { loadCompiledManifest } from './compiled-project';
+import { runLocksFromEnvironment } from './run-locks-aws';
 import type { RunDependencies } from './transform-run';
 
 let cached: (RunDependencies & { sns: SNSClient; topicArn: string; region: string }) | undefined;
@@ -31,6 +32,7 @@ export function awsDependencies(): RunDependencies & { sns: SNSClient; topicArn:
     topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN ?? '',
     region: process.env.AWS_REGION ?? 'us-east-1',
     settleMs: Number(process.env.LANDFALL_SETTLE_SECONDS ?? '5') * 1000,
+    locks: runLocksFromEnvironment(),
   };
   return cached;
 }

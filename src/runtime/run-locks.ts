@@ -159,3 +159,28 @@ export async function releaseRunLocks(ownerId: string, options: Pick<RunLockOpti
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let at = 0; at < items.length; at += size) await Promise.all(items.slice(at, at + size).map(work));
 }
+
+/**
+ * The locks as the run's tasks use them: acquire for a planned run (PlanRun, a redrive's re-plan), release by
+ * execution (end of run, the run-finished rule).
+ *
+ * @example
+ * const locks = new RunLocks({ store, executions });
+ * await locks.acquireFor(run, { arn: execution.arn, name: execution.name });
+ */
+export class RunLocks {
+  constructor(readonly options: RunLockOptions) {}
+
+  /** @throws RunLockedError when a live execution builds one of the run's models. */
+  async acquireFor(run: Pick<RunState, 'nodes'>, execution: { arn: string; name: string }): Promise<void> {
+    await acquireRunLocks(runLockKeys(run), { id: execution.arn, label: execution.name }, this.options);
+  }
+
+  async acquire(keys: readonly string[], execution: { arn: string; name: string }): Promise<void> {
+    await acquireRunLocks(keys, { id: execution.arn, label: execution.name }, this.options);
+  }
+
+  async releaseFor(executionArn: string): Promise<string[]> {
+    return releaseRunLocks(executionArn, this.options);
+  }
+}

@@ -11,11 +11,14 @@ import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../warehouse/warehouse';
 import { routeArrival } from './routing';
 import { parseRunInput } from './run-input';
+import type { RunLocks } from './run-locks';
 
 export interface RunDependencies {
   manifest: Manifest;
   dialect: Dialect;
   warehouse: Warehouse;
+  /** Per-model run locks (run-locks.ts); none when the deployment has no lock table. */
+  locks?: RunLocks;
   onEvent?: (event: RunEvent) => void;
   /** How long AdvanceRun keeps polling for statements that finish quickly before yielding to a Wait state. */
   settleMs?: number;
@@ -102,6 +105,9 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     startedAt,
   });
   if (!run.done) {
+    // Per-model locks before touching the warehouse: throws RunLockedError (retried by the state machine) while
+    // a live execution builds one of these models (run-locks.ts, docs/arrivals.md).
+    await deps.locks?.acquireFor(run, execution);
     run = await prepareRun(run, deps);
     run = await advanceRun(run, deps);
   }

@@ -1,0 +1,164 @@
+/**
+ * Runs that cannot collide, on the local stack: the real state machine, the real handlers, per-model locks in
+ * the local DynamoDB, owners checked with DescribeExecution on the local Step Functions endpoint, PGlite.
+ * A tracker wrapped around the task handlers records which executions are between a successful PlanRun (locks
+ * taken) and their last step (done), so "never two builds of one model at once" is observed, not assumed.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
+import { signFivetranBody } from '../../src/events/fivetran';
+import { startLocalStack, LOCAL_WEBHOOK_SECRET, RUN_LOCK_TABLE, type LocalStack } from '../../src/local/local-stack';
+import type { TaskHandler } from '../../src/local/aws/step-functions';
+import { DynamoDbRunLockStore } from '../../src/runtime/run-locks-dynamodb';
+import { readConnectionTarget } from '../../src/warehouse/connection-config';
+import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
+import { runQuery } from '../../src/warehouse/run-query';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
+const asOf = new Date(new Date().toISOString().slice(0, 10));
+const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
+
+let stack: LocalStack;
+let stateDir: string;
+let warehouse: RedshiftDataWarehouse;
+let sfn: SFNClient;
+
+/** Executions between PlanRun's success and their last step, and the most that were ever there at once. */
+const tracker = {
+  building: new Set<string>(),
+  maxBuildingAtOnce: 0,
+  lockedRetries: 0,
+  planned: new Map<string, () => void>(),
+  whenPlanned(name: string): Promise<void> {
+    return new Promise((resolve) => this.planned.set(name, resolve));
+  },
+  reset() {
+    this.building.clear();
+    this.maxBuildingAtOnce = 0;
+    this.lockedRetries = 0;
+  },
+};
+
+function track(stateName: string, handler: TaskHandler): TaskHandler {
+  return async (input) => {
+    let output;
+    try {
+      output = await handler(input);
+    } catch (error) {
+      if ((error as Error).name === 'RunLockedError') tracker.lockedRetries++;
+      throw error;
+    }
+    const name: string | undefined = input?.execution?.name;
+    if (stateName === 'PlanRun' && name) {
+      tracker.building.add(name);
+      tracker.maxBuildingAtOnce = Math.max(tracker.maxBuildingAtOnce, tracker.building.size);
+      tracker.planned.get(name)?.();
+    }
+    if (output?.done === true && output?.execution?.name) tracker.building.delete(output.execution.name);
+    return output;
+  };
+}
+
+async function count(sql: string): Promise<number> {
+  const { rows } = await runQuery(warehouse, sql);
+  return Number(rows[0]![0]);
+}
+
+async function settle(): Promise<void> {
+  await stack.eventBus.whenIdle();
+  await stack.coalescer.whenIdle();
+  await stack.stepFunctions.waitForAllExecutions();
+}
+
+async function start(name: string, input: unknown): Promise<string> {
+  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name, input: JSON.stringify(input) }));
+  return started.executionArn!;
+}
+
+/** Relations a run stages and must not leave behind (`__lf_new`, `__lf_old`, … with or without a run token). */
+async function leftoverStagingRelations(): Promise<string[]> {
+  const { rows } = await runQuery(warehouse, "select table_schema || '.' || table_name from information_schema.tables where table_name like '%\\_\\_lf\\_%' order by 1");
+  return rows.map((r) => String(r[0]));
+}
+
+async function lockHolder(key: string): Promise<string | undefined> {
+  const client = new DynamoDBClient({});
+  try {
+    return (await new DynamoDbRunLockStore(client, RUN_LOCK_TABLE).read(key))?.owner;
+  } finally {
+    client.destroy();
+  }
+}
+
+beforeAll(async () => {
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-locks-'));
+  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20, wrapTask: track });
+  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
+  sfn = new SFNClient({});
+  const data = generateDemoData({ asOf, volumes });
+  await runQuery(warehouse, [...data.ddl]);
+  for (const sql of data.inserts) await runQuery(warehouse, sql);
+  await start('initial-build', { command: 'build', reason: 'first build' });
+  await settle();
+});
+
+afterAll(async () => {
+  await stack?.close();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('per-model run locks on the local stack', () => {
+  it('runs two triggers started at once for the same models one after the other, both succeeding', async () => {
+    tracker.reset();
+    const input = { command: 'build', select: ['source:wetransfer_app_db.transfers+'], reason: 'two triggers at once' };
+    const [a, b] = await Promise.all([start('trigger-a', input), start('trigger-b', input)]);
+    await settle();
+    expect(stack.stepFunctions.getExecution(a)!.status).toBe('SUCCEEDED');
+    expect(stack.stepFunctions.getExecution(b)!.status).toBe('SUCCEEDED');
+    expect(tracker.maxBuildingAtOnce).toBe(1);
+    expect(tracker.lockedRetries).toBeGreaterThanOrEqual(1);
+    expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(volumes.transfers);
+    expect(await leftoverStagingRelations()).toEqual([]);
+    expect(await lockHolder('model.landfall_demo.fct_transfers')).toBeUndefined();
+  });
+
+  it('holds a console run started during an arrival run on the same models until the arrival run ends; no relation lost', async () => {
+    tracker.reset();
+    const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes });
+    for (const sql of batch.statements) await runQuery(warehouse, sql);
+    const sample = JSON.parse(fs.readFileSync(SAMPLE, 'utf8'));
+    const body = Buffer.from(JSON.stringify({ ...sample, sync_id: 'sync-during-console', connector_id: 'wetransfer_app_db' }));
+    const arrivalPlanned = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        const name = [...tracker.building].find((n) => n.startsWith('arrivals-'));
+        if (name) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    const response = await fetch(stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
+    expect(response.status).toBe(200);
+    await arrivalPlanned;
+    expect(tracker.building.size).toBe(1);
+    const consoleRun = await start('console-full-build', { command: 'build', reason: 'started from the console during an arrival run' });
+    await settle();
+    expect(stack.stepFunctions.getExecution(consoleRun)!.status).toBe('SUCCEEDED');
+    const listed = await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn });
+    const arrivalRuns = (listed.executions ?? []).filter((e) => e.name!.startsWith('arrivals-'));
+    expect(arrivalRuns.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(Date.parse(stack.stepFunctions.getExecution(arrivalRuns[0]!.executionArn!)!.stopDate!)).toBeLessThanOrEqual(Date.parse(stack.stepFunctions.getExecution(consoleRun)!.stopDate!));
+    expect(tracker.maxBuildingAtOnce).toBe(1);
+    expect(tracker.lockedRetries).toBeGreaterThanOrEqual(1);
+    expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(volumes.transfers + batch.newRowCounts.transfers);
+    expect(await count('select count(*) from analytics_marts.dim_users')).toBe(await count('select count(*) from raw.users'));
+    expect(await leftoverStagingRelations()).toEqual([]);
+    expect(await lockHolder('model.landfall_demo.fct_transfers')).toBeUndefined();
+  });
+});
