@@ -56,9 +56,17 @@ export class InvalidArnError extends LocalAwsError {
 
 /** Step Functions: an execution name breaks the naming rules. */
 export class InvalidNameError extends LocalAwsError {
-  constructor(name: string) {
-    super('InvalidName', `Invalid Name: '${name}'`);
+  constructor(name: string, reason?: string) {
+    super('InvalidName', `Invalid Name: '${name}'${reason ? ` (${reason})` : ''}`);
     this.name = 'InvalidNameError';
+  }
+}
+
+/** Step Functions: RedriveExecution on an execution that cannot be redriven; the message says why. */
+export class ExecutionNotRedrivableError extends LocalAwsError {
+  constructor(executionArn: string, reason: string) {
+    super('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: ${reason}`);
+    this.name = 'ExecutionNotRedrivableError';
   }
 }
 

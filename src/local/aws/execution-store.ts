@@ -38,6 +38,16 @@ export interface StoredExecution {
   stopDate?: string;
   /** StateEntered events plus retries: what AWS bills for a Standard workflow. */
   stateTransitions: number;
+  /** Events in `history`, counted as AWS records them (the hard quota is 25,000; see sfn-history.ts). */
+  historyEventCount: number;
+  /** The largest payload seen (execution input, a state's input or output, a task's parameters or result), UTF-8 bytes; the quota is 256 KiB. */
+  largestPayloadBytes: number;
+  /** Where `largestPayloadBytes` was seen, e.g. `AdvanceRun output`. */
+  largestPayloadState?: string;
+  /** Times the execution was redriven: 0 until the first RedriveExecution. */
+  redriveCount: number;
+  /** ISO-8601 time of the latest redrive. */
+  redriveDate?: string;
   history: ExecutionHistoryEvent[];
   /** The process that ran the execution; a RUNNING execution whose process is gone never finished. */
   hostPid: number;
@@ -81,7 +91,7 @@ export function listStoredExecutions(
     if (!existsSync(folder)) continue;
     for (const file of readdirSync(folder)) {
       if (!file.endsWith('.json')) continue;
-      const execution = JSON.parse(readFileSync(join(folder, file), 'utf8')) as StoredExecution;
+      const execution = withDefaults(JSON.parse(readFileSync(join(folder, file), 'utf8')) as StoredExecution);
       if (!filter.status || execution.status === filter.status) executions.push(execution);
     }
   }
@@ -99,7 +109,15 @@ export function readStoredExecution(stateDir: string, arnOrName: string): Stored
   const arnMatch = /^arn:[^:]+:states:[^:]*:[^:]*:execution:([^:]+):([^:]+)$/.exec(arnOrName);
   if (arnMatch) {
     const file = executionFile(stateDir, arnMatch[1], arnMatch[2]);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredExecution) : undefined;
+    return existsSync(file) ? withDefaults(JSON.parse(readFileSync(file, 'utf8')) as StoredExecution) : undefined;
   }
   return listStoredExecutions(stateDir).find((execution) => execution.name === arnOrName);
+}
+
+/** Records written before the limit counters existed get them from their history. */
+function withDefaults(execution: StoredExecution): StoredExecution {
+  execution.historyEventCount ??= execution.history.length;
+  execution.largestPayloadBytes ??= 0;
+  execution.redriveCount ??= 0;
+  return execution;
 }

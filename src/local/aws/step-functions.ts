@@ -1,10 +1,13 @@
 /**
- * A local Step Functions service. It runs Standard-workflow executions of the project's real state
- * machine definitions with aws-local-stepfunctions, binding each Task state (by state name) to a
+ * A local Step Functions service, as strict as AWS. It runs Standard-workflow executions of the project's
+ * real state machine definitions with aws-local-stepfunctions, binding each Task state (by state name) to a
  * local function, and answers the Step Functions API (AWS JSON 1.0, `X-Amz-Target:
- * AWSStepFunctions.<Operation>`) through {@link LocalStepFunctions.operations}, so production code
- * using `@aws-sdk/client-sfn` runs unchanged against it.
+ * AWSStepFunctions.<Operation>`) through {@link LocalStepFunctions.operations}, so production code using
+ * `@aws-sdk/client-sfn` runs unchanged against it — RedriveExecution included.
  *
+ * Enforced (each rule cites its AWS page where it is implemented): 256 KiB payloads and the 25,000-event
+ * history (sfn-limits.ts, sfn-history.ts), execution names and their 90-day uniqueness, `TimeoutSeconds`,
+ * Lambda timeouts and Lambda's error shape (sfn-tasks.ts), RedriveExecution (sfn-redrive.ts).
  * Every execution is persisted under `<stateDir>/executions/` (see execution-store.ts).
  */
 import './promise-with-resolvers-polyfill';
@@ -17,41 +20,37 @@ import type {
   ExecutionListItem,
   GetExecutionHistoryInput,
   GetExecutionHistoryOutput,
-  HistoryEvent,
   ListExecutionsInput,
   ListExecutionsOutput,
   ListStateMachinesOutput,
+  RedriveExecutionInput,
+  RedriveExecutionOutput,
   StartExecutionInput,
   StartExecutionOutput,
   StopExecutionInput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
-import {
-  ExecutionAbortedError,
-  ExecutionError,
-  ExecutionTimeoutError,
-  StateMachine,
-  type StateMachineDefinition,
-} from 'aws-local-stepfunctions';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   ExecutionAlreadyExistsError,
   ExecutionDoesNotExistError,
+  ExecutionNotRedrivableError,
   InvalidArnError,
   InvalidExecutionInputError,
-  InvalidNameError,
   StateMachineDoesNotExistError,
   ValidationError,
 } from './errors';
-import {
-  type ExecutionHistoryEvent,
-  type StoredExecution,
-  listStoredExecutions,
-  writeStoredExecution,
-} from './execution-store';
+import { type StoredExecution, listStoredExecutions, writeStoredExecution } from './execution-store';
+import { isProcessAlive, paginate, toSdkHistoryEvent } from './sfn-api-support';
+import { readDefinition, withScaledTimeouts } from './sfn-definition';
+import { type LoadedStateMachine, type RestartPoint, type RunningExecution, startRun } from './sfn-execution-run';
+import { appendHistoryEvent } from './sfn-history';
+import { jsonBytes, MAX_PAYLOAD_BYTES, NAME_REUSE_PERIOD_MS, validateName } from './sfn-limits';
+import { CLIENT_TOKEN_WINDOW_MS, redriveStatusOf, unsuccessfulState } from './sfn-redrive';
+import { FaultInjector, type TaskFault, type TaskHandler } from './sfn-tasks';
 
-/** A local function standing in for a Task state's Resource. It receives the state's effective input (after Parameters). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TaskHandler = (input: any) => Promise<any>;
+export type { TaskFault, TaskHandler } from './sfn-tasks';
+export { MAX_PAYLOAD_BYTES } from './sfn-limits';
 
 export interface LocalStateMachineConfig {
   /** The Amazon States Language definition (JSONPath), as deployed. */
@@ -67,6 +66,12 @@ export interface LocalStateMachineConfig {
   waitTimeScaleMs?: number;
   /** Exact wait in milliseconds per Wait state name; wins over `waitTimeScaleMs`. */
   waitTimeOverrides?: Record<string, number>;
+  /**
+   * The configured timeout, in seconds, of the Lambda function behind each Task state (by state name), e.g.
+   * from `lambdaTimeoutsByState` (lambda-timeouts.ts). A handler of a Lambda-invoking Task that runs longer
+   * fails the Task with the error AWS reports for a timed-out function (`Lambda.Unknown`).
+   */
+  lambdaTimeouts?: Record<string, number>;
 }
 
 export interface LocalStepFunctionsOptions {
@@ -78,42 +83,12 @@ export interface LocalStepFunctionsOptions {
   region?: string;
   /** Default `000000000000`. */
   accountId?: string;
-}
-
-/** Step Functions' payload limit for execution input and output. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
-
-const NAME_PATTERN = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
-
-interface LoadedStateMachine {
-  name: string;
-  arn: string;
-  definition: object;
-  stateMachine: StateMachine;
-  taskHandlers: Record<string, TaskHandler>;
-  waitTimeOverrides: Record<string, number>;
-  retryIntervalOverrides: Record<string, number[]>;
-  taskResources: Map<string, string>;
-  creationDate: Date;
-}
-
-interface ExecutionInProgress {
-  abort: () => void;
-  finished: Promise<void>;
-  stopRequest?: { error?: string; cause?: string };
-}
-
-/** One event of aws-local-stepfunctions' event log, reduced to the fields this module reads. */
-interface LibraryEvent {
-  type: string;
-  timestamp: number;
-  input?: unknown;
-  output?: unknown;
-  Error?: string;
-  Cause?: unknown;
-  index?: number;
-  state?: { name: string; type: string; input?: unknown; output?: unknown };
-  parentState?: { name: string; type: string };
+  /** The service's clock (start/stop/redrive dates, the 14-day and 90-day windows). Tests move it forward. */
+  now?: () => Date;
+  /** Real milliseconds per second of `TimeoutSeconds` (state machine and Task) and of Lambda timeouts. Default 1000. */
+  timeoutScaleMs?: number;
+  /** Test-only: accept {@link LocalStepFunctions.injectFault}. Never set it outside tests. */
+  faultInjection?: boolean;
 }
 
 /**
@@ -134,9 +109,13 @@ export class LocalStepFunctions {
   readonly region: string;
   readonly accountId: string;
   readonly stateDir: string;
+  private readonly now: () => Date;
+  private readonly timeoutScaleMs: number;
+  private readonly faults: FaultInjector | undefined;
   private readonly machinesByArn = new Map<string, LoadedStateMachine>();
   private readonly executions = new Map<string, StoredExecution>();
-  private readonly inProgress = new Map<string, ExecutionInProgress>();
+  private readonly inProgress = new Map<string, RunningExecution>();
+  private readonly redriveTokens = new Map<string, { redriveDate: Date; at: number }>();
 
   /** The API operations by name, as routed from `X-Amz-Target: AWSStepFunctions.<name>`. */
   readonly operations: Record<string, (request: never) => Promise<unknown>> = {
@@ -145,6 +124,7 @@ export class LocalStepFunctions {
     ListExecutions: (request: ListExecutionsInput) => this.listExecutions(request),
     GetExecutionHistory: (request: GetExecutionHistoryInput) => this.getExecutionHistory(request),
     StopExecution: (request: StopExecutionInput) => this.stopExecution(request),
+    RedriveExecution: (request: RedriveExecutionInput) => this.redriveExecution(request),
     DescribeStateMachine: (request: DescribeStateMachineInput) => this.describeStateMachine(request),
     ListStateMachines: () => this.listStateMachines(),
   };
@@ -153,6 +133,9 @@ export class LocalStepFunctions {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.stateDir = options.stateDir;
+    this.now = options.now ?? (() => new Date());
+    this.timeoutScaleMs = options.timeoutScaleMs ?? 1000;
+    this.faults = options.faultInjection ? new FaultInjector() : undefined;
     for (const [name, config] of Object.entries(options.stateMachines)) {
       const loaded = this.loadStateMachine(name, config);
       this.machinesByArn.set(loaded.arn, loaded);
@@ -173,20 +156,21 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Starts an execution with Standard-workflow idempotency: the same name and input while it runs
-   * returns the running execution's ARN; the same name with another input, or after it closed,
-   * fails with `ExecutionAlreadyExists`. Without a name, a UUID is used.
+   * Starts an execution. Names follow AWS's rules and stay taken for 90 days after the execution closes
+   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html): the same name
+   * and input while it runs returns the running execution (idempotent); another input, or any input after it
+   * closed, fails with `ExecutionAlreadyExists`. Without a name, a UUID is used.
    */
   async startExecution(request: StartExecutionInput): Promise<StartExecutionOutput> {
     const machine = this.requireStateMachine(request.stateMachineArn);
     const name = request.name ?? randomUUID();
-    if (!NAME_PATTERN.test(name)) throw new InvalidNameError(name);
+    validateName(name);
     const input = request.input ?? '{}';
     validatePayload(input);
 
     const executionArn = this.executionArn(machine.name, name);
     const existing = this.executions.get(executionArn);
-    if (existing) {
+    if (existing && !this.nameReusable(existing)) {
       if (existing.status === 'RUNNING' && existing.input === input) {
         return { executionArn, startDate: new Date(existing.startDate) };
       }
@@ -200,8 +184,12 @@ export class LocalStepFunctions {
       name,
       status: 'RUNNING',
       input,
-      startDate: new Date().toISOString(),
+      startDate: this.now().toISOString(),
       stateTransitions: 0,
+      historyEventCount: 0,
+      largestPayloadBytes: jsonBytes(input),
+      largestPayloadState: 'execution input',
+      redriveCount: 0,
       history: [],
       hostPid: process.pid,
     };
@@ -226,17 +214,19 @@ export class LocalStepFunctions {
       outputDetails: execution.output === undefined ? undefined : { included: true },
       error: execution.error,
       cause: execution.cause,
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: execution.redriveCount,
+      redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
+      ...redriveStatusOf(execution, this.now()),
     };
   }
 
-  /** Executions of one state machine, newest first, optionally filtered by status; paginated with `nextToken`. */
+  /** Executions of one state machine, newest first, filtered by status or redrive; paginated with `nextToken`. */
   async listExecutions(request: ListExecutionsInput): Promise<ListExecutionsOutput> {
     const machine = this.requireStateMachine(request.stateMachineArn);
     const matching = [...this.executions.values()]
       .filter((execution) => execution.stateMachineArn === machine.arn)
       .filter((execution) => !request.statusFilter || execution.status === request.statusFilter)
+      .filter((execution) => !request.redriveFilter || (request.redriveFilter === 'REDRIVEN') === execution.redriveCount > 0)
       .sort((a, b) => b.startDate.localeCompare(a.startDate));
     const page = paginate(matching, request.maxResults, request.nextToken);
     return {
@@ -248,6 +238,8 @@ export class LocalStepFunctions {
           status: execution.status,
           startDate: new Date(execution.startDate),
           stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
+          redriveCount: execution.redriveCount,
+          redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
         }),
       ),
       nextToken: page.nextToken,
@@ -259,10 +251,7 @@ export class LocalStepFunctions {
     const ordered = request.reverseOrder ? [...execution.history].reverse() : execution.history;
     const page = paginate(ordered, request.maxResults, request.nextToken);
     const includeData = request.includeExecutionData ?? true;
-    return {
-      events: page.items.map((event) => toSdkHistoryEvent(event, includeData)),
-      nextToken: page.nextToken,
-    };
+    return { events: page.items.map((event) => toSdkHistoryEvent(event, includeData)), nextToken: page.nextToken };
   }
 
   /** Aborts a running execution (status ABORTED, with the given error and cause). A closed execution is left as it is. */
@@ -274,7 +263,38 @@ export class LocalStepFunctions {
       running.abort();
       await running.finished;
     }
-    return { stopDate: new Date(execution.stopDate ?? Date.now()) };
+    return { stopDate: new Date(execution.stopDate ?? this.now()) };
+  }
+
+  /**
+   * Restarts a FAILED, TIMED_OUT or ABORTED execution at its unsuccessful state with that state's original
+   * input (see sfn-redrive.ts for the rules); `ExecutionNotRedrivable` says why when it cannot.
+   * `$$.Execution.RedriveCount` is the new `redriveCount` in the restarted run.
+   */
+  async redriveExecution(request: RedriveExecutionInput): Promise<RedriveExecutionOutput> {
+    const execution = this.requireExecution(request.executionArn);
+    const tokenKey = request.clientToken && `${execution.executionArn}#${request.clientToken}`;
+    const earlier = tokenKey ? this.redriveTokens.get(tokenKey) : undefined;
+    if (earlier && this.now().getTime() - earlier.at <= CLIENT_TOKEN_WINDOW_MS) return { redriveDate: earlier.redriveDate };
+
+    const { redriveStatus, redriveStatusReason } = redriveStatusOf(execution, this.now());
+    if (redriveStatus !== 'REDRIVABLE') throw new ExecutionNotRedrivableError(execution.executionArn, redriveStatusReason!);
+    const machine = this.requireStateMachine(execution.stateMachineArn);
+    const restart = unsuccessfulState(execution, machine.topLevelStates);
+    if (!restart) throw new ExecutionNotRedrivableError(execution.executionArn, 'no top-level state was left unfinished, so there is no state to restart at');
+
+    const redriveDate = this.now();
+    execution.redriveCount += 1;
+    execution.redriveDate = redriveDate.toISOString();
+    execution.stateTransitions += 1; // "Execution redrives are considered as state transitions" (redrive-executions.html)
+    execution.status = 'RUNNING';
+    execution.hostPid = process.pid;
+    for (const key of ['output', 'error', 'cause', 'stopDate'] as const) delete execution[key];
+    appendHistoryEvent(execution, { type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: execution.redriveCount } }, redriveDate.getTime());
+    if (tokenKey) this.redriveTokens.set(tokenKey, { redriveDate, at: redriveDate.getTime() });
+    this.persist(execution);
+    this.launch(machine, execution, restart);
+    return { redriveDate };
   }
 
   async describeStateMachine(request: DescribeStateMachineInput): Promise<DescribeStateMachineOutput> {
@@ -292,19 +312,22 @@ export class LocalStepFunctions {
 
   async listStateMachines(): Promise<ListStateMachinesOutput> {
     return {
-      stateMachines: [...this.machinesByArn.values()].map((machine) => ({
-        stateMachineArn: machine.arn,
-        name: machine.name,
-        type: 'STANDARD',
-        creationDate: machine.creationDate,
-      })),
+      stateMachines: [...this.machinesByArn.values()].map((machine) => ({ stateMachineArn: machine.arn, name: machine.name, type: 'STANDARD', creationDate: machine.creationDate })),
     };
   }
 
-  /**
-   * Resolves when the execution has closed (and its final state is on disk), with its record.
-   * Resolves at once for a closed execution.
-   */
+  /** Test-only: make the next invocation(s) of a Task state's handler throw, hang or time out. */
+  injectFault(fault: TaskFault): void {
+    if (!this.faults) throw new Error('fault injection is off: construct LocalStepFunctions with faultInjection: true (tests only)');
+    this.faults.add(fault);
+  }
+
+  /** Faults that fired so far (state, kind, time), oldest first. */
+  get firedFaults(): readonly { state: string; kind: TaskFault['kind']; at: string }[] {
+    return this.faults?.fired ?? [];
+  }
+
+  /** Resolves when the execution has closed (and its final state is on disk), with its record. Resolves at once for a closed execution. */
   async waitForExecution(executionArn: string): Promise<StoredExecution> {
     const execution = this.requireExecution(executionArn);
     await this.inProgress.get(executionArn)?.finished;
@@ -327,22 +350,24 @@ export class LocalStepFunctions {
     return `arn:aws:iam::${this.accountId}:role/landfall-local-state-machine`;
   }
 
+  private nameReusable(existing: StoredExecution): boolean {
+    return existing.status !== 'RUNNING' && !!existing.stopDate && this.now().getTime() - Date.parse(existing.stopDate) > NAME_REUSE_PERIOD_MS;
+  }
+
   private loadStateMachine(name: string, config: LocalStateMachineConfig): LoadedStateMachine {
-    if (!NAME_PATTERN.test(name)) throw new InvalidNameError(name);
-    const definition = config.definition as StateMachineDefinition;
+    validateName(name);
     // Validated once here (~130 ms); every execution reuses the instance.
-    const stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-    const waits = new Map<string, number | undefined>();
-    const retriers = new Map<string, number[]>();
-    const taskResources = new Map<string, string>();
-    collectStates(definition, waits, retriers, taskResources);
+    new StateMachine(config.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    const runDefinition = withScaledTimeouts(config.definition, this.timeoutScaleMs);
+    const stateMachine = new StateMachine(runDefinition as StateMachineDefinition, { validationOptions: { noValidate: true } });
+    const facts = readDefinition(config.definition);
 
     const waitTimeOverrides: Record<string, number> = {};
     const retryIntervalOverrides: Record<string, number[]> = {};
     if (config.waitTimeScaleMs !== undefined) {
       const scale = config.waitTimeScaleMs;
-      for (const [stateName, seconds] of waits) waitTimeOverrides[stateName] = (seconds ?? 1) * scale;
-      for (const [stateName, intervals] of retriers) retryIntervalOverrides[stateName] = intervals.map((s) => s * scale);
+      for (const [stateName, seconds] of facts.waits) waitTimeOverrides[stateName] = (seconds ?? 1) * scale;
+      for (const [stateName, intervals] of facts.retriers) retryIntervalOverrides[stateName] = intervals.map((s) => s * scale);
     }
     Object.assign(waitTimeOverrides, config.waitTimeOverrides);
 
@@ -350,84 +375,23 @@ export class LocalStepFunctions {
       name,
       arn: this.stateMachineArn(name),
       definition: config.definition,
+      runDefinition,
       stateMachine,
       taskHandlers: config.taskHandlers,
       waitTimeOverrides,
       retryIntervalOverrides,
-      taskResources,
+      taskResources: facts.taskResources,
+      topLevelStates: facts.topLevelStates,
+      lambdaTimeouts: config.lambdaTimeouts ?? {},
       creationDate: new Date(),
     };
   }
 
-  private launch(machine: LoadedStateMachine, execution: StoredExecution): void {
-    const run = machine.stateMachine.run(JSON.parse(execution.input), {
-      overrides: {
-        taskResourceLocalHandlers: machine.taskHandlers,
-        waitTimeOverrides: machine.waitTimeOverrides,
-        retryIntervalOverrides: machine.retryIntervalOverrides,
-      },
-      context: {
-        Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: this.roleArn() },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      },
-    });
-
-    const throttle = new PersistThrottle(() => this.persist(execution));
-    const recordEvents = (async () => {
-      for await (const event of run.eventLogs as AsyncGenerator<LibraryEvent>) {
-        if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.stateTransitions += 1;
-        const historyEvent = toHistoryEvent(event, execution, machine.taskResources);
-        if (historyEvent) execution.history.push(historyEvent);
-        throttle.request();
-      }
-    })();
-
-    const settle = run.result.then(
-      (output) => {
-        execution.status = 'SUCCEEDED';
-        execution.output = JSON.stringify(output);
-      },
-      (error: unknown) => {
-        const stopRequest = this.inProgress.get(execution.executionArn)?.stopRequest;
-        if (error instanceof ExecutionAbortedError) {
-          execution.status = 'ABORTED';
-          execution.error = stopRequest?.error;
-          execution.cause = stopRequest?.cause;
-        } else if (error instanceof ExecutionTimeoutError) {
-          execution.status = 'TIMED_OUT';
-          execution.error = 'States.Timeout';
-        } else {
-          // The library wraps the state's error (a Fail state's or a Task's) in an ExecutionError.
-          const stateError = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : undefined;
-          execution.status = 'FAILED';
-          execution.error = stateError?.name ?? 'States.Runtime';
-          execution.cause = stateError?.message ?? (error instanceof Error ? error.message : String(error));
-        }
-      },
-    );
-
-    const finished = Promise.all([settle, recordEvents]).then(() => this.close(execution, throttle));
-    this.inProgress.set(execution.executionArn, { abort: run.abort, finished });
-  }
-
-  /** Final checks and the final write of a closed execution. */
-  private close(execution: StoredExecution, throttle: PersistThrottle): void {
-    try {
-      if (execution.status === 'SUCCEEDED' && Buffer.byteLength(execution.output ?? '') > MAX_PAYLOAD_BYTES) {
-        execution.status = 'FAILED';
-        execution.output = undefined;
-        execution.error = 'States.DataLimitExceeded';
-        execution.cause = `The execution output exceeds the ${MAX_PAYLOAD_BYTES}-byte limit.`;
-      }
-      if (execution.status === 'ABORTED' || execution.status === 'TIMED_OUT') {
-        execution.history.push(closingEvent(execution));
-      }
-      execution.stopDate = new Date().toISOString();
-      throttle.cancel();
-      this.persist(execution);
-    } finally {
-      this.inProgress.delete(execution.executionArn);
-    }
+  /** Runs an execution (from the start, or from `restart` for a redrive); forgets it once it closed. */
+  private launch(machine: LoadedStateMachine, execution: StoredExecution, restart?: RestartPoint): void {
+    const running = startRun(machine, execution, { roleArn: this.roleArn(), now: this.now, timeoutScaleMs: this.timeoutScaleMs, faults: this.faults, persist: (e) => this.persist(e) }, restart);
+    running.finished = running.finished.finally(() => this.inProgress.delete(execution.executionArn));
+    this.inProgress.set(execution.executionArn, running);
   }
 
   private persist(execution: StoredExecution): void {
@@ -442,7 +406,7 @@ export class LocalStepFunctions {
       status: 'ABORTED',
       error: 'Local.HostProcessExited',
       cause: `The process (pid ${execution.hostPid}) that ran this execution exited before it finished.`,
-      stopDate: new Date().toISOString(),
+      stopDate: this.now().toISOString(),
     };
     this.persist(closed);
     return closed;
@@ -465,193 +429,12 @@ export class LocalStepFunctions {
   }
 }
 
-/** Writes at most every `intervalMs` while events stream in, so a running execution is visible on disk. */
-class PersistThrottle {
-  private timer: NodeJS.Timeout | undefined;
-  constructor(
-    private readonly write: () => void,
-    private readonly intervalMs = 200,
-  ) {}
-
-  request(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.write();
-    }, this.intervalMs);
-    this.timer.unref();
-  }
-
-  cancel(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-}
-
 function validatePayload(input: string): void {
-  if (Buffer.byteLength(input) > MAX_PAYLOAD_BYTES) {
-    throw new InvalidExecutionInputError(`input exceeds the ${MAX_PAYLOAD_BYTES}-byte limit`);
-  }
+  const bytes = jsonBytes(input);
+  if (bytes > MAX_PAYLOAD_BYTES) throw new InvalidExecutionInputError(`input is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte (256 KiB) limit`);
   try {
     JSON.parse(input);
   } catch (error) {
     throw new InvalidExecutionInputError(error instanceof Error ? error.message : String(error));
   }
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; nextToken?: string } {
-  const start = nextToken ? Number.parseInt(nextToken, 10) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new ValidationError(`Invalid nextToken: '${nextToken}'`);
-  const size = maxResults && maxResults > 0 ? Math.min(maxResults, 1000) : 100;
-  const end = start + size;
-  return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
-}
-
-/**
- * Walks a definition (including Map `Iterator`/`ItemProcessor` and Parallel `Branches`) to find
- * each Wait state's static seconds, each Retry's intervals, and each Task's Resource.
- */
-function collectStates(
-  definition: { States?: Record<string, unknown> },
-  waits: Map<string, number | undefined>,
-  retriers: Map<string, number[]>,
-  taskResources: Map<string, string>,
-): void {
-  for (const [name, rawState] of Object.entries(definition.States ?? {})) {
-    const state = rawState as Record<string, unknown>;
-    if (state.Type === 'Wait') waits.set(name, typeof state.Seconds === 'number' ? state.Seconds : undefined);
-    if (state.Type === 'Task' && typeof state.Resource === 'string') taskResources.set(name, state.Resource);
-    if (Array.isArray(state.Retry)) {
-      retriers.set(name, (state.Retry as { IntervalSeconds?: number }[]).map((retrier) => retrier.IntervalSeconds ?? 1));
-    }
-    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, unknown> } | undefined;
-    if (processor) collectStates(processor, waits, retriers, taskResources);
-    for (const branch of (state.Branches as { States?: Record<string, unknown> }[] | undefined) ?? []) {
-      collectStates(branch, waits, retriers, taskResources);
-    }
-  }
-}
-
-function causeText(cause: unknown): string {
-  if (typeof cause === 'string') return cause;
-  if (cause instanceof Error) return cause.message;
-  return JSON.stringify(cause);
-}
-
-/**
- * Splits a Task Resource into the history's `resourceType` and `resource`, as Step Functions does:
- * `arn:aws:states:::aws-sdk:redshiftdata:executeStatement` → `aws-sdk:redshiftdata` / `executeStatement`.
- */
-function describeTaskResource(resourceArn: string | undefined): { resourceType: string; resource: string } {
-  if (!resourceArn) return { resourceType: 'local', resource: 'handler' };
-  const integration = /^arn:[^:]+:states:::(.+):([^:]+)$/.exec(resourceArn);
-  if (integration) return { resourceType: integration[1], resource: integration[2] };
-  if (resourceArn.includes(':lambda:')) return { resourceType: 'lambda', resource: resourceArn };
-  return { resourceType: 'local', resource: resourceArn };
-}
-
-function json(value: unknown): string {
-  return JSON.stringify(value ?? null);
-}
-
-/** Maps one library event to a Step Functions HistoryEvent; events with no real counterpart return undefined. */
-function toHistoryEvent(
-  event: LibraryEvent,
-  execution: StoredExecution,
-  taskResources: Map<string, string>,
-): ExecutionHistoryEvent | undefined {
-  const details = historyDetails(event, taskResources);
-  if (!details) return undefined;
-  const previous = execution.history[execution.history.length - 1];
-  return {
-    id: execution.history.length + 1,
-    previousEventId: previous?.id ?? 0,
-    timestamp: new Date(event.timestamp).toISOString(),
-    ...details,
-  };
-}
-
-function historyDetails(
-  event: LibraryEvent,
-  taskResources: Map<string, string>,
-): ({ type: string } & Record<string, unknown>) | undefined {
-  const state = event.state;
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return {
-        type: 'ExecutionStarted',
-        executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false } },
-      };
-    case 'ExecutionSucceeded':
-      return {
-        type: 'ExecutionSucceeded',
-        executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } },
-      };
-    case 'ExecutionFailed':
-      return { type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: causeText(event.Cause) } };
-    case 'StateEntered':
-      return { type: `${state!.type}StateEntered`, stateEnteredEventDetails: { name: state!.name, input: json(state!.input) } };
-    case 'StateExited':
-      return { type: `${state!.type}StateExited`, stateExitedEventDetails: { name: state!.name, output: json(state!.output) } };
-    case 'StateFailed':
-      if (state!.type === 'Task') {
-        return {
-          type: 'TaskFailed',
-          taskFailedEventDetails: {
-            ...describeTaskResource(taskResources.get(state!.name)),
-            error: event.Error,
-            cause: causeText(event.Cause),
-          },
-        };
-      }
-      if (state!.type === 'Map' || state!.type === 'Parallel') return { type: `${state!.type}StateFailed` };
-      return undefined;
-    case 'StateRetried':
-      // A retried Task appears in real histories as a new TaskScheduled after the TaskFailed.
-      if (state!.type !== 'Task') return undefined;
-      return {
-        type: 'TaskScheduled',
-        taskScheduledEventDetails: { ...describeTaskResource(taskResources.get(state!.name)), parameters: json(state!.input) },
-      };
-    case 'MapIterationStarted':
-    case 'MapIterationSucceeded':
-    case 'MapIterationFailed': {
-      const detailsKey = `${event.type.charAt(0).toLowerCase()}${event.type.slice(1)}EventDetails`;
-      return { type: event.type, [detailsKey]: { name: event.parentState?.name, index: event.index } };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function closingEvent(execution: StoredExecution): ExecutionHistoryEvent {
-  const previous = execution.history[execution.history.length - 1];
-  const base = { id: execution.history.length + 1, previousEventId: previous?.id ?? 0, timestamp: new Date().toISOString() };
-  if (execution.status === 'TIMED_OUT') {
-    return { ...base, type: 'ExecutionTimedOut', executionTimedOutEventDetails: { error: execution.error } };
-  }
-  return { ...base, type: 'ExecutionAborted', executionAbortedEventDetails: { error: execution.error, cause: execution.cause } };
-}
-
-function toSdkHistoryEvent(event: ExecutionHistoryEvent, includeExecutionData: boolean): HistoryEvent {
-  const sdkEvent = { ...event, timestamp: new Date(event.timestamp) } as unknown as HistoryEvent & Record<string, unknown>;
-  if (!includeExecutionData) {
-    for (const [key, value] of Object.entries(sdkEvent)) {
-      if (key.endsWith('EventDetails') && value && typeof value === 'object') {
-        const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
-        sdkEvent[key] = rest;
-      }
-    }
-  }
-  return sdkEvent;
 }

@@ -233,7 +233,8 @@ describe('Class: LocalStepFunctions (through @aws-sdk/client-sfn)', () => {
 
     expect(described.status).toBe('FAILED');
     expect(described.error).toBe('ModelBuildError');
-    expect(described.cause).toContain('relation "raw.orders" does not exist');
+    // Lambda's error payload, as Step Functions shows it for a Node.js function.
+    expect(JSON.parse(described.cause!)).toMatchObject({ errorType: 'ModelBuildError', errorMessage: 'relation "raw.orders" does not exist' });
     expect(described.output).toBeUndefined();
     const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }));
     expect(events![0]).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'ModelBuildError' } });

@@ -1,0 +1,58 @@
+/** Small pieces of the local Step Functions API: paging, SDK-shaped history events, throttled persistence. */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ExecutionHistoryEvent } from './execution-store';
+import { ValidationError } from './errors';
+
+export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; nextToken?: string } {
+  const start = nextToken ? Number.parseInt(nextToken, 10) : 0;
+  if (!Number.isInteger(start) || start < 0) throw new ValidationError(`Invalid nextToken: '${nextToken}'`);
+  const size = maxResults && maxResults > 0 ? Math.min(maxResults, 1000) : 100;
+  const end = start + size;
+  return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
+}
+
+export function toSdkHistoryEvent(event: ExecutionHistoryEvent, includeExecutionData: boolean): HistoryEvent {
+  const sdkEvent = { ...event, timestamp: new Date(event.timestamp) } as unknown as HistoryEvent & Record<string, unknown>;
+  if (!includeExecutionData) {
+    for (const [key, value] of Object.entries(sdkEvent)) {
+      if (key.endsWith('EventDetails') && value && typeof value === 'object') {
+        const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
+        sdkEvent[key] = rest;
+      }
+    }
+  }
+  return sdkEvent;
+}
+
+export function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes at most every `intervalMs` while events stream in, so a running execution is visible on disk. */
+export class PersistThrottle {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly write: () => void,
+    private readonly intervalMs = 200,
+  ) {}
+
+  request(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the local service reads from, and derives from, a state machine definition: Wait seconds, Retry
+ * intervals and Task resources per state (Map and Parallel bodies included), the timeouts scaled for tests,
+ * and the definition a redrive runs.
+ */
+type States = Record<string, Record<string, unknown>>;
+interface Definition {
+  StartAt: string;
+  States: States;
+  TimeoutSeconds?: number;
+  [key: string]: unknown;
+}
+
+export interface DefinitionFacts {
+  /** Wait state → its static `Seconds` (undefined for SecondsPath/Timestamp/TimestampPath). */
+  waits: Map<string, number | undefined>;
+  /** State → `IntervalSeconds` of each of its retriers. */
+  retriers: Map<string, number[]>;
+  /** Task state → its Resource. */
+  taskResources: Map<string, string>;
+  /** The names of the top-level states (redrive restarts at one of these). */
+  topLevelStates: Set<string>;
+}
+
+export function readDefinition(definition: object): DefinitionFacts {
+  const facts: DefinitionFacts = { waits: new Map(), retriers: new Map(), taskResources: new Map(), topLevelStates: new Set(Object.keys((definition as Definition).States ?? {})) };
+  walk(definition as Definition, (name, state) => {
+    if (state.Type === 'Wait') facts.waits.set(name, typeof state.Seconds === 'number' ? state.Seconds : undefined);
+    if (state.Type === 'Task' && typeof state.Resource === 'string') facts.taskResources.set(name, state.Resource);
+    if (Array.isArray(state.Retry)) facts.retriers.set(name, (state.Retry as { IntervalSeconds?: number }[]).map((retrier) => retrier.IntervalSeconds ?? 1));
+  });
+  return facts;
+}
+
+/**
+ * A copy whose `TimeoutSeconds` (the state machine's and every Task's) last `scaleMs` milliseconds per
+ * second, so a test sees `States.Timeout` without waiting. The original is returned when nothing changes.
+ */
+export function withScaledTimeouts(definition: object, scaleMs: number): object {
+  if (scaleMs === 1000) return definition;
+  const copy = structuredClone(definition) as Definition;
+  const factor = scaleMs / 1000;
+  if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds *= factor;
+  walk(copy, (_name, state) => {
+    if (state.Type === 'Task' && typeof state.TimeoutSeconds === 'number') state.TimeoutSeconds *= factor;
+  });
+  return copy;
+}
+
+/** The hidden state a redriven run starts at: it hands the unsuccessful state its original input. */
+export const REDRIVE_ENTRY_STATE = 'Landfall.RedriveEntry';
+
+/**
+ * The definition a redrive runs: the same states, entered at `restartState` with `restartInput`, through a
+ * hidden Pass state, so that the run's own input (and `$$.Execution.Input`) stay the execution's input.
+ */
+export function redriveDefinition(definition: object, restartState: string, restartInput: unknown): object {
+  const original = definition as Definition;
+  const entry =
+    restartInput && typeof restartInput === 'object'
+      ? { Type: 'Pass', Result: restartInput, Next: restartState }
+      : { Type: 'Pass', Result: { value: restartInput }, OutputPath: '$.value', Next: restartState };
+  return { ...original, StartAt: REDRIVE_ENTRY_STATE, States: { ...original.States, [REDRIVE_ENTRY_STATE]: entry } };
+}
+
+function walk(definition: { States?: States }, visit: (name: string, state: Record<string, unknown>) => void): void {
+  for (const [name, state] of Object.entries(definition.States ?? {})) {
+    visit(name, state);
+    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: States } | undefined;
+    if (processor) walk(processor, visit);
+    for (const branch of (state.Branches as { States?: States }[] | undefined) ?? []) walk(branch, visit);
+  }
+}

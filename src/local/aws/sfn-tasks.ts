@@ -1,0 +1,153 @@
+/**
+ * How the local service runs a Task state's local function so that Retry and Catch see what AWS would
+ * report: payload quotas on the task's parameters and result, the Lambda function's configured timeout,
+ * Lambda's error shape, and (tests only) injected faults.
+ */
+import type { HistoryRecorder } from './sfn-history';
+import { invokesLambda } from './sfn-history';
+import { jsonBytes } from './sfn-limits';
+
+/** A local function standing in for a Task state's Resource. It receives the state's effective input (after Parameters). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TaskHandler = (input: any) => Promise<any>;
+
+/**
+ * A fault to inject into the next invocation(s) of one Task state's handler. Test-only: the service accepts
+ * faults only when constructed with `faultInjection: true`.
+ *
+ * - `throw`: the invocation fails with `error` (default `Lambda.ServiceException`), before the handler runs or,
+ *   with `when: 'after'`, after it ran (its side effects happened; its result is lost — a crash after submit).
+ * - `hang`: the handler is never called and the invocation never answers; the Lambda timeout (or the Task's
+ *   `TimeoutSeconds`) ends it.
+ * - `timeout`: the invocation fails at once as a Lambda timeout would (before or after the handler ran).
+ */
+export interface TaskFault {
+  state: string;
+  kind: 'throw' | 'hang' | 'timeout';
+  when?: 'before' | 'after';
+  error?: { name: string; message?: string };
+  /** Invocations affected, from the next one (default 1). */
+  times?: number;
+}
+
+/** Faults waiting to fire, and a log of the ones that fired. */
+export class FaultInjector {
+  private readonly pending: TaskFault[] = [];
+  readonly fired: { state: string; kind: TaskFault['kind']; at: string }[] = [];
+
+  add(fault: TaskFault): void {
+    this.pending.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  /** The fault for this invocation of `state`, if any (consumes one of its `times`). */
+  take(state: string): TaskFault | undefined {
+    const index = this.pending.findIndex((fault) => fault.state === state);
+    if (index < 0) return undefined;
+    const fault = this.pending[index]!;
+    fault.times! -= 1;
+    if (fault.times! <= 0) this.pending.splice(index, 1);
+    this.fired.push({ state, kind: fault.kind, at: new Date().toISOString() });
+    return fault;
+  }
+}
+
+/**
+ * The error a Task reports when its Lambda function throws: the error name is Lambda's `errorType` (the
+ * thrown error's `name`), the cause is the function's error payload as JSON
+ * (`{"errorType", "errorMessage", "trace"}`), as Step Functions shows it for Node.js functions.
+ */
+export class LambdaFunctionError extends Error {
+  constructor(errorType: string, payload: Record<string, unknown>) {
+    super(JSON.stringify(payload));
+    this.name = errorType;
+  }
+}
+
+function lambdaErrorFrom(error: unknown): LambdaFunctionError {
+  const errorType = error instanceof Error ? error.name || 'Error' : 'Error';
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  const trace = error instanceof Error && error.stack ? error.stack.split('\n') : [];
+  return new LambdaFunctionError(errorType, { errorType, errorMessage, trace });
+}
+
+/**
+ * A Lambda invocation that ran past the function's timeout. "Unhandled errors in Lambda are reported as
+ * Lambda.Unknown in the error output. These include out-of-memory errors and function timeouts."
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html). Newer Lambda
+ * runtimes may report `Sandbox.Timedout` instead; match `States.TaskFailed` (it matches both) in definitions.
+ */
+export function lambdaTimeoutError(timeoutSeconds: number): LambdaFunctionError {
+  const payload = { errorMessage: `${new Date().toISOString()} local Task timed out after ${timeoutSeconds.toFixed(2)} seconds` };
+  const error = new LambdaFunctionError('Lambda.Unknown', {});
+  error.message = `The cause could not be determined because Lambda did not return an error type. Returned payload: ${JSON.stringify(payload)}`;
+  return error;
+}
+
+export interface TaskRunSettings {
+  stateName: string;
+  /** The state's Resource. */
+  resource: string | undefined;
+  /** The Lambda function's configured timeout in seconds (Lambda tasks only). */
+  lambdaTimeoutSeconds?: number;
+  /** Milliseconds of real time per second of `lambdaTimeoutSeconds` (tests shrink it; default 1000). */
+  timeoutScaleMs: number;
+  recorder: HistoryRecorder;
+  faults?: FaultInjector;
+}
+
+const never = <T>() => new Promise<T>(() => undefined);
+
+/**
+ * Wraps a Task handler for one execution. Before the handler runs, the run's event log is allowed to catch
+ * up (one `setImmediate`), so a quota hit by an earlier state stops the run before this task has any effect.
+ */
+export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): TaskHandler {
+  const isLambda = invokesLambda(settings.resource);
+  return async (input) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const { recorder, stateName } = settings;
+    if (recorder.hasStopped) return never();
+    if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(JSON.stringify(input ?? null)))) return never();
+
+    const fault = settings.faults?.take(stateName);
+    const timeoutSeconds = isLambda ? settings.lambdaTimeoutSeconds : undefined;
+    const invoke = async () => {
+      if (fault?.kind === 'hang') return never();
+      if (fault && fault.when !== 'after') throw faultError(fault, timeoutSeconds);
+      const result = await handler(input);
+      if (fault) throw faultError(fault, timeoutSeconds);
+      return result;
+    };
+
+    let result: unknown;
+    try {
+      result = await withTimeout(invoke(), timeoutSeconds, settings.timeoutScaleMs);
+    } catch (error) {
+      if (error instanceof LambdaFunctionError || !isLambda) throw error;
+      throw lambdaErrorFrom(error);
+    }
+    if (recorder.hasStopped) return never();
+    if (!recorder.checkPayload(stateName, 'task result', jsonBytes(JSON.stringify(result ?? null)))) return never();
+    return result;
+  };
+}
+
+function faultError(fault: TaskFault, timeoutSeconds: number | undefined): Error {
+  if (fault.kind === 'timeout') return lambdaTimeoutError(timeoutSeconds ?? 0);
+  const error = new Error(fault.error?.message ?? `injected fault in ${fault.state}`);
+  error.name = fault.error?.name ?? 'Lambda.ServiceException';
+  return error;
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutSeconds: number | undefined, scaleMs: number): Promise<T> {
+  if (timeoutSeconds === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(lambdaTimeoutError(timeoutSeconds)), timeoutSeconds * scaleMs);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
