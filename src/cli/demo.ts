@@ -100,9 +100,10 @@ export async function runDemo(args: string[]): Promise<number> {
     const replayed = await stack.stepFunctions.waitForExecution(replay.executionArn!);
     out(`\nReplay ${replayed.name}: ${replayed.status} after ${replayed.stateTransitions} state transitions.`);
 
-    const replayNodes = JSON.parse(replayed.output ?? '[]') as { kind: string }[];
-    const models = replayNodes.filter((n) => n.kind === 'model').length;
-    const testGroups = replayNodes.filter((n) => n.kind === 'tests').length;
+    // The output is the run's last payload: a pointer to its state in S3 and the counts.
+    const { counts } = JSON.parse(replayed.output ?? '{}') as { counts?: { models: number; testNodes: number } };
+    const models = counts?.models ?? 0;
+    const testGroups = counts?.testNodes ?? 0;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     step(6, 'Summary');
     out(`First run:  ${firstRun.status.padEnd(9)} ${firstRun.stateTransitions} state transitions  (alert email: ${emails.length ? 'yes' : 'no'})`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState } from '../engine';
 import { compileProject } from '../engine/compile';
+import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import type { RunCommand } from '../engine/run/run-state';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
@@ -129,7 +130,7 @@ function compileCommand(args: string[]): number {
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options));
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf]);
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
   else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);

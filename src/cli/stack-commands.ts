@@ -13,7 +13,9 @@ import { listStoredExecutions, readStoredExecution, type StoredExecution } from 
 import type { TaskHandler } from '../local/aws/step-functions';
 import { LOCAL_WEBHOOK_SECRET, startLocalStack, TRANSFORM_STATE_MACHINE, type LocalStack } from '../local/local-stack';
 import { loadCompiledManifest } from '../runtime/compiled-project';
-import type { TransformRunPayload } from '../runtime/transform-run';
+import { awsDependencies } from '../runtime/aws-dependencies';
+import type { StoredRun } from '../runtime/run-state-store';
+import type { RunTrigger, TransformRunPayload } from '../runtime/transform-run';
 import { commonOptions, type CommonOptions } from './command-context';
 import { parseFlags, UsageError } from './options';
 import { printRunEvent } from './progress';
@@ -26,24 +28,31 @@ function endpointsFile(stateDir: string): string {
   return path.join(stateDir, 'endpoints.json');
 }
 
-/** Print node progress from what the PlanRun/AdvanceRun tasks hand each other. */
+/** Print node progress from the run state the PlanRun/AdvanceRun/EndFailedRun tasks store (their payloads point at it). */
 export function progressFromPayloads(write: (line: string) => void): (stateName: string, handler: TaskHandler) => TaskHandler {
+  const readNodes = async (payload: TransformRunPayload) => (await awsDependencies().runStates.read<RunTrigger>(payload.state));
   return (stateName, handler) => async (input) => {
+    if (stateName !== 'PlanRun' && stateName !== 'AdvanceRun' && stateName !== 'EndFailedRun') return handler(input);
+    const before = new Map<string, RunNode>(stateName === 'AdvanceRun' ? (await readNodes(input as TransformRunPayload)).run.nodes.map((n) => [n.id, n]) : []);
     const output = await handler(input);
-    if (stateName !== 'PlanRun' && stateName !== 'AdvanceRun') return output;
-    const before = new Map<string, RunNode>(stateName === 'AdvanceRun' ? (input as TransformRunPayload).run.nodes.map((n) => [n.id, n]) : []);
     const payload = output as TransformRunPayload;
     let manifest: Manifest;
+    let stored: StoredRun<RunTrigger>;
     try {
       manifest = loadCompiledManifest();
+      stored = await readNodes(payload);
     } catch {
       return output;
     }
+    const { trigger, run } = stored;
     if (stateName === 'PlanRun') {
-      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name}: ${payload.trigger.description}; ${payload.run.nodes.length} nodes selected${payload.trigger.routedSources.length ? ` downstream of ${payload.trigger.routedSources.map((s) => s.split('.').slice(-2).join('.')).join(', ')}` : ''}`);
+      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name}: ${trigger.description}; ${run.nodes.length} nodes selected${trigger.routedSources.length ? ` downstream of ${trigger.routedSources.map((s) => s.split('.').slice(-2).join('.')).join(', ')}` : ''}`);
     }
-    const total = payload.run.nodes.length;
-    payload.run.nodes.forEach((node, i) => {
+    if (stateName === 'EndFailedRun') {
+      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name} redriven: ${payload.counts.nodes - payload.counts.finished} nodes to run again`);
+    }
+    const total = run.nodes.length;
+    run.nodes.forEach((node, i) => {
       const previous = before.get(node.id)?.status ?? 'pending';
       if (previous === 'pending' && node.status !== 'pending' && node.status !== 'skipped') {
         printRunEvent({ type: 'node_started', node, index: i + 1, total }, manifest, write);

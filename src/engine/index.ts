@@ -8,6 +8,7 @@ export { planRun, type RunRequest } from './run/plan-run';
 export { prepareRun } from './run/prepare-run';
 export { advanceRun, renderTests, type RunContext, type RunEvent } from './run/advance-run';
 export { summarizeRun, type RunState, type RunNode } from './run/run-state';
+export { replanUnfinished } from './run/redrive-run';
 export { dialects } from './dialects';
 export { EngineError, ProjectError, SelectionError } from './errors';
 export type { Manifest } from './manifest';

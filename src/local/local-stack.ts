@@ -24,6 +24,7 @@ import { LocalEventBus } from './aws/event-bus';
 import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
 import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
+import { LocalS3 } from './aws/s3';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { startLocalDataApi } from './data-api/local-data-api';
@@ -34,6 +35,8 @@ import type { SqlEngine } from './sql-engine/sql-engine';
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
 export const ALERT_TOPIC = 'landfall-alerts';
 export const LOCAL_WEBHOOK_SECRET = 'local-fivetran-secret';
+/** The bucket holding run states (serverless.yml's RunStateBucket), under `<stateDir>/s3/`. */
+export const RUN_STATE_BUCKET = 'landfall-local-run-state';
 export const RUN_LOCK_TABLE = 'landfall-run-locks';
 
 export interface LocalStackOptions {
@@ -134,6 +137,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     PlanRunFunctionArn: localFunctionArn('plan-run'),
     AdvanceRunFunctionArn: localFunctionArn('advance-run'),
     PublishAlertFunctionArn: localFunctionArn('publish-alert'),
+    PublishCrashAlertFunctionArn: localFunctionArn('publish-crash-alert'),
+    EndFailedRunFunctionArn: localFunctionArn('end-failed-run'),
   });
   const stepFunctions = new LocalStepFunctions({
     stateDir,
@@ -144,6 +149,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           PlanRun: wrap('PlanRun', lambda(repoRoot, 'plan-run')),
           AdvanceRun: wrap('AdvanceRun', lambda(repoRoot, 'advance-run')),
           PublishAlert: wrap('PublishAlert', lambda(repoRoot, 'publish-alert')),
+          PublishCrashAlert: wrap('PublishCrashAlert', lambda(repoRoot, 'publish-crash-alert')),
+          EndFailedRun: wrap('EndFailedRun', lambda(repoRoot, 'end-failed-run')),
         },
         waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
       },
@@ -155,7 +162,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await engine.close();
     throw error;
   });
-  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns });
+  const s3 = new LocalS3(s3Dir);
+  s3.createBucket(RUN_STATE_BUCKET);
+  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3 });
   // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
 
@@ -172,6 +181,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     LANDFALL_ALERT_TOPIC_ARN: sns.topicArn(ALERT_TOPIC),
     LANDFALL_EVENT_BUS_NAME: eventBus.eventBusName,
     LANDFALL_SETTLE_SECONDS: '1',
+    LANDFALL_RUN_STATE_BUCKET: RUN_STATE_BUCKET,
+    LANDFALL_S3_FORCE_PATH_STYLE: 'true',
     LANDFALL_RUN_LOCK_TABLE: RUN_LOCK_TABLE,
     FIVETRAN_WEBHOOK_SECRET: process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',

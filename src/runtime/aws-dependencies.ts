@@ -3,12 +3,14 @@
  * Lambda container. Locally the CLI sets the same variables (endpoints pointing at the local stack)
  * before the first handler runs, so nothing here knows whether it runs in AWS.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { dialects, type DialectName } from '../engine';
 import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { loadCompiledManifest } from './compiled-project';
 import { runLocksFromEnvironment } from './run-locks-aws';
+import { S3RunStateStore } from './run-state-store';
 import type { RunDependencies } from './transform-run';
 
 let cached: (RunDependencies & { sns: SNSClient; topicArn: string; region: string }) | undefined;
@@ -33,6 +35,12 @@ export function awsDependencies(): RunDependencies & { sns: SNSClient; topicArn:
     region: process.env.AWS_REGION ?? 'us-east-1',
     settleMs: Number(process.env.LANDFALL_SETTLE_SECONDS ?? '5') * 1000,
     locks: runLocksFromEnvironment(),
+    // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
+    runStates: new S3RunStateStore(
+      new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }),
+      required('LANDFALL_RUN_STATE_BUCKET'),
+      process.env.LANDFALL_RUN_STATE_PREFIX ?? 'runs/',
+    ),
   };
   return cached;
 }

@@ -9,13 +9,24 @@ import type { FailedNode, RunFailureReport, SkippedNode, TestFailure } from '../
 import { renderTests } from '../engine';
 import { planFor } from '../engine/run/advance-run';
 import { runQuery } from '../warehouse/run-query';
-import type { RunDependencies, TransformRunPayload } from './transform-run';
+import type { RunState } from '../engine';
+import { loadRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
 const SAMPLE_ROWS = 5;
+/** Sample queries in flight at once (each is one Data API statement). */
+const SAMPLE_CONCURRENCY = 8;
+/** Default time the sample queries may take together; the email goes out without the ones still running. */
+export const DEFAULT_SAMPLE_BUDGET_MS = 20_000;
 
-export async function buildFailureReport(payload: TransformRunPayload, deps: RunDependencies, region: string): Promise<RunFailureReport> {
-  const { run } = payload;
+export interface AlertBudget {
+  /** Milliseconds the sample-row queries may take in all. */
+  sampleBudgetMs?: number;
+}
+
+export async function buildFailureReport(payload: TransformRunPayload, deps: RunDependencies & AlertBudget, region: string): Promise<RunFailureReport> {
+  const { run, stored } = await loadRun(payload, deps);
   const { manifest } = deps;
+  const samples: { failure: TestFailure; sql: string }[] = [];
   const failures: FailedNode[] = [];
   const skipped: SkippedNode[] = [];
   let passedModels = 0;
@@ -36,7 +47,7 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
       }
       continue;
     }
-    const rendered = new Map(safeRenderTests(node, payload, deps).map((t) => [t.id, t.sql]));
+    const rendered = new Map(safeRenderTests(node, run, deps).map((t) => [t.id, t.sql]));
     for (const t of node.tests ?? []) {
       const test = manifest.tests[t.id]!;
       if (t.status === 'pass' || t.status === 'warn') passedTests++;
@@ -49,23 +60,25 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
       }
       if (t.status === 'fail') {
         const sql = rendered.get(t.id) ?? test.rawSql;
-        failures.push({
+        const failure: TestFailure = {
           kind: 'test', nodeId: t.id, name: t.name, failures: t.failures, compiledSql: sql,
-          file: test.origin.file, model: node.name,
-          sampleRows: await sampleRows(deps, sql),
-        });
+          file: test.origin.file, model: node.name, sampleRows: { columns: [], rows: [] },
+        };
+        failures.push(failure);
+        samples.push({ failure, sql });
       }
     }
   }
+  await fetchSamplesWithin(samples, deps, deps.sampleBudgetMs ?? DEFAULT_SAMPLE_BUDGET_MS);
   return {
     runId: run.runId,
     executionArn: payload.execution.arn,
     region,
     trigger: {
-      loader: payload.trigger.loader,
-      connector: payload.trigger.connector,
-      arrivedAt: payload.trigger.arrivedAt,
-      description: payload.trigger.description,
+      loader: stored.trigger.loader,
+      connector: stored.trigger.connector,
+      arrivedAt: stored.trigger.arrivedAt,
+      description: stored.trigger.description,
     },
     failures,
     skipped,
@@ -75,15 +88,38 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
   };
 }
 
-function safeRenderTests(node: TransformRunPayload['run']['nodes'][number], payload: TransformRunPayload, deps: RunDependencies) {
+function safeRenderTests(node: RunState['nodes'][number], run: RunState, deps: RunDependencies) {
   try {
-    return renderTests(node, payload.run, deps.manifest);
+    return renderTests(node, run, deps.manifest);
   } catch {
     return [];
   }
 }
 
-async function sampleRows(deps: RunDependencies, sql: string): Promise<TestFailure['sampleRows']> {
+/**
+ * Sample rows of every failing test, fetched concurrently (a few at a time) within one time budget. A query
+ * still running when the budget is spent is left behind and its test says so: the email goes out without
+ * those samples rather than not at all (a bad load failing many tests on big tables must still alert).
+ */
+export async function fetchSamplesWithin(samples: { failure: TestFailure; sql: string }[], deps: Pick<RunDependencies, 'warehouse'>, budgetMs: number): Promise<void> {
+  const outOfTime = { columns: ['sample rows not fetched'], rows: [[`the alert's ${Math.round(budgetMs / 1000)} s budget for sample queries ran out; run the SQL below`]] };
+  const fetched: (TestFailure['sampleRows'] | undefined)[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < samples.length) {
+      const i = next++;
+      fetched[i] = await sampleRows(deps, samples[i]!.sql);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, budgetMs); });
+  await Promise.race([Promise.all(Array.from({ length: Math.min(SAMPLE_CONCURRENCY, samples.length) }, worker)), deadline]);
+  clearTimeout(timer);
+  next = samples.length; // no new queries after the deadline
+  samples.forEach((sample, i) => { sample.failure.sampleRows = fetched[i] ?? outOfTime; });
+}
+
+async function sampleRows(deps: Pick<RunDependencies, 'warehouse'>, sql: string): Promise<TestFailure['sampleRows']> {
   try {
     const result = await runQuery(deps.warehouse, `select * from (\n${sql}\n) as failing_rows limit ${SAMPLE_ROWS}`);
     return { columns: result.columns.map((c) => c.name), rows: result.rows };
@@ -95,7 +131,7 @@ async function sampleRows(deps: RunDependencies, sql: string): Promise<TestFailu
 /** Compose and publish. Returns what was sent, for the execution's output. */
 export async function publishRunAlert(
   payload: TransformRunPayload,
-  deps: RunDependencies & { sns: SNSClient; topicArn: string; region: string },
+  deps: RunDependencies & AlertBudget & { sns: SNSClient; topicArn: string; region: string },
 ): Promise<AlertEmail & { messageId?: string }> {
   const email = composeRunFailureAlert(await buildFailureReport(payload, deps, deps.region));
   const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }));

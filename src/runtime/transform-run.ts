@@ -1,10 +1,14 @@
 /**
- * The transform run as the state machine drives it: three core functions, one per Task state.
- * Handlers in `functions/` only parse, call these, and return.
+ * The transform run as the state machine drives it: one core function per Task state. Handlers in
+ * `functions/` only parse, call these, and return.
  *
  *   PlanRun      → startTransformRun: parse the input, route the arrival, plan, snapshot, first submits
  *   AdvanceRun   → advanceTransformRun: poll + submit until nothing finishes within the settle window
- *   PublishAlert → publishRunAlert: compose the failure email (with sample rows) and publish it
+ *   PublishAlert → publishRunAlert (publish-alert.ts), PublishCrashAlert → publishCrashAlert (crash-alert.ts)
+ *   EndFailedRun → endFailedRun (end-failed-run.ts): fail the execution, or resume it when it was redriven
+ *
+ * The run's state lives in the {@link RunStateStore}; the payload between states is a pointer plus the flags
+ * the Choice and Wait states read, a few hundred bytes whatever the size of the run.
  */
 import { advanceRun, planRun, prepareRun, summarizeRun, type Manifest, type RunEvent, type RunState } from '../engine';
 import type { Dialect } from '../engine/dialects';
@@ -12,11 +16,13 @@ import type { Warehouse } from '../warehouse/warehouse';
 import { routeArrival } from './routing';
 import { parseRunInput } from './run-input';
 import type { RunLocks } from './run-locks';
+import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 
 export interface RunDependencies {
   manifest: Manifest;
   dialect: Dialect;
   warehouse: Warehouse;
+  runStates: RunStateStore;
   /** Per-model run locks (run-locks.ts); none when the deployment has no lock table. */
   locks?: RunLocks;
   onEvent?: (event: RunEvent) => void;
@@ -35,44 +41,88 @@ export interface RunTrigger {
   routedSources: string[];
 }
 
-/** The payload that travels between states: ids and statuses only, never SQL. */
+/** The payload that travels between states: a pointer to the run state and what Choice/Wait read. Never SQL. */
 export interface TransformRunPayload {
   execution: { arn: string; name: string };
-  trigger: RunTrigger;
-  run: RunState;
-  /** Copied to the top for the Choice and Wait states. */
+  state: RunStatePointer;
+  /** `$$.Execution.RedriveCount` the stored state was (re)planned for. */
+  redriveCount: number;
   done: boolean;
   failed: boolean;
   waitSeconds: number;
+  iterations: number;
+  /** Small counts for people reading the console (the Choice states read only done/failed). */
+  counts: { nodes: number; models: number; testNodes: number; finished: number; running: number; failed: number; skipped: number };
 }
 
 export interface ExecutionContext {
   arn: string;
   name: string;
   startTime?: string;
+  /** `$$.Execution.RedriveCount`: 0 for the first attempt. */
+  redriveCount?: number;
 }
 
-function withFlags(payload: Omit<TransformRunPayload, 'done' | 'failed' | 'waitSeconds'>): TransformRunPayload {
+export type StoredTransformRun = StoredRun<RunTrigger>;
+
+/** A loaded run: the engine state (with the per-step fields from the payload) and what was stored beside it. */
+export interface LoadedRun {
+  stored: StoredTransformRun;
+  run: RunState;
+  /** The stored JSON as read, to write only when a step changed something. */
+  snapshot: string;
+}
+
+export async function loadRun(payload: Pick<TransformRunPayload, 'state' | 'iterations' | 'waitSeconds'>, deps: Pick<RunDependencies, 'runStates'>): Promise<LoadedRun> {
+  const stored = await deps.runStates.read<RunTrigger>(payload.state);
+  return { stored, run: { ...stored.run, iterations: payload.iterations, waitSeconds: payload.waitSeconds }, snapshot: JSON.stringify(stored.run) };
+}
+
+/** Writes the state when it changed (a step that only polled changes nothing), and returns the next payload. */
+export async function saveRun(
+  loaded: Pick<LoadedRun, 'stored'> & { snapshot?: string },
+  run: RunState,
+  deps: Pick<RunDependencies, 'runStates'>,
+  pointer: RunStatePointer = deps.runStates.pointerFor(loaded.stored.execution.name),
+): Promise<TransformRunPayload> {
+  const { iterations, waitSeconds, ...persistent } = run;
+  if (JSON.stringify(persistent) !== loaded.snapshot) {
+    await deps.runStates.write(pointer, { ...loaded.stored, run: persistent });
+  }
+  return payloadFor(loaded.stored, pointer, run);
+}
+
+function payloadFor(stored: StoredTransformRun, pointer: RunStatePointer, run: RunState): TransformRunPayload {
+  const counts = { nodes: run.nodes.length, models: 0, testNodes: 0, finished: 0, running: 0, failed: 0, skipped: 0 };
+  for (const node of run.nodes) {
+    if (node.kind === 'model') counts.models++;
+    if (node.kind === 'tests') counts.testNodes++;
+    if (node.status === 'running') counts.running++;
+    else if (node.status !== 'pending') counts.finished++;
+    if (node.status === 'error' || node.status === 'fail') counts.failed++;
+    if (node.status === 'skipped') counts.skipped++;
+  }
   return {
-    ...payload,
-    done: payload.run.done,
-    failed: summarizeRun(payload.run).failed,
-    waitSeconds: Math.max(1, payload.run.waitSeconds),
+    execution: stored.execution,
+    state: pointer,
+    redriveCount: stored.redriveCount,
+    done: run.done,
+    failed: summarizeRun(run).failed,
+    waitSeconds: Math.max(1, run.waitSeconds),
+    iterations: run.iterations,
+    counts,
   };
 }
 
-/** PlanRun: from the execution input to a planned, prepared and started run. */
-export async function startTransformRun(input: unknown, execution: ExecutionContext, deps: RunDependencies): Promise<TransformRunPayload> {
+/** What an execution input asks for: the trigger shown in alerts, and the engine's run request. */
+export function requestFromInput(input: unknown, manifest: Manifest, startedAt: string) {
   const parsed = parseRunInput(input);
-  const startedAt = execution.startTime ?? new Date().toISOString();
-  let trigger: RunTrigger;
-  let request;
   if (parsed.kind === 'arrival') {
     const detail = parsed.event.detail;
-    const routes = routeArrival(deps.manifest, detail);
+    const routes = routeArrival(manifest, detail);
     const connector = detail.loader === 'fivetran' ? detail.connector.connectorId
       : detail.loader === 'dms' ? detail.connector.taskArn : `s3://${detail.connector.bucket}/${detail.connector.key}`;
-    trigger = {
+    const trigger: RunTrigger = {
       kind: 'arrival',
       loader: detail.loader,
       connector,
@@ -81,24 +131,32 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
       description: `${detail.loader} arrival ${detail.arrivalId}`,
       routedSources: routes.map((r) => r.sourceId),
     };
-    request = { command: 'build' as const, select: routes.map((r) => r.selector), exclude: [], fullRefresh: false, vars: {} };
-  } else {
-    const r = parsed.request;
-    trigger = {
-      kind: 'manual',
-      loader: 'manual',
-      arrivedAt: startedAt,
-      description: r.reason ?? `manual ${r.command}${r.select.length ? ` --select ${r.select.join(' ')}` : ''}`,
-      routedSources: [],
-    };
-    request = r;
+    // An arrival no source is routed to builds nothing (it would otherwise select the whole project).
+    const select = routes.length ? routes.map((r) => r.selector) : ['resource_type:none'];
+    return { trigger, request: { command: 'build' as const, select, exclude: [], fullRefresh: false, vars: {} } };
   }
-  // An arrival no source is routed to builds nothing (it would otherwise select the whole project).
-  const nothingRouted = parsed.kind === 'arrival' && request.select.length === 0;
+  const r = parsed.request;
+  const trigger: RunTrigger = {
+    kind: 'manual',
+    loader: 'manual',
+    arrivedAt: startedAt,
+    description: r.reason ?? `manual ${r.command}${r.select.length ? ` --select ${r.select.join(' ')}` : ''}`,
+    routedSources: [],
+  };
+  return { trigger, request: r };
+}
+
+/**
+ * PlanRun: from the execution input to a planned, prepared and started run, stored under the execution name.
+ * The one place a run begins (a lease or lock taken for the run belongs here, before `prepareRun`).
+ */
+export async function startTransformRun(input: unknown, execution: ExecutionContext, deps: RunDependencies): Promise<TransformRunPayload> {
+  const startedAt = execution.startTime ?? new Date().toISOString();
+  const { trigger, request } = requestFromInput(input, deps.manifest, startedAt);
   let run = planRun(deps.manifest, {
     runId: execution.name,
     command: request.command,
-    select: nothingRouted ? ['resource_type:none'] : request.select,
+    select: request.select,
     exclude: request.exclude,
     fullRefresh: request.fullRefresh,
     vars: request.vars,
@@ -111,18 +169,27 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     run = await prepareRun(run, deps);
     run = await advanceRun(run, deps);
   }
-  return withFlags({ execution: { arn: execution.arn, name: execution.name }, trigger, run });
+  const stored: StoredTransformRun = {
+    version: 1,
+    execution: { arn: execution.arn, name: execution.name },
+    trigger,
+    redriveCount: execution.redriveCount ?? 0,
+    run: run as StoredTransformRun['run'],
+  };
+  return saveRun({ stored }, run, deps);
 }
 
 /** AdvanceRun: one scheduler step, repeated while statements finish within the settle window. */
 export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
+  const loaded = await loadRun(payload, deps);
   const settleUntil = Date.now() + (deps.settleMs ?? 0);
-  let run = await advanceRun(payload.run, deps);
-  let pause = 100;
+  let run = await advanceRun(loaded.run, deps);
+  let pause = 20;
   while (!run.done && Date.now() + pause < settleUntil) {
     await new Promise((resolve) => setTimeout(resolve, pause));
-    pause = Math.min(pause * 2, 2000);
+    // Poll again soon after progress; back off while nothing finishes.
+    pause = run.waitSeconds <= 1 ? 20 : Math.min(pause * 2, 2000);
     run = await advanceRun(run, deps);
   }
-  return withFlags({ ...payload, run });
+  return saveRun(loaded, run, deps, payload.state);
 }

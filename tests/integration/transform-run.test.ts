@@ -14,6 +14,8 @@ import type { StoredExecution } from '../../src/local/aws/execution-store';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { awsDependencies } from '../../src/runtime/aws-dependencies';
+import type { TransformRunPayload } from '../../src/runtime/transform-run';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
@@ -109,7 +111,9 @@ describe('State machine: transform-run', () => {
     expect(after.length).toBe(before.length + 1);
     const run = after.find((e) => !before.some((b) => b.executionArn === e.executionArn))!;
     expect(run.status).toBe('SUCCEEDED');
-    const nodes = JSON.parse(run.output!) as { id: string; kind: string; status: string }[];
+    // The output points at the run state in (local) S3; the nodes are there.
+    const output = JSON.parse(run.output!) as TransformRunPayload;
+    const nodes = (await awsDependencies().runStates.read(output.state)).run.nodes;
     const models = nodes.filter((n) => n.kind === 'model').map((n) => n.id.split('.').pop()).sort();
     expect(models).toContain('fct_transfers');
     expect(models).toContain('stg_wetransfer_app_db__users');

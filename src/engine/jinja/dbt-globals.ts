@@ -4,7 +4,7 @@
  * their plain names (overridable by the project).
  */
 import { EngineError } from '../errors';
-import { DBT_LIBRARY_MACRO_NAMES, LIBRARY_PREFIX } from '../macros';
+import { DBT_LIBRARY_MACRO_NAMES, LIBRARY_PREFIX, packageMacroName } from '../macros';
 import type { DialectName } from '../target';
 import { lookupInActiveTemplate, MacroReturn } from './environment';
 import { pythonDatetimeModule } from './python-datetime';
@@ -25,21 +25,48 @@ export class MacroNotFoundError extends EngineError {
 }
 
 /**
- * The macro `adapter.dispatch(name, namespace)` resolves to: the project's `<prefix>__<name>` first,
- * then the dbt library's, for each prefix of the dialect.
+ * The macro `adapter.dispatch(name, namespace)` resolves to, searched as dbt does: the packages of the root
+ * project's `dispatch:` search order for `namespace` (else the root project then `namespace` when it is an
+ * installed package or `dbt`; else the project then dbt's library), each with the dialect's prefixes in turn.
+ * Installed packages are described by `__landfall_dispatch` (project/package-macros.ts).
  */
 export function resolveDispatch(type: DialectName, name: string, namespace?: string): (...args: unknown[]) => unknown {
+  const info = dispatchPackages(lookupInActiveTemplate('__landfall_dispatch'));
   const tried: string[] = [];
-  // landfall has two packages: the project (searched first) and dbt's own macros.
-  for (const inLibrary of [false, true]) {
+  const searchOrder: (string | undefined)[] = namespace === undefined ? [undefined]
+    : info?.searchOrder[namespace] ?? (info && (namespace === 'dbt' || info.macros[namespace]) ? [info.root, namespace] : namespace === 'dbt' ? [undefined, 'dbt'] : [undefined]);
+  for (const pkg of searchOrder) {
     for (const prefix of DISPATCH_PREFIXES[type]) {
-      const candidate = `${inLibrary ? LIBRARY_PREFIX : ''}${prefix}__${name}`;
-      tried.push(inLibrary ? `dbt.${prefix}__${name}` : `${prefix}__${name}`);
-      const found = lookupInActiveTemplate(candidate);
-      if (typeof found === 'function') return found as (...args: unknown[]) => unknown;
+      const macro = `${prefix}__${name}`;
+      // undefined: the unqualified name (the root project, then dbt's library, as dbt's global namespace).
+      const candidates = pkg === undefined ? [info && !info.macros[info.root]?.includes(macro) ? undefined : macro, `${LIBRARY_PREFIX}${macro}`]
+        : pkg === 'dbt' ? [`${LIBRARY_PREFIX}${macro}`]
+          : pkg === info?.root ? [info.macros[pkg]?.includes(macro) ? macro : undefined]
+            : [info?.macros[pkg]?.includes(macro) ? packageMacroName(pkg, macro) : undefined];
+      tried.push(pkg === undefined ? macro : `${pkg}.${macro}`);
+      for (const candidate of candidates) {
+        if (candidate === undefined) continue;
+        const found = lookupInActiveTemplate(candidate);
+        if (typeof found === 'function') return found as (...args: unknown[]) => unknown;
+      }
     }
   }
   throw new MacroNotFoundError(`adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro found; looked for ${tried.join(', ')}`);
+}
+
+const parsedDispatch = new Map<string, DispatchPackages>();
+function dispatchPackages(json: unknown): DispatchPackages | undefined {
+  if (typeof json !== 'string') return undefined;
+  let info = parsedDispatch.get(json);
+  if (!info) parsedDispatch.set(json, (info = JSON.parse(json) as DispatchPackages));
+  return info;
+}
+
+/** The packages `adapter.dispatch` searches (project/package-macros.ts `DispatchInfo`). */
+interface DispatchPackages {
+  root: string;
+  macros: Record<string, string[]>;
+  searchOrder: Record<string, string[]>;
 }
 
 /** Names the render context provides (render/render-context.ts) that projects also call as `dbt.<name>`. */

@@ -17,3 +17,8 @@ export const DBT_LIBRARY_MACRO_NAMES: readonly string[] = [...LIBRARY_SOURCE.mat
 
 /** The library's Jinja source with every definition renamed into the library namespace. */
 export const DBT_MACRO_LIBRARY = LIBRARY_SOURCE.replace(MACRO_DEFINITION, (whole, name: string) => whole.replace(name, `${LIBRARY_PREFIX}${name}`));
+
+/** The name a package's macro is defined under (see project/package-macros.ts): `dbt_utils.star` is `__landfall_pkg_dbt_utils__star`. */
+export function packageMacroName(packageName: string, macro: string): string {
+  return `__landfall_pkg_${packageName}__${macro}`;
+}

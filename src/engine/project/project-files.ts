@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { ProjectError } from '../errors';
 import type { SelectorEntry } from '../graph/selectors-file';
 import type { PartialParseCache } from './partial-parse';
+import { readInstalledPackages } from '../packages/installed-packages';
 
 const pathList = z.array(z.string()).optional();
 
@@ -102,6 +103,8 @@ export interface ProjectFiles {
   properties: { file: string; content: PropertiesFile; text?: string }[];
   /** `selectors.yml` at the project root, when there is one. */
   selectors?: SelectorEntry[];
+  /** The packages installed in `dbt_packages/` (the root project's only), each read as a project of its own. */
+  packages?: ProjectFiles[];
 }
 
 const SelectorsFileSchema = z.object({
@@ -116,6 +119,8 @@ const SelectorsFileSchema = z.object({
 export interface ReadProjectOptions {
   /** Reuse the text of files that did not change, and the validated content of YAML files (see partial-parse.ts). */
   parseCache?: PartialParseCache;
+  /** Read as an installed package: no packages of its own, cache keys prefixed with the package's name. */
+  asPackage?: boolean;
 }
 
 /**
@@ -133,7 +138,8 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
   const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths', fallback: string) =>
     project[key] ?? [fallback];
 
-  const list = (dir: string) => listFiles(root, dir, options.parseCache);
+  const keyPrefix = options.asPackage ? `${project.name}:` : '';
+  const list = (dir: string) => listFiles(root, dir, options.parseCache, keyPrefix);
   const modelFiles = folders('model-paths', 'models').flatMap(list);
   const testFiles = folders('test-paths', 'tests').flatMap(list);
   const macroFiles = folders('macro-paths', 'macros').flatMap(list);
@@ -144,7 +150,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     .filter((f) => /\.ya?ml$/.test(f.file))
     .map((f) => ({
       file: f.file,
-      content: options.parseCache ? options.parseCache.properties(f.file, f.text, () => parseProperties(f)) : parseProperties(f),
+      content: options.parseCache ? options.parseCache.properties(`${keyPrefix}${f.file}`, f.text, () => parseProperties(f)) : parseProperties(f),
       text: f.text,
     }));
 
@@ -153,10 +159,12 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     ? validate(SelectorsFileSchema, loadYaml(selectorsPath, 'selectors.yml') ?? {}, 'selectors.yml').selectors
     : undefined;
 
+  const packages = options.asPackage ? [] : readInstalledPackages(root, project, (dir) => readProjectFiles(dir, { ...options, asPackage: true }));
   return {
     root,
     project,
     ...(selectors ? { selectors } : {}),
+    ...(packages.length ? { packages } : {}),
     models: modelFiles.filter((f) => f.file.endsWith('.sql')),
     // Generic test definitions (tests/generic) are macros, not singular tests.
     singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/')),
@@ -166,7 +174,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
   };
 }
 
-function listFiles(root: string, dir: string, parseCache: PartialParseCache | undefined): SqlFile[] {
+function listFiles(root: string, dir: string, parseCache: PartialParseCache | undefined, keyPrefix: string): SqlFile[] {
   const base = path.join(root, dir);
   if (!fs.existsSync(base)) return [];
   const out: SqlFile[] = [];
@@ -179,7 +187,7 @@ function listFiles(root: string, dir: string, parseCache: PartialParseCache | un
       if (entry.isDirectory()) walk(child, childRelative);
       else if (/\.(sql|ya?ml|csv)$/.test(entry.name)) {
         const file = folder === '' ? childRelative : `${folder}/${childRelative}`;
-        out.push({ file, relative: childRelative, text: parseCache ? parseCache.fileText(file, child) : fs.readFileSync(child, 'utf8') });
+        out.push({ file, relative: childRelative, text: parseCache ? parseCache.fileText(`${keyPrefix}${file}`, child) : fs.readFileSync(child, 'utf8') });
       }
     }
   };

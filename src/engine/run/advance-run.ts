@@ -80,9 +80,14 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
 
   // 1. Poll what is in flight: one DescribeStatement per statement, all at once.
   const inFlightNodes = state.nodes.filter((n) => n.status === 'running' && n.statementId);
-  const descriptions = await Promise.all(inFlightNodes.map((n) => ctx.warehouse.describe(n.statementId!)));
+  const descriptions = await Promise.all(inFlightNodes.map((n) => describeOrForget(n, ctx)));
   for (const [i, node] of inFlightNodes.entries()) {
-    const description = descriptions[i]!;
+    const description = descriptions[i];
+    if (!description) {
+      restartNode(node);
+      progressed = true;
+      continue;
+    }
     if (!TERMINAL_STATUSES.has(description.status)) continue;
     if (node.kind === 'tests' && (node.isolatedTests || (description.status !== 'FINISHED' && (node.testIds?.length ?? 0) > 1))) {
       await advanceIsolatedTests(node, description, state, ctx);
@@ -180,6 +185,28 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   return state;
 }
 
+/**
+ * The statement's description, or undefined when the Data API no longer knows the id (results are kept 24 h;
+ * a run redriven or resumed days later polls ids that expired): the node then starts again from its first step.
+ */
+async function describeOrForget(node: RunNode, ctx: RunContext): Promise<StatementDescription | undefined> {
+  try {
+    return await ctx.warehouse.describe(node.statementId!);
+  } catch (error) {
+    if ((error as Error).name === 'StatementNotFoundError') return undefined;
+    throw error;
+  }
+}
+
+/** Back to pending with a new attempt (new client tokens): its statements run again from the first step. */
+export function restartNode(node: RunNode): void {
+  node.status = 'pending';
+  node.attempt = (node.attempt ?? 0) + 1;
+  for (const key of ['step', 'statementId', 'startedAt', 'finishedAt', 'rows', 'error', 'skippedBecause', 'columns', 'tests', 'queryResults', 'isolatedTests'] as const) {
+    delete node[key];
+  }
+}
+
 /** {@link planFor}, through `ctx.plans` when the caller keeps them: by run, node, and what the plan depends on that a run changes. */
 function cachedPlanFor(node: RunNode, state: RunState, ctx: RunContext): MaterializationPlan {
   if (!ctx.plans) return planFor(node, state, ctx);
@@ -247,6 +274,7 @@ export function renderTests(
       runStartedAt: new Date(state.startedAt),
       refOverrides: scopedTestRefs(manifest, state, id),
       queries: queriesFor(id),
+      flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
     }), applyLimit ? manifest.tests[id]!.limit : undefined),
   }));
 }
@@ -291,7 +319,7 @@ async function advanceIsolatedTests(node: RunNode, description: StatementDescrip
     const sqls = testStatements({ ...node, testIds: [id] }, state, ctx.manifest);
     node.statementId = await ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
       name: `landfall/${state.runId}/${node.name}/tests/${ctx.manifest.tests[id]!.name}`.slice(0, 500),
-      clientToken: createHash('sha256').update(`${state.runId}\n${node.id}\nisolated\n${id}`).digest('hex').slice(0, 64),
+      clientToken: clientToken(state, node, `isolated\n${id}`),
     });
     return;
   }
@@ -315,6 +343,12 @@ async function submitStep(state: RunState, node: RunNode, plan: MaterializationP
   const sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
   return ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
     name: `landfall/${state.runId}/${node.name}/${node.kind}/${step}`.slice(0, 500),
-    clientToken: createHash('sha256').update(`${state.runId}\n${node.id}\n${step}`).digest('hex').slice(0, 64),
+    clientToken: clientToken(state, node, String(step)),
   });
+}
+
+/** Same run, node, step and attempt → same token: a retried task submits nothing twice; a new attempt submits again. */
+function clientToken(state: RunState, node: RunNode, step: string): string {
+  const attempt = node.attempt ? `\nattempt ${node.attempt}` : '';
+  return createHash('sha256').update(`${state.runId}\n${node.id}\n${step}${attempt}`).digest('hex').slice(0, 64);
 }

@@ -34,6 +34,12 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
     if (column !== null && column !== undefined) entry.columns.push(String(column));
   }
   await snapshotGrants(existing, built.filter((n) => Object.keys(n.config.grants ?? {}).length > 0), ctx);
+  // Only incremental models read their columns from the snapshot: the others keep the kind alone (the run
+  // state of a 10,000-model build would otherwise carry every column of every table).
+  for (const node of built) {
+    const entry = existing[relationKey(node.relation)];
+    if (entry && node.config.materialized !== 'incremental') entry.columns = [];
+  }
   return preparePartitions({ ...state, existing }, ctx, catalog.rows);
 }
 

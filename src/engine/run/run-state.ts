@@ -32,6 +32,12 @@ export interface RunNode {
   dependsOn: string[];
   status: RunNodeStatus;
   step?: number;
+  /**
+   * How many times the node was planned again after its run failed or crashed (a Step Functions redrive, see
+   * redrive-run.ts, or a statement id the Data API no longer knows). Part of its statements' client tokens, so a
+   * new attempt submits new statements instead of getting the first attempt's results back.
+   */
+  attempt?: number;
   statementId?: string;
   startedAt?: string;
   finishedAt?: string;

@@ -1,0 +1,151 @@
+/**
+ * Parse time for one project (the root or a package): its sources, seeds and models, added to the session.
+ * Configs come from the folder levels (the package's own `dbt_project.yml`, then the root's entry for the
+ * package), YAML properties and `config()`; names and schemas from dbt's naming macros.
+ */
+import path from 'node:path';
+import { ProjectError, lineOf } from '../errors';
+import type { ModelNode } from '../manifest';
+import { mergeQuoting } from '../render/relation';
+import { inferSeedType, parseCsv, seedCellValue } from './csv';
+import { namingNode } from './custom-naming';
+import type { ModelEntry } from './project-files';
+import { escapeRegex, freshnessOf, mergeConfigLevels, normalizeConfig, otherDatabase } from './config-levels';
+import type { ParseSession, ProjectScope } from './parse-session';
+
+/** dbt's `quoting` (project level for models and seeds; source and table level for sources), kept only when set. */
+function quotingOf(...levels: unknown[]): { quoting?: ReturnType<typeof mergeQuoting> } {
+  const quoting = mergeQuoting(...levels);
+  return quoting ? { quoting } : {};
+}
+
+function folderOf(relative: string): string {
+  return path.dirname(relative) === '.' ? '' : path.dirname(relative);
+}
+
+export function addSources(session: ParseSession, scope: ProjectScope): void {
+  const { packageName } = scope;
+  const target = session.inputs.target;
+  for (const { file, content } of scope.files.properties) {
+    const text = scope.textOf(file);
+    for (const source of content.sources ?? []) {
+      for (const table of source.tables) {
+        const uniqueId = `source.${packageName}.${source.name}.${table.name}`;
+        session.sources[uniqueId] = {
+          uniqueId,
+          resourceType: 'source',
+          sourceName: source.name,
+          name: table.name,
+          origin: { file, line: lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(table.name)}['"]?\\s*$`, 'm')) },
+          relation: {
+            schema: session.renderProperty(source.schema ?? source.name, file, text),
+            identifier: session.renderProperty(table.identifier ?? table.name, file, text),
+            ...otherDatabase(typeof source.database === 'string' ? session.renderProperty(source.database, file, text) : undefined, target),
+            ...quotingOf(source.quoting, table.quoting),
+          },
+          meta: { ...(source.meta ?? {}), ...(table.meta ?? {}) },
+          tags: [...(source.tags ?? []), ...(table.tags ?? [])],
+          ...freshnessOf(source, table),
+        };
+      }
+    }
+  }
+}
+
+export function addSeeds(session: ParseSession, scope: ProjectScope): void {
+  const { packageName, files } = scope;
+  const projectQuoting = quotingOf(files.project.quoting);
+  const seedProps = new Map<string, Record<string, unknown>>();
+  for (const { content } of files.properties) for (const s of content.seeds ?? []) seedProps.set(s.name, s.config ?? {});
+  for (const seedFile of files.seeds) {
+    const name = path.basename(seedFile.file, '.csv');
+    const folderConfig = scope.folderConfig('seeds', seedFile.relative);
+    const config = mergeConfigLevels([folderConfig, seedProps.get(name) ?? {}]);
+    if (config.enabled === false) {
+      session.disabledNames.add(name);
+      continue;
+    }
+    // dbt merges dict configs such as column_types across levels.
+    config.column_types = { ...(folderConfig.column_types as object | undefined), ...(seedProps.get(name)?.column_types as object | undefined) };
+    const parsed = parseCsv(seedFile.text, typeof config.delimiter === 'string' && config.delimiter.length === 1 ? config.delimiter : ',');
+    const header = parsed[0];
+    if (!header || header.length === 0) throw new ProjectError(seedFile.file, 'the CSV has no header row');
+    const columns = header.map((h, i) => {
+      if (!h) throw new ProjectError(seedFile.file, `column ${i + 1} of the header is empty`, 1);
+      return h.trim();
+    });
+    const rows = parsed.slice(1).map((row) => row.map(seedCellValue));
+    rows.forEach((row, i) => {
+      if (row.length !== columns.length) {
+        throw new ProjectError(seedFile.file, `row has ${row.length} fields, the header has ${columns.length}`, i + 2);
+      }
+    });
+    const explicitTypes = (config.column_types ?? {}) as Record<string, string>;
+    const columnTypes: Record<string, string> = {};
+    columns.forEach((c, i) => {
+      columnTypes[c] = explicitTypes[c] ?? inferSeedType(rows.map((r) => r[i] ?? null));
+    });
+    const uniqueId = `seed.${packageName}.${name}`;
+    const node = namingNode('seed', packageName, name, seedFile.file, seedFile.relative, config);
+    session.seeds[uniqueId] = {
+      uniqueId,
+      resourceType: 'seed',
+      name,
+      packageName,
+      origin: { file: seedFile.file },
+      relation: { schema: session.schemaFor(config.schema, node), identifier: session.aliasFor(config.alias, node), ...projectQuoting },
+      config: normalizeConfig({ ...config, materialized: 'seed' }, seedFile.file),
+      columns,
+      columnTypes,
+      rows,
+      dependsOn: [],
+      path: folderOf(seedFile.relative),
+    };
+    session.addRelationName(name, packageName, uniqueId);
+  }
+}
+
+/** The models of one project; returns their `ref()` calls, resolved once every project's models are known. */
+export function addModels(session: ParseSession, scope: ProjectScope): { model: ModelNode; name: string }[] {
+  const { packageName, files } = scope;
+  const projectQuoting = quotingOf(files.project.quoting);
+  const modelProps = new Map<string, { file: string; entry: ModelEntry }>();
+  for (const { file, content } of files.properties) {
+    for (const entry of content.models ?? []) modelProps.set(entry.name, { file, entry });
+  }
+  const modelNames = new Map<string, string>();
+  const pendingRefs: { model: ModelNode; name: string }[] = [];
+  for (const modelFile of files.models) {
+    const name = path.basename(modelFile.file, '.sql');
+    const uniqueId = `model.${packageName}.${name}`;
+    if (modelNames.has(name)) {
+      throw new ProjectError(modelFile.file, `two models are named '${name}' (the other is ${session.models[modelNames.get(name)!]!.origin.file}); model names must be unique`);
+    }
+    const levels = [scope.folderConfig('models', modelFile.relative), modelProps.get(name)?.entry.config ?? {}];
+    const calls = session.sqlCalls(modelFile, scope, name, (own) => mergeConfigLevels([...levels, own]));
+    const sourceIds = calls.sources.map((s) => session.resolveSource(s.sourceName, s.tableName, packageName, modelFile.file, modelFile.text));
+    const config = normalizeConfig(mergeConfigLevels([...levels, calls.config]), modelFile.file);
+    if (config.enabled === false) {
+      session.disabledNames.add(name);
+      continue;
+    }
+    const node = namingNode('model', packageName, name, modelFile.file, modelFile.relative, config);
+    const model: ModelNode = {
+      uniqueId,
+      resourceType: 'model',
+      name,
+      packageName,
+      origin: { file: modelFile.file },
+      rawSql: modelFile.text,
+      relation: { schema: session.schemaFor(config.schema, node), identifier: session.aliasFor(config.alias, node), ...projectQuoting },
+      config,
+      dependsOn: [...new Set(sourceIds)],
+      path: folderOf(modelFile.relative),
+    };
+    session.models[uniqueId] = model;
+    modelNames.set(name, uniqueId);
+    session.addRelationName(name, packageName, uniqueId);
+    for (const r of new Set(calls.refs)) pendingRefs.push({ model, name: r });
+  }
+  return pendingRefs;
+}

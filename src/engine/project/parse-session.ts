@@ -1,0 +1,195 @@
+/**
+ * The state one compile shares across the root project and its packages: the nodes found so far, the Jinja
+ * helpers of parse time (property values, test arguments, a model's `ref`/`source`/`config` calls) and dbt's
+ * name resolution (`ref('x')` from package P: the root project, then P, then any package).
+ */
+import { ProjectError, lineOf } from '../errors';
+import type { ModelNode, SeedNode, SourceTable, TestNode } from '../manifest';
+import type { Target } from '../target';
+import { renderTemplate, TemplateRenderError } from '../jinja/environment';
+import { buildRenderContext, parseTimeContext } from '../render/render-context';
+import { RelationRef } from '../render/relation';
+import { parseStatically } from './static-parser';
+import type { CustomNaming, NamingNode } from './custom-naming';
+import type { ProjectFiles, SqlFile } from './project-files';
+import { contentHash, type PartialParseCache, type SqlFileCalls, type SqlFileParse } from './partial-parse';
+import { escapeRegex, similar } from './config-levels';
+
+/** One project being compiled: the root or an installed package. */
+export interface ProjectScope {
+  files: ProjectFiles;
+  packageName: string;
+  /** The text of one of this project's files (for error lines). */
+  textOf: (file: string) => string;
+  /** Folder configs for a file of a resource kind (`models`, `seeds`, `data_tests`), package's own then the root's. */
+  folderConfig: (kind: 'models' | 'seeds' | 'tests', relative: string) => Record<string, unknown>;
+}
+
+export interface SessionInputs {
+  rootName: string;
+  target: Target;
+  vars: Record<string, unknown>;
+  now?: Date;
+  macroPrefix: string;
+  naming: CustomNaming;
+  parseCache?: PartialParseCache;
+  /** What a rendered file's parse depends on besides its own text (see `renderContextHash`). */
+  contextParts: () => unknown;
+}
+
+export class ParseSession {
+  readonly sources: Record<string, SourceTable> = {};
+  readonly seeds: Record<string, SeedNode> = {};
+  readonly models: Record<string, ModelNode> = {};
+  readonly tests: Record<string, TestNode> = {};
+  /** Seeds and models turned off with `enabled: false`, by name: their YAML properties and tests are ignored. */
+  readonly disabledNames = new Set<string>();
+  /** Models and seeds by name, then package. */
+  private readonly relationIds = new Map<string, Map<string, string>>();
+  private renderContextHash?: string;
+
+  constructor(readonly inputs: SessionInputs) {}
+
+  schemaFor(custom: unknown, node: NamingNode): string {
+    return this.inputs.naming.schema(custom, node);
+  }
+
+  aliasFor(custom: unknown, node: NamingNode): string {
+    return this.inputs.naming.alias(custom, node);
+  }
+
+  addRelationName(name: string, packageName: string, uniqueId: string): void {
+    let byPackage = this.relationIds.get(name);
+    if (!byPackage) this.relationIds.set(name, (byPackage = new Map()));
+    if (!byPackage.has(packageName)) byPackage.set(packageName, uniqueId);
+  }
+
+  /** The model or seed `name` of one package (what YAML properties of that package describe). */
+  relationInPackage(name: string, packageName: string): string | undefined {
+    return this.relationIds.get(name)?.get(packageName);
+  }
+
+  /** The id of the model or seed `ref(name)` from a node of `fromPackage` means, or undefined. */
+  relationByName(name: string, fromPackage: string): string | undefined {
+    const byPackage = this.relationIds.get(name);
+    if (!byPackage) return undefined;
+    return byPackage.get(this.inputs.rootName) ?? byPackage.get(fromPackage) ?? byPackage.values().next().value;
+  }
+
+  /** The id of a model or seed for `ref()`, or a ProjectError naming the file and line. */
+  resolveRefName(refName: string, fromPackage: string, file: string, text: string): string {
+    const id = this.relationByName(refName, fromPackage);
+    if (!id) {
+      const close = [...this.relationIds.keys()].filter((k) => similar(k, refName)).slice(0, 3);
+      throw new ProjectError(file,
+        `ref('${refName}') does not match any model or seed${close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : ''}`,
+        lineOf(text, new RegExp(`ref\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRegex(refName)}['"]`)));
+    }
+    return id;
+  }
+
+  /** The id of a source table for `source()` from `fromPackage` (root, own package, any), or a ProjectError. */
+  resolveSource(sourceName: string, tableName: string, fromPackage: string, file: string, text: string): string {
+    for (const pkg of [this.inputs.rootName, fromPackage]) {
+      const id = `source.${pkg}.${sourceName}.${tableName}`;
+      if (this.sources[id]) return id;
+    }
+    const any = Object.values(this.sources).find((s) => s.sourceName === sourceName && s.name === tableName);
+    if (any) return any.uniqueId;
+    const known = Object.values(this.sources).map((s) => `${s.sourceName}.${s.name}`).sort();
+    throw new ProjectError(file,
+      `source('${sourceName}', '${tableName}') is not defined in any sources: YAML` +
+        (known.length ? ` (defined: ${known.join(', ')})` : ' (the project defines no sources)'),
+      lineOf(text, new RegExp(`source\\(\\s*['"]${escapeRegex(sourceName)}['"]`)));
+  }
+
+  /** dbt renders Jinja in property values such as a source's `schema: "{{ var('raw_schema') }}"`. */
+  renderProperty(value: string, file: string, text: string): string {
+    if (!value.includes('{{') && !value.includes('{%')) return value;
+    const { target, vars, now } = this.inputs;
+    try {
+      return renderTemplate(value, parseTimeContext({ target, vars, now, where: 'a property value' }), { file }).trim();
+    } catch (error) {
+      if (error instanceof TemplateRenderError) throw new ProjectError(file, `in '${value}': ${error.detail}`, lineOf(text, new RegExp(escapeRegex(value.slice(0, 20)))));
+      throw error;
+    }
+  }
+
+  /** dbt renders a generic test's Jinja arguments natively at parse time: `"{{ var('statuses') }}"` is the list. */
+  renderArgument(value: string, file: string, text: string): unknown {
+    const expression = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value)?.[1];
+    if (expression === undefined || expression.includes('{{')) return this.renderProperty(value, file, text);
+    return JSON.parse(this.renderProperty(`{{ (${expression}) | tojson }}`, file, text)) as unknown;
+  }
+
+  /**
+   * Parse time for a model or singular test: its `ref()`, `source()` and `config()` calls, read by the static
+   * parser when the file allows it, else recorded by rendering the file; nothing is resolved against a
+   * warehouse. `configOf` merges the file's own config() values with the levels below them, for `config.get()`;
+   * `selfName` names the relation `this` stands for (a model's). Errors become ProjectErrors with file and line.
+   * Cached by the partial-parse cache when there is one.
+   */
+  sqlCalls(file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>): SqlFileCalls {
+    const cache = this.inputs.parseCache;
+    // A package's files are keyed under the package, so a root file of the same path is another entry.
+    const key = scope.packageName === this.inputs.rootName ? file.file : `${scope.packageName}:${file.file}`;
+    return cache
+      ? cache.sqlCalls(key, file.text, () => this.contextHash(), () => this.parseSqlFile(file, scope, selfName, configOf))
+      : this.parseSqlFile(file, scope, selfName, configOf).calls;
+  }
+
+  // A rendered file's calls depend on everything the render sees: the partial-parse cache keys them by this hash
+  // (all but `run_started_at`: as with dbt's partial parsing, a reused render keeps the time it was parsed at).
+  // `env_var()` may be called by the file or by any macro, so the environment is part of it.
+  private contextHash(): string {
+    return this.renderContextHash ??= contentHash(JSON.stringify({
+      parts: this.inputs.contextParts(), vars: this.inputs.vars, macros: this.inputs.macroPrefix, target: this.inputs.target,
+      env: Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    }));
+  }
+
+  private parseSqlFile(file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>): SqlFileParse {
+    const calls: SqlFileCalls = { refs: [], sources: [], config: {} };
+    const staticCalls = parseStatically(file.text);
+    if (staticCalls) {
+      for (const call of staticCalls) {
+        if (call.kind === 'ref') calls.refs.push(call.name);
+        else if (call.kind === 'source') calls.sources.push({ sourceName: call.sourceName, tableName: call.tableName });
+        else calls.config = { ...calls.config, ...call.values };
+      }
+      return { calls, rendered: false };
+    }
+    const { target, vars, now } = this.inputs;
+    try {
+      renderTemplate(file.text, buildRenderContext({
+        target,
+        vars,
+        self: selfName === undefined ? undefined : new RelationRef(target.schema, selfName),
+        invocationId: 'parse',
+        projectName: this.inputs.rootName,
+        runStartedAt: now ?? new Date(),
+        hooks: {
+          ref: (refName: string) => {
+            calls.refs.push(refName);
+            return new RelationRef(target.schema, refName);
+          },
+          source: (sourceName: string, tableName: string) => {
+            const id = this.resolveSource(sourceName, tableName, scope.packageName, file.file, file.text);
+            calls.sources.push({ sourceName, tableName });
+            return RelationRef.of(this.sources[id]!.relation);
+          },
+          config: (values: Record<string, unknown>) => {
+            calls.config = { ...calls.config, ...values };
+          },
+          configValues: () => configOf(calls.config),
+          isIncremental: () => false,
+        },
+      }), { file: file.file, macros: this.inputs.macroPrefix });
+    } catch (error) {
+      if (error instanceof ProjectError) throw error;
+      if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
+      throw error;
+    }
+    return { calls, rendered: true };
+  }
+}
