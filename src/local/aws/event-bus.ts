@@ -5,7 +5,8 @@
  * `<stateDir>/events/deliveries.jsonl` (one JSON object a line).
  *
  * Unlike AWS, sources starting with `aws.` are accepted, so S3/DMS events can be simulated, and a
- * failed target is logged, not retried.
+ * failed target is logged, not retried. A rule standing in for one with SQS targets is given those targets'
+ * configuration and refused, as EventBridge would fail its deliveries, when they are wrong (sqs-rule-target.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { type CompiledPattern, compilePattern } from '../../events/pattern-matcher';
 import { ValidationError } from './errors';
+import { assertSqsRuleTarget, type SqsRuleTarget } from './sqs-rule-target';
 
 /** The envelope EventBridge delivers to targets. */
 export interface EventBridgeEvent<Detail = unknown> {
@@ -100,11 +102,14 @@ export class LocalEventBus {
   }
 
   /**
-   * Adds (or replaces) a rule. The pattern is checked at once.
+   * Adds (or replaces) a rule. The pattern is checked at once, and so is each deployed SQS target the local
+   * function stands in for (`options.sqsTargets`, read from the deployment's template).
    *
    * @throws InvalidPatternError when the pattern is malformed.
+   * @throws ValidationError when EventBridge could not deliver to one of the SQS targets.
    */
-  addRule(name: string, pattern: unknown, target: RuleTarget): void {
+  addRule(name: string, pattern: unknown, target: RuleTarget, options: { sqsTargets?: SqsRuleTarget[] } = {}): void {
+    for (const sqsTarget of options.sqsTargets ?? []) assertSqsRuleTarget(sqsTarget);
     this.rules.set(name, { name, pattern: compilePattern(pattern), target });
   }
 
