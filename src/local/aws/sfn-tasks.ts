@@ -95,6 +95,19 @@ export interface TaskRunSettings {
   faults?: FaultInjector;
 }
 
+/**
+ * Thrown into a task of a run a quota already stopped: nothing can catch or retry it, and it ends the
+ * library's own Task timer at once. The execution's status comes from the quota, not from this error.
+ */
+export class RunStoppedError extends Error {
+  readonly isCatchable = false;
+  readonly isRetryable = false;
+  constructor() {
+    super('The execution was stopped by a Step Functions quota.');
+    this.name = 'Local.RunStopped';
+  }
+}
+
 const never = <T>() => new Promise<T>(() => undefined);
 
 /**
@@ -106,8 +119,8 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
   return async (input) => {
     await new Promise((resolve) => setImmediate(resolve));
     const { recorder, stateName } = settings;
-    if (recorder.hasStopped) return never();
-    if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(JSON.stringify(input ?? null)))) return never();
+    if (recorder.hasStopped) throw new RunStoppedError();
+    if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(JSON.stringify(input ?? null)))) throw new RunStoppedError();
 
     const fault = settings.faults?.take(stateName);
     const timeoutSeconds = isLambda ? settings.lambdaTimeoutSeconds : undefined;
@@ -123,11 +136,12 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
     try {
       result = await withTimeout(invoke(), timeoutSeconds, settings.timeoutScaleMs);
     } catch (error) {
+      if (recorder.hasStopped) throw new RunStoppedError();
       if (error instanceof LambdaFunctionError || !isLambda) throw error;
       throw lambdaErrorFrom(error);
     }
-    if (recorder.hasStopped) return never();
-    if (!recorder.checkPayload(stateName, 'task result', jsonBytes(JSON.stringify(result ?? null)))) return never();
+    if (recorder.hasStopped) throw new RunStoppedError();
+    if (!recorder.checkPayload(stateName, 'task result', jsonBytes(JSON.stringify(result ?? null)))) throw new RunStoppedError();
     return result;
   };
 }
