@@ -3,10 +3,15 @@
  * built for one of two moments: parse time, which records calls to build the graph without a warehouse,
  * and run time, which resolves real relations. Both share this one builder so they cannot drift apart.
  */
+import * as yaml from 'js-yaml';
 import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
-import { PyDatetime } from '../jinja/python-datetime';
+import { pythonDatetimeModule, PyDatetime } from '../jinja/python-datetime';
+import { pythonReModule } from '../jinja/python-compat';
+import { pythonItertoolsModule, pythonPytzModule } from '../jinja/python-modules';
+import { adapterSurface } from './adapter-surface';
+import { emptyGraph, type GraphContext } from './graph-context';
 import { AgateTable } from './agate-table';
 import { leadingKeyword, type QuerySession, type StoredQueryResult } from './query-session';
 
@@ -35,6 +40,38 @@ export interface RenderInputs {
    * `statement` runs nothing and `run_query`/`load_result` return none.
    */
   queries?: QuerySession;
+  /** dbt's `flags` for this invocation (`FULL_REFRESH`, `WHICH`, `STORE_FAILURES`, `EMPTY`); dbt's defaults otherwise. */
+  flags?: Partial<RunFlags>;
+  /** dbt's `graph` (run time: graph-context.ts); empty at parse time, as in dbt. */
+  graph?: GraphContext;
+  /** dbt's `model`: the node being rendered, as a dict with dbt's keys. */
+  model?: Record<string, unknown>;
+}
+
+/** The `flags` templates read. */
+export interface RunFlags {
+  FULL_REFRESH: boolean;
+  /** The command: `run`, `build`, `test`, `seed`, `compile`, `parse`… */
+  WHICH: string;
+  STORE_FAILURES: boolean;
+  EMPTY: boolean;
+  WARN_ERROR: boolean;
+  DEBUG: boolean;
+}
+
+const DEFAULT_FLAGS: RunFlags = { FULL_REFRESH: false, WHICH: 'run', STORE_FAILURES: false, EMPTY: false, WARN_ERROR: false, DEBUG: false };
+
+/** dbt's `target` dict: the profile output's fields, with `dbname` for `database` and `profile_name`. */
+function targetContext(target: Target): Record<string, unknown> {
+  const { extra, profileName, user, threads, ...core } = target;
+  return { ...(extra ?? {}), ...core, dbname: target.database, user: user ?? '', threads: threads ?? 4, profile_name: profileName ?? '' };
+}
+
+/** Warnings already printed by this process: a template rendered in several passes warns once. */
+const warned = new Set<string>();
+
+function jinjaOutput(message: string): void {
+  if (process.env.LANDFALL_LOG_JINJA) process.stderr.write(`${message}\n`);
 }
 
 function stripKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
@@ -81,8 +118,36 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     if (fallback === undefined) throw new UnknownVarError(name);
     return fallback;
   };
+  const globals = dbtGlobals(inputs.target.type);
+  const surface = adapterSurface({ target: inputs.target, queries: inputs.queries });
+  const flags: RunFlags = { ...DEFAULT_FLAGS, ...inputs.flags };
+  const configOr = (key: string, fallback: boolean) => {
+    const value = hooks.configValues()[key];
+    return value === undefined || value === null ? fallback : value;
+  };
   return {
-    ...dbtGlobals(inputs.target.type),
+    ...globals,
+    adapter: { ...(globals.adapter as Record<string, unknown>), ...surface.adapter },
+    api: surface.api,
+    load_relation: surface.load_relation,
+    modules: { datetime: pythonDatetimeModule, re: pythonReModule, itertools: pythonItertoolsModule, pytz: pythonPytzModule },
+    should_full_refresh: () => configOr('full_refresh', flags.FULL_REFRESH),
+    should_store_failures: () => configOr('store_failures', flags.STORE_FAILURES),
+    flags,
+    graph: inputs.graph ?? emptyGraph(),
+    model: inputs.model ?? {},
+    fromyaml: (text: unknown, fallback: unknown = null) => {
+      try {
+        return yaml.load(String(text)) ?? null;
+      } catch {
+        return fallback;
+      }
+    },
+    toyaml: (value: unknown) => yaml.dump(value, { sortKeys: false }),
+    print: (message: unknown) => {
+      jinjaOutput(String(message));
+      return '';
+    },
     ref: (...args: unknown[]) => {
       const { positional, keywords } = stripKeywords(args);
       // ref('package', 'model') or ref('model', v=2): the model name is the last positional argument.
@@ -93,7 +158,7 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     config,
     var: varFn,
     this: inputs.self,
-    target: { ...inputs.target, dbname: inputs.target.database, threads: 4 },
+    target: targetContext(inputs.target),
     is_incremental: () => hooks.isIncremental(),
     env_var: (name: string, fallback?: string) => {
       const value = process.env[name] ?? fallback;
@@ -106,17 +171,26 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     dbt_version: DBT_VERSION,
     log: (message: unknown, ...rest: unknown[]) => {
       const info = rest.some((r) => r === true || (r && typeof r === 'object' && (r as { info?: unknown }).info === true));
-      if (info && process.env.LANDFALL_LOG_JINJA) process.stderr.write(`${String(message)}\n`);
+      if (info) jinjaOutput(String(message));
       return '';
     },
     exceptions: {
       raise_compiler_error: (message: string) => {
         throw new Error(`Compilation Error: ${message}`);
       },
-      warn: () => '',
+      raise_not_implemented: (message: string) => {
+        throw new Error(`Not implemented: ${message}`);
+      },
+      warn: (message: unknown) => {
+        const text = String(message);
+        if (!warned.has(text)) {
+          warned.add(text);
+          process.stderr.write(`Warning: ${text}\n`);
+        }
+        return '';
+      },
     },
     ...statementContext(inputs.queries),
-    flags: {},
   };
 }
 

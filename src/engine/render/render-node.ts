@@ -5,7 +5,8 @@
 import { EngineError } from '../errors';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
 import type { Manifest, ModelNode, TestNode } from '../manifest';
-import { buildRenderContext } from './render-context';
+import { buildRenderContext, type RunFlags } from './render-context';
+import { graphOf, nodeDict } from './graph-context';
 import { RelationRef } from './relation';
 import { QuerySession } from './query-session';
 
@@ -22,6 +23,8 @@ export interface RuntimeRenderOptions {
    * `UnresolvedQueryError` (the scheduler resolves them first: run/run-time-queries.ts).
    */
   queries?: QuerySession;
+  /** dbt's `flags` (`FULL_REFRESH`, `WHICH`, …) of the run. */
+  flags?: Partial<RunFlags>;
 }
 
 /** Where Jinja begins: an expression, a statement or a comment. */
@@ -100,6 +103,15 @@ export function renderHookSql(manifest: Manifest, node: ModelNode, hook: string,
   return injectCtes(renderWithCtes(manifest, node, hook, options, ctes, []), [...ctes].map(([name, body]) => ({ name, sql: body })));
 }
 
+/** A test's config as `config.get` and `should_store_failures()` read it. */
+function testConfig(test: TestNode): Record<string, unknown> {
+  return {
+    severity: test.severity, tags: test.tags, ...(test.storeFailuresIn ? { store_failures: true } : {}),
+    ...(test.where !== undefined ? { where: test.where } : {}), ...(test.limit !== undefined ? { limit: test.limit } : {}),
+    ...(test.failCalc !== undefined ? { fail_calc: test.failCalc } : {}),
+  };
+}
+
 /**
  * Render `template` in `node`'s context; each ephemeral model it refs is rendered (recursively, its own
  * ephemeral refs first) into `ctes`, and `ref()` prints the CTE's name.
@@ -113,7 +125,7 @@ function renderWithCtes(
   const relations = relationsByName(manifest);
   const models = modelsByName(manifest);
   const file = node.origin.file;
-  let config: Record<string, unknown> = node.resourceType === 'model' ? { ...node.config } : {};
+  let config: Record<string, unknown> = node.resourceType === 'model' ? { ...node.config } : testConfig(node);
   const context = buildRenderContext({
     target: manifest.target,
     vars: options.vars,
@@ -122,6 +134,9 @@ function renderWithCtes(
     projectName: manifest.projectName,
     runStartedAt: options.runStartedAt,
     queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
+    flags: options.flags,
+    graph: graphOf(manifest),
+    model: nodeDict(manifest, node),
     hooks: {
       ref: (name) => {
         const ephemeral = options.refOverrides?.[name] ? undefined : models.get(name);

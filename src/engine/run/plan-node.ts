@@ -30,7 +30,10 @@ export function planFor(
   if (node.kind === 'operation') return planProjectHook(node, state, ctx.manifest, queriesFor('sql'));
   const manifestNode = executableNode(ctx.manifest, node.id);
   const existing = state.existing[relationKey(manifestNode.relation)];
-  const baseOptions = { vars: { ...ctx.manifest.vars, ...state.vars }, invocationId: state.runId, runStartedAt: new Date(state.startedAt) };
+  const baseOptions = {
+    vars: { ...ctx.manifest.vars, ...state.vars }, invocationId: state.runId, runStartedAt: new Date(state.startedAt),
+    flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
+  };
   let plan: MaterializationPlan;
   let renderHook: (hook: string, queries: QuerySession) => string;
   if (manifestNode.resourceType === 'seed') {

@@ -66,12 +66,23 @@ export function isReadOnlySql(sql: string): boolean {
   return READ_ONLY_KEYWORDS.has(leadingKeyword(body)) && !body.includes(';');
 }
 
-const MENTIONS_QUERIES = /\b(?:run_query|statement|load_result)\s*\(/;
+/**
+ * Calls that may reach the warehouse while rendering: `run_query`/`statement`, and the `adapter` methods that
+ * ask the catalog or run a statement (render/adapter-surface.ts), which go through the same passes.
+ */
+const MENTIONS_QUERIES = new RegExp(
+  `\\b(?:run_query|statement|load_result|load_relation|${[
+    'get_columns_in_relation', 'get_relation', 'get_missing_columns', 'expand_target_column_types', 'drop_relation',
+    'truncate_relation', 'rename_relation', 'create_schema', 'drop_schema', 'check_schema_exists',
+    'list_relations_without_caching', 'list_schemas', 'already_exists', 'execute',
+  ].join('|')})\\s*\\(`,
+);
 const macrosMention = new WeakMap<Manifest, boolean>();
 
 /**
  * Whether rendering these templates may make run-time queries: they, the project's macros or an
- * ephemeral model mention `run_query(`, `statement(` or `load_result(`. Other nodes skip the passes.
+ * ephemeral model mention `run_query(`, `statement(`, `load_result(` or an adapter method that reaches the
+ * warehouse (`adapter.get_columns_in_relation(`, …). Other nodes skip the passes.
  *
  * @example
  * mayRunQueries(manifest, [model.rawSql, ...hooks]) // false for most models

@@ -323,6 +323,12 @@ LANGUAGE sql IMMUTABLE AS $fn$
   END
 $fn$;
 
+-- PG_GET_LATE_BINDING_VIEW_COLS(), read with a column list (view_schema name, view_name name, col_name name,
+-- col_type varchar, col_num int): the columns of late-binding views. Locally every view is bound (the rewrite
+-- drops WITH NO SCHEMA BINDING), so information_schema.columns lists its columns and this returns none.
+CREATE OR REPLACE FUNCTION ${s}.pg_get_late_binding_view_cols() RETURNS SETOF record
+LANGUAGE sql STABLE AS $fn$ SELECT NULL::name, NULL::name, NULL::name, NULL::varchar, NULL::int WHERE false $fn$;
+
 -- PostgreSQL's own form, regexp_replace(source, pattern, replacement, flags), keeps its meaning.
 CREATE OR REPLACE FUNCTION ${s}.regexp_replace(source text, pattern text, replacement text, flags text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$ SELECT pg_catalog.regexp_replace(source, pattern, replacement, flags) $fn$;

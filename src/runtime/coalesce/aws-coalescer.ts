@@ -5,14 +5,16 @@
  * (`LANDFALL_TRANSFORM_STATE_MACHINE_ARN`) after their S3 objects are loaded.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DataArrivedEventSchema } from '../../events/arrival';
 import type { ObjectStore } from '../../ingest/object-store';
 import { awsDependencies, required } from '../aws-dependencies';
 import type { CoalescedBatch } from './coalescer';
 import { DynamoDbLeaseStore } from './dynamodb-lease-store';
-import { acceptArrivals, checkWindow, type CoalescerStep, type LeaseCoalescerOptions, type ReceivedArrival } from './lease-coalescer';
+import {
+  acceptArrivals, checkWindow, type CoalescerStep, type LeaseCoalescerOptions, type ReceivedArrival, type RunStatus, type StartOutcome,
+} from './lease-coalescer';
 import { loadBatchObjects } from './run-batch';
 
 /** The body of the delayed message that says "the window may have closed". */
@@ -53,18 +55,15 @@ export function awsCoalescerOptions(objectStore?: ObjectStore): LeaseCoalescerOp
     manifest: deps.manifest,
     windowMs: Number(process.env.LANDFALL_COALESCE_WINDOW_SECONDS ?? '60') * 1000,
     leaseTimeoutMs: Number(process.env.LANDFALL_LEASE_TIMEOUT_SECONDS ?? String(6 * 3600)) * 1000,
+    activeRunCheckAfterMs: Number(process.env.LANDFALL_ACTIVE_RUN_CHECK_SECONDS ?? '180') * 1000,
+    describeRun: (name) => describeExecutionStatus(sfn, executionArnOf(stateMachineArn, name)),
     startBatch: async (batch: CoalescedBatch) => {
       const hasObjects = batch.arrivals.some((a) => a.detail.loader === 's3');
       if (hasObjects && !objectStore) throw new S3LoadUnavailableError(batch.name);
       if (hasObjects && objectStore) {
         await loadBatchObjects(batch, { manifest: deps.manifest, warehouse: deps.warehouse, objectStore, iamRole: required('LANDFALL_COPY_IAM_ROLE') });
       }
-      try {
-        await sfn.send(new StartExecutionCommand({ stateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
-      } catch (error) {
-        // Same name, different input cannot happen (the name hashes the arrivals); a closed execution of this batch is done.
-        if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      }
+      return startExecutionOnce(sfn, stateMachineArn, batch);
     },
     wakeAfter: async (delayMs: number) => {
       const DelaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(delayMs / 1000));
@@ -72,6 +71,42 @@ export function awsCoalescerOptions(objectStore?: ObjectStore): LeaseCoalescerOp
     },
   };
   return cached;
+}
+
+/** `arn:aws:states:<region>:<account>:execution:<state machine name>:<execution name>` from the state machine's ARN. */
+export function executionArnOf(stateMachineArn: string, executionName: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/**
+ * DescribeExecution's status as the coalescer needs it. RUNNING is running; SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+ * and PENDING_REDRIVE are closed (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html).
+ */
+export async function describeExecutionStatus(sfn: SFNClient, executionArn: string): Promise<RunStatus> {
+  try {
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return status === 'RUNNING' ? 'running' : 'closed';
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return 'unknown';
+    throw error;
+  }
+}
+
+/**
+ * StartExecution under the batch's name. `ExecutionAlreadyExists` means this batch was started before (the name
+ * hashes the window and its arrivals): Standard workflows answer a repeated start of a RUNNING execution with the
+ * same name and input as a success, and refuse it once the execution has closed
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html), so the conflict is
+ * resolved by asking for the execution's real status rather than assuming it still runs.
+ */
+export async function startExecutionOnce(sfn: SFNClient, stateMachineArn: string, batch: CoalescedBatch): Promise<StartOutcome> {
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
+    return 'started';
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    return (await describeExecutionStatus(sfn, executionArnOf(stateMachineArn, batch.name))) === 'running' ? 'running' : 'closed';
+  }
 }
 
 /**

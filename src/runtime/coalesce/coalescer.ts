@@ -38,7 +38,11 @@ export interface CoalescerState {
 
 /** One run to start: its idempotent execution name, the arrivals it accounts for, the union of their selections. */
 export interface CoalescedBatch {
-  /** `arrivals-<sha256 of the sorted arrival ids>`: starting it twice is a no-op on a Standard workflow (90 days). */
+  /**
+   * `arrivals-<window opened, UTC>-<sha256 of the sorted arrival ids>`: starting it twice is a no-op on a Standard
+   * workflow while it runs; the window's time keeps the same arrival ids seen again after the dedupe period from
+   * colliding with the closed execution of their first window (names are unique for 90 days).
+   */
   name: string;
   arrivals: DataArrivedEvent[];
   select: string[];
@@ -93,9 +97,16 @@ export function windowClosesAt(state: CoalescerState, config: CoalescerConfig): 
   return state.windowOpenedAt === null ? null : state.windowOpenedAt + config.windowMs;
 }
 
-/** The idempotent execution name for a set of arrival ids (≤ 80 characters, as Step Functions requires). */
-export function executionNameFor(arrivalIds: readonly string[]): string {
-  return `arrivals-${createHash('sha256').update([...arrivalIds].sort().join('\n')).digest('hex').slice(0, 64)}`;
+/**
+ * The idempotent execution name of a window: when it opened and which arrival ids it holds, 74 characters
+ * (Step Functions allows 80, from `0-9A-Za-z-_` for CloudWatch Logs).
+ *
+ * @example
+ * executionNameFor(['fivetran:s1'], Date.parse('2026-12-05T03:45:00Z')) // 'arrivals-20261205T034500Z-3b0c…' (48 hex)
+ */
+export function executionNameFor(arrivalIds: readonly string[], windowOpenedAt: number): string {
+  const opened = new Date(windowOpenedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `arrivals-${opened}-${createHash('sha256').update([...arrivalIds].sort().join('\n')).digest('hex').slice(0, 48)}`;
 }
 
 /**
@@ -110,7 +121,7 @@ export function takeBatch(state: CoalescerState, now: number, config: CoalescerC
   if (closesAt === null || closesAt > now || state.activeRun !== null) return { state };
   const arrivals = state.pending.map((a) => a.event);
   const select = [...new Set(state.pending.flatMap((a) => a.selectors))].sort();
-  const name = executionNameFor(arrivals.map((a) => a.detail.arrivalId));
+  const name = executionNameFor(arrivals.map((a) => a.detail.arrivalId), state.windowOpenedAt ?? now);
   const executionInput = arrivals.length === 1
     ? arrivals[0]
     : { command: 'build', select, reason: `${arrivals.length} arrivals coalesced (${[...new Set(arrivals.map((a) => a.detail.loader))].join(', ')}): ${name}` };

@@ -12,6 +12,12 @@
  * started, so a crash between the write and StartExecution is repaired by the next invocation (the execution
  * name makes the second StartExecution a no-op). Arrivals that come while a run is active wait in the
  * record's pending list and become the follow-up run when {@link releaseRun} is called.
+ *
+ * The lease is never held for long by a run that has ended: the run-finished event is best effort, so once the
+ * active run is older than `activeRunCheckAfterMs` (3 minutes) any invocation asks Step Functions for its real
+ * status (`describeRun`) and releases the lease when it is closed; while arrivals wait behind a running run, a
+ * wake-up every `activeRunCheckAfterMs` keeps asking. A start that finds its execution already closed (the
+ * coalescer crashed after StartExecution and the run has ended) releases the lease at once too.
  */
 import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
@@ -21,11 +27,21 @@ import {
 } from './coalescer';
 import { LeaseConflictError, type LeaseRecord, type LeaseStore } from './lease-store';
 
+/** What starting a batch found: a new (or still running) execution, or one of that name that has already closed. */
+export type StartOutcome = 'started' | 'running' | 'closed';
+
+/** The real status of an execution by name: `closed` = SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
+export type RunStatus = 'running' | 'closed' | 'unknown';
+
 export interface LeaseCoalescerOptions extends CoalescerConfig {
   store: LeaseStore;
   manifest: Manifest;
-  /** Loads the batch's S3 objects and starts its execution (idempotent: same name, same input). */
-  startBatch: (batch: CoalescedBatch) => Promise<void>;
+  /** Starts the batch's execution (idempotent: same name, same input). Its S3 loads are steps of that run. */
+  startBatch: (batch: CoalescedBatch) => Promise<StartOutcome | void>;
+  /** The active run's real status (DescribeExecution in AWS). Without it, only `leaseTimeoutMs` frees a lost lease. */
+  describeRun?: (executionName: string) => Promise<RunStatus>;
+  /** Age after which the active run's status is checked, and the interval of those checks. Default 3 minutes. */
+  activeRunCheckAfterMs?: number;
   /** Asks for {@link checkWindow} to be called after `delayMs` (in AWS: a delayed SQS message). */
   wakeAfter: (delayMs: number) => Promise<void>;
   /** A lease older than this is taken to be lost (its end event never came) and released. Default 6 h. */
@@ -40,9 +56,12 @@ export interface CoalescerStep {
   started?: CoalescedBatch;
   /** Execution name of a lease released because it was older than `leaseTimeoutMs`. */
   expiredLease?: string;
+  /** Execution name of a lease released because Step Functions says the run has closed (its end event was lost). */
+  closedRun?: string;
 }
 
 const DEFAULT_LEASE_TIMEOUT_MS = 6 * 3600_000;
+const DEFAULT_ACTIVE_RUN_CHECK_AFTER_MS = 3 * 60_000;
 
 /** One arrival as the buffer delivered it; `receivedAt` (ms) is when it was sent to the buffer. */
 export interface ReceivedArrival {
@@ -86,27 +105,63 @@ export async function releaseRun(executionName: string, options: LeaseCoalescerO
 
 async function updateAndStart(options: LeaseCoalescerOptions, change: (record: LeaseRecord) => LeaseRecord): Promise<CoalescerStep> {
   const now = (options.now ?? Date.now)();
+  const checkAfter = options.activeRunCheckAfterMs ?? DEFAULT_ACTIVE_RUN_CHECK_AFTER_MS;
   const step: CoalescerStep = {};
+  const closed = await closedActiveRun(options, now, checkAfter);
+  let checkDue: number | undefined;
   const record = await update(options, (current) => {
     step.expiredLease = undefined;
+    step.closedRun = undefined;
+    checkDue = undefined;
     let next = change(current);
     const active = next.state.activeRun;
-    if (active && now - active.startedAt > (options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)) {
+    if (active && active.name === closed) {
+      step.closedRun = active.name;
+      next = { ...next, state: runFinished(next.state, active.name), starting: next.starting?.name === active.name ? null : next.starting };
+    } else if (active && now - active.startedAt > (options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)) {
       step.expiredLease = active.name;
-      next = { state: runFinished(next.state, active.name), starting: null };
+      next = { ...next, state: runFinished(next.state, active.name), starting: null };
     }
     const { state, batch } = takeBatch(next.state, now, options);
-    return { state, starting: batch ?? next.starting };
+    next = { ...next, state, starting: batch ?? next.starting };
+    // Arrivals wait behind a run: make sure one wake-up will come to check on it, even if its end event is lost.
+    if (next.state.activeRun && next.state.pending.length > 0 && options.describeRun && !((next.nextCheckAt ?? 0) > now)) {
+      const due = next.state.activeRun.startedAt + checkAfter;
+      checkDue = due > now ? due : now + checkAfter;
+      next = { ...next, nextCheckAt: checkDue };
+    }
+    return next;
   });
   if (record.starting) {
     const batch = record.starting;
-    await options.startBatch(batch);
+    const outcome = await options.startBatch(batch);
+    // Already closed: the run of this batch happened (a start retried after a crash); the lease is free again.
+    const ran = outcome === 'closed';
+    await update(options, (current) => (current.starting?.name === batch.name
+      ? { ...current, starting: null, state: ran ? runFinished(current.state, batch.name) : current.state }
+      : current));
+    if (ran) {
+      const followUp = await updateAndStart(options, (current) => current);
+      return { ...followUp, closedRun: batch.name };
+    }
     step.started = batch;
-    await update(options, (current) => (current.starting?.name === batch.name ? { ...current, starting: null } : current));
   }
+  if (checkDue !== undefined) await options.wakeAfter(Math.max(0, checkDue - now));
   const closesAt = windowClosesAt(record.state, options);
   if (closesAt !== null && record.state.activeRun === null) await options.wakeAfter(Math.max(0, closesAt - now));
   return step;
+}
+
+/** The active run's name when it is old enough to be checked and Step Functions says it has closed (or never existed). */
+async function closedActiveRun(options: LeaseCoalescerOptions, now: number, checkAfter: number): Promise<string | undefined> {
+  if (!options.describeRun) return undefined;
+  const { record } = await options.store.read();
+  const active = record?.state.activeRun;
+  if (!active || now - active.startedAt < checkAfter) return undefined;
+  // A batch being started may not have its execution yet: not "unknown" until its start was attempted.
+  if (record.starting?.name === active.name) return undefined;
+  const status = await options.describeRun(active.name);
+  return status === 'running' ? undefined : active.name;
 }
 
 /** Read, change, conditionally write; on a conflict read again. Returns the record as written. */

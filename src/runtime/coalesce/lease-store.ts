@@ -12,6 +12,8 @@ export interface LeaseRecord {
    * record next starts it again — harmless, the execution name makes StartExecution idempotent — and clears it.
    */
   starting: CoalescedBatch | null;
+  /** When a "check the active run" wake-up is due (ms); set while one is outstanding, so there is only one. */
+  nextCheckAt?: number | null;
 }
 
 export interface VersionedLease {

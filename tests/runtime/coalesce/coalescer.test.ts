@@ -59,10 +59,14 @@ describe('coalescer', () => {
     expect(takeBatch(state, 200_000, config).batch?.arrivals.map((a) => a.detail.arrivalId)).toEqual(['fivetran:2']);
   });
 
-  it('names executions by their arrival ids, order-independent, within the 80-character limit', () => {
-    expect(executionNameFor(['x', 'y'])).toBe(executionNameFor(['y', 'x']));
-    expect(executionNameFor(['x'])).not.toBe(executionNameFor(['x', 'y']));
-    expect(executionNameFor(['x']).length).toBeLessThanOrEqual(80);
+  it('names executions by their window and arrival ids, order-independent, within the 80-character limit', () => {
+    const at = Date.parse('2026-12-05T03:45:07.123Z');
+    expect(executionNameFor(['x', 'y'], at)).toBe(executionNameFor(['y', 'x'], at));
+    expect(executionNameFor(['x'], at)).not.toBe(executionNameFor(['x', 'y'], at));
+    expect(executionNameFor(['x'], at)).toMatch(/^arrivals-20261205T034507Z-[0-9a-f]{48}$/);
+    expect(executionNameFor(['x'], at).length).toBeLessThanOrEqual(80);
+    // The same ids seen again after the dedupe period open another window: a new name, never the closed execution's.
+    expect(executionNameFor(['x'], at + 49 * 3600_000)).not.toBe(executionNameFor(['x'], at));
   });
 });
 
