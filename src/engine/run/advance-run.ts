@@ -275,7 +275,6 @@ export function renderTests(
       refOverrides: scopedTestRefs(manifest, state, id),
       queries: queriesFor(id),
       flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
-      flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
     }), applyLimit ? manifest.tests[id]!.limit : undefined),
   }));
 }
