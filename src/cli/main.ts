@@ -27,6 +27,7 @@ Usage: landfall <command> [flags]
 
   demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
   compile                      compile the dbt project into the artifact the functions load (reparsing changed files only)
+  deps [--upgrade] [--lock]    install packages.yml's dbt packages into dbt_packages/ (writes/honours package-lock.yml)
   ls [--select …]              list the selected nodes
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
@@ -94,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
         return await partitionCommands().backfillCommand(args);
       case 'grants':
         return await (require('./grants-command') as typeof import('./grants-command')).grantsCommand(args);
+      case 'deps':
+        return await (require('./deps-command') as typeof import('./deps-command')).depsCommand(args);
       default:
         throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
     }

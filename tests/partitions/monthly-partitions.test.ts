@@ -110,13 +110,19 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
     expect(node.error).toMatch(/landfall audit failed for fct_orders 2026-12: test\.partitioned\.not_null_fct_orders_amount found 1 failing rows/);
     expect(statusOf(failed, 'orders_by_day')).toBe('skipped');
     expect(await count(`select count(*) from analytics.fct_orders where created_at >= '2026-12-01'`)).toBe(1);
-    expect(await count('select count(*) from analytics.fct_orders__p202612__lf_shadow')).toBe(3);
+    // The shadow, named after the failed run, stays for inspection…
+    const shadows = `select string_agg(relname, ',') from pg_class where relname like 'fct\\_orders\\_\\_p202612\\_\\_lf\\_shadow\\_%'`;
+    const [shadow] = (await engine.query(shadows)).rows[0]!;
+    expect(shadow).toMatch(/^fct_orders__p202612__lf_shadow_[0-9a-f]{8}$/);
+    expect(await count(`select count(*) from analytics.${shadow}`)).toBe(3);
 
     await engine.query('update raw.orders set amount = 0 where amount is null');
     const replay = await build('2026-12-03T00:00:00Z');
 
     expect(summarizeRun(replay).failed).toBe(false);
     expect(await count(`select count(*) from analytics.fct_orders where created_at >= '2026-12-01'`)).toBe(3);
+    // …until the next build of the model (another run) drops it.
+    expect((await engine.query(shadows)).rows[0]![0]).toBeNull();
   });
 
   it('scopes the model tests after publishing to the months the run touched', async () => {

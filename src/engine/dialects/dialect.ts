@@ -8,6 +8,22 @@ export type RelationKind = 'table' | 'view';
 
 export interface Dialect {
   readonly name: 'postgres' | 'redshift';
+  /**
+   * Longest identifier in bytes: PostgreSQL truncates names past 63 bytes (NAMEDATALEN - 1), Redshift's limit is
+   * 127 bytes (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html).
+   */
+  readonly maxIdentifierBytes: number;
+  /**
+   * Columns of a table that the warehouse will not let `alter table … drop column` remove (Redshift: the DISTKEY and
+   * SORTKEY columns from the model's `dist`/`sort` configs); empty where there are none.
+   */
+  undroppableColumns(config: NodeConfig): string[];
+  /**
+   * Widen a string column to `type` (dbt's `alter_column_type`). `ownStep`: the statements must run alone, outside any
+   * transaction block (Redshift's `ALTER COLUMN … TYPE`); otherwise they run inside the merge transaction.
+   * `keepsPosition`: the column stays where it was (otherwise it moves to the end of the table).
+   */
+  widenColumn(relation: Relation, column: string, type: string): { sqls: string[]; ownStep: boolean; keepsPosition: boolean };
   /** Statements run once per run before any node, e.g. helper functions. */
   setupStatements(schemas: string[]): string[];
   createTableAs(relation: Relation, sql: string, config: NodeConfig, options?: { temporary?: boolean }): string;
@@ -18,7 +34,7 @@ export interface Dialect {
    * Statements that put `staged` in place of `target` inside the current transaction, so a reader sees
    * either the old or the new relation and never a missing one.
    */
-  swap(staged: Relation, target: Relation, kind: RelationKind, existing: RelationKind | undefined): string[];
+  swap(staged: Relation, target: Relation, kind: RelationKind, existing: RelationKind | undefined, runId?: string): string[];
   /** Replace a view in one statement if the dialect can (late binding); undefined otherwise. */
   replaceViewInPlace(relation: Relation, sql: string, config: NodeConfig, existing: RelationKind | undefined): string | undefined;
   /** The SQL type of a seed column inferred as `type`. */
@@ -38,7 +54,4 @@ export interface Dialect {
   revokeSql(relation: Relation, privilege: string, grantees: string[]): string;
 }
 
-/** The relation a build stages into before the swap. Kept short enough for PostgreSQL's 63-byte names. */
-export function stagingRelation(target: Relation, suffix = '__lf_new'): Relation {
-  return { schema: target.schema, identifier: `${target.identifier.slice(0, 63 - suffix.length)}${suffix}` };
-}
+export { stagingRelation, runToken, stagingLeftovers, STAGING_KINDS, type StagingKind } from './staging-names';

@@ -74,8 +74,23 @@ $fn$`;
 
 const DOLLAR_TAG = '$landfall_sql$';
 
+/** dbt's alter_column_type: a new column, the values copied and cast, the old one dropped, then renamed. */
+export function addCopyDropRename(target: string, column: string, type: string): string[] {
+  const temporary = quoteIdentifier(`${column}__dbt_alter`);
+  return [
+    `alter table ${target} add column ${temporary} ${type}`,
+    `update ${target} set ${temporary} = ${quoteIdentifier(column)}`,
+    `alter table ${target} drop column ${quoteIdentifier(column)} cascade`,
+    `alter table ${target} rename column ${temporary} to ${quoteIdentifier(column)}`,
+  ];
+}
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
+  maxIdentifierBytes: 63,
+  undroppableColumns: () => [],
+  // dbt-postgres's form, inside the merge transaction (the column moves to the end of the table).
+  widenColumn: (relation, column, type) => ({ sqls: addCopyDropRename(qualified(relation), column, type), ownStep: false, keepsPosition: false }),
   setupStatements: (schemas) => [
     ...schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
     SWAP_FUNCTION_SQL,

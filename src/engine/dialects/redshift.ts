@@ -1,6 +1,6 @@
 import type { NodeConfig, Relation } from '../manifest';
 import { qualified, quoteIdentifier } from '../render/relation';
-import type { Dialect } from './dialect';
+import { stagingRelation, type Dialect } from './dialect';
 import { sqlStringLiteral } from '../tests/generic-tests';
 import { postgresDialect } from './postgres';
 
@@ -28,6 +28,16 @@ export function physicalDesign(config: NodeConfig): string {
 export const redshiftDialect: Dialect = {
   ...postgresDialect,
   name: 'redshift',
+  maxIdentifierBytes: 127,
+  undroppableColumns: (config) => keyColumns(config),
+  // https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html: `ALTER COLUMN … TYPE` changes the size of a
+  // VARCHAR column in place (a DISTKEY/SORTKEY column too, which DROP COLUMN refuses) and can't run within a
+  // transaction block: its own step, which the Data API runs as a single ExecuteStatement (autocommit).
+  widenColumn: (relation, column, type) => ({
+    sqls: [`alter table ${qualified(relation)} alter column ${quoteIdentifier(column)} type ${redshiftVarchar(type)}`],
+    ownStep: true,
+    keepsPosition: true,
+  }),
   setupStatements: (schemas) => schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
   createTableAs: (relation, sql, config, options) =>
     options?.temporary
@@ -38,8 +48,8 @@ export const redshiftDialect: Dialect = {
   createTable: (relation, columns, config) =>
     `create table ${qualified(relation)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})${physicalDesign(config)}`,
   // Redshift renames views with ALTER TABLE too.
-  swap: (staged, target, kind, existing) => {
-    const backup: Relation = { schema: target.schema, identifier: `${target.identifier.slice(0, 100)}__lf_old` };
+  swap: (staged, target, kind, existing, runId) => {
+    const backup = stagingRelation(target, 'old', runId, 127);
     return [
       `drop ${existing ?? kind} if exists ${qualified(backup)} cascade`,
       ...(existing ? [`alter table ${qualified(target)} rename to ${quoteIdentifier(backup.identifier)}`] : []),
@@ -47,11 +57,11 @@ export const redshiftDialect: Dialect = {
       ...(existing ? [`drop ${existing} ${qualified(backup)} cascade`] : []),
     ];
   },
-  // A late-binding view has no dependencies to preserve: replace it in one statement and one commit.
-  replaceViewInPlace: (relation, sql, config, existing) =>
-    existing === 'table' || config.bind === true
-      ? undefined
-      : `create or replace view ${qualified(relation)} as (\n${sql}\n) with no schema binding`,
+  // Never `create or replace view` over an existing view: Redshift refuses it unless the new query has the identical
+  // columns ("You can only replace a view with a new query that generates the identical set of columns, using the
+  // same column names and data types", https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_VIEW.html, no
+  // exception documented for late-binding views), and a model's columns change. Staged and swapped, as dbt-redshift.
+  replaceViewInPlace: () => undefined,
   seedColumnType: (type) => (type === 'text' ? 'varchar(65535)' : type),
   // Users, groups and roles alike (SVV_RELATION_PRIVILEGES), named as the grants config names them.
   grantsQuery: (schemas) => `select namespace_name, relation_name, lower(privilege_type) as privilege,
@@ -63,6 +73,18 @@ export const redshiftDialect: Dialect = {
   grantSql: (relation, privilege, grantees) => `grant ${privilege} on ${qualified(relation)} to ${grantees.map(redshiftGrantee).join(', ')}`,
   revokeSql: (relation, privilege, grantees) => `revoke ${privilege} on ${qualified(relation)} from ${grantees.map(redshiftGrantee).join(', ')}`,
 };
+
+/** The DISTKEY column and SORTKEY columns of a model's config, as written. */
+export function keyColumns(config: NodeConfig): string[] {
+  const dist = config.dist?.trim();
+  const sort = config.sort === undefined ? [] : Array.isArray(config.sort) ? config.sort.map(String) : [String(config.sort)];
+  return [...(dist && !['all', 'even', 'auto'].includes(dist.toLowerCase()) ? [dist] : []), ...sort];
+}
+
+/** `character varying(300)` → `varchar(300)` (Redshift's spelling; both parse). */
+function redshiftVarchar(type: string): string {
+  return type.replace(/^character varying/i, 'varchar');
+}
 
 /** `group:analysts` → `group "analysts"`, `role:reporter` → `role "reporter"`, a user → `"name"` (dbt-redshift's prefixes). */
 export function redshiftGrantee(grantee: string): string {

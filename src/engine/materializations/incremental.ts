@@ -1,7 +1,9 @@
-import { stagingRelation } from '../dialects/dialect';
+import type { Dialect } from '../dialects';
+import { addCopyDropRename } from '../dialects/postgres';
 import type { ModelNode, Relation } from '../manifest';
 import { qualified, quoteIdentifier } from '../render/relation';
 import type { ColumnType, FetchedColumns, Materializer, PlanStep } from './plan';
+import { dropLeftovers, stagedFor } from './staging';
 import { planTable } from './table';
 
 /** dbt's `on_schema_change` modes that compare the new rows' columns with the target's. */
@@ -29,13 +31,13 @@ export const planIncremental: Materializer<ModelNode> = (input) => {
 
   const target = node.relation;
   const onSchemaChange = String(node.config.on_schema_change ?? 'ignore');
-  const delta = stagingRelation(target, '__lf_delta');
+  const delta = stagedFor(input, target, 'delta');
   const build: PlanStep = {
-    sqls: [dialect.drop(delta, 'table'), dialect.createTableAs(delta, sql, node.config), dialect.columnsQuery([delta, target])],
+    sqls: [...dropLeftovers(input, target.schema), dialect.drop(delta, 'table'), dialect.createTableAs(delta, sql, node.config), dialect.columnsQuery([delta, target])],
     fetchColumns: true,
   };
   if (!input.columns) return { steps: [build], keepsRelation: true };
-  return { steps: [build, applySchemaChange(node, delta, input.columns, onSchemaChange)], keepsRelation: true };
+  return { steps: [build, ...applySchemaChange(node, dialect, delta, input.columns, onSchemaChange)], keepsRelation: true };
 };
 
 /**
@@ -88,80 +90,89 @@ export function schemaChanges(source: ColumnType[], target: ColumnType[]) {
   };
 }
 
-function applySchemaChange(node: ModelNode, delta: Relation, columns: FetchedColumns, mode: string): PlanStep {
+/**
+ * The steps after the delta is built: widenings the dialect runs on their own (Redshift's `alter column … type`,
+ * which cannot run in a transaction block), then one transaction that alters the target's columns for
+ * `on_schema_change`, merges the delta and drops it. A change the warehouse refuses (dropping or retyping a
+ * DISTKEY/SORTKEY column) fails the node with what to do instead, before anything is altered.
+ */
+function applySchemaChange(node: ModelNode, dialect: Dialect, delta: Relation, columns: FetchedColumns, mode: string): PlanStep[] {
   const source = columns[`${delta.schema}.${delta.identifier}`] ?? [];
   const fetchedTarget = columns[`${node.relation.schema}.${node.relation.identifier}`] ?? [];
   const target = qualified(node.relation);
   const dropDelta = `drop table if exists ${qualified(delta)}`;
+  const fail = (message: string): PlanStep[] => [{ sqls: [dropDelta], failWith: message }];
   if (node.config.merge_update_columns && node.config.merge_exclude_columns) {
-    return { sqls: [dropDelta], failWith: `${node.origin.file}: a model cannot set both merge_update_columns and merge_exclude_columns; keep one` };
+    return fail(`${node.origin.file}: a model cannot set both merge_update_columns and merge_exclude_columns; keep one`);
   }
-  // dbt widens first, whatever on_schema_change says; an altered column moves to the end of the table.
+  // dbt widens first, whatever on_schema_change says.
   const expansions = stringExpansions(source, fetchedTarget);
-  const expanded = new Set(expansions.map((c) => c.name));
-  const targetColumns = [...fetchedTarget.filter((c) => !expanded.has(c.name)), ...expansions];
+  const widenings = expansions.map((c) => dialect.widenColumn(node.relation, c.name, c.type));
+  const ownSteps: PlanStep[] = widenings.filter((w) => w.ownStep).map((w) => ({ sqls: w.sqls }));
+  const inTransaction = widenings.filter((w) => !w.ownStep).flatMap((w) => w.sqls);
+  // A column widened by add-copy-drop-rename moves to the end of the table; one altered in place stays.
+  const moved = new Set(expansions.filter((_, i) => !widenings[i]!.keepsPosition).map((c) => c.name));
+  const widened = new Map(expansions.map((c) => [c.name, c]));
+  const targetColumns = [...fetchedTarget.filter((c) => !moved.has(c.name)).map((c) => widened.get(c.name) ?? c), ...expansions.filter((c) => moved.has(c.name))];
   if (!SCHEMA_CHECKING_MODES.has(mode)) {
     // dbt inserts the table's columns from the new rows: one they lack fails the statement. Failing here
     // instead also drops the delta, which a failed transaction would leave behind.
     const missing = targetColumns.filter((t) => !source.some((c) => c.name === t.name));
     if (missing.length > 0) {
-      return {
-        sqls: [dropDelta],
-        failWith: `${node.origin.file}: the new rows lack the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.name}"`).join(', ')} of the table `
-          + "(on_schema_change is 'ignore', so dbt's insert fails the same way). Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.",
-      };
+      return fail(`${node.origin.file}: the new rows lack the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.name}"`).join(', ')} of the table `
+        + "(on_schema_change is 'ignore', so dbt's insert fails the same way). Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.");
     }
-    return { sqls: [...expansions.flatMap((c) => alterColumnType(target, c)), ...mergeSqls(node, qualified(delta), targetColumns.map((c) => c.name)), dropDelta] };
+    return [...ownSteps, { sqls: [...inTransaction, ...mergeSqls(node, delta, targetColumns.map((c) => c.name)), dropDelta] }];
   }
   const { added, removed, retyped } = schemaChanges(source, targetColumns);
   const changed = added.length + removed.length + retyped.length > 0;
   if (changed && mode === 'fail') {
     const describe = (label: string, list: ColumnType[]) => (list.length ? [`${label}: ${list.map((c) => c.name).join(', ')}`] : []);
-    return {
-      sqls: [dropDelta],
-      failWith: [
-        `${node.origin.file}: the source and target schemas on this incremental model are out of sync`,
-        `(${[...describe('new columns', added), ...describe('removed columns', removed), ...describe('changed types', retyped)].join('; ')}).`,
-        "Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.",
-      ].join(' '),
-    };
+    return fail([
+      `${node.origin.file}: the source and target schemas on this incremental model are out of sync`,
+      `(${[...describe('new columns', added), ...describe('removed columns', removed), ...describe('changed types', retyped)].join('; ')}).`,
+      "Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.",
+    ].join(' '));
   }
-  const alters = expansions.flatMap((c) => alterColumnType(target, c));
+  const alters = [...inTransaction];
   if (changed) {
     alters.push(...added.map((c) => `alter table ${target} add column ${quoteIdentifier(c.name)} ${c.type}`));
     if (mode === 'sync_all_columns') {
+      const keys = new Set(dialect.undroppableColumns(node.config).map((k) => k.toLowerCase()));
+      const blocked = [...removed.map((c) => ({ c, what: 'remove' })), ...retyped.map((c) => ({ c, what: 'change the type of' }))].filter(({ c }) => keys.has(c.name.toLowerCase()));
+      if (blocked.length > 0) {
+        return fail(`${node.origin.file}: on_schema_change 'sync_all_columns' would ${blocked.map(({ c, what }) => `${what} "${c.name}"`).join(' and ')}, `
+          + `a distribution or sort key column of ${target}, which ${dialect.name} cannot drop or alter in place. Run with --full-refresh to rebuild the table.`);
+      }
       alters.push(...removed.map((c) => `alter table ${target} drop column ${quoteIdentifier(c.name)}`));
-      for (const c of retyped) alters.push(...alterColumnType(target, c));
+      for (const c of retyped) alters.push(...addCopyDropRename(target, c.name, c.type));
     }
   }
-  return { sqls: [...alters, ...mergeSqls(node, qualified(delta), source.map((c) => c.name)), dropDelta] };
+  return [...ownSteps, { sqls: [...alters, ...mergeSqls(node, delta, source.map((c) => c.name)), dropDelta] }];
 }
 
-/** dbt's alter_column_type: a new column, the values copied and cast, the old one dropped, then renamed. */
-function alterColumnType(target: string, column: ColumnType): string[] {
-  const temporary = quoteIdentifier(`${column.name}__dbt_alter`);
-  return [
-    `alter table ${target} add column ${temporary} ${column.type}`,
-    `update ${target} set ${temporary} = ${quoteIdentifier(column.name)}`,
-    `alter table ${target} drop column ${quoteIdentifier(column.name)} cascade`,
-    `alter table ${target} rename column ${temporary} to ${quoteIdentifier(column.name)}`,
-  ];
-}
-
-/** The statements that merge the rows of `from` into the model's table, for its strategy. */
-function mergeSqls(node: ModelNode, from: string, columnNames: string[]): string[] {
+/**
+ * The statements that merge the rows of the delta table into the model's table, for its strategy, in
+ * dbt-redshift's forms, which PostgreSQL runs too: MERGE names no alias for its target (Redshift allows one on the
+ * source only, https://docs.aws.amazon.com/redshift/latest/dg/r_MERGE.html) and its source is a table; a key list
+ * deletes with `delete … using` (Redshift's IN subquery takes one column,
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_in_condition.html). dbt's `DBT_INTERNAL_DEST.` in
+ * `incremental_predicates` is written as the target table's name.
+ */
+function mergeSqls(node: ModelNode, delta: Relation, columnNames: string[]): string[] {
   const target = qualified(node.relation);
+  const from = qualified(delta);
   const columns = columnNames.map(quoteIdentifier);
   const columnList = columns.join(', ');
   const keys = uniqueKeys(node.config.unique_key);
-  const predicates = toList(node.config.incremental_predicates);
+  const predicates = toList(node.config.incremental_predicates).map((p) => p.replace(/\bDBT_INTERNAL_DEST\./gi, `${target}.`));
   // No strategy set: the adapter's default, delete+insert with a unique_key, else append (as dbt-postgres/redshift).
   const strategy = node.config.incremental_strategy ?? (keys.length > 0 ? 'delete+insert' : 'append');
   if (strategy === 'merge' && keys.length > 0) {
-    const on = [...predicates, ...keys.map((k) => `DBT_INTERNAL_SOURCE.${quoteIdentifier(k)} = DBT_INTERNAL_DEST.${quoteIdentifier(k)}`)].map((p) => `(${p})`).join(' and ');
+    const on = [...predicates, ...keys.map((k) => `DBT_INTERNAL_SOURCE.${quoteIdentifier(k)} = ${target}.${quoteIdentifier(k)}`)].map((p) => `(${p})`).join(' and ');
     const updated = mergeUpdateColumns(node, columnNames);
     return [[
-      `merge into ${target} as DBT_INTERNAL_DEST`,
+      `merge into ${target}`,
       `using ${from} as DBT_INTERNAL_SOURCE`,
       `on ${on}`,
       `when matched then update set ${updated.map((c) => `${c} = DBT_INTERNAL_SOURCE.${c}`).join(', ')}`,
@@ -170,11 +181,14 @@ function mergeSqls(node: ModelNode, from: string, columnNames: string[]): string
   }
   const sqls: string[] = [];
   if (strategy === 'delete+insert' && keys.length > 0) {
-    // dbt's form: the key tuple in the delta's keys; predicates speak of the target as DBT_INTERNAL_DEST
-    // (written as the table's name, which Redshift's DELETE also accepts) or by bare column names.
-    const keyList = keys.join(', ');
-    const narrowed = predicates.map((p) => ` and ${p.replace(/\bDBT_INTERNAL_DEST\./gi, `${target}.`)}`).join('');
-    sqls.push(`delete from ${target} where (${keyList}) in (select distinct ${keyList} from ${from} as DBT_INTERNAL_SOURCE)${narrowed}`);
+    // dbt's forms: one key, `key in (select key …)`; a key list, a join on every key (`delete … using`).
+    const narrowed = predicates.map((p) => ` and ${p}`).join('');
+    if (keys.length === 1) {
+      sqls.push(`delete from ${target} where (${keys[0]}) in (select distinct ${keys[0]} from ${from} as DBT_INTERNAL_SOURCE)${narrowed}`);
+    } else {
+      const matches = keys.map((k) => `${target}.${k} = DBT_INTERNAL_SOURCE.${k}`).join(' and ');
+      sqls.push(`delete from ${target} using ${from} as DBT_INTERNAL_SOURCE where ${matches}${narrowed}`);
+    }
   }
   sqls.push(`insert into ${target} (${columnList}) select ${columnList} from ${from}`);
   return sqls;

@@ -57,6 +57,13 @@ export interface PlanInput<N extends ExecutableNode = ExecutableNode> {
   columns?: FetchedColumns;
   /** The run's window and month tables, for models with `partition_by` (see partitioned/plan.ts). */
   partition?: PartitionPlanContext;
+  /**
+   * The run: staging relations are named after it (dialects/staging-names.ts), so that two runs never touch each
+   * other's and a retried step reuses its own. Absent outside a run (run-less names).
+   */
+  runId?: string;
+  /** Staging relations of this node that other runs left (a crash): the first step drops them. */
+  stagingLeftovers?: string[];
 }
 
 export type Materializer<N extends ExecutableNode = ExecutableNode> = (input: PlanInput<N>) => MaterializationPlan;

@@ -1,24 +1,28 @@
-import { stagingRelation } from '../dialects/dialect';
 import type { ModelNode } from '../manifest';
 import type { Materializer } from './plan';
+import { dropLeftovers, stagedFor } from './staging';
 
 /**
- * A view: replaced in place where the dialect can (Redshift late binding: one statement, one commit),
- * otherwise staged under a temporary name and swapped in one transaction; created directly when absent.
+ * A view: replaced in place where the dialect can (PostgreSQL: `create or replace`, falling back to a swap when the
+ * columns changed), otherwise staged under the run's name and swapped in one transaction (Redshift, as
+ * dbt-redshift does: a replacing view must keep the identical columns); created directly when absent.
  */
-export const planView: Materializer<ModelNode> = ({ node, sql, dialect, existing }) => {
+export const planView: Materializer<ModelNode> = (input) => {
+  const { node, sql, dialect, existing } = input;
+  const cleanup = dropLeftovers(input, node.relation.schema);
   const inPlace = dialect.replaceViewInPlace(node.relation, sql, node.config, existing?.kind);
   // Replaced in place, the view keeps its grants (see grants.ts).
-  if (inPlace) return { steps: [{ sqls: [inPlace] }], keepsRelation: existing !== undefined };
+  if (inPlace) return { steps: [{ sqls: [...cleanup, inPlace] }], keepsRelation: existing !== undefined };
   // Nothing to replace: create it where it belongs (one statement instead of a staged swap).
-  if (!existing) return { steps: [{ sqls: [dialect.createView(node.relation, sql, node.config)] }] };
-  const staged = stagingRelation(node.relation);
+  if (!existing) return { steps: [{ sqls: [...cleanup, dialect.createView(node.relation, sql, node.config)] }] };
+  const staged = stagedFor(input, node.relation, 'new');
   return {
     steps: [{
       sqls: [
+        ...cleanup,
         dialect.drop(staged, 'view'),
         dialect.createView(staged, sql, node.config),
-        ...dialect.swap(staged, node.relation, 'view', existing?.kind),
+        ...dialect.swap(staged, node.relation, 'view', existing?.kind, input.runId),
       ],
     }],
   };

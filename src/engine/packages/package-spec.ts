@@ -54,13 +54,17 @@ export function parsePackagesFile(text: string, file: string): PackageSpec[] {
   const list = (data as Record<string, unknown>).packages;
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new ProjectError(file, '`packages:` must be a list', entryLines(text)[0]);
-  const lines = entryLines(text);
+  return parsePackageEntries(list, file, entryLines(text));
+}
+
+/** Package entries already parsed from YAML or JSON (a hub package's dependencies), with their lines when known. */
+export function parsePackageEntries(list: unknown[], file: string, lines: (number | undefined)[] = []): PackageSpec[] {
   return list.map((entry, i) => parseEntry(entry, file, lines[i]));
 }
 
 function parseEntry(entry: unknown, file: string, line: number | undefined): PackageSpec {
   const fail = (message: string): never => {
-    throw new ProjectError(file, `package entry ${line ? '' : ''}${message}`, line);
+    throw new ProjectError(file, `package entry ${message}`, line);
   };
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return fail(`must be a mapping such as {package: dbt-labs/dbt_utils, version: 1.1.1}, got ${JSON.stringify(entry)}`);
   const e = entry as Record<string, unknown>;

@@ -30,6 +30,7 @@ export function planFor(
   if (node.kind === 'operation') return planProjectHook(node, state, ctx.manifest, queriesFor('sql'));
   const manifestNode = executableNode(ctx.manifest, node.id);
   const existing = state.existing[relationKey(manifestNode.relation)];
+  const staging = { runId: state.runId, stagingLeftovers: state.stagingLeftovers?.[relationKey(manifestNode.relation)] };
   const baseOptions = {
     vars: { ...ctx.manifest.vars, ...state.vars }, invocationId: state.runId, runStartedAt: new Date(state.startedAt),
     flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
@@ -37,7 +38,7 @@ export function planFor(
   let plan: MaterializationPlan;
   let renderHook: (hook: string, queries: QuerySession) => string;
   if (manifestNode.resourceType === 'seed') {
-    plan = planMaterialization({ node: manifestNode, sql: '', dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh });
+    plan = planMaterialization({ node: manifestNode, sql: '', dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh, ...staging });
     renderHook = (hook, queries) => renderSeedHook(ctx.manifest, manifestNode, hook, { ...baseOptions, queries });
   } else if (state.partitions?.[node.id]) {
     const partition = state.partitions[node.id]!;
@@ -50,7 +51,7 @@ export function planFor(
       isIncremental: manifestNode.config.materialized === 'incremental' && existing?.kind === 'table' && !state.fullRefresh,
     };
     const sql = renderNodeSql(ctx.manifest, manifestNode, { ...options, queries: queriesFor('sql') });
-    plan = planMaterialization({ node: manifestNode, sql, dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh, columns: node.columns });
+    plan = planMaterialization({ node: manifestNode, sql, dialect: ctx.dialect, existing, fullRefresh: state.fullRefresh, columns: node.columns, ...staging });
     renderHook = (hook, queries) => renderHookSql(ctx.manifest, manifestNode, hook, { ...options, queries });
   }
   const hooks = (moment: HookMoment): Hook[] => hookTemplates(manifestNode.config, moment)

@@ -4,6 +4,7 @@
  * the swap, the incremental column list) without asking again. When nodes of the run configure `grants`,
  * one more query reads the grants their relations hold.
  */
+import { leftoversInCatalog } from '../materializations/staging';
 import type { Dialect } from '../dialects';
 import type { ExecutableNode, Manifest } from '../manifest';
 import { grantsByRelation, grantsMissingFrom, normalizeGrants } from '../materializations/grants';
@@ -40,7 +41,8 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
     const entry = existing[relationKey(node.relation)];
     if (entry && node.config.materialized !== 'incremental') entry.columns = [];
   }
-  return preparePartitions({ ...state, existing }, ctx, catalog.rows);
+  const stagingLeftovers = leftoversInCatalog(catalog.rows, relations, state.runId, ctx.dialect);
+  return preparePartitions({ ...state, existing, ...(Object.keys(stagingLeftovers).length ? { stagingLeftovers } : {}) }, ctx, catalog.rows);
 }
 
 /**

@@ -75,6 +75,8 @@ export interface RunState {
   nodes: RunNode[];
   /** Relations found in the warehouse when the run was planned, by `schema.identifier`. */
   existing: Record<string, ExistingRelation>;
+  /** Staging relations other runs left behind, by `schema.identifier` of the node they belong to (see prepare-run.ts). */
+  stagingLeftovers?: Record<string, string[]>;
   /** Window and months of each monthly-partitioned model in the run, by node id (see materializations/partitioned). */
   partitions?: Record<string, PartitionRunContext>;
   iterations: number;

@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { LocalAwsError } from '../aws/errors';
-import { rewriteRedshiftSql } from '../sql-engine/redshift-compat';
+import { localDialect } from '../sql-engine/local-dialect';
+import { type RedshiftStatementContext, runRedshiftStatement } from '../sql-engine/redshift-strict';
 import type { SqlEngine, SqlResult, SqlSession } from '../sql-engine/sql-engine';
 import { type NamedParameter, bindNamedParameters } from './named-parameters';
 
@@ -60,6 +61,11 @@ export interface StatementStoreOptions {
    * starts it in the same turn: for in-process callers, which save a turn of the loop per statement.
    */
   start?: 'next-turn' | 'at-once';
+  /**
+   * Strict Redshift mode: refuse, with Redshift's error text, the SQL Redshift refuses (sql-engine/redshift-strict.ts).
+   * Default: on when `LANDFALL_LOCAL_DIALECT=redshift`.
+   */
+  redshiftStrict?: boolean;
 }
 
 /** The connection members of a request, echoed in responses (wire names). */
@@ -153,7 +159,10 @@ export class StatementStore {
   private readonly account: string;
   private readonly region: string;
 
+  private readonly strict: boolean;
+
   constructor(private readonly options: StatementStoreOptions) {
+    this.strict = options.redshiftStrict ?? localDialect() === 'redshift';
     this.freeSessions = Array.isArray(options.engine) ? [...(options.engine as readonly SqlEngine[])] : [options.engine as SqlEngine];
     if (this.freeSessions.length === 0) throw new RangeError('StatementStore needs at least one engine session.');
     this.account = options.account ?? '000000000000';
@@ -306,10 +315,10 @@ export class StatementStore {
     this.changeStatus(record, 'STARTED');
     const started = process.hrtime.bigint();
     if (record.isBatch) {
-      await runBatch(record, engine);
+      await runBatch(record, engine, this.strict);
     } else {
       const bound = bindNamedParameters(record.sql, [...record.parameters]);
-      await runInto(record, engine, rewriteRedshiftSql(bound.sql), bound.values);
+      await runInto(record, engine, bound.sql, bound.values, { strict: this.strict, inTransactionBlock: false });
     }
     record.durationNs = Number(process.hrtime.bigint() - started);
     const cancelledWhileRunning = record.status === 'FINISHED' && record.cancelRequested;
@@ -393,14 +402,14 @@ function setStatus(run: StatementRun, status: StatementStatus): void {
   run.updatedAt = new Date();
 }
 
-async function runBatch(record: MutableRecord, engine: SqlEngine): Promise<void> {
+async function runBatch(record: MutableRecord, engine: SqlEngine, strict: boolean): Promise<void> {
   let failure: StatementRun | undefined;
   try {
     await engine.transaction(async (session) => {
       for (const sub of record.subStatements) {
         if (record.cancelRequested) throw new Error('cancelled');
         setStatus(sub, 'STARTED');
-        await runInto(sub, session, rewriteRedshiftSql(sub.sql), []);
+        await runInto(sub, session, sub.sql, [], { strict, inTransactionBlock: true });
         if (sub.status === 'FAILED') {
           failure = sub;
           throw new Error(sub.error);
@@ -428,11 +437,14 @@ async function runBatch(record: MutableRecord, engine: SqlEngine): Promise<void>
   record.resultSize = record.subStatements.reduce((total, sub) => total + Math.max(sub.resultSize, 0), 0);
 }
 
-/** Runs one statement and records its outcome on `run`: FINISHED with its result, or FAILED with the database's error. */
-async function runInto(run: StatementRun, session: SqlSession, sql: string, params: string[]): Promise<void> {
+/**
+ * Runs one statement (with the Redshift rewrites, and strict Redshift checks when on) and records its outcome on
+ * `run`: FINISHED with its result, or FAILED with the database's error.
+ */
+async function runInto(run: StatementRun, session: SqlSession, sql: string, params: string[], context: RedshiftStatementContext): Promise<void> {
   const started = process.hrtime.bigint();
   try {
-    const result = await session.query(sql, params);
+    const result = await runRedshiftStatement(session, sql, params, context);
     run.result = result;
     run.hasResultSet = result.columns.length > 0;
     run.resultRows = result.rowCount ?? (run.hasResultSet ? result.rows.length : -1);

@@ -108,7 +108,7 @@ describe('seed hooks', () => {
     const { steps } = planOf(seedFiles({ post_hook: ["insert into audit values ('{{ this }}')", { sql: 'analyze {{ this }}', transaction: false }] }), 'seed.p.prices');
     expect(steps).toHaveLength(2);
     expect(steps[0]!.sqls[0]).toBe("delete from audit where seed = 'prices'");
-    expect(steps[0]!.sqls.some((s) => s.startsWith('insert into "analytics"."prices__lf_new"'))).toBe(true);
+    expect(steps[0]!.sqls.some((s) => s.startsWith('insert into "analytics"."prices__lf_new_'))).toBe(true);
     expect(steps[0]!.sqls[steps[0]!.sqls.length - 1]).toBe('insert into audit values (\'"analytics"."prices"\')');
     expect(steps[1]!.sqls).toEqual(['analyze "analytics"."prices"']);
   });

@@ -23,7 +23,9 @@ describe('planIncremental', () => {
   it('merges on every column of a unique_key list, with incremental_predicates in the match', () => {
     const sqls = plan({ incremental_strategy: 'merge', unique_key: ['id', 'kind'], incremental_predicates: ["DBT_INTERNAL_DEST.kind <> 'b'"] });
     const merge = sqls.find((s) => s.startsWith('merge'))!;
-    expect(merge).toContain(`on (DBT_INTERNAL_DEST.kind <> 'b') and (DBT_INTERNAL_SOURCE."id" = DBT_INTERNAL_DEST."id") and (DBT_INTERNAL_SOURCE."kind" = DBT_INTERNAL_DEST."kind")`);
+    // Redshift's MERGE takes no target alias: the target is named by its table (dbt-redshift's form).
+    expect(merge.startsWith('merge into "analytics"."events"\nusing "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE\n')).toBe(true);
+    expect(merge).toContain(`on ("analytics"."events".kind <> 'b') and (DBT_INTERNAL_SOURCE."id" = "analytics"."events"."id") and (DBT_INTERNAL_SOURCE."kind" = "analytics"."events"."kind")`);
     expect(merge).toContain('when matched then update set "id" = DBT_INTERNAL_SOURCE."id", "kind" = DBT_INTERNAL_SOURCE."kind", "amount" = DBT_INTERNAL_SOURCE."amount"');
     expect(merge).toContain('when not matched then insert ("id", "kind", "amount")');
     expect(sqls.some((s) => s.startsWith('insert'))).toBe(false);
@@ -46,9 +48,10 @@ describe('planIncremental', () => {
   });
 
   it('deletes the rows whose key tuple the delta holds, then inserts, for delete+insert (as dbt writes it)', () => {
-    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: ['amount > 0', "DBT_INTERNAL_DEST.kind <> 'b'"] });
-    expect(sqls[0]).toBe('delete from "analytics"."events" where (id, kind) in (select distinct id, kind from "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE)'
-      + ' and amount > 0 and "analytics"."events".kind <> \'b\'');
+    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: ['DBT_INTERNAL_DEST.amount > 0', "DBT_INTERNAL_DEST.kind <> 'b'"] });
+    // A key list joins the delta (Redshift's IN subquery takes one column); one key keeps dbt's IN form.
+    expect(sqls[0]).toBe('delete from "analytics"."events" using "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE where "analytics"."events".id = DBT_INTERNAL_SOURCE.id and "analytics"."events".kind = DBT_INTERNAL_SOURCE.kind'
+      + ' and "analytics"."events".amount > 0 and "analytics"."events".kind <> \'b\'');
     expect(sqls[1]).toBe('insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "analytics"."events__lf_delta"');
   });
 
@@ -156,5 +159,54 @@ describe('schemaChanges', () => {
       [{ name: 'a', type: 'character varying(10)' }, { name: 'b', type: 'character varying(3)' }, { name: 'c', type: 'integer' }],
     );
     expect(retyped).toEqual([{ name: 'c', type: 'numeric(12,2)' }]);
+  });
+});
+
+describe('planIncremental on Redshift', () => {
+  const existing = { kind: 'table' as const, columns: ['id', 'code', 'amount'] };
+  const runId = 'arn:aws:states:us-east-1:1:execution:transform-run:run-7';
+  const planOn = (config: Partial<ModelNode['config']>, columns?: Record<string, { name: string; type: string }[]>) => planMaterialization({
+    node: model({ unique_key: 'id', ...config }), sql: 'select 1 as id', dialect: dialects.redshift, existing, fullRefresh: false, columns, runId,
+  });
+  const deltaName = planOn({}).steps[0]!.sqls[1]!.match(/"analytics"\."(events__lf_delta_[0-9a-f]{8})"/)![1]!;
+  const columns = (delta: { name: string; type: string }[]) => ({
+    [`analytics.${deltaName}`]: delta,
+    'analytics.events': [{ name: 'id', type: 'integer' }, { name: 'code', type: 'character varying(10)' }, { name: 'amount', type: 'integer' }],
+  });
+
+  it('widens a VARCHAR with ALTER COLUMN TYPE in a step of its own (Redshift cannot alter a column type in a transaction block)', () => {
+    const plan = planOn({ dist: 'code', sort: ['code'] }, columns([{ name: 'id', type: 'integer' }, { name: 'code', type: 'character varying(40)' }, { name: 'amount', type: 'integer' }]));
+    expect(plan.steps).toHaveLength(3);
+    expect(plan.steps[1]!.sqls).toEqual(['alter table "analytics"."events" alter column "code" type varchar(40)']);
+    // The column keeps its place: the insert names the table's columns in their order.
+    expect(plan.steps[2]!.sqls.find((s) => s.startsWith('insert'))).toContain('("id", "code", "amount")');
+    expect(plan.steps[2]!.sqls.join('\n')).not.toContain('drop column');
+  });
+
+  it('fails with "run --full-refresh" instead of dropping or retyping a DISTKEY/SORTKEY column', () => {
+    const retyped = planOn({ dist: 'amount', on_schema_change: 'sync_all_columns' },
+      columns([{ name: 'id', type: 'integer' }, { name: 'code', type: 'character varying(10)' }, { name: 'amount', type: 'numeric(12,2)' }]));
+    const last = retyped.steps[retyped.steps.length - 1]!;
+    expect(last.failWith).toContain('change the type of "amount", a distribution or sort key column');
+    expect(last.failWith).toContain('--full-refresh');
+    expect(last.sqls).toEqual([`drop table if exists "analytics"."${deltaName}"`]);
+    const removed = planOn({ sort: ['code'], on_schema_change: 'sync_all_columns' }, columns([{ name: 'id', type: 'integer' }, { name: 'amount', type: 'integer' }]));
+    expect(removed.steps[removed.steps.length - 1]!.failWith).toContain('remove "code"');
+  });
+
+  it('names its delta after the run, the same for every attempt of that run, another for another run', () => {
+    expect(deltaName).toMatch(/^events__lf_delta_[0-9a-f]{8}$/);
+    const again = planOn({}).steps[0]!.sqls[1]!;
+    expect(again).toContain(deltaName);
+    const other = planMaterialization({ node: model({ unique_key: 'id' }), sql: 'select 1 as id', dialect: dialects.redshift, existing, fullRefresh: false, runId: 'run-8' });
+    expect(other.steps[0]!.sqls[1]).not.toContain(deltaName);
+  });
+
+  it("drops other runs' leftovers first, in the build step", () => {
+    const plan = planMaterialization({
+      node: model({ unique_key: 'id' }), sql: 'select 1 as id', dialect: dialects.redshift, existing, fullRefresh: false, runId,
+      stagingLeftovers: ['events__lf_delta_0badf00d'],
+    });
+    expect(plan.steps[0]!.sqls[0]).toBe('drop table if exists "analytics"."events__lf_delta_0badf00d" cascade');
   });
 });

@@ -17,6 +17,7 @@ describe('Materialization plans', () => {
       dialect: dialects.redshift, existing: { kind: 'table', columns: [] }, fullRefresh: false,
     });
     expect(steps).toHaveLength(1);
+    // Without a run (a plan outside any run), the run-less staging names.
     expect(steps[0]!.sqls).toEqual([
       'drop table if exists "analytics"."fct_transfers__lf_new" cascade',
       'create table "analytics"."fct_transfers__lf_new" diststyle key distkey("sender_id") compound sortkey("created_at", "transfer_id") as (\nselect 1 as sender_id\n)',
@@ -27,9 +28,30 @@ describe('Materialization plans', () => {
     ]);
   });
 
-  it('replaces a Redshift view in one late-binding statement (one commit)', () => {
-    const { steps } = planMaterialization({ node: model('view'), sql: 'select * from "raw"."t"', dialect: dialects.redshift, existing: { kind: 'view', columns: [] }, fullRefresh: false });
-    expect(steps).toEqual([{ sqls: ['create or replace view "analytics"."fct_transfers" as (\nselect * from "raw"."t"\n) with no schema binding'] }]);
+  it('replaces a Redshift view by the staged swap, never by create or replace (its columns may change)', () => {
+    const { steps } = planMaterialization({
+      node: model('view'), sql: 'select * from "raw"."t"', dialect: dialects.redshift, existing: { kind: 'view', columns: [] }, fullRefresh: false, runId: 'run-1',
+    });
+    expect(steps).toHaveLength(1);
+    const [dropStaged, create, ...swap] = steps[0]!.sqls;
+    const staged = /"analytics"\."(fct_transfers__lf_new_[0-9a-f]{8})"/.exec(dropStaged!)![1];
+    expect(dropStaged).toBe(`drop view if exists "analytics"."${staged}" cascade`);
+    expect(create).toBe(`create view "analytics"."${staged}" as (\nselect * from "raw"."t"\n) with no schema binding`);
+    expect(swap.join('\n')).toContain(`alter table "analytics"."${staged}" rename to "fct_transfers"`);
+    expect(steps[0]!.sqls.join('\n')).not.toContain('create or replace');
+  });
+
+  it('names staging relations after the run, within the identifier limit, the same for every attempt of one run', () => {
+    const long = { ...model('table'), relation: { schema: 'analytics', identifier: 'x'.repeat(70) } };
+    const plan = (dialect: typeof dialects.redshift, runId: string) => planMaterialization({ node: long, sql: 'select 1', dialect, existing: { kind: 'table', columns: [] }, fullRefresh: false, runId });
+    const stagedName = (sqls: string[]) => /"analytics"\."([^"]+)"/.exec(sqls[0]!)![1]!;
+    const postgres = stagedName(plan(dialects.postgres, 'run-1').steps[0]!.sqls);
+    expect(Buffer.byteLength(postgres)).toBeLessThanOrEqual(63);
+    expect(postgres).toMatch(/^x+_[0-9a-f]{8}__lf_new_[0-9a-f]{8}$/);
+    expect(stagedName(plan(dialects.postgres, 'run-1').steps[0]!.sqls)).toBe(postgres);
+    expect(stagedName(plan(dialects.postgres, 'run-2').steps[0]!.sqls)).not.toBe(postgres);
+    // Redshift allows 127 bytes: no cut needed.
+    expect(stagedName(plan(dialects.redshift, 'run-1').steps[0]!.sqls)).toMatch(/^x{70}__lf_new_[0-9a-f]{8}$/);
   });
 
   it('replaces a PostgreSQL view in place, falling back to the staged swap inside the helper', () => {

@@ -2,6 +2,7 @@ import { compileManifest } from '../../../src/engine/project/compile-manifest';
 import { advanceRun } from '../../../src/engine/run/advance-run';
 import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
+import { stagingRelation } from '../../../src/engine/dialects/dialect';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { ResultSet, StatementDescription, Warehouse } from '../../../src/warehouse/warehouse';
 
@@ -51,10 +52,12 @@ async function runToEnd(mode: string, warehouse: ScriptedWarehouse) {
   return state.nodes[0]!;
 }
 
+/** The delta of run r1 (named after the run, see dialects/staging-names.ts). */
+const delta = stagingRelation({ schema: 'analytics', identifier: 'inc' }, 'delta', 'r1').identifier;
 const columns: ResultSet['rows'] = [
   ['analytics', 'inc', 'id', 'integer'],
-  ['analytics', 'inc__lf_delta', 'id', 'integer'],
-  ['analytics', 'inc__lf_delta', 'kind', 'text'],
+  ['analytics', delta, 'id', 'integer'],
+  ['analytics', delta, 'kind', 'text'],
 ];
 
 describe('advanceRun with on_schema_change', () => {
@@ -62,7 +65,7 @@ describe('advanceRun with on_schema_change', () => {
     const warehouse = new ScriptedWarehouse(columns);
     const node = await runToEnd('append_new_columns', warehouse);
     expect(node.status).toBe('success');
-    expect(node.columns?.['analytics.inc__lf_delta']).toEqual([{ name: 'id', type: 'integer' }, { name: 'kind', type: 'text' }]);
+    expect(node.columns?.[`analytics.${delta}`]).toEqual([{ name: 'id', type: 'integer' }, { name: 'kind', type: 'text' }]);
     expect(warehouse.submitted).toHaveLength(2);
     expect(warehouse.submitted[0]!.some((s) => s === 'select 42')).toBe(false);
     expect(warehouse.submitted[1]![0]).toBe('alter table "analytics"."inc" add column "kind" text');
@@ -74,6 +77,6 @@ describe('advanceRun with on_schema_change', () => {
     const node = await runToEnd('fail', warehouse);
     expect(node.status).toBe('error');
     expect(node.error).toContain('out of sync (new columns: kind)');
-    expect(warehouse.submitted[1]).toEqual(['drop table if exists "analytics"."inc__lf_delta"']);
+    expect(warehouse.submitted[1]).toEqual([`drop table if exists "analytics"."${delta}"`]);
   });
 });

@@ -17,6 +17,8 @@ import type { ModelNode, Relation } from '../../manifest';
 import { qualified, quoteIdentifier } from '../../render/relation';
 import { buildTestBatchSql } from '../../tests/test-batch';
 import type { Materializer, MaterializationPlan, PlanStep } from '../plan';
+import { dropLeftovers } from '../staging';
+import { stagingRelation } from '../../dialects/dialect';
 import { partitionConfigOf } from './config';
 import type { Month } from './months';
 import { partitionDialectOf } from './partition-dialects';
@@ -50,7 +52,8 @@ export interface PartitionPlanContext extends PartitionRunContext {
  * @example
  * planPartitioned({ node, sql, dialect: dialects.redshift, existing: { kind: 'view', columns: [] }, fullRefresh: false, partition })
  */
-export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, existing, partition }) => {
+export const planPartitioned: Materializer<ModelNode> = (input) => {
+  const { node, sql, dialect, existing, partition } = input;
   const config = partitionConfigOf(node.config);
   if (!config) throw new EngineError(`${node.origin.file}: planPartitioned needs partition_by`);
   if (!partition) throw new EngineError(`${node.origin.file}: a partitioned model is planned from its run window; prepare the run first (prepareRun)`);
@@ -65,7 +68,7 @@ export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, e
 
   partition.months.forEach((month, index) => {
     const table = monthRelation(node.relation, month);
-    const shadow = shadowRelation(node.relation, month);
+    const shadow = shadowRelation(node.relation, month, partition.runId, dialect.maxIdentifierBytes);
     const bounds = monthBounds(month);
     const merge = partition.mode === 'merge' && existingMonths.has(month);
     // A month without a table is built whole, whatever the window.
@@ -77,6 +80,7 @@ export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, e
       : `select ${columnList(partition.columns)} from (\n${sql}\n) as model_rows\nwhere ${rangePredicate(config.field, range)}`;
     steps.push({
       sqls: [
+        ...(index === 0 ? dropLeftovers(input, node.relation.schema) : []),
         dialect.drop(shadow, 'table'),
         dialect.createTableAs(shadow, select, node.config),
         ...partitionDialectOf(dialect).afterMonthBuilt(shadow, rangePredicate(config.field, bounds)),
@@ -89,8 +93,8 @@ export const planPartitioned: Materializer<ModelNode> = ({ node, sql, dialect, e
     inView.add(month);
     const viewSql = unionViewSql(node.relation, config.field, [...inView], partition.columns, partitionDialectOf(dialect).branchFilters);
     const publish = [
-      ...dialect.swap(shadow, table, 'table', existingMonths.has(month) ? 'table' : undefined),
-      ...replaceView(dialect, node, viewSql, viewKind),
+      ...dialect.swap(shadow, table, 'table', existingMonths.has(month) ? 'table' : undefined, partition.runId),
+      ...replaceView(dialect, node, viewSql, viewKind, partition.runId),
     ];
     viewKind = 'view';
     if (index === partition.months.length - 1) publish.push(recordWindowSql(node.uniqueId, window, partition.months, partition.runId));
@@ -128,12 +132,12 @@ export function auditSql(tests: { id: string; sql: string }[], model: string, mo
 }
 
 /** Replace the model's view: in place where the dialect can (late binding), else staged and swapped. */
-export function replaceView(dialect: Dialect, node: ModelNode, sql: string, existing: 'table' | 'view' | undefined): string[] {
+export function replaceView(dialect: Dialect, node: ModelNode, sql: string, existing: 'table' | 'view' | undefined, runId?: string): string[] {
   const config = { ...node.config, bind: false };
   const inPlace = dialect.replaceViewInPlace(node.relation, sql, config, existing);
   if (inPlace) return [inPlace];
-  const staged: Relation = { schema: node.relation.schema, identifier: `${node.relation.identifier.slice(0, 52)}__lf_view` };
-  return [dialect.drop(staged, 'view'), dialect.createView(staged, sql, config), ...dialect.swap(staged, node.relation, 'view', existing)];
+  const staged = stagingRelation(node.relation, 'view', runId, dialect.maxIdentifierBytes);
+  return [dialect.drop(staged, 'view'), dialect.createView(staged, sql, config), ...dialect.swap(staged, node.relation, 'view', existing, runId)];
 }
 
 function later(a: Date, b: Date): Date {

@@ -1,6 +1,6 @@
 /**
  * Names and SQL pieces of a partitioned model: one table per month (`<model>__p202611`), a shadow per
- * month built before publishing (`<model>__p202611__lf_shadow`), the view with the model's name over all
+ * month built before publishing (`<model>__p202611__lf_shadow_<run token>`), the view with the model's name over all
  * months, and the state table that remembers each model's last published window. Pure.
  */
 import { stagingRelation } from '../../dialects/dialect';
@@ -17,9 +17,12 @@ export function monthRelation(model: Relation, month: Month): Relation {
   return { schema: model.schema, identifier: `${model.identifier.slice(0, 63 - suffix.length - 11)}${suffix}` };
 }
 
-/** Where a month is built and audited before it is published. */
-export function shadowRelation(model: Relation, month: Month): Relation {
-  return stagingRelation(monthRelation(model, month), '__lf_shadow');
+/**
+ * Where a month is built and audited before it is published: named after the run (`<month table>__lf_shadow_<token>`,
+ * see dialects/staging-names.ts), so two runs never share one; the run-less name without a run id.
+ */
+export function shadowRelation(model: Relation, month: Month, runId?: string, maxIdentifierBytes = 63): Relation {
+  return stagingRelation(monthRelation(model, month), 'shadow', runId, maxIdentifierBytes);
 }
 
 /** The month of a month table of `model`, or undefined when `identifier` is not one. */

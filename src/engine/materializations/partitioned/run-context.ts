@@ -161,7 +161,11 @@ export function planPartitionedModel(
       }),
     })),
   };
-  return planMaterialization({ node: model, sql, dialect: ctx.dialect, existing: state.existing[`${model.relation.schema}.${model.relation.identifier}`], fullRefresh: state.fullRefresh, partition: context });
+  const key = `${model.relation.schema}.${model.relation.identifier}`;
+  return planMaterialization({
+    node: model, sql, dialect: ctx.dialect, existing: state.existing[key], fullRefresh: state.fullRefresh, partition: context,
+    runId: state.runId, stagingLeftovers: state.stagingLeftovers?.[key],
+  });
 }
 
 /** `ref('model')` printed as the model's rows in the given months only. */

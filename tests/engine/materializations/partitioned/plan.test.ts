@@ -60,27 +60,30 @@ describe('planPartitioned (a daily run)', () => {
     const { steps } = plan('postgres', context());
     expect(steps).toHaveLength(3);
     const [build, audit, publish] = steps.map((s) => s.sqls.join(';\n'));
-    expect(build).toContain('create table "marts"."fct_transfers__p202611__lf_shadow" as');
+    expect(build).toContain('create table "marts"."fct_transfers__p202611__lf_shadow_4e65d3fb" as');
     expect(build).toContain(`where "created_at" >= '2026-11-14 00:00:00' and "created_at" < '2026-11-15 00:00:00'`);
     expect(build).toContain(`from "marts"."fct_transfers__p202611" as published\nwhere ("created_at" < '2026-11-14 00:00:00' or "created_at" >= '2026-11-15 00:00:00')`);
     expect(build).toContain('not exists (select 1 from window_rows where window_rows."transfer_id" = published."transfer_id")');
     expect(build).toContain('add constraint lf_month_range check');
     expect(build).not.toContain('__p202610');
     expect(audit).toContain('cast(');
-    expect(audit).toContain('"marts"."fct_transfers__p202611__lf_shadow"');
-    expect(publish).toContain(`landfall_swap_relation('marts', 'fct_transfers__p202611__lf_shadow', 'fct_transfers__p202611', 'table')`);
+    expect(audit).toContain('"marts"."fct_transfers__p202611__lf_shadow_4e65d3fb"');
+    expect(publish).toContain(`landfall_swap_relation('marts', 'fct_transfers__p202611__lf_shadow_4e65d3fb', 'fct_transfers__p202611', 'table')`);
     // PostgreSQL: unfiltered branches (the CHECK constraints hold the ranges), so the planner can skip months.
     expect(publish).toContain('select "transfer_id", "created_at" from "marts"."fct_transfers__p202610"\nunion all');
     expect(publish).toContain(`insert into "landfall"."partition_windows"`);
   });
 
-  it('on Redshift replaces a late-binding view with schema-qualified branches and swaps by rename', () => {
+  it('on Redshift stages a late-binding view with schema-qualified branches and swaps by rename', () => {
     const publish = plan('redshift', context()).steps[2]!.sqls;
-    const view = publish.find((s) => s.startsWith('create or replace view'))!;
-    expect(view).toMatch(/^create or replace view "marts"."fct_transfers" as \(/);
+    // No `create or replace view`: Redshift refuses one whose columns change (r_CREATE_VIEW).
+    expect(publish.join('\n')).not.toContain('create or replace');
+    const view = publish.find((s) => s.startsWith('create view'))!;
+    expect(view).toMatch(/^create view "marts"."fct_transfers__lf_view_4e65d3fb" as \(/);
+    expect(publish).toContain('alter table "marts"."fct_transfers__lf_view_4e65d3fb" rename to "fct_transfers"');
     expect(view).toMatch(/\) with no schema binding$/);
     expect(view).toContain('from "marts"."fct_transfers__p202610" where');
-    expect(publish).toContain('alter table "marts"."fct_transfers__p202611__lf_shadow" rename to "fct_transfers__p202611"');
+    expect(publish).toContain('alter table "marts"."fct_transfers__p202611__lf_shadow_4e65d3fb" rename to "fct_transfers__p202611"');
     expect(plan('redshift', context()).steps[0]!.sqls.join('\n')).not.toContain('check (');
   });
 
@@ -99,7 +102,7 @@ describe('planPartitioned (a daily run)', () => {
     expect(steps.filter((s) => s.sqls.some((q) => q.includes('partition_windows')))).toHaveLength(1);
     expect(steps[0]!.sqls[1]).toContain('select * from (');
     // The first publish replaces the old table of the same name with the view.
-    expect(steps[2]!.sqls.join('\n')).toContain(`landfall_swap_relation('marts', 'fct_transfers__lf_view', 'fct_transfers', 'view')`);
+    expect(steps[2]!.sqls.join('\n')).toContain(`landfall_swap_relation('marts', 'fct_transfers__lf_view_4e65d3fb', 'fct_transfers', 'view')`);
   });
 
   it('skips the audit step when the model has no error-severity tests', () => {
