@@ -3,9 +3,9 @@ import { parseFlags } from './options';
 import { runDeps } from '../packages/deps';
 
 export async function depsCommand(args: string[]): Promise<number> {
-  const values = parseFlags(args, { 'project-dir': 'string', upgrade: 'boolean', lock: 'boolean' });
+  const { values } = parseFlags(args, { upgrade: { type: 'boolean' }, lock: { type: 'boolean' } });
   await runDeps({
-    projectDir: String(values['project-dir'] ?? process.env.LANDFALL_PROJECT_DIR ?? 'dbt'),
+    projectDir: String(values['project-dir'] ?? 'dbt'),
     upgrade: values.upgrade === true,
     lockOnly: values.lock === true,
     log: (line) => process.stdout.write(`${line}\n`),
