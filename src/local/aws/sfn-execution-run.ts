@@ -7,7 +7,7 @@ import type { StoredExecution } from './execution-store';
 import { PersistThrottle } from './sfn-api-support';
 import { redriveDefinition, REDRIVE_ENTRY_STATE } from './sfn-definition';
 import { HistoryRecorder, type LibraryEvent, type TerminalFailure } from './sfn-history';
-import { type FaultInjector, runTaskWith, type TaskHandler } from './sfn-tasks';
+import { type FaultInjector, RunStoppedError, runTaskWith, type TaskHandler } from './sfn-tasks';
 
 export interface LoadedStateMachine {
   name: string;
@@ -52,6 +52,11 @@ const HIDDEN_STATES: ReadonlySet<string> = new Set([REDRIVE_ENTRY_STATE]);
 export function startRun(machine: LoadedStateMachine, execution: StoredExecution, settings: RunSettings, restart?: RestartPoint): RunningExecution {
   const running: RunningExecution = { abort: () => undefined, finished: Promise.resolve() };
   let terminal: TerminalFailure | undefined;
+  let endRun: (error: Error) => void = () => undefined;
+  const runEnded = new Promise<never>((_, reject) => {
+    endRun = reject;
+  });
+  runEnded.catch(() => undefined);
   const recorder = new HistoryRecorder({
     execution,
     taskResources: machine.taskResources,
@@ -72,6 +77,7 @@ export function startRun(machine: LoadedStateMachine, execution: StoredExecution
         timeoutScaleMs: settings.timeoutScaleMs,
         recorder,
         faults: settings.faults,
+        runEnded,
       }),
     ]),
   );
@@ -105,6 +111,8 @@ export function startRun(machine: LoadedStateMachine, execution: StoredExecution
     (output) => ({ output, error: undefined as unknown }),
     (error: unknown) => ({ output: undefined, error }),
   );
+  // A task still waiting when the run ended (timed out, aborted) gives up, so the library's Task timer ends too.
+  void outcome.then(() => endRun(new RunStoppedError()));
   running.finished = Promise.all([outcome, recordEvents]).then(([result]) => {
     closeExecution(execution, result, terminal, running.stopRequest, recorder);
     execution.stopDate = settings.now().toISOString();

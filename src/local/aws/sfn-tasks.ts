@@ -93,6 +93,8 @@ export interface TaskRunSettings {
   timeoutScaleMs: number;
   recorder: HistoryRecorder;
   faults?: FaultInjector;
+  /** Rejects when the run has ended (succeeded, failed, aborted, timed out): tasks still pending give up then. */
+  runEnded: Promise<never>;
 }
 
 /**
@@ -134,7 +136,7 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
 
     let result: unknown;
     try {
-      result = await withTimeout(invoke(), timeoutSeconds, settings.timeoutScaleMs);
+      result = await Promise.race([withTimeout(invoke(), timeoutSeconds, settings.timeoutScaleMs), settings.runEnded]);
     } catch (error) {
       if (recorder.hasStopped) throw new RunStoppedError();
       if (error instanceof LambdaFunctionError || !isLambda) throw error;
