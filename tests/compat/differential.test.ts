@@ -134,5 +134,8 @@ function writeResults(): void {
       lines.push(`### ${r.project} (${r.phase})`, '', '```', ...r.diffs, '```', '');
     }
   }
-  fs.writeFileSync(path.join(REPO_ROOT, 'tests/compat/RESULTS.md'), `${lines.join('\n')}\n`);
+  // The package suites (package-suites.test.ts) keep their own section of the file.
+  const file = path.join(REPO_ROOT, 'tests/compat/RESULTS.md');
+  const kept = /<!-- package-suites:start -->[\s\S]*<!-- package-suites:end -->/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[0];
+  fs.writeFileSync(file, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
 }

@@ -22,7 +22,8 @@ const run = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const PROJECTS_DIR = path.join(REPO_ROOT, 'tests/compat/projects');
-export const DBT_BIN = path.join(REPO_ROOT, '.venv-dbt/bin/dbt');
+/** dbt-core's CLI: `.venv-dbt` (the pinned 1.10), or `LANDFALL_DBT_BIN` (e.g. `.venv-dbt-latest/bin/dbt`, the newest 1.x). */
+export const DBT_BIN = process.env.LANDFALL_DBT_BIN ? path.resolve(process.env.LANDFALL_DBT_BIN) : path.join(REPO_ROOT, '.venv-dbt/bin/dbt');
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:54329/landfall';
 
 export interface CompatProject {
@@ -38,6 +39,10 @@ export interface CompatProject {
   knownDifferences: string[];
   setupSql?: string;
   step2Sql?: string;
+  /** The profile name the project asks for (default `compat`). */
+  profile?: string;
+  /** How long one tool's build may take (default {@link COMMAND_TIMEOUT_MS}). */
+  timeoutMs?: number;
 }
 
 /** Outcome of one node in one tool's build. */
@@ -145,7 +150,7 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-dbt-${project.name}-`));
   const db = databaseParts(databaseUrl);
   fs.writeFileSync(path.join(work, 'profiles.yml'), [
-    'compat:',
+    `${project.profile ?? 'compat'}:`,
     '  target: local',
     '  outputs:',
     '    local:',
@@ -163,7 +168,7 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
   const result = await exec(DBT_BIN, [
     'build', '--project-dir', project.dir, '--profiles-dir', work, '--target-path', targetPath, '--log-path', path.join(work, 'logs'),
     '--no-use-colors', '--no-partial-parse', '--vars', JSON.stringify(projectVars(project)), ...args,
-  ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+  ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }, project.timeoutMs);
   const outcomes: Record<string, NodeOutcome> = {};
   const resultsFile = path.join(targetPath, 'run_results.json');
   if (fs.existsSync(resultsFile)) {
@@ -184,7 +189,7 @@ export async function buildWithLandfall(project: CompatProject, databaseUrl: str
   const result = await exec(process.execPath, [
     path.join(REPO_ROOT, 'bin/landfall.js'), 'build', '--project-dir', project.dir, '--state-dir', stateDir,
     '--database-url', databaseUrl, '--target-schema', schema, '--json', '--vars', JSON.stringify(projectVars(project)), ...args,
-  ], project.env);
+  ], project.env, project.timeoutMs);
   fs.rmSync(stateDir, { recursive: true, force: true });
   const outcomes: Record<string, NodeOutcome> = {};
   const json = /^\{[\s\S]*\}\s*$/m.exec(result.stdout)?.[0];
@@ -200,13 +205,13 @@ export async function buildWithLandfall(project: CompatProject, databaseUrl: str
 /** A tool run that takes longer than this is killed and reported, so a hang fails the suite instead of stalling CI. */
 const COMMAND_TIMEOUT_MS = 120_000;
 
-async function exec(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; output: string }> {
+async function exec(file: string, args: string[], env: Record<string, string>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<{ code: number; stdout: string; output: string }> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    const { stdout, stderr } = await run(file, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' });
     return { code: 0, stdout, output: `${stdout}\n${stderr}` };
   } catch (error) {
     const e = error as { code?: number; killed?: boolean; stdout?: string; stderr?: string };
-    const killed = e.killed ? `\n${path.basename(file)} ${args[0]} was killed after ${COMMAND_TIMEOUT_MS / 1000} s` : '';
+    const killed = e.killed ? `\n${path.basename(file)} ${args[0]} was killed after ${timeoutMs / 1000} s` : '';
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', output: `${e.stdout ?? ''}\n${e.stderr ?? ''}${killed}` };
   }
 }
