@@ -3,4 +3,9 @@ import { taskHandler } from '../src/runtime/lambda/middleware';
 import { awsDependencies } from '../src/runtime/aws-dependencies';
 import { endFailedRun, type EndFailedRunEvent } from '../src/runtime/end-failed-run';
 
-export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, awsDependencies()));
+// The run metric is an Embedded Metric Format line on stdout, which only CloudWatch Logs (in Lambda) turns into a metric.
+const emitMetric = (line: string) => {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
+};
+
+export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, awsDependencies(), emitMetric));

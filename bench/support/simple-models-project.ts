@@ -15,14 +15,34 @@ function profile(databaseUrl: string): string {
     `      user: ${u.username}`, `      password: "${u.password}"`, `      dbname: ${u.pathname.slice(1)}`, '      schema: bench', '      threads: 1', ''].join('\n');
 }
 
-export function generateSimpleModelsProject(dir: string, count: number, databaseUrl = 'postgres://postgres@127.0.0.1:54329/landfall'): void {
+/**
+ * `mixed`: every tenth model pair is a table and an incremental model (60 % views, 20 % tables, 20 % incrementals),
+ * the shape the transform-run scale test builds through the state machine (tests/support/scale-run.ts).
+ */
+export type GeneratedMaterializations = 'views' | 'mixed';
+
+/** The materialization of model `i` in a `mixed` project. */
+export function mixedMaterialization(i: number): 'view' | 'table' | 'incremental' {
+  const slot = i % 10;
+  return slot >= 8 ? 'incremental' : slot >= 6 ? 'table' : 'view';
+}
+
+function mixedModelSql(i: number, upstream: string): string {
+  const materialized = mixedMaterialization(i);
+  if (materialized !== 'incremental') return `{{ config(materialized='${materialized}', tags=['t${i % 10}']) }}\n${upstream}\n`;
+  return `{{ config(materialized='incremental', unique_key='id', tags=['t${i % 10}']) }}\n${upstream}\n`
+    + `{% if is_incremental() %}where id >= (select coalesce(max(id), 0) from {{ this }}){% endif %}\n`;
+}
+
+export function generateSimpleModelsProject(dir: string, count: number, databaseUrl = 'postgres://postgres@127.0.0.1:54329/landfall', materializations: GeneratedMaterializations = 'views'): void {
   fs.mkdirSync(path.join(dir, 'models'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nprofile: bench\nmodels:\n  bench:\n    +materialized: view\n');
   fs.writeFileSync(path.join(dir, 'profiles.yml'), profile(databaseUrl));
   const yml = ['version: 2', 'models:'];
   for (let i = 0; i < count; i++) {
     const upstream = i === 0 ? 'select 1 as id' : `select id from {{ ref('${modelName(Math.floor(i / 2))}') }}`;
-    fs.writeFileSync(path.join(dir, 'models', `${modelName(i)}.sql`), `{{ config(tags=['t${i % 10}']) }}\n${upstream}\n`);
+    const sql = materializations === 'mixed' ? mixedModelSql(i, upstream) : `{{ config(tags=['t${i % 10}']) }}\n${upstream}\n`;
+    fs.writeFileSync(path.join(dir, 'models', `${modelName(i)}.sql`), sql);
     yml.push(`  - name: ${modelName(i)}`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]');
   }
   fs.writeFileSync(path.join(dir, 'models', 'schema.yml'), `${yml.join('\n')}\n`);

@@ -51,7 +51,7 @@ const HOW_TO_RESUME = 'Redrive this execution (console: Redrive) to rebuild only
  * @example
  * await endFailedRun({ payload, execution: { Id: arn, Name: name, RedriveCount: 1 } }, deps); // resumed payload
  */
-export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependencies, log: (line: string) => void = console.log): Promise<TransformRunPayload> {
+export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependencies, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
   const { payload, execution } = event;
   const redriveCount = execution.RedriveCount ?? 0;
   const pointer = payload.state ?? deps.runStates.pointerFor(execution.Name);
@@ -77,7 +77,7 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
   }
 
   const crashed = payload.crash !== undefined;
-  log(runMetricLine(crashed ? 'RunsCrashed' : 'RunsFailed', execution.Id));
+  emitMetric(runMetricLine(crashed ? 'RunsCrashed' : 'RunsFailed', execution.Id));
   if (crashed) {
     const where = payload.crashedIn ?? 'a task';
     throw new RunFailedError(`The run crashed in ${where}: ${payload.crash?.Error ?? 'unknown error'}: ${(payload.crash?.Cause ?? '').slice(0, 2000)}. ${HOW_TO_RESUME}`, true);

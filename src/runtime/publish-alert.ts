@@ -8,7 +8,7 @@ import { composeRunFailureAlert, type AlertEmail } from '../alerts';
 import type { FailedNode, RunFailureReport, SkippedNode, TestFailure } from '../alerts/run-failure-report';
 import { renderTests } from '../engine';
 import { planFor } from '../engine/run/advance-run';
-import { runQuery } from '../warehouse/run-query';
+import { runQuery, StatementTimeoutError } from '../warehouse/run-query';
 import type { RunState } from '../engine';
 import { loadRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
@@ -104,11 +104,12 @@ function safeRenderTests(node: RunState['nodes'][number], run: RunState, deps: R
 export async function fetchSamplesWithin(samples: { failure: TestFailure; sql: string }[], deps: Pick<RunDependencies, 'warehouse'>, budgetMs: number): Promise<void> {
   const outOfTime = { columns: ['sample rows not fetched'], rows: [[`the alert's ${Math.round(budgetMs / 1000)} s budget for sample queries ran out; run the SQL below`]] };
   const fetched: (TestFailure['sampleRows'] | undefined)[] = [];
+  const deadlineAt = Date.now() + budgetMs;
   let next = 0;
   const worker = async () => {
-    while (next < samples.length) {
+    while (next < samples.length && Date.now() < deadlineAt) {
       const i = next++;
-      fetched[i] = await sampleRows(deps, samples[i]!.sql);
+      fetched[i] = await sampleRows(deps, samples[i]!.sql, deadlineAt);
     }
   };
   let timer: NodeJS.Timeout | undefined;
@@ -119,11 +120,16 @@ export async function fetchSamplesWithin(samples: { failure: TestFailure; sql: s
   samples.forEach((sample, i) => { sample.failure.sampleRows = fetched[i] ?? outOfTime; });
 }
 
-async function sampleRows(deps: Pick<RunDependencies, 'warehouse'>, sql: string): Promise<TestFailure['sampleRows']> {
+/** One test's failing rows, or undefined when its query did not end by the deadline (it is then cancelled). */
+async function sampleRows(deps: Pick<RunDependencies, 'warehouse'>, sql: string, deadlineAt: number): Promise<TestFailure['sampleRows'] | undefined> {
   try {
-    const result = await runQuery(deps.warehouse, `select * from (\n${sql}\n) as failing_rows limit ${SAMPLE_ROWS}`);
+    const result = await runQuery(deps.warehouse, `select * from (\n${sql}\n) as failing_rows limit ${SAMPLE_ROWS}`, undefined, { timeoutMs: Math.max(0, deadlineAt - Date.now()) });
     return { columns: result.columns.map((c) => c.name), rows: result.rows };
   } catch (error) {
+    if (error instanceof StatementTimeoutError) {
+      await deps.warehouse.cancel(error.statementId).catch(() => undefined);
+      return undefined;
+    }
     return { columns: ['could not fetch sample rows'], rows: [[(error as Error).message]] };
   }
 }
