@@ -104,15 +104,73 @@ export function lookupInActiveTemplate(name: string): unknown {
 // macro body in try/finally (nunjucks keeps the current frame in one variable shared by the template).
 const compilerModule = (nunjucks as unknown as { compiler: { compile: (...args: unknown[]) => string } }).compiler;
 const originalCompile = compilerModule.compile;
+// An error inside a macro is marked with the template and line where it happened (see {@link blameOf}).
 compilerModule.compile = (...args: unknown[]) => {
   const source = originalCompile(...args);
   const opened = source.split('var callerFrame = frame;\n').length - 1;
   const closing = /(return new runtime\.SafeString\(t_\d+\);\n)(\}\);)/g;
   if (opened === 0 || (source.match(closing) ?? []).length !== opened) return source;
+  const templateName = JSON.stringify(String(args[3] ?? ''));
   return source
     .split('var callerFrame = frame;\n').join('var callerFrame = frame;\ntry {\n')
-    .replace(closing, '$1} finally { frame = callerFrame; }\n$2');
+    .replace(closing, `$1} catch (e) { throw runtime.landfallBlame(e, ${templateName}, lineno); } finally { frame = callerFrame; }\n$2`);
 };
+
+/** Where an error raised inside a macro happened: the template that defines the macro and the line in it (1-based). */
+interface MacroBlame {
+  template: string;
+  line: number;
+}
+const BLAME: unique symbol = Symbol('landfall.macroBlame');
+
+/** The innermost macro frame marks the error first; outer macros leave it alone. `return()` is not an error. */
+(runtime as unknown as Record<string, unknown>).landfallBlame = (error: unknown, template: string, lineno: number): unknown => {
+  if (error instanceof MacroReturn || error === null || typeof error !== 'object' || BLAME in error) return error;
+  Object.defineProperty(error, BLAME, { value: { template, line: Number(lineno) + 1 } satisfies MacroBlame });
+  return error;
+};
+
+function blameOf(error: unknown): MacroBlame | undefined {
+  let current: unknown = error;
+  // nunjucks wraps errors (TemplateError keeps the original as `cause`).
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    if (BLAME in current) return (current as { [BLAME]: MacroBlame })[BLAME];
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Marks where each macro file starts in a project's macro source, on the file's first line (a Jinja comment,
+ * so it changes neither the output nor the line count). `macroFileMarker('macros/x.sql') + text`.
+ */
+export function macroFileMarker(file: string): string {
+  return `{#landfall:file=${file.replace(/#/g, '')}#}`;
+}
+const MARKER = /\{#landfall:file=([^#]*)#\}/g;
+
+/**
+ * The macro file and line a line of the concatenated macro source (1-based) comes from, and the macro there.
+ *
+ * @example
+ * macroOrigin(`${macroFileMarker('macros/a.sql')}{% macro a() %}\n{{ x() }}\n{% endmacro %}`, 2) // { file: 'macros/a.sql', line: 2, macro: 'a' }
+ */
+export function macroOrigin(macros: string, line: number): { file?: string; line: number; macro?: string } {
+  const lines = macros.split('\n');
+  let file: string | undefined;
+  let start = 1;
+  let macro: string | undefined;
+  for (let i = 0; i < Math.min(line, lines.length); i++) {
+    for (const m of lines[i]!.matchAll(MARKER)) {
+      file = m[1];
+      start = i + 1;
+      macro = undefined;
+    }
+    const defined = /\{%-?\s*(?:macro|test)\s+([A-Za-z_]\w*)/.exec(lines[i]!);
+    if (defined) macro = defined[1];
+  }
+  return { file, line: line - start + 1, macro };
+}
 
 /**
  * dbt syntax nunjucks lacks, rewritten before compiling: `{% test name(...) %}` blocks define the macro
@@ -216,7 +274,7 @@ export function renderTemplate(
   try {
     const template = compileCached(source, where.file);
     if (where.macros === undefined) return template.render(context);
-    const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${where.macros}`, 'macros');
+    const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${where.macros}`, MACROS_TEMPLATE);
     const shared = new (contextClass())(context, {}, environment);
     runRoot(macrosTemplate, shared);
     return runRoot(template, shared);
@@ -265,8 +323,21 @@ function contextClass(): ContextClass {
   return contextConstructor!;
 }
 
-function toRenderError(error: unknown, where: { file: string; lineOffset?: number }): Error {
+/** The name the macros template compiles under (see {@link renderTemplate}). */
+const MACROS_TEMPLATE = 'macros';
+const LIBRARY_LINES = DBT_MACRO_LIBRARY.split('\n').length;
+
+function toRenderError(error: unknown, where: { file: string; lineOffset?: number; macros?: string }): Error {
   if (error instanceof TemplateRenderError) return error;
+  const blame = blameOf(error);
+  if (blame && blame.template === MACROS_TEMPLATE && where.macros !== undefined) {
+    const base = toRenderError(Object.assign(new Error((error as Error).message ?? String(error)), { landfallError: (error as { landfallError?: Error }).landfallError }), { file: where.file });
+    const detail = base instanceof TemplateRenderError ? base.detail : base.message;
+    if (blame.line <= LIBRARY_LINES) return new TemplateRenderError(where.file, undefined, `${detail} (in dbt's macro library, src/engine/macros)`);
+    const origin = macroOrigin(where.macros, blame.line - LIBRARY_LINES);
+    const inMacro = origin.macro ? `in macro ${origin.macro}, ` : '';
+    return new TemplateRenderError(origin.file ?? 'macros', origin.line, `${detail} (${inMacro}called by ${where.file})`);
+  }
   const raw = error instanceof Error ? error.message : String(error);
   const thrown = (error as { landfallError?: Error }).landfallError;
   // nunjucks wraps errors thrown by our globals; keep their own message.
@@ -279,5 +350,10 @@ function toRenderError(error: unknown, where: { file: string; lineOffset?: numbe
     .map((l) => l.trim())
     .filter(Boolean)
     .join(' ');
+  // A syntax error in the macro source: blame the macro file and its own line.
+  if (raw.startsWith(`(${MACROS_TEMPLATE})`) && located && where.macros !== undefined && Number(located[1]) > LIBRARY_LINES) {
+    const origin = macroOrigin(where.macros, Number(located[1]) - LIBRARY_LINES);
+    return new TemplateRenderError(origin.file ?? 'macros', origin.line, `${detail} (while rendering ${where.file})`);
+  }
   return new TemplateRenderError(where.file, line !== undefined && line > 0 ? line : undefined, detail);
 }

@@ -15,6 +15,7 @@
  */
 import { ProjectError } from '../errors';
 import { DBT_LIBRARY_MACRO_NAMES, packageMacroName } from '../macros';
+import { macroFileMarker } from '../jinja/environment';
 import type { ProjectFiles, SqlFile } from './project-files';
 
 const DEFINITION = /\{%(-?)\s*(macro|test)\s+([A-Za-z_]\w*)\s*\(/g;
@@ -34,6 +35,11 @@ export interface MacroLibrary {
   /** Generic tests by how YAML names them: `name` (root or any package) and `package.name`. */
   genericTests: ReadonlyMap<string, { packageName: string; macro: string }>;
   dispatch: DispatchInfo;
+}
+
+/** A macro file's text, marked with its path so errors in it are blamed on it (jinja/environment.ts). */
+function withFileMarker(file: SqlFile): string {
+  return `${macroFileMarker(file.file)}${file.text}`;
 }
 
 /** Macro names (tests as `test_<name>`) defined in a macro source. */
@@ -62,7 +68,7 @@ function checkDuplicates(packageName: string, macros: SqlFile[]): void {
  */
 export function buildMacroLibrary(root: ProjectFiles): MacroLibrary {
   const rootName = root.project.name;
-  const rootSource = root.macros.map((m) => m.text).join('\n');
+  const rootSource = root.macros.map(withFileMarker).join('\n');
   const rootNames = definedNames(rootSource);
   const bound = new Set<string>([...rootNames, ...DBT_LIBRARY_MACRO_NAMES]);
   const genericTests = new Map<string, { packageName: string; macro: string }>();
@@ -71,7 +77,7 @@ export function buildMacroLibrary(root: ProjectFiles): MacroLibrary {
   for (const pkg of root.packages ?? []) {
     const name = pkg.project.name;
     checkDuplicates(name, pkg.macros);
-    const source = pkg.macros.map((m) => m.text).join('\n');
+    const source = pkg.macros.map(withFileMarker).join('\n');
     const names = definedNames(source);
     dispatch.macros[name] = names;
     parts.push(source.replace(DEFINITION, (_whole, dash: string, kind: string, macro: string) =>
