@@ -27,6 +27,7 @@ import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-clou
 import { LocalS3 } from './aws/s3';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
+import { deployedLambdaTimeout } from './aws/lambda-timeouts';
 import { startLocalDataApi } from './data-api/local-data-api';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
 import { localTarget, openLocalSqlEngines } from './local-warehouse';
@@ -74,8 +75,18 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** The handler module behind each Task state of the transform state machine (for its deployed timeout). */
+const TRANSFORM_TASK_MODULES: Record<string, string> = {
+  PlanRun: 'plan-run',
+  AdvanceRun: 'advance-run',
+  PublishAlert: 'publish-alert',
+  PublishCrashAlert: 'publish-crash-alert',
+  EndFailedRun: 'end-failed-run',
+};
+
 /** The Lambda context the handlers' middleware expects. */
-function lambdaContext(functionName: string) {
+function lambdaContext(functionName: string, timeoutSeconds = 900) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     functionName,
     functionVersion: '$LATEST',
@@ -85,7 +96,7 @@ function lambdaContext(functionName: string) {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 900_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -96,7 +107,7 @@ type LambdaModule = { handler: (event: unknown, context: unknown) => Promise<unk
 
 function lambda(repoRoot: string, name: string): (event: unknown) => Promise<unknown> {
   // Required lazily: the modules build their SDK clients at load, after the environment points at us.
-  return (event) => (require(path.join(repoRoot, 'functions', name)) as LambdaModule).handler(event, lambdaContext(name));
+  return (event) => (require(path.join(repoRoot, 'functions', name)) as LambdaModule).handler(event, lambdaContext(name, deployedLambdaTimeout(repoRoot, name)));
 }
 
 function localFunctionArn(name: string): string {
@@ -153,6 +164,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           EndFailedRun: wrap('EndFailedRun', lambda(repoRoot, 'end-failed-run')),
         },
         waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
+        // Each task fails as Lambda would once its handler runs past the function's deployed timeout.
+        lambdaTimeouts: Object.fromEntries(
+          Object.entries(TRANSFORM_TASK_MODULES).flatMap(([state, module]) => {
+            const seconds = deployedLambdaTimeout(repoRoot, module);
+            return seconds === undefined ? [] : [[state, seconds]];
+          }),
+        ),
       },
     },
   });
