@@ -143,3 +143,12 @@ export interface Manifest {
   /** The target the relations were resolved for (schemas depend on `target.schema`). */
   target: Target;
 }
+
+/**
+ * The source table `source(sourceName, tableName)` names: the root project's, else an installed package's
+ * (dbt searches the root project, then the node's package, then any package).
+ */
+export function findSource(manifest: Pick<Manifest, 'projectName' | 'sources'>, sourceName: string, tableName: string): SourceTable | undefined {
+  return manifest.sources[`source.${manifest.projectName}.${sourceName}.${tableName}`]
+    ?? Object.values(manifest.sources).find((s) => s.sourceName === sourceName && s.name === tableName);
+}

@@ -4,7 +4,7 @@
  */
 import { EngineError } from '../errors';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import type { Manifest, ModelNode, TestNode } from '../manifest';
+import { findSource, type Manifest, type ModelNode, type TestNode } from '../manifest';
 import { buildRenderContext, type RunFlags } from './render-context';
 import { graphOf, nodeDict } from './graph-context';
 import { RelationRef } from './relation';
@@ -154,7 +154,7 @@ function renderWithCtes(
         return relation;
       },
       source: (sourceName, tableName) => {
-        const source = manifest.sources[`source.${manifest.projectName}.${sourceName}.${tableName}`];
+        const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${file}: source('${sourceName}', '${tableName}') is not defined`);
         return RelationRef.of(source.relation);
       },

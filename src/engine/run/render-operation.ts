@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../errors';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import type { Manifest, Relation } from '../manifest';
+import { findSource, type Manifest, type Relation } from '../manifest';
 import { buildRenderContext } from '../render/render-context';
 import { RelationRef } from '../render/relation';
 import { QuerySession } from '../render/query-session';
@@ -46,7 +46,7 @@ export function renderOperationSql(manifest: Manifest, template: string, input: 
         return RelationRef.of(node.relation);
       },
       source: (sourceName, tableName) => {
-        const source = manifest.sources[`source.${manifest.projectName}.${sourceName}.${tableName}`];
+        const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${input.file}: source('${sourceName}', '${tableName}') is not defined`);
         return RelationRef.of(source.relation);
       },

@@ -85,6 +85,16 @@ describe('installed packages', () => {
     expect(render(manifest, 'model.shop.report')).toContain("select 'util label' as label");
   });
 
+  it("renders a package model's source() at run time", () => {
+    write({
+      'dbt_packages/util/models/sources.yml': 'version: 2\nsources:\n  - name: util_raw\n    schema: raw_util\n    tables:\n      - name: events\n',
+      'dbt_packages/util/models/events.sql': "select * from {{ source('util_raw', 'events') }}\n",
+    });
+    const manifest = compileManifest(readProjectFiles(dir), { target });
+    expect(manifest.models['model.util.events']!.dependsOn).toEqual(['source.util.util_raw.events']);
+    expect(render(manifest, 'model.util.events')).toBe('select * from "raw_util"."events"');
+  });
+
   it('refuses two macros with one name in one package, naming both files', () => {
     write({ 'dbt_packages/util/macros/again.sql': "{% macro shout(s) %}{{ s }}{% endmacro %}\n" });
     expect(() => compileManifest(readProjectFiles(dir), { target })).toThrow(/macros\/label\.sql.*macro 'shout' of package 'util' is defined twice|macros\/again\.sql: macro 'shout' of package 'util' is defined twice \(also in macros\/label\.sql\)/);
