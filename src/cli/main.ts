@@ -95,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
         return await partitionCommands().backfillCommand(args);
       case 'grants':
         return await (require('./grants-command') as typeof import('./grants-command')).grantsCommand(args);
+      case 'doctor':
+        return await (require('./doctor/doctor-command') as typeof import('./doctor/doctor-command')).doctorCommand(args);
       case 'deps':
         return await (require('./deps-command') as typeof import('./deps-command')).depsCommand(args);
       default:

@@ -25,6 +25,8 @@ import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
 import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalS3 } from './aws/s3';
+import { LocalDeployment } from './aws/local-deployment';
+import { s3RoutesOf } from '../ingest/s3-routes';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { deployedLambdaTimeout } from './aws/lambda-timeouts';
@@ -182,11 +184,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const s3 = new LocalS3(s3Dir);
   s3.createBucket(RUN_STATE_BUCKET);
-  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3 });
+  // The stack as `landfall doctor` sees a deployment: CloudFormation outputs/resources, DLQ, alarm, subscriptions.
+  const deployment = new LocalDeployment();
+  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes: deployment.extraRoutes, queryRoutes: deployment.queryRoutes });
   // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
 
-  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url };
+  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url };
   Object.assign(process.env, {
     ...endpoints,
     AWS_REGION: 'us-east-1',
@@ -244,6 +248,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const webhook = await startWebhookServer(repoRoot, options.webhookPort ?? 0);
+  deployment.register({
+    webhookUrl: webhook.url, transformStateMachineArn, alertTopicArn: sns.topicArn(ALERT_TOPIC), alertEmails: ['data-team@example.com'], s3Dir,
+    buckets: s3RoutesOf(JSON.parse(fs.readFileSync(manifestPath, 'utf8'))).map((route) => route.bucket),
+  });
   return {
     stepFunctions,
     eventBus,

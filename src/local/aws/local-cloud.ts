@@ -10,6 +10,7 @@ import { type IncomingMessage, type RequestListener, type ServerResponse, create
 import type { AddressInfo } from 'node:net';
 import { LocalAwsError, UnknownOperationError, ValidationError } from './errors';
 import type { LocalEventBus } from './event-bus';
+import type { QueryRoute } from './protocol-routes';
 import type { LocalS3 } from './s3';
 import type { LocalSnsOutbox } from './sns-outbox';
 import type { LocalStepFunctions } from './step-functions';
@@ -35,6 +36,8 @@ export interface LocalCloudOptions {
    * The handler receives the untouched request (its body not yet read) and answers it itself.
    */
   extraRoutes?: Record<string, RequestListener>;
+  /** Other AWS Query operations by `Action` (CloudFormation, SNS subscriptions), answering with their own XML. */
+  queryRoutes?: Record<string, QueryRoute>;
 }
 
 export interface LocalCloud {
@@ -135,6 +138,7 @@ async function routeRequest(
     const form = new URLSearchParams(await readRequestBody(request));
     const action = form.get('Action');
     if (!action) throw new LocalAwsError('MissingAction', 'The request has neither an X-Amz-Target header nor an Action parameter');
+    if (options.queryRoutes?.[action]) return await options.queryRoutes[action](Object.fromEntries(form), response);
     const handler = options.sns?.operations[action];
     if (!handler) throw new UnknownOperationError(action, 'InvalidAction');
     const result = await handler(Object.fromEntries(form));

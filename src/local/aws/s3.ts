@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { handleBucketNotificationRequest } from './s3-bucket-notifications';
 import { escapeXml } from './wire';
 
 const S3_XML_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -54,6 +55,7 @@ export class LocalS3 {
     if (!bucket) throw new S3Error('MethodNotAllowed', 'ListBuckets is not supported by the local endpoint', 405);
     const method = request.method ?? 'GET';
     if (!key) {
+      if (handleBucketNotificationRequest(this.s3Dir, bucket, request, response)) return;
       if (method === 'PUT') {
         await drain(request);
         this.createBucket(bucket);
