@@ -5,6 +5,10 @@
 # Idempotent: when .venv-dbt/ exists and was built from the same requirements file (its sha256 is
 # stored in .venv-dbt/.requirements.sha256), nothing is installed again.
 #
+# With LANDFALL_DBT_LATEST=1 it builds .venv-dbt-latest/ instead, with the newest dbt-core 1.x and dbt-postgres
+# 1.x on PyPI (unpinned: the oracle users who install today get), once; the package suites run on it with
+# LANDFALL_DBT_BIN=.venv-dbt-latest/bin/dbt to note differences between dbt versions.
+#
 # Usage: bash scripts/setup-dbt-core.sh        (PYTHON=python3.11 to choose the interpreter)
 set -euo pipefail
 
@@ -13,6 +17,17 @@ venv_dir="${repo_root}/.venv-dbt"
 requirements="${repo_root}/scripts/requirements-dbt.txt"
 python_bin="${PYTHON:-python3.11}"
 command -v "${python_bin}" >/dev/null 2>&1 || python_bin=python3
+
+if [[ "${LANDFALL_DBT_LATEST:-}" == "1" ]]; then
+  venv_dir="${repo_root}/.venv-dbt-latest"
+  if [[ ! -x "${venv_dir}/bin/dbt" ]]; then
+    echo "Installing the newest dbt-core 1.x into ${venv_dir}" >&2
+    "${python_bin}" -m venv "${venv_dir}"
+    "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 'dbt-core>=1.10,<2' 'dbt-postgres>=1.9,<2'
+  fi
+  "${venv_dir}/bin/dbt" --version
+  exit 0
+fi
 
 wanted_hash="$(sha256sum "${requirements}" | cut -d' ' -f1)"
 stamp="${venv_dir}/.requirements.sha256"
