@@ -41,6 +41,7 @@ Usage: landfall <command> [flags]
   send-event FILE              deliver a Fivetran webhook body or an EventBridge event (signed, through the rules)
   executions [ls | show ID]    local Step Functions executions and their states
   replay ID                    start an execution again with the same input
+  redrive ID                   RedriveExecution: continue a failed execution at its unsuccessful state (14 days)
   rotate [--month YYYY-MM]     create next month's partition tables, refresh views, drop expired months
   backfill --select MODEL --from YYYY-MM --to YYYY-MM   rebuild months of a partitioned model, tested before publishing
   grants [--stage S] [--region R]  the SQL a Redshift admin runs once: the functions' database user and its privileges
@@ -84,6 +85,8 @@ export async function main(argv: string[]): Promise<number> {
         return stackCommands().executionsCommand(args);
       case 'replay':
         return await stackCommands().replayCommand(args);
+      case 'redrive':
+        return await (require('./redrive-command') as typeof import('./redrive-command')).redriveCommand(args);
       case 'demo':
         enableTypeScriptHandlers();
         return await (require('./demo') as typeof import('./demo')).runDemo(args);

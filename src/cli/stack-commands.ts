@@ -109,7 +109,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function runningServe(stateDir: string): Record<string, string> | undefined {
+export function runningServe(stateDir: string): Record<string, string> | undefined {
   const file = endpointsFile(stateDir);
   if (!fs.existsSync(file)) return undefined;
   const endpoints = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string> & { pid: number };
@@ -177,6 +177,12 @@ export async function sendEventCommand(args: string[]): Promise<number> {
   }
 }
 
+/** What the Step Functions quotas care about: transitions, history events (of 25,000), largest payload (of 256 KiB). */
+export function executionFigures(e: StoredExecution): string {
+  const kib = (e.largestPayloadBytes / 1024).toFixed(1);
+  return `${e.stateTransitions} state transitions, ${e.historyEventCount} of 25000 history events, largest payload ${kib} KiB of 256${e.largestPayloadState ? ` (${e.largestPayloadState})` : ''}${e.redriveCount ? `, redriven ${e.redriveCount}×` : ''}`;
+}
+
 function describeExecution(e: StoredExecution): string {
   const seconds = e.stopDate ? ((Date.parse(e.stopDate) - Date.parse(e.startDate)) / 1000).toFixed(1) : '…';
   return `${e.name.padEnd(40)} ${e.status.padEnd(9)} ${e.startDate.slice(0, 19).replace('T', ' ')}  ${seconds.padStart(6)}s  ${String(e.stateTransitions).padStart(5)} transitions`;
@@ -204,11 +210,12 @@ export function executionsCommand(args: string[]): number {
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(describeExecution(e));
     out(`ARN: ${e.executionArn}`);
+    out(`Quotas: ${executionFigures(e)}`);
     if (e.error) out(`Error: ${e.error}: ${e.cause ?? ''}`);
     out(`Input: ${e.input.length > 300 ? `${e.input.slice(0, 300)}…` : e.input}`);
     out('States:');
     for (const h of e.history.filter((x) => x.type.endsWith('StateEntered') || x.type.endsWith('Failed'))) {
-      const details = (h.stateEnteredEventDetails ?? h.executionFailedEventDetails ?? h.taskFailedEventDetails) as { name?: string; error?: string } | undefined;
+      const details = (h.stateEnteredEventDetails ?? h.executionFailedEventDetails ?? h.taskFailedEventDetails ?? h.lambdaFunctionFailedEventDetails) as { name?: string; error?: string } | undefined;
       out(`  ${h.timestamp.slice(11, 23)}  ${h.type.padEnd(22)} ${details?.name ?? details?.error ?? ''}`);
     }
     return 0;
