@@ -23,7 +23,7 @@ if [[ "${LANDFALL_DBT_LATEST:-}" == "1" ]]; then
   if [[ ! -x "${venv_dir}/bin/dbt" ]]; then
     echo "Installing the newest dbt-core 1.x into ${venv_dir}" >&2
     "${python_bin}" -m venv "${venv_dir}"
-    "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 'dbt-core>=1.10,<2' 'dbt-postgres>=1.9,<2'
+    "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 "${LANDFALL_DBT_LATEST_SPEC:-dbt-core>=1.10,<2}" 'dbt-postgres>=1.9,<2'
   fi
   "${venv_dir}/bin/dbt" --version
   exit 0

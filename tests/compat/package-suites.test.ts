@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, resetProject, type BuildResult } from './support/differential';
+import { DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, resetProject, schemasFor, type BuildResult } from './support/differential';
 import { PACKAGES_DIR, PACKAGE_SUITES, layOutSuite, matchNodes, packagesMissing, type NodeMatch } from './support/package-suites';
 
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -34,7 +34,7 @@ if (optedIn && absent) {
         await resetProject(project, databaseUrl);
         const dbt = await buildWithDbt(project, databaseUrl);
         const landfall = await buildWithLandfall(project, databaseUrl);
-        const match = matchNodes(dbt, landfall);
+        const match = matchNodes(dbt, landfall, schemasFor(name));
         results.push({ suite: suite.name, dbt, landfall, match });
         if (process.env.LANDFALL_COMPAT_VERBOSE) {
           // eslint-disable-next-line no-console

@@ -15,7 +15,7 @@ import { customNaming } from './custom-naming';
 import { renderProjectYaml } from './project-yaml-render';
 import type { ProjectFiles } from './project-files';
 import type { PartialParseCache } from './partial-parse';
-import { flattenProjectVars, folderConfigResolver, mergeConfigLevels, projectHooksOf } from './config-levels';
+import { flattenProjectVars, folderConfigResolver, mergeConfigLevels, projectHooksOf, thresholdsOf } from './config-levels';
 import { buildMacroLibrary } from './package-macros';
 import { ParseSession, type ProjectScope } from './parse-session';
 import { addModels, addSeeds, addSources } from './compile-nodes';
@@ -72,6 +72,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     model.dependsOn.push(session.resolveRefName(name, model.packageName, model.origin.file, model.rawSql));
   }
   for (const scope of scopes) addTests(session, scope, library.genericTests);
+  applyTestMacroConfigs(session, scopes);
 
   return {
     landfallVersion: 1,
@@ -88,6 +89,23 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     ...projectHooksOf(files.project),
     target,
   };
+}
+
+/**
+ * Configs a custom generic test's macro sets with `config()` at parse time (dbt_utils' `equal_rowcount` sets its
+ * `fail_calc`): below the test's YAML and folder configs, so only where those set nothing.
+ */
+function applyTestMacroConfigs(session: ParseSession, scopes: ProjectScope[]): void {
+  const byPackage = new Map(scopes.map((s) => [s.packageName, s]));
+  for (const test of Object.values(session.tests)) {
+    if (test.kind !== 'generic' || !test.rawSql.startsWith('{% set __test_model') || !/\bconfig\s*\(/.test(session.inputs.macroPrefix)) continue;
+    const scope = byPackage.get(test.uniqueId.split('.')[1]!) ?? scopes[0]!;
+    const config = session.testMacroConfig(test, scope);
+    if (typeof config.fail_calc === 'string' && config.fail_calc.trim() !== '' && test.failCalc === undefined) test.failCalc = config.fail_calc;
+    const thresholds = thresholdsOf(config, test.origin.file);
+    if (thresholds.warnIf !== undefined && test.warnIf === undefined) test.warnIf = thresholds.warnIf;
+    if (thresholds.errorIf !== undefined && test.errorIf === undefined) test.errorIf = thresholds.errorIf;
+  }
 }
 
 /**

@@ -138,6 +138,19 @@ export class ParseSession {
       : this.parseSqlFile(file, scope, selfName, configOf).calls;
   }
 
+  /**
+   * The `config()` a generic test's macro calls while dbt parses it (`{{ config(fail_calc='sum(diff_count)') }}`
+   * before `{% if not execute %}{{ return('') }}`), or {} when it calls none or does not render at parse time.
+   */
+  testMacroConfig(test: TestNode, scope: ProjectScope): Record<string, unknown> {
+    try {
+      return this.parseSqlFile({ file: test.origin.file, relative: '', text: test.rawSql }, scope, undefined, (own) => own).calls.config;
+    } catch (error) {
+      if (error instanceof ProjectError) return {}; // the test errors when it runs, as in dbt
+      throw error;
+    }
+  }
+
   // A rendered file's calls depend on everything the render sees: the partial-parse cache keys them by this hash
   // (all but `run_started_at`: as with dbt's partial parsing, a reused render keeps the time it was parsed at).
   // `env_var()` may be called by the file or by any macro, so the environment is part of it.

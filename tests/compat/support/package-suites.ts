@@ -68,8 +68,10 @@ export interface NodeMatch {
  * Nodes of dbt-core's build that landfall reproduces: the same status (and failure count), and for models and
  * seeds the same relation (kind, columns with types, rows).
  */
-export function matchNodes(dbt: BuildResult, landfall: BuildResult): NodeMatch {
+export function matchNodes(dbt: BuildResult, landfall: BuildResult, schemas: { dbt: string; landfall: string }): NodeMatch {
   const differing: string[] = [];
+  // Values that name a relation (union_relations' `_dbt_source_relation`) name each tool's own schema.
+  const rowsOf = (rows: string[], schema: string) => rows.map((r) => r.split(schema).join('<schema>')).sort().join('\n');
   let matching = 0;
   const relationOf = (b: BuildResult, name: string) => Object.entries(b.relations).find(([key]) => key.endsWith(`.${name}`))?.[1];
   for (const [name, d] of Object.entries(dbt.outcomes).sort(([a], [b]) => a.localeCompare(b))) {
@@ -85,7 +87,7 @@ export function matchNodes(dbt: BuildResult, landfall: BuildResult): NodeMatch {
     }
     const dr = relationOf(dbt, name);
     const lr = relationOf(landfall, name);
-    if (dr && (!lr || dr.kind !== lr.kind || dr.columns.join() !== lr.columns.join() || dr.rows.join('\n') !== lr.rows.join('\n'))) {
+    if (dr && (!lr || dr.kind !== lr.kind || dr.columns.join() !== lr.columns.join() || rowsOf(dr.rows, schemas.dbt) !== rowsOf(lr.rows, schemas.landfall))) {
       differing.push(`${name}: relation differs (${!lr ? 'landfall has none' : dr.kind !== lr.kind ? `${dr.kind} vs ${lr.kind}` : dr.columns.join() !== lr.columns.join() ? `columns ${dr.columns.join(', ')} vs ${lr.columns.join(', ')}` : `${dr.rows.length} vs ${lr.rows.length} rows`})`);
       continue;
     }

@@ -95,6 +95,28 @@ describe('installed packages', () => {
     expect(render(manifest, 'model.util.events')).toBe('select * from "raw_util"."events"');
   });
 
+  it("takes a package test's fail_calc from the config() its macro calls at parse time, below the YAML's", () => {
+    write({
+      'dbt_packages/util/macros/counts.sql': [
+        '{% test same_count(model, other) %}',
+        "{{ config(fail_calc='sum(diff)') }}",
+        "{% if not execute %}{{ return('') }}{% endif %}",
+        'select abs((select count(*) from {{ model }}) - (select count(*) from {{ other }})) as diff',
+        '{% endtest %}',
+      ].join('\n'),
+      'models/schema.yml': [
+        'version: 2', 'models:', '  - name: report', '    data_tests:',
+        "      - util.same_count: {other: ref('calendar')}",
+        "      - util.same_count: {other: ref('calendar'), config: {fail_calc: 'max(diff)'}}", '',
+      ].join('\n'),
+    });
+    const tests = Object.values(compileManifest(readProjectFiles(dir), { target }).tests);
+    expect(tests.map((t) => [t.name, t.failCalc, t.dependsOn])).toEqual([
+      ['util_same_count_report_ref_calendar_', 'sum(diff)', ['model.shop.report', 'model.util.calendar']],
+      ['util_same_count_report_ref_calendar_', 'max(diff)', ['model.shop.report', 'model.util.calendar']],
+    ]);
+  });
+
   it('refuses two macros with one name in one package, naming both files', () => {
     write({ 'dbt_packages/util/macros/again.sql': "{% macro shout(s) %}{{ s }}{% endmacro %}\n" });
     expect(() => compileManifest(readProjectFiles(dir), { target })).toThrow(/macros\/label\.sql.*macro 'shout' of package 'util' is defined twice|macros\/again\.sql: macro 'shout' of package 'util' is defined twice \(also in macros\/label\.sql\)/);
