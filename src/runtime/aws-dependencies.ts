@@ -10,10 +10,13 @@ import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { loadCompiledManifest } from './compiled-project';
 import { runLocksFromEnvironment } from './run-locks-aws';
+import type { AlertBudget } from './publish-alert';
 import { S3RunStateStore } from './run-state-store';
 import type { RunDependencies } from './transform-run';
 
-let cached: (RunDependencies & { sns: SNSClient; topicArn: string; region: string }) | undefined;
+type AwsDependencies = RunDependencies & AlertBudget & { sns: SNSClient; topicArn: string; region: string };
+
+let cached: AwsDependencies | undefined;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -21,7 +24,13 @@ function required(name: string): string {
   return value;
 }
 
-export function awsDependencies(): RunDependencies & { sns: SNSClient; topicArn: string; region: string } {
+function positiveInteger(name: string): number {
+  const value = Number(process.env[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`environment variable ${name} must be a positive integer, got '${process.env[name]}'`);
+  return value;
+}
+
+export function awsDependencies(): AwsDependencies {
   if (cached) return cached;
   const dialectName = (process.env.LANDFALL_DIALECT ?? 'redshift') as DialectName;
   const dialect = dialects[dialectName];
@@ -34,11 +43,13 @@ export function awsDependencies(): RunDependencies & { sns: SNSClient; topicArn:
     topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN ?? '',
     region: process.env.AWS_REGION ?? 'us-east-1',
     settleMs: Number(process.env.LANDFALL_SETTLE_SECONDS ?? '5') * 1000,
+    sampleBudgetMs: Number(process.env.LANDFALL_ALERT_SAMPLE_BUDGET_SECONDS ?? '20') * 1000,
+    concurrency: process.env.LANDFALL_RUN_CONCURRENCY ? positiveInteger('LANDFALL_RUN_CONCURRENCY') : undefined,
     locks: runLocksFromEnvironment(),
     // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
     runStates: new S3RunStateStore(
       new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }),
-      required('LANDFALL_RUN_STATE_BUCKET'),
+      () => required('LANDFALL_RUN_STATE_BUCKET'),
       process.env.LANDFALL_RUN_STATE_PREFIX ?? 'runs/',
     ),
   };

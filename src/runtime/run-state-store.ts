@@ -68,11 +68,16 @@ export function decodeStoredRun<T>(bytes: Uint8Array, where: string): StoredRun<
  * const pointer = store.pointerFor('arrivals-2026-12-05T03-00'); // s3://landfall-prod-run-state/runs/arrivals-…/run-state.json.gz
  */
 export class S3RunStateStore implements RunStateStore {
+  /** `bucket` may be a function, read at first use: functions that never touch run states need no bucket configured. */
   constructor(
     private readonly client: S3Client,
-    readonly bucket: string,
+    private readonly bucketName: string | (() => string),
     readonly prefix = 'runs/',
   ) {}
+
+  get bucket(): string {
+    return typeof this.bucketName === 'function' ? this.bucketName() : this.bucketName;
+  }
 
   pointerFor(executionName: string): RunStatePointer {
     return { bucket: this.bucket, key: runStateKey(this.prefix, executionName) };

@@ -28,6 +28,8 @@ export interface RunDependencies {
   onEvent?: (event: RunEvent) => void;
   /** How long AdvanceRun keeps polling for statements that finish quickly before yielding to a Wait state. */
   settleMs?: number;
+  /** Statements in flight at once (default: the engine's, 4). */
+  concurrency?: number;
 }
 
 export interface RunTrigger {
@@ -161,6 +163,7 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     fullRefresh: request.fullRefresh,
     vars: request.vars,
     startedAt,
+    concurrency: deps.concurrency,
   });
   if (!run.done) {
     // Per-model locks before touching the warehouse: throws RunLockedError (retried by the state machine) while

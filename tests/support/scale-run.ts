@@ -30,11 +30,13 @@ export interface ScaleRunResult {
   seconds: number;
 }
 
-export async function runGeneratedProject(models: number, options: { keepDir?: boolean; settleSeconds?: number } = {}): Promise<ScaleRunResult> {
+export async function runGeneratedProject(models: number, options: { keepDir?: boolean; settleSeconds?: number; concurrency?: number } = {}): Promise<ScaleRunResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `landfall-scale-${models}-`));
   const projectDir = path.join(root, 'project');
   generateSimpleModelsProject(projectDir, models, undefined, 'mixed');
   let advanceRunInvocations = 0;
+  // Statements in flight per run: PGlite runs one at a time, but each AdvanceRun step then moves more nodes.
+  if (options.concurrency !== undefined) process.env.LANDFALL_RUN_CONCURRENCY = String(options.concurrency);
   const stack = await startLocalStack({
     repoRoot: path.resolve(__dirname, '..', '..'),
     projectDir,
@@ -79,6 +81,7 @@ export async function runGeneratedProject(models: number, options: { keepDir?: b
       seconds,
     };
   } finally {
+    delete process.env.LANDFALL_RUN_CONCURRENCY;
     await stack.close();
     if (!options.keepDir) fs.rmSync(root, { recursive: true, force: true });
   }
