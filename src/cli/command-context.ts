@@ -11,7 +11,7 @@ import { compileManifest, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFile
 import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
 import type { Warehouse } from '../warehouse/warehouse';
 import { UsageError } from './options';
-import { readProfileTarget } from './profile';
+import { readProfileTarget, type ProfileTarget } from './profile';
 
 export interface CommonOptions {
   projectDir: string;
@@ -23,6 +23,8 @@ export interface CommonOptions {
   viaDataApi?: boolean;
   /** Reuse the parse results of files unchanged since the last command (`--no-partial-parse` turns it off, as in dbt). */
   partialParse: boolean;
+  /** The project's dbt profile output, when there is one: templates read it as `target` (name, database, user, threads, …). */
+  profile?: ProfileTarget;
 }
 
 export function commonOptions(values: Record<string, unknown>): CommonOptions {
@@ -31,12 +33,14 @@ export function commonOptions(values: Record<string, unknown>): CommonOptions {
     throw new UsageError(`--project-dir ${projectDir} holds no dbt_project.yml`);
   }
   const databaseUrl = (values['database-url'] as string | undefined) ?? process.env.LANDFALL_DATABASE_URL;
+  const profile = readProfileTarget(projectDir);
   return {
     projectDir,
     stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
     databaseUrl,
     // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
-    targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? readProfileTarget(projectDir)?.schema,
+    targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? profile?.schema,
+    profile,
     json: Boolean(values.json),
     viaDataApi: Boolean(values['via-data-api']),
     partialParse: !values['no-partial-parse'],
@@ -49,9 +53,30 @@ export function usesRedshift(): boolean {
 }
 
 export function targetFor(options: CommonOptions): Target {
-  return usesRedshift()
-    ? { name: 'prod', type: 'redshift', schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: process.env.LANDFALL_REDSHIFT_DATABASE ?? 'dev' }
-    : localTarget({ schema: options.targetSchema });
+  const target = usesRedshift()
+    ? { name: 'prod', type: 'redshift' as const, schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: process.env.LANDFALL_REDSHIFT_DATABASE ?? profileDatabase(options.profile) ?? 'dev' }
+    : localTarget({ schema: options.targetSchema, database: profileDatabase(options.profile) });
+  return withProfile(target, options.profile);
+}
+
+function profileDatabase(profile: ProfileTarget | undefined): string | undefined {
+  const value = profile?.fields.dbname ?? profile?.fields.database;
+  return value === undefined ? undefined : String(value);
+}
+
+/** dbt's `target` reads the profile output: its name, user, threads and other fields (never secrets). */
+function withProfile(target: Target, profile: ProfileTarget | undefined): Target {
+  if (!profile) return target;
+  const { fields } = profile;
+  const threads = Number(fields.threads);
+  return {
+    ...target,
+    name: profile.targetName,
+    profileName: profile.profileName,
+    ...(fields.user !== undefined ? { user: String(fields.user) } : {}),
+    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
+    extra: Object.fromEntries(Object.entries(fields).filter(([key]) => !['type', 'schema', 'dbname', 'database', 'user', 'threads'].includes(key))),
+  };
 }
 
 /** The parse cache of the state folder (dbt's partial parsing), unless `--no-partial-parse`. */

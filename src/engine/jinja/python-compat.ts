@@ -44,6 +44,46 @@ export function pyTuple(items: unknown[]): unknown[] {
   return items;
 }
 
+const SET: unique symbol = Symbol('landfall.pythonSet');
+
+function isPySet(value: unknown): value is unknown[] {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[SET] === true;
+}
+
+/**
+ * Python's `set(items)`: a list without duplicates that compares with `==` regardless of order, prints as
+ * `{'a', 'b'}`, and has `add`, `update`, `union`, `intersection`, `difference`, `issubset`, `issuperset`.
+ *
+ * @example
+ * pyEquals(pySet(['a', 'b']), pySet(['b', 'a'])) // true
+ */
+export function pySet(items: unknown[]): unknown[] {
+  const unique: unknown[] = [];
+  for (const item of items) if (!unique.some((u) => pyEquals(u, item))) unique.push(item);
+  const has = (item: unknown) => unique.some((u) => pyEquals(u, item));
+  const methods: Record<string, (...args: unknown[]) => unknown> = {
+    add: (item) => {
+      if (!has(item)) unique.push(item);
+      return '';
+    },
+    update: (...others) => {
+      for (const other of others) for (const item of toList(other)) if (!has(item)) unique.push(item);
+      return '';
+    },
+    union: (...others) => pySet([...unique, ...others.flatMap(toList)]),
+    intersection: (other) => pySet(toList(other).filter(has)),
+    difference: (other) => {
+      const excluded = toList(other);
+      return pySet(unique.filter((item) => !excluded.some((x) => pyEquals(x, item))));
+    },
+    issubset: (other) => unique.every((item) => toList(other).some((x) => pyEquals(x, item))),
+    issuperset: (other) => toList(other).every(has),
+  };
+  Object.defineProperty(unique, SET, { value: true });
+  for (const [name, method] of Object.entries(methods)) Object.defineProperty(unique, name, { value: method });
+  return unique;
+}
+
 function dictEntries(value: Record<string, unknown>): [string, unknown][] {
   return Object.entries(value).filter(([key]) => key !== '__keywords');
 }
@@ -84,6 +124,7 @@ export function pyStr(value: unknown): string {
     return String(value);
   }
   if (Array.isArray(value)) {
+    if (isPySet(value)) return value.length === 0 ? 'set()' : `{${value.map(pyRepr).join(', ')}}`;
     if ((value as unknown as Record<symbol, unknown>)[TUPLE]) return `(${value.map(pyRepr).join(', ')}${value.length === 1 ? ',' : ''})`;
     return `[${value.map(pyRepr).join(', ')}]`;
   }
@@ -207,6 +248,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if ((a === undefined && b === null) || (a === null && b === undefined)) return true;
   if (a instanceof PyDatetime && b instanceof PyDatetime) return a.instant.getTime() === b.instant.getTime() && a.dateOnly === b.dateOnly;
   if (a instanceof PyTimedelta && b instanceof PyTimedelta) return a.milliseconds === b.milliseconds;
+  if (isPySet(a) && isPySet(b)) return a.length === b.length && a.every((x) => b.some((y) => pyEquals(x, y)));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const ea = dictEntries(a);
@@ -748,7 +790,7 @@ export function installPythonCompat(env: nunjucks.Environment): void {
     const lists = seqs.map(toList);
     return Array.from({ length: Math.min(...lists.map((l) => l.length)) }, (_v, i) => lists.map((l) => l[i]));
   });
-  env.addGlobal('set', (seq?: unknown) => [...new Set(toList(seq))]);
+  env.addGlobal('set', (seq?: unknown) => pySet(toList(seq)));
   env.addGlobal('tojson', (value: unknown, ...args: unknown[]) => {
     const { keywords } = keywordArgs(args);
     return pyJson(value, keywords.sort_keys === true);

@@ -84,7 +84,14 @@ export const pythonItertoolsModule = {
   },
 };
 
-const UTC = Object.freeze({ zone: 'UTC', toString: () => 'UTC' });
+/** pytz's UTC zone: prints `UTC`. */
+class UtcZone {
+  readonly zone = 'UTC';
+  toString(): string {
+    return 'UTC';
+  }
+}
+const UTC = Object.freeze(new UtcZone());
 
 export const pythonPytzModule = {
   utc: UTC,

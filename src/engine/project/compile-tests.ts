@@ -58,9 +58,10 @@ export function addTests(session: ParseSession, scope: ProjectScope, customTests
       const attachedTo = session.relationInPackage(entry.name, packageName);
       if (!attachedTo && session.disabledNames.has(entry.name)) continue;
       if (!attachedTo) {
-        // dbt warns and ignores properties for a model that does not exist; a typo deserves an error.
-        throw new ProjectError(file, `properties are given for '${entry.name}', but no model or seed has that name`,
-          lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(entry.name)}['"]?\\s*$`, 'm')));
+        // As dbt: a warning, and the properties are ignored (dbt-core 1.10 prints the same words).
+        const line = lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(entry.name)}['"]?\\s*$`, 'm'));
+        process.stderr.write(`[WARNING]: Did not find matching node for patch with name '${entry.name}' in the 'models' section of file '${file}'${line ? ` (line ${line})` : ''}\n`);
+        continue;
       }
       const refExpr = `ref('${entry.name}')`;
       for (const t of testEntries(entry)) add({ entry: t, refExpr, attachedTo, modelName: entry.name });
@@ -86,15 +87,16 @@ export function addTests(session: ParseSession, scope: ProjectScope, customTests
     const sourceIds = sourceCalls.map((s) => session.resolveSource(s.sourceName, s.tableName, packageName, testFile.file, testFile.text));
     const parents = [...new Set(refs)].map((r) => session.resolveRefName(r, packageName, testFile.file, testFile.text));
     const dependsOn = [...parents, ...new Set(sourceIds)];
-    if (dependsOn.length === 0) throw new ProjectError(testFile.file, 'a singular test must select from at least one ref() or source()');
+    // A singular test that selects from no ref() or source() still runs, as in dbt: it is its own tests node.
+    const uniqueId = `test.${packageName}.${name}`;
     addTest({
-      uniqueId: `test.${packageName}.${name}`,
+      uniqueId,
       resourceType: 'test',
       name,
       origin: { file: testFile.file },
       kind: 'singular',
       rawSql: testFile.text,
-      attachedTo: dependsOn[0]!,
+      attachedTo: dependsOn[0] ?? uniqueId,
       severity: severityOf(inFileConfig.severity, testFile.file),
       ...thresholdsOf(inFileConfig, testFile.file),
       tags: toStringList(inFileConfig.tags),

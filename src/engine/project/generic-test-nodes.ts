@@ -134,8 +134,9 @@ function buildCustomTestSql(macro: string, refExpr: string, column: string | und
     ...(column === undefined ? [] : [`column_name=${JSON.stringify(column)}`]),
     ...Object.entries(args).map(([k, v]) => `${k}=${jinjaLiteral(v)}`),
   ];
-  const model = where ? `(select * from {{ ${refExpr} }} where ${where}) dbt_subquery` : `{{ ${refExpr} }}`;
-  return `{% set __test_model %}${model}{% endset %}{{ ${macro}(${kwargs.join(', ')}) }}`;
+  // As dbt's get_where_subquery: the relation itself (macros call adapter methods on it), or with `where` the text.
+  const model = where ? `{% set __test_model %}(select * from {{ ${refExpr} }} where ${where}) dbt_subquery{% endset %}` : `{% set __test_model = ${refExpr} %}`;
+  return `${model}{{ ${macro}(${kwargs.join(', ')}) }}`;
 }
 
 /** dbt's pattern for a test argument that is a call (`add_rendered_test_kwargs`). */

@@ -127,6 +127,11 @@ export class AgateTable implements JinjaMembers {
     return new AgateTable({ columns: [], rows: [] });
   }
 
+  /** `{% for row in table %}` iterates the rows, as agate's Table does (dbt_utils' get_relations_by_pattern). */
+  [Symbol.iterator](): Iterator<AgateRow> {
+    return this.rows[Symbol.iterator]();
+  }
+
   [JINJA_MEMBER](key: string | number): unknown {
     // dbt prints tables to the log; a template that calls print_table() gets nothing.
     if (key === 'print_table') return () => '';

@@ -89,6 +89,13 @@ export class RelationRef {
   get include_policy(): Record<string, boolean> {
     return { ...this.parts };
   }
+  /**
+   * What dbt's relations report as their class (`relation.get('metadata').type`), which packages check to tell
+   * a relation from a string (dbt_utils' `_is_relation`).
+   */
+  get metadata(): Record<string, string> {
+    return { type: 'PostgresRelation' };
+  }
   /** dbt's `relation.get(name, default)` (relations answer attribute lookups as dicts do). */
   get(name: unknown, fallback: unknown = null): unknown {
     const value = (this as unknown as Record<string, unknown>)[String(name)];
