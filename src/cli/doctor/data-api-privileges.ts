@@ -89,8 +89,9 @@ async function checkPrivileges(warehouse: Warehouse, expected: PrivilegeExpectat
     const answer = await runQuery(warehouse, probe.sql, probe.parameters);
     if (!isTrue(answer.rows[0]?.[0])) denied.push(probe.what);
   }
+  const counted = (prefix: string) => probes.filter((p) => p.what.startsWith(prefix)).length;
   results.push(denied.length === 0
-    ? pass(`privileges of ${user}`, `${probes.length} privileges held (database, ${sourceSchemas.length} source schemas, ${expected.sourceTables.length - missingObjects.filter((m) => m.startsWith('source table')).length} source tables, ${expected.targetSchemas.filter((s) => existingSchemas.has(s)).length} existing target schemas)`)
+    ? pass(`privileges of ${user}`, `${probes.length} held: create on the database, usage on ${counted('usage on schema') - counted('create on schema')} source schemas, select on ${counted('select on')} source tables, insert on ${counted('insert on')} loaded tables, create on ${counted('create on schema')} existing target schemas`)
     : fail(`privileges of ${user}`, `missing ${denied.join(', ')}`, `run the SQL \`${expected.grantsCommand}\` prints, as an admin`));
   if (missingObjects.length > 0) {
     results.push(fail('sources', `not in the database: ${missingObjects.join(', ')}`, 'let the loaders (Fivetran, DMS, Firehose) create them, or create the S3-routed tables before the first load; then run the grants again'));

@@ -64,7 +64,7 @@ describe('landfall doctor --local', () => {
     expect(lineOf(out, /stack landfall-local/)).toMatch(/^PASS .*CREATE_COMPLETE, 4 resources/);
     expect(lineOf(out, /stack outputs/)).toMatch(/FivetranWebhookUrl=http:\/\/127\.0\.0\.1:\d+\/webhooks\/fivetran/);
     expect(lineOf(out, /Data API/)).toMatch(/^PASS/);
-    expect(lineOf(out, /privileges of/)).toMatch(/^PASS .*1 source schemas, 5 source tables/);
+    expect(lineOf(out, /privileges of/)).toMatch(/^PASS .*usage on 1 source schemas, select on 5 source tables, insert on 1 loaded tables/);
     expect(lineOf(out, /bucket landfall-landing/)).toMatch(/^PASS .*EventBridge/);
     expect(lineOf(out, /alert subscriptions/)).toMatch(/^PASS .*1 confirmed \(email:data-team@example.com\)/);
     expect(lineOf(out, /dead-letter queue/)).toMatch(/^PASS .*empty/);
