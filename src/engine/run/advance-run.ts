@@ -169,6 +169,14 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       inFlight++;
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
+      // A test that cannot render is one error: its siblings run one at a time, as dbt runs every test.
+      if (node.kind === 'tests' && (node.testIds?.length ?? 0) > 1 && !node.isolatedTests) {
+        await advanceIsolatedTests(node, undefined, state, ctx);
+        if (node.status === 'running') inFlight++;
+        else finish(node);
+        progressed = true;
+        continue;
+      }
       // A render error is this node's failure, not the run's.
       node.status = 'error';
       node.error = error.message;
@@ -302,9 +310,9 @@ async function resolveQueriesOf(node: RunNode, state: RunState, ctx: RunContext)
  * is broken): record the outcome of the test that finished, then submit the next, or settle the node
  * once every test has run: a broken test is `error`, the others pass, warn or fail on their own.
  */
-async function advanceIsolatedTests(node: RunNode, description: StatementDescription, state: RunState, ctx: RunContext): Promise<void> {
+async function advanceIsolatedTests(node: RunNode, description: StatementDescription | undefined, state: RunState, ctx: RunContext): Promise<void> {
   const testIds = node.testIds ?? [];
-  if (!node.isolatedTests) {
+  if (!node.isolatedTests || description === undefined) {
     node.isolatedTests = { index: 0, outcomes: {} };
   } else {
     const id = testIds[node.isolatedTests.index]!;
@@ -313,10 +321,22 @@ async function advanceIsolatedTests(node: RunNode, description: StatementDescrip
       : { error: description.error ?? `statement ${description.status.toLowerCase()}` };
     node.isolatedTests.index++;
   }
-  const { index, outcomes } = node.isolatedTests;
-  if (index < testIds.length) {
-    const id = testIds[index]!;
-    const sqls = testStatements({ ...node, testIds: [id] }, state, ctx.manifest);
+  const { outcomes } = node.isolatedTests;
+  while (node.isolatedTests.index < testIds.length) {
+    const id = testIds[node.isolatedTests.index]!;
+    let sqls: string[];
+    try {
+      // This test's own run-time queries, then its SQL: a test that cannot render errors alone.
+      const single: RunNode = { ...node, testIds: [id] };
+      await resolveQueriesOf(single, state, ctx);
+      node.queryResults = single.queryResults;
+      sqls = testStatements(single, state, ctx.manifest);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      outcomes[id] = { error: error.message };
+      node.isolatedTests.index++;
+      continue;
+    }
     node.statementId = await ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
       name: `landfall/${state.runId}/${node.name}/tests/${ctx.manifest.tests[id]!.name}`.slice(0, 500),
       clientToken: clientToken(state, node, `isolated\n${id}`),
