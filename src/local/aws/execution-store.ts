@@ -1,9 +1,11 @@
 /**
- * Executions of the local Step Functions service, persisted as one JSON file each under
- * `<stateDir>/executions/<stateMachineName>/<executionName>.json`, so that another process
- * (`landfall executions ls/show`) can read them without the server running.
+ * Executions of the local Step Functions service, persisted under `<stateDir>/executions/<stateMachineName>/`
+ * as `<executionName>.json` (the record, rewritten atomically) and `<executionName>.history.jsonl` (the
+ * history, one event per line, appended), so that another process (`landfall executions ls/show`) can read
+ * them without the server running, and a long execution's writes stay proportional to its new events (a
+ * full history with large payloads is tens of MB; rewriting it on every save made each state cost ms).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -62,13 +64,39 @@ function executionFile(stateDir: string, stateMachineName: string, executionName
   return join(executionsDirectory(stateDir), stateMachineName, `${executionName}.json`);
 }
 
-/** Writes an execution atomically (write a temporary file, then rename over the old one). */
+const historyFileOf = (recordFile: string) => recordFile.replace(/\.json$/, '.history.jsonl');
+/** History file → events this process has already written to it. */
+const eventsWritten = new Map<string, number>();
+
+/**
+ * Writes an execution: the history events not yet on disk are appended (the whole history is rewritten the
+ * first time this process writes it), then the record is replaced atomically (temporary file, rename).
+ */
 export function writeStoredExecution(stateDir: string, execution: StoredExecution): void {
   const file = executionFile(stateDir, execution.stateMachineName, execution.name);
   mkdirSync(join(executionsDirectory(stateDir), execution.stateMachineName), { recursive: true });
+  const { history, ...record } = execution;
+  const historyFile = historyFileOf(file);
+  const written = eventsWritten.get(historyFile);
+  const lines = (events: ExecutionHistoryEvent[]) => events.map((event) => `${JSON.stringify(event)}\n`).join('');
+  if (written === undefined || written > history.length) writeFileSync(historyFile, lines(history));
+  else if (written < history.length) appendFileSync(historyFile, lines(history.slice(written)));
+  eventsWritten.set(historyFile, history.length);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(execution, null, 2));
+  writeFileSync(temporary, JSON.stringify(record, null, 2));
   renameSync(temporary, file);
+}
+
+/** Reads a record and its history (from the `.history.jsonl` file, or inline in records written before it existed). */
+function readExecutionFile(file: string): StoredExecution {
+  const execution = JSON.parse(readFileSync(file, 'utf8')) as StoredExecution;
+  const historyFile = historyFileOf(file);
+  if (existsSync(historyFile)) {
+    const text = readFileSync(historyFile, 'utf8');
+    execution.history = text ? text.trimEnd().split('\n').map((line) => JSON.parse(line) as ExecutionHistoryEvent) : [];
+  }
+  execution.history ??= [];
+  return withDefaults(execution);
 }
 
 /**
@@ -91,7 +119,7 @@ export function listStoredExecutions(
     if (!existsSync(folder)) continue;
     for (const file of readdirSync(folder)) {
       if (!file.endsWith('.json')) continue;
-      const execution = withDefaults(JSON.parse(readFileSync(join(folder, file), 'utf8')) as StoredExecution);
+      const execution = readExecutionFile(join(folder, file));
       if (!filter.status || execution.status === filter.status) executions.push(execution);
     }
   }
@@ -109,7 +137,7 @@ export function readStoredExecution(stateDir: string, arnOrName: string): Stored
   const arnMatch = /^arn:[^:]+:states:[^:]*:[^:]*:execution:([^:]+):([^:]+)$/.exec(arnOrName);
   if (arnMatch) {
     const file = executionFile(stateDir, arnMatch[1], arnMatch[2]);
-    return existsSync(file) ? withDefaults(JSON.parse(readFileSync(file, 'utf8')) as StoredExecution) : undefined;
+    return existsSync(file) ? readExecutionFile(file) : undefined;
   }
   return listStoredExecutions(stateDir).find((execution) => execution.name === arnOrName);
 }

@@ -57,6 +57,11 @@ export class HistoryRecorder {
   private stopped = false;
   /** `state#iteration` of Task attempts that failed (so a caught Task does not also record …Succeeded). */
   private readonly failedAttempts = new Set<string>();
+  /**
+   * JSON text of payload objects already serialized: a state's output object is the next state's input, and
+   * a task's parameters and result are often the state's own input and output, so each is serialized once.
+   */
+  private readonly jsonTexts = new WeakMap<object, string>();
 
   constructor(private readonly options: HistoryRecorderOptions) {}
 
@@ -75,7 +80,7 @@ export class HistoryRecorder {
 
     let stateData: string | undefined;
     if (state && (event.type === 'StateEntered' || event.type === 'StateExited')) {
-      stateData = json(event.type === 'StateEntered' ? state.input : state.output);
+      stateData = this.jsonOf(event.type === 'StateEntered' ? state.input : state.output);
       const what = event.type === 'StateEntered' ? 'input' : 'output';
       if (!this.checkPayload(state.name, what, jsonBytes(stateData))) return;
     }
@@ -103,6 +108,17 @@ export class HistoryRecorder {
     const error = new DataLimitExceededError(dataLimitCause(stateName, what, bytes));
     this.stop({ error: error.name, cause: error.message });
     return false;
+  }
+
+  /** JSON text of a payload, serialized once per object (`fresh`: serialize again, e.g. a task result that may be its mutated input). */
+  jsonOf(value: unknown, fresh = false): string {
+    if (!value || typeof value !== 'object') return json(value);
+    let text = fresh ? undefined : this.jsonTexts.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      this.jsonTexts.set(value, text);
+    }
+    return text;
   }
 
   /** Appends an event the service itself produces (ExecutionFailed/TimedOut/Aborted/Redriven), even after a stop. */

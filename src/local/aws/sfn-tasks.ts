@@ -122,7 +122,7 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
     await new Promise((resolve) => setImmediate(resolve));
     const { recorder, stateName } = settings;
     if (recorder.hasStopped) throw new RunStoppedError();
-    if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(JSON.stringify(input ?? null)))) throw new RunStoppedError();
+    if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(recorder.jsonOf(input)))) throw new RunStoppedError();
 
     const fault = settings.faults?.take(stateName);
     const timeoutSeconds = isLambda ? settings.lambdaTimeoutSeconds : undefined;
@@ -143,7 +143,7 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
       throw lambdaErrorFrom(error);
     }
     if (recorder.hasStopped) throw new RunStoppedError();
-    if (!recorder.checkPayload(stateName, 'task result', jsonBytes(JSON.stringify(result ?? null)))) throw new RunStoppedError();
+    if (!recorder.checkPayload(stateName, 'task result', jsonBytes(recorder.jsonOf(result, true)))) throw new RunStoppedError();
     return result;
   };
 }
