@@ -13,6 +13,7 @@ import type { Warehouse } from '../../warehouse/warehouse';
 import { checkAlarms } from './alarms';
 import { checkBucketNotifications } from './bucket-notifications';
 import { type CheckResult, skip } from './check-result';
+import { checkDeployedRole } from './deployed-role';
 import { checkDataApiPrivileges, type PrivilegeExpectations } from './data-api-privileges';
 import { checkDeadLetterQueues } from './dead-letter-queues';
 import { checkFivetranWebhook, type FivetranApiCredentials } from './fivetran-webhook';
@@ -66,6 +67,8 @@ export async function runDoctor(clients: DoctorClients, plan: DoctorPlan, onResu
   };
   const { results: stackResults, stack } = await checkStackOutputs(clients.cloudFormation, plan.stackName, plan.deployCommand);
   report(stackResults);
+  const iamRole = /^IAMR:(.+)$/.exec(plan.privileges.dbUser ?? '')?.[1];
+  if (stack && iamRole) report(checkDeployedRole(stack, iamRole, plan.deployCommand));
 
   report(clients.warehouse
     ? await checkDataApiPrivileges(clients.warehouse, plan.privileges)

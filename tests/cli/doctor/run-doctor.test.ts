@@ -20,11 +20,12 @@ import { clientConfig, makeStateDir } from '../../local/aws/support';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 let cloud: LocalCloud;
 let remove: () => void;
+let deployment: LocalDeployment;
 
 beforeAll(async () => {
   const dir = makeStateDir();
   remove = dir.remove;
-  const deployment = new LocalDeployment();
+  deployment = new LocalDeployment();
   cloud = await startLocalCloud({ sns: new LocalSnsOutbox({ stateDir: dir.stateDir }), s3: new LocalS3(path.join(dir.stateDir, 's3')), extraRoutes: deployment.extraRoutes, queryRoutes: deployment.queryRoutes });
 });
 afterAll(async () => {
@@ -50,4 +51,18 @@ it('reports an undeployed stage: what failed, what was not checked, and the fixe
   expect(byCheck['bucket landfall-landing']).toMatchObject({ status: 'fail', fix: expect.stringContaining('create the bucket') });
   expect(plan.privileges.loadTables).toEqual([{ schema: 'raw', identifier: 'product_events' }]);
   expect(plan.secrets).toEqual([]);
+});
+
+it("fails when the stack runs another role than this checkout's deployment files name (privileges would be checked for the wrong user)", async () => {
+  const manifest = compileManifest(readProjectFiles(path.join(REPO, 'dbt')), { target: { name: 'prod', type: 'redshift', schema: 'analytics', database: 'dev' }, cliVars: {} });
+  const plan = doctorPlan(manifest, { stackName: 'landfall-old', region: 'us-east-1', database: 'dev', dbUser: 'IAMR:landfall-old-us-east-1-data-api', deployCommand: 'npx osls deploy --stage old', grantsCommand: 'npx landfall grants --stage old' });
+  deployment.cloudFormation.putStack({ name: 'landfall-old', outputs: {}, resources: [{ logicalId: 'IamRoleLambdaExecution', type: 'AWS::IAM::Role', physicalId: 'landfall-old-us-east-1-lambdaRole' }] });
+  const config = clientConfig(cloud.url);
+  const results = await runDoctor({ cloudFormation: new CloudFormationClient(config), sns: new SNSClient(config), s3: new S3Client({ ...config, forcePathStyle: true }), sqs: new SQSClient(config), cloudWatch: new CloudWatchClient(config) }, plan);
+  expect(results.find((r) => r.check === "functions' role")).toMatchObject({
+    status: 'fail',
+    detail: "this checkout's Data API role landfall-old-us-east-1-data-api is not in the stack (its roles: landfall-old-us-east-1-lambdaRole)",
+    fix: expect.stringContaining('deploy this checkout (npx osls deploy --stage old)'),
+  });
+  expect(results.find((r) => r.check === 'stack outputs')).toMatchObject({ status: 'fail', detail: 'missing FivetranWebhookUrl, TransformRunStateMachineArn' });
 });
