@@ -51,7 +51,7 @@ export async function runDemo(args: string[]): Promise<number> {
     for (let i = 0; i < data.inserts.length; i += 20) await runQuery(warehouse, data.inserts.slice(i, i + 20));
     out(`Loaded ${Object.entries(data.rowCounts).map(([t, n]) => `${n} ${t}`).join(', ')} through the Redshift Data API endpoint.`);
     const initialStarted = Date.now();
-    const initial = await runToCompletion(manifest, { runId: 'demo-initial-build', command: 'build' }, { dialect: dialects.postgres, warehouse });
+    const initial = await runToCompletion(manifest, { runId: 'demo-initial-build', command: 'build' }, { dialect: dialects[manifest.target.type], warehouse });
     const initialSummary = summarizeRun(initial);
     out(`First full build (\`landfall build\`): ${initial.nodes.filter((n) => n.status === 'success').length} seeds and models built, ${initialSummary.counts.test_pass ?? 0} tests passed in ${((Date.now() - initialStarted) / 1000).toFixed(1)} s.`);
     if (initialSummary.failed) throw new Error('the first build failed; run `npx landfall build --state-dir .landfall/demo` to see why');

@@ -139,7 +139,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { repoRoot, stateDir } = options;
   fs.mkdirSync(stateDir, { recursive: true });
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
-  compileProject(options.projectDir, localTarget(options.target), manifestPath);
+  const target = localTarget(options.target);
+  compileProject(options.projectDir, target, manifestPath);
   forgetCompiledManifest();
 
   const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
@@ -178,7 +179,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const s3Dir = path.resolve(stateDir, 's3');
   const engine = withCopyFromS3((await openLocalSqlEngines({ stateDir, databaseUrl: options.databaseUrl }))[0]!, { s3Dir });
-  const dataApi = await startLocalDataApi({ engine, port: 0 }).catch(async (error) => {
+  // The Redshift dialect runs on a strict Data API: it refuses what Redshift refuses (sql-engine/redshift-strict.ts).
+  const dataApi = await startLocalDataApi({ engine, port: 0, redshiftStrict: target.type === 'redshift' }).catch(async (error) => {
     await engine.close();
     throw error;
   });
@@ -196,7 +198,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    LANDFALL_DIALECT: 'postgres',
+    LANDFALL_DIALECT: target.type,
     LANDFALL_REDSHIFT_WORKGROUP: 'local',
     LANDFALL_REDSHIFT_DATABASE: 'dev',
     LANDFALL_MANIFEST_PATH: manifestPath,

@@ -16,6 +16,7 @@ import type { ConnectionTarget } from '../warehouse/connection-config';
 import type { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import type { Warehouse } from '../warehouse/warehouse';
 import { connectInProcessWarehouse } from './in-process-warehouse';
+import { localDialect } from './sql-engine/local-dialect';
 import { type SqlEngine, SqlEngineError } from './sql-engine/sql-engine';
 
 /** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
@@ -31,7 +32,8 @@ export const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless
 export function localTarget(target: Partial<Target> = {}): Target {
   return {
     name: target.name ?? 'local',
-    type: target.type ?? 'postgres',
+    // LANDFALL_LOCAL_DIALECT=redshift: compiled and run in the Redshift dialect, on a strict local Data API.
+    type: target.type ?? localDialect(),
     schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
     database: target.database ?? 'dev',
   };

@@ -24,6 +24,12 @@ export interface Dialect {
    * `keepsPosition`: the column stays where it was (otherwise it moves to the end of the table).
    */
   widenColumn(relation: Relation, column: string, type: string): { sqls: string[]; ownStep: boolean; keepsPosition: boolean };
+  /**
+   * `delete+insert` with a `unique_key` list: delete the rows of `target` whose keys the delta (aliased
+   * `DBT_INTERNAL_SOURCE`) holds; `predicates` narrow it. dbt-postgres: a key tuple IN the delta's keys; dbt-redshift:
+   * `delete … using` (Redshift's IN subquery takes one column).
+   */
+  deleteByKeyList(target: string, delta: string, keys: string[], predicates: string[]): string;
   /** Statements run once per run before any node, e.g. helper functions. */
   setupStatements(schemas: string[]): string[];
   createTableAs(relation: Relation, sql: string, config: NodeConfig, options?: { temporary?: boolean }): string;

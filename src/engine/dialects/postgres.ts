@@ -91,6 +91,8 @@ export const postgresDialect: Dialect = {
   undroppableColumns: () => [],
   // dbt-postgres's form, inside the merge transaction (the column moves to the end of the table).
   widenColumn: (relation, column, type) => ({ sqls: addCopyDropRename(qualified(relation), column, type), ownStep: false, keepsPosition: false }),
+  deleteByKeyList: (target, delta, keys, predicates) =>
+    `delete from ${target} where (${keys.join(', ')}) in (select distinct ${keys.join(', ')} from ${delta} as DBT_INTERNAL_SOURCE)${predicates.map((p) => ` and ${p}`).join('')}`,
   setupStatements: (schemas) => [
     ...schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
     SWAP_FUNCTION_SQL,

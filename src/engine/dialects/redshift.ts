@@ -38,6 +38,10 @@ export const redshiftDialect: Dialect = {
     ownStep: true,
     keepsPosition: true,
   }),
+  // https://docs.aws.amazon.com/redshift/latest/dg/r_in_condition.html: an IN table_subquery "is limited to only one
+  // column in its select list"; dbt-redshift's form joins the delta instead.
+  deleteByKeyList: (target, delta, keys, predicates) =>
+    `delete from ${target} using ${delta} as DBT_INTERNAL_SOURCE where ${[...keys.map((k) => `${target}.${k} = DBT_INTERNAL_SOURCE.${k}`), ...predicates].join(' and ')}`,
   setupStatements: (schemas) => schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
   createTableAs: (relation, sql, config, options) =>
     options?.temporary

@@ -122,7 +122,7 @@ function applySchemaChange(node: ModelNode, dialect: Dialect, delta: Relation, c
       return fail(`${node.origin.file}: the new rows lack the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.name}"`).join(', ')} of the table `
         + "(on_schema_change is 'ignore', so dbt's insert fails the same way). Set on_schema_change to 'append_new_columns' or 'sync_all_columns', or run with --full-refresh.");
     }
-    return [...ownSteps, { sqls: [...inTransaction, ...mergeSqls(node, delta, targetColumns.map((c) => c.name)), dropDelta] }];
+    return [...ownSteps, { sqls: [...inTransaction, ...mergeSqls(node, dialect, delta, targetColumns.map((c) => c.name)), dropDelta] }];
   }
   const { added, removed, retyped } = schemaChanges(source, targetColumns);
   const changed = added.length + removed.length + retyped.length > 0;
@@ -148,18 +148,17 @@ function applySchemaChange(node: ModelNode, dialect: Dialect, delta: Relation, c
       for (const c of retyped) alters.push(...addCopyDropRename(target, c.name, c.type));
     }
   }
-  return [...ownSteps, { sqls: [...alters, ...mergeSqls(node, delta, source.map((c) => c.name)), dropDelta] }];
+  return [...ownSteps, { sqls: [...alters, ...mergeSqls(node, dialect, delta, source.map((c) => c.name)), dropDelta] }];
 }
 
 /**
  * The statements that merge the rows of the delta table into the model's table, for its strategy, in
  * dbt-redshift's forms, which PostgreSQL runs too: MERGE names no alias for its target (Redshift allows one on the
  * source only, https://docs.aws.amazon.com/redshift/latest/dg/r_MERGE.html) and its source is a table; a key list
- * deletes with `delete … using` (Redshift's IN subquery takes one column,
- * https://docs.aws.amazon.com/redshift/latest/dg/r_in_condition.html). dbt's `DBT_INTERNAL_DEST.` in
+ * deletes in the dialect's form (dbt-redshift: `delete … using`). dbt's `DBT_INTERNAL_DEST.` in
  * `incremental_predicates` is written as the target table's name.
  */
-function mergeSqls(node: ModelNode, delta: Relation, columnNames: string[]): string[] {
+function mergeSqls(node: ModelNode, dialect: Dialect, delta: Relation, columnNames: string[]): string[] {
   const target = qualified(node.relation);
   const from = qualified(delta);
   const columns = columnNames.map(quoteIdentifier);
@@ -180,15 +179,10 @@ function mergeSqls(node: ModelNode, delta: Relation, columnNames: string[]): str
     ].join('\n')];
   }
   const sqls: string[] = [];
-  if (strategy === 'delete+insert' && keys.length > 0) {
-    // dbt's forms: one key, `key in (select key …)`; a key list, a join on every key (`delete … using`).
-    const narrowed = predicates.map((p) => ` and ${p}`).join('');
-    if (keys.length === 1) {
-      sqls.push(`delete from ${target} where (${keys[0]}) in (select distinct ${keys[0]} from ${from} as DBT_INTERNAL_SOURCE)${narrowed}`);
-    } else {
-      const matches = keys.map((k) => `${target}.${k} = DBT_INTERNAL_SOURCE.${k}`).join(' and ');
-      sqls.push(`delete from ${target} using ${from} as DBT_INTERNAL_SOURCE where ${matches}${narrowed}`);
-    }
+  if (strategy === 'delete+insert' && keys.length === 1) {
+    sqls.push(`delete from ${target} where (${keys[0]}) in (select distinct ${keys[0]} from ${from} as DBT_INTERNAL_SOURCE)${predicates.map((p) => ` and ${p}`).join('')}`);
+  } else if (strategy === 'delete+insert' && keys.length > 1) {
+    sqls.push(dialect.deleteByKeyList(target, from, keys, predicates));
   }
   sqls.push(`insert into ${target} (${columnList}) select ${columnList} from ${from}`);
   return sqls;

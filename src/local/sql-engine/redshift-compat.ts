@@ -366,6 +366,12 @@ function rewriteListagg(tokens: readonly SqlToken[], open: number, close: number
     orderBy = ` ${rewriteTokens(tokens.slice(groupOpen + 1, groupClose)).trim()}`;
     next = groupClose + 1;
   }
+  // LISTAGG(DISTINCT x) … ORDER BY x: PostgreSQL wants the ORDER BY expression to be the argument itself, (x)::text.
+  const ordered = /^ order\s+by\s+([\s\S]*?)(\s+(?:asc|desc))?(\s+nulls\s+(?:first|last))?$/i.exec(orderBy);
+  const normalized = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (distinct && ordered && normalized(ordered[1]!) === normalized(value)) {
+    orderBy = ` ORDER BY (${value})::text${ordered[2] ?? ''}${ordered[3] ?? ''}`;
+  }
   return { text: `string_agg(${distinct}(${value})::text, ${delimiter}${orderBy})`, next };
 }
 

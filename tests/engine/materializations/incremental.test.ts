@@ -47,12 +47,21 @@ describe('planIncremental', () => {
     expect(step.failWith).toContain('both merge_update_columns and merge_exclude_columns');
   });
 
-  it('deletes the rows whose key tuple the delta holds, then inserts, for delete+insert (as dbt writes it)', () => {
-    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: ['DBT_INTERNAL_DEST.amount > 0', "DBT_INTERNAL_DEST.kind <> 'b'"] });
-    // A key list joins the delta (Redshift's IN subquery takes one column); one key keeps dbt's IN form.
-    expect(sqls[0]).toBe('delete from "analytics"."events" using "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE where "analytics"."events".id = DBT_INTERNAL_SOURCE.id and "analytics"."events".kind = DBT_INTERNAL_SOURCE.kind'
-      + ' and "analytics"."events".amount > 0 and "analytics"."events".kind <> \'b\'');
+  it('deletes the rows whose key tuple the delta holds, then inserts, for delete+insert (as dbt-postgres writes it)', () => {
+    const sqls = plan({ incremental_strategy: 'delete+insert', unique_key: 'id, kind', incremental_predicates: ['amount > 0', "DBT_INTERNAL_DEST.kind <> 'b'"] });
+    expect(sqls[0]).toBe('delete from "analytics"."events" where (id, kind) in (select distinct id, kind from "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE)'
+      + ' and amount > 0 and "analytics"."events".kind <> \'b\'');
     expect(sqls[1]).toBe('insert into "analytics"."events" ("id", "kind", "amount") select "id", "kind", "amount" from "analytics"."events__lf_delta"');
+  });
+
+  it('joins the delta for a key list on Redshift, whose IN subquery takes one column (dbt-redshift\'s form)', () => {
+    const sqls = planMaterialization({
+      node: model({ incremental_strategy: 'delete+insert', unique_key: ['id', 'kind'], incremental_predicates: ["DBT_INTERNAL_DEST.kind <> 'b'"] }),
+      sql: 'select 1', dialect: dialects.redshift, existing: { kind: 'table', columns: ['id', 'kind', 'amount'] }, fullRefresh: false,
+      columns: { [deltaKey]: sameColumns, 'analytics.events': sameColumns },
+    }).steps[1]!.sqls;
+    expect(sqls[0]).toBe('delete from "analytics"."events" using "analytics"."events__lf_delta" as DBT_INTERNAL_SOURCE'
+      + ' where "analytics"."events".id = DBT_INTERNAL_SOURCE.id and "analytics"."events".kind = DBT_INTERNAL_SOURCE.kind and "analytics"."events".kind <> \'b\'');
   });
 
   it('only inserts for delete+insert without a unique_key, as dbt does', () => {
