@@ -44,7 +44,7 @@ const advanceRun = async (input: { n?: number }) => {
 async function baseline(): Promise<number> {
   const machine = new StateMachine(definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
   const started = performance.now();
-  const run = machine.run({}, { overrides: { taskResourceLocalHandlers: { AdvanceRun: advanceRun }, waitTimeOverrides: { WaitForStatements: 0 } } });
+  const run = machine.run({}, { overrides: { taskResourceLocalHandlers: { AdvanceRun: advanceRun as never }, waitTimeOverrides: { WaitForStatements: 0 } } });
   const drain = (async () => {
     for await (const _event of run.eventLogs) void _event;
   })();
