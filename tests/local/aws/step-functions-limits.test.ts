@@ -81,6 +81,26 @@ describe('LocalStepFunctions quotas', () => {
           definition: { StartAt: 'Exact', States: { Exact: { Type: 'Task', Resource: LAMBDA, End: true } } },
           taskHandlers: { Exact: async (input: { chars: number }) => 'é'.repeat(input.chars) },
         },
+        fanOut: {
+          definition: {
+            StartAt: 'Both',
+            States: {
+              Both: {
+                Type: 'Parallel',
+                Branches: [
+                  { StartAt: 'Left', States: { Left: { Type: 'Pass', End: true } } },
+                  { StartAt: 'Right', States: { Right: { Type: 'Pass', End: true } } },
+                ],
+                ResultPath: null,
+                Next: 'Each',
+              },
+              Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'One', States: { One: { Type: 'Pass', End: true } } }, ResultPath: '$.each', Next: 'Grow' },
+              Grow: { Type: 'Task', Resource: LAMBDA, End: true },
+            },
+          },
+          // Grows its input object and returns the same object: the result must be measured as it is now.
+          taskHandlers: { Grow: async (input: { pad?: string }) => Object.assign(input, { pad: 'z'.repeat(MAX_PAYLOAD_BYTES) }) },
+        },
         loop: { definition: loopDefinition, taskHandlers: { Count: async (input: { n?: number }) => ({ n: (input.n ?? 0) + 1 }) } },
       },
     });
@@ -153,6 +173,17 @@ describe('LocalStepFunctions quotas', () => {
     ]);
     expect(execution.historyEventCount).toBe(11);
     expect(execution.stateTransitions).toBe(3);
+  });
+
+  it('counts Parallel and Map events as AWS does, and measures a task result that is its own grown input', async () => {
+    const execution = await run('fanOut', 'fan-out', { items: [[1], [2]] });
+    const count = (type: string) => execution.history.filter((event) => event.type === type).length;
+
+    for (const [type, n] of Object.entries({ ParallelStateEntered: 1, ParallelStateStarted: 1, ParallelStateSucceeded: 1, ParallelStateExited: 1, MapStateEntered: 1, MapStateStarted: 1, MapIterationStarted: 2, MapIterationSucceeded: 2, MapStateSucceeded: 1, MapStateExited: 1, PassStateEntered: 4, PassStateExited: 4 })) {
+      expect([type, count(type)]).toEqual([type, n]);
+    }
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(execution.cause).toMatch(/task result of state 'Grow'/);
   });
 
   it('fails an execution whose history reaches 25,000 events, with ExecutionFailed as event 25,000', async () => {
