@@ -70,6 +70,10 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
     const { state, replanned } = replanUnfinished(loaded.run);
     let run = state;
     if (replanned.length) {
+      // The run's locks were released when the execution closed: take them again for what will be rebuilt
+      // (RunLockedError is retried by the state machine while another run builds one of these models).
+      const again = new Set(replanned);
+      await deps.locks?.acquireFor({ nodes: run.nodes.filter((n) => again.has(n.id)) }, { arn: execution.Id, name: execution.Name });
       run = await prepareRun(run, deps);
       run = await advanceRun(run, deps);
     }
