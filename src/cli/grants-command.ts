@@ -13,7 +13,8 @@ import { databaseGrants, grantsScript } from './grants/database-grants';
 import { DeploymentFilesError, functionsRoleName, readServerlessConfig } from './grants/functions-role';
 import { parseFlags, parseVars, UsageError } from './options';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository (serverless.yml): two folders above src/cli/, as above dist/cli/ where the CLI bundle runs. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface StageFlags {
   stage: string;

@@ -15,13 +15,11 @@ import type { Warehouse } from '../../warehouse/warehouse';
 import { commonOptions } from '../command-context';
 import { databaseGrants } from '../grants/database-grants';
 import { functionsRoleName, readServerlessConfig } from '../grants/functions-role';
-import { deploymentFiles, stageFlags } from '../grants-command';
+import { deploymentFiles, REPO_ROOT, stageFlags } from '../grants-command';
 import { parseFlags, parseVars, UsageError } from '../options';
 import { formatCheckResult } from './check-result';
 import { fivetranCredentialsFromEnv } from './fivetran-webhook';
 import { type DoctorClients, type DoctorPlan, runDoctor } from './run-doctor';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /**
  * @example
@@ -124,7 +122,9 @@ export function createClients(region: string, plan: DoctorPlan, local: boolean):
   const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
   const { SNSClient } = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
   const { SQSClient } = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+  const { STSClient } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
   const clients: DoctorClients = {
+    sts: new STSClient({ region }),
     cloudFormation: new CloudFormationClient({ region }),
     sns: new SNSClient({ region }),
     // A local endpoint answers path-style (/<bucket>?notification), as most S3 stand-ins do.

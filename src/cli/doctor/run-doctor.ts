@@ -9,10 +9,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Warehouse } from '../../warehouse/warehouse';
 import { checkAlarms } from './alarms';
 import { checkBucketNotifications } from './bucket-notifications';
 import { type CheckResult, skip } from './check-result';
+import { checkCallerIdentity } from './caller-identity';
 import { checkDeployedRole } from './deployed-role';
 import { checkDataApiPrivileges, type PrivilegeExpectations } from './data-api-privileges';
 import { checkDeadLetterQueues } from './dead-letter-queues';
@@ -22,6 +24,8 @@ import { checkAlertSubscriptions } from './sns-subscription';
 import { checkStackOutputs, resourcesOf, type DeployedStack } from './stack-outputs';
 
 export interface DoctorClients {
+  /** Undefined: the credentials line is left out (the other checks still say what fails). */
+  sts?: STSClient;
   cloudFormation: CloudFormationClient;
   sns: SNSClient;
   s3: S3Client;
@@ -65,6 +69,14 @@ export async function runDoctor(clients: DoctorClients, plan: DoctorPlan, onResu
       onResult(result);
     }
   };
+  if (clients.sts) {
+    const identity = await checkCallerIdentity(clients.sts, plan.region);
+    report([identity]);
+    if (identity.status === 'fail') {
+      report([skip('everything else', 'not checked without AWS credentials')]);
+      return results;
+    }
+  }
   const { results: stackResults, stack } = await checkStackOutputs(clients.cloudFormation, plan.stackName, plan.deployCommand);
   report(stackResults);
   const iamRole = /^IAMR:(.+)$/.exec(plan.privileges.dbUser ?? '')?.[1];
@@ -76,7 +88,7 @@ export async function runDoctor(clients: DoctorClients, plan: DoctorPlan, onResu
 
   report(clients.secretsManager ? await checkSecretsReadable(clients.secretsManager, plan.secrets) : [skip('secrets', plan.secretsSkippedBecause ?? 'no Secrets Manager client')]);
 
-  const needsStack = (what: string): CheckResult[] => [skip(what, `not checked: stack ${plan.stackName} was not found`)];
+  const needsStack = (what: string): CheckResult[] => [skip(what, `not checked: stack ${plan.stackName} could not be read`)];
   report(stack ? await alertSubscriptions(clients.sns, stack) : needsStack('alert subscriptions'));
   report(plan.buckets.length > 0 ? await checkBucketNotifications(clients.s3, plan.buckets) : [skip('S3 buckets', 'no source has an S3 route (meta.landfall.s3)')]);
   report(await checkFivetranWebhook(plan.fivetran, stack?.outputs.FivetranWebhookUrl, clients.fetch));

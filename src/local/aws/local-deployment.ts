@@ -14,6 +14,7 @@ import type { QueryRoute } from './protocol-routes';
 import { enableEventBridgeNotifications } from './s3-bucket-notifications';
 import { LocalSnsSubscriptions } from './sns-subscriptions';
 import { LocalSqs } from './sqs';
+import { localStsRoutes } from './sts';
 
 export const LOCAL_STACK_NAME = 'landfall-local';
 export const LOCAL_DEAD_LETTER_QUEUE = 'landfall-local-arrival-events-dlq';
@@ -48,13 +49,13 @@ export class LocalDeployment {
 
   /** Query operations for `startLocalCloud({ queryRoutes })`. */
   get queryRoutes(): Record<string, QueryRoute> {
-    return { ...this.cloudFormation.queryRoutes, ...this.snsSubscriptions.queryRoutes };
+    return { ...this.cloudFormation.queryRoutes, ...this.snsSubscriptions.queryRoutes, ...localStsRoutes() };
   }
 
   /** The SDK endpoint variables of these services, once the local cloud listens at `url`. */
   endpointEnvironment(url: string): Record<string, string> {
     this.url = url;
-    return { AWS_ENDPOINT_URL_CLOUDFORMATION: url, AWS_ENDPOINT_URL_SQS: url, AWS_ENDPOINT_URL_CLOUDWATCH: url };
+    return { AWS_ENDPOINT_URL_CLOUDFORMATION: url, AWS_ENDPOINT_URL_SQS: url, AWS_ENDPOINT_URL_CLOUDWATCH: url, AWS_ENDPOINT_URL_STS: url };
   }
 
   /** Records the local stack as deployed. */

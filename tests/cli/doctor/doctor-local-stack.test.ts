@@ -61,6 +61,7 @@ describe('landfall doctor --local', () => {
     const { code, out } = await doctor();
     expect(out).not.toMatch(/^FAIL/m);
     expect(code).toBe(0);
+    expect(lineOf(out, /AWS credentials/)).toMatch(/^PASS .*account 000000000000 as arn:aws:iam::000000000000:user\/local, region us-east-1/);
     expect(lineOf(out, /stack landfall-local/)).toMatch(/^PASS .*CREATE_COMPLETE, 4 resources/);
     expect(lineOf(out, /stack outputs/)).toMatch(/FivetranWebhookUrl=http:\/\/127\.0\.0\.1:\d+\/webhooks\/fivetran/);
     expect(lineOf(out, /Data API/)).toMatch(/^PASS/);

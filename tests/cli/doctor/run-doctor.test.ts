@@ -8,6 +8,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { doctorPlan } from '../../../src/cli/doctor/doctor-command';
 import { runDoctor } from '../../../src/cli/doctor/run-doctor';
 import { compileManifest, readProjectFiles } from '../../../src/engine/compile';
@@ -44,7 +45,7 @@ it('reports an undeployed stage: what failed, what was not checked, and the fixe
   const byCheck = Object.fromEntries(results.map((r) => [r.check, r]));
   expect(byCheck['stack landfall-prod']).toMatchObject({ status: 'fail', detail: 'not found in this account and region', fix: expect.stringContaining('npx osls deploy --stage prod') });
   expect(byCheck['Data API']).toMatchObject({ status: 'fail', fix: expect.stringContaining('LANDFALL_REDSHIFT_WORKGROUP') });
-  expect(byCheck['alert subscriptions']).toMatchObject({ status: 'skip', detail: 'not checked: stack landfall-prod was not found' });
+  expect(byCheck['alert subscriptions']).toMatchObject({ status: 'skip', detail: 'not checked: stack landfall-prod could not be read' });
   expect(byCheck['dead-letter queues']!.status).toBe('skip');
   expect(byCheck.alarms!.status).toBe('skip');
   // The routed bucket does not exist in this (local) account either: named, with what to do.
@@ -65,4 +66,14 @@ it("fails when the stack runs another role than this checkout's deployment files
     fix: expect.stringContaining('deploy this checkout (npx osls deploy --stage old)'),
   });
   expect(results.find((r) => r.check === 'stack outputs')).toMatchObject({ status: 'fail', detail: 'missing FivetranWebhookUrl, TransformRunStateMachineArn' });
+});
+
+it('stops at the first line without usable AWS credentials, saying how to sign in', async () => {
+  const manifest = compileManifest(readProjectFiles(path.join(REPO, 'dbt')), { target: { name: 'prod', type: 'redshift', schema: 'analytics', database: 'dev' }, cliVars: {} });
+  const plan = doctorPlan(manifest, { stackName: 'landfall-prod', region: 'eu-west-1', database: 'dev', deployCommand: 'npx osls deploy', grantsCommand: 'npx landfall grants' });
+  const config = clientConfig(cloud.url);
+  const noCredentials = { ...config, credentials: async () => { throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }); } };
+  const results = await runDoctor({ sts: new STSClient(noCredentials), cloudFormation: new CloudFormationClient(config), sns: new SNSClient(config), s3: new S3Client(config), sqs: new SQSClient(config), cloudWatch: new CloudWatchClient(config) }, plan);
+  expect(results.map((r) => [r.check, r.status])).toEqual([['AWS credentials', 'fail'], ['everything else', 'skip']]);
+  expect(results[0]!.fix).toContain('aws sso login');
 });
