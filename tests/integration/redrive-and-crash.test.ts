@@ -144,6 +144,9 @@ describe('State machine: transform-run, failed and crashed runs', () => {
     expect(resumed.status).toBe('SUCCEEDED');
     const after = await storedRun(started.executionArn!);
     expect(after.run.nodes.every((n) => ['success', 'pass', 'warn'].includes(n.status))).toBe(true);
+    // Crash path included (Catch results, PublishCrashAlert's and EndFailedRun's parameters with $$.Execution).
+    const largest = (resumed as { largestPayloadBytes?: number }).largestPayloadBytes;
+    if (largest !== undefined) expect(largest).toBeLessThan(PAYLOAD_BUDGET_BYTES);
   });
 
   it('keeps a new execution with the same input a full replay (a new run state, every node built)', async () => {
