@@ -136,6 +136,7 @@ function writeResults(): void {
   }
   // The package suites (package-suites.test.ts) keep their own section of the file.
   const file = path.join(REPO_ROOT, 'tests/compat/RESULTS.md');
-  const kept = /<!-- package-suites:start -->[\s\S]*<!-- package-suites:end -->/.exec(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')?.[0];
-  fs.writeFileSync(file, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const kept = ['package-suites', 'package-suites-other-dbt'].map((m) => new RegExp(`<!-- ${m}:start -->[\\s\\S]*<!-- ${m}:end -->`).exec(previous)?.[0]).filter(Boolean);
+  fs.writeFileSync(file, `${lines.join('\n')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
 }

@@ -54,9 +54,11 @@ if (optedIn && absent) {
 function writeResults(): void {
   if (results.length === 0) return;
   const dbtVersion = path.relative(REPO_ROOT, DBT_BIN);
+  // A run against another dbt-core (LANDFALL_DBT_BIN, e.g. the newest 1.x) keeps its own section.
+  const marker = process.env.LANDFALL_DBT_BIN ? 'package-suites-other-dbt' : 'package-suites';
   const lines = [
-    '<!-- package-suites:start -->',
-    '## Real packages\' integration suites',
+    `<!-- ${marker}:start -->`,
+    `## Real packages' integration suites${process.env.LANDFALL_DBT_BIN ? ` on ${dbtVersion}` : ''}`,
     '',
     `The integration_tests/ projects of the packages in \`${path.relative(REPO_ROOT, PACKAGES_DIR)}\`, unchanged, with the package linked`,
     `under dbt_packages/ (tests/compat/package-suites.test.ts; dbt-core from \`${dbtVersion}\`). A node matches when its status`,
@@ -71,11 +73,11 @@ function writeResults(): void {
       `### ${r.suite}: landfall's output when it did not build`,
       '', '```', ...(r.landfall.log.match(/landfall [a-z]+: .*/g) ?? []).slice(0, 5), '```', '',
     ])),
-    '<!-- package-suites:end -->',
+    `<!-- ${marker}:end -->`,
   ];
   const file = path.join(REPO_ROOT, 'tests/compat/RESULTS.md');
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const block = lines.join('\n');
-  const marked = /<!-- package-suites:start -->[\s\S]*<!-- package-suites:end -->/;
+  const marked = new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`);
   fs.writeFileSync(file, marked.test(text) ? text.replace(marked, block) : `${text.trimEnd()}\n\n${block}\n`);
 }
