@@ -1,5 +1,7 @@
 /** HTTPS endpoint (Lambda function URL) that Fivetran calls after each sync. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerWebhookSecret, type WebhookSecret } from '../src/runtime/fivetran-webhook-secret';
 import { httpHandler, json } from '../src/runtime/lambda/middleware';
 import { receiveFivetranWebhook } from '../src/runtime/receive-fivetran-webhook';
 
@@ -10,6 +12,7 @@ interface FunctionUrlEvent {
 }
 
 const eventBridge = new EventBridgeClient({});
+let secret: WebhookSecret | undefined;
 
 export const handler = httpHandler(async (event: FunctionUrlEvent) => {
   const rawBody = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
@@ -17,7 +20,8 @@ export const handler = httpHandler(async (event: FunctionUrlEvent) => {
   const outcome = await receiveFivetranWebhook({ rawBody, headers }, {
     eventBridge,
     eventBusName: process.env.LANDFALL_EVENT_BUS_NAME ?? 'default',
-    secret: process.env.FIVETRAN_WEBHOOK_SECRET ?? '',
+    // Built on the first request (the container's), then cached with its value for the container's life.
+    secret: (secret ??= new SecretsManagerWebhookSecret(new SecretsManagerClient({}), process.env.FIVETRAN_WEBHOOK_SECRET_ID ?? '')),
   });
   return json(200, outcome);
 });

@@ -10,7 +10,7 @@
  * Written by `scripts/generate-s3-routes.ts`; the local bus reads the same pattern file.
  */
 import { dump } from 'js-yaml';
-import { LOAD_BATCH_PREFIX } from '../ingest/load-steps';
+import { LOAD_BATCH_PREFIX } from '../ingest';
 import type { S3Route } from '../ingest/s3-routes';
 
 /** The bucket name in the pattern when the project routes nothing: not a valid S3 bucket name, so nothing matches. */

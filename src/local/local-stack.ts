@@ -27,7 +27,10 @@ import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-clou
 import { LocalS3 } from './aws/s3';
 import { LocalDeployment } from './aws/local-deployment';
 import { s3RoutesOf } from '../ingest/s3-routes';
+import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
+import { deployedRule } from '../deploy/rule-targets';
+import { ServerlessTemplate } from '../deploy/serverless-template';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { deployedLambdaTimeout } from './aws/lambda-timeouts';
 import { startLocalDataApi } from './data-api/local-data-api';
@@ -38,6 +41,8 @@ import type { SqlEngine } from './sql-engine/sql-engine';
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
 export const ALERT_TOPIC = 'landfall-alerts';
 export const LOCAL_WEBHOOK_SECRET = 'local-fivetran-secret';
+/** The Secrets Manager secret the webhook reads with GetSecretValue (serverless.yml's default `fivetranSecretName`). */
+export const LOCAL_WEBHOOK_SECRET_NAME = 'landfall/fivetran-webhook-secret';
 /** The bucket holding run states (serverless.yml's RunStateBucket), under `<stateDir>/s3/`. */
 export const RUN_STATE_BUCKET = 'landfall-local-run-state';
 export const RUN_LOCK_TABLE = 'landfall-run-locks';
@@ -66,6 +71,8 @@ export interface LocalStack {
   stepFunctions: LocalStepFunctions;
   eventBus: LocalEventBus;
   sns: LocalSnsOutbox;
+  /** Holds the Fivetran webhook secret (`LOCAL_WEBHOOK_SECRET_NAME`); put a new value to rotate it. */
+  secretsManager: LocalSecretsManager;
   engine: SqlEngine;
   /** Buffers, deduplicates and serializes arrivals (the local stand-in for the SQS FIFO buffer and lease). */
   coalescer: TimedCoalescer;
@@ -188,11 +195,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   s3.createBucket(RUN_STATE_BUCKET);
   // The stack as `landfall doctor` sees a deployment: CloudFormation outputs/resources, DLQ, alarm, subscriptions.
   const deployment = new LocalDeployment();
-  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes: deployment.extraRoutes, queryRoutes: deployment.queryRoutes });
+  const secretsManager = new LocalSecretsManager();
+  secretsManager.putSecretString(LOCAL_WEBHOOK_SECRET_NAME, process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET);
+  const extraRoutes = { ...deployment.extraRoutes, 'secretsmanager.': ((request, response) => void secretsManager.handle(request, response)) as http.RequestListener };
+  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes, queryRoutes: deployment.queryRoutes });
   // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
 
-  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url };
+  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url };
   Object.assign(process.env, {
     ...endpoints,
     AWS_REGION: 'us-east-1',
@@ -209,6 +219,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     LANDFALL_S3_FORCE_PATH_STYLE: 'true',
     LANDFALL_RUN_LOCK_TABLE: RUN_LOCK_TABLE,
     FIVETRAN_WEBHOOK_SECRET: process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
+    FIVETRAN_WEBHOOK_SECRET_ID: LOCAL_WEBHOOK_SECRET_NAME,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
   });
   delete process.env.LANDFALL_REDSHIFT_CLUSTER;
@@ -231,9 +242,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await stepFunctions.waitForExecution(started.executionArn!);
     },
   });
-  eventBus.addRule('start-transform-run', readRule('data-arrived.json'), async (event) => {
+  // DataArrivedRule as serverless.yml deploys it: its pattern, and its SQS FIFO target checked as EventBridge would.
+  const dataArrived = deployedRule(new ServerlessTemplate(repoRoot, { stage: 'local', region: 'us-east-1', accountId: '000000000000' }), 'DataArrivedRule');
+  eventBus.addRule('start-transform-run', dataArrived.pattern, async (event) => {
     await coalescer.acceptAndWait(DataArrivedEventSchema.parse(event));
-  });
+  }, { sqsTargets: dataArrived.sqsTargets });
   // …DMS and S3 events (the default bus in AWS) are normalized into landfall events…
   const dmsEvent = lambda(repoRoot, 'dms-event');
   eventBus.addRule('dms-event', readRule('dms-task-state-change.json'), async (event) => {
@@ -258,6 +271,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stepFunctions,
     eventBus,
     sns,
+    secretsManager,
     engine,
     coalescer,
     s3Dir,

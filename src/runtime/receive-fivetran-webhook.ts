@@ -7,6 +7,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { landfallEventFromFivetran, toPutEventsEntry } from '../events/arrival';
 import { FivetranPayloadError } from '../events/errors';
 import { classifyFivetranEvent, parseFivetranWebhook, verifyFivetranSignature } from '../events/fivetran';
+import type { WebhookSecret } from './fivetran-webhook-secret';
 import { HttpError } from './lambda/middleware';
 
 /** Fivetran payloads are a few hundred bytes; anything near this is not a Fivetran webhook. */
@@ -21,7 +22,8 @@ export interface WebhookRequest {
 export interface WebhookDependencies {
   eventBridge: EventBridgeClient;
   eventBusName: string;
-  secret: string;
+  /** Read at cold start and cached; re-read once when a signature does not match (a rotated secret). */
+  secret: WebhookSecret;
 }
 
 export type WebhookOutcome =
@@ -37,8 +39,11 @@ export async function receiveFivetranWebhook(request: WebhookRequest, deps: Webh
   }
   const signature = request.headers['x-fivetran-signature-256'];
   if (!signature) throw new HttpError(401, 'missing X-Fivetran-Signature-256 header');
-  if (!verifyFivetranSignature(request.rawBody, signature, deps.secret)) {
-    throw new HttpError(401, 'X-Fivetran-Signature-256 does not match the body (HMAC-SHA256 with the webhook secret)');
+  if (!verifyFivetranSignature(request.rawBody, signature, await deps.secret.current())) {
+    const rotated = await deps.secret.reread();
+    if (rotated === undefined || !verifyFivetranSignature(request.rawBody, signature, rotated)) {
+      throw new HttpError(401, 'X-Fivetran-Signature-256 does not match the body (HMAC-SHA256 with the webhook secret)');
+    }
   }
   let classification;
   try {

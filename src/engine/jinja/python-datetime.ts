@@ -3,8 +3,9 @@
  * `run_started_at`: construct, `now()`/`utcnow()`/`today()`, `strptime`/`fromisoformat`, `strftime`,
  * `isoformat`, `date()`, `weekday()`, `replace(...)`, and `timedelta` arithmetic (`+`/`-` in templates go
  * through src/engine/jinja/python-compat.ts to `add`/`subtract`), printed the way Python prints them.
- * Times are UTC. `run_started_at` is timezone-aware (prints `+00:00`); datetimes a template builds are
- * naive, as in Python.
+ * Times are UTC unless a `pytz` zone is attached (`tz.localize(dt)`, `dt.astimezone(tz)`, `tzinfo=tz`): then
+ * the wall-clock fields, `strftime` and printing are in that zone (IANA names, offsets from `Intl`).
+ * `run_started_at` is timezone-aware (prints `+00:00`); datetimes a template builds are naive, as in Python.
  */
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const DAY_MS = 86_400_000;
@@ -38,21 +39,79 @@ export class PyTimedelta {
   }
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A `pytz` time zone: `localize(naive)`, `utcoffset(dt)`, `zone`; prints its name. */
+export class PyTimezone {
+  private readonly format: Intl.DateTimeFormat;
+  constructor(readonly zone: string) {
+    let format = zoneFormats.get(zone);
+    if (!format) {
+      try {
+        format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      } catch {
+        throw new Error(`UnknownTimeZoneError: '${zone}'`);
+      }
+      zoneFormats.set(zone, format);
+    }
+    this.format = format;
+  }
+  /** Minutes east of UTC at an instant. */
+  offsetAt(instant: Date): number {
+    const parts = Object.fromEntries(this.format.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+    const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+    return Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  }
+  /** The instant whose wall-clock time in this zone is `wallMs` (wall fields read as UTC). */
+  instantOf(wallMs: number): Date {
+    const first = wallMs - this.offsetAt(new Date(wallMs)) * 60_000;
+    return new Date(wallMs - this.offsetAt(new Date(first)) * 60_000);
+  }
+  /** pytz's `localize(naive)`: the same wall-clock time, in this zone. */
+  localize(dt: PyDatetime): PyDatetime {
+    return new PyDatetime(this.instantOf(dt.instant.getTime()), false, true, this);
+  }
+  utcoffset(dt: PyDatetime): PyTimedelta {
+    return new PyTimedelta(this.offsetAt(dt.instant) * 60_000);
+  }
+  toString(): string {
+    return this.zone;
+  }
+}
+
+export const UTC_ZONE = new PyTimezone('UTC');
+
 export class PyDatetime {
   /**
    * @param instant the moment (UTC)
    * @param dateOnly a `datetime.date`
    * @param aware whether it carries a time zone (UTC): prints `+00:00` as Python's aware datetimes do
    */
-  constructor(readonly instant: Date, readonly dateOnly = false, readonly aware = !dateOnly) {}
-  get year() { return this.instant.getUTCFullYear(); }
-  get month() { return this.instant.getUTCMonth() + 1; }
-  get day() { return this.instant.getUTCDate(); }
-  get hour() { return this.instant.getUTCHours(); }
-  get minute() { return this.instant.getUTCMinutes(); }
-  get second() { return this.instant.getUTCSeconds(); }
-  get microsecond() { return this.instant.getUTCMilliseconds() * 1000; }
-  get tzinfo() { return this.aware ? 'UTC' : null; }
+  constructor(readonly instant: Date, readonly dateOnly = false, readonly aware = !dateOnly, readonly zone: PyTimezone | null = null) {}
+  /** The wall-clock time (in the zone, else UTC) as a Date read with getUTC*. */
+  private get wall(): Date {
+    return this.zone ? new Date(this.instant.getTime() + this.zone.offsetAt(this.instant) * 60_000) : this.instant;
+  }
+  get year() { return this.wall.getUTCFullYear(); }
+  get month() { return this.wall.getUTCMonth() + 1; }
+  get day() { return this.wall.getUTCDate(); }
+  get hour() { return this.wall.getUTCHours(); }
+  get minute() { return this.wall.getUTCMinutes(); }
+  get second() { return this.wall.getUTCSeconds(); }
+  get microsecond() { return this.wall.getUTCMilliseconds() * 1000; }
+  get tzinfo() { return this.zone ?? (this.aware ? UTC_ZONE : null); }
+  /** `dt.astimezone(tz)`: the same instant in another zone. */
+  astimezone(zone?: PyTimezone): PyDatetime {
+    return new PyDatetime(this.instant, false, true, zone ?? UTC_ZONE);
+  }
+  /** `+HH:MM`, or '' for a naive datetime. */
+  private offsetText(colon: boolean): string {
+    if (!this.aware) return '';
+    const minutes = this.zone ? this.zone.offsetAt(this.instant) : 0;
+    const sign = minutes < 0 ? '-' : '+';
+    const abs = Math.abs(minutes);
+    return `${sign}${pad(Math.floor(abs / 60))}${colon ? ':' : ''}${pad(abs % 60)}`;
+  }
   /** Monday is 0. */
   weekday(): number {
     return (this.instant.getUTCDay() + 6) % 7;
@@ -62,13 +121,13 @@ export class PyDatetime {
     return this.weekday() + 1;
   }
   strftime(format: string): string {
-    const d = this.instant;
+    const d = this.wall;
     const hour12 = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
     const dayOfYear = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
     const codes: Record<string, string> = {
       Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()),
       M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), f: pad(this.microsecond, 6), y: pad(d.getUTCFullYear() % 100),
-      j: pad(dayOfYear, 3), '%': '%', z: this.aware ? '+0000' : '', Z: this.aware ? 'UTC' : '',
+      j: pad(dayOfYear, 3), '%': '%', z: this.offsetText(false), Z: this.aware ? String(this.tzinfo) : '',
       A: WEEKDAYS[this.weekday()]!, a: WEEKDAYS[this.weekday()]!.slice(0, 3), B: MONTHS[d.getUTCMonth()]!, b: MONTHS[d.getUTCMonth()]!.slice(0, 3),
       h: MONTHS[d.getUTCMonth()]!.slice(0, 3), I: pad(hour12), p: d.getUTCHours() < 12 ? 'AM' : 'PM', w: String(d.getUTCDay()), u: String(this.isoweekday()),
       e: String(d.getUTCDate()).padStart(2, ' '), F: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
@@ -92,18 +151,23 @@ export class PyDatetime {
   add(delta: PyTimedelta): PyDatetime {
     const moved = new Date(this.instant.getTime() + delta.milliseconds);
     // A date moves by whole days only, as Python's `date + timedelta` does.
-    return new PyDatetime(this.dateOnly ? new Date(Date.UTC(moved.getUTCFullYear(), moved.getUTCMonth(), moved.getUTCDate())) : moved, this.dateOnly, this.aware);
+    return new PyDatetime(this.dateOnly ? new Date(Date.UTC(moved.getUTCFullYear(), moved.getUTCMonth(), moved.getUTCDate())) : moved, this.dateOnly, this.aware, this.zone);
   }
   subtract(delta: PyTimedelta): PyDatetime {
     return this.add(new PyTimedelta(-delta.milliseconds));
   }
   replace(...args: unknown[]): PyDatetime {
     const last = args[args.length - 1];
-    const parts = (last && typeof last === 'object' ? last : {}) as Record<string, number>;
-    const d = this.instant;
-    return new PyDatetime(new Date(Date.UTC(parts.year ?? d.getUTCFullYear(), (parts.month ?? d.getUTCMonth() + 1) - 1, parts.day ?? d.getUTCDate(),
-      parts.hour ?? d.getUTCHours(), parts.minute ?? d.getUTCMinutes(), parts.second ?? d.getUTCSeconds(),
-      parts.microsecond !== undefined ? Math.floor(parts.microsecond / 1000) : d.getUTCMilliseconds())), this.dateOnly, 'tzinfo' in parts ? parts.tzinfo !== null : this.aware);
+    const parts = (last && typeof last === 'object' ? last : {}) as Record<string, unknown>;
+    const d = this.wall;
+    const num = (key: string, fallback: number) => (parts[key] === undefined ? fallback : Number(parts[key]));
+    const wall = Date.UTC(num('year', d.getUTCFullYear()), num('month', d.getUTCMonth() + 1) - 1, num('day', d.getUTCDate()),
+      num('hour', d.getUTCHours()), num('minute', d.getUTCMinutes()), num('second', d.getUTCSeconds()),
+      parts.microsecond !== undefined ? Math.floor(Number(parts.microsecond) / 1000) : d.getUTCMilliseconds());
+    // `tzinfo=` keeps the wall-clock time and attaches (or with None removes) the zone, as Python's replace does.
+    const zone = 'tzinfo' in parts ? (parts.tzinfo instanceof PyTimezone ? parts.tzinfo : null) : this.zone;
+    const aware = 'tzinfo' in parts ? parts.tzinfo !== null && parts.tzinfo !== undefined : this.aware;
+    return new PyDatetime(zone ? zone.instantOf(wall) : new Date(wall), this.dateOnly, aware, zone);
   }
   [Symbol.toPrimitive](hint: string): number | string {
     return hint === 'number' ? this.instant.getTime() : this.toString();
@@ -112,7 +176,7 @@ export class PyDatetime {
     return this.dateOnly ? this.strftime('%Y-%m-%d') : this.render(' ');
   }
   private render(sep: string): string {
-    return `${this.strftime(`%Y-%m-%d${sep}%H:%M:%S`)}${this.microsecond ? `.${this.strftime('%f')}` : ''}${this.aware ? '+00:00' : ''}`;
+    return `${this.strftime(`%Y-%m-%d${sep}%H:%M:%S`)}${this.microsecond ? `.${this.strftime('%f')}` : ''}${this.offsetText(true)}`;
   }
 }
 
@@ -126,8 +190,12 @@ function keywordsOf(args: unknown[]): { positional: number[]; keywords: Record<s
 }
 
 const construct = (dateOnly: boolean) => (...args: unknown[]) => {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  const zone = !dateOnly && last && typeof last === 'object' && last.tzinfo instanceof PyTimezone ? last.tzinfo : null;
   const { positional: [y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, us = 0], keywords: k } = keywordsOf(args);
-  return new PyDatetime(new Date(Date.UTC(k.year ?? y, (k.month ?? mo) - 1, k.day ?? d, k.hour ?? h, k.minute ?? mi, k.second ?? s, Math.floor((k.microsecond ?? us) / 1000))), dateOnly, false);
+  const wall = Date.UTC(k.year ?? y, (k.month ?? mo) - 1, k.day ?? d, k.hour ?? h, k.minute ?? mi, k.second ?? s, Math.floor((k.microsecond ?? us) / 1000));
+  // `tzinfo=zone` is read with the zone's current rules (pytz itself would attach the zone's first, local-mean-time offset).
+  return zone ? new PyDatetime(zone.instantOf(wall), false, true, zone) : new PyDatetime(new Date(wall), dateOnly, false);
 };
 
 /** The codes `strptime` reads, as regular-expression groups. */

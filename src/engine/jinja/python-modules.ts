@@ -1,8 +1,9 @@
 /**
  * Python modules dbt exposes under `modules` besides `datetime` and `re`: `itertools` (the finite
- * functions) and `pytz` (UTC only: landfall's datetimes are UTC; another zone fails loudly).
+ * functions) and `pytz` (IANA zones; see python-datetime.ts).
  */
 import { pyTuple } from './python-compat';
+import { PyTimezone, UTC_ZONE } from './python-datetime';
 
 function toList(value: unknown): unknown[] {
   if (value === null || value === undefined) return [];
@@ -84,20 +85,9 @@ export const pythonItertoolsModule = {
   },
 };
 
-/** pytz's UTC zone: prints `UTC`. */
-class UtcZone {
-  readonly zone = 'UTC';
-  toString(): string {
-    return 'UTC';
-  }
-}
-const UTC = Object.freeze(new UtcZone());
-
+/** `pytz`: `timezone(name)` for IANA names (offsets from `Intl`), `utc`/`UTC`. */
 export const pythonPytzModule = {
-  utc: UTC,
-  UTC,
-  timezone: (name: unknown) => {
-    if (String(name).toUpperCase() === 'UTC') return UTC;
-    throw new Error(`pytz.timezone('${String(name)}'): landfall's datetimes are UTC only`);
-  },
+  utc: UTC_ZONE,
+  UTC: UTC_ZONE,
+  timezone: (name: unknown) => (String(name).toUpperCase() === 'UTC' ? UTC_ZONE : new PyTimezone(String(name))),
 };

@@ -104,11 +104,12 @@ export class ParseSession {
   }
 
   /** dbt renders Jinja in property values such as a source's `schema: "{{ var('raw_schema') }}"`. */
-  renderProperty(value: string, file: string, text: string): string {
+  renderProperty(value: string, file: string, text: string, withMacros = false): string {
     if (!value.includes('{{') && !value.includes('{%')) return value;
     const { target, vars, now } = this.inputs;
     try {
-      return renderTemplate(value, parseTimeContext({ target, vars, now, where: 'a property value' }), { file }).trim();
+      // Test arguments see the macros (dbt renders them in the test's context: `{{ dbt_date.yesterday('d') }}`).
+      return renderTemplate(value, parseTimeContext({ target, vars, now, where: 'a property value' }), { file, ...(withMacros ? { macros: this.inputs.macroPrefix } : {}) }).trim();
     } catch (error) {
       if (error instanceof TemplateRenderError) throw new ProjectError(file, `in '${value}': ${error.detail}`, lineOf(text, new RegExp(escapeRegex(value.slice(0, 20)))));
       throw error;
@@ -118,8 +119,8 @@ export class ParseSession {
   /** dbt renders a generic test's Jinja arguments natively at parse time: `"{{ var('statuses') }}"` is the list. */
   renderArgument(value: string, file: string, text: string): unknown {
     const expression = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value)?.[1];
-    if (expression === undefined || expression.includes('{{')) return this.renderProperty(value, file, text);
-    return JSON.parse(this.renderProperty(`{{ (${expression}) | tojson }}`, file, text)) as unknown;
+    if (expression === undefined || expression.includes('{{')) return this.renderProperty(value, file, text, true);
+    return JSON.parse(this.renderProperty(`{{ (${expression}) | tojson }}`, file, text, true)) as unknown;
   }
 
   /**

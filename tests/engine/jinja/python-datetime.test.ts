@@ -49,3 +49,20 @@ describe('Function: strptime', () => {
     expect([parsed.instant.toISOString(), parsed.aware]).toEqual(['2024-01-01T08:00:00.000Z', true]);
   });
 });
+
+describe('pytz time zones (dbt_date\'s compile-time comparisons)', () => {
+  // Python 3.11 + pytz printed these for the same calls.
+  it('localizes a naive datetime, converts, and prints offsets as Python does', () => {
+    const tokyo = "{% set tz = modules.pytz.timezone('Asia/Tokyo') %}{% set d = tz.localize(modules.datetime.datetime(2026, 9, 1)) %}";
+    expect(render(`${tokyo}{{ d }}|{{ d.astimezone(modules.pytz.utc) }}|{{ d.hour }}|{{ d.strftime('%Y-%m-%d %H:%M %z') }}|{{ d.tzinfo }}|{{ d.timestamp() | int }}`))
+      .toBe('2026-09-01 00:00:00+09:00|2026-08-31 15:00:00+00:00|0|2026-09-01 00:00 +0900|Asia/Tokyo|1788188400');
+  });
+
+  it('follows daylight saving time, compares instants across zones, and refuses unknown zones', () => {
+    const la = "{% set tz = modules.pytz.timezone('America/Los_Angeles') %}";
+    expect(render(`${la}{{ tz.localize(modules.datetime.datetime(2026, 1, 15, 12)) }} {{ tz.localize(modules.datetime.datetime(2026, 7, 15, 12)) }}`))
+      .toBe('2026-01-15 12:00:00-08:00 2026-07-15 12:00:00-07:00');
+    expect(render(`${la}{{ tz.localize(modules.datetime.datetime(2026, 9, 1)).timestamp() > modules.datetime.datetime.fromisoformat('2026-09-01T06:59:59+00:00').timestamp() }}`)).toBe('True');
+    expect(() => render("{{ modules.pytz.timezone('Nowhere/Else') }}")).toThrow(/UnknownTimeZoneError: 'Nowhere\/Else'/);
+  });
+});
