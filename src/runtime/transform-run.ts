@@ -53,6 +53,8 @@ export interface TransformRunPayload {
   failed: boolean;
   waitSeconds: number;
   iterations: number;
+  /** AdvanceRun invocations so far (each costs ~9 history events: Wait, Task, Choice). */
+  advances?: number;
   /** Small counts for people reading the console (the Choice states read only done/failed). */
   counts: { nodes: number; models: number; testNodes: number; finished: number; running: number; failed: number; skipped: number };
 }
@@ -112,6 +114,7 @@ function payloadFor(stored: StoredTransformRun, pointer: RunStatePointer, run: R
     failed: summarizeRun(run).failed,
     waitSeconds: Math.max(1, run.waitSeconds),
     iterations: run.iterations,
+    advances: 0,
     counts,
   };
 }
@@ -182,10 +185,24 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
   return saveRun({ stored }, run, deps);
 }
 
+/**
+ * How long one AdvanceRun invocation lingers. Every invocation costs ~9 history events and an execution may have
+ * 25,000 (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html), so a long run lingers longer:
+ * the window doubles every 500 invocations, up to 40 s (the function's timeout is 60 s). A run that needs more
+ * than ~2,600 invocations would otherwise end with States.Runtime (history limit), uncatchable.
+ */
+export function settleWindowMs(baseMs: number, advances: number): number {
+  if (baseMs <= 0) return 0;
+  return Math.max(baseMs, Math.min(MAX_SETTLE_MS, baseMs * 2 ** Math.floor(advances / ADVANCES_PER_DOUBLING)));
+}
+const ADVANCES_PER_DOUBLING = 500;
+const MAX_SETTLE_MS = 40_000;
+
 /** AdvanceRun: one scheduler step, repeated while statements finish within the settle window. */
 export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
   const loaded = await loadRun(payload, deps);
-  const settleUntil = Date.now() + (deps.settleMs ?? 0);
+  const advances = (payload.advances ?? 0) + 1;
+  const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   let run = await advanceRun(loaded.run, deps);
   let pause = 20;
   while (!run.done && Date.now() + pause < settleUntil) {
@@ -194,5 +211,5 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
     pause = run.waitSeconds <= 1 ? 20 : Math.min(pause * 2, 2000);
     run = await advanceRun(run, deps);
   }
-  return saveRun(loaded, run, deps, payload.state);
+  return { ...(await saveRun(loaded, run, deps, payload.state)), advances };
 }

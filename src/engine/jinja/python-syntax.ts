@@ -173,6 +173,25 @@ function patchParser(proto: Record<string, any>): void {
     }
     return node;
   };
+  // A dict key is any expression, as in Jinja (`{k | lower: v}`); nunjucks reads only a primary there.
+  const previousAggregate = proto.parseAggregate as (this: Parser) => Node | null;
+  proto.parseAggregate = function parseAggregate(this: Parser): Node | null {
+    const open = this.peekToken();
+    if (open.type !== lexer.TOKEN_LEFT_CURLY) return previousAggregate.call(this);
+    this.nextToken();
+    const dict = new nodes.Dict!(open.lineno, open.colno);
+    const children = dict.children as Node[];
+    for (;;) {
+      if (this.peekToken().type === lexer.TOKEN_RIGHT_CURLY) {
+        this.nextToken();
+        return dict;
+      }
+      if (children.length > 0 && !this.skip(lexer.TOKEN_COMMA!)) this.fail('parseAggregate: expected comma after expression', open.lineno, open.colno);
+      const key = this.parseExpression();
+      if (!this.skip(lexer.TOKEN_COLON!)) this.fail('parseAggregate: expected colon after dict key', key.lineno, key.colno);
+      children.push(new nodes.Pair!(key.lineno, key.colno, key, this.parseExpression()));
+    }
+  };
   // `{% set x -%} body{% endset %}`: nunjucks skips the tag's end without honouring its `-` (Jinja strips the
   // body's leading whitespace). The first block end the set tag itself skips is the one.
   const originalSet = proto.parseSet as (this: Parser) => Node;

@@ -45,3 +45,10 @@ describe('Jinja grammar nunjucks lacks', () => {
     expect(renderInContext('{%- set x -%} hello {%- endset %}[{{ x }}]{% set y %} a {% endset %}[{{ y }}]')).toBe('[hello][ a ]');
   });
 });
+
+describe('dict literals', () => {
+  it('take any expression as a key, filters included (audit_helper: `{k | lower: v}`)', () => {
+    expect(renderInContext("{% set k = 'AB' %}{% set d = {} %}{% do d.update({k | lower: 1}) %}{{ d }} {{ {k ~ '_2': 3, 'x': 2} }} {{ {'k': [1, 2],} }}"))
+      .toBe("{'ab': 1} {'AB_2': 3, 'x': 2} {'k': [1, 2]}");
+  });
+});
