@@ -50,7 +50,8 @@ const CFN_SCHEMA = yaml.CORE_SCHEMA.withTags(
   }),
 );
 
-function loadYamlFile(file: string): Record<string, unknown> {
+/** A deployment YAML file with CloudFormation short tags (`!Ref x` → `{ Ref: 'x' }`, `!GetAtt a.b` → `{ 'Fn::GetAtt': ['a', 'b'] }`). */
+export function loadYamlFile(file: string): Record<string, unknown> {
   try {
     const value = yaml.load(fs.readFileSync(file, 'utf8'), { schema: CFN_SCHEMA, filename: file });
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
