@@ -152,6 +152,15 @@ export class RelationRef {
     const text = (key: string) => (path[key] === undefined || path[key] === null ? undefined : String(path[key]));
     return this.with({ schema: text('schema'), identifier: text('identifier'), ...(path.database !== undefined ? { database: text('database') } : {}), ...(given.type !== undefined ? { type: relationType(given.type) } : {}) });
   }
+  /**
+   * dbt's `relation.information_schema(view)`: the information schema of the relation's database, e.g.
+   * `INFORMATION_SCHEMA.columns` (with the database when this relation prints one).
+   */
+  information_schema(view?: unknown): RelationRef {
+    const identifier = view === undefined || view === null ? '' : String(view);
+    return new RelationRef('INFORMATION_SCHEMA', identifier, this.database, { ...this.quoting, schema: false, identifier: false },
+      { database: this.parts.database && this.database !== undefined, schema: true, identifier: identifier !== '' });
+  }
   /** dbt's `relation.without_identifier()`: the schema alone, printing `"database"."schema"`. */
   without_identifier(): RelationRef {
     return this.with({ parts: { ...this.parts, identifier: false } });

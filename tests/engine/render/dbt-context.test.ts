@@ -28,6 +28,9 @@ describe('relations and columns', () => {
     expect(String(rel.incorporate({ path: { identifier: 'orders__tmp' }, type: 'table', __keywords: true }))).toBe('"db"."raw"."orders__tmp"');
     expect(String(rel.quote({ identifier: false, __keywords: true }))).toBe('"db"."raw".Orders');
     expect(() => rel.incorporate({ type: 'sequence', __keywords: true })).toThrow(/Relation type 'sequence'/);
+    // audit_helper's postgres__get_columns_in_relation_sql reads `relation.information_schema('columns')`.
+    expect(renderInContext("{{ ref('orders').information_schema('columns') }} {{ ref('orders').information_schema() }}")).toBe('INFORMATION_SCHEMA.columns INFORMATION_SCHEMA');
+    expect(String(rel.information_schema('tables'))).toBe('"db".INFORMATION_SCHEMA.tables');
   });
 
   it('columns print and size as dbt-postgres\'s', () => {
