@@ -9,6 +9,7 @@ import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Mani
 import { compileProject } from '../engine/compile';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { selectWithSelector } from '../engine/graph/selectors-file';
+import { fqnOf } from '../engine/graph/select';
 import type { RunCommand } from '../engine/run/run-state';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runQuery } from '../warehouse/run-query';
@@ -165,7 +166,8 @@ function lsCommand(args: string[]): number {
     for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: n.resourceType, name: n.name })}\n`);
   } else {
     for (const n of nodes) {
-      const label = n.resourceType === 'source' ? `source:${manifest.projectName}.${n.sourceName}.${n.name}` : `${manifest.projectName}.${n.name}`;
+      // dbt prints the fully qualified name: package, folders, name (`source:` + package, source, table).
+      const label = `${n.resourceType === 'source' ? 'source:' : ''}${fqnOf(n).join('.')}`;
       process.stdout.write(`${label}\n`);
     }
   }
