@@ -4,18 +4,14 @@
  * run, and starts the follow-up run for arrivals buffered meanwhile. The event is best effort; a lost one is
  * repaired by DescribeExecution (run-locks.ts, lease-coalescer.ts).
  */
-import { S3ObjectStore } from '../src/ingest/s3-object-store';
 import { logger, taskHandler } from '../src/runtime/lambda/middleware';
 import { awsCoalescerOptions } from '../src/runtime/coalesce/aws-coalescer';
 import { releaseRun } from '../src/runtime/coalesce/lease-coalescer';
 import { runLocksFromEnvironment } from '../src/runtime/run-locks-aws';
 
-// Writes the COPY manifests of Firehose/S3 batches next to the delivered objects.
-const objectStore = new S3ObjectStore();
-
 export const handler = taskHandler(async (event: { detail: { executionArn: string; name: string; status: string } }) => {
   const releasedLocks = (await runLocksFromEnvironment()?.releaseFor(event.detail.executionArn)) ?? [];
-  const { started, expiredLease, closedRun } = await releaseRun(event.detail.name, awsCoalescerOptions(objectStore));
+  const { started, expiredLease, closedRun } = await releaseRun(event.detail.name, awsCoalescerOptions());
   logger.info('run finished', { execution: event.detail.name, status: event.detail.status, releasedLocks: releasedLocks.length, followUp: started?.name, expiredLease, closedRun });
   return { followUp: started?.name ?? null, releasedLocks: releasedLocks.length };
 });

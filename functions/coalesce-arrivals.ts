@@ -1,16 +1,13 @@
 /**
  * Consumer of the arrivals FIFO queue and of the window-check queue: buffers Data Arrived events in the
  * DynamoDB lease, deduplicates them, and starts one transform execution per closed window (never two at once).
+ * It runs no SQL: the S3 objects of a window are COPYed by load nodes of the execution it starts.
  */
-import { S3ObjectStore } from '../src/ingest/s3-object-store';
 import { logger, taskHandler } from '../src/runtime/lambda/middleware';
 import { awsCoalescerOptions, coalesceSqsRecords, type SqsRecord } from '../src/runtime/coalesce/aws-coalescer';
 
-// Writes the COPY manifests of Firehose/S3 batches next to the delivered objects.
-const objectStore = new S3ObjectStore();
-
 export const handler = taskHandler(async (event: { Records: SqsRecord[] }) => {
-  const { started, expiredLease, batchItemFailures } = await coalesceSqsRecords(event.Records, awsCoalescerOptions(objectStore));
-  logger.info('coalesced', { records: event.Records.length, started: started?.name, arrivals: started?.arrivals.length, expiredLease, rejected: batchItemFailures.length });
+  const { started, expiredLease, closedRun, batchItemFailures } = await coalesceSqsRecords(event.Records, awsCoalescerOptions());
+  logger.info('coalesced', { records: event.Records.length, started: started?.name, arrivals: started?.arrivals.length, expiredLease, closedRun, rejected: batchItemFailures.length });
   return { batchItemFailures };
 });

@@ -14,6 +14,9 @@ const LEDGER = `${LEDGER_SCHEMA}.${LEDGER_TABLE}`;
 /** Columns the ledger file provides (`loaded_at` takes its default). */
 export const LEDGER_COLUMNS = ['bucket', 'object_key', 'object_version', 'size_bytes', 'batch_id', 'target_relation'] as const;
 
+export const CANDIDATES_TABLE = 'load_candidates';
+const CANDIDATES = `${LEDGER_SCHEMA}.${CANDIDATES_TABLE}`;
+
 /** Create the ledger if needed (idempotent; run before reading it). */
 export const ENSURE_LEDGER_SQL = [
   `CREATE SCHEMA IF NOT EXISTS ${LEDGER_SCHEMA}`,
@@ -71,4 +74,36 @@ export function batchLoadSqls(route: S3Route, files: { manifestUrl: string; ledg
     `COPY ${LEDGER} (${LEDGER_COLUMNS.join(', ')}) FROM ${safeLiteral(files.ledgerUrl)} IAM_ROLE ${role} FORMAT AS JSON 'auto'`,
     `COPY ${quotedRelation(route.relation)} FROM ${safeLiteral(files.manifestUrl)} IAM_ROLE ${role} ${formatClause(route)}${route.gzip ? ' GZIP' : ''} MANIFEST`,
   ];
+}
+
+/** A batch id (sha256 hex) as a literal; nothing else may take its place in SQL text. */
+function batchIdLiteral(batchId: string): string {
+  if (!/^[0-9a-f]{64}$/.test(batchId)) throw new UnsafeLiteralError(batchId);
+  return `'${batchId}'`;
+}
+
+/**
+ * Step 0 of a load node, one transaction: make sure the ledger and the candidates table exist, put the batch's
+ * objects in the candidates table (COPY from the candidates file: keys never appear in SQL text), and return
+ * the ones the ledger already holds.
+ *
+ * @example
+ * lookupStepSqls({ batchId, candidatesUrl: 's3://landing/landfall/load-batches/ab12…/candidates.json', iamRole: 'default' }).at(-1)
+ * // "SELECT c.object_key, c.object_version FROM landfall.load_candidates c JOIN landfall.load_ledger l ON … WHERE c.batch_id = 'ab12…'"
+ */
+export function lookupStepSqls(files: { batchId: string; candidatesUrl: string; iamRole: string }): string[] {
+  const role = files.iamRole === 'default' ? 'default' : safeLiteral(files.iamRole);
+  const batch = batchIdLiteral(files.batchId);
+  return [
+    ...ENSURE_LEDGER_SQL,
+    `CREATE TABLE IF NOT EXISTS ${CANDIDATES} (LIKE ${LEDGER})`,
+    `DELETE FROM ${CANDIDATES} WHERE batch_id = ${batch}`,
+    `COPY ${CANDIDATES} (${LEDGER_COLUMNS.join(', ')}) FROM ${safeLiteral(files.candidatesUrl)} IAM_ROLE ${role} FORMAT AS JSON 'auto'`,
+    `SELECT c.object_key, c.object_version FROM ${CANDIDATES} c JOIN ${LEDGER} l ON l.bucket = c.bucket AND l.object_key = c.object_key AND l.object_version = c.object_version WHERE c.batch_id = ${batch}`,
+  ];
+}
+
+/** Step 1's last statement: the batch's candidates are no longer needed once its COPY committed. */
+export function forgetCandidatesSql(batchId: string): string {
+  return `DELETE FROM ${CANDIDATES} WHERE batch_id = ${batchIdLiteral(batchId)}`;
 }

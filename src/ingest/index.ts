@@ -3,4 +3,4 @@ export * from './errors';
 export * from './s3-routes';
 export * from './copy-statements';
 export * from './object-store';
-export * from './load-s3-batch';
+export * from './load-steps';

@@ -9,3 +9,11 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
   }
 }
+
+/**
+ * The object store the functions use: S3 through the SDK (path-style when `LANDFALL_S3_FORCE_PATH_STYLE=true`,
+ * as against the local S3 endpoint).
+ */
+export function objectStoreFromEnvironment(): S3ObjectStore {
+  return new S3ObjectStore(new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }));
+}

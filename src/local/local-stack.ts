@@ -12,9 +12,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DataArrivedEventSchema } from '../events/arrival';
-import { LocalFolderObjectStore } from '../ingest/object-store';
-import { awsDependencies } from '../runtime/aws-dependencies';
-import { loadBatchObjects } from '../runtime/coalesce/run-batch';
 import { TimedCoalescer } from '../runtime/coalesce/timed-coalescer';
 import type { Target } from '../engine';
 import { compileProject } from '../engine/compile';
@@ -236,8 +233,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     manifest: JSON.parse(fs.readFileSync(manifestPath, 'utf8')),
     windowMs: options.coalesceWindowMs ?? 0,
     startRun: async (batch) => {
-      const deps = awsDependencies();
-      await loadBatchObjects(batch, { manifest: deps.manifest, warehouse: deps.warehouse, objectStore: new LocalFolderObjectStore(s3Dir), iamRole: 'default' });
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: transformStateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
       await stepFunctions.waitForExecution(started.executionArn!);
     },

@@ -10,6 +10,8 @@ import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { loadCompiledManifest } from './compiled-project';
 import { runLocksFromEnvironment } from './run-locks-aws';
+import { S3LoadSteps } from '../ingest/load-steps';
+import { objectStoreFromEnvironment } from '../ingest/s3-object-store';
 import type { AlertBudget } from './publish-alert';
 import { S3RunStateStore } from './run-state-store';
 import type { RunDependencies } from './transform-run';
@@ -35,8 +37,9 @@ export function awsDependencies(): AwsDependencies {
   const dialectName = (process.env.LANDFALL_DIALECT ?? 'redshift') as DialectName;
   const dialect = dialects[dialectName];
   if (!dialect) throw new Error(`LANDFALL_DIALECT must be one of ${Object.keys(dialects).join(', ')}, got '${dialectName}'`);
+  const manifest = loadCompiledManifest();
   cached = {
-    manifest: loadCompiledManifest(),
+    manifest,
     dialect,
     warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }),
     sns: new SNSClient({}),
@@ -46,6 +49,8 @@ export function awsDependencies(): AwsDependencies {
     sampleBudgetMs: Number(process.env.LANDFALL_ALERT_SAMPLE_BUDGET_SECONDS ?? '20') * 1000,
     concurrency: process.env.LANDFALL_RUN_CONCURRENCY ? positiveInteger('LANDFALL_RUN_CONCURRENCY') : undefined,
     locks: runLocksFromEnvironment(),
+    // COPYs of landed objects (load nodes); `default` is the workgroup's or cluster's default IAM role.
+    loads: new S3LoadSteps({ manifest, objectStore: objectStoreFromEnvironment(), iamRole: process.env.LANDFALL_COPY_IAM_ROLE ?? 'default' }),
     // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
     runStates: new S3RunStateStore(
       new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }),

@@ -4,7 +4,7 @@
  * starting it again replays the same work.
  */
 import * as z from 'zod';
-import { DataArrivedEventSchema, type DataArrivedEvent } from '../events/arrival';
+import { DataArrivedEventSchema, S3ConnectorSchema, type DataArrivedEvent } from '../events/arrival';
 
 export const ManualRunSchema = z.strictObject({
   command: z.enum(['build', 'run', 'test', 'seed']).default('build'),
@@ -14,6 +14,11 @@ export const ManualRunSchema = z.strictObject({
   vars: z.record(z.string(), z.unknown()).default({}),
   /** Why the run was started, shown in alerts. */
   reason: z.string().max(500).optional(),
+  /**
+   * Landed S3 objects to COPY into their routed source tables first (a coalesced window of S3 arrivals). The load
+   * ledger skips objects already loaded, so replaying this input loads nothing twice.
+   */
+  loads: z.array(S3ConnectorSchema.pick({ bucket: true, key: true, etag: true, versionId: true, size: true }).strict()).max(2000).default([]),
 });
 export type ManualRun = z.infer<typeof ManualRunSchema>;
 
@@ -40,4 +45,18 @@ export function parseRunInput(input: unknown): RunInput {
   const manual = ManualRunSchema.safeParse(input ?? {});
   if (manual.success) return { kind: 'manual', request: manual.data };
   throw new InvalidRunInputError(manual.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`));
+}
+
+/**
+ * The S3 objects an execution input asks to load: the object of an S3 `Data Arrived` event, or a request's `loads`.
+ *
+ * @example
+ * objectsToLoad(parseRunInput(event)) // [{ bucket: 'landfall-landing', key: 'firehose/…', etag: '…' }]
+ */
+export function objectsToLoad(input: RunInput): { bucket: string; key: string; etag?: string; versionId?: string; size?: number }[] {
+  if (input.kind === 'manual') return input.request.loads;
+  const detail = input.event.detail;
+  if (detail.loader !== 's3') return [];
+  const { bucket, key, etag, versionId, size } = detail.connector;
+  return [{ bucket, key, ...(etag !== undefined && { etag }), ...(versionId !== undefined && { versionId }), ...(size !== undefined && { size }) }];
 }

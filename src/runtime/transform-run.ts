@@ -14,7 +14,9 @@ import { advanceRun, planRun, prepareRun, summarizeRun, type Manifest, type RunE
 import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../warehouse/warehouse';
 import { routeArrival } from './routing';
-import { parseRunInput } from './run-input';
+import { objectsToLoad, parseRunInput } from './run-input';
+import { loadRequestsFor } from '../ingest/load-steps';
+import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 
@@ -25,6 +27,8 @@ export interface RunDependencies {
   runStates: RunStateStore;
   /** Per-model run locks (run-locks.ts); none when the deployment has no lock table. */
   locks?: RunLocks;
+  /** Runs the steps of load nodes (src/ingest/load-steps.ts). */
+  loads?: LoadStepRunner;
   onEvent?: (event: RunEvent) => void;
   /** How long AdvanceRun keeps polling for statements that finish quickly before yielding to a Wait state. */
   settleMs?: number;
@@ -167,6 +171,8 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     vars: request.vars,
     startedAt,
     concurrency: deps.concurrency,
+    // S3 objects of the input are COPYed by load nodes upstream of the models reading them (src/ingest/load-steps.ts).
+    loads: loadRequestsFor(deps.manifest, objectsToLoad(parseRunInput(input))),
   });
   if (!run.done) {
     // Per-model locks before touching the warehouse: throws RunLockedError (retried by the state machine) while

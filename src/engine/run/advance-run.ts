@@ -17,6 +17,7 @@ import { testStatus, withTestLimit } from '../tests/test-status';
 import type { ResultSet, StatementDescription, Warehouse } from '../../warehouse/warehouse';
 import type { FetchedColumns } from '../materializations/plan';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
+import { advanceLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
 import { planFor } from './plan-node';
 import { QuerySession } from '../render/query-session';
 import { mayRunQueries, resolveRunTimeQueries } from './run-time-queries';
@@ -42,6 +43,8 @@ export interface RunContext {
    * a node is then not rendered again when its statement ends. Step Functions tasks pass none.
    */
   plans?: Map<string, MaterializationPlan>;
+  /** Runs the steps of load nodes (S3 COPYs, src/ingest/load-steps.ts); a run with load nodes fails them without it. */
+  loads?: LoadStepRunner;
 }
 
 const MAX_WAIT_SECONDS = 30;
@@ -113,6 +116,12 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       finish(node);
       continue;
     }
+    if (node.kind === 'load') {
+      await advanceLoadNode(node, state, loadStepContext(node, state, ctx), description);
+      if (node.status === 'running') progressed = true;
+      else finish(node);
+      continue;
+    }
     node.rows = description.resultRows;
     let plan = cachedPlanFor(node, state, ctx);
     const finishedStep = plan.steps[node.step ?? 0];
@@ -164,6 +173,13 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     node.step = 0;
     ctx.onEvent?.({ type: 'node_started', node, index: indexOf.get(node.id)!, total: totalOf(node) });
     try {
+      if (node.kind === 'load') {
+        await advanceLoadNode(node, state, loadStepContext(node, state, ctx));
+        if (node.status !== 'running') finish(node);
+        else inFlight++;
+        progressed = true;
+        continue;
+      }
       await resolveQueriesOf(node, state, ctx);
       node.statementId = await submitStep(state, node, node.kind === 'tests' ? undefined : cachedPlanFor(node, state, ctx), ctx);
       inFlight++;
@@ -356,6 +372,18 @@ function testStatements(node: RunNode, state: RunState, manifest: Manifest): str
     id, sql, limit: manifest.tests[id]!.limit, failCalc: manifest.tests[id]!.failCalc,
     storeFailuresIn: manifest.tests[id]!.storeFailuresIn, storeFailuresAs: manifest.tests[id]!.storeFailuresAs,
   })));
+}
+
+/** How a load node submits its steps (same names and client tokens as a model's steps) and reads a step's rows. */
+function loadStepContext(node: RunNode, state: RunState, ctx: RunContext): LoadStepContext {
+  return {
+    loads: ctx.loads,
+    submit: (sqls) => ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
+      name: `landfall/${state.runId}/${node.name}/${node.kind}/${node.step ?? 0}`.slice(0, 500),
+      clientToken: clientToken(state, node, String(node.step ?? 0)),
+    }),
+    fetchLastRows: (description) => ctx.warehouse.fetchRows(lastResultId(description)),
+  };
 }
 
 async function submitStep(state: RunState, node: RunNode, plan: MaterializationPlan | undefined, ctx: RunContext): Promise<string> {

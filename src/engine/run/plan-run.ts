@@ -10,6 +10,7 @@ import { buildGraph, type Graph, reachable } from '../graph/graph';
 import { selectNodes } from '../graph/select';
 import { selectWithSelector } from '../graph/selectors-file';
 import type { Manifest, TestNode } from '../manifest';
+import { type LoadRequest, withLoadNodes } from './load-node';
 import { projectHookNodes } from './project-hooks';
 import type { RunCommand, RunNode, RunState } from './run-state';
 
@@ -24,6 +25,8 @@ export interface RunRequest {
   vars?: Record<string, unknown>;
   /** Statements in flight at once. */
   concurrency?: number;
+  /** Landed objects to COPY into source tables first, as load nodes upstream of the models reading them (load-node.ts). */
+  loads?: LoadRequest[];
   startedAt?: string;
 }
 
@@ -83,6 +86,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
       testIds: ownerTests.map((t) => t.uniqueId).sort(),
     });
   }
+  const withLoads = withLoadNodes(manifest, nodes, request.loads ?? []);
   // dbt_project.yml's on-run-start hooks first, its on-run-end hooks last; none when nothing is selected.
   const hooks = nodes.length ? projectHookNodes(manifest) : { 'on-run-start': [], 'on-run-end': [] };
   return {
@@ -92,11 +96,11 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     fullRefresh: request.fullRefresh ?? false,
     vars: request.vars ?? {},
     concurrency: request.concurrency ?? 4,
-    nodes: [...hooks['on-run-start'], ...orderTopologically(nodes), ...hooks['on-run-end']],
+    nodes: [...hooks['on-run-start'], ...orderTopologically(withLoads), ...hooks['on-run-end']],
     existing: {},
     iterations: 0,
     waitSeconds: 0,
-    done: nodes.length === 0,
+    done: withLoads.length === 0,
   };
 }
 

@@ -6,10 +6,11 @@ import type { ExistingRelation } from '../materializations';
 import type { FetchedColumns } from '../materializations/plan';
 import type { PartitionRunContext } from '../materializations/partitioned/plan';
 import type { StoredQueryResults } from '../render/query-session';
+import type { LoadNodeState } from './load-node';
 
 export type RunCommand = 'build' | 'run' | 'test' | 'seed';
-/** `operation`: one of dbt_project.yml's `on-run-start`/`on-run-end` hooks (see project-hooks.ts). */
-export type RunNodeKind = 'seed' | 'model' | 'tests' | 'operation';
+/** `operation`: one of dbt_project.yml's `on-run-start`/`on-run-end` hooks (see project-hooks.ts); `load`: a COPY of landed objects (load-node.ts). */
+export type RunNodeKind = 'seed' | 'model' | 'tests' | 'operation' | 'load';
 export type ProjectHookType = 'on-run-start' | 'on-run-end';
 export type RunNodeStatus = 'pending' | 'running' | 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
@@ -50,6 +51,8 @@ export interface RunNode {
   /** The manifest ids of the tests this node runs (kind `tests`). */
   testIds?: string[];
   tests?: TestResult[];
+  /** For a `load`: the source table, the objects to COPY into it and, once done, what was loaded. */
+  load?: LoadNodeState;
   /** For an `operation`: which project hook it runs (its position in dbt_project.yml's list). */
   hook?: { type: ProjectHookType; index: number };
   /**

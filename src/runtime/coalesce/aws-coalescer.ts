@@ -2,33 +2,24 @@
  * The AWS adapters of the lease coalescer, built once per Lambda container from the environment:
  * the lease in DynamoDB (`LANDFALL_LEASE_TABLE`), the window timer as a delayed message on a standard SQS
  * queue (`LANDFALL_WINDOW_QUEUE_URL`), and batches started on the transform state machine
- * (`LANDFALL_TRANSFORM_STATE_MACHINE_ARN`) after their S3 objects are loaded.
+ * (`LANDFALL_TRANSFORM_STATE_MACHINE_ARN`); their S3 objects are loaded by that run (load nodes), not here.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DataArrivedEventSchema } from '../../events/arrival';
-import type { ObjectStore } from '../../ingest/object-store';
-import { awsDependencies, required } from '../aws-dependencies';
+import { required } from '../aws-dependencies';
+import { loadCompiledManifest } from '../compiled-project';
 import type { CoalescedBatch } from './coalescer';
 import { DynamoDbLeaseStore } from './dynamodb-lease-store';
 import {
   acceptArrivals, checkWindow, type CoalescerStep, type LeaseCoalescerOptions, type ReceivedArrival, type RunStatus, type StartOutcome,
 } from './lease-coalescer';
-import { loadBatchObjects } from './run-batch';
 
 /** The body of the delayed message that says "the window may have closed". */
 export const WINDOW_CHECK_BODY = JSON.stringify({ landfall: 'coalescing-window-check' });
 /** SQS's longest message delay. A window longer than this is checked every 15 minutes until it closes. */
 const MAX_DELAY_SECONDS = 900;
-
-/** A batch has S3 objects to load but no object store was given to write its COPY manifest to. */
-export class S3LoadUnavailableError extends Error {
-  constructor(batchName: string) {
-    super(`Batch ${batchName} has S3 objects to load, but no S3 object store is configured for the coalescer`);
-    this.name = 'S3LoadUnavailableError';
-  }
-}
 
 /** One SQS record as the event source mapping delivers it (the fields used here). */
 export interface SqsRecord {
@@ -43,28 +34,20 @@ let cached: LeaseCoalescerOptions | undefined;
  * @example
  * const options = awsCoalescerOptions(); // reads LANDFALL_LEASE_TABLE, LANDFALL_WINDOW_QUEUE_URL, …
  */
-export function awsCoalescerOptions(objectStore?: ObjectStore): LeaseCoalescerOptions {
+export function awsCoalescerOptions(): LeaseCoalescerOptions {
   if (cached) return cached;
-  const deps = awsDependencies();
   const sfn = new SFNClient({});
   const sqs = new SQSClient({});
   const stateMachineArn = required('LANDFALL_TRANSFORM_STATE_MACHINE_ARN');
   const windowQueueUrl = required('LANDFALL_WINDOW_QUEUE_URL');
   cached = {
     store: new DynamoDbLeaseStore(new DynamoDBClient({}), required('LANDFALL_LEASE_TABLE')),
-    manifest: deps.manifest,
+    manifest: loadCompiledManifest(),
     windowMs: Number(process.env.LANDFALL_COALESCE_WINDOW_SECONDS ?? '60') * 1000,
     leaseTimeoutMs: Number(process.env.LANDFALL_LEASE_TIMEOUT_SECONDS ?? String(6 * 3600)) * 1000,
     activeRunCheckAfterMs: Number(process.env.LANDFALL_ACTIVE_RUN_CHECK_SECONDS ?? '180') * 1000,
     describeRun: (name) => describeExecutionStatus(sfn, executionArnOf(stateMachineArn, name)),
-    startBatch: async (batch: CoalescedBatch) => {
-      const hasObjects = batch.arrivals.some((a) => a.detail.loader === 's3');
-      if (hasObjects && !objectStore) throw new S3LoadUnavailableError(batch.name);
-      if (hasObjects && objectStore) {
-        await loadBatchObjects(batch, { manifest: deps.manifest, warehouse: deps.warehouse, objectStore, iamRole: required('LANDFALL_COPY_IAM_ROLE') });
-      }
-      return startExecutionOnce(sfn, stateMachineArn, batch);
-    },
+    startBatch: (batch: CoalescedBatch) => startExecutionOnce(sfn, stateMachineArn, batch),
     wakeAfter: async (delayMs: number) => {
       const DelaySeconds = Math.min(MAX_DELAY_SECONDS, Math.ceil(delayMs / 1000));
       await sqs.send(new SendMessageCommand({ QueueUrl: windowQueueUrl, MessageBody: WINDOW_CHECK_BODY, DelaySeconds }));

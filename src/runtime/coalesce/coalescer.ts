@@ -5,7 +5,8 @@
  *
  * - An arrival whose id was seen within `dedupeTtlMs` (or is already buffered) is a duplicate: it starts nothing.
  * - Arrivals are buffered; the first one opens a window; when the window has run `windowMs`, the whole
- *   buffer becomes ONE run building the union of their selections (S3 objects are loaded first, one COPY per route).
+ *   buffer becomes ONE run building the union of their selections; its S3 objects are COPYed by load nodes of
+ *   that run (one per route, src/ingest/load-steps.ts), never by the coalescer.
  * - At most one run is active at a time, so no two runs ever build the same model at once. Arrivals that
  *   come while a run is active stay buffered and become a follow-up run as soon as it finishes.
  * - An arrival no source is routed to is counted (`unrouted`) and starts nothing.
@@ -122,14 +123,24 @@ export function takeBatch(state: CoalescerState, now: number, config: CoalescerC
   const arrivals = state.pending.map((a) => a.event);
   const select = [...new Set(state.pending.flatMap((a) => a.selectors))].sort();
   const name = executionNameFor(arrivals.map((a) => a.detail.arrivalId), state.windowOpenedAt ?? now);
+  const loads = arrivals.flatMap((a) => (a.detail.loader === 's3' ? [objectOf(a.detail.connector)] : []));
   const executionInput = arrivals.length === 1
     ? arrivals[0]
-    : { command: 'build', select, reason: `${arrivals.length} arrivals coalesced (${[...new Set(arrivals.map((a) => a.detail.loader))].join(', ')}): ${name}` };
+    : {
+      command: 'build', select, reason: `${arrivals.length} arrivals coalesced (${[...new Set(arrivals.map((a) => a.detail.loader))].join(', ')}): ${name}`,
+      ...(loads.length > 0 && { loads }),
+    };
   const batch: CoalescedBatch = { name, arrivals, select, executionInput, firstReceivedAt: Math.min(...state.pending.map((a) => a.receivedAt)) };
   return {
     state: { ...state, pending: [], windowOpenedAt: null, activeRun: { name, startedAt: now }, counters: { ...state.counters, runsStarted: state.counters.runsStarted + 1 } },
     batch,
   };
+}
+
+/** The fields of an S3 arrival a load needs (the run input's `loads`). */
+function objectOf(connector: { bucket: string; key: string; etag?: string; versionId?: string; size?: number }) {
+  const { bucket, key, etag, versionId, size } = connector;
+  return { bucket, key, ...(etag !== undefined && { etag }), ...(versionId !== undefined && { versionId }), ...(size !== undefined && { size }) };
 }
 
 /** The active run ended (succeeded or failed): the lease is released and a follow-up may start. */

@@ -2,6 +2,7 @@ import type { Manifest } from '../../../src/engine';
 import type { DataArrivedEvent } from '../../../src/events/arrival';
 import { acceptArrival, emptyCoalescerState, executionNameFor, runFinished, takeBatch } from '../../../src/runtime/coalesce/coalescer';
 import { TimedCoalescer } from '../../../src/runtime/coalesce/timed-coalescer';
+import { parseRunInput } from '../../../src/runtime/run-input';
 
 const manifest = {
   sources: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((c) => [
@@ -18,6 +19,25 @@ const arrival = (connectorId: string, syncId: string): DataArrivedEvent => ({
 const config = { windowMs: 60_000 };
 
 describe('coalescer', () => {
+  it('puts the S3 objects of a coalesced window in the run input, for the run to load them (the coalescer runs no COPY)', () => {
+    const s3Manifest = { sources: { 'source.p.ev.t': {
+      uniqueId: 'source.p.ev.t', resourceType: 'source', sourceName: 'ev', name: 't', tags: [], relation: { schema: 'raw', identifier: 't' },
+      meta: { landfall: { s3: { bucket: 'landing', prefix: 'fh/' } } },
+    } } } as unknown as Manifest;
+    const object = (key: string, etag: string): DataArrivedEvent => ({
+      source: 'landfall', 'detail-type': 'Data Arrived',
+      detail: { loader: 's3', arrivalId: `s3:landing/${key}@${etag}`, arrivedAt: '2026-12-05T04:00:00Z', connector: { bucket: 'landing', key, etag, size: 10 } },
+    });
+    let state = emptyCoalescerState();
+    for (const [key, etag] of [['fh/1.gz', 'e1'], ['fh/2.gz', 'e2']]) state = acceptArrival(state, object(key!, etag!), s3Manifest, 0, config).state;
+    const { batch } = takeBatch(state, 60_000, config);
+    expect(batch?.executionInput).toMatchObject({
+      command: 'build', select: ['source:ev.t+'],
+      loads: [{ bucket: 'landing', key: 'fh/1.gz', etag: 'e1', size: 10 }, { bucket: 'landing', key: 'fh/2.gz', etag: 'e2', size: 10 }],
+    });
+    expect(parseRunInput(batch!.executionInput)).toMatchObject({ kind: 'manual', request: { loads: [{ key: 'fh/1.gz' }, { key: 'fh/2.gz' }] } });
+  });
+
   it('merges the arrivals of one window into one run building the union of their selections', () => {
     let state = emptyCoalescerState();
     for (const [c, s, at] of [['a', '1', 0], ['b', '2', 10_000], ['a', '3', 20_000]] as const) state = acceptArrival(state, arrival(c, s), manifest, at, config).state;

@@ -1,5 +1,5 @@
 /**
- * Runs that cannot collide, on the local stack: the real state machine, the real handlers, per-model locks in
+ * Arrival runs on the local stack: S3 loads as steps of the run, and runs that cannot collide. The local stack: the real state machine, the real handlers, per-model locks in
  * the local DynamoDB, owners checked with DescribeExecution on the local Step Functions endpoint, PGlite.
  * A tracker wrapped around the task handlers records which executions are between a successful PlanRun (locks
  * taken) and their last step (done), so "never two builds of one model at once" is observed, not assumed.
@@ -14,7 +14,9 @@ import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-
 import { signFivetranBody } from '../../src/events/fivetran';
 import { startLocalStack, LOCAL_WEBHOOK_SECRET, RUN_LOCK_TABLE, type LocalStack } from '../../src/local/local-stack';
 import type { TaskHandler } from '../../src/local/aws/step-functions';
+import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import { DynamoDbRunLockStore } from '../../src/runtime/run-locks-dynamodb';
+import type { TransformRunPayload } from '../../src/runtime/transform-run';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
@@ -85,6 +87,11 @@ async function start(name: string, input: unknown): Promise<string> {
 async function leftoverStagingRelations(): Promise<string[]> {
   const { rows } = await runQuery(warehouse, "select table_schema || '.' || table_name from information_schema.tables where table_name like '%\\_\\_lf\\_%' order by 1");
   return rows.map((r) => String(r[0]));
+}
+
+/** The run's nodes: the execution's output points at the run state in (local) S3. */
+async function nodesOf(output: string) {
+  return (await awsDependencies().runStates.read((JSON.parse(output) as TransformRunPayload).state)).run.nodes;
 }
 
 async function lockHolder(key: string): Promise<string | undefined> {
@@ -160,5 +167,51 @@ describe('per-model run locks on the local stack', () => {
     expect(await count('select count(*) from analytics_marts.dim_users')).toBe(await count('select count(*) from raw.users'));
     expect(await leftoverStagingRelations()).toEqual([]);
     expect(await lockHolder('model.landfall_demo.fct_transfers')).toBeUndefined();
+  });
+});
+
+describe('S3 loads as steps of the arrival run', () => {
+  const BUCKET = 'landfall-landing';
+  const key = 'firehose/product_events/2026/12/05/04/product-events-1-2026-12-05-04-00-00-load-step';
+
+  async function objectCreated(etag: string, eventId: string): Promise<void> {
+    await stack.eventBus.putEvents({ Entries: [{
+      Source: 'aws.s3', DetailType: 'Object Created', Resources: [`arn:aws:s3:::${BUCKET}`],
+      Detail: JSON.stringify({ version: '0', bucket: { name: BUCKET }, object: { key, size: 100, etag, sequencer: eventId }, 'request-id': eventId, requester: 'firehose.amazonaws.com', reason: 'PutObject' }),
+    }] });
+    await settle();
+  }
+
+  it('COPYs a Firehose object in the execution that builds the models downstream, once, and a replay loads nothing again', async () => {
+    const { rows } = await runQuery(warehouse, "select row_to_json(p)::text from raw.product_events p order by event_id limit 3");
+    const records = rows.map((r, i) => ({ ...JSON.parse(String(r[0])), event_id: `load-step-${i}` }));
+    const file = path.join(stack.s3Dir, BUCKET, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // The route (dbt/models/staging/events) declares no compression; Firehose concatenates records.
+    fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join(''));
+    const before = await count('select count(*) from raw.product_events');
+    const listedBefore = new Set(((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).map((e) => e.executionArn));
+
+    await objectCreated('etag-load-step', 'seq-1');
+    const runs = ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).filter((e) => !listedBefore.has(e.executionArn));
+    expect(runs.map((e) => e.status)).toEqual(['SUCCEEDED']);
+    const run = stack.stepFunctions.getExecution(runs[0]!.executionArn!)!;
+    const nodes = await nodesOf(run.output!);
+    const load = nodes.find((n) => n.kind === 'load')!;
+    expect(load).toMatchObject({ id: 'load:source.landfall_demo.events.product_events', status: 'success', rows: 1 });
+    expect(nodes.find((n) => n.id.endsWith('stg_events__product_events'))).toMatchObject({ status: 'success', dependsOn: expect.arrayContaining([expect.stringMatching(/^(load:|tests:source)/)]) });
+    expect(await count('select count(*) from raw.product_events')).toBe(before + 3);
+    expect(await count(`select count(*) from analytics_staging.stg_events__product_events where event_id like 'load-step-%'`)).toBe(3);
+
+    // The same object announced again (EventBridge redelivery): a duplicate arrival, no run.
+    await objectCreated('etag-load-step', 'seq-2');
+    expect(((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).length).toBe(listedBefore.size + 1);
+    // A replay of the execution (console: New execution with the same input) loads nothing twice.
+    const replay = await start('load-step-replay', JSON.parse(run.input));
+    await settle();
+    const replayed = stack.stepFunctions.getExecution(replay)!;
+    expect(replayed.status).toBe('SUCCEEDED');
+    expect((await nodesOf(replayed.output!)).find((n) => n.kind === 'load')).toMatchObject({ rows: 0 });
+    expect(await count('select count(*) from raw.product_events')).toBe(before + 3);
   });
 });
