@@ -11,6 +11,7 @@ import * as z from 'zod';
 import type { Dialect } from '../engine/dialects';
 import type { Manifest } from '../engine/manifest';
 import { type Month, monthOf } from '../engine/materializations/partitioned/months';
+import type { RunLocks } from '../runtime/run-locks';
 import type { Warehouse } from '../warehouse/warehouse';
 import { PartitionError } from './errors';
 import { partitionedModels, rotateModelPartitions, type RotationResult } from './rotation';
@@ -55,6 +56,22 @@ export function planRotationRun(request: PlanRotationInput, deps: Pick<RotationD
   const month = parsed.data.month ?? monthOf(request.execution.startTime ? new Date(request.execution.startTime) : new Date());
   const models = partitionedModels(deps.manifest, parsed.data.models).map((m) => ({ month, model: m.name }));
   return { execution: { arn: request.execution.arn, name: request.execution.name }, month, models };
+}
+
+/**
+ * PlanRotation with the run locks: the rotation takes the locks of the models it rotates, as a transform run
+ * does (run-locks.ts), so it never swaps a month table while a run builds that model. Throws RunLockedError
+ * (the state machine retries it) while a live execution builds one of them. The locks are released when a
+ * later run finds this execution closed (DescribeExecution), or by the run-finished rule.
+ *
+ * @example
+ * await planLockedRotation({ input: {}, execution }, { manifest, locks }) // { month, models }
+ */
+export async function planLockedRotation(request: PlanRotationInput, deps: Pick<RotationDependencies, 'manifest'> & { locks?: RunLocks }): Promise<RotationPayload> {
+  const payload = planRotationRun(request, deps);
+  const keys = partitionedModels(deps.manifest, payload.models.map((m) => m.model)).map((m) => m.uniqueId);
+  await deps.locks?.acquire(keys, request.execution);
+  return payload;
 }
 
 /** RotateModel: one model; the result says whether it failed, for the SummarizeRotation state. */
