@@ -18,6 +18,6 @@ describe('State machine: transform-run at scale', () => {
     expect(result.largestPayloadBytes).toBeLessThan(PAYLOAD_BUDGET_BYTES);
     // AWS's hard quota is 25,000 history events per execution: far from it. Events grow with the run's wall time
     // (AdvanceRun iterations), not per node; the bound leaves room for a slow, shared CI machine.
-    expect(result.historyEvents).toBeLessThan(5 * models);
-  }, 300_000);
+    expect(result.historyEvents).toBeLessThan(Math.max(1_000, 5 * models));
+  }, 900_000);
 });
