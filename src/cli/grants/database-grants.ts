@@ -3,6 +3,11 @@
  * target schemas' relations (and swap and drop them, which needs ownership), read every source the models
  * select from, COPY into the tables S3/Firehose routes load, and keep the load ledger. Pure: from the compiled
  * project and a few names to text.
+ *
+ * Redshift forms: `CREATE USER name PASSWORD DISABLE` (a user that logs on only with IAM temporary credentials;
+ * docs.aws.amazon.com/redshift/latest/dg/r_CREATE_USER.html), `GRANT … ON ALL TABLES IN SCHEMA` and
+ * `ALTER DEFAULT PRIVILEGES [FOR USER …] IN SCHEMA` (r_GRANT.html, r_ALTER_DEFAULT_PRIVILEGES.html),
+ * `CREATE SCHEMA IF NOT EXISTS … AUTHORIZATION` and `ALTER SCHEMA … OWNER TO` (r_CREATE_SCHEMA.html, r_ALTER_SCHEMA.html).
  */
 import type { Manifest } from '../../engine';
 import { LEDGER_SCHEMA } from '../../ingest/copy-statements';
