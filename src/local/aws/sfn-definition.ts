@@ -33,16 +33,21 @@ export function readDefinition(definition: object): DefinitionFacts {
 }
 
 /**
- * A copy whose `TimeoutSeconds` (the state machine's and every Task's) last `scaleMs` milliseconds per
- * second, so a test sees `States.Timeout` without waiting. The original is returned when nothing changes.
+ * The definition executions run: `TimeoutSeconds` (the state machine's and every Task's) last `scaleMs`
+ * milliseconds per second, so a test sees `States.Timeout` without waiting; and a Task with no timeout of its
+ * own whose Lambda timeout is known gets that timeout plus one second, because aws-local-stepfunctions would
+ * otherwise cut every Task at 60 s, while in AWS a Lambda task runs until the function's own timeout
+ * (which then fails it first, with the Lambda error). The original is returned when nothing changes.
  */
-export function withScaledTimeouts(definition: object, scaleMs: number): object {
-  if (scaleMs === 1000) return definition;
+export function withScaledTimeouts(definition: object, scaleMs: number, lambdaTimeouts: Record<string, number> = {}): object {
+  if (scaleMs === 1000 && Object.keys(lambdaTimeouts).length === 0) return definition;
   const copy = structuredClone(definition) as Definition;
   const factor = scaleMs / 1000;
   if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds *= factor;
-  walk(copy, (_name, state) => {
-    if (state.Type === 'Task' && typeof state.TimeoutSeconds === 'number') state.TimeoutSeconds *= factor;
+  walk(copy, (name, state) => {
+    if (state.Type !== 'Task') return;
+    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && lambdaTimeouts[name] !== undefined) state.TimeoutSeconds = lambdaTimeouts[name] + 1;
+    if (typeof state.TimeoutSeconds === 'number') state.TimeoutSeconds *= factor;
   });
   return copy;
 }

@@ -358,7 +358,7 @@ export class LocalStepFunctions {
     validateName(name);
     // Validated once here (~130 ms); every execution reuses the instance.
     new StateMachine(config.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
-    const runDefinition = withScaledTimeouts(config.definition, this.timeoutScaleMs);
+    const runDefinition = withScaledTimeouts(config.definition, this.timeoutScaleMs, config.lambdaTimeouts);
     const stateMachine = new StateMachine(runDefinition as StateMachineDefinition, { validationOptions: { noValidate: true } });
     const facts = readDefinition(config.definition);
 
