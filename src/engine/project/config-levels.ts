@@ -159,6 +159,8 @@ function folderConfigAlong(tree: Record<string, unknown> | undefined, projectNam
       }
     }
   };
+  // `+` keys at the top (`seeds: {+quote_columns: false}`) apply to every project's resources, packages' too.
+  if (tree) apply(Object.fromEntries(Object.entries(tree).filter(([key]) => key.startsWith('+'))));
   let level = tree?.[projectName] as Record<string, unknown> | undefined;
   if (!level) return { config: result };
   apply(level);

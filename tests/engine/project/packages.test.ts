@@ -85,6 +85,14 @@ describe('installed packages', () => {
     expect(render(manifest, 'model.shop.report')).toContain("select 'util label' as label");
   });
 
+  it("applies the root's top-level `+` configs to every project's resources, packages' too", () => {
+    fs.appendFileSync(path.join(dir, 'dbt_project.yml'), 'seeds:\n  +quote_columns: false\n');
+    write({ 'dbt_packages/util/seeds/codes.csv': 'Code\nA\n', 'seeds/local_codes.csv': 'Code\nB\n' });
+    const manifest = compileManifest(readProjectFiles(dir), { target });
+    expect(manifest.seeds['seed.util.codes']!.config.quote_columns).toBe(false);
+    expect(manifest.seeds['seed.shop.local_codes']!.config.quote_columns).toBe(false);
+  });
+
   it("renders a package model's source() at run time", () => {
     write({
       'dbt_packages/util/models/sources.yml': 'version: 2\nsources:\n  - name: util_raw\n    schema: raw_util\n    tables:\n      - name: events\n',
