@@ -51,6 +51,7 @@ export async function runRedshiftStatement(session: SqlSession, sql: string, par
   if (!shape) return session.query(rewritten, params);
   if (shape.kind === 'alter-table') await refuseKeyColumnDrop(session, shape);
   if (shape.kind === 'create-view' && shape.orReplace) await refuseChangedViewColumns(session, shape, rewritten);
+  if (shape.kind === 'merge') await refuseViewAsMergeSource(session, shape.source);
   const touched = shape.kind === 'drop' ? shape.names : shape.kind === 'alter-table' && shape.altersColumns ? [shape.name] : [];
   const run = async (s: SqlSession): Promise<SqlResult> => {
     const detached = await detachLateBindingViews(s, touched);
@@ -61,7 +62,7 @@ export async function runRedshiftStatement(session: SqlSession, sql: string, par
   };
   const engine = session as Partial<SqlEngine>;
   // Outside a transaction, the statement and its bookkeeping commit together (or not at all).
-  if (!context.inTransactionBlock && engine.transaction && (touched.length > 0 || shape.kind !== 'other')) return engine.transaction(run);
+  if (!context.inTransactionBlock && engine.transaction && (touched.length > 0 || shape.kind === 'create-table' || shape.kind === 'create-view')) return engine.transaction(run);
   return run(session);
 }
 
@@ -70,6 +71,7 @@ type Shape =
   | { kind: 'create-view'; name: string; orReplace: boolean; lateBinding: boolean }
   | { kind: 'drop'; names: string[] }
   | { kind: 'alter-table'; name: string; droppedColumns: string[]; altersColumns: boolean }
+  | { kind: 'merge'; source: string }
   | { kind: 'other' };
 
 const textOf = (tokens: readonly SqlToken[], from: number, to: number) => tokens.slice(from, to).filter((t) => !isTrivia(t)).map((t) => t.text).join('');
@@ -114,6 +116,12 @@ function shapeOf(tokens: SqlToken[]): Shape {
       i = nextSignificant(tokens, end + 1);
     }
     return { kind: 'drop', names };
+  }
+  if (words[0] === 'merge') {
+    const into = nextSignificant(tokens, start + 1);
+    const using = skipQualifiedName(tokens, into + 1);
+    const sourceStart = nextSignificant(tokens, using + 1);
+    return { kind: 'merge', source: textOf(tokens, sourceStart, skipQualifiedName(tokens, sourceStart)) };
   }
   if (words[0] === 'alter' && words[1] === 'table') {
     const nameStart = nextSignificant(tokens, nextSignificant(tokens, start + 1) + 1);
@@ -192,6 +200,12 @@ async function refuseKeyColumnDrop(session: SqlSession, shape: Extract<Shape, { 
     const role = comment.includes('distkey') ? 'distribution key (DISTKEY)' : 'sort key (SORTKEY)';
     throw refuse(`cannot drop column "${column}": it is the ${role} of the table; recreate the table instead`);
   }
+}
+
+/** MERGE's source_table is "the temporary or permanent table supplying the rows" (r_MERGE): not a view. */
+async function refuseViewAsMergeSource(session: SqlSession, source: string): Promise<void> {
+  const kind = await session.query(`select relkind from pg_class where oid = to_regclass($1)`, [source]);
+  if (kind.rows[0]?.[0] === 'v') throw refuse(`MERGE source ${source} is a view: the source must be a table (stage the rows into a temporary table first)`);
 }
 
 const COLUMNS_SQL = `select a.attname, format_type(a.atttypid, a.atttypmod) from pg_attribute a

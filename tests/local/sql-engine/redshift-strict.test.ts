@@ -91,6 +91,11 @@ describe('strict Redshift mode refuses what Redshift refuses', () => {
     expect(await outcome('alter table s.liked drop column day')).toContain('sort key');
   });
 
+  it('a view as the MERGE source (the source must be a table)', async () => {
+    await engine.query('create view s.src_view as select * from s.src');
+    expect(await outcome('merge into s.src using s.src_view as d on s.src.id = d.id when matched then delete')).toContain('ERROR: MERGE source s.src_view is a view');
+  });
+
   it('create or replace view with other columns (identical columns are accepted)', async () => {
     expect(await outcome('create view s.v as select id, name from s.src')).toBe('FINISHED');
     expect(await outcome('create or replace view s.v as select id, name from s.src where kind = 1')).toBe('FINISHED');
