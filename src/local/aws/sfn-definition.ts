@@ -35,7 +35,7 @@ export function readDefinition(definition: object): DefinitionFacts {
 /**
  * The definition executions run: `TimeoutSeconds` (the state machine's and every Task's) last `scaleMs`
  * milliseconds per second, so a test sees `States.Timeout` without waiting; and a Task with no timeout of its
- * own whose Lambda timeout is known gets that timeout plus one second, because aws-local-stepfunctions would
+ * own whose Lambda timeout is known gets twice that plus 5 s (room for the task gate on a loaded machine), because aws-local-stepfunctions would
  * otherwise cut every Task at 60 s, while in AWS a Lambda task runs until the function's own timeout
  * (which then fails it first, with the Lambda error). The original is returned when nothing changes.
  */
@@ -46,7 +46,7 @@ export function withScaledTimeouts(definition: object, scaleMs: number, lambdaTi
   if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds *= factor;
   walk(copy, (name, state) => {
     if (state.Type !== 'Task') return;
-    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && lambdaTimeouts[name] !== undefined) state.TimeoutSeconds = lambdaTimeouts[name] + 1;
+    if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined && lambdaTimeouts[name] !== undefined) state.TimeoutSeconds = lambdaTimeouts[name] * 2 + 5;
     if (typeof state.TimeoutSeconds === 'number') state.TimeoutSeconds *= factor;
   });
   return copy;

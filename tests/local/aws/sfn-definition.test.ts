@@ -16,11 +16,11 @@ const definition = {
 };
 
 describe('sfn-definition', () => {
-  it('scales every TimeoutSeconds and gives a Lambda task without one its function timeout + 1 s', () => {
+  it('scales every TimeoutSeconds and gives a Lambda task without one room past its function timeout', () => {
     const run = withScaledTimeouts(definition, 10, { Rotate: 900, Plan: 60 }) as typeof definition;
     expect(run.TimeoutSeconds).toBe(36);
     expect(run.States.Plan.TimeoutSeconds).toBe(0.3); // its own 30 s wins over the function's 60 s
-    expect((run.States.Each.ItemProcessor.States.Rotate as Record<string, unknown>).TimeoutSeconds).toBeCloseTo(9.01);
+    expect((run.States.Each.ItemProcessor.States.Rotate as Record<string, unknown>).TimeoutSeconds).toBeCloseTo(18.05);
     expect(definition.States.Plan.TimeoutSeconds).toBe(30); // the original is untouched
     expect(withScaledTimeouts(definition, 1000)).toBe(definition);
   });
