@@ -9,8 +9,9 @@ export type RelationKind = 'table' | 'view';
 export interface Dialect {
   readonly name: 'postgres' | 'redshift';
   /**
-   * Longest identifier in bytes: PostgreSQL truncates names past 63 bytes (NAMEDATALEN - 1), Redshift's limit is
-   * 127 bytes (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html).
+   * Longest staging identifier in bytes: PostgreSQL keeps 63 (NAMEDATALEN - 1); Redshift allows 127
+   * (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html) but its dialect keeps to 63 too, so the local
+   * engine runs it unchanged.
    */
   readonly maxIdentifierBytes: number;
   /**

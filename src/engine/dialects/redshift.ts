@@ -28,7 +28,9 @@ export function physicalDesign(config: NodeConfig): string {
 export const redshiftDialect: Dialect = {
   ...postgresDialect,
   name: 'redshift',
-  maxIdentifierBytes: 127,
+  // Redshift allows 127 bytes (r_names); staging names keep to PostgreSQL's 63 so that the local engine runs the
+  // Redshift dialect with the same names (PostgreSQL would cut longer ones and two staging names could meet).
+  maxIdentifierBytes: 63,
   undroppableColumns: (config) => keyColumns(config),
   // https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html: `ALTER COLUMN … TYPE` changes the size of a
   // VARCHAR column in place (a DISTKEY/SORTKEY column too, which DROP COLUMN refuses) and can't run within a
@@ -53,7 +55,7 @@ export const redshiftDialect: Dialect = {
     `create table ${qualified(relation)} (${columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ')})${physicalDesign(config)}`,
   // Redshift renames views with ALTER TABLE too.
   swap: (staged, target, kind, existing, runId) => {
-    const backup = stagingRelation(target, 'old', runId, 127);
+    const backup = stagingRelation(target, 'old', runId, 63);
     return [
       `drop ${existing ?? kind} if exists ${qualified(backup)} cascade`,
       ...(existing ? [`alter table ${qualified(target)} rename to ${quoteIdentifier(backup.identifier)}`] : []),

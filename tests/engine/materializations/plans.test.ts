@@ -50,8 +50,8 @@ describe('Materialization plans', () => {
     expect(postgres).toMatch(/^x+_[0-9a-f]{8}__lf_new_[0-9a-f]{8}$/);
     expect(stagedName(plan(dialects.postgres, 'run-1').steps[0]!.sqls)).toBe(postgres);
     expect(stagedName(plan(dialects.postgres, 'run-2').steps[0]!.sqls)).not.toBe(postgres);
-    // Redshift allows 127 bytes: no cut needed.
-    expect(stagedName(plan(dialects.redshift, 'run-1').steps[0]!.sqls)).toMatch(/^x{70}__lf_new_[0-9a-f]{8}$/);
+    // Redshift allows 127 bytes, but its staging names keep to 63 so the local engine (PostgreSQL) runs them as they are.
+    expect(stagedName(plan(dialects.redshift, 'run-1').steps[0]!.sqls)).toBe(postgres);
   });
 
   it('replaces a PostgreSQL view in place, falling back to the staged swap inside the helper', () => {
