@@ -20,7 +20,12 @@ type Yaml = Record<string, unknown>;
 /** Reads a deployment YAML file; CloudFormation short tags (`!Ref X`, `!GetAtt X.Arn`) load as their plain value. */
 function readYaml(file: string): Yaml {
   const text = fs.readFileSync(file, 'utf8').replace(/(^|[\s:[,-])!(Ref|GetAtt|Sub|Join|If|Equals|Not|And|Or|Select|Split|FindInMap|ImportValue|Base64|GetAZs|Condition|Cidr)(?=\s)/g, '$1');
-  const value = load(text);
+  let value: unknown;
+  try {
+    value = load(text);
+  } catch (error) {
+    throw new Error(`${file} is not valid YAML, so the local stack cannot read the functions' timeouts: ${(error as Error).message}`);
+  }
   return value && typeof value === 'object' ? (value as Yaml) : {};
 }
 
