@@ -14,8 +14,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 export LANDFALL_LOCAL_DIALECT=redshift
 # The 100/1,000-model scale test measures the state machine, not the dialect: it stays in `npm run test:scale`.
-timeout 15m npx jest --maxWorkers=2 --testPathIgnorePatterns transform-run-scale \
-  tests/integration tests/local/sql-engine/redshift-strict.test.ts tests/local/sql-engine/redshift-dialect-projects.pglite.test.ts "$@"
+timeout 15m npx jest --maxWorkers=2 'tests/integration/(?!transform-run-scale)' \
+  tests/local/sql-engine/redshift-strict.test.ts tests/local/sql-engine/redshift-dialect-projects.pglite.test.ts "$@"
 demo_dir="$(mktemp -d)"
 trap 'rm -rf "${demo_dir}"' EXIT
 demo_log="$(mktemp)"
