@@ -42,6 +42,8 @@ function refuse(message: string): SqlStatementError {
  * await runRedshiftStatement(engine, 'select getdate()', [], { strict: true, inTransactionBlock: false });
  */
 export async function runRedshiftStatement(session: SqlSession, sql: string, params: readonly string[], context: RedshiftStatementContext): Promise<SqlResult> {
+  const design = /^\s*alter\s+table\b/i.test(sql) ? physicalDesignChange(sql) : undefined;
+  if (design) return changePhysicalDesign(session, design, context.strict);
   const rewritten = rewriteRedshiftSql(sql);
   if (!context.strict) return session.query(rewritten, params);
   const rejection = findRedshiftRejection(sql, context);
@@ -301,6 +303,74 @@ async function recordRedshiftProperties(session: SqlSession, shape: Shape, rewri
       await session.query(`comment on view ${shape.name} is ${DEFINITION_TAG}${LATE_BINDING_PREFIX}${body}${DEFINITION_TAG}`);
     }
   }
+}
+
+/**
+ * `ALTER TABLE t ALTER DISTKEY c | ALTER [COMPOUND] SORTKEY (c, …) | ALTER SORTKEY AUTO|NONE | ALTER DISTSTYLE … |
+ * ALTER ENCODE AUTO | ALTER COLUMN c ENCODE e` (r_ALTER_TABLE): physical design only, which PostgreSQL has no
+ * syntax for. The table and its rows are unchanged; in strict mode the remembered DISTKEY/SORTKEY columns follow.
+ */
+interface PhysicalDesignChange {
+  table: string;
+  distkey?: string | null;
+  sortkeys?: string[];
+}
+
+function physicalDesignChange(sql: string): PhysicalDesignChange | undefined {
+  const statements = splitStatements(tokenizeSql(sql));
+  if (statements.length !== 1) return undefined;
+  const tokens = statements[0]!;
+  const words = significantWords(tokens, 0, 3);
+  if (words[0] !== 'alter' || words[1] !== 'table') return undefined;
+  const nameStart = nextSignificant(tokens, nextSignificant(tokens, nextSignificant(tokens, 0) + 1) + 1);
+  const nameEnd = skipQualifiedName(tokens, nameStart);
+  const change: PhysicalDesignChange = { table: textOf(tokens, nameStart, nameEnd) };
+  let i = nameEnd;
+  if (keywordOf(tokens[i]) !== 'alter') return undefined;
+  i = nextSignificant(tokens, i + 1);
+  const what = keywordOf(tokens[i]);
+  if (what === 'column') {
+    const encode = nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1);
+    return keywordOf(tokens[encode]) === 'encode' ? change : undefined;
+  }
+  if (what === 'encode' || what === 'diststyle') {
+    const style = keywordOf(tokens[nextSignificant(tokens, i + 1)]);
+    if (what === 'diststyle') {
+      const distkey = nextSignificant(tokens, nextSignificant(tokens, i + 1) + 1);
+      change.distkey = style === 'key' && keywordOf(tokens[distkey]) === 'distkey' ? columnName(tokens[nextSignificant(tokens, distkey + 1)]) : null;
+    }
+    return change;
+  }
+  if (what === 'distkey') {
+    change.distkey = columnName(tokens[nextSignificant(tokens, i + 1)]);
+    return change;
+  }
+  if (what === 'compound' || what === 'interleaved') i = nextSignificant(tokens, i + 1);
+  if (keywordOf(tokens[i]) !== 'sortkey') return undefined;
+  const open = nextSignificant(tokens, i + 1);
+  change.sortkeys = tokens[open]?.text === '('
+    ? splitArguments(tokens, open, matchingParen(tokens, open)).map((arg) => columnName(arg.find((t) => !isTrivia(t))))
+    : []; // AUTO or NONE
+  return change;
+}
+
+async function changePhysicalDesign(session: SqlSession, change: PhysicalDesignChange, strict: boolean): Promise<SqlResult> {
+  const exists = await session.query('select to_regclass($1) is not null', [change.table]);
+  if (exists.rows[0]?.[0] !== 't') throw new SqlStatementError(`relation "${change.table}" does not exist`, '42P01');
+  if (strict && (change.distkey !== undefined || change.sortkeys !== undefined)) {
+    const columns = await session.query(
+      'select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped',
+      [change.table],
+    );
+    for (const [column, comment] of columns.rows) {
+      const roles = new Set(comment && KEY_COMMENT.test(comment) ? comment.slice('landfall:'.length).split(',') : []);
+      if (change.distkey !== undefined) (column === change.distkey ? roles.add('distkey') : roles.delete('distkey'));
+      if (change.sortkeys !== undefined) (change.sortkeys.includes(column!) ? roles.add('sortkey') : roles.delete('sortkey'));
+      const text = roles.size ? `'landfall:${[...roles].sort().join(',')}'` : 'null';
+      await session.query(`comment on column ${change.table}.${quoteName(column!)} is ${text}`);
+    }
+  }
+  return { command: 'ALTER', columns: [], rows: [], rowCount: null };
 }
 
 function quoteName(name: string): string {

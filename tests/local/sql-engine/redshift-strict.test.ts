@@ -96,6 +96,19 @@ describe('strict Redshift mode refuses what Redshift refuses', () => {
     expect(await outcome('merge into s.src using s.src_view as d on s.src.id = d.id when matched then delete')).toContain('ERROR: MERGE source s.src_view is a view');
   });
 
+  it('runs ALTER DISTKEY/SORTKEY/DISTSTYLE/ENCODE (physical design only) and follows the new keys', async () => {
+    expect(await outcome('create table s.design (id int, k varchar(10), d date) diststyle key distkey(id) sortkey(d)')).toBe('FINISHED');
+    for (const sql of ['alter table s.design alter distkey k', 'alter table s.design alter compound sortkey (id)', 'alter table s.design alter column k encode zstd', 'alter table s.design alter encode auto']) {
+      expect([sql, await outcome(sql)]).toEqual([sql, 'FINISHED']);
+    }
+    expect(await outcome('alter table s.design drop column d')).toBe('FINISHED');
+    expect(await outcome('alter table s.design drop column k')).toContain('distribution key');
+    expect(await outcome('alter table s.design alter diststyle even')).toBe('FINISHED');
+    expect(await outcome('alter table s.design drop column k')).toBe('FINISHED');
+    expect(await outcome('alter table s.design drop column id')).toContain('sort key');
+    expect(await outcome('alter table s.missing alter distkey k')).toContain('does not exist');
+  });
+
   it('create or replace view with other columns (identical columns are accepted)', async () => {
     expect(await outcome('create view s.v as select id, name from s.src')).toBe('FINISHED');
     expect(await outcome('create or replace view s.v as select id, name from s.src where kind = 1')).toBe('FINISHED');
