@@ -41,7 +41,9 @@ export function readDefinition(definition: object): DefinitionFacts {
  */
 export function withScaledTimeouts(definition: object, scaleMs: number, lambdaTimeouts: Record<string, number> = {}): object {
   if (scaleMs === 1000 && Object.keys(lambdaTimeouts).length === 0) return definition;
-  const copy = structuredClone(definition) as Definition;
+  // A JSON round trip, not structuredClone: aws-local-stepfunctions only resolves nested Parameters templates
+  // in objects of its own realm (isPlainObj), and structuredClone builds them in Node's main realm (Jest's vm).
+  const copy = JSON.parse(JSON.stringify(definition)) as Definition;
   const factor = scaleMs / 1000;
   if (typeof copy.TimeoutSeconds === 'number') copy.TimeoutSeconds *= factor;
   walk(copy, (name, state) => {

@@ -59,6 +59,11 @@ describe('LocalStepFunctions timeouts and fault injection', () => {
           lambdaTimeouts: { Work: 3 },
           waitTimeScaleMs: 1,
         },
+        nested: {
+          definition: single({ Parameters: { 'input.$': '$', execution: { 'name.$': '$$.Execution.Name' } } }),
+          taskHandlers: { Work: async (input: unknown) => input },
+          lambdaTimeouts: { Work: 3 },
+        },
         integration: {
           definition: single({ Resource: INVOKE, Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 1, MaxAttempts: 2 }] }),
           taskHandlers: { Work: quick },
@@ -110,6 +115,12 @@ describe('LocalStepFunctions timeouts and fault injection', () => {
     expect(error.Error).toBe('Lambda.Unknown');
     expect(error.Cause).toMatch(/Task timed out after 3\.00 seconds/);
     expect(execution.history.filter((event) => event.type === 'LambdaFunctionFailed')).toHaveLength(2);
+  });
+
+  it('still resolves nested Parameters templates in a definition rewritten for its Lambda timeouts', async () => {
+    const execution = await run('nested', { a: 1 });
+
+    expect(JSON.parse(execution.output!)).toEqual({ input: { a: 1 }, execution: { name: execution.name } });
   });
 
   it('injects a throw before the handler, retried by a matching retrier', async () => {
