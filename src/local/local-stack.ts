@@ -23,6 +23,7 @@ import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalS3 } from './aws/s3';
 import { LocalDeployment } from './aws/local-deployment';
+import { sendsEventsToEventBridge } from './aws/s3-bucket-notifications';
 import { s3RoutesOf } from '../ingest/s3-routes';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
@@ -249,6 +250,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const s3ObjectCreated = lambda(repoRoot, 's3-object-created');
   eventBus.addRule('s3-object-created', readRule('s3-object-created.json'), async (event) => {
+    // S3 puts a bucket's events on EventBridge only while its EventBridgeConfiguration is on; refused here (and
+    // logged in deliveries.jsonl) instead of acting on an event AWS would never have sent.
+    const bucket = String((event as { detail?: { bucket?: { name?: unknown } } }).detail?.bucket?.name ?? '');
+    if (!sendsEventsToEventBridge(s3Dir, bucket)) throw new Error(`S3 sends no events for bucket ${bucket}: its EventBridge notifications are off (landfall doctor --local)`);
     await s3ObjectCreated(event);
   });
   // …and Loader Failed emails the team.

@@ -91,6 +91,13 @@ describe('landfall doctor --local', () => {
     expect(lineOf(out, /alert subscriptions/)).toMatch(/^FAIL .*1 of 2 not confirmed \(email:oncall@example.com\)[\s\S]*fix: open the .*Subscription Confirmation" email sent to oncall@example.com and click "Confirm subscription"/);
     expect(lineOf(out, /dead-letter queue/)).toMatch(/^FAIL .*1 message\(s\) waiting[\s\S]*fix: read them \(aws sqs receive-message/);
     expect(lineOf(out, /alarm /)).toMatch(/^FAIL .*in ALARM since .*Threshold Crossed[\s\S]*fix: see https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch/);
+    // And the local bus now refuses S3 events for that bucket, as S3 would send none.
+    await stack.eventBus.putEvents({ Entries: [{ Source: 'aws.s3', DetailType: 'Object Created', Resources: ['arn:aws:s3:::landfall-landing'],
+      Detail: JSON.stringify({ version: '0', bucket: { name: 'landfall-landing' }, object: { key: 'firehose/product_events/x.json', size: 1, etag: 'e', sequencer: '1' }, 'request-id': 'r', requester: 'firehose.amazonaws.com', reason: 'PutObject' }) }] });
+    await stack.eventBus.whenIdle();
+    const deliveries = fs.readFileSync(path.join(stateDir, 'events', 'deliveries.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { rule: string; outcome: string; error?: string });
+    expect(deliveries.filter((d) => d.rule === 's3-object-created')).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringContaining('S3 sends no events for bucket landfall-landing: its EventBridge notifications are off') })]);
+    expect(deliveries.some((d) => d.rule === 'start-transform-run')).toBe(false);
     // The rest still passes: one fault does not hide the others' state.
     expect(lineOf(out, /privileges of/)).toMatch(/^PASS/);
     expect(out).toMatch(/\n\d+ passed, 4 failed, \d+ skipped\n/);
