@@ -69,9 +69,9 @@ function writeResults(): void {
     '|---|---|---|---|---|',
     ...results.map((r) => `| ${r.suite} | ${r.match.total} | ${r.match.matching}/${r.match.total} | ${r.landfall.exitCode} | ${r.match.differing.slice(0, 3).join('; ').replace(/\|/g, '\\|') || '-'} |`),
     '',
-    ...results.flatMap((r) => (r.match.total === 0 && r.match.differing.length === 0 ? [] : [
-      `### ${r.suite}: landfall's output when it did not build`,
-      '', '```', ...(r.landfall.log.match(/landfall [a-z]+: .*/g) ?? []).slice(0, 5), '```', '',
+    ...results.flatMap((r) => (r.match.differing.length === 0 ? [] : [
+      `### ${r.suite}: nodes that differ (${r.match.differing.length})`,
+      '', '```', ...r.match.differing, ...(r.match.matching === 0 ? (r.landfall.log.match(/landfall [a-z]+: .*/g) ?? []).slice(0, 5) : []), '```', '',
     ])),
     `<!-- ${marker}:end -->`,
   ];
