@@ -11,6 +11,7 @@ import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import { fqnOf } from '../engine/graph/select';
 import type { RunCommand } from '../engine/run/run-state';
+import { dbtResourceType } from '../engine/manifest';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import { runQuery } from '../warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
       case 'test':
       case 'seed':
+      case 'snapshot':
         return await buildCommand(command, args);
       case 'query':
         return await queryCommand(args);
@@ -160,10 +162,10 @@ function lsCommand(args: string[]): number {
   const selected = values.selector !== undefined
     ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
     : selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
-  const nodes = [...selected].map((id) => graph.nodes.get(id)!).filter((n) => !values['resource-type'] || n.resourceType === values['resource-type']);
+  const nodes = [...selected].map((id) => graph.nodes.get(id)!).filter((n) => !values['resource-type'] || dbtResourceType(n) === values['resource-type']);
   nodes.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
   if (options.json) {
-    for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: n.resourceType, name: n.name })}\n`);
+    for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: dbtResourceType(n), name: n.name })}\n`);
   } else {
     for (const n of nodes) {
       // dbt prints the fully qualified name: package, folders, name (`source:` + package, source, table).

@@ -6,7 +6,7 @@ import type { FreshnessConfig } from './freshness/freshness';
  * The compiled artifact: everything a run needs, written by `landfall compile` and loaded by the Lambda
  * functions, so no project file is parsed at run time in AWS. Plain JSON.
  */
-export type Materialization = 'view' | 'table' | 'incremental' | 'seed' | 'ephemeral';
+export type Materialization = 'view' | 'table' | 'incremental' | 'seed' | 'ephemeral' | 'snapshot';
 export type Severity = 'error' | 'warn';
 
 export interface NodeConfig {
@@ -59,6 +59,26 @@ export interface ModelNode {
   dependsOn: string[];
   /** Folder of the file under the model path, e.g. `staging/app`, for `path:` selection. */
   path: string;
+  /** dbt's enforced model contract (`contract: {enforced: true}`): declared columns and constraints (project/model-contract.ts). */
+  contract?: ModelContract;
+  /** dbt's model versions: this node is version `version` of model `name`; `latestVersion` is the model's latest (project/model-versions.ts). */
+  version?: string;
+  latestVersion?: string;
+}
+
+/** A constraint of an enforced contract, column-level (no `columns`) or model-level. */
+export interface ContractConstraint {
+  type: 'not_null' | 'unique' | 'primary_key' | 'foreign_key' | 'check' | 'custom';
+  name?: string;
+  expression?: string;
+  columns?: string[];
+  /** dbt's `warn_unsupported` (default true): warn when the warehouse cannot apply the constraint. */
+  warnUnsupported?: boolean;
+}
+
+export interface ModelContract {
+  columns: { name: string; dataType: string; constraints: ContractConstraint[] }[];
+  constraints: ContractConstraint[];
 }
 
 export interface SeedNode {
@@ -121,6 +141,11 @@ export interface TestNode {
 }
 
 export type Node = ModelNode | SeedNode | SourceTable | TestNode;
+
+/** dbt's resource type of a node: a snapshot is a model node materialized `snapshot` (id `snapshot.<pkg>.<name>`). */
+export function dbtResourceType(node: Node): string {
+  return node.resourceType === 'model' && node.config.materialized === 'snapshot' ? 'snapshot' : node.resourceType;
+}
 export type ExecutableNode = ModelNode | SeedNode;
 
 export interface Manifest {

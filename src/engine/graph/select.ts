@@ -7,7 +7,7 @@
  * or excluded.
  */
 import { SelectionError } from '../errors';
-import type { Node } from '../manifest';
+import { dbtResourceType, type Node } from '../manifest';
 import { type Graph, reachable } from './graph';
 
 interface Atom {
@@ -123,7 +123,7 @@ function matchesAtom(node: Node, atom: Atom): boolean {
       return glob(src!).test(node.sourceName) && glob(table).test(node.name);
     }
     case 'resource_type':
-      return node.resourceType === value;
+      return dbtResourceType(node) === value;
     default:
       return false;
   }

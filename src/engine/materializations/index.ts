@@ -1,14 +1,16 @@
 import type { ExecutableNode, ModelNode, SeedNode } from '../manifest';
 import { EngineError } from '../errors';
+import { withContract } from './contract';
 import { planIncremental } from './incremental';
 import { isPartitionedModel } from './partitioned/config';
 import { planPartitioned } from './partitioned/plan';
 import type { MaterializationPlan, PlanInput } from './plan';
 import { planSeed } from './seed';
+import { planSnapshot } from './snapshot';
 import { planTable } from './table';
 import { planView } from './view';
 
-const modelMaterializers = { view: planView, table: planTable, incremental: planIncremental } as const;
+const modelMaterializers = { view: planView, table: planTable, incremental: planIncremental, snapshot: planSnapshot } as const;
 
 /**
  * The plan for building one node: pure, so it can be checked without a database.
@@ -22,7 +24,8 @@ export function planMaterialization(input: PlanInput): MaterializationPlan {
   const kind = input.node.config.materialized;
   const materializer = modelMaterializers[kind as keyof typeof modelMaterializers];
   if (!materializer) throw new EngineError(`${input.node.origin.file}: materialization '${kind}' is not supported`);
-  return materializer(input as PlanInput<ModelNode>);
+  // A model with an enforced contract is checked first (contract.ts); without one, withContract is the materializer.
+  return withContract(input as PlanInput<ModelNode>, materializer);
 }
 
 export type { MaterializationPlan, PlanInput, PlanStep, ExistingRelation } from './plan';

@@ -20,6 +20,7 @@ import { buildMacroLibrary } from './package-macros';
 import { ParseSession, type ProjectScope } from './parse-session';
 import { addModels, addSeeds, addSources } from './compile-nodes';
 import { addTests } from './compile-tests';
+import { addSnapshots } from './compile-snapshots';
 
 export interface CompileOptions {
   target: Target;
@@ -66,7 +67,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   for (const scope of scopes) addSources(session, scope);
   const pendingRefs = scopes.flatMap((scope) => {
     addSeeds(session, scope);
-    return addModels(session, scope).map((pending) => ({ ...pending, scope }));
+    return [...addModels(session, scope), ...addSnapshots(session, scope)].map((pending) => ({ ...pending, scope }));
   });
   for (const { model, name } of pendingRefs) {
     model.dependsOn.push(session.resolveRefName(name, model.packageName, model.origin.file, model.rawSql));

@@ -22,6 +22,7 @@ const DbtProjectSchema = z.object({
   'seed-paths': pathList,
   'test-paths': pathList,
   'macro-paths': pathList,
+  'snapshot-paths': pathList,
   vars: z.record(z.string(), z.unknown()).optional(),
   models: z.record(z.string(), z.unknown()).optional(),
   seeds: z.record(z.string(), z.unknown()).optional(),
@@ -99,6 +100,8 @@ export interface ProjectFiles {
   singularTests: SqlFile[];
   macros: SqlFile[];
   seeds: SqlFile[];
+  /** SQL files of the snapshot paths (`{% snapshot %}` blocks); absent in projects built by hand. */
+  snapshots?: SqlFile[];
   /** YAML properties files; `text` is the file as read (files built by hand may leave it out). */
   properties: { file: string; content: PropertiesFile; text?: string }[];
   /** `selectors.yml` at the project root, when there is one. */
@@ -135,7 +138,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     throw new ProjectError(projectPath, 'not found: is --project-dir the folder that holds dbt_project.yml?');
   }
   const project = validate(DbtProjectSchema, loadYaml(projectPath, 'dbt_project.yml'), 'dbt_project.yml');
-  const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths', fallback: string) =>
+  const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths' | 'snapshot-paths', fallback: string) =>
     project[key] ?? [fallback];
 
   const keyPrefix = options.asPackage ? `${project.name}:` : '';
@@ -144,9 +147,10 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
   const testFiles = folders('test-paths', 'tests').flatMap(list);
   const macroFiles = folders('macro-paths', 'macros').flatMap(list);
   const seedFiles = folders('seed-paths', 'seeds').flatMap(list);
+  const snapshotFiles = folders('snapshot-paths', 'snapshots').flatMap(list);
 
   const parseProperties = (f: SqlFile) => validate(PropertiesFileSchema, parseYaml(f.text, f.file) ?? {}, f.file);
-  const properties = [...modelFiles, ...seedFiles, ...macroFiles]
+  const properties = [...modelFiles, ...seedFiles, ...macroFiles, ...snapshotFiles]
     .filter((f) => /\.ya?ml$/.test(f.file))
     .map((f) => ({
       file: f.file,
@@ -170,6 +174,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/')),
     macros: [...macroFiles, ...testFiles.filter((f) => f.relative.startsWith('generic/'))].filter((f) => f.file.endsWith('.sql')),
     seeds: seedFiles.filter((f) => f.file.endsWith('.csv')),
+    snapshots: snapshotFiles.filter((f) => f.file.endsWith('.sql')),
     properties,
   };
 }

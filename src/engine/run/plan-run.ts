@@ -9,7 +9,7 @@
 import { buildGraph, type Graph, reachable } from '../graph/graph';
 import { selectNodes } from '../graph/select';
 import { selectWithSelector } from '../graph/selectors-file';
-import type { Manifest, TestNode } from '../manifest';
+import { dbtResourceType, type Manifest, type TestNode } from '../manifest';
 import { type LoadRequest, withLoadNodes } from './load-node';
 import { projectHookNodes } from './project-hooks';
 import type { RunCommand, RunNode, RunState } from './run-state';
@@ -43,10 +43,10 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     : selectNodes(graph, request.select ?? [], request.exclude ?? []);
   const command = request.command;
   const wantsBuild = (type: string) =>
-    command === 'build' || (command === 'run' && type === 'model') || (command === 'seed' && type === 'seed');
+    command === 'build' || (command === 'run' && type === 'model') || (command === 'seed' && type === 'seed') || (command === 'snapshot' && type === 'snapshot');
 
   const executable = [...Object.values(manifest.seeds), ...Object.values(manifest.models)].filter(
-    (n) => selected.has(n.uniqueId) && wantsBuild(n.resourceType) && n.config.materialized !== 'ephemeral',
+    (n) => selected.has(n.uniqueId) && wantsBuild(dbtResourceType(n)) && n.config.materialized !== 'ephemeral',
   );
   const inRun = new Set(executable.map((n) => n.uniqueId));
 

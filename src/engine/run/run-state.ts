@@ -8,7 +8,7 @@ import type { PartitionRunContext } from '../materializations/partitioned/plan';
 import type { StoredQueryResults } from '../render/query-session';
 import type { LoadNodeState } from './load-node';
 
-export type RunCommand = 'build' | 'run' | 'test' | 'seed';
+export type RunCommand = 'build' | 'run' | 'test' | 'seed' | 'snapshot';
 /** `operation`: one of dbt_project.yml's `on-run-start`/`on-run-end` hooks (see project-hooks.ts); `load`: a COPY of landed objects (load-node.ts). */
 export type RunNodeKind = 'seed' | 'model' | 'tests' | 'operation' | 'load';
 export type ProjectHookType = 'on-run-start' | 'on-run-end';
