@@ -11,6 +11,7 @@ import { inferSeedType, parseCsv, seedCellValue } from './csv';
 import { namingNode } from './custom-naming';
 import type { ModelEntry } from './project-files';
 import { escapeRegex, freshnessOf, mergeConfigLevels, normalizeConfig, otherDatabase } from './config-levels';
+import { contractOf } from './model-contract';
 import type { ParseSession, ProjectScope } from './parse-session';
 
 /** dbt's `quoting` (project level for models and seeds; source and table level for sources), kept only when set. */
@@ -130,6 +131,8 @@ export function addModels(session: ParseSession, scope: ProjectScope): { model: 
       continue;
     }
     const node = namingNode('model', packageName, name, modelFile.file, modelFile.relative, config);
+    const props = modelProps.get(name);
+    const contract = contractOf(props?.entry, config, props?.file ?? modelFile.file, props ? scope.textOf(props.file) : modelFile.text, name);
     const model: ModelNode = {
       uniqueId,
       resourceType: 'model',
@@ -141,6 +144,7 @@ export function addModels(session: ParseSession, scope: ProjectScope): { model: 
       config,
       dependsOn: [...new Set(sourceIds)],
       path: folderOf(modelFile.relative),
+      ...(contract ? { contract } : {}),
     };
     session.models[uniqueId] = model;
     modelNames.set(name, uniqueId);
