@@ -63,12 +63,16 @@ function packageOf(node: Node): string {
 export function fqnOf(node: Node): string[] {
   const folders = nodeFile(node).split('/').slice(1, -1);
   const name = node.resourceType === 'source' ? [node.sourceName, node.name] : [node.name];
-  return [packageOf(node), ...folders, ...name];
+  // A model version's fqn ends with `v<n>`, as dbt's does.
+  const version = node.resourceType === 'model' && node.version !== undefined ? [`v${node.version}`] : [];
+  return [packageOf(node), ...folders, ...name, ...version];
 }
 
 /** dbt's `is_selected_node`: the selector names the leaf, or is a dotted prefix of the fqn (globs slurp the rest). */
-function fqnMatches(fqn: string[], selector: string): boolean {
-  if (fqn[fqn.length - 1] === selector) return true;
+function fqnMatches(fqn: string[], selector: string, versioned = false): boolean {
+  if (fqn[fqn.length - 1] === selector && !versioned) return true;
+  // A version: `m` selects every version, `m.v1` or `m_v1` one (dbt's is_selected_node).
+  if (versioned && (fqn[fqn.length - 2] === selector || fqn.slice(-2).join('_') === selector.split('.').slice(-2).join('_'))) return true;
   const flat = fqn.flatMap((part) => part.split('.'));
   const parts = selector.split('.');
   if (flat.length < parts.length) return false;
@@ -133,7 +137,8 @@ function matchesAtom(node: Node, atom: Atom): boolean {
 function matchesFqn(node: Node, value: string): boolean {
   if (node.resourceType === 'source') return false;
   const fqn = fqnOf(node);
-  return fqnMatches(fqn, value) || fqnMatches(fqn.slice(1), value);
+  const versioned = node.resourceType === 'model' && node.version !== undefined;
+  return fqnMatches(fqn, value, versioned) || fqnMatches(fqn.slice(1), value, versioned);
 }
 
 /** dbt's file method: the file name, or the name without its extension. */

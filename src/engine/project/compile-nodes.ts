@@ -12,6 +12,7 @@ import { namingNode } from './custom-naming';
 import type { ModelEntry } from './project-files';
 import { escapeRegex, freshnessOf, mergeConfigLevels, normalizeConfig, otherDatabase } from './config-levels';
 import { contractOf } from './model-contract';
+import { versionedRefKey, versionsByFile } from './model-versions';
 import type { ParseSession, ProjectScope } from './parse-session';
 
 /** dbt's `quoting` (project level for models and seeds; source and table level for sources), kept only when set. */
@@ -116,22 +117,26 @@ export function addModels(session: ParseSession, scope: ProjectScope): { model: 
   }
   const modelNames = new Map<string, string>();
   const pendingRefs: { model: ModelNode; name: string }[] = [];
+  const versions = versionsByFile(files.properties, scope.textOf);
   for (const modelFile of files.models) {
-    const name = path.basename(modelFile.file, '.sql');
-    const uniqueId = `model.${packageName}.${name}`;
-    if (modelNames.has(name)) {
-      throw new ProjectError(modelFile.file, `two models are named '${name}' (the other is ${session.models[modelNames.get(name)!]!.origin.file}); model names must be unique`);
+    const fileName = path.basename(modelFile.file, '.sql');
+    // A version of a versioned model (model-versions.ts): the model's name, a `.v<n>` id, a `<name>_v<n>` relation.
+    const versioned = versions.get(fileName);
+    const name = versioned?.name ?? fileName;
+    const uniqueId = `model.${packageName}.${name}${versioned ? `.v${versioned.version}` : ''}`;
+    if (modelNames.has(fileName)) {
+      throw new ProjectError(modelFile.file, `two models are named '${name}' (the other is ${session.models[modelNames.get(fileName)!]!.origin.file}); model names must be unique`);
     }
-    const levels = [scope.folderConfig('models', modelFile.relative), modelProps.get(name)?.entry.config ?? {}];
-    const calls = session.sqlCalls(modelFile, scope, name, (own) => mergeConfigLevels([...levels, own]));
+    const props = versioned ? { file: versioned.file, entry: versioned.entry } : modelProps.get(name);
+    const levels = [scope.folderConfig('models', modelFile.relative), props?.entry.config ?? {}];
+    const calls = session.sqlCalls(modelFile, scope, versioned ? `${name}_v${versioned.version}` : name, (own) => mergeConfigLevels([...levels, own]));
     const sourceIds = calls.sources.map((s) => session.resolveSource(s.sourceName, s.tableName, packageName, modelFile.file, modelFile.text));
     const config = normalizeConfig(mergeConfigLevels([...levels, calls.config]), modelFile.file);
     if (config.enabled === false) {
       session.disabledNames.add(name);
       continue;
     }
-    const node = namingNode('model', packageName, name, modelFile.file, modelFile.relative, config);
-    const props = modelProps.get(name);
+    const node = namingNode('model', packageName, versioned ? `${name}_v${versioned.version}` : name, modelFile.file, modelFile.relative, config);
     const contract = contractOf(props?.entry, config, props?.file ?? modelFile.file, props ? scope.textOf(props.file) : modelFile.text, name);
     const model: ModelNode = {
       uniqueId,
@@ -145,10 +150,12 @@ export function addModels(session: ParseSession, scope: ProjectScope): { model: 
       dependsOn: [...new Set(sourceIds)],
       path: folderOf(modelFile.relative),
       ...(contract ? { contract } : {}),
+      ...(versioned ? { version: versioned.version, latestVersion: versioned.latestVersion } : {}),
     };
     session.models[uniqueId] = model;
-    modelNames.set(name, uniqueId);
-    session.addRelationName(name, packageName, uniqueId);
+    modelNames.set(fileName, uniqueId);
+    if (versioned) session.addRelationName(versionedRefKey(name, versioned.version), packageName, uniqueId);
+    if (!versioned || versioned.isLatest) session.addRelationName(name, packageName, uniqueId);
     for (const r of new Set(calls.refs)) pendingRefs.push({ model, name: r });
   }
   return pendingRefs;

@@ -10,6 +10,7 @@ import { renderTemplate, TemplateRenderError } from '../jinja/environment';
 import { buildRenderContext, parseTimeContext } from '../render/render-context';
 import { RelationRef } from '../render/relation';
 import { parseStatically } from './static-parser';
+import { versionedRefKey } from './model-versions';
 import type { CustomNaming, NamingNode } from './custom-naming';
 import type { ProjectFiles, SqlFile } from './project-files';
 import { contentHash, type PartialParseCache, type SqlFileCalls, type SqlFileParse } from './partial-parse';
@@ -183,8 +184,9 @@ export class ParseSession {
         projectName: this.inputs.rootName,
         runStartedAt: now ?? new Date(),
         hooks: {
-          ref: (refName: string) => {
-            calls.refs.push(refName);
+          ref: (refName: string, version?: string) => {
+            // `ref('m', v=1)` depends on version 1 (project/model-versions.ts); `ref('m')` on the latest.
+            calls.refs.push(versionedRefKey(refName, version));
             return new RelationRef(target.schema, refName);
           },
           source: (sourceName: string, tableName: string) => {

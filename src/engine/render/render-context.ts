@@ -152,7 +152,8 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
       const { positional, keywords } = stripKeywords(args);
       // ref('package', 'model') or ref('model', v=2): the model name is the last positional argument.
       const name = String(positional[positional.length - 1]);
-      return hooks.ref(name, keywords.v !== undefined ? String(keywords.v) : undefined);
+      const version = keywords.v ?? keywords.version;
+      return hooks.ref(name, version !== undefined && version !== null ? String(version) : undefined);
     },
     source: (sourceName: string, tableName: string) => hooks.source(String(sourceName), String(tableName)),
     config,

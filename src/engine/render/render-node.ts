@@ -4,7 +4,8 @@
  */
 import { EngineError } from '../errors';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
-import { findSource, type Manifest, type ModelNode, type TestNode } from '../manifest';
+import { findSource, type ExecutableNode, type Manifest, type ModelNode, type TestNode } from '../manifest';
+import { versionedRefKey } from '../project/model-versions';
 import { buildRenderContext, type RunFlags } from './render-context';
 import { graphOf, nodeDict } from './graph-context';
 import { RelationRef } from './relation';
@@ -38,7 +39,7 @@ function relationsByName(manifest: Manifest): Map<string, RelationRef> {
   if (!map) {
     map = new Map();
     for (const node of [...Object.values(manifest.seeds), ...Object.values(manifest.models)]) {
-      map.set(node.name, RelationRef.of(node.relation));
+      for (const key of refKeys(node)) map.set(key, RelationRef.of(node.relation));
     }
     lookups.set(manifest, map);
   }
@@ -51,10 +52,17 @@ const modelLookups = new WeakMap<Manifest, Map<string, ModelNode>>();
 function modelsByName(manifest: Manifest): Map<string, ModelNode> {
   let map = modelLookups.get(manifest);
   if (!map) {
-    map = new Map(Object.values(manifest.models).map((m) => [m.name, m]));
+    map = new Map(Object.values(manifest.models).flatMap((m) => refKeys(m).map((key) => [key, m] as const)));
     modelLookups.set(manifest, map);
   }
   return map;
+}
+
+/** The keys `ref()` finds a node by: its name, or for a model version `m.v1` and (the latest only) `m`. */
+function refKeys(node: ExecutableNode): string[] {
+  if (node.resourceType !== 'model' || node.version === undefined) return [node.name];
+  const versioned = versionedRefKey(node.name, node.version);
+  return node.version === node.latestVersion ? [versioned, node.name] : [versioned];
 }
 
 /** How `ref()` to an ephemeral model prints: the name of the CTE dbt injects for it. */
@@ -138,10 +146,11 @@ function renderWithCtes(
     graph: graphOf(manifest),
     model: nodeDict(manifest, node),
     hooks: {
-      ref: (name) => {
+      ref: (refName, version) => {
+        const name = versionedRefKey(refName, version);
         const ephemeral = options.refOverrides?.[name] ? undefined : models.get(name);
         if (ephemeral?.config.materialized === 'ephemeral') {
-          const cte = new CteRef(name);
+          const cte = new CteRef(version === undefined ? refName : `${refName}_v${version}`);
           if (ephemeralPath.includes(name)) throw new EngineError(`${file}: ephemeral models ref each other in a cycle: ${[...ephemeralPath, name].join(' -> ')}`);
           if (!ctes.has(cte.identifier)) {
             const body = renderWithCtes(manifest, ephemeral, ephemeral.rawSql, { ...options, isIncremental: false }, ctes, [...ephemeralPath, name]).trim();
@@ -150,7 +159,7 @@ function renderWithCtes(
           return cte;
         }
         const relation = options.refOverrides?.[name] ?? relations.get(name);
-        if (!relation) throw new EngineError(`${file}: ref('${name}') does not match any model or seed`);
+        if (!relation) throw new EngineError(`${file}: ref('${refName}'${version === undefined ? '' : `, v=${version}`}) does not match any model or seed`);
         return relation;
       },
       source: (sourceName, tableName) => {
