@@ -73,7 +73,7 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
       // The run's locks were released when the execution closed: take them again for what will be rebuilt
       // (RunLockedError is retried by the state machine while another run builds one of these models).
       const again = new Set(replanned);
-      await deps.locks?.acquireFor({ nodes: run.nodes.filter((n) => again.has(n.id)) }, { arn: execution.Id, name: execution.Name });
+      await deps.locks?.acquireFor({ nodes: run.nodes.filter((n) => again.has(n.id)) }, { arn: execution.Id, name: execution.Name, redriveCount });
       run = await prepareRun(run, deps);
       run = await advanceRun(run, deps);
     }

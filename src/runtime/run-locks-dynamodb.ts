@@ -1,7 +1,7 @@
 /**
  * The run locks in one DynamoDB table (partition key `pk`, TTL attribute `ttl`):
  *
- * - a lock: `{ pk: <unique id>, owner: <execution ARN>, ownerLabel, acquiredAt, expiresAtMs, ttl }`;
+ * - a lock: `{ pk: <unique id>, owner: <execution ARN>, ownerLabel, attempt: <redrive count>, acquiredAt, expiresAtMs, ttl }`;
  * - an owner record, in chunks of {@link OWNER_CHUNK} keys: `{ pk: "owner#<execution ARN>#<n>", keys: SS, ttl }`.
  *
  * Every change is a single-item conditional write: "If the condition expression evaluates to true, the operation
@@ -43,19 +43,20 @@ export class DynamoDbRunLockStore implements RunLockStore {
       key,
       owner: Item.owner.S,
       ownerLabel: Item.ownerLabel?.S ?? Item.owner.S,
+      attempt: Number(Item.attempt?.N ?? 0),
       acquiredAt: Number(Item.acquiredAt?.N ?? 0),
       expiresAt: Number(Item.expiresAtMs?.N ?? 0),
     };
   }
 
-  async deleteIfOwner(key: string, owner: string): Promise<void> {
+  async deleteIfOwner(key: string, owner: string, attempt?: number): Promise<void> {
     try {
       await this.client.send(new DeleteItemCommand({
         TableName: this.tableName,
         Key: { pk: { S: key } },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': { S: owner } },
+        ConditionExpression: attempt === undefined ? '#owner = :owner' : '#owner = :owner AND #attempt = :attempt',
+        ExpressionAttributeNames: { '#owner': 'owner', ...(attempt !== undefined && { '#attempt': 'attempt' }) },
+        ExpressionAttributeValues: { ':owner': { S: owner }, ...(attempt !== undefined && { ':attempt': { N: String(attempt) } }) },
       }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -97,6 +98,7 @@ export class DynamoDbRunLockStore implements RunLockStore {
           pk: { S: lock.key },
           owner: { S: lock.owner },
           ownerLabel: { S: lock.ownerLabel },
+          attempt: { N: String(lock.attempt) },
           acquiredAt: { N: String(lock.acquiredAt) },
           expiresAtMs: { N: String(lock.expiresAt) },
           ttl: { N: String(Math.ceil(lock.expiresAt / 1000)) },

@@ -21,12 +21,16 @@ export class SfnExecutionStatusReader implements ExecutionStatusReader {
   constructor(private readonly sfn: SFNClient) {}
 
   async statusOf(ownerId: string): Promise<OwnerStatus> {
-    if (!EXECUTION_ARN.test(ownerId)) return 'running';
+    return (await this.describe(ownerId)).status;
+  }
+
+  async describe(ownerId: string): Promise<{ status: OwnerStatus; redriveCount: number }> {
+    if (!EXECUTION_ARN.test(ownerId)) return { status: 'running', redriveCount: 0 };
     try {
-      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: ownerId }));
-      return status === 'RUNNING' ? 'running' : 'closed';
+      const { status, redriveCount } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: ownerId }));
+      return { status: status === 'RUNNING' ? 'running' : 'closed', redriveCount: redriveCount ?? 0 };
     } catch (error) {
-      if (error instanceof ExecutionDoesNotExist) return 'unknown';
+      if (error instanceof ExecutionDoesNotExist) return { status: 'unknown', redriveCount: 0 };
       throw error;
     }
   }

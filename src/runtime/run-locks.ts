@@ -25,12 +25,19 @@ export interface LockOwner {
   id: string;
   /** Shown in errors and alerts. */
   label: string;
+  /** `$$.Execution.RedriveCount` (0 before any redrive). */
+  attempt?: number;
 }
 
 export interface HeldLock {
   key: string;
   owner: string;
   ownerLabel: string;
+  /**
+   * The owner execution's redrive count when it took the lock. A redrive keeps the execution's ARN, so a late
+   * release for an earlier attempt must not free the locks the redriven attempt holds: releases are conditioned on it.
+   */
+  attempt: number;
   /** Epoch milliseconds. */
   acquiredAt: number;
   /** Epoch milliseconds after which the lock is free whatever its owner's status. */
@@ -45,8 +52,8 @@ export interface RunLockStore {
   takeOver(lock: HeldLock, previousOwner: string): Promise<boolean>;
   /** The lock on `key`, read consistently, or undefined. */
   read(key: string): Promise<HeldLock | undefined>;
-  /** Deletes the lock if `owner` holds it (no error otherwise). */
-  deleteIfOwner(key: string, owner: string): Promise<void>;
+  /** Deletes the lock if `owner` holds it (taken by `attempt`, when given); no error otherwise. */
+  deleteIfOwner(key: string, owner: string, attempt?: number): Promise<void>;
   /** Adds keys to the owner's record (so it can be released by owner alone). */
   recordOwnerKeys(owner: LockOwner, keys: readonly string[], expiresAt: number): Promise<void>;
   /** The keys recorded for the owner (possibly already released). */
@@ -59,6 +66,8 @@ export type OwnerStatus = 'running' | 'closed' | 'unknown';
 
 export interface ExecutionStatusReader {
   statusOf(ownerId: string): Promise<OwnerStatus>;
+  /** The status and the redrive count (DescribeExecution's `redriveCount`), for a release after the execution closed. */
+  describe?(ownerId: string): Promise<{ status: OwnerStatus; redriveCount: number }>;
 }
 
 /** A model of this run is being built by a live execution: retry later (the state machine does, with backoff). */
@@ -118,7 +127,7 @@ export async function acquireRunLocks(keys: readonly string[], owner: LockOwner,
   const conflicts: { key: string; heldBy: string }[] = [];
 
   const take = async (key: string) => {
-    const lock: HeldLock = { key, owner: owner.id, ownerLabel: owner.label, acquiredAt: now, expiresAt };
+    const lock: HeldLock = { key, owner: owner.id, ownerLabel: owner.label, attempt: owner.attempt ?? 0, acquiredAt: now, expiresAt };
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await options.store.putIfFreeOrMine(lock)) return void acquired.push(key);
       const holder = await options.store.read(key);
@@ -149,11 +158,22 @@ export async function acquireRunLocks(keys: readonly string[], owner: LockOwner,
  * @example
  * await releaseRunLocks(event.detail.executionArn, options);
  */
-export async function releaseRunLocks(ownerId: string, options: Pick<RunLockOptions, 'store' | 'concurrency'>): Promise<string[]> {
+export async function releaseRunLocks(ownerId: string, options: Pick<RunLockOptions, 'store' | 'concurrency'>, attempt?: number): Promise<string[]> {
   const keys = await options.store.ownerKeys(ownerId);
-  await inBatches(keys, options.concurrency ?? 16, (key) => options.store.deleteIfOwner(key, ownerId));
-  await options.store.forgetOwner(ownerId);
+  await inBatches(keys, options.concurrency ?? 16, (key) => options.store.deleteIfOwner(key, ownerId, attempt));
+  if (attempt === undefined) await options.store.forgetOwner(ownerId);
   return keys;
+}
+
+/**
+ * The release for "this execution closed" (the status-change rule, the local stack): asks the execution's real
+ * status first; a redriven (RUNNING again) execution keeps its locks, and only locks taken by the attempt that
+ * closed are freed, so a late event can never free what a redrive re-acquired.
+ */
+export async function releaseClosedRunLocks(executionArn: string, options: Pick<RunLockOptions, 'store' | 'concurrency' | 'executions'>): Promise<string[]> {
+  const described = options.executions.describe ? await options.executions.describe(executionArn) : { status: await options.executions.statusOf(executionArn), redriveCount: 0 };
+  if (described.status === 'running') return [];
+  return releaseRunLocks(executionArn, options, described.redriveCount);
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -172,15 +192,16 @@ export class RunLocks {
   constructor(readonly options: RunLockOptions) {}
 
   /** @throws RunLockedError when a live execution builds one of the run's models. */
-  async acquireFor(run: Pick<RunState, 'nodes'>, execution: { arn: string; name: string }): Promise<void> {
-    await acquireRunLocks(runLockKeys(run), { id: execution.arn, label: execution.name }, this.options);
+  async acquireFor(run: Pick<RunState, 'nodes'>, execution: { arn: string; name: string; redriveCount?: number }): Promise<void> {
+    await acquireRunLocks(runLockKeys(run), { id: execution.arn, label: execution.name, attempt: execution.redriveCount ?? 0 }, this.options);
   }
 
-  async acquire(keys: readonly string[], execution: { arn: string; name: string }): Promise<void> {
-    await acquireRunLocks(keys, { id: execution.arn, label: execution.name }, this.options);
+  async acquire(keys: readonly string[], execution: { arn: string; name: string; redriveCount?: number }): Promise<void> {
+    await acquireRunLocks(keys, { id: execution.arn, label: execution.name, attempt: execution.redriveCount ?? 0 }, this.options);
   }
 
+  /** Releases the locks of an execution that has closed (see {@link releaseClosedRunLocks}). */
   async releaseFor(executionArn: string): Promise<string[]> {
-    return releaseRunLocks(executionArn, this.options);
+    return releaseClosedRunLocks(executionArn, this.options);
   }
 }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
-import { acquireRunLocks, releaseRunLocks, RunLockedError, runLockKeys, type OwnerStatus, type RunLockOptions } from '../../src/runtime/run-locks';
+import { acquireRunLocks, releaseRunLocks, RunLockedError, RunLocks, runLockKeys, type OwnerStatus, type RunLockOptions } from '../../src/runtime/run-locks';
 import { DynamoDbRunLockStore, OWNER_CHUNK } from '../../src/runtime/run-locks-dynamodb';
 import { clientConfig } from '../local/aws/support';
 
@@ -91,6 +91,32 @@ describe('run locks in DynamoDB (local endpoint)', () => {
     expect(await store.read('model.p.m00001')).toBeUndefined();
     expect((await store.read('model.p.m00000'))?.owner).toBe(arn('b'));
     expect(await releaseRunLocks(arn('a'), options)).toEqual([]);
+  });
+
+  it('never lets a late run-finished event free what a redrive of the same execution re-acquired', async () => {
+    const redrives = new Map<string, number>();
+    const reader = {
+      statusOf: async (id: string) => statuses.get(id) ?? 'unknown',
+      describe: async (id: string) => ({ status: statuses.get(id) ?? 'unknown', redriveCount: redrives.get(id) ?? 0 }),
+    } as const;
+    const locks = new RunLocks({ ...options, executions: reader });
+    const execution = { arn: arn('a'), name: 'a' };
+    statuses.set(arn('a'), 'running');
+    await locks.acquire(['model.p.x'], execution);
+    // Attempt 0 fails (closed); it is redriven before its status event is handled, and its re-plan takes the lock again.
+    statuses.set(arn('a'), 'closed');
+    const describedWhileClosed = await reader.describe(arn('a'));
+    statuses.set(arn('a'), 'running');
+    redrives.set(arn('a'), 1);
+    await locks.acquire(['model.p.x'], { ...execution, redriveCount: 1 });
+    // The late event is handled now: while the execution runs again, nothing is released …
+    expect(await locks.releaseFor(arn('a'))).toEqual([]);
+    // … and even a release for the closed attempt decided before the redrive frees nothing of attempt 1.
+    await releaseRunLocks(arn('a'), options, describedWhileClosed.redriveCount);
+    expect(await store.read('model.p.x')).toMatchObject({ owner: arn('a'), attempt: 1 });
+    statuses.set(arn('a'), 'closed');
+    expect(await locks.releaseFor(arn('a'))).toEqual(['model.p.x']);
+    expect(await store.read('model.p.x')).toBeUndefined();
   });
 
   it('never grants one model to two of many runs racing for it', async () => {
