@@ -53,6 +53,7 @@ if (missing) {
       const diffs: string[] = [];
       const phases: [string, (() => Promise<void>) | undefined][] = [['build', undefined]];
       if (project.step2Sql) phases.push(['incremental build', () => runStep2(project, databaseUrl)]);
+      if (project.step3Sql) phases.push(['third build', () => runStep2(project, databaseUrl, project.step3Sql)]);
       for (const [phase, before] of phases) {
         await before?.();
         const dbt = await buildWithDbt(project, databaseUrl);

@@ -31,7 +31,7 @@ export function addTests(session: ParseSession, scope: ProjectScope, customTests
     }
     tests[test.uniqueId] = test;
   };
-  const resourceRoots = [...(files.project['model-paths'] ?? ['models']), ...(files.project['seed-paths'] ?? ['seeds']), ...(files.project['macro-paths'] ?? ['macros'])];
+  const resourceRoots = [...(files.project['model-paths'] ?? ['models']), ...(files.project['seed-paths'] ?? ['seeds']), ...(files.project['macro-paths'] ?? ['macros']), ...((files.project['snapshot-paths'] as string[] | undefined) ?? ['snapshots'])];
   /** The folder of a properties file under its resource root (`models/staging/_staging.yml` → `staging`). */
   const folderUnderRoot = (file: string) => {
     const root = resourceRoots.find((r) => file.startsWith(`${r.replace(/\/+$/, '')}/`));
@@ -54,7 +54,9 @@ export function addTests(session: ParseSession, scope: ProjectScope, customTests
         const { test, config } = makeGenericTest({ ...common, ...input, file, text, renderArgument });
         addTest(test, config, folder);
       };
-    for (const entry of [...(content.models ?? []), ...(content.seeds ?? [])]) {
+    // Snapshots' properties take tests as models' do (entries with `relation:` define YAML snapshots too).
+    const snapshotEntries = ((content as { snapshots?: unknown }).snapshots ?? []) as NonNullable<typeof content.models>;
+    for (const entry of [...(content.models ?? []), ...(content.seeds ?? []), ...snapshotEntries]) {
       const attachedTo = session.relationInPackage(entry.name, packageName);
       if (!attachedTo && session.disabledNames.has(entry.name)) continue;
       if (!attachedTo) {

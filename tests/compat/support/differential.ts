@@ -8,8 +8,12 @@
  * and optionally:
  *   setup.sql   run before the first build; `{{raw}}` is replaced by the project's raw schema
  *   step2.sql   run before a second build of both tools (incremental behaviour); same placeholder
+ *   step3.sql   run before a third build (snapshots over three loads); same placeholder
  *   compat.json { "vars": {...}, "env": {...}, "ls": ["selector", ...], "knownDifferences": ["substring", ...] }
- *               extra inputs for both tools, and the gaps landfall is known to have (reported, not failed on)
+ *               extra inputs for both tools, and the gaps landfall is known to have (reported, not failed on);
+ *               "volatileColumns": {"relation": ["column"]} compares those columns by null-ness only (an md5 of now())
+ * Timestamps later than the suite's start are each tool's own now() (a snapshot closing a deleted row): compared as
+ * '<now>', so they match whatever the second they were taken.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +43,9 @@ export interface CompatProject {
   knownDifferences: string[];
   setupSql?: string;
   step2Sql?: string;
+  step3Sql?: string;
+  /** Columns compared by null-ness only, by relation name. */
+  volatileColumns?: Record<string, string[]>;
   /** The profile name the project asks for (default `compat`). */
   profile?: string;
   /** How long one tool's build may take (default {@link COMMAND_TIMEOUT_MS}). */
@@ -80,8 +87,8 @@ export function listProjects(): CompatProject[] {
 export function loadProject(name: string): CompatProject {
   const dir = path.join(PROJECTS_DIR, name);
   const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined);
-  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; freshness?: boolean; knownDifferences?: string[] };
-  return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], freshness: extra.freshness === true, knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql') };
+  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; freshness?: boolean; knownDifferences?: string[]; volatileColumns?: Record<string, string[]> };
+  return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], freshness: extra.freshness === true, knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql'), step3Sql: read('step3.sql'), volatileColumns: extra.volatileColumns ?? {} };
 }
 
 /** Whether the suite can run here: the dbt-core venv exists and the PostgreSQL server answers. */
@@ -124,10 +131,10 @@ export async function resetProject(project: CompatProject, databaseUrl: string):
   });
 }
 
-export async function runStep2(project: CompatProject, databaseUrl: string): Promise<void> {
-  if (!project.step2Sql) return;
+export async function runStep2(project: CompatProject, databaseUrl: string, sql = project.step2Sql): Promise<void> {
+  if (!sql) return;
   const schemas = schemasFor(project.name);
-  await withClient(databaseUrl, (client) => client.query(project.step2Sql!.split('{{raw}}').join(`"${schemas.raw}"`)).then(() => undefined));
+  await withClient(databaseUrl, (client) => client.query(sql.split('{{raw}}').join(`"${schemas.raw}"`)).then(() => undefined));
 }
 
 async function withClient<T>(databaseUrl: string, body: (client: Client) => Promise<T>): Promise<T> {
@@ -179,7 +186,7 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
     }
   }
   fs.rmSync(work, { recursive: true, force: true });
-  return { tool: 'dbt', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema), log: result.output };
+  return { tool: 'dbt', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema, project.volatileColumns), log: result.output };
 }
 
 /** `landfall build --json` on the same server. */
@@ -199,7 +206,7 @@ export async function buildWithLandfall(project: CompatProject, databaseUrl: str
       outcomes[r.name] = r.resource_type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
     }
   }
-  return { tool: 'landfall', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema), log: result.output };
+  return { tool: 'landfall', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema, project.volatileColumns), log: result.output };
 }
 
 /** A tool run that takes longer than this is killed and reported, so a hang fails the suite instead of stalling CI. */
@@ -220,7 +227,7 @@ async function exec(file: string, args: string[], env: Record<string, string>, t
  * Every table and view in `base` and `base_*`, keyed by `<suffix>.<name>` (suffix '' for the base
  * schema), with columns and types from the catalog and all rows as sorted text.
  */
-export async function snapshotSchemas(databaseUrl: string, base: string): Promise<Record<string, RelationSnapshot>> {
+export async function snapshotSchemas(databaseUrl: string, base: string, volatileColumns: Record<string, string[]> = {}): Promise<Record<string, RelationSnapshot>> {
   return withClient(databaseUrl, async (client) => {
     const relations = await client.query<{ schema: string; name: string; kind: string }>(
       `select n.nspname as schema, c.relname as name, case c.relkind when 'v' then 'view' else 'table' end as kind
@@ -243,10 +250,12 @@ export async function snapshotSchemas(databaseUrl: string, base: string): Promis
         [r.schema, r.name],
       );
       const suffix = r.schema === base ? '' : r.schema.slice(base.length + 1);
+      const volatile = new Set(volatileColumns[r.name] ?? []);
+      const isVolatile = columns.rows.map((c) => volatile.has(c.name));
       snapshot[`${suffix}.${r.name}`] = {
         kind: r.kind,
         columns: columns.rows.map((c) => `${c.name} ${c.type}`),
-        rows: (rows.rows as unknown[][]).map((row) => JSON.stringify(row.map(normalizeValue))).sort(),
+        rows: (rows.rows as unknown[][]).map((row) => JSON.stringify(row.map((v, i) => (isVolatile[i] ? (v === null ? null : '<volatile>') : normalizeValue(v))))).sort(),
         grants: grants.rows.map((g) => g.grant),
       };
     }
@@ -254,8 +263,11 @@ export async function snapshotSchemas(databaseUrl: string, base: string): Promis
   });
 }
 
+/** Values of the tools' own now() are later than this (see the header). */
+const SUITE_STARTED_MS = Date.now() - 60_000;
+
 function normalizeValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return value.getTime() >= SUITE_STARTED_MS ? '<now>' : value.toISOString();
   return value;
 }
 

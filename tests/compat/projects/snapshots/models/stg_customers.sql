@@ -1,0 +1,1 @@
+select id, region, status, tier, updated_at from {{ source('raw', 'customers') }}
