@@ -14,9 +14,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 export LANDFALL_LOCAL_DIALECT=redshift
 # The 100/1,000-model scale test measures the state machine, not the dialect: it stays in `npm run test:scale`.
-# arrival-runs reads its fixture rows with row_to_json (PostgreSQL only; the strict Data API refuses it): out until
-# that query is a plain select.
-timeout 15m npx jest --maxWorkers=2 'tests/integration/(?!transform-run-scale|arrival-runs)' \
+timeout 15m npx jest --maxWorkers=2 'tests/integration/(?!transform-run-scale)' \
   tests/local/sql-engine/redshift-strict.test.ts tests/local/sql-engine/redshift-dialect-projects.pglite.test.ts "$@"
 demo_dir="$(mktemp -d)"
 trap 'rm -rf "${demo_dir}"' EXIT
