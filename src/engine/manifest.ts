@@ -138,12 +138,15 @@ export interface TestNode {
   failCalc?: string;
   tags: string[];
   dependsOn: string[];
+  /** Set on a dbt unit test (project/compile-unit-tests.ts): it runs before its model and gates it. */
+  unitTest?: { model: string };
 }
 
 export type Node = ModelNode | SeedNode | SourceTable | TestNode;
 
 /** dbt's resource type of a node: a snapshot is a model node materialized `snapshot` (id `snapshot.<pkg>.<name>`). */
 export function dbtResourceType(node: Node): string {
+  if (node.resourceType === 'test' && node.unitTest) return 'unit_test';
   return node.resourceType === 'model' && node.config.materialized === 'snapshot' ? 'snapshot' : node.resourceType;
 }
 export type ExecutableNode = ModelNode | SeedNode;

@@ -111,6 +111,7 @@ function matchesAtom(node: Node, atom: Atom): boolean {
       return node.resourceType === 'test' && node.kind === 'generic' && glob(value).test(node.testName ?? '');
     case 'test_type':
       if (node.resourceType !== 'test') return false;
+      if (node.unitTest) return value === 'unit';
       return value === 'data' || value === node.kind || (value === 'schema' && node.kind === 'generic');
     case 'package':
       // `this` is dbt's alias for the project.

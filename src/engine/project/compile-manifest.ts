@@ -21,6 +21,7 @@ import { ParseSession, type ProjectScope } from './parse-session';
 import { addModels, addSeeds, addSources } from './compile-nodes';
 import { addTests } from './compile-tests';
 import { addSnapshots } from './compile-snapshots';
+import { addUnitTests } from './compile-unit-tests';
 
 export interface CompileOptions {
   target: Target;
@@ -73,6 +74,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     model.dependsOn.push(session.resolveRefName(name, model.packageName, model.origin.file, model.rawSql));
   }
   for (const scope of scopes) addTests(session, scope, library.genericTests);
+  for (const scope of scopes) addUnitTests(session, scope);
   applyTestMacroConfigs(session, scopes);
 
   return {

@@ -12,6 +12,7 @@ import { selectWithSelector } from '../graph/selectors-file';
 import { dbtResourceType, type Manifest, type TestNode } from '../manifest';
 import { type LoadRequest, withLoadNodes } from './load-node';
 import { projectHookNodes } from './project-hooks';
+import { unitTestNodes } from './unit-test-nodes';
 import type { RunCommand, RunNode, RunState } from './run-state';
 
 export interface RunRequest {
@@ -55,7 +56,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     ? Object.values(manifest.tests).filter((t) => selected.has(t.uniqueId) || t.dependsOn.some((d) => selected.has(d) && graph.nodes.get(d)?.resourceType !== 'test'))
     : [];
   const testsByOwner = new Map<string, TestNode[]>();
-  for (const t of tests) {
+  for (const t of tests.filter((test) => !test.unitTest)) {
     const owner = testOwner(graph, t);
     const list = testsByOwner.get(owner) ?? [];
     list.push(t);
@@ -86,6 +87,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
       testIds: ownerTests.map((t) => t.uniqueId).sort(),
     });
   }
+  nodes.push(...unitTestNodes(tests.filter((t) => t.unitTest), nodes, (id) => graph.nodes.get(id)?.name ?? id));
   const withLoads = withLoadNodes(manifest, nodes, request.loads ?? []);
   // dbt_project.yml's on-run-start hooks first, its on-run-end hooks last; none when nothing is selected.
   const hooks = nodes.length ? projectHookNodes(manifest) : { 'on-run-start': [], 'on-run-end': [] };

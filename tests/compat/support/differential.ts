@@ -181,8 +181,9 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
   if (fs.existsSync(resultsFile)) {
     const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { results: { unique_id: string; status: string; failures: number | null }[] };
     for (const r of results.results) {
-      const [type, , name] = r.unique_id.split('.');
-      outcomes[name!] = type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
+      // `unit_test.<package>.<model>.<name>`: a unit test's status only (dbt counts no failures for them).
+      const [type, , name, unitName] = r.unique_id.split('.');
+      outcomes[type === 'unit_test' ? unitName! : name!] = type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
     }
   }
   fs.rmSync(work, { recursive: true, force: true });
@@ -201,9 +202,10 @@ export async function buildWithLandfall(project: CompatProject, databaseUrl: str
   const outcomes: Record<string, NodeOutcome> = {};
   const json = /^\{[\s\S]*\}\s*$/m.exec(result.stdout)?.[0];
   if (json) {
-    const parsed = JSON.parse(json) as { results: { resource_type: string; name: string; status: string; failures?: number }[] };
+    const parsed = JSON.parse(json) as { results: { unique_id?: string; resource_type: string; name: string; status: string; failures?: number }[] };
     for (const r of parsed.results) {
-      outcomes[r.name] = r.resource_type === 'test' ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
+      const isUnitTest = r.unique_id?.startsWith('unit_test.') === true;
+      outcomes[r.name] = r.resource_type === 'test' && !isUnitTest ? { status: r.status, failures: r.failures ?? 0 } : { status: r.status };
     }
   }
   return { tool: 'landfall', exitCode: result.code, outcomes, relations: await snapshotSchemas(databaseUrl, schema, project.volatileColumns), log: result.output };

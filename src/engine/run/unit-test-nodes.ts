@@ -1,0 +1,23 @@
+/**
+ * dbt unit tests in a run (dbt 1.8+): one tests node per model, `unit_tests:<model id>`, that waits for what the
+ * model waits for and gates the model, so a failing unit test fails and the model and everything downstream of it
+ * are skipped. With `test` (no model built), the node runs on its own.
+ */
+import type { TestNode } from '../manifest';
+import type { RunNode } from './run-state';
+
+export const unitTestsNodeId = (model: string) => `unit_tests:${model}`;
+
+/** The unit tests nodes of a run; adds each to its model's run node's `dependsOn`. */
+export function unitTestNodes(unitTests: TestNode[], nodes: RunNode[], nameOf: (id: string) => string): RunNode[] {
+  const byModel = new Map<string, TestNode[]>();
+  for (const t of unitTests) byModel.set(t.unitTest!.model, [...(byModel.get(t.unitTest!.model) ?? []), t]);
+  const added: RunNode[] = [];
+  for (const [model, tests] of byModel) {
+    const id = unitTestsNodeId(model);
+    const modelNode = nodes.find((n) => n.id === model);
+    added.push({ id, kind: 'tests', name: nameOf(model), dependsOn: [...(modelNode?.dependsOn ?? [])], status: 'pending', testIds: tests.map((t) => t.uniqueId).sort() });
+    if (modelNode) modelNode.dependsOn = [...modelNode.dependsOn, id];
+  }
+  return added;
+}

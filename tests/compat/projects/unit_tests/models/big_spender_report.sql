@@ -1,0 +1,1 @@
+select count(*) as big_spenders from {{ ref('big_spenders') }}

@@ -1,0 +1,1 @@
+select customer_id from {{ ref('customer_totals') }} where total > {{ var('threshold', 15) }}
