@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
-import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunState } from '../engine';
+import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
 import { compileProject } from '../engine/compile';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { selectWithSelector } from '../engine/graph/selectors-file';
@@ -13,6 +13,8 @@ import { fqnOf } from '../engine/graph/select';
 import type { RunCommand } from '../engine/run/run-state';
 import { dbtResourceType } from '../engine/manifest';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
+import type { SelectionState } from '../engine/graph/state-selection';
+import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
 import { runQuery } from '../warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
@@ -31,10 +33,16 @@ Usage: landfall <command> [flags]
   compile                      compile the dbt project into the artifact the functions load (reparsing changed files only)
   deps [--upgrade] [--lock]    install packages.yml's dbt packages into dbt_packages/ (writes/honours package-lock.yml)
   ls [--select …]              list the selected nodes
-  build|run|test|seed          build and test models on the local warehouse (or Redshift, see README)
+  build|run|test|seed          build and test models on the local warehouse (or Redshift, see README); each writes
+                               run_results.json in the state folder
+  retry                        run the last build's command again on what errored, failed or was skipped
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
       --selector NAME          a named selection from selectors.yml (ls, build, run, test, seed)
       --full-refresh           rebuild incremental models from scratch
+      --state DIR              compare with another run: its landfall-manifest.json (state:new, state:modified[.body|.configs|
+                               .relation|.persisted_descriptions|.macros|.contract]) and run_results.json (result:error, …)
+      --defer                  with --state: models and seeds this run does not build are read from the state's relations
+      --resource-type TYPE     only these resource types (model, seed, snapshot, test; repeatable)
       --vars '{"k": "v"}'      override project vars
       --threads N              statements in flight at once (default 4)
   source freshness [--select …]  check sources' loaded_at_field against warn_after/error_after (dbt's output, --json)
@@ -78,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'seed':
       case 'snapshot':
         return await buildCommand(command, args);
+      case 'retry':
+        return await retryCommand(args);
       case 'query':
         return await queryCommand(args);
       case 'serve':
@@ -155,10 +165,12 @@ function lsCommand(args: string[]): number {
     selector: { type: 'string' },
     'resource-type': { type: 'string' },
     vars: { type: 'string' },
+    state: { type: 'string' },
   }, true);
   const options = commonOptions(values);
   const manifest = compileFrom(options, parseVars(values.vars as string | undefined));
   const graph = buildGraph(manifest);
+  if (values.state !== undefined) graph.state = { ...loadSelectionState(String(values.state)), current: manifest };
   const selected = values.selector !== undefined
     ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
     : selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
@@ -184,36 +196,74 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
     'full-refresh': { type: 'boolean' },
     vars: { type: 'string' },
     threads: { type: 'string' },
+    state: { type: 'string' },
+    defer: { type: 'boolean' },
+    'favor-state': { type: 'boolean' },
+    'resource-type': { type: 'string', multiple: true },
   }, true);
   const options = commonOptions(values);
-  const vars = parseVars(values.vars as string | undefined);
   const threads = values.threads === undefined ? 4 : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${String(values.threads)}`);
+  const runArgs: RunArgs = {
+    which: command,
+    select: [...selectors(values.select as string[] | undefined), ...positionals],
+    exclude: selectors(values.exclude as string[] | undefined),
+    ...(values.selector === undefined ? {} : { selector: String(values.selector) }),
+    full_refresh: Boolean(values['full-refresh']),
+    vars: parseVars(values.vars as string | undefined),
+    threads,
+    resource_types: selectors(values['resource-type'] as string[] | undefined),
+  };
+  const selectionState = values.state === undefined ? undefined : loadSelectionState(String(values.state));
+  return executeBuild(options, runArgs, selectionState, Boolean(values.defer));
+}
+
+/** `landfall retry`: the last build's command again, on what errored, failed or was skipped (state-flags.ts). */
+async function retryCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { threads: { type: 'string' } });
+  const options = commonOptions(values);
+  const last = readRunResults(options.stateDir);
+  const { select, count } = retrySelection(last);
+  if (count === 0) {
+    if (!options.json) process.stdout.write('Nothing to retry: the last run had no errors, failures or skips.\n');
+    return 0;
+  }
+  const threads = values.threads === undefined ? last.args.threads : Number(values.threads);
+  return executeBuild(options, { ...last.args, select, exclude: [], selector: undefined, threads }, { results: Object.fromEntries(last.results.map((r) => [r.unique_id, r.status])) }, false);
+}
+
+async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: RunArgs, selectionState: SelectionState | undefined, defer: boolean): Promise<number> {
+  const { which: command, vars, threads } = runArgs;
   const started = Date.now();
   const manifest = compileFrom(options, vars);
   const write = options.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
   write?.(`Found ${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`);
   write?.('');
+  const request: RunRequest = {
+    runId: `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}`,
+    command,
+    select: runArgs.select,
+    exclude: [...runArgs.exclude, ...resourceTypeExcludes(runArgs.resource_types)],
+    selector: runArgs.selector,
+    fullRefresh: runArgs.full_refresh,
+    vars,
+    concurrency: threads,
+    ...(selectionState ? { selectionState } : {}),
+  };
+  // `--defer`: what this run does not build is read from the relations the state's manifest names.
+  const runManifest = defer ? deferredManifest(manifest, selectionState, request) : manifest;
   const { warehouse, close } = await openCliWarehouse(options, threads);
   let state: RunState;
   try {
-    state = await runToCompletion(manifest, {
-      runId: `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}`,
-      command,
-      select: [...selectors(values.select as string[] | undefined), ...positionals],
-      exclude: selectors(values.exclude as string[] | undefined),
-      selector: values.selector === undefined ? undefined : String(values.selector),
-      fullRefresh: Boolean(values['full-refresh']),
-      vars,
-      concurrency: threads,
-    }, { dialect: dialects[manifest.target.type], warehouse, write });
+    state = await runToCompletion(runManifest, request, { dialect: dialects[manifest.target.type], warehouse, write });
   } finally {
     await close();
   }
   const elapsed = Date.now() - started;
-  if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(state, manifest, elapsed), null, 2)}\n`);
+  writeRunResults(options.stateDir, runResultsOf(state, runArgs, elapsed));
+  if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(state, runManifest, elapsed), null, 2)}\n`);
   else if (state.nodes.length === 0) write?.('Nothing to do: the selection matched no nodes.');
-  else printRunSummary(state, manifest, elapsed, write!);
+  else printRunSummary(state, runManifest, elapsed, write!);
   return summarizeRun(state).failed ? 1 : 0;
 }
 

@@ -3,11 +3,14 @@
  */
 import { EngineError } from '../errors';
 import type { Manifest, Node } from '../manifest';
+import type { SelectionState } from './state-selection';
 
 export interface Graph {
   nodes: Map<string, Node>;
   parents: Map<string, string[]>;
   children: Map<string, string[]>;
+  /** Another run's manifest and results, for `state:` and `result:` selection (state-selection.ts). */
+  state?: SelectionState;
 }
 
 export function allNodes(manifest: Manifest): Node[] {

@@ -9,6 +9,7 @@
 import { SelectionError } from '../errors';
 import { dbtResourceType, type Node } from '../manifest';
 import { type Graph, reachable } from './graph';
+import { matchesResult, matchesState } from './state-selection';
 
 interface Atom {
   method: string;
@@ -20,7 +21,7 @@ interface Atom {
 
 // As dbt's: the value may hold `+` (`config.incremental_strategy:delete+insert`); only a trailing `+N` is an operator.
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package']);
+const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package', 'state', 'result']);
 
 function parseAtom(text: string): Atom {
   const match = ATOM.exec(text);
@@ -155,7 +156,11 @@ function matchesPath(node: Node, value: string): boolean {
 }
 
 function selectAtom(graph: Graph, atom: Atom): Set<string> {
-  const roots = [...graph.nodes.values()].filter((n) => matchesAtom(n, atom)).map((n) => n.uniqueId);
+  // `state:` and `result:` compare with another run (state-selection.ts), which the graph carries.
+  const matches = atom.method === 'state' ? (n: Node) => matchesState(n, atom.value, graph.state)
+    : atom.method === 'result' ? (n: Node) => matchesResult(n, atom.value, graph.state)
+      : (n: Node) => matchesAtom(n, atom);
+  const roots = [...graph.nodes.values()].filter(matches).map((n) => n.uniqueId);
   const result = new Set(roots);
   for (const root of roots) {
     if (atom.parents > 0) for (const id of reachable(graph.parents, root, atom.parents).keys()) result.add(id);

@@ -8,6 +8,7 @@
  */
 import { buildGraph, type Graph, reachable } from '../graph/graph';
 import { selectNodes } from '../graph/select';
+import type { SelectionState } from '../graph/state-selection';
 import { selectWithSelector } from '../graph/selectors-file';
 import { dbtResourceType, type Manifest, type TestNode } from '../manifest';
 import { type LoadRequest, withLoadNodes } from './load-node';
@@ -29,6 +30,8 @@ export interface RunRequest {
   /** Landed objects to COPY into source tables first, as load nodes upstream of the models reading them (load-node.ts). */
   loads?: LoadRequest[];
   startedAt?: string;
+  /** Another run's manifest and results for `state:`/`result:` selection (`--state DIR`; the CLI only, not a run payload). */
+  selectionState?: SelectionState;
 }
 
 export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
@@ -39,6 +42,7 @@ export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
  */
 export function planRun(manifest: Manifest, request: RunRequest): RunState {
   const graph = buildGraph(manifest);
+  if (request.selectionState) graph.state = { ...request.selectionState, current: manifest };
   const selected = request.selector
     ? selectWithSelector(graph, manifest.selectors ?? [], request.selector)
     : selectNodes(graph, request.select ?? [], request.exclude ?? []);
