@@ -104,8 +104,8 @@ export function addUnitTests(session: ParseSession, scope: ProjectScope): void {
       if (expectedRows.kind === 'sql') return fail("expect in format 'sql' is not supported: give the expected rows as dict or csv");
       const expected = expectedRows;
       const columns = expected.columns;
-      if (columns.length === 0) fail('expect has no columns: give at least one row, or the columns of an empty result');
-      const quotedColumns = columns.map((c) => `"${c}"`).join(', ');
+      // `rows: []` expects no rows at all: every column of the model is compared.
+      const quotedColumns = columns.length === 0 ? '*' : columns.map((c) => `"${c}"`).join(', ');
       const expectRows = expected.rows.map((row) => `select ${row.map((v, j) => `${v} as "${columns[j]}"`).join(', ')}`);
       const macroOverrides = Object.entries(entry.overrides?.macros ?? {}).map(([macro, value]) =>
         `{%- macro ${macro}() -%}{{ return(${JSON.stringify(value)}) }}{%- endmacro -%}`);

@@ -170,8 +170,8 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     ...(selectors ? { selectors } : {}),
     ...(packages.length ? { packages } : {}),
     models: modelFiles.filter((f) => f.file.endsWith('.sql')),
-    // Generic test definitions (tests/generic) are macros, not singular tests.
-    singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/')),
+    // Generic test definitions (tests/generic) are macros, not singular tests; tests/fixtures holds unit tests' rows.
+    singularTests: testFiles.filter((f) => f.file.endsWith('.sql') && !f.relative.startsWith('generic/') && !f.relative.startsWith('fixtures/')),
     macros: [...macroFiles, ...testFiles.filter((f) => f.relative.startsWith('generic/'))].filter((f) => f.file.endsWith('.sql')),
     seeds: seedFiles.filter((f) => f.file.endsWith('.csv')),
     snapshots: snapshotFiles.filter((f) => f.file.endsWith('.sql')),

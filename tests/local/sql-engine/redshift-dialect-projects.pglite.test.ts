@@ -88,7 +88,7 @@ async function buildIn(project: CompatProject, dialect: DialectName): Promise<{ 
       const state: RunState = await runToCompletion(manifest, { runId: `${project.name}-${dialect}-${i}`, command: 'build', vars: { raw_schema: 'raw', ...project.vars } }, { dialect: dialects[dialect], warehouse });
       const statuses = Object.fromEntries(state.nodes.map((n) => [n.name + (n.kind === 'tests' ? ':tests' : ''), n.status]));
       errors.push(...state.nodes.filter((n) => n.error).map((n) => `${n.name}: ${n.error}`));
-      builds.push({ statuses, relations: await snapshot(engine) });
+      builds.push({ statuses, relations: await snapshot(engine, project.volatileColumns ?? {}) });
     }
     return { builds, errors };
   } finally {
@@ -97,13 +97,15 @@ async function buildIn(project: CompatProject, dialect: DialectName): Promise<{ 
 }
 
 /** Every relation of the target schemas with its rows as sorted text (staging leftovers included, to be caught). */
-async function snapshot(engine: SqlEngine): Promise<Record<string, string[]>> {
+async function snapshot(engine: SqlEngine, volatileColumns: Record<string, string[]>): Promise<Record<string, string[]>> {
   const relations = await engine.query(`select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where c.relkind in ('r', 'v') and n.nspname like 'analytics%' order by 1, 2`);
   const out: Record<string, string[]> = {};
   for (const [schema, name] of relations.rows) {
     // As JSON objects (keys sorted): a column widened in place on Redshift keeps its position, not on PostgreSQL.
-    const rows = await engine.query(`select to_jsonb(t)::text from "${schema}"."${name}" as t`);
+    // A column compat.json calls volatile (an md5 of now()) is left out.
+    const dropped = (volatileColumns[String(name)] ?? []).map((c) => ` - '${c.replace(/'/g, "''")}'`).join('');
+    const rows = await engine.query(`select (to_jsonb(t)${dropped})::text from "${schema}"."${name}" as t`);
     out[`${schema}.${name}`] = rows.rows.map((r) => (r[0] ?? 'null').replace(NOW, '<now>')).sort();
   }
   return out;
