@@ -43,6 +43,7 @@ Usage: landfall <command> [flags]
                                .relation|.persisted_descriptions|.macros|.contract]) and run_results.json (result:error, …)
       --defer                  with --state: models and seeds this run does not build are read from the state's relations
       --resource-type TYPE     only these resource types (model, seed, snapshot, test; repeatable)
+      --empty                  build from zero rows: refs and sources read as (select * from … where false limit 0)
       --vars '{"k": "v"}'      override project vars
       --threads N              statements in flight at once (default 4)
   source freshness [--select …]  check sources' loaded_at_field against warn_after/error_after (dbt's output, --json)
@@ -200,6 +201,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
     defer: { type: 'boolean' },
     'favor-state': { type: 'boolean' },
     'resource-type': { type: 'string', multiple: true },
+    empty: { type: 'boolean' },
   }, true);
   const options = commonOptions(values);
   const threads = values.threads === undefined ? 4 : Number(values.threads);
@@ -213,6 +215,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
     vars: parseVars(values.vars as string | undefined),
     threads,
     resource_types: selectors(values['resource-type'] as string[] | undefined),
+    ...(values.empty ? { empty: true } : {}),
   };
   const selectionState = values.state === undefined ? undefined : loadSelectionState(String(values.state));
   return executeBuild(options, runArgs, selectionState, Boolean(values.defer));
@@ -249,6 +252,7 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
     vars,
     concurrency: threads,
     ...(selectionState ? { selectionState } : {}),
+    ...(runArgs.empty ? { empty: true } : {}),
   };
   // `--defer`: what this run does not build is read from the relations the state's manifest names.
   const runManifest = defer ? deferredManifest(manifest, selectionState, request) : manifest;

@@ -32,6 +32,8 @@ export interface RunArgs {
   vars: Record<string, unknown>;
   threads: number;
   resource_types: string[];
+  /** `--empty`: refs and sources read as zero rows. */
+  empty?: boolean;
 }
 
 /** `--state DIR`: the manifest (required) and run results (when present) of another run. */

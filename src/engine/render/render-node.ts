@@ -26,6 +26,8 @@ export interface RuntimeRenderOptions {
   queries?: QuerySession;
   /** dbt's `flags` (`FULL_REFRESH`, `WHICH`, …) of the run. */
   flags?: Partial<RunFlags>;
+  /** dbt's `--empty`: `ref()` and `source()` print a subquery with no rows (EmptyRelationRef). */
+  empty?: boolean;
 }
 
 /** Where Jinja begins: an expression, a statement or a comment. */
@@ -56,6 +58,19 @@ function modelsByName(manifest: Manifest): Map<string, ModelNode> {
     modelLookups.set(manifest, map);
   }
   return map;
+}
+
+/**
+ * A relation under dbt's `--empty`: prints as `(select * from "s"."t" where false limit 0) _dbt_limit_subq_t`, as
+ * dbt's adapters render it, and keeps every other attribute of the relation for macros.
+ */
+export class EmptyRelationRef extends RelationRef {
+  static wrap(relation: RelationRef): EmptyRelationRef {
+    return new EmptyRelationRef(relation.schema, relation.identifier, relation.database, relation.quoting, undefined, relation.type);
+  }
+  override toString(): string {
+    return `(select * from ${super.toString()} where false limit 0) _dbt_limit_subq_${this.identifier}`;
+  }
 }
 
 /** The keys `ref()` finds a node by: its name, or for a model version `m.v1` and (the latest only) `m`. */
@@ -160,12 +175,12 @@ function renderWithCtes(
         }
         const relation = options.refOverrides?.[name] ?? relations.get(name);
         if (!relation) throw new EngineError(`${file}: ref('${refName}'${version === undefined ? '' : `, v=${version}`}) does not match any model or seed`);
-        return relation;
+        return options.empty ? EmptyRelationRef.wrap(relation) : relation;
       },
       source: (sourceName, tableName) => {
         const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${file}: source('${sourceName}', '${tableName}') is not defined`);
-        return RelationRef.of(source.relation);
+        return options.empty ? EmptyRelationRef.wrap(RelationRef.of(source.relation)) : RelationRef.of(source.relation);
       },
       config: (values) => {
         config = { ...config, ...values };

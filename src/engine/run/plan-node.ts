@@ -33,7 +33,8 @@ export function planFor(
   const staging = { runId: state.runId, stagingLeftovers: state.stagingLeftovers?.[relationKey(manifestNode.relation)] };
   const baseOptions = {
     vars: { ...ctx.manifest.vars, ...state.vars }, invocationId: state.runId, runStartedAt: new Date(state.startedAt),
-    flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
+    flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command, ...(state.empty ? { EMPTY: true } : {}) },
+    ...(state.empty ? { empty: true } : {}),
   };
   let plan: MaterializationPlan;
   let renderHook: (hook: string, queries: QuerySession) => string;

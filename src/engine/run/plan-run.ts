@@ -32,6 +32,8 @@ export interface RunRequest {
   startedAt?: string;
   /** Another run's manifest and results for `state:`/`result:` selection (`--state DIR`; the CLI only, not a run payload). */
   selectionState?: SelectionState;
+  /** dbt's `--empty`: build every selected model from zero rows of its refs and sources. */
+  empty?: boolean;
 }
 
 export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
@@ -100,6 +102,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     command,
     startedAt: request.startedAt ?? new Date().toISOString(),
     fullRefresh: request.fullRefresh ?? false,
+    ...(request.empty ? { empty: true } : {}),
     vars: request.vars ?? {},
     concurrency: request.concurrency ?? 4,
     nodes: [...hooks['on-run-start'], ...orderTopologically(withLoads), ...hooks['on-run-end']],

@@ -72,6 +72,8 @@ export interface RunState {
   command: RunCommand;
   startedAt: string;
   fullRefresh: boolean;
+  /** dbt's `--empty`: refs and sources read as `(select * from … where false limit 0)`, so the run checks SQL and schemas without rows. */
+  empty?: boolean;
   /** Only the run's own `--vars`; project vars come from the manifest. */
   vars: Record<string, unknown>;
   concurrency: number;

@@ -27,7 +27,7 @@ function project(changes: { orders?: string; customersTags?: string; macro?: str
       model('base', 'select 1 as id union all select 2'),
       model('orders', changes.orders ?? "select id, {{ cents('10') }} as amount from {{ ref('base') }}"),
       model('customers', `{{ config(tags=[${changes.customersTags ?? "'a'"}]) }} select id from {{ ref('base') }}`),
-      model('report', "{{ config(materialized='view') }} select c.id, o.amount from {{ ref('customers') }} c join {{ ref('orders') }} o using (id)"),
+      model('report', "{{ config(materialized='view') }} select id, amount from {{ ref('customers') }} join {{ ref('orders') }} using (id)"),
     ],
     macros: [{ file: 'macros/cents.sql', relative: 'cents.sql', text: changes.macro ?? '{% macro cents(x) %}({{ x }} * 100){% endmacro %}' }],
     seeds: [], singularTests: [], properties: [],
@@ -129,6 +129,17 @@ describe('run results, result: and retry', () => {
     fs.writeFileSync(path.join(dir, 'landfall-manifest.json'), JSON.stringify(production));
     expect(loadSelectionState(dir).previous?.projectName).toBe('shop');
     fs.rmSync(dir, { recursive: true });
+  }, 60_000);
+
+  it('--empty builds every model from zero rows of its refs, with the same columns', async () => {
+    const manifest = compileManifest(project(), { target: targetFor('e') });
+    const state = await runToCompletion(manifest, { runId: 'e-1', command: 'run', empty: true }, { dialect: dialects.postgres, warehouse: local.warehouse });
+    expect(state.nodes.filter((n) => n.status !== 'success').map((n) => [n.name, n.error])).toEqual([]);
+    expect(await rows('select count(*) from e.orders')).toEqual([['0']]);
+    expect(await rows('select count(*) from e.report')).toEqual([['0']]);
+    // base has no refs: its own rows stay, as in dbt.
+    expect(await rows('select count(*) from e.base')).toEqual([['2']]);
+    expect(await rows("select column_name from information_schema.columns where table_schema = 'e' and table_name = 'orders' order by ordinal_position")).toEqual([['id'], ['amount']]);
   }, 60_000);
 
   it('--resource-type keeps only the listed types', () => {
