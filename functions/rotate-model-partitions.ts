@@ -3,4 +3,4 @@ import { taskHandler } from '../src/runtime/lambda/middleware';
 import { awsDependencies } from '../src/runtime/aws-dependencies';
 import { rotateModelTask } from '../src/partitions/rotation-run';
 
-export const handler = taskHandler(async (item: { month: string; model: string }) => rotateModelTask(item, awsDependencies()));
+export const handler = taskHandler(async (item: { month: string; model: string; runId?: string }) => rotateModelTask(item, awsDependencies()));

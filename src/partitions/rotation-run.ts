@@ -36,7 +36,8 @@ export interface PlanRotationInput {
 export interface RotationPayload {
   execution: { arn: string; name: string };
   month: Month;
-  models: { month: Month; model: string }[];
+  /** One item per model for the Map state; `runId` (the execution name) scopes the model's staging names. */
+  models: { month: Month; model: string; runId: string }[];
 }
 
 export class InvalidRotationInputError extends PartitionError {
@@ -54,7 +55,7 @@ export function planRotationRun(request: PlanRotationInput, deps: Pick<RotationD
   const parsed = RotationInputSchema.safeParse(request.input ?? {});
   if (!parsed.success) throw new InvalidRotationInputError(parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`));
   const month = parsed.data.month ?? monthOf(request.execution.startTime ? new Date(request.execution.startTime) : new Date());
-  const models = partitionedModels(deps.manifest, parsed.data.models).map((m) => ({ month, model: m.name }));
+  const models = partitionedModels(deps.manifest, parsed.data.models).map((m) => ({ month, model: m.name, runId: request.execution.name }));
   return { execution: { arn: request.execution.arn, name: request.execution.name }, month, models };
 }
 
@@ -75,9 +76,9 @@ export async function planLockedRotation(request: PlanRotationInput, deps: Pick<
 }
 
 /** RotateModel: one model; the result says whether it failed, for the SummarizeRotation state. */
-export async function rotateModelTask(item: { month: Month; model: string }, deps: RotationDependencies): Promise<RotationResult & { failed: boolean }> {
+export async function rotateModelTask(item: { month: Month; model: string; runId?: string }, deps: RotationDependencies): Promise<RotationResult & { failed: boolean }> {
   const [node] = partitionedModels(deps.manifest, [item.model]);
-  const result = await rotateModelPartitions(node!, item.month, deps);
+  const result = await rotateModelPartitions(node!, item.month, { ...deps, runId: item.runId });
   return { ...result, failed: result.status === 'failed' };
 }
 

@@ -35,8 +35,10 @@ export interface RotationPlan {
  * @example
  * planRotation({ node, dialect: dialects.redshift, month: '2026-12', tables: { months: ['2026-11'], columns: ['id', 'created_at'], modelRelation: 'view' } })
  */
-export function planRotation(input: { node: ModelNode; dialect: Dialect; month: Month; tables: MonthTables }): RotationPlan {
+export function planRotation(input: { node: ModelNode; dialect: Dialect; month: Month; tables: MonthTables; runId?: string }): RotationPlan {
   const { node, dialect, month, tables } = input;
+  // The view is staged under the rotation run's name (`__lf_view_<token>`), never a name another run shares.
+  const runId = input.runId ?? defaultRotationRunId(month);
   const config = partitionConfigOf(node.config);
   if (!config) throw new NotPartitionedModelError(node.name, []);
   const plan: RotationPlan = { model: node.name, month, created: [], expired: [], kept: [...tables.months], unloadTo: config.unloadBeforeDrop, steps: [] };
@@ -56,7 +58,7 @@ export function planRotation(input: { node: ModelNode; dialect: Dialect; month: 
     partitionSql.createEmptyMonth(monthRelation(node.relation, m), like),
     ...partitionSql.afterMonthBuilt(monthRelation(node.relation, m), rangePredicate(config.field, monthBounds(m))),
   ]);
-  const view = replaceView(dialect, node, unionViewSql(node.relation, config.field, plan.kept, tables.columns, partitionSql.branchFilters), tables.modelRelation);
+  const view = replaceView(dialect, node, unionViewSql(node.relation, config.field, plan.kept, tables.columns, partitionSql.branchFilters), tables.modelRelation, runId);
   plan.steps.push({ sqls: [...create, ...view] });
   for (const m of plan.expired) {
     const table = monthRelation(node.relation, m);
@@ -64,6 +66,11 @@ export function planRotation(input: { node: ModelNode; dialect: Dialect; month: 
     plan.steps.push({ sqls: [dialect.drop(table, 'table')] });
   }
   return plan;
+}
+
+/** The run id of a rotation started outside a state machine execution (the CLI): one per month. */
+export function defaultRotationRunId(month: Month): string {
+  return `rotate-${month}`;
 }
 
 export interface RotationResult {
@@ -90,10 +97,10 @@ export function partitionedModels(manifest: Manifest, names?: string[]): ModelNo
  * @example
  * await rotateModelPartitions(manifest.models['model.landfall_demo.fct_transfers'], '2026-12', { dialect, warehouse })
  */
-export async function rotateModelPartitions(node: ModelNode, month: Month, deps: { dialect: Dialect; warehouse: Warehouse }): Promise<RotationResult> {
+export async function rotateModelPartitions(node: ModelNode, month: Month, deps: { dialect: Dialect; warehouse: Warehouse; runId?: string }): Promise<RotationResult> {
   const result: RotationResult = { model: node.name, month, status: 'unchanged', created: [], dropped: [] };
   try {
-    const plan = planRotation({ node, dialect: deps.dialect, month, tables: await readMonthTables(node, deps) });
+    const plan = planRotation({ node, dialect: deps.dialect, month, tables: await readMonthTables(node, deps), runId: deps.runId });
     for (const [index, step] of plan.steps.entries()) {
       await runQuery(deps.warehouse, step.sqls.length === 1 ? step.sqls[0]! : step.sqls, undefined, { name: `landfall/rotate/${node.name}/${month}/${index}` });
     }
@@ -116,6 +123,7 @@ export async function rotateMonthlyPartitions(input: {
   month?: Month;
   models?: string[];
   now?: Date;
+  runId?: string;
 }): Promise<RotationResult[]> {
   const month = input.month ?? monthOf(input.now ?? new Date());
   const results: RotationResult[] = [];

@@ -1,6 +1,7 @@
 /** Rotation plans are pure: what a rotation creates, keeps, unloads and drops, and in which order. */
 import { dialects } from '../../src/engine/dialects';
 import type { ModelNode } from '../../src/engine/manifest';
+import { stagingRelation } from '../../src/engine/dialects/staging-names';
 import { planRotation } from '../../src/partitions/rotation';
 import { composeRotationAlert } from '../../src/partitions/rotation-run';
 
@@ -24,8 +25,10 @@ describe('planRotation', () => {
     expect(first![0]).toBe('create table "marts"."fct_transfers__p202612" (like "marts"."fct_transfers__p202611")');
     // Redshift refuses `create or replace view` with other columns (r_CREATE_VIEW): the view is staged and swapped.
     const view = first!.find((s) => s.startsWith('create view'))!;
-    expect(view).toMatch(/^create view "marts"."fct_transfers__lf_view" as \(/);
-    expect(first).toContain('alter table "marts"."fct_transfers__lf_view" rename to "fct_transfers"');
+    const staged = stagingRelation({ schema: 'marts', identifier: 'fct_transfers' }, 'view', 'rotate-2026-12').identifier;
+    expect(staged).toMatch(/^fct_transfers__lf_view_[0-9a-f]{8}$/);
+    expect(view).toMatch(new RegExp(`^create view "marts"."${staged}" as \\(`));
+    expect(first).toContain(`alter table "marts"."${staged}" rename to "fct_transfers"`);
     expect(view).toMatch(/with no schema binding$/);
     expect(view).toContain('from "marts"."fct_transfers__p202701" where');
     expect(view).not.toContain('__p202608');
@@ -39,6 +42,11 @@ describe('planRotation', () => {
     const first = plan.steps[0]!.sqls.join('\n');
     expect(first).toContain(`alter table "marts"."fct_transfers__p202612" add constraint lf_month_range check ("created_at" >= '2026-12-01 00:00:00' and "created_at" < '2027-01-01 00:00:00')`);
     expect(first).toContain('landfall_replace_view');
+    // The helper's fallback swap stages under the rotation run's name, another execution under another.
+    const stagedFor = (runId: string) => stagingRelation({ schema: 'marts', identifier: 'fct_transfers' }, 'view', runId).identifier;
+    expect(first).toContain(`'${stagedFor('rotate-2026-12')}')`);
+    const other = planRotation({ node: node({ unload_before_drop: undefined }), dialect: dialects.postgres, month: '2026-12', tables, runId: 'execution-2' });
+    expect(other.steps[0]!.sqls.join('\n')).toContain(`'${stagedFor('execution-2')}')`);
     expect(plan.steps.slice(1).map((s) => s.sqls)).toEqual([
       ['drop table if exists "marts"."fct_transfers__p202608" cascade'],
       ['drop table if exists "marts"."fct_transfers__p202609" cascade'],

@@ -42,8 +42,11 @@ export interface Dialect {
    * either the old or the new relation and never a missing one.
    */
   swap(staged: Relation, target: Relation, kind: RelationKind, existing: RelationKind | undefined, runId?: string): string[];
-  /** Replace a view in one statement if the dialect can (late binding); undefined otherwise. */
-  replaceViewInPlace(relation: Relation, sql: string, config: NodeConfig, existing: RelationKind | undefined): string | undefined;
+  /**
+   * Replace a view in one statement if the dialect can (late binding); undefined otherwise. `staged`: the run's
+   * staging name, for a dialect that falls back to a staged swap inside that statement.
+   */
+  replaceViewInPlace(relation: Relation, sql: string, config: NodeConfig, existing: RelationKind | undefined, staged: Relation): string | undefined;
   /** The SQL type of a seed column inferred as `type`. */
   seedColumnType(type: string): string;
   /** Rows `(schema, name, kind, column)` for every table and view in `schemas`, columns of tables only. */

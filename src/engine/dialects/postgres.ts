@@ -57,10 +57,10 @@ $fn$`;
  * new columns are not compatible with the old ones PostgreSQL refuses it, and the staged swap runs instead
  * (inside a subtransaction, so the failed attempt leaves nothing behind).
  */
-export const REPLACE_VIEW_FUNCTION_SQL = `create or replace function public.landfall_replace_view(p_schema text, p_name text, p_sql text)
+export const REPLACE_VIEW_FUNCTION_SQL = `create or replace function public.landfall_replace_view(p_schema text, p_name text, p_sql text, p_staged text)
 returns void language plpgsql as $fn$
 declare
-  staged text := left(p_name, 55) || '__lf_new';
+  staged text := p_staged;
 begin
   begin
     execute format('create or replace view %I.%I as (%s)', p_schema, p_name, p_sql);
@@ -109,10 +109,11 @@ export const postgresDialect: Dialect = {
   swap: (staged, target, kind) => [
     `select public.landfall_swap_relation(${[target.schema, staged.identifier, target.identifier, kind].map(sqlStringLiteral).join(', ')})`,
   ],
-  replaceViewInPlace: (relation, sql, _config, existing) =>
+  // The fallback swap stages under the run's name (`staged`), so two runs never share a staging view.
+  replaceViewInPlace: (relation, sql, _config, existing, staged) =>
     existing !== 'view' || sql.includes(DOLLAR_TAG)
       ? undefined
-      : `select public.landfall_replace_view(${sqlStringLiteral(relation.schema)}, ${sqlStringLiteral(relation.identifier)}, ${DOLLAR_TAG}\n${sql}\n${DOLLAR_TAG})`,
+      : `select public.landfall_replace_view(${sqlStringLiteral(relation.schema)}, ${sqlStringLiteral(relation.identifier)}, ${DOLLAR_TAG}\n${sql}\n${DOLLAR_TAG}, ${sqlStringLiteral(staged.identifier)})`,
   seedColumnType: (type) => type,
   columnsQuery,
   // dbt-postgres's `get_show_grant_sql`, for every relation of the schemas at once. Grants to PUBLIC are not managed.

@@ -10,12 +10,12 @@ import { dropLeftovers, stagedFor } from './staging';
 export const planView: Materializer<ModelNode> = (input) => {
   const { node, sql, dialect, existing } = input;
   const cleanup = dropLeftovers(input, node.relation.schema);
-  const inPlace = dialect.replaceViewInPlace(node.relation, sql, node.config, existing?.kind);
+  const staged = stagedFor(input, node.relation, 'new');
+  const inPlace = dialect.replaceViewInPlace(node.relation, sql, node.config, existing?.kind, staged);
   // Replaced in place, the view keeps its grants (see grants.ts).
   if (inPlace) return { steps: [{ sqls: [...cleanup, inPlace] }], keepsRelation: existing !== undefined };
   // Nothing to replace: create it where it belongs (one statement instead of a staged swap).
   if (!existing) return { steps: [{ sqls: [...cleanup, dialect.createView(node.relation, sql, node.config)] }] };
-  const staged = stagedFor(input, node.relation, 'new');
   return {
     steps: [{
       sqls: [

@@ -1,5 +1,6 @@
 import { dialects } from '../../../src/engine/dialects';
 import type { ModelNode, SeedNode } from '../../../src/engine/manifest';
+import { stagingRelation } from '../../../src/engine/dialects/staging-names';
 import { planMaterialization } from '../../../src/engine/materializations';
 
 function model(materialized: ModelNode['config']['materialized'], config: Partial<ModelNode['config']> = {}): ModelNode {
@@ -54,9 +55,12 @@ describe('Materialization plans', () => {
     expect(stagedName(plan(dialects.redshift, 'run-1').steps[0]!.sqls)).toBe(postgres);
   });
 
-  it('replaces a PostgreSQL view in place, falling back to the staged swap inside the helper', () => {
-    const { steps } = planMaterialization({ node: model('view'), sql: 'select 1 -- one', dialect: dialects.postgres, existing: { kind: 'view', columns: [] }, fullRefresh: false });
-    expect(steps).toEqual([{ sqls: ["select public.landfall_replace_view('analytics', 'fct_transfers', $landfall_sql$\nselect 1 -- one\n$landfall_sql$)"] }]);
+  it('replaces a PostgreSQL view in place, falling back to the staged swap inside the helper under the run\'s staging name', () => {
+    const replace = (runId: string) => planMaterialization({ node: model('view'), sql: 'select 1 -- one', dialect: dialects.postgres, existing: { kind: 'view', columns: [] }, fullRefresh: false, runId }).steps;
+    const staged = stagingRelation({ schema: 'analytics', identifier: 'fct_transfers' }, 'new', 'run-1').identifier;
+    expect(staged).toMatch(/^fct_transfers__lf_new_[0-9a-f]{8}$/);
+    expect(replace('run-1')).toEqual([{ sqls: [`select public.landfall_replace_view('analytics', 'fct_transfers', $landfall_sql$\nselect 1 -- one\n$landfall_sql$, '${staged}')`] }]);
+    expect(replace('run-2')[0]!.sqls[0]).not.toContain(staged);
   });
 
   it('swaps PostgreSQL relations through the helper that recreates dependent views', () => {

@@ -134,9 +134,9 @@ export function auditSql(tests: { id: string; sql: string }[], model: string, mo
 /** Replace the model's view: in place where the dialect can (late binding), else staged and swapped. */
 export function replaceView(dialect: Dialect, node: ModelNode, sql: string, existing: 'table' | 'view' | undefined, runId?: string): string[] {
   const config = { ...node.config, bind: false };
-  const inPlace = dialect.replaceViewInPlace(node.relation, sql, config, existing);
-  if (inPlace) return [inPlace];
   const staged = stagingRelation(node.relation, 'view', runId, dialect.maxIdentifierBytes);
+  const inPlace = dialect.replaceViewInPlace(node.relation, sql, config, existing, staged);
+  if (inPlace) return [inPlace];
   return [dialect.drop(staged, 'view'), dialect.createView(staged, sql, config), ...dialect.swap(staged, node.relation, 'view', existing, runId)];
 }
 
