@@ -30,6 +30,15 @@ export async function runToCompletion(
   request: RunRequest,
   deps: { dialect: Dialect; warehouse: Warehouse; write?: (line: string) => void },
 ): Promise<RunState> {
+  return runPlannedToCompletion(manifest, planRun(manifest, request), deps);
+}
+
+/** Run an already planned run (e.g. `run-operation`'s single operation node) to its end. */
+export async function runPlannedToCompletion(
+  manifest: Manifest,
+  planned: RunState,
+  deps: { dialect: Dialect; warehouse: Warehouse; write?: (line: string) => void },
+): Promise<RunState> {
   const ctx = {
     manifest,
     dialect: deps.dialect,
@@ -39,7 +48,7 @@ export async function runToCompletion(
     plans: new Map(),
   };
   const waiter = canWaitForStatementEnds(deps.warehouse) ? deps.warehouse : undefined;
-  let state = planRun(manifest, request);
+  let state = planned;
   if (state.done) return state;
   state = await prepareRun(state, ctx);
   let pause = 5;

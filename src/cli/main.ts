@@ -36,6 +36,7 @@ Usage: landfall <command> [flags]
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README); each writes
                                run_results.json in the state folder
   retry                        run the last build's command again on what errored, failed or was skipped
+  run-operation MACRO [--args '{k: v}']  call a macro with keyword arguments; what it runs reaches the warehouse
       --select/-s, --exclude   dbt selection syntax (name, +name, name+, tag:, path:, source:x.y+, …)
       --selector NAME          a named selection from selectors.yml (ls, build, run, test, seed)
       --full-refresh           rebuild incremental models from scratch
@@ -89,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
         return await buildCommand(command, args);
       case 'retry':
         return await retryCommand(args);
+      case 'run-operation':
+        return await (require('./run-operation-command') as typeof import('./run-operation-command')).runOperationCommand(args);
       case 'query':
         return await queryCommand(args);
       case 'serve':
