@@ -16,6 +16,7 @@ import { TimedCoalescer } from '../runtime/coalesce/timed-coalescer';
 import type { Target } from '../engine';
 import { compileProject } from '../engine/compile';
 import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
+import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
 import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
@@ -145,7 +146,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   fs.mkdirSync(stateDir, { recursive: true });
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
   const target = localTarget(options.target);
-  compileProject(options.projectDir, target, manifestPath);
+  // The checks `landfall compile` runs: a bad `meta.landfall.dms.schedule` stops the stack, naming the source.
+  compileProject(options.projectDir, target, manifestPath, undefined, undefined, [dmsSchedulesOf]);
   forgetCompiledManifest();
 
   const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
