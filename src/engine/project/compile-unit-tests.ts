@@ -107,8 +107,16 @@ export function addUnitTests(session: ParseSession, scope: ProjectScope): void {
       // `rows: []` expects no rows at all: every column of the model is compared.
       const quotedColumns = columns.length === 0 ? '*' : columns.map((c) => `"${c}"`).join(', ');
       const expectRows = expected.rows.map((row) => `select ${row.map((v, j) => `${v} as "${columns[j]}"`).join(', ')}`);
-      const macroOverrides = Object.entries(entry.overrides?.macros ?? {}).map(([macro, value]) =>
-        `{%- macro ${macro}() -%}{{ return(${JSON.stringify(value)}) }}{%- endmacro -%}`);
+      // A macro override returns its value; `pkg.macro` replaces the entry of the package's namespace dict, which the
+      // package's own calls (`pkg.macro(…)`) go through.
+      const macroOverrides = Object.entries(entry.overrides?.macros ?? {}).map(([macro, value], k) => {
+        const [pkg, own] = macro.includes('.') ? macro.split('.', 2) : [undefined, macro];
+        if (!/^[A-Za-z_]\w*$/.test(own!) || (pkg !== undefined && !/^[A-Za-z_]\w*$/.test(pkg))) fail(`overrides.macros: '${macro}' is not a macro name`);
+        const body = `{{ return(${JSON.stringify(value ?? null)}) }}`;
+        return pkg === undefined
+          ? `{%- macro ${own}() -%}${body}{%- endmacro -%}`
+          : `{%- macro __dbt__unit_override_${k}() -%}${body}{%- endmacro -%}{%- do ${pkg}.update({'${own}': __dbt__unit_override_${k}}) -%}`;
+      });
       const varOverrides = entry.overrides?.vars ?? {};
       const prelude = [
         `{%- macro ref(name, v=none, version=none) -%}{%- set __given = ${JSON.stringify(Object.fromEntries(refNames))} -%}`
