@@ -4,7 +4,7 @@
  * Templates are compiled once per source text and cached.
  */
 import nunjucks from 'nunjucks';
-import { DBT_MACRO_LIBRARY } from '../macros';
+import { DBT_MACRO_LIBRARY, displayMacroNames } from '../macros';
 import { installPythonCompat } from './python-compat';
 import { installPythonSyntax } from './python-syntax';
 
@@ -244,14 +244,18 @@ function mapItems(env: nunjucks.Environment, filterThis: unknown, items: unknown
 const environment = createEnvironment();
 const compiled = new Map<string, nunjucks.Template>();
 
-/** A render failure, with the file and the line in that file. */
+/** A render failure, with the file and the line in that file. Package macros are named `package.macro`, as called. */
 export class TemplateRenderError extends Error {
+  readonly detail: string;
+
   constructor(
     readonly file: string,
     readonly line: number | undefined,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${detail}`);
+    const readable = displayMacroNames(detail);
+    super(`${file}${line ? `:${line}` : ''}: ${readable}`);
+    this.detail = readable;
     this.name = 'TemplateRenderError';
   }
 }

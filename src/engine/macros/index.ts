@@ -22,3 +22,13 @@ export const DBT_MACRO_LIBRARY = LIBRARY_SOURCE.replace(MACRO_DEFINITION, (whole
 export function packageMacroName(packageName: string, macro: string): string {
   return `__landfall_pkg_${packageName}__${macro}`;
 }
+
+/**
+ * `text` with every renamed package macro written as the project calls it, for messages.
+ *
+ * @example
+ * displayMacroNames('in macro __landfall_pkg_dbt_utils__star') // 'in macro dbt_utils.star'
+ */
+export function displayMacroNames(text: string): string {
+  return text.replace(/__landfall_pkg_([A-Za-z0-9_]+?)__([A-Za-z0-9_]+)/g, '$1.$2');
+}

@@ -67,4 +67,29 @@ describe('errors in macro files', () => {
     expect(() => compileManifest(project, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } }))
       .toThrow('macros/checked.sql:3: Compilation Error: not allowed (in macro checked, called by models/orders.sql)');
   });
+
+  it('names a package macro as the project calls it (dbt_utils.x), not by its internal name', () => {
+    const empty = { models: [], singularTests: [], seeds: [], properties: [] };
+    const project: ProjectFiles = {
+      root: '/nowhere',
+      project: { name: 'shop' },
+      ...empty,
+      models: [{ file: 'models/orders.sql', relative: 'orders.sql', text: 'select {{ dbt_utils.outer() }} as id' }],
+      macros: [],
+      packages: [{
+        root: '/nowhere/dbt_packages/dbt_utils',
+        project: { name: 'dbt_utils' },
+        ...empty,
+        macros: [{ file: 'dbt_packages/dbt_utils/macros/x.sql', relative: 'x.sql', text: '{% macro outer() %}{{ dbt_utils.missing() }}{% endmacro %}' }],
+      }],
+    };
+    let message = '';
+    try {
+      compileManifest(project, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('in macro dbt_utils.outer, called by models/orders.sql');
+    expect(message).not.toContain('__landfall_pkg');
+  });
 });
