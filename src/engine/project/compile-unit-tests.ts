@@ -132,10 +132,12 @@ export function addUnitTests(session: ParseSession, scope: ProjectScope): void {
         `with ${[...ctes,
           `__dbt__unit_actual as (\nselect ${quotedColumns} from (\n${model!.rawSql}\n) as __dbt__unit_model\n)`,
           `__dbt__unit_expected as (\nselect * from __dbt__unit_actual where 1 = 0${expectRows.map((r) => `\nunion all\n${r}`).join('')}\n)`,
+          // Rows compare as multisets, as dbt's: each copy of a duplicate row is numbered (EXCEPT ALL is not Redshift's).
+          ...(['actual', 'expected'].map((side) => `__dbt__unit_${side}_copies as (\nselect *${columns.length ? `, row_number() over (partition by ${quotedColumns}) as __dbt__unit_copy` : ''} from __dbt__unit_${side}\n)`)),
         ].join(',\n')}`,
-        `select 'actual' as actual_or_expected, * from (select * from __dbt__unit_actual except select * from __dbt__unit_expected) as __dbt__unit_only_actual`,
+        `select 'actual' as actual_or_expected, * from (select * from __dbt__unit_actual_copies except select * from __dbt__unit_expected_copies) as __dbt__unit_only_actual`,
         'union all',
-        `select 'expected' as actual_or_expected, * from (select * from __dbt__unit_expected except select * from __dbt__unit_actual) as __dbt__unit_only_expected`,
+        `select 'expected' as actual_or_expected, * from (select * from __dbt__unit_expected_copies except select * from __dbt__unit_actual_copies) as __dbt__unit_only_expected`,
       ].join('\n');
       const uniqueId = `unit_test.${packageName}.${model!.name}.${name}`;
       const test: TestNode = {

@@ -53,6 +53,13 @@ unit_tests:
           2
     expect:
       rows: [{n: 3}]
+  - name: a_duplicate_row_is_a_difference
+    model: copied_ids
+    given:
+      - input: ref('open_orders')
+        rows: [{id: 7}, {id: 7}]
+    expect:
+      rows: [{id: 7}]
 `;
 
 function project(properties = PROPERTIES, snapshots = SNAPSHOTS): ProjectFiles {
@@ -64,6 +71,7 @@ function project(properties = PROPERTIES, snapshots = SNAPSHOTS): ProjectFiles {
       model('open_orders', "{{ config(materialized='table') }} select id from {{ ref('snap_orders') }} where dbt_valid_to is null"),
       model('order_counts', "{{ config(materialized='table') }} select count(*) as n from {{ ref('open_orders') }}"),
       model('after_counts', 'select n from {{ ref(\'order_counts\') }}'),
+      model('copied_ids', 'select id from {{ ref(\'open_orders\') }}'),
     ],
     snapshots: [{ file: 'snapshots/orders.sql', relative: 'orders.sql', text: snapshots }],
     seeds: [], macros: [], singularTests: [],
@@ -126,6 +134,9 @@ describe.each(['postgres', 'redshift'] as DialectName[])('snapshots and unit tes
     expect(node('unit_tests:model.shop.order_counts').status).toBe('fail');
     expect(node('model.shop.order_counts').status).toBe('skipped');
     expect(node('model.shop.after_counts').status).toBe('skipped');
+    // Rows compare as multisets: the model returns id 7 twice, the expectation once.
+    expect(node('unit_tests:model.shop.copied_ids').status).toBe('fail');
+    expect(node('unit_tests:model.shop.copied_ids').tests?.map((t) => [t.id, t.failures])).toEqual([['unit_test.shop.copied_ids.a_duplicate_row_is_a_difference', 1]]);
   });
 });
 
@@ -143,7 +154,7 @@ describe('parse time', () => {
       ['model.shop.order_counts', ['unit_tests:model.shop.order_counts']],
     ]);
     expect(planRun(manifest, { runId: 'r', command: 'test', select: ['test_type:unit'] }).nodes.flatMap((n) => n.testIds ?? []).sort())
-      .toEqual(['unit_test.shop.open_orders.keeps_open_orders', 'unit_test.shop.order_counts.counts_wrong']);
+      .toEqual(['unit_test.shop.copied_ids.a_duplicate_row_is_a_difference', 'unit_test.shop.open_orders.keeps_open_orders', 'unit_test.shop.order_counts.counts_wrong']);
     expect(planRun(manifest, { runId: 'r', command: 'snapshot' }).nodes.map((n) => n.id).sort()).toEqual(['snapshot.shop.snap_orders', 'snapshot.shop.snap_status']);
     expect(planRun(manifest, { runId: 'r', command: 'run' }).nodes.map((n) => n.id)).not.toContain('snapshot.shop.snap_orders');
   });
