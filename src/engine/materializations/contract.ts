@@ -4,7 +4,7 @@
  * Before building, a first step creates an empty probe table from the model's SQL (`… where false limit 0`, under the
  * run's `delta` staging name) and reads its column types (`fetchColumns`). The next plan compares them with the
  * contract as dbt-postgres does (by name, and by the type family a PostgreSQL driver reports: `varchar(10)` and `text`
- * are both STRING, `int` and `bigint` are not the same) and either fails with dbt's table of mismatches or builds.
+ * are both TEXT, `int` and `bigint` are not the same) and either fails with dbt's table of mismatches or builds.
  * A table (and an incremental model's first build or full refresh) is then created from the contract: declared column
  * types and constraints, then `insert … select` in the contract's column order. Views are only checked (dbt applies
  * no constraints to views).
@@ -34,10 +34,11 @@ export function constraintSupport(dialect: Pick<Dialect, 'name'>, type: Contract
 
 /**
  * The type family a PostgreSQL driver names a column type by (psycopg2's typecaster names, which dbt-postgres's
- * contract check compares): sizes, precisions and aliases do not matter.
+ * contract check compares, with dbt's label TEXT for STRING): sizes, precisions and aliases do not matter.
+ * Checked against dbt-core 1.10.23 + dbt-postgres: `'x'` against `int` prints `| id | TEXT | INTEGER | data type mismatch |`.
  *
  * @example
- * typeFamily('character varying(10)') // 'STRING'
+ * typeFamily('character varying(10)') // 'TEXT'
  * typeFamily('int') // 'INTEGER'
  */
 export function typeFamily(type: string): string {
@@ -47,13 +48,14 @@ export function typeFamily(type: string): string {
     [/^(bigint|int8|bigserial|serial8)$/, 'LONGINTEGER'],
     [/^(real|float4|double precision|float8|float)$/, 'FLOAT'],
     [/^(numeric|decimal)$/, 'DECIMAL'],
-    [/^(text|varchar|character varying|char|character|bpchar|nchar|nvarchar|name|string)$/, 'STRING'],
+    [/^(text|varchar|character varying|char|character|bpchar|nchar|nvarchar|name|string)$/, 'TEXT'],
     [/^(boolean|bool)$/, 'BOOLEAN'],
     [/^date$/, 'DATE'],
     [/^(timestamp|timestamp without time zone)$/, 'DATETIME'],
     [/^(timestamptz|timestamp with time zone)$/, 'DATETIMETZ'],
-    [/^(time|time without time zone)$/, 'TIME'],
-    [/^(timetz|time with time zone)$/, 'TIMETZ'],
+    [/^(time|time without time zone|timetz|time with time zone)$/, 'TIME'],
+    [/^json$/, 'JSON'],
+    [/^jsonb$/, 'JSONB'],
     [/^interval/, 'INTERVAL'],
   ];
   return families.find(([pattern]) => pattern.test(base))?.[1] ?? base.toUpperCase();
@@ -81,7 +83,8 @@ export function contractMismatches(contract: ModelContract, definition: ColumnTy
   for (const column of definition) {
     if (!declared.has(column.name.toLowerCase())) mismatches.push({ column: column.name, definitionType: typeFamily(column.type), contractType: '', reason: 'missing in contract' });
   }
-  return mismatches;
+  // dbt's table lists the columns by name.
+  return mismatches.sort((a, b) => (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
 }
 
 /** dbt's contract error: the explanation, then a table of column name / definition type / contract type / reason. */
@@ -91,7 +94,8 @@ export function contractErrorMessage(node: Pick<ModelNode, 'name' | 'origin'>, m
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [
-    `${node.origin.file}: model '${node.name}': this model has an enforced contract that failed.`,
+    `Compilation Error in model ${node.name} (${node.origin.file})`,
+    'This model has an enforced contract that failed.',
     `Please ensure the name, data_type, and number of columns in your contract match the columns in your model's definition.`,
     '',
     line(header),

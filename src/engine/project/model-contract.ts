@@ -35,6 +35,11 @@ export function contractOf(entry: ContractYaml | undefined, config: NodeConfig, 
   if (config.materialized === 'ephemeral') {
     throw new ProjectError(file, `model '${modelName}' is ephemeral: dbt does not support contracts on ephemeral models (remove contract.enforced or materialize it)`, lineOf(text, /contract/));
   }
+  const onSchemaChange = String(config.on_schema_change ?? 'ignore');
+  if (config.materialized === 'incremental' && onSchemaChange !== 'append_new_columns' && onSchemaChange !== 'fail') {
+    // dbt-core refuses this at parse time with the same words.
+    throw new ProjectError(file, `model '${modelName}': Invalid value for on_schema_change: ${onSchemaChange}. Models materialized as incremental with contracts enabled must set on_schema_change to 'append_new_columns' or 'fail'`, lineOf(text, /contract/));
+  }
   const columns = (entry?.columns ?? []).map((column) => {
     const where = lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(column.name)}['"]?\\s*$`, 'm'));
     if (typeof column.data_type !== 'string' || column.data_type.trim() === '') {

@@ -1,0 +1,1 @@
+select 'x' as id, 'y' as label, 1 as extra
