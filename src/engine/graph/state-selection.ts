@@ -11,7 +11,9 @@
  *   - persisted_descriptions: descriptions, only when `persist_docs` is on;
  *   - macros: a macro the node calls (directly or through other macros) has changed, been added or removed;
  *   - contract: an enforced contract's columns, types or constraints (or enforcement itself) changed.
- * A node new in the current project is both `state:new` and `state:modified`.
+ * A node new in the current project is both `state:new` and `state:modified` (and every `state:modified.<part>` but
+ * `.macros`). Checked against dbt-core 1.10.23 on one project with a changed body, macro, contract and a new model:
+ * `state:modified`, `state:modified+`, `state:new` and each sub-selector list the same models on both tools.
  */
 import { SelectionError } from '../errors';
 import type { Manifest, Node } from '../manifest';
@@ -152,7 +154,8 @@ export function matchesState(node: Node, value: string, state: SelectionState | 
     case 'new': return old === undefined;
     case 'old': return old !== undefined;
     case 'modified':
-      if (!old) return true;
+      // A new node is modified by every sub-selector but `.macros` (as dbt-core 1.10's selection gives).
+      if (!old) return part !== 'macros';
       return (part ? [part as ModifiedPart] : MODIFIED_PARTS).some((p) => modifiedPart(p, node, old, state));
     case 'unmodified':
       return old !== undefined && !MODIFIED_PARTS.some((p) => modifiedPart(p, node, old, state));

@@ -78,6 +78,9 @@ describe('state: selection', () => {
     const files = project();
     files.models.push(model('fresh', 'select 3 as id'));
     expect(selected(compileManifest(files, { target: targetFor('prod') }), ['state:new'])).toEqual(['fresh']);
+    // As in dbt-core: a new node is modified by every sub-selector but .macros.
+    expect(selected(compileManifest(files, { target: targetFor('prod') }), ['state:modified.body'])).toEqual(['fresh']);
+    expect(selected(compileManifest(files, { target: targetFor('prod') }), ['state:modified.macros'])).toEqual([]);
   });
 
   it('refuses state: without a state manifest, and unknown sub-selectors, saying what to pass', () => {
