@@ -8,7 +8,7 @@
  * resort the text is cut at the byte budget with a note.
  */
 import { MAX_BODY_BYTES, MAX_SUBJECT_CHARACTERS, toSingleLine, truncateBlock, truncateCharacters, truncateUtf8 } from './email-limits';
-import type { AlertEmail, FailedNode, ModelFailure, RunFailureReport, SkippedNode, TestFailure } from './run-failure-report';
+import type { AlertEmail, FailedNode, LoadFailure, ModelFailure, RunFailureReport, SkippedNode, TestFailure } from './run-failure-report';
 import { formatTextTable } from './text-table';
 
 export interface ComposeOptions {
@@ -61,11 +61,12 @@ export function composeRunFailureAlert(report: RunFailureReport, options: Compos
  */
 export function composeSubject(report: RunFailureReport): string {
   const tests = report.failures.filter((node) => node.kind === 'test').length;
-  const models = report.failures.length - tests;
-  const counts = [models ? plural(models, 'model') : '', tests ? plural(tests, 'test') : ''].filter(Boolean).join(', ') || 'run';
+  const loads = report.failures.filter((node) => node.kind === 'load').length;
+  const models = report.failures.length - tests - loads;
+  const counts = [loads ? plural(loads, 'load') : '', models ? plural(models, 'model') : '', tests ? plural(tests, 'test') : ''].filter(Boolean).join(', ') || 'run';
   const head = toSingleLine(`[${report.project ?? 'landfall'}] ${counts} failed`);
   const tail = ` (run ${toSingleLine(report.runId.slice(0, 16))})`;
-  const names = [...new Set(report.failures.map((node) => toSingleLine(node.kind === 'test' ? node.model : node.name)))];
+  const names = [...new Set(report.failures.map((node) => toSingleLine(node.kind === 'test' ? node.model : node.kind === 'load' ? node.source : node.name)))];
   // Name as many failing models as fit; say how many more there are.
   for (let shown = names.length; shown >= 1; shown--) {
     const more = names.length - shown;
@@ -91,11 +92,13 @@ function composeBody(report: RunFailureReport, limits: DetailLimits): string {
 
 function summaryLine(report: RunFailureReport): string {
   const failedTests = report.failures.filter((node) => node.kind === 'test').length;
-  const failedModels = report.failures.length - failedTests;
+  const failedLoads = report.failures.filter((node) => node.kind === 'load').length;
+  const failedModels = report.failures.length - failedTests - failedLoads;
   const skippedModels = report.skipped.filter((node) => node.kind === 'model').length;
-  const skippedTests = report.skipped.length - skippedModels;
+  const skippedTests = report.skipped.filter((node) => node.kind === 'test').length;
+  const loads = failedLoads ? `${plural(failedLoads, 'load')}, ` : '';
   return (
-    `Run ${toSingleLine(report.runId)} failed: ${plural(failedModels, 'model')} and ${plural(failedTests, 'test')} failed, ` +
+    `Run ${toSingleLine(report.runId)} failed: ${loads}${plural(failedModels, 'model')} and ${plural(failedTests, 'test')} failed, ` +
     `${plural(skippedModels, 'model')} and ${plural(skippedTests, 'test')} skipped, ` +
     `${plural(report.passed.models, 'model')} and ${plural(report.passed.tests, 'test')} passed.`
   );
@@ -112,18 +115,37 @@ function failureSections(failures: FailedNode[], limits: DetailLimits): string[]
   const lines: string[] = [];
   detailed.forEach((failure, index) => {
     lines.push(RULE, `FAILURE ${index + 1} of ${failures.length}: ${failureTitle(failure)}`, RULE);
-    lines.push(...(failure.kind === 'model' ? modelFailureLines(failure, limits) : testFailureLines(failure, limits)), '');
+    const details = failure.kind === 'model' ? modelFailureLines(failure, limits)
+      : failure.kind === 'load' ? loadFailureLines(failure, limits)
+        : testFailureLines(failure, limits);
+    lines.push(...details, '');
   });
   const rest = failures.slice(detailed.length);
   if (rest.length > 0) {
     lines.push(THIN_RULE, `${rest.length.toLocaleString('en-US')} more failures (details left out to keep this email small):`);
-    lines.push(...listNodes(rest, limits.listedNodes, (node) => `${node.kind} ${node.name} (${node.file})`), '');
+    lines.push(...listNodes(rest, limits.listedNodes, (node) => `${failureTitle(node)} (${node.file})`), '');
   }
   return lines;
 }
 
 function failureTitle(failure: FailedNode): string {
+  if (failure.kind === 'load') return toSingleLine(`load of ${failure.source} (${plural(failure.objects, 'object')})`);
   return toSingleLine(failure.kind === 'model' ? `model ${failure.name}` : `test ${failure.name} on model ${failure.model}`);
+}
+
+/** A load has no compiled SQL of its own to reproduce: the email names the table its COPY writes into. */
+function loadFailureLines(failure: LoadFailure, limits: DetailLimits): string[] {
+  return [
+    ...locationLines(failure),
+    `COPY into: ${toSingleLine(failure.copyTarget)}`,
+    '',
+    `The database refused the COPY of ${plural(failure.objects, 'landed object')}:`,
+    '',
+    indent(truncateBlock(failure.error, limits.errorBytes, 'see the execution history for the full error')),
+    '',
+    'The COPY and its load-ledger rows are one transaction: nothing of this batch was loaded, and a redrive or',
+    'replay loads it once the cause is fixed. On Redshift, SYS_LOAD_ERROR_DETAIL names the object and line refused.',
+  ];
 }
 
 function modelFailureLines(failure: ModelFailure, limits: DetailLimits): string[] {
@@ -163,7 +185,7 @@ function locationLines(failure: FailedNode): string[] {
   return [`File:  ${toSingleLine(failure.file)}`, `Node:  ${toSingleLine(failure.nodeId)}`, ''];
 }
 
-function reproduceLines(failure: FailedNode, limits: DetailLimits): string[] {
+function reproduceLines(failure: ModelFailure | TestFailure, limits: DetailLimits): string[] {
   const where = `the full SQL is compiled from ${failure.file}`;
   return ['Reproduce it with this compiled SQL:', '', indent(truncateBlock(failure.compiledSql.trimEnd(), limits.sqlBytes, where))];
 }
@@ -171,7 +193,7 @@ function reproduceLines(failure: FailedNode, limits: DetailLimits): string[] {
 function skippedSection(skipped: SkippedNode[], limits: DetailLimits): string[] {
   if (skipped.length === 0) return [];
   const models = skipped.filter((node) => node.kind === 'model');
-  const tests = skipped.length - models.length;
+  const tests = skipped.filter((node) => node.kind === 'test').length;
   const lines = [RULE, `SKIPPED: ${plural(models.length, 'downstream model')} not built, ${plural(tests, 'test')} not run`, RULE];
   lines.push(...listNodes(models, limits.listedNodes, (node) => `${node.name} (${node.nodeId})`));
   return [...lines, ''];

@@ -48,11 +48,30 @@ export interface TestFailure {
   error?: string;
 }
 
-export type FailedNode = ModelFailure | TestFailure;
+/** A COPY of landed S3 objects into a source table (a load node of the run) that failed. */
+export interface LoadFailure {
+  kind: 'load';
+  /** The run's node id, e.g. `load:source.landfall.events.product_events`. */
+  nodeId: string;
+  /** The run node's name, e.g. `load.events.product_events`. */
+  name: string;
+  /** The source table loaded, as dbt names it: `events.product_events`. */
+  source: string;
+  /** Landed objects the load was to COPY. */
+  objects: number;
+  /** The table the COPY writes into, e.g. `"raw"."product_events"`. */
+  copyTarget: string;
+  /** The database's error text. */
+  error: string;
+  /** The file declaring the source, e.g. `models/staging/events/_sources.yml`. */
+  file: string;
+}
+
+export type FailedNode = ModelFailure | TestFailure | LoadFailure;
 
 /** A node that did not run because something upstream failed. */
 export interface SkippedNode {
-  kind: 'model' | 'test';
+  kind: 'model' | 'test' | 'load';
   nodeId: string;
   name: string;
 }

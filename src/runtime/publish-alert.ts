@@ -5,9 +5,10 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { composeRunFailureAlert, type AlertEmail } from '../alerts';
-import type { FailedNode, RunFailureReport, SkippedNode, TestFailure } from '../alerts/run-failure-report';
+import type { FailedNode, LoadFailure, RunFailureReport, SkippedNode, TestFailure } from '../alerts/run-failure-report';
 import { renderTests } from '../engine';
 import { planFor } from '../engine/run/advance-run';
+import { qualified } from '../engine/render/relation';
 import { runQuery, StatementTimeoutError } from '../warehouse/run-query';
 import type { RunState } from '../engine';
 import { loadRun, type RunDependencies, type TransformRunPayload } from './transform-run';
@@ -32,6 +33,13 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
   let passedModels = 0;
   let passedTests = 0;
   for (const node of run.nodes) {
+    if (node.kind === 'load') {
+      // A load is neither a model nor a test: named by its source, its COPY target shown instead of SQL.
+      const failure = loadFailureOf(node, manifest);
+      if (failure) failures.push(failure);
+      if (node.status === 'skipped') skipped.push({ kind: 'load', nodeId: node.id, name: node.name });
+      continue;
+    }
     if (node.kind !== 'tests') {
       const source = manifest.models[node.id] ?? manifest.seeds[node.id];
       if (node.status === 'success') passedModels++;
@@ -85,6 +93,22 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
     passed: { models: passedModels, tests: passedTests },
     project: manifest.projectName,
     replayHint: `npx landfall replay ${payload.execution.name}`,
+  };
+}
+
+/** A failed load node as the email describes it: its source, its objects, the table its COPY writes into. */
+export function loadFailureOf(node: RunState['nodes'][number], manifest: RunDependencies['manifest']): LoadFailure | undefined {
+  if (node.status !== 'error') return undefined;
+  const source = node.load ? manifest.sources[node.load.sourceId] : undefined;
+  return {
+    kind: 'load',
+    nodeId: node.id,
+    name: node.name,
+    source: source ? `${source.sourceName}.${source.name}` : node.name.replace(/^load\./, ''),
+    objects: node.load?.objects.length ?? 0,
+    copyTarget: source ? qualified({ schema: source.relation.schema, identifier: source.relation.identifier }) : '(the source is no longer in the project)',
+    error: node.error ?? 'failed',
+    file: source?.origin.file ?? node.id,
   };
 }
 

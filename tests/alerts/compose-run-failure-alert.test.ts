@@ -78,10 +78,12 @@ describe('Function: composeRunFailureAlert', () => {
 
   it('keeps a huge compiled SQL under the 256 KB byte limit, cut with a note', () => {
     const report = sampleReport();
-    report.failures[1].compiledSql = `select\n${"  'é✓ multi-byte text' as col,\n".repeat(40_000)}  1`;
+    const model = report.failures[1];
+    if (model.kind !== 'model') throw new Error('fixture changed');
+    model.compiledSql = `select\n${"  'é✓ multi-byte text' as col,\n".repeat(40_000)}  1`;
     const { body } = composeRunFailureAlert(report);
 
-    expect(bytes(report.failures[1].compiledSql)).toBeGreaterThan(MAX_BODY_BYTES);
+    expect(bytes(model.compiledSql)).toBeGreaterThan(MAX_BODY_BYTES);
     expect(bytes(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(body).toMatch(/\[… truncated: [\d,]+ more bytes; the full SQL is compiled from models\/marts\/fct_orders\.sql\]/);
     expect(body).toContain('EXECUTION');
