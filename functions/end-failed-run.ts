@@ -1,6 +1,9 @@
 /** EndFailedRun task: fail the execution (so Redrive restarts here), or resume the run when it was redriven. */
 import { taskHandler } from '../src/runtime/lambda/middleware';
-import { awsDependencies } from '../src/runtime/aws-dependencies';
+import { awsLoadSteps, awsRunStates } from '../src/runtime/aws-run-states';
+import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
+import { runLocksFromEnvironment } from '../src/runtime/run-locks-aws';
+import { runSettings } from '../src/runtime/run-settings';
 import { endFailedRun, type EndFailedRunEvent } from '../src/runtime/end-failed-run';
 
 // The run metric is an Embedded Metric Format line on stdout, which only CloudWatch Logs (in Lambda) turns into a metric.
@@ -8,4 +11,4 @@ const emitMetric = (line: string) => {
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
 };
 
-export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, awsDependencies(), emitMetric));
+export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), locks: runLocksFromEnvironment() }, emitMetric));

@@ -59,7 +59,7 @@ export function s3ObjectCreatedPattern(routes: readonly S3Route[]): Record<strin
 
 /**
  * `serverless/s3-routes.resources.yml`: PutObject on `<bucket>/landfall/load-batches/*` of each routed bucket, for the
- * Data API functions' role (the coalescer writes a COPY manifest there before loading a batch), and only in buckets
+ * Data API functions' role (AdvanceRun's load nodes write a COPY manifest there before loading a batch), and only in buckets
  * of this account. Empty `Resources` when nothing is routed.
  */
 export function s3RouteResources(routes: readonly S3Route[]): { Resources: Record<string, unknown> } {

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DataArrivedEventSchema } from '../../events/arrival';
-import { required } from '../aws-dependencies';
+import { required } from '../environment';
 import { loadCompiledManifest } from '../compiled-project';
 import type { CoalescedBatch } from './coalescer';
 import { DynamoDbLeaseStore } from './dynamodb-lease-store';
