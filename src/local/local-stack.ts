@@ -64,6 +64,10 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** Arrivals are buffered this long and merged into one run (default 0: one run per arrival, still deduplicated and never overlapping). */
   coalesceWindowMs?: number;
+  /** Test-only: the clock of the local Step Functions and Data API (a redrive "25 h later"). Default: the real time. */
+  clock?: () => Date;
+  /** Test-only: lets tests call `stepFunctions.injectFault` (tests/faults/). Never set outside tests. */
+  faultInjection?: boolean;
 }
 
 export interface LocalStack {
@@ -163,6 +167,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const stepFunctions = new LocalStepFunctions({
     stateDir,
+    now: options.clock,
+    faultInjection: options.faultInjection,
     stateMachines: {
       [TRANSFORM_STATE_MACHINE]: {
         definition,
@@ -187,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const s3Dir = path.resolve(stateDir, 's3');
   const engine = withCopyFromS3((await openLocalSqlEngines({ stateDir, databaseUrl: options.databaseUrl }))[0]!, { s3Dir });
   // The Redshift dialect runs on a strict Data API: it refuses what Redshift refuses (sql-engine/redshift-strict.ts).
-  const dataApi = await startLocalDataApi({ engine, port: 0, redshiftStrict: target.type === 'redshift' }).catch(async (error) => {
+  const dataApi = await startLocalDataApi({ engine, port: 0, redshiftStrict: target.type === 'redshift', now: options.clock }).catch(async (error) => {
     await engine.close();
     throw error;
   });
@@ -308,6 +314,14 @@ function releaseLocksWhenExecutionsClose(stepFunctions: LocalStepFunctions): Pro
     const arn = started.executionArn!;
     pending.push(stepFunctions.waitForExecution(arn).then(() => runLocksFromEnvironment()?.releaseFor(arn)).catch(() => undefined));
     return started;
+  }) as never;
+  // A redriven execution closes again (and emits another status change in AWS): its re-taken locks are released too.
+  const redrive = stepFunctions.operations.RedriveExecution as (request: { executionArn?: string }) => Promise<unknown>;
+  stepFunctions.operations.RedriveExecution = (async (request: { executionArn?: string }) => {
+    const redriven = await redrive(request);
+    const arn = request.executionArn!;
+    pending.push(stepFunctions.waitForExecution(arn).then(() => runLocksFromEnvironment()?.releaseFor(arn)).catch(() => undefined));
+    return redriven;
   }) as never;
   return pending;
 }

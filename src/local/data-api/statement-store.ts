@@ -66,6 +66,11 @@ export interface StatementStoreOptions {
    * Default: on when `LANDFALL_LOCAL_DIALECT=redshift`.
    */
   redshiftStrict?: boolean;
+  /**
+   * The clock (tests: a redrive "25 h later"). The Data API keeps a statement and its result 24 hours
+   * (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html): after that its id answers ResourceNotFoundException.
+   */
+  now?: () => Date;
 }
 
 /** The connection members of a request, echoed in responses (wire names). */
@@ -169,6 +174,12 @@ export class StatementStore {
     this.region = options.region ?? 'us-east-1';
   }
 
+  /** Past the Data API's 24 h retention (by the store's clock): the id is no longer known. */
+  private expired(record: StatementRecord): boolean {
+    const now = this.options.now?.() ?? new Date();
+    return now.getTime() - record.createdAt.getTime() > RETENTION_SECONDS * 1000;
+  }
+
   get accountId(): string {
     return this.account;
   }
@@ -196,9 +207,9 @@ export class StatementStore {
     }
     const existingId = submission.clientToken === undefined ? undefined : this.idByClientToken.get(submission.clientToken);
     const existing = existingId === undefined ? undefined : this.statements.get(existingId);
-    if (existing) return existing;
+    if (existing && !this.expired(existing)) return existing;
 
-    const now = new Date();
+    const now = this.options.now?.() ?? new Date();
     const id = randomUUID();
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -235,7 +246,7 @@ export class StatementStore {
     }
     const [parentId, subNumber] = id.split(':');
     const record = this.statements.get(parentId!);
-    if (!record) throw notFound(id);
+    if (!record || this.expired(record)) throw notFound(id);
     if (subNumber === undefined) return { record };
     const sub = record.isBatch ? record.subStatements[Number(subNumber) - 1] : undefined;
     if (!sub) throw notFound(id);
