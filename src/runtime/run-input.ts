@@ -18,7 +18,7 @@ export const ManualRunSchema = z.strictObject({
    * Landed S3 objects to COPY into their routed source tables first (a coalesced window of S3 arrivals). The load
    * ledger skips objects already loaded, so replaying this input loads nothing twice.
    */
-  loads: z.array(S3ConnectorSchema.pick({ bucket: true, key: true, etag: true, versionId: true, size: true }).strict()).max(2000).default([]),
+  loads: z.array(z.strictObject((({ bucket, key, etag, versionId, size }) => ({ bucket, key, etag, versionId, size }))(S3ConnectorSchema.shape))).max(2000).default([]),
 });
 export type ManualRun = z.infer<typeof ManualRunSchema>;
 
