@@ -61,7 +61,8 @@ function lambdaBuildOptions(manifestJson) {
     // ESM builds of the AWS SDK and Smithy packages tree-shake; their CommonJS builds (esbuild's default for
     // platform node) drag in every protocol and serializer.
     mainFields: ['module', 'main'],
-    define: { LANDFALL_BUNDLED_MANIFEST_JSON: JSON.stringify(manifestJson) },
+    // The project's name alone too: a function that needs only it (src/runtime/project-name.ts) embeds no manifest.
+    define: { LANDFALL_BUNDLED_MANIFEST_JSON: JSON.stringify(manifestJson), LANDFALL_BUNDLED_PROJECT_NAME: JSON.stringify(JSON.parse(manifestJson).projectName ?? '') },
     alias: {
       // Lambda passes the role's credentials in environment variables: the env provider is the whole chain there.
       '@aws-sdk/credential-provider-node': path.join(root, 'scripts', 'bundle', 'lambda-credentials.mjs'),
