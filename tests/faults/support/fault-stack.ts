@@ -34,6 +34,10 @@ export interface FaultStack {
   advanceClock(ms: number): void;
   /** Task invocations that threw, by error name (e.g. RunLockedError retries). */
   taskErrors: string[];
+  /** Every key a run can lock (models, seeds, `load:` source tables). */
+  lockKeys: string[];
+  /** The clean build's execution ARN (closed, SUCCEEDED). */
+  cleanBuildArn: string;
   /** The checksum of every relation the clean build made: `schema.relation` → `rows:md5`. */
   cleanChecksums: Record<string, string>;
   start(name: string, input: unknown): Promise<string>;
@@ -75,7 +79,8 @@ export async function startFaultStack(prefix: string): Promise<FaultStack> {
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = proxies.eventBridge.url;
   resetAwsDependencies();
 
-  const warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({ endpoint: liveDataApi }), target: readConnectionTarget() });
+  const dataApiClient = new RedshiftDataClient({ endpoint: liveDataApi });
+  const warehouse = new RedshiftDataWarehouse({ client: dataApiClient, target: readConnectionTarget() });
   const sfn = new SFNClient({});
   const manifest = JSON.parse(fs.readFileSync(path.join(stateDir, MANIFEST_FILE), 'utf8')) as Pick<Manifest, 'models' | 'seeds' | 'sources'>;
   // Every key a run can lock (run-locks.ts, runLockKeys): models, seeds, and the source tables loads COPY into.
@@ -116,19 +121,22 @@ export async function startFaultStack(prefix: string): Promise<FaultStack> {
   const data = generateDemoData({ asOf, volumes: { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 } });
   await runQuery(warehouse, [...data.ddl]);
   for (const sql of data.inserts) await runQuery(warehouse, sql);
-  const first = await stack.stepFunctions.waitForExecution(await start('clean-build', { command: 'build', reason: 'clean baseline' }));
+  const cleanBuildArn = await start('clean-build', { command: 'build', reason: 'clean baseline' });
+  const first = await stack.stepFunctions.waitForExecution(cleanBuildArn);
   if (first.status !== 'SUCCEEDED') throw new Error(`the clean build ${first.status}: ${first.error} ${first.cause}`);
   await settle();
   const cleanChecksums = await checksums();
 
   return {
-    stack, sfn, warehouse, proxies, taskErrors, cleanChecksums, start, settle, checksums, heldLocks,
+    stack, sfn, warehouse, proxies, taskErrors, cleanChecksums, lockKeys, cleanBuildArn, start, settle, checksums, heldLocks,
     advanceClock: (ms) => (offsetMs += ms),
     emailCount: () => outbox().length,
     emailsSince: (count) => outbox().slice(count).map((f) => fs.readFileSync(path.join(stack.sns.outboxDir, f), 'utf8')),
     leftoverStagingRelations: async () => (await runQuery(warehouse, "select table_schema || '.' || table_name from information_schema.tables where table_name like '%\\_\\_lf\\_%' order by 1")).rows.map((r) => String(r[0])),
     close: async () => {
       await stack.close();
+      dataApiClient.destroy();
+      sfn.destroy();
       await Promise.all(Object.values(proxies).map((p) => p.close()));
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
