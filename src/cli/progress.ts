@@ -19,6 +19,8 @@ function dots(left: string, right: string): string {
 function describeNode(node: RunNode, manifest: Manifest): string {
   const m = manifest.models[node.id] ?? manifest.seeds[node.id];
   if (node.kind === 'seed' && m) return `seed file ${m.relation.schema}.${m.relation.identifier}`;
+  // dbt prints `snapshot <schema>.<name>` for a snapshot.
+  if (node.kind === 'model' && m?.config.materialized === 'snapshot') return `snapshot ${m.relation.schema}.${m.relation.identifier}`;
   if (node.kind === 'model' && m) return `sql ${m.config.materialized} model ${m.relation.schema}.${m.relation.identifier}`;
   if (node.kind === 'operation') return `hook: ${projectHookLabel(node, manifest.projectName)}`;
   return `tests of ${node.name} (${node.testIds?.length ?? 0})`;
