@@ -282,7 +282,7 @@ export class StatementStore {
 
   /** Every statement accepted so far, in the order accepted. */
   list(): StatementRecord[] {
-    return [...this.statements.values()];
+    return [...this.statements.values()].filter((record) => !this.expired(record));
   }
 
   /** Waits until the statement ends, or `ms` milliseconds pass. */
