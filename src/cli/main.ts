@@ -14,6 +14,7 @@ import type { RunCommand } from '../engine/run/run-state';
 import { dbtResourceType } from '../engine/manifest';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import type { SelectionState } from '../engine/graph/state-selection';
+import { unsupportedConstraintWarnings } from '../engine/materializations/contract';
 import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
 import { runQuery } from '../warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
@@ -259,6 +260,8 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
   };
   // `--defer`: what this run does not build is read from the relations the state's manifest names.
   const runManifest = defer ? deferredManifest(manifest, selectionState, request) : manifest;
+  // dbt's warn_unsupported: constraints the warehouse only declares or cannot apply (materializations/contract.ts).
+  for (const model of Object.values(manifest.models)) for (const warning of unsupportedConstraintWarnings(model, dialects[manifest.target.type])) write?.(`[WARNING] ${warning}`);
   const { warehouse, close } = await openCliWarehouse(options, threads);
   let state: RunState;
   try {

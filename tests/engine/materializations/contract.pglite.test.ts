@@ -7,7 +7,7 @@ import yaml from 'js-yaml';
 import { compileManifest } from '../../../src/engine/compile';
 import { dialects, type RunState } from '../../../src/engine';
 import type { ProjectFiles, PropertiesFile } from '../../../src/engine/project/project-files';
-import { contractMismatches, contractTableSqls, typeFamily } from '../../../src/engine/materializations/contract';
+import { contractMismatches, contractTableSqls, typeFamily, unsupportedConstraintWarnings } from '../../../src/engine/materializations/contract';
 import { runToCompletion } from '../../../src/cli/local-build';
 import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
@@ -185,5 +185,12 @@ describe('contract parse errors and DDL', () => {
     expect(insert).toContain('insert into "s"."t" ("id")');
     const [pgCreate] = contractTableSqls({ schema: 's', identifier: 't' }, contract, 'select 1 as id', dialects.postgres, { materialized: 'table', tags: [], enabled: true });
     expect(pgCreate).toBe('create table "s"."t" ("id" integer not null primary key check (id > 0), unique ("id"))');
+    const node = { name: 't', config: { materialized: 'table' }, contract } as unknown as Parameters<typeof unsupportedConstraintWarnings>[0];
+    expect(unsupportedConstraintWarnings(node, dialects.redshift)).toEqual([
+      "model 't': redshift does not enforce primary_key constraints; declared as informational",
+      "model 't': redshift does not support check constraints; left out",
+      "model 't': redshift does not enforce unique constraints; declared as informational",
+    ]);
+    expect(unsupportedConstraintWarnings(node, dialects.postgres)).toEqual([]);
   });
 });
