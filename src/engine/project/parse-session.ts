@@ -81,6 +81,13 @@ export class ParseSession {
   resolveRefName(refName: string, fromPackage: string, file: string, text: string): string {
     const id = this.relationByName(refName, fromPackage);
     if (!id) {
+      // A versioned ref is keyed `m.v2` (model-versions.ts): name the model and its versions.
+      const versioned = /^(.+)\.v([^.]+)$/.exec(refName);
+      if (versioned && this.relationIds.has(versioned[1]!)) {
+        const versions = [...this.relationIds.keys()].filter((k) => k.startsWith(`${versioned[1]}.v`)).map((k) => k.slice(versioned[1]!.length + 2));
+        throw new ProjectError(file, `ref('${versioned[1]}', v=${versioned[2]}): model '${versioned[1]}' has no version ${versioned[2]}${versions.length ? ` (its versions: ${versions.join(', ')})` : ' (it is not versioned)'}`,
+          lineOf(text, new RegExp(`ref\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRegex(versioned[1]!)}['"]`)));
+      }
       const close = [...this.relationIds.keys()].filter((k) => similar(k, refName)).slice(0, 3);
       throw new ProjectError(file,
         `ref('${refName}') does not match any model or seed${close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : ''}`,

@@ -103,6 +103,12 @@ describe('model versions', () => {
       .toEqual([['dim_v1'], ['dim_v2'], ['dim_v3']]);
   }, 60_000);
 
+  it('refuses a ref to a version the model does not have, listing its versions', () => {
+    const files = project();
+    files.models.push(model('reads_v9', "select id from {{ ref('dim', v=9) }}"));
+    expect(() => compileManifest(files, { target })).toThrow(/models\/reads_v9\.sql:1: ref\('dim', v=9\): model 'dim' has no version 9 \(its versions: 1, 2, 3\)/);
+  });
+
   it('refuses a latest_version that is not a version, naming the file', () => {
     const files = project();
     const text = PROPERTIES.replace('latest_version: 1', 'latest_version: 7');
