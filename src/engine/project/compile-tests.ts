@@ -10,6 +10,7 @@ import { namingNode } from './custom-naming';
 import { escapeRegex, mergeConfigLevels, severityOf, shortHash, thresholdsOf, toStringList } from './config-levels';
 import { makeGenericTest, testEntries, type GenericTestInput } from './generic-test-nodes';
 import type { ParseSession, ProjectScope } from './parse-session';
+import { modelVersionsOf, versionedRefKey } from './model-versions';
 
 export function addTests(session: ParseSession, scope: ProjectScope, customTests: GenericTestInput['customTests']): void {
   const { packageName, files } = scope;
@@ -57,6 +58,21 @@ export function addTests(session: ParseSession, scope: ProjectScope, customTests
     // Snapshots' properties take tests as models' do (entries with `relation:` define YAML snapshots too).
     const snapshotEntries = ((content as { snapshots?: unknown }).snapshots ?? []) as NonNullable<typeof content.models>;
     for (const entry of [...(content.models ?? []), ...(content.seeds ?? []), ...snapshotEntries]) {
+      // A versioned model's tests apply to each version, with its own columns (model-versions.ts), as in dbt.
+      const versions = [...modelVersionsOf(entry, file, text).values()];
+      if (versions.length) {
+        for (const version of versions) {
+          const versionId = session.relationInPackage(versionedRefKey(entry.name, version.version), packageName);
+          if (!versionId) continue;
+          const versionRef = `ref('${entry.name}', v='${version.version}')`;
+          const modelName = `${entry.name}_v${version.version}`;
+          for (const t of testEntries(version.entry)) add({ entry: t, refExpr: versionRef, attachedTo: versionId, modelName });
+          for (const column of version.entry.columns ?? []) {
+            for (const t of testEntries(column)) add({ entry: t, refExpr: versionRef, attachedTo: versionId, modelName, column });
+          }
+        }
+        continue;
+      }
       const attachedTo = session.relationInPackage(entry.name, packageName);
       if (!attachedTo && session.disabledNames.has(entry.name)) continue;
       if (!attachedTo) {

@@ -47,33 +47,39 @@ export function versionsByFile(properties: { file: string; content: PropertiesFi
   const byFile = new Map<string, ModelVersion>();
   for (const { file, content } of properties) {
     for (const entry of content.models ?? []) {
-      const versions = (entry as { versions?: unknown }).versions;
-      if (versions === undefined) continue;
-      const text = textOf(file);
-      const at = lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(entry.name)}['"]?\\s*$`, 'm'));
-      if (!Array.isArray(versions) || versions.length === 0) throw new ProjectError(file, `model '${entry.name}': versions must be a non-empty list of {v: …}`, at);
-      const list = versions as VersionYaml[];
-      const numbers = list.map((item, i) => {
-        if (item?.v === undefined || item.v === null || String(item.v).trim() === '') throw new ProjectError(file, `model '${entry.name}': version ${i + 1} has no v`, at);
-        return String(item.v);
-      });
-      const duplicate = numbers.find((v, i) => numbers.indexOf(v) !== i);
-      if (duplicate) throw new ProjectError(file, `model '${entry.name}': version ${duplicate} is declared twice`, at);
-      const declaredLatest = (entry as { latest_version?: unknown }).latest_version;
-      const latestVersion = declaredLatest !== undefined ? String(declaredLatest) : [...numbers].sort(compareVersions).at(-1)!;
-      if (!numbers.includes(latestVersion)) {
-        throw new ProjectError(file, `model '${entry.name}': latest_version ${latestVersion} is not one of its versions (${numbers.join(', ')})`, at);
-      }
-      list.forEach((item, i) => {
-        const version = numbers[i]!;
-        const fileName = typeof item.defined_in === 'string' ? item.defined_in : `${entry.name}_v${version}`;
-        byFile.set(fileName, {
-          name: entry.name, version, latestVersion, isLatest: version === latestVersion, file,
-          entry: versionEntry(entry, item, file, at),
-        });
-      });
+      for (const [fileName, version] of modelVersionsOf(entry, file, textOf(file))) byFile.set(fileName, version);
     }
   }
+  return byFile;
+}
+
+/** The versions of one YAML model entry, by the base name of each version's SQL file; empty for an unversioned model. */
+export function modelVersionsOf(entry: ModelEntry, file: string, text: string): Map<string, ModelVersion> {
+  const byFile = new Map<string, ModelVersion>();
+  const versions = (entry as { versions?: unknown }).versions;
+  if (versions === undefined) return byFile;
+  const at = lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(entry.name)}['"]?\\s*$`, 'm'));
+  if (!Array.isArray(versions) || versions.length === 0) throw new ProjectError(file, `model '${entry.name}': versions must be a non-empty list of {v: …}`, at);
+  const list = versions as VersionYaml[];
+  const numbers = list.map((item, i) => {
+    if (item?.v === undefined || item.v === null || String(item.v).trim() === '') throw new ProjectError(file, `model '${entry.name}': version ${i + 1} has no v`, at);
+    return String(item.v);
+  });
+  const duplicate = numbers.find((v, i) => numbers.indexOf(v) !== i);
+  if (duplicate) throw new ProjectError(file, `model '${entry.name}': version ${duplicate} is declared twice`, at);
+  const declaredLatest = (entry as { latest_version?: unknown }).latest_version;
+  const latestVersion = declaredLatest !== undefined ? String(declaredLatest) : [...numbers].sort(compareVersions).at(-1)!;
+  if (!numbers.includes(latestVersion)) {
+    throw new ProjectError(file, `model '${entry.name}': latest_version ${latestVersion} is not one of its versions (${numbers.join(', ')})`, at);
+  }
+  list.forEach((item, i) => {
+    const version = numbers[i]!;
+    const fileName = typeof item.defined_in === 'string' ? item.defined_in : `${entry.name}_v${version}`;
+    byFile.set(fileName, {
+      name: entry.name, version, latestVersion, isLatest: version === latestVersion, file,
+      entry: versionEntry(entry, item, file, at),
+    });
+  });
   return byFile;
 }
 
