@@ -21,8 +21,8 @@ models:
     latest_version: 1
     config: {materialized: table}
     columns:
-      - {name: id, data_type: int}
-      - {name: label, data_type: text}
+      - {name: id, data_type: int, data_tests: [not_null]}
+      - {name: label, data_type: text, data_tests: [not_null]}
     versions:
       - v: 1
       - v: 2
@@ -85,6 +85,14 @@ describe('model versions', () => {
     expect(manifest.models['model.shop.dim.v1']!.contract).toBeUndefined();
   });
 
+  it("attaches the model's tests to each version that has the column", () => {
+    const tests = Object.values(manifest.tests).map((t) => [t.name, t.attachedTo]).sort();
+    expect(tests).toEqual([
+      ['not_null_dim_v1_id', 'model.shop.dim.v1'], ['not_null_dim_v1_label', 'model.shop.dim.v1'],
+      ['not_null_dim_v2_id', 'model.shop.dim.v2'], ['not_null_dim_v3_id', 'model.shop.dim.v3'], ['not_null_dim_v3_label', 'model.shop.dim.v3'],
+    ]);
+  });
+
   it('selects every version by name, one by name.vN or name_vN', () => {
     const selected = (select: string) => planRun(manifest, { runId: 'r', command: 'run', select: [select] }).nodes.map((n) => n.id).sort();
     expect(selected('dim')).toEqual(['model.shop.dim.v1', 'model.shop.dim.v2', 'model.shop.dim.v3']);
@@ -93,7 +101,7 @@ describe('model versions', () => {
   });
 
   it('reads the version a ref names, and the latest for an unversioned ref', async () => {
-    const state: RunState = await runToCompletion(manifest, { runId: 'run-1', command: 'build' }, { dialect: dialects.postgres, warehouse: local.warehouse });
+    const state: RunState = await runToCompletion(manifest, { runId: 'run-1', command: 'run' }, { dialect: dialects.postgres, warehouse: local.warehouse });
     expect(state.nodes.filter((n) => n.status !== 'success').map((n) => [n.name, n.error])).toEqual([]);
     expect(await rows('select id from shop.reads_v1')).toEqual([['1']]);
     expect(await rows('select id from shop.reads_v2')).toEqual([['2']]);
