@@ -47,6 +47,12 @@ export function normalizeConfig(values: Record<string, unknown>, file: string): 
     throw new ProjectError(file, `unknown materialization '${materialized}' (supported: ${[...MATERIALIZATIONS].join(', ')})`);
   }
   const strategy = values.incremental_strategy;
+  // dbt 1.9's microbatch runs one statement per event_time batch; landfall cannot yet, and running the model as
+  // another strategy would silently change what it writes, so the parse refuses it (dbt ignores the key on non-incrementals).
+  if (strategy === 'microbatch' && materialized !== 'incremental') return normalizeConfig({ ...values, incremental_strategy: undefined }, file);
+  if (strategy === 'microbatch') {
+    throw new ProjectError(file, "incremental_strategy 'microbatch' is not supported yet by landfall (event_time batches are not implemented); use 'append', 'delete+insert' or 'merge', or build this model with dbt-core");
+  }
   if (strategy !== undefined && strategy !== 'append' && strategy !== 'delete+insert' && strategy !== 'merge') {
     throw new ProjectError(file, `incremental_strategy '${String(strategy)}' is not supported (use 'append', 'delete+insert' or 'merge')`);
   }

@@ -1,0 +1,30 @@
+import { compileManifest } from '../../../src/engine/project/compile-manifest';
+import type { ProjectFiles } from '../../../src/engine/project/project-files';
+
+const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
+
+function project(models: { name: string; text: string }[], modelsConfig: Record<string, unknown> = {}): ProjectFiles {
+  return {
+    root: '/nowhere',
+    project: { name: 'p', models: { p: modelsConfig } },
+    models: models.map(({ name, text }) => ({ file: `models/${name}.sql`, relative: `${name}.sql`, text })),
+    singularTests: [], macros: [], seeds: [], properties: [],
+  } as ProjectFiles;
+}
+
+describe('microbatch incrementals', () => {
+  it('refuses a microbatch model at parse, naming its file, instead of running it as another strategy', () => {
+    const files = project([{ name: 'events_daily', text: "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day') }} select 1 as id" }]);
+    expect(() => compileManifest(files, { target })).toThrow(/models\/events_daily\.sql.*microbatch' is not supported yet/s);
+  });
+
+  it('refuses microbatch set in dbt_project.yml on incremental models', () => {
+    const files = project([{ name: 'inc', text: 'select 1 as id' }], { '+materialized': 'incremental', '+incremental_strategy': 'microbatch' });
+    expect(() => compileManifest(files, { target })).toThrow(/models\/inc\.sql.*microbatch/s);
+  });
+
+  it('ignores the key on a model that is not incremental, as dbt does', () => {
+    const files = project([{ name: 'v', text: "{{ config(materialized='view') }} select 1 as id" }], { '+incremental_strategy': 'microbatch' });
+    expect(compileManifest(files, { target }).models['model.p.v']!.config.materialized).toBe('view');
+  });
+});
