@@ -186,7 +186,8 @@ function lsCommand(args: string[]): number {
   } else {
     for (const n of nodes) {
       // dbt prints the fully qualified name: package, folders, name (`source:` + package, source, table).
-      const label = `${n.resourceType === 'source' ? 'source:' : ''}${fqnOf(n).join('.')}`;
+      // Exposures, semantic models, metrics and saved queries print as their selector: `exposure:pkg.name`.
+      const label = 'properties' in n ? `${n.resourceType}:${n.packageName}.${n.name}` : `${n.resourceType === 'source' ? 'source:' : ''}${fqnOf(n).join('.')}`;
       process.stdout.write(`${label}\n`);
     }
   }

@@ -142,7 +142,25 @@ export interface TestNode {
   unitTest?: { model: string };
 }
 
-export type Node = ModelNode | SeedNode | SourceTable | TestNode;
+/**
+ * A resource dbt parses and puts in the graph but never builds: an exposure, a semantic model, a metric or a saved
+ * query (project/compile-definitions.ts). Selectable (`exposure:x`, `+metric:y`) and listed by `ls`; a run skips it.
+ */
+export interface DefinitionNode {
+  uniqueId: string;
+  resourceType: DefinitionResourceType;
+  name: string;
+  packageName: string;
+  origin: Origin;
+  tags: string[];
+  meta: Record<string, unknown>;
+  /** The YAML entry as written (type, owner, label, type_params, query_params, …). */
+  properties: Record<string, unknown>;
+  dependsOn: string[];
+}
+export type DefinitionResourceType = 'exposure' | 'semantic_model' | 'metric' | 'saved_query';
+
+export type Node = ModelNode | SeedNode | SourceTable | TestNode | DefinitionNode;
 
 /** dbt's resource type of a node: a snapshot is a model node materialized `snapshot` (id `snapshot.<pkg>.<name>`). */
 export function dbtResourceType(node: Node): string {
@@ -164,6 +182,8 @@ export interface Manifest {
   seeds: Record<string, SeedNode>;
   sources: Record<string, SourceTable>;
   tests: Record<string, TestNode>;
+  /** Exposures, semantic models, metrics and saved queries: in the graph, never built (absent when the project has none). */
+  definitions?: Record<string, DefinitionNode>;
   /** Named selections from `selectors.yml` (`--selector name`). */
   selectors?: SelectorEntry[];
   /** dbt_project.yml's `on-run-start`/`on-run-end` hooks (Jinja, rendered at run time), when it has any. */

@@ -19,6 +19,7 @@ export function allNodes(manifest: Manifest): Node[] {
     ...Object.values(manifest.seeds),
     ...Object.values(manifest.models),
     ...Object.values(manifest.tests),
+    ...Object.values(manifest.definitions ?? {}),
   ];
 }
 

@@ -21,7 +21,8 @@ interface Atom {
 
 // As dbt's: the value may hold `+` (`config.incremental_strategy:delete+insert`); only a trailing `+N` is an operator.
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
-const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package', 'state', 'result']);
+const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package', 'state', 'result',
+  'exposure', 'metric', 'semantic_model', 'saved_query']);
 
 function parseAtom(text: string): Atom {
   const match = ATOM.exec(text);
@@ -130,6 +131,12 @@ function matchesAtom(node: Node, atom: Atom): boolean {
     }
     case 'resource_type':
       return dbtResourceType(node) === value;
+    case 'exposure': case 'metric': case 'semantic_model': case 'saved_query': {
+      // dbt's `exposure:name` or `exposure:package.name`, with globs.
+      if (node.resourceType !== atom.method) return false;
+      const [pkg, name] = value.includes('.') ? value.split('.', 2) : ['*', value];
+      return glob(pkg!).test(packageOf(node)) && glob(name!).test(node.name);
+    }
     default:
       return false;
   }

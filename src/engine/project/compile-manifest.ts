@@ -22,6 +22,7 @@ import { addModels, addSeeds, addSources } from './compile-nodes';
 import { addTests } from './compile-tests';
 import { addSnapshots } from './compile-snapshots';
 import { addUnitTests } from './compile-unit-tests';
+import { addDefinitions } from './compile-definitions';
 
 export interface CompileOptions {
   target: Target;
@@ -76,6 +77,9 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   for (const scope of scopes) addTests(session, scope, library.genericTests);
   for (const scope of scopes) addUnitTests(session, scope);
   applyTestMacroConfigs(session, scopes);
+  // Exposures, semantic models, metrics, saved queries: in the graph, never built (compile-definitions.ts).
+  const definitions: Manifest['definitions'] = {};
+  for (const scope of scopes) addDefinitions(session, scope, definitions);
 
   return {
     landfallVersion: 1,
@@ -88,6 +92,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     seeds: session.seeds,
     sources: session.sources,
     tests: session.tests,
+    ...(Object.keys(definitions).length ? { definitions } : {}),
     ...(files.selectors ? { selectors: files.selectors } : {}),
     ...projectHooksOf(files.project),
     target,
