@@ -3,6 +3,7 @@
  * local AWS stack, and the demo. Every command prints what it does; `--json` prints a machine-readable
  * result; the exit code is non-zero when anything failed.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
@@ -10,6 +11,7 @@ import { compileProject } from '../engine/compile';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import { fqnOf } from '../engine/graph/select';
+import { compiledAnalyses } from '../engine/project/compile-analyses';
 import type { RunCommand } from '../engine/run/run-state';
 import { dbtResourceType } from '../engine/manifest';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
@@ -157,6 +159,12 @@ function compileCommand(args: string[]): number {
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
   const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf]);
+  // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).
+  for (const analysis of compiledAnalyses(manifest)) {
+    const file = path.join(options.projectDir, 'target', analysis.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, analysis.sql);
+  }
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
   else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);
@@ -179,7 +187,10 @@ function lsCommand(args: string[]): number {
   const selected = values.selector !== undefined
     ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
     : selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
-  const nodes = [...selected].map((id) => graph.nodes.get(id)!).filter((n) => !values['resource-type'] || dbtResourceType(n) === values['resource-type']);
+  // As dbt's: analyses only with `--resource-type analysis` (or `all`).
+  const type = values['resource-type'] as string | undefined;
+  const nodes = [...selected].map((id) => graph.nodes.get(id)!)
+    .filter((n) => (type === undefined ? dbtResourceType(n) !== 'analysis' : type === 'all' || dbtResourceType(n) === type));
   nodes.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
   if (options.json) {
     for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: dbtResourceType(n), name: n.name })}\n`);

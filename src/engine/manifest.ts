@@ -165,6 +165,7 @@ export type Node = ModelNode | SeedNode | SourceTable | TestNode | DefinitionNod
 /** dbt's resource type of a node: a snapshot is a model node materialized `snapshot` (id `snapshot.<pkg>.<name>`). */
 export function dbtResourceType(node: Node): string {
   if (node.resourceType === 'test' && node.unitTest) return 'unit_test';
+  if (node.resourceType === 'model' && node.uniqueId.startsWith('analysis.')) return 'analysis';
   return node.resourceType === 'model' && node.config.materialized === 'snapshot' ? 'snapshot' : node.resourceType;
 }
 export type ExecutableNode = ModelNode | SeedNode;
@@ -184,6 +185,8 @@ export interface Manifest {
   tests: Record<string, TestNode>;
   /** Exposures, semantic models, metrics and saved queries: in the graph, never built (absent when the project has none). */
   definitions?: Record<string, DefinitionNode>;
+  /** dbt's analyses (`analysis.<pkg>.<name>`): compiled by `landfall compile`, never run (absent when the project has none). */
+  analyses?: Record<string, ModelNode>;
   /** Named selections from `selectors.yml` (`--selector name`). */
   selectors?: SelectorEntry[];
   /** dbt_project.yml's `on-run-start`/`on-run-end` hooks (Jinja, rendered at run time), when it has any. */

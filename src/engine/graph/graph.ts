@@ -20,6 +20,7 @@ export function allNodes(manifest: Manifest): Node[] {
     ...Object.values(manifest.models),
     ...Object.values(manifest.tests),
     ...Object.values(manifest.definitions ?? {}),
+    ...Object.values(manifest.analyses ?? {}),
   ];
 }
 

@@ -67,7 +67,9 @@ export function fqnOf(node: Node): string[] {
   const name = node.resourceType === 'source' ? [node.sourceName, node.name] : [node.name];
   // A model version's fqn ends with `v<n>`, as dbt's does.
   const version = node.resourceType === 'model' && node.version !== undefined ? [`v${node.version}`] : [];
-  return [packageOf(node), ...folders, ...name, ...version];
+  // An analysis's fqn has `analysis` after the project (dbt's `shop.analysis.finance.revenue_check`).
+  const kind = node.uniqueId.startsWith('analysis.') ? ['analysis'] : [];
+  return [packageOf(node), ...kind, ...folders, ...name, ...version];
 }
 
 /** dbt's `is_selected_node`: the selector names the leaf, or is a dotted prefix of the fqn (globs slurp the rest). */

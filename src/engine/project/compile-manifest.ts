@@ -9,7 +9,7 @@
  * package-macros.ts (the macro library), parse-session.ts (what they share), config-levels.ts.
  */
 import path from 'node:path';
-import type { Manifest } from '../manifest';
+import type { Manifest, ModelNode } from '../manifest';
 import type { Target } from '../target';
 import { customNaming } from './custom-naming';
 import { renderProjectYaml } from './project-yaml-render';
@@ -23,6 +23,7 @@ import { addTests } from './compile-tests';
 import { addSnapshots } from './compile-snapshots';
 import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
+import { addAnalyses } from './compile-analyses';
 
 export interface CompileOptions {
   target: Target;
@@ -67,9 +68,10 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   // Sources first (models resolve source() against them), then seeds and models of every project, so a
   // ref() may name a node of any package; then refs and tests.
   for (const scope of scopes) addSources(session, scope);
+  const analyses: Record<string, ModelNode> = {};
   const pendingRefs = scopes.flatMap((scope) => {
     addSeeds(session, scope);
-    return [...addModels(session, scope), ...addSnapshots(session, scope)].map((pending) => ({ ...pending, scope }));
+    return [...addModels(session, scope), ...addSnapshots(session, scope), ...addAnalyses(session, scope, analyses)].map((pending) => ({ ...pending, scope }));
   });
   for (const { model, name } of pendingRefs) {
     model.dependsOn.push(session.resolveRefName(name, model.packageName, model.origin.file, model.rawSql));
@@ -93,6 +95,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     sources: session.sources,
     tests: session.tests,
     ...(Object.keys(definitions).length ? { definitions } : {}),
+    ...(Object.keys(analyses).length ? { analyses } : {}),
     ...(files.selectors ? { selectors: files.selectors } : {}),
     ...projectHooksOf(files.project),
     target,

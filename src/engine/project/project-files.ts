@@ -23,6 +23,7 @@ const DbtProjectSchema = z.object({
   'test-paths': pathList,
   'macro-paths': pathList,
   'snapshot-paths': pathList,
+  'analysis-paths': pathList,
   vars: z.record(z.string(), z.unknown()).optional(),
   models: z.record(z.string(), z.unknown()).optional(),
   seeds: z.record(z.string(), z.unknown()).optional(),
@@ -102,6 +103,8 @@ export interface ProjectFiles {
   seeds: SqlFile[];
   /** SQL files of the snapshot paths (`{% snapshot %}` blocks); absent in projects built by hand. */
   snapshots?: SqlFile[];
+  /** SQL files of the analysis paths: compiled by `landfall compile`, never run (compile-analyses.ts). */
+  analyses?: SqlFile[];
   /** YAML properties files; `text` is the file as read (files built by hand may leave it out). */
   properties: { file: string; content: PropertiesFile; text?: string }[];
   /** `selectors.yml` at the project root, when there is one. */
@@ -138,7 +141,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     throw new ProjectError(projectPath, 'not found: is --project-dir the folder that holds dbt_project.yml?');
   }
   const project = validate(DbtProjectSchema, loadYaml(projectPath, 'dbt_project.yml'), 'dbt_project.yml');
-  const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths' | 'snapshot-paths', fallback: string) =>
+  const folders = (key: 'model-paths' | 'seed-paths' | 'test-paths' | 'macro-paths' | 'snapshot-paths' | 'analysis-paths', fallback: string) =>
     project[key] ?? [fallback];
 
   const keyPrefix = options.asPackage ? `${project.name}:` : '';
@@ -148,6 +151,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
   const macroFiles = folders('macro-paths', 'macros').flatMap(list);
   const seedFiles = folders('seed-paths', 'seeds').flatMap(list);
   const snapshotFiles = folders('snapshot-paths', 'snapshots').flatMap(list);
+  const analysisFiles = folders('analysis-paths', 'analyses').flatMap(list);
 
   const parseProperties = (f: SqlFile) => validate(PropertiesFileSchema, parseYaml(f.text, f.file) ?? {}, f.file);
   const properties = [...modelFiles, ...seedFiles, ...macroFiles, ...snapshotFiles]
@@ -175,6 +179,7 @@ export function readProjectFiles(root: string, options: ReadProjectOptions = {})
     macros: [...macroFiles, ...testFiles.filter((f) => f.relative.startsWith('generic/'))].filter((f) => f.file.endsWith('.sql')),
     seeds: seedFiles.filter((f) => f.file.endsWith('.csv')),
     snapshots: snapshotFiles.filter((f) => f.file.endsWith('.sql')),
+    analyses: analysisFiles.filter((f) => f.file.endsWith('.sql')),
     properties,
   };
 }
