@@ -159,6 +159,7 @@ function compileCommand(args: string[]): number {
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
   const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf]);
+  if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).
   for (const analysis of compiledAnalyses(manifest)) {
     const file = path.join(options.projectDir, 'target', analysis.path);
@@ -273,6 +274,7 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
   // `--defer`: what this run does not build is read from the relations the state's manifest names.
   const runManifest = defer ? deferredManifest(manifest, selectionState, request) : manifest;
   // dbt's warn_unsupported: constraints the warehouse only declares or cannot apply (materializations/contract.ts).
+  for (const warning of manifest.parseWarnings ?? []) write?.(`[WARNING] ${warning}`);
   for (const model of Object.values(manifest.models)) for (const warning of unsupportedConstraintWarnings(model, dialects[manifest.target.type])) write?.(`[WARNING] ${warning}`);
   const { warehouse, close } = await openCliWarehouse(options, threads);
   let state: RunState;

@@ -187,6 +187,8 @@ export interface Manifest {
   definitions?: Record<string, DefinitionNode>;
   /** dbt's analyses (`analysis.<pkg>.<name>`): compiled by `landfall compile`, never run (absent when the project has none). */
   analyses?: Record<string, ModelNode>;
+  /** What the project sets that landfall parses but does not act on (project/ignored-settings.ts), printed by the CLI. */
+  parseWarnings?: string[];
   /** Named selections from `selectors.yml` (`--selector name`). */
   selectors?: SelectorEntry[];
   /** dbt_project.yml's `on-run-start`/`on-run-end` hooks (Jinja, rendered at run time), when it has any. */

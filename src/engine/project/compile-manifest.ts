@@ -24,6 +24,7 @@ import { addSnapshots } from './compile-snapshots';
 import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
 import { addAnalyses } from './compile-analyses';
+import { ignoredSettingWarnings } from './ignored-settings';
 
 export interface CompileOptions {
   target: Target;
@@ -82,6 +83,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   // Exposures, semantic models, metrics, saved queries: in the graph, never built (compile-definitions.ts).
   const definitions: Manifest['definitions'] = {};
   for (const scope of scopes) addDefinitions(session, scope, definitions);
+  const parseWarnings = ignoredSettingWarnings(files, session);
 
   return {
     landfallVersion: 1,
@@ -96,6 +98,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     tests: session.tests,
     ...(Object.keys(definitions).length ? { definitions } : {}),
     ...(Object.keys(analyses).length ? { analyses } : {}),
+    ...(parseWarnings.length ? { parseWarnings } : {}),
     ...(files.selectors ? { selectors: files.selectors } : {}),
     ...projectHooksOf(files.project),
     target,

@@ -28,3 +28,25 @@ describe('microbatch incrementals', () => {
     expect(compileManifest(files, { target }).models['model.p.v']!.config.materialized).toBe('view');
   });
 });
+
+describe('settings landfall parses but does not act on', () => {
+  it('warn instead of being ignored silently: persist_docs, groups and access, unknown top-level YAML keys', () => {
+    const files = project([
+      { name: 'a', text: "{{ config(persist_docs={'relation': true, 'columns': true}) }} select 1 as id" },
+      { name: 'b', text: "{{ config(group='finance', access='private') }} select 1 as id" },
+      { name: 'c', text: 'select 1 as id' },
+    ]);
+    files.properties.push({ file: 'models/_props.yml', content: { version: 2, groups: [{ name: 'finance', owner: { name: 'F' } }], macros: [], modles: [] } as never });
+    const warnings = compileManifest(files, { target }).parseWarnings ?? [];
+    expect(warnings).toEqual([
+      "models/_props.yml: `groups:` is not enforced by landfall (a ref to another group's private model builds, where dbt fails)",
+      'models/_props.yml: unexpected top-level key `modles`, ignored (dbt 1.10 warns about it too)',
+      'persist_docs is not applied by landfall yet: no COMMENT ON is run for 1 node(s) (models/a.sql)',
+      'model access and groups are not enforced by landfall: 1 node(s) set access or group (models/b.sql)',
+    ]);
+  });
+
+  it('say nothing for a project that sets none of them', () => {
+    expect(compileManifest(project([{ name: 'c', text: 'select 1 as id' }]), { target }).parseWarnings).toBeUndefined();
+  });
+});
