@@ -4,7 +4,7 @@
  * `{% call statement %}`, `adapter` methods) reaches the warehouse, through the run-time query mechanism of a run
  * with a single operation node. Exit code 1 when the macro fails.
  */
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { dialects, type Manifest, type RunState } from '../engine';
 import { FINISHED_STATUSES } from '../engine/run/run-state';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
