@@ -7,9 +7,7 @@ import { dialects } from '../../src/engine';
 import type { ProjectFiles } from '../../src/engine/project/project-files';
 import { operationRun, parseOperationArgs } from '../../src/cli/run-operation-command';
 import { runPlannedToCompletion } from '../../src/cli/local-build';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../support/pglite-warehouse';
 
 const target = { name: 'local', type: 'postgres' as const, schema: 'ops', database: 'dev' };
 const files: ProjectFiles = {
@@ -28,27 +26,18 @@ const files: ProjectFiles = {
   seeds: [], singularTests: [], properties: [],
 };
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
+const db = usePGliteWarehouse();
 
 const operate = (macro: string, args: string) => {
   const run = operationRun(compileManifest(files, { target }), macro, parseOperationArgs(args), `op-${macro}`);
-  return runPlannedToCompletion(run.manifest, run.state, { dialect: dialects.postgres, warehouse: local.warehouse });
+  return runPlannedToCompletion(run.manifest, run.state, { dialect: dialects.postgres, warehouse: db.warehouse });
 };
 
 describe('run-operation', () => {
   it('calls the macro with --args as keywords; only its statements run', async () => {
     const state = await operate('make_table', '{name: made, n: 5, label: hello}');
     expect(state.nodes.map((n) => [n.status, n.error])).toEqual([['success', undefined]]);
-    expect((await engine.query('select n, label from ops.made')).rows).toEqual([[5, 'hello']].map((r) => r.map(String)));
+    expect((await db.engine.query('select n, label from ops.made')).rows).toEqual([[5, 'hello']].map((r) => r.map(String)));
   }, 60_000);
 
   it('fails when the macro fails, with the database error', async () => {

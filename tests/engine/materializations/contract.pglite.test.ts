@@ -9,9 +9,7 @@ import { dialects, type RunState } from '../../../src/engine';
 import type { ProjectFiles, PropertiesFile } from '../../../src/engine/project/project-files';
 import { contractMismatches, contractTableSqls, typeFamily, unsupportedConstraintWarnings } from '../../../src/engine/materializations/contract';
 import { runToCompletion } from '../../../src/cli/local-build';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../../support/pglite-warehouse';
 
 const model = (name: string, text: string) => ({ file: `models/${name}.sql`, relative: `${name}.sql`, text });
 const target = { name: 'local', type: 'postgres' as const, schema: 'shop', database: 'dev' };
@@ -68,22 +66,11 @@ function project(ordersSql: string): ProjectFiles {
   };
 }
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
+const db = usePGliteWarehouse();
 
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
-
-const rows = async (sql: string) => (await engine.query(sql)).rows;
+const rows = db.rows;
 const build = (files: ProjectFiles, runId: string) =>
-  runToCompletion(compileManifest(files, { target }), { runId, command: 'build' }, { dialect: dialects.postgres, warehouse: local.warehouse });
+  runToCompletion(compileManifest(files, { target }), { runId, command: 'build' }, { dialect: dialects.postgres, warehouse: db.warehouse });
 const nodeOf = (state: RunState, name: string) => state.nodes.find((n) => n.name === name)!;
 
 describe('enforced contracts on PGlite', () => {

@@ -8,9 +8,7 @@ import { compileManifest } from '../../../src/engine/compile';
 import { dialects, planRun, type RunState } from '../../../src/engine';
 import type { ProjectFiles, PropertiesFile } from '../../../src/engine/project/project-files';
 import { runToCompletion } from '../../../src/cli/local-build';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../../support/pglite-warehouse';
 
 const model = (name: string, text: string) => ({ file: `models/${name}.sql`, relative: `${name}.sql`, text });
 const target = { name: 'local', type: 'postgres' as const, schema: 'shop', database: 'dev' };
@@ -52,20 +50,9 @@ function project(): ProjectFiles {
   };
 }
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
+const db = usePGliteWarehouse();
 
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
-
-const rows = async (sql: string) => (await engine.query(sql)).rows;
+const rows = db.rows;
 
 describe('model versions', () => {
   const manifest = compileManifest(project(), { target });
@@ -101,7 +88,7 @@ describe('model versions', () => {
   });
 
   it('reads the version a ref names, and the latest for an unversioned ref', async () => {
-    const state: RunState = await runToCompletion(manifest, { runId: 'run-1', command: 'run' }, { dialect: dialects.postgres, warehouse: local.warehouse });
+    const state: RunState = await runToCompletion(manifest, { runId: 'run-1', command: 'run' }, { dialect: dialects.postgres, warehouse: db.warehouse });
     expect(state.nodes.filter((n) => n.status !== 'success').map((n) => [n.name, n.error])).toEqual([]);
     expect(await rows('select id from shop.reads_v1')).toEqual([['1']]);
     expect(await rows('select id from shop.reads_v2')).toEqual([['2']]);

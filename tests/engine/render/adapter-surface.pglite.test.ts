@@ -9,9 +9,7 @@ import { dialects, type RunState } from '../../../src/engine';
 import type { DialectName } from '../../../src/engine/target';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import { runToCompletion } from '../../../src/cli/local-build';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../../support/pglite-warehouse';
 
 const model = (name: string, text: string) => ({ file: `models/${name}.sql`, relative: `${name}.sql`, text });
 
@@ -62,20 +60,9 @@ const DBT_DESCRIBED = [
   'seen_at|timestamp without time zone|timestamp without time zone|"seen_at"|False|False|None',
 ].join(';') + ';';
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
+const db = usePGliteWarehouse();
 
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
-
-const rows = async (sql: string) => (await engine.query(sql)).rows;
+const rows = db.rows;
 
 describe.each<DialectName>(['postgres', 'redshift'])('the adapter surface on %s', (type) => {
   const schema = `h8a_${type}`;
@@ -83,7 +70,7 @@ describe.each<DialectName>(['postgres', 'redshift'])('the adapter surface on %s'
 
   beforeAll(async () => {
     const manifest = compileManifest(project, { target: { name: 'ci', type, schema, database: 'dev', user: 'postgres', threads: 3 } });
-    state = await runToCompletion(manifest, { runId: `run-${type}`, command: 'run' }, { dialect: dialects[type], warehouse: local.warehouse });
+    state = await runToCompletion(manifest, { runId: `run-${type}`, command: 'run' }, { dialect: dialects[type], warehouse: db.warehouse });
   }, 60_000);
 
   it('builds every model', () => {
