@@ -13,24 +13,11 @@ import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import { runLocksFromEnvironment } from '../../src/runtime/run-locks-aws';
 import { runQuery } from '../../src/warehouse/run-query';
 import { awsQueryError } from './support/fault-proxy';
-import { expectCleanEndState, startFaultStack, type FaultStack } from './support/fault-stack';
+import { expectCleanEndState, useFaultStack } from './support/fault-stack';
 
 const SAMPLE = path.resolve(__dirname, '..', '..', 'events', 'samples', 'fivetran', 'sync-end-successful.json');
-let faults: FaultStack;
+const fixture = useFaultStack('delivery');
 
-beforeAll(async () => {
-  faults = await startFaultStack('delivery');
-});
-
-afterAll(async () => {
-  await faults?.close();
-});
-
-afterEach(() => {
-  if (!faults) return;
-  Object.values(faults.proxies).forEach((proxy) => proxy.clear());
-  faults.taskErrors.length = 0;
-});
 
 /** A signed Fivetran `sync_end` for the sample connector, as a new sync (its own arrival id). */
 function syncEnd(syncId: string): string {
@@ -38,7 +25,7 @@ function syncEnd(syncId: string): string {
 }
 
 async function postWebhook(body: string): Promise<number> {
-  const response = await fetch(faults.stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
+  const response = await fetch(fixture.current.stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
   await response.text();
   return response.status;
 }
@@ -53,7 +40,7 @@ async function names(): Promise<string[]> {
 }
 
 async function executions() {
-  const listed = await faults.sfn.send(new ListExecutionsCommand({ stateMachineArn: faults.stack.transformStateMachineArn, maxResults: 1000 }));
+  const listed = await fixture.current.sfn.send(new ListExecutionsCommand({ stateMachineArn: fixture.current.stack.transformStateMachineArn, maxResults: 1000 }));
   return listed.executions ?? [];
 }
 
@@ -61,110 +48,110 @@ async function executions() {
 let planted: string | undefined;
 
 async function failingTransferRun(name: string) {
-  const { rows } = await runQuery(faults.warehouse, "select id from raw.transfers where status = 'active' order by id limit 1");
+  const { rows } = await runQuery(fixture.current.warehouse, "select id from raw.transfers where status = 'active' order by id limit 1");
   planted = String(rows[0]![0]);
-  await runQuery(faults.warehouse, plantIssueInTransferSql(planted));
-  const arn = await faults.start(name, { command: 'build', reason: `fault matrix: ${name}` });
-  return { arn, result: await faults.stack.stepFunctions.waitForExecution(arn) };
+  await runQuery(fixture.current.warehouse, plantIssueInTransferSql(planted));
+  const arn = await fixture.current.start(name, { command: 'build', reason: `fault matrix: ${name}` });
+  return { arn, result: await fixture.current.stack.stepFunctions.waitForExecution(arn) };
 }
 
 async function fixDataAndRedrive(arn: string) {
-  await runQuery(faults.warehouse, `update raw.transfers set status = 'active' where id = '${planted!.replace(/'/g, "''")}'`);
-  await faults.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
-  return faults.stack.stepFunctions.waitForExecution(arn);
+  await runQuery(fixture.current.warehouse, `update raw.transfers set status = 'active' where id = '${planted!.replace(/'/g, "''")}'`);
+  await fixture.current.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+  return fixture.current.stack.stepFunctions.waitForExecution(arn);
 }
 
 describe('Fault matrix: deliveries and overlapping runs', () => {
   it('a lost run-finished event: the closed run\'s locks are taken over at once by the next run (DescribeExecution), no RunLockedError', async () => {
     // The release that the status-change event would have triggered never happens: the clean build (closed) still holds every lock.
-    await runLocksFromEnvironment()!.acquire(faults.lockKeys.filter((key) => !key.startsWith('load:')), { arn: faults.cleanBuildArn, name: 'clean-build' });
-    const arn = await faults.start('after-lost-event', { command: 'build', reason: 'fault matrix: lost run-finished event' });
-    expect((await faults.stack.stepFunctions.waitForExecution(arn)).status).toBe('SUCCEEDED');
-    expect(faults.taskErrors).not.toContain('RunLockedError');
-    await expectCleanEndState(faults);
+    await runLocksFromEnvironment()!.acquire(fixture.current.lockKeys.filter((key) => !key.startsWith('load:')), { arn: fixture.current.cleanBuildArn, name: 'clean-build' });
+    const arn = await fixture.current.start('after-lost-event', { command: 'build', reason: 'fault matrix: lost run-finished event' });
+    expect((await fixture.current.stack.stepFunctions.waitForExecution(arn)).status).toBe('SUCCEEDED');
+    expect(fixture.current.taskErrors).not.toContain('RunLockedError');
+    await expectCleanEndState(fixture.current);
   });
 
   it('SNS Publish failing once: the SDK retries it and the one alert email goes out', async () => {
-    const emails = faults.emailCount();
-    faults.proxies.sns.add({ matches: (r) => r.operation === 'Publish', times: 1, respond: () => awsQueryError('InternalError', 'Internal error') });
+    const emails = fixture.current.emailCount();
+    fixture.current.proxies.sns.add({ matches: (r) => r.operation === 'Publish', times: 1, respond: () => awsQueryError('InternalError', 'Internal error') });
     const { arn, result } = await failingTransferRun('sns-fails-once');
     expect(result.error).toBe('landfall.RunFailed');
-    expect(faults.proxies.sns.fired).toEqual(['Publish']);
-    const sent = faults.emailsSince(emails);
+    expect(fixture.current.proxies.sns.fired).toEqual(['Publish']);
+    const sent = fixture.current.emailsSince(emails);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain('accepted_values');
     expect((await fixDataAndRedrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('SNS Publish failing through the SDK\'s retries: PublishAlert crashes, the crash alert still reaches the team, a redrive ends clean', async () => {
-    const emails = faults.emailCount();
-    faults.proxies.sns.add({ matches: (r) => r.operation === 'Publish', times: 3, respond: () => awsQueryError('InternalError', 'Internal error') });
+    const emails = fixture.current.emailCount();
+    fixture.current.proxies.sns.add({ matches: (r) => r.operation === 'Publish', times: 3, respond: () => awsQueryError('InternalError', 'Internal error') });
     const { arn, result } = await failingTransferRun('sns-fails');
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('landfall.RunCrashed');
-    const sent = faults.emailsSince(emails);
+    const sent = fixture.current.emailsSince(emails);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^Subject: .*run crashed in PublishAlert/m);
     expect(sent[0]).toContain('InternalError');
     expect((await fixDataAndRedrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('PutEvents partially failing: the webhook answers 502 so Fivetran retries, and the retry starts exactly one run', async () => {
     const before = await names();
-    faults.proxies.eventBridge.add({
+    fixture.current.proxies.eventBridge.add({
       matches: (r) => r.operation === 'AWSEvents.PutEvents',
       times: 1,
       respond: () => ({ status: 200, body: JSON.stringify({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service error' }] }) }),
     });
     const body = syncEnd('fault-matrix-putevents-partial');
     expect(await postWebhook(body)).toBe(502);
-    await faults.settle();
+    await fixture.current.settle();
     expect(await startedSince(before)).toEqual([]);
     expect(await postWebhook(body)).toBe(200);
-    await faults.settle();
+    await fixture.current.settle();
     const started = await startedSince(before);
     expect(started.map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(started[0]!.name).toMatch(/^arrivals-/);
-    await expectCleanEndState(faults);
+    await expectCleanEndState(fixture.current);
   });
 
   it('the same arrival delivered three times at once: one run', async () => {
     const before = await names();
     const body = syncEnd('fault-matrix-three-times');
     expect(await Promise.all([postWebhook(body), postWebhook(body), postWebhook(body)])).toEqual([200, 200, 200]);
-    await faults.settle();
+    await fixture.current.settle();
     expect((await startedSince(before)).map((e) => e.status)).toEqual(['SUCCEEDED']);
-    await expectCleanEndState(faults);
+    await expectCleanEndState(fixture.current);
   });
 
   it('two triggers at once for the same models: the run locks serialize them, both succeed', async () => {
     const [a, b] = await Promise.all([
-      faults.start('trigger-a', { command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'fault matrix: trigger a' }),
-      faults.start('trigger-b', { command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'fault matrix: trigger b' }),
+      fixture.current.start('trigger-a', { command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'fault matrix: trigger a' }),
+      fixture.current.start('trigger-b', { command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'fault matrix: trigger b' }),
     ]);
-    const results = await Promise.all([a, b].map((arn) => faults.stack.stepFunctions.waitForExecution(arn)));
+    const results = await Promise.all([a, b].map((arn) => fixture.current.stack.stepFunctions.waitForExecution(arn)));
     expect(results.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    expect(faults.taskErrors).toContain('RunLockedError');
-    await expectCleanEndState(faults);
+    expect(fixture.current.taskErrors).toContain('RunLockedError');
+    await expectCleanEndState(fixture.current);
   });
 
   it('a console run during an arrival run on the same models: both succeed, no relation lost', async () => {
     const before = await names();
     const posted = postWebhook(syncEnd('fault-matrix-console-during-arrival'));
     for (let i = 0; i < 200 && !(await executions()).some((e) => e.name!.startsWith('arrivals-') && e.status === 'RUNNING'); i++) await new Promise((r) => setTimeout(r, 25));
-    const consoleArn = await faults.start('console-during-arrival', { command: 'build', reason: 'fault matrix: console run' });
+    const consoleArn = await fixture.current.start('console-during-arrival', { command: 'build', reason: 'fault matrix: console run' });
     expect(await posted).toBe(200);
-    await faults.settle();
-    expect((await faults.stack.stepFunctions.waitForExecution(consoleArn)).status).toBe('SUCCEEDED');
+    await fixture.current.settle();
+    expect((await fixture.current.stack.stepFunctions.waitForExecution(consoleArn)).status).toBe('SUCCEEDED');
     const started = await startedSince(before);
     expect(started.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(started.some((e) => e.name!.startsWith('arrivals-'))).toBe(true);
     // They did overlap: one of them waited for the other's locks.
-    expect(faults.taskErrors).toContain('RunLockedError');
-    await expectCleanEndState(faults);
+    expect(fixture.current.taskErrors).toContain('RunLockedError');
+    await expectCleanEndState(fixture.current);
   });
 });

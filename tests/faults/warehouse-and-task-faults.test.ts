@@ -8,64 +8,51 @@ import { DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-re
 import { ExecutionNotRedrivable, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import { awsJsonError, s3Error, type ProxiedRequest } from './support/fault-proxy';
-import { expectCleanEndState, startFaultStack, type FaultStack } from './support/fault-stack';
+import { expectCleanEndState, useFaultStack } from './support/fault-stack';
 
 const HOUR_MS = 60 * 60 * 1000;
-let faults: FaultStack;
+const fixture = useFaultStack('warehouse');
 
 const submits = (r: ProxiedRequest) => r.operation === 'RedshiftData.ExecuteStatement' || r.operation === 'RedshiftData.BatchExecuteStatement';
 
-beforeAll(async () => {
-  faults = await startFaultStack('warehouse');
-});
-
-afterAll(async () => {
-  await faults?.close();
-});
-
-afterEach(() => {
-  if (!faults) return;
-  Object.values(faults.proxies).forEach((proxy) => proxy.clear());
-  faults.taskErrors.length = 0;
-});
 
 async function runToEnd(name: string) {
-  const arn = await faults.start(name, { command: 'build', reason: `fault matrix: ${name}` });
-  return { arn, result: await faults.stack.stepFunctions.waitForExecution(arn) };
+  const arn = await fixture.current.start(name, { command: 'build', reason: `fault matrix: ${name}` });
+  return { arn, result: await fixture.current.stack.stepFunctions.waitForExecution(arn) };
 }
 
 async function redrive(arn: string) {
-  await faults.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
-  return faults.stack.stepFunctions.waitForExecution(arn);
+  await fixture.current.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+  return fixture.current.stack.stepFunctions.waitForExecution(arn);
 }
 
 describe('Fault matrix: the warehouse and the tasks', () => {
   it('Data API throttling: the SDK and the WarehouseBusyError retrier absorb it, the run succeeds with no email', async () => {
-    const emails = faults.emailCount();
-    faults.proxies.dataApi.add({ matches: submits, times: 4, respond: () => awsJsonError('ThrottlingException', 'Rate exceeded') });
-    faults.proxies.dataApi.add({ matches: (r) => r.operation === 'RedshiftData.DescribeStatement', times: 3, respond: () => awsJsonError('ThrottlingException', 'Rate exceeded') });
+    const emails = fixture.current.emailCount();
+    fixture.current.proxies.dataApi.add({ matches: submits, times: 4, respond: () => awsJsonError('ThrottlingException', 'Rate exceeded') });
+    fixture.current.proxies.dataApi.add({ matches: (r) => r.operation === 'RedshiftData.DescribeStatement', times: 3, respond: () => awsJsonError('ThrottlingException', 'Rate exceeded') });
     const { result } = await runToEnd('throttled');
     expect(result.status).toBe('SUCCEEDED');
-    expect(faults.proxies.dataApi.fired.length).toBe(7);
-    expect(faults.taskErrors).toContain('WarehouseBusyError');
-    expect(faults.emailCount()).toBe(emails);
-    await expectCleanEndState(faults);
+    expect(fixture.current.proxies.dataApi.fired.length).toBe(7);
+    expect(fixture.current.taskErrors).toContain('WarehouseBusyError');
+    expect(fixture.current.emailCount()).toBe(emails);
+    await expectCleanEndState(fixture.current);
   });
 
   it('ActiveStatementsExceededException: retried by the state machine (not the SDK), the run succeeds with no email', async () => {
-    const emails = faults.emailCount();
-    faults.proxies.dataApi.add({ matches: submits, skip: 2, times: 3, respond: () => awsJsonError('ActiveStatementsExceededException', 'Active statements exceeded the allowed quota (500).') });
+    const emails = fixture.current.emailCount();
+    fixture.current.proxies.dataApi.add({ matches: submits, skip: 2, times: 3, respond: () => awsJsonError('ActiveStatementsExceededException', 'Active statements exceeded the allowed quota (500).') });
     const { result } = await runToEnd('active-statements-exceeded');
     expect(result.status).toBe('SUCCEEDED');
-    expect(faults.proxies.dataApi.fired.length).toBe(3);
-    expect(faults.taskErrors.filter((e) => e === 'WarehouseBusyError').length).toBe(3);
-    expect(faults.emailCount()).toBe(emails);
-    await expectCleanEndState(faults);
+    expect(fixture.current.proxies.dataApi.fired.length).toBe(3);
+    expect(fixture.current.taskErrors.filter((e) => e === 'WarehouseBusyError').length).toBe(3);
+    expect(fixture.current.emailCount()).toBe(emails);
+    await expectCleanEndState(fixture.current);
   });
 
   it('a statement FAILED mid-DAG: its dependents are skipped, one alert email, and a redrive rebuilds to the clean state', async () => {
-    const emails = faults.emailCount();
-    faults.proxies.dataApi.add({
+    const emails = fixture.current.emailCount();
+    fixture.current.proxies.dataApi.add({
       matches: (r) => submits(r) && r.body.includes('int_transfers_enriched') && /create/i.test(r.body),
       times: 1,
       rewrite: (r) => {
@@ -81,86 +68,86 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     const nodes = (await awsDependencies().runStates.read(awsDependencies().runStates.pointerFor('failed-mid-dag'))).run.nodes;
     expect(nodes.find((n) => n.id.endsWith('.int_transfers_enriched'))?.status).toBe('error');
     expect(nodes.filter((n) => n.status === 'skipped').length).toBeGreaterThan(0);
-    const sent = faults.emailsSince(emails);
+    const sent = fixture.current.emailsSince(emails);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain('int_transfers_enriched');
     expect(sent[0]).toContain('division by zero');
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('AdvanceRun crashes after submitting and before recording (its run-state write fails): one crash email, and a redrive resumes', async () => {
-    const emails = faults.emailCount();
+    const emails = fixture.current.emailCount();
     // PlanRun's write goes through; the next write (an AdvanceRun that submitted statements) fails through the SDK's 3 attempts.
-    faults.proxies.s3.add({ matches: (r) => r.method === 'PUT' && r.path.includes('/runs/crash-before-record/'), skip: 1, times: 3, respond: () => s3Error('InternalError', 'We encountered an internal error. Please try again.') });
+    fixture.current.proxies.s3.add({ matches: (r) => r.method === 'PUT' && r.path.includes('/runs/crash-before-record/'), skip: 1, times: 3, respond: () => s3Error('InternalError', 'We encountered an internal error. Please try again.') });
     const { arn, result } = await runToEnd('crash-before-record');
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('landfall.RunCrashed');
-    expect(faults.proxies.s3.fired).toHaveLength(3);
-    const sent = faults.emailsSince(emails);
+    expect(fixture.current.proxies.s3.fired).toHaveLength(3);
+    const sent = fixture.current.emailsSince(emails);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^Subject: .*run crashed in AdvanceRun/m);
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('AdvanceRun crashes after it recorded (its result lost): one crash email, and a redrive resumes', async () => {
-    const emails = faults.emailCount();
-    faults.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'after', error: { name: 'Runtime.ExitError', message: 'RequestId: local Error: Runtime exited with error: signal: killed' } });
+    const emails = fixture.current.emailCount();
+    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'after', error: { name: 'Runtime.ExitError', message: 'RequestId: local Error: Runtime exited with error: signal: killed' } });
     const { arn, result } = await runToEnd('crash-after-record');
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('landfall.RunCrashed');
-    expect(faults.emailsSince(emails)).toHaveLength(1);
+    expect(fixture.current.emailsSince(emails)).toHaveLength(1);
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('a Lambda timeout in AdvanceRun: Lambda.Unknown is caught, the crash email names it, and a redrive resumes', async () => {
-    const emails = faults.emailCount();
-    faults.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'timeout' });
+    const emails = fixture.current.emailCount();
+    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'timeout' });
     const { arn, result } = await runToEnd('lambda-timeout');
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('landfall.RunCrashed');
-    const sent = faults.emailsSince(emails);
+    const sent = fixture.current.emailsSince(emails);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain('Lambda.Unknown');
     expect(sent[0]).toContain('timed out');
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('a redrive 25 h after a crash: the run\'s statement ids are gone (ResourceNotFound), their nodes start over, and it succeeds', async () => {
-    const emails = faults.emailCount();
-    faults.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'before', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
+    const emails = fixture.current.emailCount();
+    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'before', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
     const { arn, result } = await runToEnd('redrive-after-25h');
     expect(result.status).toBe('FAILED');
     const stored = await awsDependencies().runStates.read(awsDependencies().runStates.pointerFor('redrive-after-25h'));
     const inFlight = stored.run.nodes.filter((n) => n.status === 'running' && n.statementId).map((n) => n.statementId!);
     expect(inFlight.length).toBeGreaterThan(0);
 
-    faults.advanceClock(25 * HOUR_MS);
-    const dataApi = new RedshiftDataClient({ endpoint: faults.proxies.dataApi.url });
+    fixture.current.advanceClock(25 * HOUR_MS);
+    const dataApi = new RedshiftDataClient({ endpoint: fixture.current.proxies.dataApi.url });
     await expect(dataApi.send(new DescribeStatementCommand({ Id: inFlight[0]! }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     dataApi.destroy();
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(faults.emailCount()).toBe(emails + 1);
-    await expectCleanEndState(faults);
+    expect(fixture.current.emailCount()).toBe(emails + 1);
+    await expectCleanEndState(fixture.current);
   });
 
   it('a redrive 15 days after the run stopped is refused, as Step Functions does (14 days)', async () => {
-    faults.stack.stepFunctions.injectFault({ state: 'PlanRun', kind: 'throw', when: 'before', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
+    fixture.current.stack.stepFunctions.injectFault({ state: 'PlanRun', kind: 'throw', when: 'before', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
     const { arn, result } = await runToEnd('redrive-after-15-days');
     expect(result.status).toBe('FAILED');
-    faults.advanceClock(15 * 24 * HOUR_MS);
-    await expect(faults.sfn.send(new RedriveExecutionCommand({ executionArn: arn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
-    expect(faults.stack.stepFunctions.getExecution(arn)?.status).toBe('FAILED');
-    await expectCleanEndState(faults);
+    fixture.current.advanceClock(15 * 24 * HOUR_MS);
+    await expect(fixture.current.sfn.send(new RedriveExecutionCommand({ executionArn: arn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+    expect(fixture.current.stack.stepFunctions.getExecution(arn)?.status).toBe('FAILED');
+    await expectCleanEndState(fixture.current);
   });
 });

@@ -7,9 +7,7 @@ import { compileManifest } from '../../../src/engine/compile';
 import { dialects, type RunState } from '../../../src/engine';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import { runToCompletion } from '../../../src/cli/local-build';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../../support/pglite-warehouse';
 
 const project: ProjectFiles = {
   root: '/nowhere',
@@ -28,18 +26,7 @@ const project: ProjectFiles = {
   } as unknown as ProjectFiles['properties'][number]],
 };
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
-
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
+const db = usePGliteWarehouse();
 
 describe('parse leniency and test isolation as in dbt-core', () => {
   let state: RunState;
@@ -53,7 +40,7 @@ describe('parse leniency and test isolation as in dbt-core', () => {
     }) as typeof process.stderr.write;
     try {
       const manifest = compileManifest(project, { target: { name: 'ci', type: 'postgres', schema: 'r9', database: 'dev' } });
-      state = await runToCompletion(manifest, { runId: 'run-r9', command: 'build' }, { dialect: dialects.postgres, warehouse: local.warehouse });
+      state = await runToCompletion(manifest, { runId: 'run-r9', command: 'build' }, { dialect: dialects.postgres, warehouse: db.warehouse });
     } finally {
       process.stderr.write = write;
     }

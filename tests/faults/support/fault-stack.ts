@@ -150,3 +150,23 @@ export async function expectCleanEndState(faults: FaultStack): Promise<void> {
   expect(await faults.heldLocks()).toEqual([]);
   expect(await faults.leftoverStagingRelations()).toEqual([]);
 }
+
+/**
+ * One fault stack per test file: started before the file's tests, closed after, its proxies and recorded task
+ * errors cleared after each test.
+ */
+export function useFaultStack(name: Parameters<typeof startFaultStack>[0]): { readonly current: FaultStack } {
+  let faults: FaultStack | undefined;
+  beforeAll(async () => {
+    faults = await startFaultStack(name);
+  });
+  afterAll(async () => {
+    await faults?.close();
+  });
+  afterEach(() => {
+    if (!faults) return;
+    Object.values(faults.proxies).forEach((proxy) => proxy.clear());
+    faults.taskErrors.length = 0;
+  });
+  return { get current() { return faults!; } };
+}
