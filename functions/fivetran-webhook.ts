@@ -2,8 +2,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerWebhookSecret, type WebhookSecret } from '../src/runtime/fivetran-webhook-secret';
-import { httpHandler, json } from '../src/runtime/lambda/middleware';
+import { httpHandler, json, logger } from '../src/runtime/lambda/middleware';
 import { receiveFivetranWebhook } from '../src/runtime/receive-fivetran-webhook';
+import { ignoredDeliveryMetricLine } from '../src/runtime/receive-metrics';
 
 interface FunctionUrlEvent {
   body?: string;
@@ -23,5 +24,10 @@ export const handler = httpHandler(async (event: FunctionUrlEvent) => {
     // Built on the first request (the container's), then cached with its value for the container's life.
     secret: (secret ??= new SecretsManagerWebhookSecret(new SecretsManagerClient({}), process.env.FIVETRAN_WEBHOOK_SECRET_ID ?? '')),
   });
+  if (outcome.status === 'ignored') {
+    // Acknowledged (Fivetran disables a webhook that keeps failing) and counted: metric LoaderDeliveriesIgnored.
+    if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${ignoredDeliveryMetricLine('fivetran', outcome.eventType, outcome.reason)}\n`);
+    else logger.info('webhook acknowledged, nothing to do', { eventType: outcome.eventType, reason: outcome.reason });
+  }
   return json(200, outcome);
 });

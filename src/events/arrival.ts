@@ -24,9 +24,10 @@ export const LOADER_FAILED_DETAIL_TYPE = 'Loader Failed';
 /** Identifies a Fivetran connector and the sync that landed (or failed to land) its data. */
 export const FivetranConnectorSchema = z.object({
   connectorId: z.string().check(z.minLength(1)),
-  /** Fivetran destination group (`destination_group_id`, or legacy `group_id`). */
-  groupId: z.string().check(z.minLength(1)),
-  syncId: z.string().check(z.minLength(1)),
+  /** Fivetran destination group (`destination_group_id`, or legacy `group_id`); account-level test deliveries may lack it. */
+  groupId: z.optional(z.string().check(z.minLength(1))),
+  /** Absent on Fivetran's test deliveries of `sync_end`: the arrival is then deduplicated on connector + `created`. */
+  syncId: z.optional(z.string().check(z.minLength(1))),
   connectorName: z.optional(z.string().check(z.minLength(1))),
 });
 
@@ -50,7 +51,7 @@ export const S3ConnectorSchema = z.object({
 });
 
 const isoTimestamp = z.iso.datetime({ offset: true });
-/** Dedupe key, unique per load: `fivetran:<sync_id>`, `dms:<task arn>:<event time>`, `s3:<bucket>/<key>`. */
+/** Dedupe key, unique per load: `fivetran:<sync_id>` (or `fivetran:<connector>@<created>`), `dms:<task arn>:<event time>`, `s3:<bucket>/<key>`. */
 const dedupeKey = z.string().check(z.minLength(1));
 
 /** `detail` of a `Data Arrived` event. */
@@ -115,7 +116,7 @@ export function dataArrivedFromFivetran(arrival: FivetranArrival): LandfallEvent
     detailType: DATA_ARRIVED_DETAIL_TYPE,
     detail: {
       loader: 'fivetran',
-      arrivalId: `fivetran:${arrival.syncId}`,
+      arrivalId: fivetranDedupeKey(arrival),
       arrivedAt: arrival.syncedAt,
       connector: fivetranConnector(arrival),
     },
@@ -136,7 +137,7 @@ export function loaderFailedFromFivetran(failure: FivetranFailure): LandfallEven
     detailType: LOADER_FAILED_DETAIL_TYPE,
     detail: {
       loader: 'fivetran',
-      failureId: `fivetran:${failure.syncId}`,
+      failureId: fivetranDedupeKey(failure),
       failedAt: failure.failedAt,
       connector: fivetranConnector(failure),
       status: failure.status,
@@ -179,11 +180,36 @@ export function toPutEventsEntry(event: LandfallEvent, eventBusName: string): Pu
   };
 }
 
+/**
+ * `fivetran:<sync_id>`: Fivetran's retries of one delivery reuse it. Without a sync id (Fivetran's test deliveries of
+ * `sync_end`), `fivetran:<connector_id>@<created>`: a retry repeats both, a later sync changes `created`.
+ */
+export function fivetranDedupeKey(sync: { connectorId: string; syncId?: string; syncedAt?: string; failedAt?: string }): string {
+  return sync.syncId !== undefined ? `fivetran:${sync.syncId}` : `fivetran:${sync.connectorId}@${sync.syncedAt ?? sync.failedAt ?? ''}`;
+}
+
+/**
+ * The contract of the bus, checked before an event is put on it: the event exactly as a rule target will receive it
+ * (detail through JSON, as PutEvents carries it) against the schema every target parses with
+ * ({@link DataArrivedEventSchema} / {@link LoaderFailedEventSchema}). A producer that gets `[]` back has an event no
+ * target will refuse; anything else is one `path: message` per problem, `path` in the detail (`connector.syncId`).
+ *
+ * @example
+ * busContractIssues(event); // [] — or ['arrivedAt: Invalid ISO datetime']
+ */
+export function busContractIssues(event: LandfallEvent): string[] {
+  const delivered = { source: event.source, 'detail-type': event.detailType, detail: JSON.parse(JSON.stringify(event.detail)) as unknown };
+  const schema = event.detailType === DATA_ARRIVED_DETAIL_TYPE ? DataArrivedEventSchema : LoaderFailedEventSchema;
+  const result = schema.safeParse(delivered);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => `${issue.path.slice(1).map(String).join('.') || '(detail)'}: ${issue.message}`);
+}
+
 function fivetranConnector(sync: FivetranArrival | FivetranFailure): z.infer<typeof FivetranConnectorSchema> {
   return {
     connectorId: sync.connectorId,
-    groupId: sync.groupId,
-    syncId: sync.syncId,
+    ...(sync.groupId !== undefined && { groupId: sync.groupId }),
+    ...(sync.syncId !== undefined && { syncId: sync.syncId }),
     ...(sync.connectorName !== undefined && { connectorName: sync.connectorName }),
   };
 }

@@ -4,9 +4,10 @@
  * Nothing else happens here, so Fivetran gets its answer fast; rules on the bus do the rest.
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { landfallEventFromFivetran, toPutEventsEntry } from '../events/arrival';
+import { busContractIssues, landfallEventFromFivetran, toPutEventsEntry } from '../events/arrival';
 import { FivetranPayloadError } from '../events/errors';
 import { classifyFivetranEvent, parseFivetranWebhook, verifyFivetranSignature } from '../events/fivetran';
+import { webhookFieldOf } from '../events/fivetran/webhook-fields';
 import type { WebhookSecret } from './fivetran-webhook-secret';
 import { HttpError } from './lambda/middleware';
 
@@ -28,9 +29,14 @@ export interface WebhookDependencies {
 
 export type WebhookOutcome =
   | { status: 'accepted'; detailType: string; eventId: string }
-  | { status: 'ignored'; reason: string };
+  /** Acknowledged, nothing started: `eventType` is Fivetran's `event` (counted by the caller: `ignoredWebhookMetricLine`). */
+  | { status: 'ignored'; eventType: string; reason: string };
 
 /**
+ * One contract: the event is checked against the very schema the bus's targets parse with (`busContractIssues`)
+ * before PutEvents, so a 2xx "accepted" always means an event the rules deliver and their targets accept; what the
+ * bus would refuse is answered here, 400 with the webhook field (`created: …`), for the sender to fix.
+ *
  * @throws HttpError 413 (too large), 401 (missing or wrong signature), 400 (not JSON, wrong shape), 502 (bus refused)
  */
 export async function receiveFivetranWebhook(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookOutcome> {
@@ -53,7 +59,15 @@ export async function receiveFivetranWebhook(request: WebhookRequest, deps: Webh
     throw error;
   }
   const event = landfallEventFromFivetran(classification);
-  if (!event) return { status: 'ignored', reason: classification.kind === 'ignored' ? classification.reason : 'ignored' };
+  if (!event) {
+    return classification.kind === 'ignored'
+      ? { status: 'ignored', eventType: classification.eventType, reason: classification.reason }
+      : { status: 'ignored', eventType: 'unknown', reason: 'ignored' };
+  }
+  const issues = busContractIssues(event);
+  if (issues.length > 0) {
+    throw new HttpError(400, `Fivetran webhook payload has the wrong shape: ${issues.map(webhookFieldOf).join('; ')}`);
+  }
   const result = await deps.eventBridge.send(new PutEventsCommand({ Entries: [toPutEventsEntry(event, deps.eventBusName)] }));
   const entry = result.Entries?.[0];
   if (!entry?.EventId || (result.FailedEntryCount ?? 0) > 0) {

@@ -96,7 +96,7 @@ describe('landfallEventFromFivetran', () => {
   });
 
   it('emits nothing for an ignored webhook', () => {
-    expect(landfallEventFromFivetran({ kind: 'ignored', reason: 'test_event' })).toBeUndefined();
+    expect(landfallEventFromFivetran({ kind: 'ignored', eventType: 'test_event', reason: 'test_event' })).toBeUndefined();
   });
 });
 

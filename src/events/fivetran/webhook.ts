@@ -4,8 +4,8 @@ import { FivetranPayloadError } from '../errors';
 export { FivetranPayloadError } from '../errors';
 
 /**
- * The `data` object of a Fivetran webhook. On `sync_end` it carries `status` (`SUCCESSFUL`, `FAILURE_WITH_TASK`,
- * `FAILED`, … any string: treat anything but `SUCCESSFUL` as a failure) and, on failures, `reason` and `taskType`.
+ * The `data` object of a Fivetran webhook. On `sync_end` it carries `status` (`SUCCESSFUL`, `FAILURE`,
+ * `FAILURE_WITH_TASK`, `RESCHEDULED`, … any string; see classify.ts) and, on failures, `reason` and `taskType`.
  */
 export const FivetranWebhookDataSchema = z.looseObject({
   status: z.string().optional(),
@@ -13,36 +13,58 @@ export const FivetranWebhookDataSchema = z.looseObject({
   taskType: z.string().optional(),
 });
 
+/** `2026-11-27T01:00:08.638` — an ISO date-time without a zone. Fivetran's times are UTC. */
+const ISO_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
 /**
- * A Fivetran webhook body. Accepts the real variants: `destination_group_id` (current) or `group_id` (legacy
- * and the test payload); `test_event` without `sync_id`; unknown extra fields (kept as they are).
- * `sync_end` must carry `sync_id`, a group id and `data.status`, since a sync's outcome is read from them.
+ * A Fivetran webhook body, taken as Fivetran sends it. Accepts the real variants: `destination_group_id` (current)
+ * or `group_id` (legacy and the test payload); no `sync_id` (test deliveries); no `connector_id` (account-level
+ * events such as `dbt_run_*`); unknown extra fields (kept). Normalized on the way in, never refused for it: a
+ * `created` without a zone is UTC (`Z` added), an empty `connector_name` or `sync_id` is absent.
+ * `sync_end` must name its connector and carry `data.status`, since what landed, and whether, is read from them;
+ * everything else a sync_end must satisfy is the bus's own schema (`busContractIssues` in ../arrival.ts).
  */
 export const FivetranWebhookSchema = z
   .looseObject({
     event: z.string().min(1),
     /** ISO timestamp of the event (the test payload sends the literal text "timestamp"). */
-    created: z.string(),
+    created: z.string().transform((created) => (ISO_WITHOUT_OFFSET.test(created) ? `${created}Z` : created)),
     connector_type: z.string().optional(),
-    connector_id: z.string().min(1),
-    connector_name: z.string().optional(),
-    sync_id: z.string().min(1).optional(),
-    destination_group_id: z.string().min(1).optional(),
-    group_id: z.string().min(1).optional(),
+    connector_id: z.string().min(1).optional(),
+    connector_name: emptyIsAbsent(),
+    sync_id: emptyIsAbsent(),
+    destination_group_id: emptyIsAbsent(),
+    group_id: emptyIsAbsent(),
     data: FivetranWebhookDataSchema.optional(),
   })
   .superRefine((payload, context) => {
     if (payload.event !== 'sync_end') return;
     const required = (path: PropertyKey[], what: string) =>
       context.addIssue({ code: 'custom', path, message: `${what} is required on sync_end events` });
-    if (payload.sync_id === undefined) required(['sync_id'], 'sync_id');
-    if (payload.destination_group_id === undefined && payload.group_id === undefined) {
-      required(['destination_group_id'], 'destination_group_id (or legacy group_id)');
-    }
+    if (payload.connector_id === undefined) required(['connector_id'], 'connector_id');
     if (payload.data?.status === undefined) required(['data', 'status'], 'data.status');
   });
 
-export type FivetranWebhook = z.infer<typeof FivetranWebhookSchema>;
+function emptyIsAbsent() {
+  return z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+}
+
+/** A parsed webhook: empty optional ids are absent, `created` carries a zone when it is a date-time; extra fields kept. */
+export interface FivetranWebhook {
+  [field: string]: unknown;
+  event: string;
+  created: string;
+  connector_type?: string;
+  connector_id?: string;
+  connector_name?: string;
+  sync_id?: string;
+  destination_group_id?: string;
+  group_id?: string;
+  data?: z.output<typeof FivetranWebhookDataSchema>;
+}
 
 /**
  * Parses a raw Fivetran webhook body (verify its signature first).
@@ -69,11 +91,11 @@ export function parseFivetranWebhook(rawBody: Buffer | string): FivetranWebhook 
       cause: result.error,
     });
   }
-  return result.data;
+  return result.data as FivetranWebhook;
 }
 
 /** `['data', 'status']` → `data.status`; the whole body is `(body)`. */
-function formatIssuePath(path: readonly PropertyKey[]): string {
+export function formatIssuePath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(body)';
   return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`)).join('');
 }

@@ -48,7 +48,19 @@ describe('classifyFivetranEvent', () => {
     });
   });
 
-  it.each(['FAILED', 'FAILURE', 'RESCHEDULED', 'CANCELED', 'successful'])('treats status %s as a failure', (status) => {
+  it('acknowledges a RESCHEDULED sync_end without a failure or an arrival (Fivetran runs it again)', () => {
+    const payload = { ...sample('sync-end-successful.json'), data: { status: 'RESCHEDULED' } };
+    expect(classifyFivetranEvent(payload)).toMatchObject({ kind: 'ignored', eventType: 'sync_end' });
+  });
+
+  it('makes a sync_end without sync_id (a Fivetran test delivery) an arrival without one', () => {
+    const { sync_id: _dropped, ...payload } = sample('sync-end-successful.json');
+    const outcome = classifyFivetranEvent(payload);
+    expect(outcome).toMatchObject({ kind: 'arrival', connectorId: 'wetransfer_app_db' });
+    expect(outcome).not.toHaveProperty('syncId');
+  });
+
+  it.each(['FAILED', 'FAILURE', 'FAILURE_WITH_TASK', 'CANCELED', 'successful'])('treats status %s as a failure', (status) => {
     const payload = { ...sample('sync-end-successful.json'), data: { status } };
     const outcome = classifyFivetranEvent(payload);
     expect(outcome).toMatchObject({ kind: 'failure', status });
@@ -58,17 +70,18 @@ describe('classifyFivetranEvent', () => {
   it('ignores the test event', () => {
     expect(classifyFivetranEvent(sample('test-event.json'))).toEqual({
       kind: 'ignored',
+      eventType: 'test_event',
       reason: 'test_event: Fivetran checking that the endpoint answers',
     });
   });
 
   it.each(['sync_start', 'status', 'create_connector', 'dbt_run_succeeded'])('ignores %s events', (event) => {
     const payload = { ...sample('sync-start.json'), event };
-    expect(classifyFivetranEvent(payload)).toEqual({ kind: 'ignored', reason: `${event}: only sync_end events report landed data` });
+    expect(classifyFivetranEvent(payload)).toEqual({ kind: 'ignored', eventType: event, reason: `${event}: only sync_end events report landed data` });
   });
 
-  it('refuses a sync_end built without parsing that lacks its sync_id', () => {
-    const payload: FivetranWebhook = { event: 'sync_end', created: '2026-11-27T01:00:08.638Z', connector_id: 'c', group_id: 'g', data: { status: 'SUCCESSFUL' } };
+  it('refuses a sync_end built without parsing that lacks its connector_id', () => {
+    const payload: FivetranWebhook = { event: 'sync_end', created: '2026-11-27T01:00:08.638Z', group_id: 'g', data: { status: 'SUCCESSFUL' } };
     expect(() => classifyFivetranEvent(payload)).toThrow(FivetranPayloadError);
   });
 });

@@ -93,17 +93,23 @@ describe('parseFivetranWebhook', () => {
     expect(error.message).toBe(`Fivetran webhook payload has the wrong shape: ${error.issues.join('; ')}`);
   });
 
-  it('requires sync_id, a group id and data.status on sync_end', () => {
-    const error = parseError(JSON.stringify({ event: 'sync_end', created: '2026-11-27T01:00:08.638Z', connector_id: 'wetransfer_app_db' }));
+  it('requires connector_id and data.status on sync_end (sync_id and the group are optional)', () => {
+    const error = parseError(JSON.stringify({ event: 'sync_end', created: '2026-11-27T01:00:08.638Z' }));
     expect(error.issues).toEqual([
-      'sync_id: sync_id is required on sync_end events',
-      'destination_group_id: destination_group_id (or legacy group_id) is required on sync_end events',
+      'connector_id: connector_id is required on sync_end events',
       'data.status: data.status is required on sync_end events',
     ]);
   });
 
-  it('requires connector_id and event on every payload', () => {
-    const error = parseError(JSON.stringify({ created: 'timestamp' }));
-    expect(error.issues).toEqual([expect.stringMatching(/^event: /), expect.stringMatching(/^connector_id: /)]);
+  it('requires event on every payload; account-level events need no connector_id', () => {
+    expect(parseError(JSON.stringify({ created: 'timestamp' })).issues).toEqual([expect.stringMatching(/^event: /)]);
+    expect(parseFivetranWebhook(JSON.stringify({ event: 'dbt_run_succeeded', created: '2026-11-27T01:00:08.638Z', destination_group_id: 'g' })).event).toBe('dbt_run_succeeded');
+  });
+
+  it('normalizes what Fivetran may send loosely: a created without zone is UTC, empty ids are absent', () => {
+    const payload = parseFivetranWebhook(JSON.stringify({ ...JSON.parse(liveCapture), created: '2026-05-22T00:06:08.638', connector_name: '', sync_id: '' }));
+    expect(payload.created).toBe('2026-05-22T00:06:08.638Z');
+    expect(payload).not.toHaveProperty('connector_name', expect.anything());
+    expect(payload.sync_id).toBeUndefined();
   });
 });
