@@ -1,6 +1,6 @@
 /**
  * What every CLI command shares: the common options (project, state folder, database, target schema), the
- * target rule (Redshift when the environment names a cluster or workgroup, else the local warehouse), the
+ * target rule (a profiles.yml output, or Redshift when the environment names a cluster or workgroup, else the local warehouse), the
  * in-memory compile with the partial-parse cache, and the warehouse a command runs SQL on. Command files
  * import these from here, never from main.ts (main.ts imports the commands).
  */
@@ -11,7 +11,7 @@ import { compileManifest, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFile
 import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
 import type { Warehouse } from '../warehouse/warehouse';
 import { UsageError } from './options';
-import { readProfileTarget, type ProfileTarget } from './profile';
+import { readProfileTarget, type ProfileConnection, type ProfileTarget } from './profile';
 
 export interface CommonOptions {
   projectDir: string;
@@ -25,15 +25,34 @@ export interface CommonOptions {
   partialParse: boolean;
   /** The project's dbt profile output, when there is one: templates read it as `target` (name, database, user, threads, …). */
   profile?: ProfileTarget;
+  /** The output was chosen with `--target/-t` (it then wins over the LANDFALL_REDSHIFT_* variables). */
+  explicitTarget?: boolean;
+}
+
+/**
+ * The project a command works on: `--project-dir`, else the nearest folder from here upwards holding a
+ * dbt_project.yml (as dbt finds it when run inside a project), else `./dbt` (this repository's sample project).
+ */
+export function findProjectDir(explicit: unknown, from = process.cwd()): string {
+  if (explicit !== undefined) {
+    const dir = path.resolve(String(explicit));
+    if (!fs.existsSync(path.join(dir, 'dbt_project.yml'))) throw new UsageError(`--project-dir ${dir} holds no dbt_project.yml`);
+    return dir;
+  }
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'dbt_project.yml'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  const fallback = path.resolve(from, 'dbt');
+  if (fs.existsSync(path.join(fallback, 'dbt_project.yml'))) return fallback;
+  throw new UsageError(`no dbt project here: no dbt_project.yml in ${path.resolve(from)} or the folders above it, and no ./dbt; run inside a dbt project or pass --project-dir DIR`);
 }
 
 export function commonOptions(values: Record<string, unknown>): CommonOptions {
-  const projectDir = path.resolve(String(values['project-dir'] ?? 'dbt'));
-  if (!fs.existsSync(path.join(projectDir, 'dbt_project.yml'))) {
-    throw new UsageError(`--project-dir ${projectDir} holds no dbt_project.yml`);
-  }
+  const projectDir = findProjectDir(values['project-dir']);
   const databaseUrl = (values['database-url'] as string | undefined) ?? process.env.LANDFALL_DATABASE_URL;
-  const profile = readProfileTarget(projectDir);
+  const explicitTarget = values.target as string | undefined;
+  const profile = readProfileTarget(projectDir, { target: explicitTarget, profilesDir: values['profiles-dir'] as string | undefined });
   return {
     projectDir,
     stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
@@ -41,20 +60,39 @@ export function commonOptions(values: Record<string, unknown>): CommonOptions {
     // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
     targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? profile?.schema,
     profile,
+    explicitTarget: explicitTarget !== undefined,
     json: Boolean(values.json),
     viaDataApi: Boolean(values['via-data-api']),
     partialParse: !values['no-partial-parse'],
   };
 }
 
-/** Redshift when the environment names a cluster or workgroup; otherwise the local warehouse. */
-export function usesRedshift(): boolean {
+/** The environment names a Redshift cluster or workgroup (the functions' own configuration; README). */
+function environmentNamesRedshift(): boolean {
   return Boolean(process.env.LANDFALL_REDSHIFT_CLUSTER || process.env.LANDFALL_REDSHIFT_WORKGROUP) && process.env.LANDFALL_DIALECT !== 'postgres';
 }
 
+/**
+ * Where SQL runs. An explicit `--target` output wins; else the LANDFALL_REDSHIFT_* variables when set (as the
+ * functions read them); else the profile's default output; else the embedded warehouse.
+ */
+export function connectionFor(options?: CommonOptions): ProfileConnection | { kind: 'environment' } {
+  const fromProfile = options?.profile?.connection;
+  if (options?.explicitTarget && fromProfile && fromProfile.kind !== 'none') return fromProfile;
+  if (environmentNamesRedshift()) return { kind: 'environment' };
+  return fromProfile ?? { kind: 'none' };
+}
+
+/** Redshift (through the Data API) rather than the local warehouse. */
+export function usesRedshift(options?: CommonOptions): boolean {
+  const connection = connectionFor(options);
+  return connection.kind === 'environment' || connection.kind === 'redshift';
+}
+
 export function targetFor(options: CommonOptions): Target {
-  const target = usesRedshift()
-    ? { name: 'prod', type: 'redshift' as const, schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: process.env.LANDFALL_REDSHIFT_DATABASE ?? profileDatabase(options.profile) ?? 'dev' }
+  const connection = connectionFor(options);
+  const target = connection.kind === 'environment' || connection.kind === 'redshift'
+    ? { name: 'prod', type: 'redshift' as const, schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: (connection.kind === 'redshift' ? connection.target.database : process.env.LANDFALL_REDSHIFT_DATABASE) ?? profileDatabase(options.profile) ?? 'dev' }
     : localTarget({ schema: options.targetSchema, database: profileDatabase(options.profile) });
   return withProfile(target, options.profile);
 }
@@ -99,8 +137,14 @@ export function compileFrom(options: CommonOptions, vars: Record<string, unknown
  * client against a local endpoint.
  */
 export async function openCliWarehouse(options: CommonOptions, connections = 1): Promise<{ warehouse: Warehouse; close: () => Promise<void> }> {
-  if (usesRedshift()) {
+  const connection = connectionFor(options);
+  if (connection.kind === 'environment' || connection.kind === 'redshift') {
     const { RedshiftDataWarehouse } = require('../warehouse/redshift-data-warehouse') as typeof import('../warehouse/redshift-data-warehouse');
+    const { RedshiftDataClient } = require('@aws-sdk/client-redshift-data') as typeof import('@aws-sdk/client-redshift-data');
+    if (connection.kind === 'redshift') {
+      const client = new RedshiftDataClient({ ...(connection.region ? { region: connection.region } : {}), ...(connection.awsProfile ? { profile: connection.awsProfile } : {}) });
+      return { warehouse: new RedshiftDataWarehouse({ client, target: connection.target }), close: async () => client.destroy() };
+    }
     const { readConnectionTarget } = require('../warehouse/connection-config') as typeof import('../warehouse/connection-config');
     return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
   }

@@ -23,6 +23,8 @@ import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor 
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 import { printRunSummary } from './progress';
+import { asksForHelp, COMMAND_USAGE, usageOf } from './command-help';
+import { didYouMean } from './suggest';
 
 // Commands that need the AWS SDK, PGlite or the local AWS stack load them when they run (`require` inside the
 // command: tsx's CommonJS hook, jest and the esbuild bundle all load those lazily), so `landfall run
@@ -34,6 +36,7 @@ Usage: landfall <command> [flags]
 
   demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
   compile                      compile the dbt project into the artifact the functions load (reparsing changed files only)
+  debug [-t TARGET]            check the profile, the connection (a Data API round trip) and privileges, with fixes
   deps [--upgrade] [--lock]    install packages.yml's dbt packages into dbt_packages/ (writes/honours package-lock.yml)
   ls [--select …]              list the selected nodes
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README); each writes
@@ -70,8 +73,17 @@ Common flags: --project-dir (default dbt), --state-dir (default .landfall), --da
                               command are not: their parse results are cached in the state folder, as dbt does)
 `;
 
+/** landfall's version (package.json), as `landfall --version` prints it. */
+export function landfallVersion(): string {
+  return (require('../../package.json') as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (args.includes('--no-color')) process.env.NO_COLOR = '1';
+  // Help never acts: `landfall help CMD`, `CMD --help` and `CMD -h` print the usage before the command loads.
+  if (command === 'help' && args[0] !== undefined) return printUsage(args[0]);
+  if (command !== undefined && !command.startsWith('-') && asksForHelp(args)) return printUsage(command);
   try {
     switch (command) {
       case undefined:
@@ -79,6 +91,11 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
         process.stdout.write(HELP);
+        return 0;
+      case '--version':
+      case '-v':
+      case 'version':
+        process.stdout.write(`landfall ${landfallVersion()} (Node ${process.version})\n`);
         return 0;
       case 'compile':
         return compileCommand(args);
@@ -120,10 +137,12 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./grants-command') as typeof import('./grants-command')).grantsCommand(args);
       case 'doctor':
         return await (require('./doctor/doctor-command') as typeof import('./doctor/doctor-command')).doctorCommand(args);
+      case 'debug':
+        return await (require('./debug-command') as typeof import('./debug-command')).debugCommand(args);
       case 'deps':
         return await (require('./deps-command') as typeof import('./deps-command')).depsCommand(args);
       default:
-        throw new UsageError(`unknown command '${command}'. Run 'landfall help' for the list.`);
+        throw new UsageError(`unknown command '${command}'${didYouMean(command, knownCommands())}. Run 'landfall help' for the list.`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof EngineError) {
@@ -132,6 +151,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The commands main() dispatches, read from its own overview and the usage table (for did-you-mean). */
+function knownCommands(): string[] {
+  const fromOverview = HELP.split('\n').flatMap((line) => /^  ([a-z][a-z-]*)[ |]/.exec(line)?.[1] ?? []);
+  return [...new Set([...Object.keys(COMMAND_USAGE), ...fromOverview, 'list'])];
+}
+
+function printUsage(command: string): number {
+  if (!knownCommands().includes(command) && !HELP.includes(`  ${command} `)) {
+    process.stderr.write(`landfall help: unknown command '${command}'${didYouMean(command, knownCommands())}. Run 'landfall help' for the list.\n`);
+    return 2;
+  }
+  process.stdout.write(usageOf(command, HELP));
+  return 0;
 }
 
 /**
@@ -316,7 +350,7 @@ export function runResultJson(state: RunState, manifest: Manifest, elapsedMs: nu
 async function queryCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {}, true);
   if (positionals.length !== 1) throw new UsageError('query takes one SQL statement in quotes, e.g. landfall query "select count(*) from analytics.fct_transfers"');
-  const options = { ...commonOptions({ 'project-dir': values['project-dir'] ?? 'dbt', ...values }) };
+  const options = commonOptions(values);
   const { warehouse, close } = await openCliWarehouse(options);
   try {
     const result = await runQuery(warehouse, positionals[0]!);

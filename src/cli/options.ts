@@ -1,5 +1,7 @@
 /** Flag parsing shared by the commands, with errors that name the flag and what it expects. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as yaml from 'js-yaml';
+import { didYouMean } from './suggest';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -16,28 +18,44 @@ export const COMMON_FLAGS = {
   json: { type: 'boolean' },
   'via-data-api': { type: 'boolean' },
   'no-partial-parse': { type: 'boolean' },
+  /** dbt's `--target/-t`: the output of the profile to use (profile.ts). */
+  target: { type: 'string', short: 't' },
+  /** dbt's `--profiles-dir`: where profiles.yml is (else DBT_PROFILES_DIR, the project folder, ~/.dbt). */
+  'profiles-dir': { type: 'string' },
+  'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+  const all = { ...COMMON_FLAGS, ...options };
   try {
-    return parseArgs({ args, options: { ...COMMON_FLAGS, ...options }, allowPositionals, strict: true });
+    return parseArgs({ args, options: all, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    const message = (error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message);
+    if (unknown) {
+      const flag = unknown[1]!.replace(/=.*$/, '');
+      const known = Object.entries(all).flatMap(([name, o]) => [`--${name}`, ...('short' in o && o.short ? [`-${o.short}`] : [])]);
+      throw new UsageError(`unknown flag ${flag}${didYouMean(flag, known, (f) => f)}. '--help' lists this command's flags.`);
+    }
+    throw new UsageError(message);
   }
 }
 
-/** `--vars '{"key": "value"}'` (JSON or a simple YAML-ish `key: value`). */
+/**
+ * `--vars` as dbt reads it: a YAML mapping (`'{k: 5, name: x}'` or `'k: 5'`), so JSON works too (JSON is YAML).
+ * Numbers, booleans and lists keep their types.
+ */
 export function parseVars(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    const simple = /^\s*\{?\s*([A-Za-z_][\w]*)\s*:\s*(.+?)\s*\}?\s*$/.exec(text);
-    if (simple) return { [simple[1]!]: simple[2]!.replace(/^['"]|['"]$/g, '') };
+    parsed = yaml.load(text);
+  } catch (error) {
+    throw new UsageError(`--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}; e.g. --vars '{lookback_days: 3, region: eu}'`);
   }
-  throw new UsageError(`--vars must be a JSON object, e.g. --vars '{"lookback_days": 3}'; got ${text}`);
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  throw new UsageError(`--vars must be a YAML mapping of names to values, e.g. --vars '{lookback_days: 3}'; got ${text}`);
 }
 
 /** `--select a b` arrives as repeated values or one space-separated value. */
