@@ -33,9 +33,12 @@ export const FivetranConnectorSchema = z.object({
 
 /** Identifies a DMS replication task (ARN from the event's `resources[0]`) or a Serverless replication config. */
 export const DmsConnectorSchema = z.object({
+  /** `resources[0]`: a task ARN (`…:task:<resource id>`) or a DMS Serverless replication config ARN (`…:replication-config:<id>`). */
   taskArn: z.string().check(z.startsWith('arn:')),
   /** DMS event id, e.g. `DMS-EVENT-0079` (stopped). */
   eventId: z.optional(z.string().check(z.minLength(1))),
+  /** The task identifier shown in the console (`ReplicationTaskIdentifier`), resolved by the forwarder with DescribeReplicationTasks. */
+  taskIdentifier: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Identifies an object delivered to S3 (by Firehose or any other writer) and later copied into the warehouse. */

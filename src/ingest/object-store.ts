@@ -21,8 +21,12 @@ export class LocalFolderObjectStore implements ObjectStore {
   /** The file standing in for `s3://bucket/key`. */
   pathOf(bucket: string, key: string): string {
     const root = path.resolve(this.s3Dir);
-    const file = path.resolve(root, bucket, key);
-    if (!file.startsWith(root + path.sep) || bucket.includes('/')) throw new IngestError(`s3://${bucket}/${key} is outside ${root}`);
+    const bucketDir = path.resolve(root, bucket);
+    const file = path.resolve(bucketDir, key);
+    // Confined to the bucket's own folder: a `../` in a key never reaches another bucket.
+    if (!file.startsWith(bucketDir + path.sep) || bucket.includes('/') || bucket === '.' || bucket === '..') {
+      throw new IngestError(`s3://${bucket}/${key} is outside the bucket's folder ${bucketDir}`);
+    }
     return file;
   }
 

@@ -22,6 +22,20 @@ function landfallMeta(meta: Record<string, unknown>): Record<string, Record<stri
 }
 
 /**
+ * A DMS route names its task by ARN (`task_arn`), by the identifier shown in the console or the ARN's resource id
+ * (`task_id`: matched against the identifier the forwarder resolved with DescribeReplicationTasks, and the ARN's
+ * last part), or a DMS Serverless replication by its config ARN (`replication_config_arn`).
+ */
+function dmsRouteMatches(route: Record<string, unknown> | undefined, connector: { taskArn: string; taskIdentifier?: string }): boolean {
+  if (!route) return false;
+  const { task_arn: taskArn, task_id: taskId, replication_config_arn: configArn } = route;
+  if (typeof taskArn === 'string' && connector.taskArn === taskArn) return true;
+  if (typeof configArn === 'string' && connector.taskArn === configArn) return true;
+  if (typeof taskId === 'string' && (connector.taskIdentifier === taskId || connector.taskArn.endsWith(`:task:${taskId}`))) return true;
+  return false;
+}
+
+/**
  * @example
  * routeArrival(manifest, { loader: 'fivetran', connector: { connectorId: 'wetransfer_app_db', ... }, ... })
  * // [{ sourceId: 'source.landfall_demo.app.users', selector: 'source:app.users+' }, ...]
@@ -34,10 +48,8 @@ export function routeArrival(manifest: Manifest, arrival: DataArrivedDetail): Ro
       switch (arrival.loader) {
         case 'fivetran':
           return meta.fivetran?.connector_id === arrival.connector.connectorId;
-        case 'dms': {
-          const task = meta.dms?.task_arn ?? meta.dms?.task_id;
-          return typeof task === 'string' && (arrival.connector.taskArn === task || arrival.connector.taskArn.endsWith(`:${task}`));
-        }
+        case 'dms':
+          return dmsRouteMatches(meta.dms, arrival.connector);
         case 's3': {
           const route = meta.s3;
           return route?.bucket === arrival.connector.bucket && typeof route.prefix === 'string' && arrival.connector.key.startsWith(route.prefix);

@@ -29,6 +29,18 @@ describe('routeArrival', () => {
     expect(routeArrival(manifest, dmsArrival(TASK_ARN)).map((r) => r.selector)).toEqual(['source:app.transfers+', 'source:app.users+']);
   });
 
+  it('routes by the console task identifier the forwarder resolved, and a Serverless replication by its config ARN', () => {
+    const configArn = 'arn:aws:dms:eu-west-1:123456789012:replication-config:KXQ4ZC3VJ5GWDNMT2HRE7OLIBY';
+    const manifest = manifestWith([
+      { source: 'app', table: 'users', meta: { landfall: { dms: { task_id: 'app-full-load' } } } },
+      { source: 'crm', table: 'accounts', meta: { landfall: { dms: { replication_config_arn: configArn } } } },
+    ]);
+    const resolved: DataArrivedDetail = { ...dmsArrival(TASK_ARN), connector: { taskArn: TASK_ARN, taskIdentifier: 'app-full-load' } } as DataArrivedDetail;
+    expect(routeArrival(manifest, resolved).map((r) => r.selector)).toEqual(['source:app.users+']);
+    expect(routeArrival(manifest, dmsArrival(TASK_ARN))).toEqual([]);
+    expect(routeArrival(manifest, dmsArrival(configArn)).map((r) => r.selector)).toEqual(['source:crm.accounts+']);
+  });
+
   it('routes an S3 object by bucket and key prefix only', () => {
     const manifest = manifestWith([
       { source: 'events', table: 'product_events', meta: { landfall: { s3: { bucket: 'landing', prefix: 'firehose/product_events/' } } } },

@@ -1,8 +1,11 @@
 /**
  * S3 `Object Created` events on EventBridge (source `aws.s3`, the bucket has EventBridge notifications
  * on). There is no "Firehose delivery finished" event: each object Firehose writes is the signal. Keys
- * arrive as stored (EventBridge does not URL-encode them, unlike S3→Lambda notifications), so a key with
- * spaces or a literal `%20` is used exactly as given.
+ * arrive as stored: the EventBridge event's `object.key` is the key itself — S3's EventBridge message structure
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html) documents no encoding, unlike the
+ * S3→Lambda/SQS/SNS notification, whose `s3.object.key` "is URL encoded" ("red flower.jpg" → "red+flower.jpg",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). So a key with
+ * spaces, `+` or a literal `%20` is used exactly as given, never decoded (decoding would turn a real `+` into a space).
  */
 import * as z from 'zod';
 import { DATA_ARRIVED_DETAIL_TYPE, LANDFALL_EVENT_SOURCE, type LandfallEvent } from '../arrival';

@@ -120,11 +120,16 @@ export function parseCopyFromS3(sql: string): CopyFromS3Statement | undefined {
   return statement;
 }
 
-/** The file standing in for `s3://bucket/key`, refusing keys that would leave the folder. */
+/**
+ * The file standing in for `s3://bucket/key`, refusing keys that would leave the bucket's own folder: in S3 `a/../b`
+ * is just a key of its bucket, so a `..` that reaches another bucket (or out of the store) is refused, stricter than S3.
+ */
 function localPathOf(s3Dir: string, bucket: string, key: string): string {
   const root = path.resolve(s3Dir);
-  const file = path.resolve(root, bucket, key);
-  if (!file.startsWith(root + path.sep) || bucket.includes('/') || bucket === '..') {
+  const bucketDir = path.resolve(root, bucket);
+  const file = path.resolve(bucketDir, key);
+  const inside = key === '' ? file === bucketDir : file.startsWith(bucketDir + path.sep);
+  if (!inside || !bucketDir.startsWith(root + path.sep) || bucket.includes('/') || bucket === '..' || bucket === '.') {
     throw new SqlStatementError(`ERROR: S3 location s3://${bucket}/${key} is outside the local bucket folder`, '22023');
   }
   return file;

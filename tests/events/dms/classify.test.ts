@@ -26,6 +26,26 @@ describe('DMS events', () => {
       },
     );
 
+    it('treats a stop after the full load with cached changes applied (STOPPED_AFTER_CACHED_EVENTS) as an arrival', () => {
+      expect(classifyDmsEvent(parseDmsEvent(sample('task-stopped-after-cached-events.json')))).toMatchObject({
+        kind: 'arrival', taskArn: TASK_ARN, stopReason: 'STOPPED_AFTER_CACHED_EVENTS',
+      });
+    });
+
+    it('treats a DMS Serverless replication stopped after its full load as an arrival of the replication config', () => {
+      expect(classifyDmsEvent(parseDmsEvent(sample('serverless-replication-stopped-full-load.json')))).toMatchObject({
+        kind: 'arrival', taskArn: CONFIG_ARN, stopReason: 'FULL_LOAD_ONLY_FINISHED',
+      });
+      const userStop = { ...(sample('serverless-replication-stopped-full-load.json') as object), detail: { eventType: 'REPLICATION_STOPPED', detailMessage: 'Stop Reason NORMAL' } };
+      expect(classifyDmsEvent(parseDmsEvent(userStop)).kind).toBe('ignored');
+    });
+
+    it.each(['NORMAL', 'STOPPED_AT_SERVER_TIME', 'STOPPED_AFTER_DDL_APPLY', 'RECYCLE_TASK', 'STOPPED_DUE_TO_LOW_DISK'])('ignores a task stop with Stop Reason %s', (reason) => {
+      const event = { ...(sample('task-stopped-after-cached-events.json') as { detail: object }) };
+      const stopped = { ...event, detail: { ...event.detail, detailMessage: `Replication task stopped. Stop Reason ${reason}` } };
+      expect(classifyDmsEvent(parseDmsEvent(stopped)).kind).toBe('ignored');
+    });
+
     it('counts a stop that names no reason as an arrival (an extra build beats a stale table)', () => {
       expect(classifyDmsEvent(parseDmsEvent(sample('task-stopped-no-reason.json')))).toMatchObject({ kind: 'arrival', taskArn: TASK_ARN });
     });
@@ -114,6 +134,8 @@ describe('DMS events', () => {
       'task-failed.json': true,
       'task-failed-documented-shape.json': true,
       'serverless-replication-failed.json': true,
+      'task-stopped-after-cached-events.json': true,
+      'serverless-replication-stopped-full-load.json': true,
       'task-started.json': false,
       'serverless-replication-initializing.json': false,
     };
