@@ -51,6 +51,10 @@ ${SELECTION}
   target schema and the sources' schemas.
 ${TARGET}`,
   source: 'landfall source freshness [--select …] [--json]   check sources\' loaded_at_field against warn_after/error_after',
+  docs: `landfall docs generate [--select/-s …] [--exclude …] [--empty-catalog] [--vars YAML]
+
+  Write dbt's target/manifest.json (v12) and target/catalog.json (v1: each relation's columns, types, row count and
+  size from the warehouse's catalog) under the project's target path, as dbt docs generate does.`,
   query: `landfall query "SQL" [--limit N]
 
   Run one SQL statement on the warehouse and print the rows: the first 100 (or N; --limit 0 for all), and how

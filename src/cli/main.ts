@@ -54,6 +54,7 @@ Usage: landfall <command> [flags]
       --vars '{"k": "v"}'      override project vars
       --threads N              statements in flight at once (default 4)
   source freshness [--select …]  check sources' loaded_at_field against warn_after/error_after (dbt's output, --json)
+  docs generate                dbt's docs artifacts: target/manifest.json and target/catalog.json (the warehouse's columns, types, sizes)
   query "SQL"                  run one SQL statement on the local warehouse and print the rows
   serve                        the local stack: webhook, event bus + rules, Step Functions, Data API, SNS outbox
   send-event FILE              deliver a Fivetran webhook body or an EventBridge event (signed, through the rules)
@@ -129,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./demo') as typeof import('./demo')).runDemo(args);
       case 'source':
         return await (require('./freshness-command') as typeof import('./freshness-command')).sourceCommand(args);
+      case 'docs':
+        return await (require('./docs-command') as typeof import('./docs-command')).docsCommand(args);
       case 'rotate':
         return await partitionCommands().rotateCommand(args);
       case 'backfill':

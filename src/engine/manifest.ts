@@ -140,6 +140,11 @@ export interface TestNode {
   dependsOn: string[];
   /** Set on a dbt unit test (project/compile-unit-tests.ts): it runs before its model and gates it. */
   unitTest?: { model: string };
+  /**
+   * A generic test's macro and arguments as written (dbt's `test_metadata`, without `model`): dbt-core hashes them
+   * into the test's unique id (`test.<pkg>.<name>.<hash>`), which src/artifacts reproduces.
+   */
+  testMetadata?: { name: string; namespace: string | null; kwargs: Record<string, unknown> };
 }
 
 /**

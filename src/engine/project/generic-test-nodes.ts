@@ -119,6 +119,8 @@ export function makeGenericTest(input: GenericTestInput): { test: TestNode; conf
     ...thresholdsOf(config, file),
     tags: toStringList(config.tags),
     dependsOn,
+    // dbt's test_metadata kwargs: the arguments as written (no `description`), and the column.
+    testMetadata: { name: bareName, namespace: namespace ?? null, kwargs: { ...withoutKey(allArgs, 'description'), ...(columnName === undefined ? {} : { column_name: columnName }) } },
   };
   return { test, config: { ...config, alias: typeof config.alias === 'string' ? config.alias : alias } };
 }
@@ -170,6 +172,11 @@ export function dbtTestName(testName: string, modelName: string, column: string 
   const flat = Object.keys(all).sort().flatMap((k) => flattenedValues(all[k])).map((v) => pythonString(v).replace(/[^0-9a-zA-Z_]+/g, '_'));
   // dbt always joins with `_`, so a test without arguments or column ends in `_`.
   return `${isSource ? 'source_' : ''}${testName}_${modelName}_${flat.join('__')}`;
+}
+
+function withoutKey(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
 }
 
 function pythonString(value: unknown): string {

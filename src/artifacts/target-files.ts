@@ -1,0 +1,90 @@
+/**
+ * Writes dbt's artifacts where dbt writes them: the project's target path (`DBT_TARGET_PATH`, else
+ * `target-path` in dbt_project.yml, else `target`, relative to the project folder). The one file of
+ * src/artifacts that touches the file system; CLI commands call `writeTargetArtifacts` once each.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../engine/manifest';
+import type { RunState } from '../engine/run/run-state';
+import type { FreshnessResult } from '../engine/freshness/freshness';
+import { renderNodeSql } from '../engine/render/render-node';
+import { manifestArtifact } from './manifest-artifact';
+import { readProjectDocs, type ProjectDocs } from './project-docs';
+import { runResultsArtifact } from './run-results-artifact';
+import { sourcesArtifact } from './sources-artifact';
+import type { CatalogArtifact } from './catalog';
+
+export const TARGET_FILES = { manifest: 'manifest.json', runResults: 'run_results.json', sources: 'sources.json', catalog: 'catalog.json' } as const;
+
+/** dbt's target path of a project folder. */
+export function targetDir(projectDir: string): string {
+  const fromEnv = process.env.DBT_TARGET_PATH;
+  if (fromEnv) return path.resolve(projectDir, fromEnv);
+  const projectFile = path.join(projectDir, 'dbt_project.yml');
+  const configured = fs.existsSync(projectFile) ? /^target-path:\s*['"]?([^'"\n#]+?)['"]?\s*(#.*)?$/m.exec(fs.readFileSync(projectFile, 'utf8'))?.[1] : undefined;
+  return path.resolve(projectDir, configured ?? 'target');
+}
+
+export interface TargetArtifactsInput {
+  projectDir: string;
+  manifest: Manifest;
+  invocationId: string;
+  startedAt: Date;
+  /** A finished run: writes run_results.json. */
+  run?: { state: RunState; args: Record<string, unknown>; elapsedSeconds: number };
+  /** `source freshness` results: writes sources.json. */
+  freshness?: { results: FreshnessResult[]; elapsedSeconds: number };
+  catalog?: CatalogArtifact;
+  /** Read from `projectDir` when not given. */
+  docs?: ProjectDocs;
+  env?: Record<string, string>;
+}
+
+/**
+ * Writes manifest.json always, and run_results.json, sources.json, catalog.json when their inputs are given.
+ * Returns the files written.
+ *
+ * @example
+ * writeTargetArtifacts({ projectDir: 'dbt', manifest, invocationId: state.runId, startedAt, run: { state, args, elapsedSeconds } });
+ */
+export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
+  const dir = targetDir(input.projectDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const generatedAt = new Date();
+  const written: string[] = [];
+  const write = (file: string, value: unknown) => {
+    const target = path.join(dir, file);
+    // Write then rename, so a reader (the docs server) never sees half a file.
+    const temporary = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(value));
+    fs.renameSync(temporary, target);
+    written.push(target);
+  };
+  const docs = input.docs ?? readProjectDocs(input.projectDir);
+  const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
+  write(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, compiledCode: compiledCodeOf(input.manifest, input.startedAt) }));
+  if (input.run) {
+    write(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
+  }
+  if (input.freshness) write(TARGET_FILES.sources, sourcesArtifact({ ...meta, results: input.freshness.results, elapsedSeconds: input.freshness.elapsedSeconds }));
+  if (input.catalog) write(TARGET_FILES.catalog, input.catalog);
+  return written;
+}
+
+/**
+ * Each model's SQL as `dbt compile` renders it (not incremental; a model whose Jinja runs queries at compile time
+ * has no compiled code here, as landfall compiles without a warehouse).
+ */
+export function compiledCodeOf(manifest: Manifest, startedAt: Date): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const model of Object.values(manifest.models)) {
+    if (model.config.materialized === 'ephemeral') continue;
+    try {
+      out.set(model.uniqueId, renderNodeSql(manifest, model, { vars: manifest.vars, isIncremental: false, invocationId: 'compile', runStartedAt: startedAt }));
+    } catch {
+      // run_query/statement at render time, or an error the build reports with its file and line
+    }
+  }
+  return out;
+}
