@@ -230,9 +230,9 @@ export function similar(a: string, b: string): boolean {
 }
 
 /**
- * A source's `database`, kept only when it is not the target's: relations in the target's database print as
- * `schema.identifier` (which also runs on a local engine whose database has another name), relations in
- * another database as `database.schema.identifier` (a Redshift cross-database query).
+ * A source's `database`, kept in the manifest only when it is not the target's (templates print the target's
+ * database for the others: render/relation.ts `RelationRef.inDatabase`); a relation in another database is a
+ * Redshift cross-database query.
  */
 export function otherDatabase(database: string | undefined, target: Target): { database?: string } {
   return database && database !== target.database ? { database } : {};

@@ -186,7 +186,7 @@ export class ParseSession {
       renderTemplate(file.text, buildRenderContext({
         target,
         vars,
-        self: selfName === undefined ? undefined : new RelationRef(target.schema, selfName),
+        self: selfName === undefined ? undefined : RelationRef.inDatabase({ schema: target.schema, identifier: selfName }, target.database),
         invocationId: 'parse',
         projectName: this.inputs.rootName,
         runStartedAt: now ?? new Date(),
@@ -194,12 +194,12 @@ export class ParseSession {
           ref: (refName: string, version?: string) => {
             // `ref('m', v=1)` depends on version 1 (project/model-versions.ts); `ref('m')` on the latest.
             calls.refs.push(versionedRefKey(refName, version));
-            return new RelationRef(target.schema, refName);
+            return RelationRef.inDatabase({ schema: target.schema, identifier: refName }, target.database);
           },
           source: (sourceName: string, tableName: string) => {
             const id = this.resolveSource(sourceName, tableName, scope.packageName, file.file, file.text);
             calls.sources.push({ sourceName, tableName });
-            return RelationRef.of(this.sources[id]!.relation);
+            return RelationRef.inDatabase(this.sources[id]!.relation, target.database);
           },
           config: (values: Record<string, unknown>) => {
             calls.config = { ...calls.config, ...values };

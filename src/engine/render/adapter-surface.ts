@@ -89,11 +89,10 @@ export function adapterSurface(inputs: AdapterSurfaceInputs): { adapter: Record<
     queries?.run(sql, false);
   };
 
-  /** A relation the warehouse holds, printing its database only when it is not the target's (as `ref()` does). */
+  /** A relation the warehouse holds, printing its three parts (as `ref()` does). */
   const warehouseRelation = (database: unknown, schema: string, identifier: string, type: RelationType | null): RelationRef => {
     const db = database === null || database === undefined || database === '' ? target.database : String(database);
-    const sameDatabase = db === target.database;
-    return new RelationRef(schema, identifier, db, {}, { database: !sameDatabase, schema: true, identifier: true }, type);
+    return new RelationRef(schema, identifier, db, {}, undefined, type);
   };
 
   const relationArgument = (value: unknown, method: string): RelationRef => {
@@ -125,11 +124,8 @@ export function adapterSurface(inputs: AdapterSurfaceInputs): { adapter: Record<
     return getRelation(relation.database ?? null, relation.schema, relation.identifier);
   };
 
-  const createRelation = (...args: unknown[]): RelationRef => {
-    const made = RelationRef.create(...args);
-    // Like ref(): the target's own database is not printed (the local engine's database is not the real one).
-    return made.database === undefined ? made : made.include({ database: made.database !== target.database, __keywords: true });
-  };
+  // dbt's api.Relation.create: the parts given, printed (no database given: none printed).
+  const createRelation = (...args: unknown[]): RelationRef => RelationRef.create(...args);
 
   const adapter: Record<string, unknown> = {
     get_columns_in_relation: getColumnsInRelation,

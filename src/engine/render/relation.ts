@@ -32,8 +32,8 @@ function argumentsByName(args: unknown[], names: readonly string[]): Record<stri
 /**
  * A database relation as templates see it, with dbt's `Relation` attributes (`database`, `schema`,
  * `identifier`, `name`, `type`, `is_table`, `is_view`, `render()`, `include()`, `quote()`, `incorporate()`):
- * `{{ ref('x') }}` prints `"schema"."identifier"`, a source in another database
- * `"database"."schema"."identifier"`, each part unquoted where `quoting` says false.
+ * `{{ ref('x') }}` prints `"database"."schema"."identifier"` as dbt-postgres and dbt-redshift do (their
+ * include policy prints all three parts), each part unquoted where `quoting` says false.
  */
 export class RelationRef {
   readonly name: string;
@@ -49,6 +49,16 @@ export class RelationRef {
   }
   static of(relation: Relation, type: RelationType | null = null): RelationRef {
     return new RelationRef(relation.schema, relation.identifier, relation.database, relation.quoting ?? {}, ALL_PARTS, type);
+  }
+  /**
+   * A manifest relation as `ref()`, `source()` and `this` give it to templates: in `targetDatabase` unless it
+   * names its own (a source's `database`), so it prints three parts as dbt does.
+   *
+   * @example
+   * String(RelationRef.inDatabase({ schema: 'analytics', identifier: 'orders' }, 'dev')); // '"dev"."analytics"."orders"'
+   */
+  static inDatabase(relation: Relation, targetDatabase: string, type: RelationType | null = null): RelationRef {
+    return new RelationRef(relation.schema, relation.identifier, relation.database ?? (targetDatabase || undefined), relation.quoting ?? {}, ALL_PARTS, type);
   }
   /**
    * dbt's `api.Relation.create(database=…, schema=…, identifier=…, type=…)`.

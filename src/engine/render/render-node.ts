@@ -41,7 +41,7 @@ function relationsByName(manifest: Manifest): Map<string, RelationRef> {
   if (!map) {
     map = new Map();
     for (const node of [...Object.values(manifest.seeds), ...Object.values(manifest.models)]) {
-      for (const key of refKeys(node)) map.set(key, RelationRef.of(node.relation));
+      for (const key of refKeys(node)) map.set(key, RelationRef.inDatabase(node.relation, manifest.target.database));
     }
     lookups.set(manifest, map);
   }
@@ -152,7 +152,7 @@ function renderWithCtes(
   const context = buildRenderContext({
     target: manifest.target,
     vars: options.vars,
-    self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.of(node.relation)) : undefined,
+    self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.inDatabase(node.relation, manifest.target.database)) : undefined,
     invocationId: options.invocationId,
     projectName: manifest.projectName,
     runStartedAt: options.runStartedAt,
@@ -180,7 +180,8 @@ function renderWithCtes(
       source: (sourceName, tableName) => {
         const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${file}: source('${sourceName}', '${tableName}') is not defined`);
-        return options.empty ? EmptyRelationRef.wrap(RelationRef.of(source.relation)) : RelationRef.of(source.relation);
+        const relation = RelationRef.inDatabase(source.relation, manifest.target.database);
+        return options.empty ? EmptyRelationRef.wrap(relation) : relation;
       },
       config: (values) => {
         config = { ...config, ...values };

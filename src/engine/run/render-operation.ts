@@ -33,7 +33,7 @@ export function renderOperationSql(manifest: Manifest, template: string, input: 
   const context = buildRenderContext({
     target: manifest.target,
     vars: input.vars,
-    self: input.self ? RelationRef.of(input.self) : undefined,
+    self: input.self ? RelationRef.inDatabase(input.self, manifest.target.database) : undefined,
     invocationId: input.invocationId,
     projectName: manifest.projectName,
     runStartedAt: input.runStartedAt,
@@ -43,12 +43,12 @@ export function renderOperationSql(manifest: Manifest, template: string, input: 
         const node = relations.get(name);
         if (!node) throw new EngineError(`${input.file}: ref('${name}') does not match any model or seed`);
         if (node.config.materialized === 'ephemeral') throw new EngineError(`${input.file}: ref('${name}') names an ephemeral model, which has no relation to use here`);
-        return RelationRef.of(node.relation);
+        return RelationRef.inDatabase(node.relation, manifest.target.database);
       },
       source: (sourceName, tableName) => {
         const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${input.file}: source('${sourceName}', '${tableName}') is not defined`);
-        return RelationRef.of(source.relation);
+        return RelationRef.inDatabase(source.relation, manifest.target.database);
       },
       config: () => undefined,
       configValues: () => input.config ?? {},

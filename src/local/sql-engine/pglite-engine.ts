@@ -18,6 +18,13 @@ import {
 export const DEFAULT_WAREHOUSE_DIR = path.join('.landfall', 'warehouse');
 
 /**
+ * The database PGlite opens: `dev`, the name of a new Redshift cluster's or workgroup's first database and the
+ * local target's `database`, so dbt's three-part names (`"dev"."analytics"."orders"`) resolve as they do on
+ * Redshift; PostgreSQL refuses a three-part name naming another database than the session's.
+ */
+export const PGLITE_DATABASE = 'dev';
+
+/**
  * A prepared PGlite database (shims installed) to copy from: creating one costs ~4–7 s, a copy
  * ~0.3–0.7 s. Build it once with {@link prepareTemplate}.
  */
@@ -52,7 +59,7 @@ export function sharedTemplateDir(env: NodeJS.ProcessEnv = process.env): string 
   if (env.LANDFALL_PGLITE_TEMPLATE_DIR) return env.LANDFALL_PGLITE_TEMPLATE_DIR;
   const packageJson = path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   const { version } = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string };
-  return path.join(os.tmpdir(), `landfall-pglite-template-${version}-${REDSHIFT_COMPAT_SHIMS_VERSION}`);
+  return path.join(os.tmpdir(), `landfall-pglite-template-${version}-${REDSHIFT_COMPAT_SHIMS_VERSION}-${PGLITE_DATABASE}`);
 }
 
 /**
@@ -71,7 +78,8 @@ export async function prepareTemplate(dir: string): Promise<PGliteTemplate> {
   const buildDir = `${dir}.building-${process.pid}-${randomUUID()}`;
   fs.mkdirSync(buildDir, { recursive: true });
   try {
-    const db = await PGlite.create({ dataDir: path.join(buildDir, 'data') });
+    await createDatabase(path.join(buildDir, 'data'));
+    const db = await PGlite.create({ dataDir: path.join(buildDir, 'data'), database: PGLITE_DATABASE });
     try {
       await installRedshiftCompat(await pgliteSession(db));
       const dump = await db.dumpDataDir('none');
@@ -105,8 +113,8 @@ export async function openPGliteEngine(options: PGliteEngineOptions = {}): Promi
   let db: PGlite;
   if (options.inMemory) {
     db = options.template
-      ? await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(options.template.dumpFile)]) })
-      : await PGlite.create();
+      ? await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(options.template.dumpFile)]), database: PGLITE_DATABASE })
+      : await freshInMemory();
   } else {
     const dataDir = path.resolve(options.dataDir ?? DEFAULT_WAREHOUSE_DIR);
     if (options.template && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -114,7 +122,8 @@ export async function openPGliteEngine(options: PGliteEngineOptions = {}): Promi
       fs.cpSync(options.template.dataDir, dataDir, { recursive: true });
     }
     fs.mkdirSync(dataDir, { recursive: true });
-    db = await PGlite.create({ dataDir });
+    if (!fs.existsSync(path.join(dataDir, PGLITE_DATABASE_MARKER))) await createDatabase(dataDir);
+    db = await PGlite.create({ dataDir, database: PGLITE_DATABASE });
   }
   try {
     const session = await pgliteSession(db);
@@ -128,6 +137,36 @@ export async function openPGliteEngine(options: PGliteEngineOptions = {}): Promi
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+/** Written into a data directory once it holds {@link PGLITE_DATABASE}. */
+const PGLITE_DATABASE_MARKER = 'landfall-database-dev';
+
+/**
+ * Creates {@link PGLITE_DATABASE} in a data directory (new, or written before the local warehouse used it, whose
+ * tables are in `postgres`): a copy of `postgres`, made from `template1` since a database cannot be copied while
+ * connected to it. Nothing happens when it exists already.
+ */
+async function createDatabase(dataDir: string): Promise<void> {
+  const db = await PGlite.create({ dataDir, database: 'template1' });
+  try {
+    const exists = await db.query('select 1 from pg_database where datname = $1', [PGLITE_DATABASE]);
+    if (exists.rows.length === 0) await db.exec(`create database ${PGLITE_DATABASE} template postgres`);
+  } finally {
+    await db.close();
+  }
+  fs.writeFileSync(path.join(dataDir, PGLITE_DATABASE_MARKER), `${PGLITE_DATABASE}\n`);
+}
+
+/** A new in-memory instance opened on {@link PGLITE_DATABASE} (initdb makes only `postgres`, so it is created first). */
+async function freshInMemory(): Promise<PGlite> {
+  const fresh = await PGlite.create();
+  try {
+    await fresh.exec(`create database ${PGLITE_DATABASE}`);
+    return await PGlite.create({ loadDataDir: await fresh.dumpDataDir('none'), database: PGLITE_DATABASE });
+  } finally {
+    await fresh.close();
   }
 }
 

@@ -100,7 +100,7 @@ describe('installed packages', () => {
     });
     const manifest = compileManifest(readProjectFiles(dir), { target });
     expect(manifest.models['model.util.events']!.dependsOn).toEqual(['source.util.util_raw.events']);
-    expect(render(manifest, 'model.util.events')).toBe('select * from "raw_util"."events"');
+    expect(render(manifest, 'model.util.events')).toBe('select * from "dev"."raw_util"."events"');
   });
 
   it("takes a package test's fail_calc from the config() its macro calls at parse time, below the YAML's", () => {

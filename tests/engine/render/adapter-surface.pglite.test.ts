@@ -90,9 +90,8 @@ describe.each<DialectName>(['postgres', 'redshift'])('the adapter surface on %s'
     const [row] = await rows(`select found, missing, loaded, made, incorporated, ctx, graph, misc from ${schema}.relations`) as string[][];
     expect(row).toEqual([
       'view|True|narrow', 'True', 'table|True', 'True|orders|raw|"raw"."orders"',
-      // dbt prints `this` with its database ("landfall".relations); landfall prints a relation's database only
-      // when it is not the target's (engine README).
-      'True|view|None|relations',
+      // As dbt prints it: `this` has its database (the target's).
+      'True|view|None|"dev".relations',
       'False|False|run|model.h8a.relations|relations|model|h8a|table',
       'base|6',
       `[(1, 2), (1, 3), (2, 3)]|${type}|"a"`,

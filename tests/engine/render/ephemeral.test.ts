@@ -28,7 +28,7 @@ const render = (name: string) => renderNodeSql(manifest, manifest.models[`model.
 describe('ephemeral models', () => {
   it('injects the CTEs of ephemeral refs, recursively and dependencies first, as a new with clause', () => {
     expect(render('plain')).toBe(
-      'with __dbt__cte__eph_a as (\nselect id from "analytics"."base"\n), __dbt__cte__eph_b as (\nselect a.id from __dbt__cte__eph_a a\n) select * from __dbt__cte__eph_b',
+      'with __dbt__cte__eph_a as (\nselect id from "dev"."analytics"."base"\n), __dbt__cte__eph_b as (\nselect a.id from __dbt__cte__eph_a a\n) select * from __dbt__cte__eph_b',
     );
   });
 
@@ -56,7 +56,7 @@ describe('ephemeral models', () => {
     const all = planRun(withTest, { runId: 'r', command: 'build' });
     expect(all.nodes.find((n) => n.id === 'tests:model.p.eph_a')!.dependsOn).toEqual(['model.p.base']);
     expect(renderNodeSql(withTest, withTest.tests['test.p.eph_ok']!, { vars: {}, isIncremental: false, invocationId: 'r', runStartedAt: new Date(0) }))
-      .toBe('with __dbt__cte__eph_a as (\nselect id from "analytics"."base"\n) select * from __dbt__cte__eph_a where id < 0');
+      .toBe('with __dbt__cte__eph_a as (\nselect id from "dev"."analytics"."base"\n) select * from __dbt__cte__eph_a where id < 0');
   });
 
   it('never builds an ephemeral model, and waits for the parents of the ephemeral models a model reads', () => {

@@ -1,7 +1,7 @@
 /**
  * Relation names as dbt-postgres prints them: `quoting` (source, table and project level) and a source's
- * `database`. Expected strings are what `dbt compile` (dbt-core 1.10) printed for the same YAML, except
- * that landfall leaves out the target's own database (see `otherDatabase` in compile-manifest.ts).
+ * `database`. Expected strings are what `dbt compile` (dbt-core 1.10) printed for the same YAML (three parts,
+ * the target's database where a source names none).
  */
 import { compileManifest } from '../../../src/engine/project/compile-manifest';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
@@ -65,13 +65,13 @@ const renderModel = (files: ProjectFiles, name: string) => {
 };
 
 describe('source relation names', () => {
-  it('prints each source as dbt does, leaving out the target database', () => {
+  it('prints each source as dbt-postgres does, with the target database when the source names none', () => {
     expect(renderModel(projectWith(), 'names').split('\n')).toEqual([
-      `'"raw"."Orders"'`, // dbt: "landfall"."raw"."Orders"
-      `'"raw"."Orders"'`, // dbt: "landfall"."raw"."Orders"
+      `'"landfall"."raw"."Orders"'`,
+      `'"landfall"."raw"."Orders"'`,
       `'"OtherDb"."Raw"."Orders"'`,
-      `'Raw.Orders'`, // dbt: landfall.Raw.Orders
-      `'Raw."Customers"'`, // dbt: landfall.Raw."Customers"
+      `'landfall.Raw.Orders'`,
+      `'landfall.Raw."Customers"'`,
       `'"lake"."raw".order_rows'`,
       `'lake."raw".Lines'`,
     ]);
@@ -89,12 +89,12 @@ describe('source relation names', () => {
 describe('project-level quoting', () => {
   it('applies to refs and this, not to sources', () => {
     const files = projectWith({ project: { name: 'p', quoting: { identifier: false } } as ProjectFiles['project'] });
-    expect(renderModel(files, 'uses_ref')).toBe('select * from "analytics".base -- "analytics".uses_ref');
-    expect(renderModel(files, 'names').split('\n')[0]).toBe(`'"raw"."Orders"'`);
+    expect(renderModel(files, 'uses_ref')).toBe('select * from "landfall"."analytics".base -- "landfall"."analytics".uses_ref');
+    expect(renderModel(files, 'names').split('\n')[0]).toBe(`'"landfall"."raw"."Orders"'`);
   });
 
   it('quotes every part when the project sets nothing', () => {
-    expect(renderModel(projectWith(), 'uses_ref')).toBe('select * from "analytics"."base" -- "analytics"."uses_ref"');
+    expect(renderModel(projectWith(), 'uses_ref')).toBe('select * from "landfall"."analytics"."base" -- "landfall"."analytics"."uses_ref"');
   });
 });
 

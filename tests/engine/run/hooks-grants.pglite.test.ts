@@ -72,7 +72,7 @@ describe('grants and hooks on PGlite', () => {
     expect(await rows('select n from shop.starts')).toEqual([['1']]);
     const events = (await rows('select event from shop.run_log order by at')).map((r) => r[0]);
     expect(events[0]).toBe('start');
-    expect(events).toContain('seeded "shop"."prices"');
+    expect(events).toContain('seeded "dev"."shop"."prices"');
     expect(events).toContain('outside');
     // Six results (the seed and five models); only the schema of the successful relations.
     expect(events[events.length - 1]).toBe('end shop 6');
