@@ -7,6 +7,7 @@ import { buildGraph, selectNodes } from '../engine';
 import { checkSourceFreshness } from '../engine/freshness/check-freshness';
 import type { FreshnessResult } from '../engine/freshness/freshness';
 import { selectWithSelector } from '../engine/graph/selectors-file';
+import { writeTargetArtifacts } from '../artifacts/target-files';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
 
@@ -41,6 +42,7 @@ export async function sourceCommand(args: string[]): Promise<number> {
     await close();
   }
   const elapsed = (Date.now() - started) / 1000;
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `freshness-${started}`, startedAt: new Date(started), freshness: { results, elapsedSeconds: elapsed } });
   if (options.json) process.stdout.write(`${JSON.stringify(freshnessJson(results, elapsed), null, 2)}\n`);
   else process.stdout.write(formatFreshness(results, elapsed));
   return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;

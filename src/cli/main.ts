@@ -19,6 +19,7 @@ import type { SelectionState } from '../engine/graph/state-selection';
 import { unsupportedConstraintWarnings } from '../engine/materializations/contract';
 import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
 import { runQuery } from '../warehouse/run-query';
+import { writeTargetArtifacts } from '../artifacts/target-files';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
@@ -196,6 +197,7 @@ function compileCommand(args: string[]): number {
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
   const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf]);
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started) });
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).
   for (const analysis of compiledAnalyses(manifest)) {
@@ -322,6 +324,7 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
   }
   const elapsed = Date.now() - started;
   writeRunResults(options.stateDir, runResultsOf(state, runArgs, elapsed));
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: state.runId, startedAt: new Date(started), run: { state, args: { ...runArgs }, elapsedSeconds: elapsed / 1000 } });
   if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(state, runManifest, elapsed), null, 2)}\n`);
   else if (state.nodes.length === 0) write?.('Nothing to do: the selection matched no nodes.');
   else printRunSummary(state, runManifest, elapsed, write!);
