@@ -49,6 +49,53 @@ const projectSourcesAreSideEffectFree = {
   },
 };
 
+/**
+ * The AWS SDK's schema modules (`dist-es/schemas/schemas_0.js` of each `@aws-sdk/client-…`) declare every operation's shapes,
+ * many as object literals with computed keys (`{ [_h]: ["GET", …] }`, `_h` a module constant). esbuild keeps any
+ * object literal with a computed key (the key could run code), so an S3 bundle carried the shapes of all ~100 S3
+ * operations (~57 KiB minified) for the two it calls. Writing each such key as the string constant it names makes
+ * those statements side-effect free, and unused shapes are dropped; the shapes that remain are the same values.
+ */
+const awsSdkSchemasTreeShake = {
+  name: 'landfall-aws-sdk-schema-keys',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const constants = new Map();
+      for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) constants.set(name, literal);
+      const contents = source.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key));
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/** The SDK clients import their package.json for its version (the User-Agent header): the rest of it is dead weight. */
+const awsSdkPackageVersionOnly = {
+  name: 'landfall-aws-sdk-package-version',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/ }, async (args) => {
+      const { name, version } = JSON.parse(await fs.promises.readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * js-yaml (~57 KiB minified) serves only the Jinja context's `fromyaml`/`toyaml` in the functions. The project a bundle
+ * embeds is fixed when it is packaged, so when no model, test or macro of it (packages included) mentions either
+ * name, js-yaml is replaced by a module that fails with the reason, and the bundle is that much smaller.
+ */
+function projectUsesYamlFunctions(manifestJson) {
+  return /\b(?:fromyaml|toyaml)\b/.test(manifestJson);
+}
+
+/** The compiled project as it is embedded: Brotli-compressed JSON text in base64 (60 → 7 KiB for dbt/; decoded once per container, ~0.3 ms). */
+function embeddedManifest(manifestJson) {
+  const zlib = require('node:zlib');
+  const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(manifestJson) };
+  return zlib.brotliCompressSync(Buffer.from(manifestJson, 'utf8'), { params }).toString('base64');
+}
+
 /** The esbuild options of every Lambda bundle, given the manifest text to embed. */
 function lambdaBuildOptions(manifestJson) {
   return {
@@ -62,14 +109,18 @@ function lambdaBuildOptions(manifestJson) {
     // platform node) drag in every protocol and serializer.
     mainFields: ['module', 'main'],
     // The project's name alone too: a function that needs only it (src/runtime/project-name.ts) embeds no manifest.
-    define: { LANDFALL_BUNDLED_MANIFEST_JSON: JSON.stringify(manifestJson), LANDFALL_BUNDLED_PROJECT_NAME: JSON.stringify(JSON.parse(manifestJson).projectName ?? '') },
+    define: {
+      LANDFALL_BUNDLED_MANIFEST_BROTLI: JSON.stringify(embeddedManifest(manifestJson)),
+      LANDFALL_BUNDLED_PROJECT_NAME: JSON.stringify(JSON.parse(manifestJson).projectName ?? ''),
+    },
     alias: {
       // Lambda passes the role's credentials in environment variables: the env provider is the whole chain there.
       '@aws-sdk/credential-provider-node': path.join(root, 'scripts', 'bundle', 'lambda-credentials.mjs'),
+      ...(projectUsesYamlFunctions(manifestJson) ? {} : { 'js-yaml': path.join(root, 'scripts', 'bundle', 'no-yaml-functions.mjs') }),
     },
     // nunjucks requires chokidar only for `watch: true`, which the engine never sets.
     external: ['chokidar'],
-    plugins: [projectSourcesAreSideEffectFree],
+    plugins: [projectSourcesAreSideEffectFree, awsSdkSchemasTreeShake, awsSdkPackageVersionOnly],
   };
 }
 
@@ -79,3 +130,4 @@ module.exports = (serverless) => {
 };
 module.exports.lambdaBuildOptions = lambdaBuildOptions;
 module.exports.manifestFile = manifestFile;
+module.exports.embeddedManifest = embeddedManifest;

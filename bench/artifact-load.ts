@@ -3,7 +3,7 @@
  *
  * For a generated project of N models (bench/support/simple-models-project.ts) it measures:
  * - landfall: the manifest (`landfall compile`), raw and gzipped; the PlanRun function bundled the way
- *   `npm run package` bundles it (esbuild, minified, manifest embedded as JSON text); and, in a fresh Node
+ *   `npm run package` bundles it (esbuild, minified, manifest embedded as Brotli-compressed JSON text); and, in a fresh Node
  *   process per sample, the time to require the bundle and to get the parsed manifest (what a cold start pays);
  * - dbt-core: `target/manifest.json` from `dbt parse`, raw and gzipped, and the time a fresh Python process takes
  *   to load it (`json.load`, the least dbt needs before it can plan a run).
@@ -20,6 +20,9 @@ import { buildSync } from 'esbuild';
 import { compileManifest } from '../src/engine/project/compile-manifest';
 import { readProjectFiles } from '../src/engine/project/project-files';
 import { generateSimpleModelsProject, median, numberFlag, stringFlag } from './support/simple-models-project';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { embeddedManifest } = require('../esbuild.config.js') as { embeddedManifest: (manifestJson: string) => string };
 
 const args = process.argv.slice(2);
 const models = numberFlag(args, 'models', 1000);
@@ -77,7 +80,7 @@ export function measureArtifacts(): ArtifactFigures {
     const bundle = path.join(dir, 'plan-run.js');
     buildSync({
       entryPoints: [entry], outfile: bundle, bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'error',
-      define: { LANDFALL_BUNDLED_MANIFEST_JSON: JSON.stringify(manifestText) },
+      define: { LANDFALL_BUNDLED_MANIFEST_BROTLI: JSON.stringify(embeddedManifest(manifestText)) },
     });
     const loads = Array.from({ length: runs }, () => coldNodeLoad(bundle));
     const figures: ArtifactFigures = {

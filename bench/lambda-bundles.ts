@@ -1,154 +1,151 @@
 /**
- * Lambda bundle size and cold initialisation, for every function in functions/, bundled two ways from the same
- * sources in the same run:
- * - baseline: the esbuild options used before (bundle + minify + node22 + the embedded manifest; esbuild's default
- *   CommonJS builds of the AWS SDK, the SDK's full credential chain, every imported module kept);
- * - current: `lambdaBuildOptions` from esbuild.config.js, exactly what `npm run package` ships.
+ * Lambda bundle size and cold initialisation, for every function in functions/, bundled two ways:
+ * - before: the sources and esbuild.config.js of an earlier commit (`--before REF`, extracted with `git archive`),
+ *   bundled with that commit's `lambdaBuildOptions`;
+ * - now: the working tree (or the commit `--now REF`) with its `lambdaBuildOptions`, exactly what `npm run package` ships.
+ * Both embed the same compiled project (.landfall/aws/landfall-manifest.json, written by `npm run package`).
  *
  * Cold init is measured in a fresh Node process per sample (what a Lambda cold start pays): `require` of the bundle,
- * then, for the functions whose first call needs no warehouse (webhook, normalizers, loader-failure email), the first
- * handler call against local endpoints speaking the real wire protocols (EventBridge, SNS, Secrets Manager).
- * The Data API functions' first call needs a compiled project and a warehouse; only their require is measured.
+ * then the first handler call, against a local stack speaking the real wire protocols in the Redshift dialect
+ * (bench/support/lambda-first-calls.ts: Data API on PGlite, S3, DynamoDB, Step Functions, EventBridge, SNS, SQS,
+ * Secrets Manager). The warehouse tasks' first events are the Task inputs of a real transform execution.
  *
- * Usage: npx tsx bench/lambda-bundles.ts [--runs 5] [--out bench/RESULTS-lambda-bundles.md]
+ * Usage: npx tsx bench/lambda-bundles.ts [--runs 5] [--before REF] [--now REF] [--out bench/RESULTS-lambda-bundles.md] [--json file]
  */
-import { execFile } from 'node:child_process';
+import { execFile, execSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build as esbuild } from 'esbuild';
-import { signFivetranBody } from '../src/events/fivetran/signature';
-import { LocalEventBus } from '../src/local/aws/event-bus';
-import { localCloudEndpointEnvironment, startLocalCloud } from '../src/local/aws/local-cloud';
-import { LocalSecretsManager } from '../src/local/aws/secrets-manager';
-import { LocalSnsOutbox } from '../src/local/aws/sns-outbox';
+import { startFirstCallStack } from './support/lambda-first-calls';
 import { median, numberFlag, stringFlag } from './support/simple-models-project';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { lambdaBuildOptions, manifestFile } = require('../esbuild.config.js') as {
-  lambdaBuildOptions: (manifestJson: string) => Record<string, unknown>;
-  manifestFile: string;
-};
 
 const args = process.argv.slice(2);
 const runs = numberFlag(args, 'runs', 5);
 const out = stringFlag(args, 'out');
+const jsonOut = stringFlag(args, 'json');
+const beforeRef = stringFlag(args, 'before');
+const nowRef = stringFlag(args, 'now');
 const repo = path.resolve(__dirname, '..');
-const secret = 'bench-fivetran-secret';
 
-function readSample(file: string): string {
-  return fs.readFileSync(path.join(repo, 'events', 'samples', file), 'utf8');
-}
+type BuildOptions = (manifestJson: string) => Record<string, unknown>;
 
-/** The first event of each function whose first call needs no warehouse. */
-function firstEvents(): Record<string, unknown> {
-  const body = JSON.stringify(JSON.parse(readSample('fivetran/sync-end-successful.json')));
-  return {
-    'fivetran-webhook': { body, isBase64Encoded: false, headers: { 'x-fivetran-signature-256': signFivetranBody(body, secret) } },
-    'dms-event': JSON.parse(readSample('dms/task-stopped-full-load-finished.json')),
-    's3-object-created': JSON.parse(readSample('s3/object-created-firehose.json')),
-    'loader-failed-alert': JSON.parse(readSample('landfall/loader-failed.json')),
-  };
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lambdaBuildOptions, manifestFile } = require('../esbuild.config.js') as { lambdaBuildOptions: BuildOptions; manifestFile: string };
 
 const childScript = `
 const { performance } = require('node:perf_hooks');
-const [file, eventJson] = process.argv.slice(1);
+const [file, eventJson, expectedError] = process.argv.slice(1);
 const t0 = performance.now();
 const mod = require(file);
 const t1 = performance.now();
 const context = { functionName: 'bench', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
   memoryLimitInMB: '512', awsRequestId: 'bench', logGroupName: '/aws/lambda/bench', logStreamName: 'bench', getRemainingTimeInMillis: () => 60000 };
 (async () => {
-  let firstCallMs = null;
-  if (eventJson) {
-    const result = await mod.handler(JSON.parse(eventJson), context);
-    if (result && result.statusCode && result.statusCode >= 400) throw new Error('first call answered ' + JSON.stringify(result));
-    firstCallMs = performance.now() - t1;
+  let result;
+  try {
+    result = await mod.handler(JSON.parse(eventJson), context);
+  } catch (error) {
+    // A task whose job is to fail the execution (EndFailedRun) answers with its error.
+    if (!expectedError || error.name !== expectedError) throw error;
+    result = { errorName: error.name };
   }
-  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, firstCallMs }));
+  if (result && result.statusCode && result.statusCode >= 400) throw new Error('first call answered ' + JSON.stringify(result));
+  const firstCallMs = performance.now() - t1;
+  process.stdout.write(JSON.stringify({ requireMs: t1 - t0, firstCallMs, result: result === undefined ? null : result }));
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
 interface Figures {
   bytes: number;
   requireMs: number;
-  firstCallMs: number | null;
+  firstCallMs: number;
 }
 
-async function build(entry: string, outDir: string, options: Record<string, unknown>): Promise<string> {
-  const outfile = path.join(outDir, `${path.basename(entry, '.ts')}.js`);
-  await esbuild({ ...options, entryPoints: [entry], outfile, sourcemap: false, logLevel: 'error' } as never);
-  return outfile;
-}
-
-/** Asynchronous: the local endpoints answering the child live in this process. */
-async function measure(file: string, event: unknown, env: NodeJS.ProcessEnv): Promise<Figures> {
-  const samples: { requireMs: number; firstCallMs: number | null }[] = [];
-  for (let run = 0; run < runs; run++) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', childScript, file, event === undefined ? '' : JSON.stringify(event)], { env, encoding: 'utf8' });
-    samples.push(JSON.parse(stdout) as { requireMs: number; firstCallMs: number | null });
+/** The functions of a source tree, bundled with its own esbuild options and the given manifest. */
+async function buildTree(tree: string, options: Record<string, unknown>, outDir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(path.join(tree, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
+    const name = path.basename(entry, '.ts');
+    files[name] = path.join(outDir, `${name}.js`);
+    await esbuild({ ...options, entryPoints: [path.join(tree, 'functions', entry)], outfile: files[name], sourcemap: false, logLevel: 'error' } as never);
   }
-  const firstCalls = samples.map((s) => s.firstCallMs).filter((ms): ms is number => ms !== null);
-  return {
-    bytes: fs.statSync(file).size,
-    requireMs: median(samples.map((s) => s.requireMs)),
-    firstCallMs: firstCalls.length > 0 ? median(firstCalls) : null,
-  };
+  return files;
+}
+
+/** An earlier commit's tree (functions/, src/, esbuild.config.js, scripts/bundle/), with this checkout's node_modules. */
+function extractCommit(ref: string, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  execSync(`git -C ${JSON.stringify(repo)} archive ${JSON.stringify(ref)} functions src scripts esbuild.config.js package.json tsconfig.json | tar -x -C ${JSON.stringify(dir)}`);
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Runs one sample: a fresh process requires the bundle and makes its first call. */
+async function sample(file: string, event: unknown, env: NodeJS.ProcessEnv, expectedError = ''): Promise<{ requireMs: number; firstCallMs: number; result: unknown }> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', childScript, file, JSON.stringify(event), expectedError], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(stdout) as { requireMs: number; firstCallMs: number; result: unknown };
+  } catch (error) {
+    throw new Error(`${path.basename(file)}: first call failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
+  }
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: run \`npm run package\` (or landfall compile --out it) first`);
   const manifestJson = fs.readFileSync(manifestFile, 'utf8');
-  const current = lambdaBuildOptions(manifestJson);
-  const baseline = { bundle: true, minify: true, target: 'node22', platform: 'node', define: current.define };
-
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-bundles-'));
-  const eventBus = new LocalEventBus({ stateDir, eventBusName: 'landfall-bench' });
-  const sns = new LocalSnsOutbox({ stateDir, topics: { 'landfall-bench-alerts': { emailAddresses: ['bench@example.com'] } } });
-  const secrets = new LocalSecretsManager();
-  secrets.putSecretString('landfall/fivetran-webhook-secret', secret);
-  const cloud = await startLocalCloud({ eventBus, sns, extraRoutes: { 'secretsmanager.': (q, r) => void secrets.handle(q, r) } });
-  const env = {
-    ...process.env,
-    ...localCloudEndpointEnvironment(cloud.url),
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    LANDFALL_EVENT_BUS_NAME: 'landfall-bench',
-    LANDFALL_ALERT_TOPIC_ARN: sns.topicArn('landfall-bench-alerts'),
-    FIVETRAN_WEBHOOK_SECRET_ID: 'landfall/fivetran-webhook-secret',
-    FIVETRAN_WEBHOOK_SECRET: secret,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-
-  const events = firstEvents();
-  const rows: string[] = [];
-  try {
-    for (const entry of fs.readdirSync(path.join(repo, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
-      const name = path.basename(entry, '.ts');
-      const before = await measure(await build(path.join(repo, 'functions', entry), path.join(stateDir, 'baseline'), baseline), events[name], env);
-      const after = await measure(await build(path.join(repo, 'functions', entry), path.join(stateDir, 'current'), current), events[name], env);
-      const kib = (bytes: number) => (bytes / 1024).toFixed(0);
-      const ms = (value: number | null) => (value === null ? '—' : value.toFixed(0));
-      rows.push(
-        `| ${name} | ${kib(before.bytes)} | ${kib(after.bytes)} | ${ms(before.requireMs)} | ${ms(after.requireMs)} | ${ms(before.firstCallMs)} | ${ms(after.firstCallMs)} |`,
-      );
-      process.stdout.write(`${rows.at(-1)}\n`);
-    }
-  } finally {
-    await cloud.close();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-bundles-'));
+  const variants: Record<string, Record<string, string>> = {};
+  if (beforeRef) {
+    const tree = extractCommit(beforeRef, path.join(work, 'before-tree'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const before = require(path.join(tree, 'esbuild.config.js')) as { lambdaBuildOptions: BuildOptions };
+    variants.before = await buildTree(tree, before.lambdaBuildOptions(manifestJson), path.join(work, 'before'));
+  }
+  if (nowRef) {
+    const tree = extractCommit(nowRef, path.join(work, 'now-tree'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const now = require(path.join(tree, 'esbuild.config.js')) as { lambdaBuildOptions: BuildOptions };
+    variants.now = await buildTree(tree, now.lambdaBuildOptions(manifestJson), path.join(work, 'now'));
+  } else {
+    variants.now = await buildTree(repo, lambdaBuildOptions(manifestJson), path.join(work, 'now'));
   }
 
+  const stack = await startFirstCallStack(repo, path.join(work, 'stack'));
+  const figures: Record<string, Record<string, Figures>> = {};
+  try {
+    const answers: Record<string, unknown> = {};
+    for (const [name, firstEvent] of Object.entries(stack.events)) {
+      const event = typeof firstEvent === 'function' ? (firstEvent as (a: Record<string, unknown>) => unknown)(answers) : firstEvent;
+      figures[name] = {};
+      // Now first: its answer is the next functions' event (rotation); then the variants alternate sample by sample.
+      for (const variant of Object.keys(variants).reverse()) figures[name][variant] = { bytes: fs.statSync(variants[variant]![name]!).size, requireMs: 0, firstCallMs: 0 };
+      const samples: Record<string, { requireMs: number; firstCallMs: number }[]> = {};
+      for (let run = 0; run < runs; run++) {
+        for (const variant of Object.keys(variants).reverse()) {
+          const taken = await sample(variants[variant]![name]!, event, stack.env, stack.expectedErrors[name]);
+          if (variant === 'now' && run === 0) answers[name] = taken.result;
+          (samples[variant] ??= []).push(taken);
+          await stack.settle();
+        }
+      }
+      for (const [variant, list] of Object.entries(samples)) {
+        Object.assign(figures[name][variant]!, { requireMs: median(list.map((s) => s.requireMs)), firstCallMs: median(list.map((s) => s.firstCallMs)) });
+      }
+      process.stdout.write(`${name} ${JSON.stringify(figures[name])}\n`);
+    }
+  } finally {
+    await stack.close();
+  }
+  if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify({ runs, before: beforeRef ?? null, now: nowRef ?? 'working tree', figures }, null, 2)}\n`);
+
+  const kib = (f?: Figures) => (f ? (f.bytes / 1024).toFixed(0) : '—');
+  const ms = (value?: number) => (value === undefined ? '—' : value.toFixed(0));
+  const rows = Object.entries(figures).map(([name, f]) =>
+    `| ${name} | ${kib(f.before)} | ${kib(f.now)} | ${ms(f.before?.requireMs)} | ${ms(f.now?.requireMs)} | ${ms(f.before?.firstCallMs)} | ${ms(f.now?.firstCallMs)} |`);
   const report = [
-    '# Lambda bundles: size and cold initialisation',
-    '',
-    `\`npx tsx bench/lambda-bundles.ts --runs ${runs}\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
-    `Sizes are the minified bundle without source map, including the embedded compiled project (${(Buffer.byteLength(JSON.stringify(manifestJson)) / 1024).toFixed(0)} KiB for dbt/).`,
-    'Times are medians of fresh Node processes: `require` of the bundle, and for the functions whose first call needs no warehouse, the first handler call after it, against local EventBridge/SNS/Secrets Manager endpoints (the webhook\'s includes its GetSecretValue now).',
-    '"Before" is the esbuild options used before (esbuild\'s CommonJS builds of the SDK, its full credential chain, every imported module kept) on today\'s sources.',
+    `\`npx tsx bench/lambda-bundles.ts --runs ${runs}${beforeRef ? ` --before ${beforeRef}` : ''}${nowRef ? ` --now ${nowRef}` : ''}\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| function | KiB before | KiB now | require ms before | require ms now | first call ms before | first call ms now |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -157,6 +154,10 @@ async function main(): Promise<void> {
   ].join('\n');
   if (out) fs.writeFileSync(out, report);
   else process.stdout.write(`\n${report}`);
+  fs.rmSync(work, { recursive: true, force: true });
 }
 
-void main();
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

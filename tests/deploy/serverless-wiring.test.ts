@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { loadYamlFile } from '../../src/deploy/serverless-template';
 
 const repo = path.join(__dirname, '..', '..');
@@ -63,7 +64,8 @@ describe('deployment wiring', () => {
   it('compiles the dbt project for the stage’s targetSchema on every package (no stale artifact)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const config = require('../../esbuild.config.js') as (serverless: unknown) => { define: Record<string, string> };
-    const embedded = (schema: string) => JSON.parse(JSON.parse(config({ service: { custom: { landfall: { targetSchema: schema } } } }).define.LANDFALL_BUNDLED_MANIFEST_JSON)) as {
+    const embeddedText = (define: Record<string, string>) => zlib.brotliDecompressSync(Buffer.from(JSON.parse(define.LANDFALL_BUNDLED_MANIFEST_BROTLI!) as string, 'base64')).toString('utf8');
+    const embedded = (schema: string) => JSON.parse(embeddedText(config({ service: { custom: { landfall: { targetSchema: schema } } } }).define)) as {
       models: Record<string, { relation: { schema: string } }>;
     };
     const schemas = (schema: string) => new Set(Object.values(embedded(schema).models).map((model) => model.relation.schema));
