@@ -23,6 +23,7 @@ import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
 import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalS3 } from './aws/s3';
+import { DMS_TARGET_PREFIX, LocalDms } from './aws/dms';
 import { LocalDeployment } from './aws/local-deployment';
 import { sendsEventsToEventBridge } from './aws/s3-bucket-notifications';
 import { s3RoutesOf } from '../ingest/s3-routes';
@@ -76,6 +77,8 @@ export interface LocalStack {
   sns: LocalSnsOutbox;
   /** Holds the Fivetran webhook secret (`LOCAL_WEBHOOK_SECRET_NAME`); put a new value to rotate it. */
   secretsManager: LocalSecretsManager;
+  /** DMS (DescribeReplicationTasks/DescribeReplications): one task per `meta.landfall.dms.task_id` of the project. */
+  dms: LocalDms;
   engine: SqlEngine;
   /** Buffers, deduplicates and serializes arrivals (the local stand-in for the SQS FIFO buffer and lease). */
   coalescer: TimedCoalescer;
@@ -203,12 +206,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deployment = new LocalDeployment();
   const secretsManager = new LocalSecretsManager();
   secretsManager.putSecretString(LOCAL_WEBHOOK_SECRET_NAME, process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET);
-  const extraRoutes = { ...deployment.extraRoutes, 'secretsmanager.': ((request, response) => void secretsManager.handle(request, response)) as http.RequestListener };
+  const dms = new LocalDms();
+  for (const source of Object.values((JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { sources: Record<string, { meta?: { landfall?: { dms?: { task_id?: unknown } } } }> }).sources)) {
+    const taskId = source.meta?.landfall?.dms?.task_id;
+    if (typeof taskId === 'string') dms.putTask({ identifier: taskId });
+  }
+  const extraRoutes = {
+    ...deployment.extraRoutes,
+    'secretsmanager.': ((request, response) => void secretsManager.handle(request, response)) as http.RequestListener,
+    [DMS_TARGET_PREFIX]: ((request, response) => void dms.handle(request, response)) as http.RequestListener,
+  };
   const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes, queryRoutes: deployment.queryRoutes });
   // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
 
-  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url };
+  const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url, AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: cloud.url };
   Object.assign(process.env, {
     ...endpoints,
     AWS_REGION: 'us-east-1',
@@ -280,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventBus,
     sns,
     secretsManager,
+    dms,
     engine,
     coalescer,
     s3Dir,
