@@ -1,16 +1,19 @@
 /**
  * Backfill of a partitioned model: rebuild the months `from`…`to` from the model's SQL, as one run with
- * bounded concurrency. Each month is built into its shadow and audited on its own (several at once);
- * publishing (swap + view) happens one month at a time, so the view always reads exactly the months
- * published, and only months whose tests pass are published. Running it twice gives the same tables and
- * rows.
+ * bounded concurrency. Each month is built into its own delta and audited on its own (several at once), with
+ * the same three steps as a run (materializations/partitioned/plan.ts); publishing happens one month at a time,
+ * so the view always reads exactly the months published, and only months whose tests pass are published.
+ * Months older than `retention_months` are refused (rotation would drop them again). Running it twice gives the
+ * same tables and rows.
  */
 import { planFor } from '../engine/run/advance-run';
 import { planRun } from '../engine/run/plan-run';
 import { prepareRun } from '../engine/run/prepare-run';
 import type { Dialect } from '../engine/dialects';
 import type { Manifest } from '../engine/manifest';
-import { addMonths, type Month, monthRange, monthStart } from '../engine/materializations/partitioned/months';
+import { addMonths, type Month, monthOf, monthRange, monthStart } from '../engine/materializations/partitioned/months';
+import { partitionConfigOf } from '../engine/materializations/partitioned/config';
+import type { FetchedColumns } from '../engine/materializations/plan';
 import type { RunState } from '../engine/run/run-state';
 import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -53,6 +56,11 @@ export async function backfillPartitionedModel(
   const [node] = partitionedModels(deps.manifest, [request.model]);
   if (request.to < request.from) throw new PartitionError(`--to ${request.to} is before --from ${request.from}`);
   const now = request.now ?? new Date();
+  const retention = partitionConfigOf(node!.config)!.retentionMonths;
+  const firstKept = retention ? addMonths(monthOf(now), 1 - retention) : undefined;
+  if (firstKept && request.from < firstKept) {
+    throw new PartitionError(`${node!.name} keeps ${retention} months (retention_months), the oldest being ${firstKept}: --from ${request.from} is older, and the next rotation would drop it again. Backfill from ${firstKept}, or raise retention_months.`);
+  }
   const runId = request.runId ?? `backfill-${node!.name}-${request.from}-${request.to}`;
   const ctx = { ...deps };
   const planned = planRun(deps.manifest, {
@@ -67,47 +75,57 @@ export async function backfillPartitionedModel(
   const runNode = prepared.nodes.find((n) => n.id === node!.uniqueId)!;
   const base = prepared.partitions![node!.uniqueId]!;
   const published = new Set(base.existingMonths);
+  let hasNullsTable = base.hasNullsTable;
 
-  // One month's plan: the same materialization a run uses, narrowed to that month (its window clipped to now).
-  const planMonth = (month: Month) => {
+  // One month's plan: the same materialization a run uses, narrowed to that month, staged under its own names.
+  const planMonth = (month: Month, columns?: FetchedColumns) => {
     const end = new Date(Math.min(monthStart(addMonths(month, 1)).getTime(), now.getTime()));
+    const monthRunId = `${runId}-${month}`;
     const state: RunState = {
       ...prepared,
+      runId: monthRunId,
+      nodes: [{ ...runNode, columns }],
+      // The months' deltas are staged under per-month names, which are not this run's: none is a leftover to drop
+      // (other runs' leftovers go with the model's next build).
+      stagingLeftovers: {},
       partitions: {
         [node!.uniqueId]: {
-          ...base, months: [month], mode: 'rebuild', existingMonths: [...published].sort(),
+          ...base, runId: monthRunId, months: [month], mode: 'rebuild', existingMonths: [...published].sort(), hasNullsTable,
           window: { start: monthStart(month).toISOString(), end: end.toISOString(), source: 'vars' },
         },
       },
     };
-    return planFor(runNode, state, ctx).steps;
+    return planFor(state.nodes[0]!, state, ctx).steps;
   };
   const run = (sqls: string[], label: string) =>
     runQuery(deps.warehouse, sqls.length === 1 ? sqls[0]! : sqls, undefined, { name: `landfall/${runId}/${label}`.slice(0, 500) });
 
   let publishing = Promise.resolve();
   const backfillMonth = async (month: Month): Promise<BackfillMonthResult> => {
-    const steps = planMonth(month);
-    const [build, ...rest] = steps;
-    const audit = rest.length > 1 ? rest[0] : undefined;
+    let columns: FetchedColumns;
     try {
-      await run(build!.sqls, `${month}/build`);
+      const fetched = await run(planMonth(month)[0]!.sqls, `${month}/build`);
+      columns = {};
+      for (const [schema, relation, name, type] of fetched.rows) (columns[`${String(schema)}.${String(relation)}`] ??= []).push({ name: String(name), type: String(type) });
     } catch (error) {
       return { month, status: 'failed', failedAt: 'build', error: (error as Error).message };
     }
-    if (audit) {
+    const [, ...rest] = planMonth(month, columns);
+    const failWith = rest.find((s) => s.failWith)?.failWith;
+    if (failWith) return { month, status: 'failed', failedAt: 'build', error: failWith };
+    if (rest.length > 1) {
       try {
-        await run(audit.sqls, `${month}/audit`);
+        await run(rest[0]!.sqls, `${month}/audit`);
       } catch (error) {
         return { month, status: 'failed', failedAt: 'audit', error: (error as Error).message };
       }
     }
-    // Publish one month at a time, each with a view over every month published so far.
+    // Publish one month at a time, each planned against the months published so far.
     const turn = publishing.then(async (): Promise<BackfillMonthResult> => {
       try {
-        const publish = planMonth(month).at(-1)!;
-        await run(publish.sqls, `${month}/publish`);
+        await run(planMonth(month, columns).at(-1)!.sqls, `${month}/publish`);
         published.add(month);
+        hasNullsTable = true;
         return { month, status: 'published' };
       } catch (error) {
         return { month, status: 'failed', failedAt: 'publish', error: (error as Error).message };

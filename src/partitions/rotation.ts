@@ -11,7 +11,7 @@ import type { PlanStep } from '../engine/materializations';
 import { partitionConfigOf } from '../engine/materializations/partitioned/config';
 import { addMonths, type Month, monthOf, monthRange } from '../engine/materializations/partitioned/months';
 import { partitionDialectOf } from '../engine/materializations/partitioned/partition-dialects';
-import { replaceView } from '../engine/materializations/partitioned/plan';
+import { replaceView, uniqueKeys } from '../engine/materializations/partitioned/plan';
 import { monthBounds, monthRelation, rangePredicate, unionViewSql } from '../engine/materializations/partitioned/relations';
 import { runQuery } from '../warehouse/run-query';
 import type { Warehouse } from '../warehouse/warehouse';
@@ -56,9 +56,9 @@ export function planRotation(input: { node: ModelNode; dialect: Dialect; month: 
   const like = monthRelation(node.relation, newest);
   const create = plan.created.flatMap((m) => [
     partitionSql.createEmptyMonth(monthRelation(node.relation, m), like),
-    ...partitionSql.afterMonthBuilt(monthRelation(node.relation, m), rangePredicate(config.field, monthBounds(m))),
+    ...partitionSql.afterMonthBuilt(monthRelation(node.relation, m), config.field, rangePredicate(config.field, monthBounds(m)), uniqueKeys(node)),
   ]);
-  const view = replaceView(dialect, node, unionViewSql(node.relation, config.field, plan.kept, tables.columns, partitionSql.branchFilters), tables.modelRelation, runId);
+  const view = replaceView(dialect, node, unionViewSql(node.relation, config.field, plan.kept, tables.columns, partitionSql.branchFilters, tables.hasNullsTable), tables.modelRelation, runId);
   plan.steps.push({ sqls: [...create, ...view] });
   for (const m of plan.expired) {
     const table = monthRelation(node.relation, m);

@@ -53,7 +53,7 @@ const build = (startedAt: string, vars: Record<string, unknown> = {}): Promise<R
 const rows = async (sql: string) => (await engine.query(sql)).rows;
 const count = async (sql: string) => Number((await rows(sql))[0]![0]);
 const monthTables = async () =>
-  (await rows(`select table_name from information_schema.tables where table_schema = 'analytics' and table_name like 'fct_orders__p%' order by 1`)).map((r) => r[0]);
+  (await rows(`select table_name from information_schema.tables where table_schema = 'analytics' and table_name like 'fct\\_orders\\_\\_p2%' order by 1`)).map((r) => r[0]);
 const statusOf = (state: RunState, name: string, kind = 'model') => state.nodes.find((n) => n.name === name && n.kind === kind)?.status;
 
 describe('a monthly-partitioned model on PostgreSQL', () => {
@@ -79,7 +79,8 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
     const state = await build('2026-11-17T00:00:00Z');
 
     const partition = state.partitions!['model.partitioned.fct_orders']!;
-    expect(partition).toMatchObject({ mode: 'merge', months: ['2026-11'], window: { start: '2026-11-15T00:00:00.000Z', end: '2026-11-17T00:00:00.000Z' } });
+    // From the newest published value (2026-11-14 23:00) minus the 3-day default lookback, to a day past the start.
+    expect(partition).toMatchObject({ mode: 'merge', months: ['2026-11'], window: { start: '2026-11-11T23:00:00.000Z', end: '2026-11-18T00:00:00.000Z', source: 'since-watermark' } });
     expect(await count('select count(*) from analytics.fct_orders__p202611')).toBe(4);
     expect(await count('select count(*) from analytics.fct_orders')).toBe(7);
     // The older months' tables are the same physical tables: nothing rewrote them.
@@ -107,22 +108,27 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
 
     const node = failed.nodes.find((n) => n.name === 'fct_orders' && n.kind === 'model')!;
     expect(node.status).toBe('error');
-    expect(node.error).toMatch(/landfall audit failed for fct_orders 2026-12: test\.partitioned\.not_null_fct_orders_amount found 1 failing rows/);
+    expect(node.error).toContain('landfall audit failed for fct_orders (2026-11, 2026-12); nothing was published');
+    expect(node.error).toContain('test.partitioned.not_null_fct_orders_amount: 1 failing rows');
     expect(statusOf(failed, 'orders_by_day')).toBe('skipped');
     expect(await count(`select count(*) from analytics.fct_orders where created_at >= '2026-12-01'`)).toBe(1);
-    // The shadow, named after the failed run, stays for inspection…
-    const shadows = `select string_agg(relname, ',') from pg_class where relname like 'fct\\_orders\\_\\_p202612\\_\\_lf\\_shadow\\_%'`;
-    const [shadow] = (await engine.query(shadows)).rows[0]!;
-    expect(shadow).toMatch(/^fct_orders__p202612__lf_shadow_[0-9a-f]{8}$/);
-    expect(await count(`select count(*) from analytics.${shadow}`)).toBe(3);
+    // The delta, named after the failed run, stays for inspection…
+    const deltas = `select string_agg(relname, ',' order by relname) from pg_class where relname like 'fct\\_orders\\_\\_lf\\_delta\\_%' and relkind = 'r'`;
+    const [delta] = (await engine.query(deltas)).rows[0]!;
+    expect(delta).toMatch(/^fct_orders__lf_delta_[0-9a-f]{8}$/);
+    expect(await count(`select count(*) from analytics.${delta} where created_at >= '2026-12-01'`)).toBe(3);
 
     await engine.query('update raw.orders set amount = 0 where amount is null');
     const replay = await build('2026-12-03T00:00:00Z');
 
     expect(summarizeRun(replay).failed).toBe(false);
     expect(await count(`select count(*) from analytics.fct_orders where created_at >= '2026-12-01'`)).toBe(3);
-    // …until the next build of the model (another run) drops it.
-    expect((await engine.query(shadows)).rows[0]![0]).toBeNull();
+    // …until the next build of the model (another run) drops it; the replay's own delta is left empty.
+    const [after] = (await engine.query(deltas)).rows[0]!;
+    expect(after).not.toContain(delta);
+    expect(await count(`select count(*) from analytics.${after}`)).toBe(0);
+    // rows_affected: the rows the replay published (its window's rows), not the statement count.
+    expect(replay.nodes.find((n) => n.name === 'fct_orders' && n.kind === 'model')!.rows).toBe(await count(`select count(*) from analytics.fct_orders where created_at >= '${replay.partitions!['model.partitioned.fct_orders']!.window.start.replace('T', ' ').replace('Z', '')}'`));
   });
 
   it('scopes the model tests after publishing to the months the run touched', async () => {
@@ -130,7 +136,11 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
     const { renderTests } = await import('../../src/engine');
     const tests = renderTests(state.nodes.find((n) => n.name === 'fct_orders' && n.kind === 'tests')!, state, manifest);
     const unique = tests.find((t) => t.id.includes('unique'))!.sql;
-    expect(unique).toContain(`"created_at" >= '2026-12-01 00:00:00' and "created_at" < '2027-01-01 00:00:00'`);
+    // unique on the unique_key: the rows holding a key the run wrote, in every month.
+    expect(unique).toContain(`from (select * from "analytics"."fct_orders" where "order_id" in (select "order_id" from "analytics"."fct_orders" where ((`);
+    expect(unique).toContain(`"created_at" is null))`);
+    const notNull = tests.find((t) => t.id.includes('not_null_fct_orders_amount'))!.sql;
+    expect(notNull).toContain(`from (select * from "analytics"."fct_orders" where ((`);
   });
 });
 
@@ -216,7 +226,7 @@ describe('backfill', () => {
 
     await engine.query('update raw.orders set amount = 0 where amount is null');
     const fixed = await backfillPartitionedModel({ model: 'fct_orders', from: '2027-02', to: '2027-03', concurrency: 2, now: new Date('2027-04-02T00:00:00Z') }, { manifest, dialect, warehouse });
-    expect(fixed.failed).toBe(false);
+    expect(fixed.months).toEqual([{ month: "2027-02", status: "published" }, { month: "2027-03", status: "published" }]);
     const once = await snapshot();
     const again = await backfillPartitionedModel({ model: 'fct_orders', from: '2027-02', to: '2027-03', concurrency: 2, now: new Date('2027-04-02T00:00:00Z') }, { manifest, dialect, warehouse });
     expect(again.failed).toBe(false);

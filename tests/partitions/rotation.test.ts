@@ -14,7 +14,7 @@ const node = (config: Record<string, unknown> = {}): ModelNode => ({
     retention_months: 3, unload_before_drop: 's3://archive/fct_transfers/', ...config,
   },
 });
-const tables = { months: ['2026-08', '2026-09', '2026-10', '2026-11'], columns: ['id', 'created_at'], modelRelation: 'view' as const };
+const tables = { months: ['2026-08', '2026-09', '2026-10', '2026-11'], columns: ['id', 'created_at'], modelRelation: 'view' as const, hasNullsTable: false };
 
 describe('planRotation', () => {
   it('on Redshift: creates next month like the newest, replaces the late-binding view, then unloads and drops expired months', () => {
@@ -32,7 +32,7 @@ describe('planRotation', () => {
     expect(view).toMatch(/with no schema binding$/);
     expect(view).toContain('from "marts"."fct_transfers__p202701" where');
     expect(view).not.toContain('__p202608');
-    expect(unload).toEqual([`unload ('select * from "marts"."fct_transfers__p202608"') to 's3://archive/fct_transfers/fct_transfers__p202608/' iam_role default format as parquet allowoverwrite`]);
+    expect(unload).toEqual([`unload ('select * from "marts"."fct_transfers__p202608"') to 's3://archive/fct_transfers/fct_transfers__p202608/' iam_role default format as parquet cleanpath`]);
     expect(drop).toEqual(['drop table if exists "marts"."fct_transfers__p202608" cascade']);
     expect(plan.steps).toHaveLength(5);
   });
@@ -40,7 +40,7 @@ describe('planRotation', () => {
   it('on PostgreSQL: adds each new month its range constraint and replaces the view before any drop', () => {
     const plan = planRotation({ node: node({ unload_before_drop: undefined }), dialect: dialects.postgres, month: '2026-12', tables });
     const first = plan.steps[0]!.sqls.join('\n');
-    expect(first).toContain(`alter table "marts"."fct_transfers__p202612" add constraint lf_month_range check ("created_at" >= '2026-12-01 00:00:00' and "created_at" < '2027-01-01 00:00:00')`);
+    expect(first).toContain(`alter table "marts"."fct_transfers__p202612" add constraint lf_month_range check ("created_at" is not null and "created_at" >= '2026-12-01 00:00:00' and "created_at" < '2027-01-01 00:00:00')`);
     expect(first).toContain('landfall_replace_view');
     // The helper's fallback swap stages under the rotation run's name, another execution under another.
     const stagedFor = (runId: string) => stagingRelation({ schema: 'marts', identifier: 'fct_transfers' }, 'view', runId).identifier;
@@ -56,7 +56,7 @@ describe('planRotation', () => {
   it('has nothing to do once rotated, and nothing for a model never built', () => {
     const rotated = { ...tables, months: ['2026-10', '2026-11', '2026-12', '2027-01'] };
     expect(planRotation({ node: node(), dialect: dialects.redshift, month: '2026-12', tables: rotated }).steps).toEqual([]);
-    expect(planRotation({ node: node(), dialect: dialects.redshift, month: '2026-12', tables: { months: [], columns: [], modelRelation: undefined } }).steps).toEqual([]);
+    expect(planRotation({ node: node(), dialect: dialects.redshift, month: '2026-12', tables: { months: [], columns: [], modelRelation: undefined, hasNullsTable: false } }).steps).toEqual([]);
   });
 
   it('keeps every month when no retention is set', () => {

@@ -59,3 +59,19 @@ export function timestampText(date: Date): string {
 export function monthSuffix(month: Month): string {
   return month.replace('-', '');
 }
+
+/**
+ * The wall-clock time in `timeZone` at `instant`, as a Date whose UTC fields carry that wall clock: how a
+ * `timestamp without time zone` field holding local times compares with the instant.
+ *
+ * @example
+ * wallClockIn(new Date('2026-12-01T05:00:00Z'), 'America/Los_Angeles').toISOString() // '2026-11-30T21:00:00.000Z'
+ */
+export function wallClockIn(instant: Date, timeZone: string): Date {
+  if (timeZone === 'UTC') return instant;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return new Date(Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'), instant.getUTCMilliseconds()));
+}

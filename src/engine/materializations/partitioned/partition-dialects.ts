@@ -1,51 +1,81 @@
 /**
  * The SQL of monthly partitions that differs between warehouses, by lookup on the dialect's name.
- * PostgreSQL: a CHECK constraint per month table and unfiltered view branches, so the planner flattens the
- * UNION ALL and `constraint_exclusion = partition` (the default) skips the months a date filter excludes;
- * expired months are archived to a local schema.
- * Redshift: no CHECK constraints (the branch predicates and sort keys prune), UNLOAD to S3.
+ * PostgreSQL: a CHECK constraint per month table (and `is null` on the NULL-partition table) and unfiltered view
+ * branches, so the planner flattens the UNION ALL and `constraint_exclusion = partition` (the default) skips the
+ * months a date filter excludes; an index on the partition field (and on the unique_key) so a daily merge reads
+ * the day, not the month; expired months are archived to a local schema.
+ * Redshift: no CHECK constraints (the branch predicates and the sort key prune), a default compound sort key led
+ * by the partition field, UNLOAD to S3 with CLEANPATH, `getdate()`.
  */
 import type { Dialect } from '../../dialects';
-import type { Relation } from '../../manifest';
+import type { NodeConfig, Relation } from '../../manifest';
 import { qualified, quoteIdentifier } from '../../render/relation';
 import { sqlStringLiteral } from '../../tests/generic-tests';
 
 export interface PartitionDialect {
   /** Whether each branch of the view filters its own month (else the month tables' constraints do). */
   readonly branchFilters: boolean;
-  /** Statements run after a month table is built, e.g. its range constraint. */
-  afterMonthBuilt(table: Relation, predicate: string): string[];
+  /**
+   * The current time in a statement that writes a user table. Redshift lists CURRENT_TIMESTAMP among the
+   * deprecated leader-node-only functions, which fail in a query that references user tables
+   * (https://docs.aws.amazon.com/redshift/latest/dg/c_SQL_functions_leader_node_only.html); dbt-redshift uses getdate().
+   */
+  readonly now: string;
+  /** Statements run after a month table is built: its range constraint and indexes (PostgreSQL). */
+  afterMonthBuilt(table: Relation, field: string, predicate: string, keys: string[]): string[];
+  /** Statements run after the NULL-partition table is built. */
+  afterNullsBuilt(table: Relation, field: string, keys: string[]): string[];
   /** An empty month table shaped like `like` (columns and, on Redshift, dist and sort keys; not its constraints). */
   createEmptyMonth(table: Relation, like: Relation): string;
   /** Copy an expiring month out of the warehouse before it is dropped. */
   unloadMonth(table: Relation, prefix: string, iamRole: string | undefined): string[];
+  /** The model's config for its month tables: on Redshift, a compound sort key led by the partition field unless the model sets `sort`. */
+  monthTableConfig(config: NodeConfig, field: string): NodeConfig;
+  /** Where a rotation's archive of `table` lands, for messages. */
+  archiveTarget(table: Relation, prefix: string | undefined): string;
 }
 
 /** Where the local warehouse keeps the months it "unloads" (PostgreSQL cannot write to S3). */
 export const LOCAL_ARCHIVE_SCHEMA = 'landfall_archive';
 
+const localArchive = (table: Relation): Relation => ({ schema: LOCAL_ARCHIVE_SCHEMA, identifier: `${table.schema}__${table.identifier}`.slice(0, 63) });
+
+const indexes = (table: Relation, columns: string[]) => columns.map((c) => `create index on ${qualified(table)} (${quoteIdentifier(c)})`);
+
 const postgres: PartitionDialect = {
   branchFilters: false,
-  afterMonthBuilt: (table, predicate) => [`alter table ${qualified(table)} add constraint lf_month_range check (${predicate})`],
+  now: 'current_timestamp',
+  afterMonthBuilt: (table, field, predicate, keys) => [
+    `alter table ${qualified(table)} add constraint lf_month_range check (${quoteIdentifier(field)} is not null and ${predicate})`,
+    ...indexes(table, [field, ...keys.filter((k) => k !== field)]),
+  ],
+  afterNullsBuilt: (table, field, keys) => [`alter table ${qualified(table)} add constraint lf_month_range check (${quoteIdentifier(field)} is null)`, ...indexes(table, keys)],
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,
-  unloadMonth: (table) => {
-    const archived: Relation = { schema: LOCAL_ARCHIVE_SCHEMA, identifier: `${table.schema}__${table.identifier}`.slice(0, 63) };
-    return [
-      `create schema if not exists ${quoteIdentifier(LOCAL_ARCHIVE_SCHEMA)}`,
-      `drop table if exists ${qualified(archived)}`,
-      `create table ${qualified(archived)} as select * from ${qualified(table)}`,
-    ];
-  },
+  unloadMonth: (table) => [
+    `create schema if not exists ${quoteIdentifier(LOCAL_ARCHIVE_SCHEMA)}`,
+    `drop table if exists ${qualified(localArchive(table))}`,
+    `create table ${qualified(localArchive(table))} as select * from ${qualified(table)}`,
+  ],
+  monthTableConfig: (config) => config,
+  archiveTarget: (table) => `${LOCAL_ARCHIVE_SCHEMA}.${localArchive(table).identifier} (a copy in a local schema: the local warehouse cannot UNLOAD to S3)`,
 };
 
 const redshift: PartitionDialect = {
   branchFilters: true,
+  now: 'getdate()',
   afterMonthBuilt: () => [],
+  afterNullsBuilt: () => [],
   // LIKE copies the distribution and sort keys.
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,
+  // CLEANPATH removes the files already under the prefix first, so a retried or repeated archive leaves one copy
+  // of the month, never duplicate part files (https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html); the
+  // role needs s3:DeleteObject on the prefix for it.
   unloadMonth: (table, prefix, iamRole) => [
-    `unload (${sqlStringLiteral(`select * from ${qualified(table)}`)}) to ${sqlStringLiteral(`${prefix}${table.identifier}/`)} iam_role ${iamRole ? sqlStringLiteral(iamRole) : 'default'} format as parquet allowoverwrite`,
+    `unload (${sqlStringLiteral(`select * from ${qualified(table)}`)}) to ${sqlStringLiteral(`${prefix}${table.identifier}/`)} iam_role ${iamRole ? sqlStringLiteral(iamRole) : 'default'} format as parquet cleanpath`,
   ],
+  // The AWS time-series pattern: a sort key on the time column lets zone maps skip every block outside a date filter.
+  monthTableConfig: (config, field) => (config.sort === undefined ? { ...config, sort: [field], sort_type: 'compound' } : config),
+  archiveTarget: (table, prefix) => `${prefix ?? ''}${table.identifier}/`,
 };
 
 const partitionDialects: Record<Dialect['name'], PartitionDialect> = { postgres, redshift };

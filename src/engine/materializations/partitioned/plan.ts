@@ -1,36 +1,40 @@
 /**
- * The monthly-partitioned materialization as a pure plan. For each month the run touches, three steps:
+ * The monthly-partitioned materialization as a pure plan, in three steps, each one transaction:
  *
- *   1. build   the month into a shadow table: the published month's rows outside the run's window
- *              (minus rows whose unique_key comes again) plus the model's rows inside the window —
- *              or, on a rebuild, the model's rows for the whole month;
- *   2. audit   the model's error-severity tests on the shadow; a failure ends the statement with an
- *              error naming the test, so nothing is published and readers keep the previous month;
- *   3. publish in one transaction: swap the shadow in, replace the view over all months, and (after the
- *              last month) record the window as published.
- *
- * The cost of a run follows the months it touches, never the months of history.
+ *   1. delta    the model's rows into one staging table (`<model>__lf_delta_<token>`): on a merge, the rows the
+ *               incremental SQL returns; on a rebuild, the months rebuilt (and the NULL-partition rows on a full one);
+ *               then the columns of the delta and of the newest month table are fetched;
+ *   2. audit    the model's error-severity tests on what readers will see after the publish (audit.ts): every
+ *               month table minus what the run replaces, plus the delta. Row-wise tests read the new rows only,
+ *               `unique` on the unique_key reads the rows holding the delta's keys, other tests read everything
+ *               (see docs/partitions.md); plus the run's own checks (rows outside the window, NULL partition
+ *               values under `partition_nulls='fail'`). A failure names every failing check with its count.
+ *   3. publish  everything at once: schema changes on every month, the unique_key's rows deleted from every month
+ *               (and the NULL table), the window's range of each touched month replaced from the delta (a merge:
+ *               delete + insert, so the cost follows the day, not the month) or each rebuilt month swapped in from a
+ *               shadow, the view replaced when its months or columns change, the watermark and window recorded.
+ *               Readers see the run entirely or not at all.
  */
 import type { Dialect } from '../../dialects';
 import { EngineError } from '../../errors';
 import type { ModelNode, Relation } from '../../manifest';
 import { qualified, quoteIdentifier } from '../../render/relation';
-import { buildTestBatchSql } from '../../tests/test-batch';
-import type { Materializer, MaterializationPlan, PlanStep } from '../plan';
+import type { ColumnType, Materializer, MaterializationPlan, PlanStep } from '../plan';
 import { dropLeftovers } from '../staging';
 import { stagingRelation } from '../../dialects/dialect';
-import { partitionConfigOf } from './config';
-import type { Month } from './months';
+import { auditStatements, type AuditCheck } from './audit';
+import { partitionConfigOf, type PartitionConfig } from './config';
+import { addMonths, type Month } from './months';
 import { partitionDialectOf } from './partition-dialects';
 import {
-  columnList, monthBounds, monthRelation, outsideRangePredicate, rangePredicate, recordWindowSql, shadowRelation, type TimeRange,
-  unionViewSql,
+  monthBounds, monthRelation, nullsRelation, rangePredicate, recordWatermarkSql, recordWindowSql, shadowRelation, type TimeRange, unionViewSql,
 } from './relations';
+import { planSchemaChange, selectList, type SchemaChange } from './schema-change';
 
 /** What a run decided for one partitioned model (plain JSON, kept in the run state). */
 export interface PartitionRunContext {
-  /** The run's window on the partition field, `[start, end)`, ISO timestamps. */
-  window: { start: string; end: string; source: 'vars' | 'since-last-window' | 'first-build' };
+  /** The run's window on the partition field, `[start, end)`, ISO timestamps (wall clock of `partition_timezone`). */
+  window: { start: string; end: string; source: 'vars' | 'since-watermark' | 'since-last-window' | 'first-build' };
   /** Months this run writes, ascending. */
   months: Month[];
   /** Month tables that existed when the run was prepared. */
@@ -40,95 +44,246 @@ export interface PartitionRunContext {
   /** `merge`: replace the window's rows inside each touched month; `rebuild`: rebuild each touched month whole. */
   mode: 'merge' | 'rebuild';
   runId: string;
+  /** Whether the NULL-partition table (`<model>__pnull`) existed when the run was prepared. */
+  hasNullsTable?: boolean;
+  /** The newest partition value published before this run (ISO), when known. */
+  watermark?: string;
+}
+
+/** How a test of the model is scoped in the audit (see {@link auditScope}). */
+export interface AuditableTest {
+  id: string;
+  testName?: string;
+  columnName?: string;
+  kind: 'generic' | 'singular';
 }
 
 /** {@link PartitionRunContext} plus what planning needs and the run state does not keep. */
 export interface PartitionPlanContext extends PartitionRunContext {
-  /** The model's error-severity tests, rendered against `target` (a month's shadow). */
-  auditTests?: (target: Relation) => { id: string; sql: string }[];
+  /** The model's error-severity tests, each rendered with the model's ref printed as `relationSql(test)`. */
+  auditTests?: (relationSql: (test: AuditableTest) => string) => AuditCheck[];
 }
 
-/**
- * @example
- * planPartitioned({ node, sql, dialect: dialects.redshift, existing: { kind: 'view', columns: [] }, fullRefresh: false, partition })
- */
+/** Tests whose verdict on a set of rows is the union of their verdicts on each row: new rows are all they need to see. */
+const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
+
 export const planPartitioned: Materializer<ModelNode> = (input) => {
-  const { node, sql, dialect, existing, partition } = input;
+  const { node, sql, dialect, partition } = input;
   const config = partitionConfigOf(node.config);
   if (!config) throw new EngineError(`${node.origin.file}: planPartitioned needs partition_by`);
   if (!partition) throw new EngineError(`${node.origin.file}: a partitioned model is planned from its run window; prepare the run first (prepareRun)`);
   const window: TimeRange = { start: new Date(partition.window.start), end: new Date(partition.window.end) };
-  const existingMonths = new Set(partition.existingMonths);
-  const inView = new Set(partition.existingMonths);
-  const keys = uniqueKeys(node);
-  const steps: PlanStep[] = [];
-  let viewKind = existing?.kind;
-  // Nothing to write (an empty window): only remember that the window was seen.
-  if (partition.months.length === 0) return { steps: [{ sqls: [recordWindowSql(node.uniqueId, window, [], partition.runId)] }], keepsRelation: true };
-
-  partition.months.forEach((month, index) => {
-    const table = monthRelation(node.relation, month);
-    const shadow = shadowRelation(node.relation, month, partition.runId, dialect.maxIdentifierBytes);
-    const bounds = monthBounds(month);
-    const merge = partition.mode === 'merge' && existingMonths.has(month);
-    // A month without a table is built whole, whatever the window.
-    const range: TimeRange = merge
-      ? { start: later(window.start, bounds.start), end: earlier(window.end, bounds.end) }
-      : bounds;
-    const select = merge
-      ? mergeSelect({ sql, table, field: config.field, range, keys, columns: partition.columns })
-      : `select ${columnList(partition.columns)} from (\n${sql}\n) as model_rows\nwhere ${rangePredicate(config.field, range)}`;
-    steps.push({
-      sqls: [
-        ...(index === 0 ? dropLeftovers(input, node.relation.schema) : []),
-        dialect.drop(shadow, 'table'),
-        dialect.createTableAs(shadow, select, node.config),
-        ...partitionDialectOf(dialect).afterMonthBuilt(shadow, rangePredicate(config.field, bounds)),
-      ],
-    });
-
-    const audits = partition.auditTests?.(shadow) ?? [];
-    if (audits.length) steps.push({ sqls: [auditSql(audits, node.name, month, shadow)] });
-
-    inView.add(month);
-    const viewSql = unionViewSql(node.relation, config.field, [...inView], partition.columns, partitionDialectOf(dialect).branchFilters);
-    const publish = [
-      ...dialect.swap(shadow, table, 'table', existingMonths.has(month) ? 'table' : undefined, partition.runId),
-      ...replaceView(dialect, node, viewSql, viewKind, partition.runId),
-    ];
-    viewKind = 'view';
-    if (index === partition.months.length - 1) publish.push(recordWindowSql(node.uniqueId, window, partition.months, partition.runId));
-    steps.push({ sqls: publish });
+  if (partition.months.length === 0) {
+    return { steps: [{ sqls: [recordWindowSql(node.uniqueId, window, [], partition.runId, partitionDialectOf(dialect).now)] }], keepsRelation: true };
+  }
+  const p = new PartitionedRun(input.node, config, dialect, partition, window);
+  const delta: PlanStep = {
+    sqls: [...dropLeftovers(input, node.relation.schema), dialect.drop(p.delta, 'table'), dialect.createTableAs(p.delta, p.deltaSelect(sql), node.config), p.columnsQuery()],
+    fetchColumns: true,
+  };
+  if (!input.columns) return { steps: [delta, { sqls: [] }], keepsRelation: true };
+  const change = planSchemaChange({
+    node, dialect, config, delta: input.columns[key(p.delta)] ?? [], existing: p.newestTable ? input.columns[key(p.newestTable)] ?? [] : [], fullRebuild: p.fullRebuild,
   });
-  // The model's view over the months is replaced in place when it exists, keeping its grants.
-  return { steps, keepsRelation: existing?.kind === 'view' };
+  if ('failWith' in change) return { steps: [delta, { sqls: [dialect.drop(p.delta, 'table')], failWith: change.failWith }], keepsRelation: true };
+  const checks = p.auditChecks(change);
+  const audit: PlanStep[] = checks.length ? [{ sqls: auditStatements(checks, p.auditHeading(), partition.runId, node.uniqueId) }] : [];
+  return { steps: [delta, ...audit, { sqls: p.publish(change, input.existing?.kind) }], keepsRelation: input.existing?.kind === 'view' };
 };
 
-function uniqueKeys(node: ModelNode): string[] {
+const key = (r: Relation) => `${r.schema}.${r.identifier}`;
+
+/** One run of one partitioned model: names, row routing and SQL pieces shared by the three steps. */
+class PartitionedRun {
+  readonly delta: Relation;
+  readonly keys: string[];
+  /** Rebuilds every month of the view (first build, full refresh): the model's columns replace the old ones. */
+  readonly fullRebuild: boolean;
+  readonly rebuildsNulls: boolean;
+  readonly viewMonths: Month[];
+  readonly newestTable?: Relation;
+  private readonly field: string;
+  private readonly ranges: Map<Month, TimeRange>;
+  private readonly existing: Set<Month>;
+
+  constructor(private readonly node: ModelNode, private readonly config: PartitionConfig, private readonly dialect: Dialect,
+    private readonly partition: PartitionPlanContext, private readonly window: TimeRange) {
+    this.field = config.field;
+    this.delta = stagingRelation(node.relation, 'delta', partition.runId, dialect.maxIdentifierBytes);
+    this.keys = uniqueKeys(node);
+    this.existing = new Set(partition.existingMonths);
+    this.fullRebuild = partition.mode === 'rebuild' && (partition.window.source === 'first-build' || partition.existingMonths.length === 0);
+    this.rebuildsNulls = this.fullRebuild && config.nulls === 'table';
+    // A merge replaces the window's part of each month; a rebuild (and a month without a table) the whole month.
+    this.ranges = new Map(partition.months.map((m) => {
+      const bounds = monthBounds(m);
+      return [m, this.merges(m) ? { start: later(window.start, bounds.start), end: earlier(window.end, bounds.end) } : bounds];
+    }));
+    this.viewMonths = this.fullRebuild ? [...partition.months] : [...new Set([...partition.existingMonths, ...partition.months])].sort();
+    const newest = partition.existingMonths[partition.existingMonths.length - 1];
+    this.newestTable = newest ? monthRelation(node.relation, newest) : undefined;
+  }
+
+  private merges(month: Month): boolean {
+    return this.partition.mode === 'merge' && this.existing.has(month);
+  }
+
+  private get nullsTable(): Relation {
+    return nullsRelation(this.node.relation);
+  }
+
+  private get keepsNullsTable(): boolean {
+    return this.config.nulls === 'table';
+  }
+
+  /** The delta rows the run publishes: in a month's range, or (merge, full rebuild) with a NULL partition value. */
+  routed(alias?: string): string {
+    const field = alias ? `${alias}.${quoteIdentifier(this.field)}` : quoteIdentifier(this.field);
+    const ranges = [...this.ranges.values()].map((r) => `(${rangePredicate(this.field, r).replaceAll(quoteIdentifier(this.field), field)})`);
+    if (this.partition.mode === 'merge' || this.rebuildsNulls) ranges.push(`${field} is null`);
+    return `(${ranges.join(' or ')})`;
+  }
+
+  deltaSelect(sql: string): string {
+    const rows = `select * from (\n${sql}\n) as model_rows`;
+    // A merge keeps every row the model returned, so the audit can count those outside the window.
+    return this.partition.mode === 'merge' ? rows : `${rows}\nwhere ${this.routed()}`;
+  }
+
+  columnsQuery(): string {
+    return this.dialect.columnsQuery(this.newestTable ? [this.delta, this.newestTable] : [this.delta]);
+  }
+
+  auditHeading(): string {
+    return `landfall audit failed for ${this.node.name} (${this.partition.months.join(', ')}); nothing was published, readers still see the previous data. Failing checks:`;
+  }
+
+  /** Rows of an existing table that stay: outside the replaced range, and not holding a key the delta brings. */
+  private kept(table: Relation, change: SchemaChange, range?: TimeRange): string {
+    const conditions: string[] = [];
+    if (range) conditions.push(`not (${rangePredicate(this.field, range).replaceAll(quoteIdentifier(this.field), `lf_old.${quoteIdentifier(this.field)}`)})`);
+    if (this.keys.length) conditions.push(`not exists (select 1 from ${qualified(this.delta)} as lf_new where ${this.keys.map((k) => `lf_new.${quoteIdentifier(k)} = lf_old.${quoteIdentifier(k)}`).join(' and ')} and ${this.routed('lf_new')})`);
+    return `select ${selectList(change.target, change.existingNames, 'lf_old')} from ${qualified(table)} as lf_old${conditions.length ? ` where ${conditions.join(' and ')}` : ''}`;
+  }
+
+  private newRows(change: SchemaChange, where = this.routed()): string {
+    return `select ${selectList(change.target, change.deltaNames)} from ${qualified(this.delta)} where ${where}`;
+  }
+
+  /** What readers will see after the publish, as a subquery. */
+  afterPublish(change: SchemaChange): string {
+    const branches = [this.newRows(change)];
+    for (const month of this.viewMonths) {
+      if (this.ranges.has(month) && !this.merges(month)) continue; // rebuilt from the delta
+      branches.push(this.kept(monthRelation(this.node.relation, month), change, this.merges(month) ? this.ranges.get(month) : undefined));
+    }
+    if (this.partition.hasNullsTable && !this.rebuildsNulls && this.keepsNullsTable) branches.push(this.kept(this.nullsTable, change));
+    return `(\n${branches.join('\nunion all\n')}\n)`;
+  }
+
+  /**
+   * The audit's checks: the run's own, then the model's tests, each reading the least that decides it (see
+   * docs/partitions.md, "What tests see").
+   */
+  auditChecks(change: SchemaChange): AuditCheck[] {
+    const checks: AuditCheck[] = [];
+    const field = quoteIdentifier(this.field);
+    if (this.partition.mode === 'merge' && this.config.lateRows === 'fail') {
+      const first = this.partition.months[0]!;
+      checks.push({
+        id: `rows outside the run window (${this.field} not in [${this.partition.window.start}, ${this.partition.window.end}) or in a month not kept); `
+          + `load them with: landfall backfill --model ${this.node.name} --from <their first month, ${first} or later> --to <their last month> (or set late_rows='skip')`,
+        sql: `select * from ${qualified(this.delta)} where ${field} is not null and not ${this.routed()}`,
+      });
+    }
+    if (this.config.nulls === 'fail') {
+      checks.push({ id: `rows with a NULL ${this.field} (partition_nulls='fail'; 'table' keeps them in ${this.nullsTable.identifier})`, sql: `select * from ${qualified(this.delta)} where ${field} is null` });
+    }
+    const after = this.afterPublish(change);
+    const newRows = `(${this.newRows(change)})`;
+    const keyColumn = this.keys.length === 1 ? this.keys[0]!.toLowerCase() : undefined;
+    const scope = (test: AuditableTest): string => {
+      if (test.kind === 'generic' && test.testName && ROW_WISE_TESTS.has(test.testName)) return `${newRows} as lf_new_rows`;
+      if (test.kind === 'generic' && test.testName === 'unique' && keyColumn && test.columnName?.toLowerCase() === keyColumn) {
+        const column = quoteIdentifier(this.keys[0]!);
+        return `(select * from ${after} as lf_all where lf_all.${column} in (select ${column} from ${qualified(this.delta)} where ${this.routed()})) as lf_key_rows`;
+      }
+      return `${after} as lf_after_publish`;
+    };
+    return [...checks, ...(this.partition.auditTests?.(scope) ?? [])];
+  }
+
+  publish(change: SchemaChange, existingKind: 'table' | 'view' | undefined): string[] {
+    const { node, dialect, partition } = this;
+    const partitionSql = partitionDialectOf(dialect);
+    const tableConfig = partitionSql.monthTableConfig(node.config, this.field);
+    const untouched = (this.fullRebuild ? [] : partition.existingMonths.filter((m) => !this.ranges.has(m) || this.merges(m))).map((m) => monthRelation(node.relation, m));
+    const altered = [...untouched, ...(partition.hasNullsTable && !this.rebuildsNulls && this.keepsNullsTable ? [this.nullsTable] : [])];
+    const sqls: string[] = [...altered.flatMap((t) => change.add.map((c) => `alter table ${qualified(t)} add column ${quoteIdentifier(c.name)} ${c.type}`))];
+    // A key comes once: the delta's keys leave every month (and the NULL table) before the delta's rows go in.
+    if (this.keys.length) {
+      for (const t of altered) {
+        // dbt-redshift's delete+insert form (`delete … using`), which PostgreSQL runs too.
+        const delta = qualified(this.delta);
+        sqls.push(`delete from ${qualified(t)} using ${delta} where ${this.keys.map((k) => `${delta}.${quoteIdentifier(k)} = ${qualified(t)}.${quoteIdentifier(k)}`).join(' and ')} and ${this.routed(delta)}`);
+      }
+    }
+    const columns = change.target.map((c) => quoteIdentifier(c.name)).join(', ');
+    let viewChanges = existingKind !== 'view' || change.add.length > 0 || change.drop.length > 0 || this.fullRebuild || partition.mode === 'rebuild';
+    for (const [month, range] of this.ranges) {
+      const table = monthRelation(node.relation, month);
+      if (this.merges(month)) {
+        sqls.push(`delete from ${qualified(table)} where ${rangePredicate(this.field, range)}`);
+        sqls.push(`insert into ${qualified(table)} (${columns}) ${this.newRows(change, rangePredicate(this.field, range))}`);
+        continue;
+      }
+      viewChanges = true;
+      const shadow = shadowRelation(node.relation, month, partition.runId, dialect.maxIdentifierBytes);
+      sqls.push(
+        dialect.drop(shadow, 'table'),
+        dialect.createTableAs(shadow, this.newRows(change, rangePredicate(this.field, range)), tableConfig),
+        ...partitionSql.afterMonthBuilt(shadow, this.field, rangePredicate(this.field, monthBounds(month)), this.keys),
+        ...dialect.swap(shadow, table, 'table', this.existing.has(month) ? 'table' : undefined, partition.runId),
+      );
+    }
+    if (this.keepsNullsTable) {
+      const nulls = `${quoteIdentifier(this.field)} is null`;
+      if (partition.hasNullsTable && !this.rebuildsNulls) {
+        if (partition.mode === 'merge') sqls.push(`insert into ${qualified(this.nullsTable)} (${columns}) ${this.newRows(change, nulls)}`);
+      } else {
+        viewChanges = true;
+        const shadow = stagingRelation(this.nullsTable, 'shadow', partition.runId, dialect.maxIdentifierBytes);
+        sqls.push(
+          dialect.drop(shadow, 'table'),
+          dialect.createTableAs(shadow, this.newRows(change, nulls), tableConfig),
+          ...partitionSql.afterNullsBuilt(shadow, this.field, this.keys),
+          ...dialect.swap(shadow, this.nullsTable, 'table', partition.hasNullsTable ? 'table' : undefined, partition.runId),
+        );
+      }
+    }
+    // The view is replaced only when what it reads changes (Redshift locks a view while replacing it).
+    if (viewChanges) {
+      const viewSql = unionViewSql(node.relation, this.field, this.viewMonths, change.target.map((c) => c.name), partitionSql.branchFilters, this.keepsNullsTable);
+      sqls.push(...replaceView(dialect, node, viewSql, existingKind, partition.runId));
+    }
+    sqls.push(...altered.flatMap((t) => change.drop.map((c) => `alter table ${qualified(t)} drop column ${quoteIdentifier(c.name)}`)));
+    const previous = this.fullRebuild || !partition.watermark ? undefined : new Date(partition.watermark);
+    sqls.push(
+      recordWatermarkSql(node.uniqueId, this.field, `${qualified(this.delta)} where ${this.routed()}`, partition.runId, previous, partitionSql.now),
+      recordWindowSql(node.uniqueId, this.window, partition.months, partition.runId, partitionSql.now),
+      // Last, so the step's row count is the rows the run published (rows_affected); the empty delta is dropped
+      // with the staging leftovers by the model's next build.
+      `delete from ${qualified(this.delta)} where ${this.routed()}`,
+    );
+    return sqls;
+  }
+}
+
+/** The unique_key columns a partitioned model merges on (none unless its strategy is delete+insert). */
+export function uniqueKeys(node: ModelNode): string[] {
   // Unset, the strategy is the adapter's default: delete+insert when there is a unique_key.
   if ((node.config.incremental_strategy ?? 'delete+insert') !== 'delete+insert' || node.config.unique_key === undefined) return [];
   return Array.isArray(node.config.unique_key) ? node.config.unique_key.map(String) : [String(node.config.unique_key)];
-}
-
-/** The published month's rows outside the window (and not replaced by key), then the window's new rows. */
-function mergeSelect(input: { sql: string; table: Relation; field: string; range: TimeRange; keys: string[]; columns: string[] }): string {
-  const { sql, table, field, range, keys, columns } = input;
-  const list = columnList(columns);
-  const replaced = keys.length
-    ? `\n  and not exists (select 1 from window_rows where ${keys.map((k) => `window_rows.${quoteIdentifier(k)} = published.${quoteIdentifier(k)}`).join(' and ')})`
-    : '';
-  return `with window_rows as (\n  select * from (\n${sql}\n  ) as model_rows\n  where ${rangePredicate(field, range)}\n)\n` +
-    `select ${list} from ${qualified(table)} as published\nwhere ${outsideRangePredicate(field, range)}${replaced}\n` +
-    `union all\nselect ${list} from window_rows`;
-}
-
-/**
- * One statement that fails when any test finds rows: the error names the test, its failing rows and the
- * shadow to inspect. (A cast of text to integer is the one portable way for plain SQL to raise an error.)
- */
-export function auditSql(tests: { id: string; sql: string }[], model: string, month: Month, shadow: Relation): string {
-  const message = `'landfall audit failed for ${model} ${month}: ' || audit.test_id || ' found ' || cast(audit.failures as varchar) || ' failing rows in ${shadow.schema}.${shadow.identifier}; nothing was published, readers still see the previous data'`;
-  return `select audit.test_id, audit.failures, case when audit.failures > 0 then cast(${message} as integer) else 0 end as verdict\nfrom (\n${buildTestBatchSql(tests)}\n) as audit`;
 }
 
 /** Replace the model's view: in place where the dialect can (late binding), else staged and swapped. */
@@ -148,4 +303,5 @@ function earlier(a: Date, b: Date): Date {
   return a.getTime() <= b.getTime() ? a : b;
 }
 
-export type { MaterializationPlan };
+export { addMonths };
+export type { MaterializationPlan, ColumnType };

@@ -25,6 +25,16 @@ export function shadowRelation(model: Relation, month: Month, runId?: string, ma
   return stagingRelation(monthRelation(model, month), 'shadow', runId, maxIdentifierBytes);
 }
 
+/** The table holding a model's rows whose partition field is NULL (`<model>__pnull`), read by the view like a month. */
+export function nullsRelation(model: Relation): Relation {
+  return { schema: model.schema, identifier: `${model.identifier.slice(0, 63 - 7 - 11)}__pnull` };
+}
+
+/** Is `identifier` the NULL-partition table of `model`? */
+export function isNullsTable(model: Relation, identifier: string): boolean {
+  return nullsRelation(model).identifier === identifier;
+}
+
 /** The month of a month table of `model`, or undefined when `identifier` is not one. */
 export function monthOfTable(model: Relation, identifier: string): Month | undefined {
   const match = MONTH_TABLE.exec(identifier);
@@ -68,10 +78,12 @@ export function columnList(columns: string[]): string {
  * @example
  * unionViewSql({ schema: 'marts', identifier: 'fct' }, 'created_at', ['2026-10', '2026-11'], ['id', 'created_at'])
  */
-export function unionViewSql(model: Relation, field: string, months: Month[], columns: string[], branchFilters = true): string {
-  return [...months].sort().map((month) =>
+export function unionViewSql(model: Relation, field: string, months: Month[], columns: string[], branchFilters = true, withNulls = false): string {
+  const branches = [...months].sort().map((month) =>
     `select ${columnList(columns)} from ${qualified(monthRelation(model, month))}${branchFilters ? ` where ${rangePredicate(field, monthBounds(month))}` : ''}`,
-  ).join('\nunion all\n');
+  );
+  if (withNulls) branches.push(`select ${columnList(columns)} from ${qualified(nullsRelation(model))}${branchFilters ? ` where ${quoteIdentifier(field)} is null` : ''}`);
+  return branches.join('\nunion all\n');
 }
 
 /** The table that remembers each partitioned model's published windows (one row per publish). */
@@ -84,9 +96,36 @@ export function partitionWindowsDdl(): string[] {
   ];
 }
 
-export function recordWindowSql(modelId: string, range: TimeRange, months: Month[], runId: string): string {
+/**
+ * `now` is the dialect's current-time expression (Redshift: `getdate()`; its `current_timestamp` is a deprecated
+ * leader-node function, see partition-dialects.ts).
+ */
+export function recordWindowSql(modelId: string, range: TimeRange, months: Month[], runId: string, now = 'current_timestamp'): string {
   const values = [modelId, timestampText(range.start), timestampText(range.end), months.join(','), runId].map(sqlStringLiteral);
-  return `insert into ${qualified(PARTITION_WINDOWS)} (model_id, window_start, window_end, months, run_id, published_at) values (${values.join(', ')}, current_timestamp)`;
+  return `insert into ${qualified(PARTITION_WINDOWS)} (model_id, window_start, window_end, months, run_id, published_at) values (${values.join(', ')}, ${now})`;
+}
+
+/** Each publish's watermark: the newest partition value published so far (a run's window starts from it). */
+export const PARTITION_WATERMARKS: Relation = { schema: 'landfall', identifier: 'partition_watermarks' };
+
+export function partitionWatermarksDdl(): string {
+  return `create table if not exists ${qualified(PARTITION_WATERMARKS)} (model_id varchar(512) not null, max_value timestamp, run_id varchar(256), published_at timestamp)`;
+}
+
+/**
+ * Record the watermark after a publish: the newest value of `field` among `fromSql`'s rows, or the previous
+ * watermark when that is newer (a merge) — `previous` undefined after a rebuild, which sets it afresh.
+ */
+export function recordWatermarkSql(modelId: string, field: string, fromSql: string, runId: string, previous: Date | undefined, now = 'current_timestamp'): string {
+  const newest = `max(${quoteIdentifier(field)})`;
+  const value = previous ? `coalesce(greatest(${newest}, cast(${sqlStringLiteral(timestampText(previous))} as timestamp)), cast(${sqlStringLiteral(timestampText(previous))} as timestamp))` : newest;
+  return `insert into ${qualified(PARTITION_WATERMARKS)} (model_id, max_value, run_id, published_at) select ${sqlStringLiteral(modelId)}, ${value}, ${sqlStringLiteral(runId)}, ${now} from ${fromSql}`;
+}
+
+/** The latest watermark of each model (by publish time). */
+export function lastWatermarksSql(modelIds: string[]): string {
+  const table = qualified(PARTITION_WATERMARKS);
+  return `select w.model_id, w.max_value from ${table} w join (select model_id, max(published_at) as published_at from ${table} where model_id in (${modelIds.map(sqlStringLiteral).join(', ')}) group by model_id) latest on latest.model_id = w.model_id and latest.published_at = w.published_at`;
 }
 
 export function lastWindowsSql(modelIds: string[]): string {

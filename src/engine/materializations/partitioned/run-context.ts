@@ -4,9 +4,12 @@
  * that; and its tests are scoped to the touched months, so a daily run costs the same in the 24th month
  * as in the first.
  *
- * The window, `[start, end)` on the partition field:
+ * The window, `[start, end)` on the partition field (wall-clock times of `partition_timezone`, default UTC):
  *   - `--vars '{"window_start": "2026-11-03", "window_end": "2026-11-04"}'` when given (end defaults to now);
- *   - else from the end of the model's last published window (minus `window_lookback_days`) to the run's start;
+ *   - else from the newest partition value already published (the watermark, kept in
+ *     `landfall.partition_watermarks`) minus `window_lookback_days` (default 3), to a day past the run's start —
+ *     relative to the data, so a row stamped before the previous run started (Firehose buffers, CDC lag) still
+ *     lands when it comes within the lookback; rows outside the window fail the audit, counted (`late_rows`);
  *   - on a first build, the `retention_months` (or 12) months up to the current one, each rebuilt whole.
  * `--full-refresh` rebuilds every touched month whole (with no window given: every month kept).
  */
@@ -22,24 +25,27 @@ import { EngineError } from '../../errors';
 import { planMaterialization } from '../index';
 import type { MaterializationPlan } from '../plan';
 import { DEFAULT_HISTORY_MONTHS, partitionConfigOf, type PartitionConfig } from './config';
-import { addMonths, type Month, monthOf, monthRange, monthStart, monthsOverlapping, timestampText } from './months';
+import { addMonths, type Month, monthOf, monthRange, monthStart, monthsOverlapping, timestampText, wallClockIn } from './months';
 import type { PartitionPlanContext, PartitionRunContext } from './plan';
-import { lastWindowsSql, monthBounds, monthOfTable, partitionWindowsDdl, rangePredicate } from './relations';
+import { auditProcedureDdl, auditProcedureExistsSql } from './audit';
+import { isNullsTable, lastWatermarksSql, lastWindowsSql, monthBounds, monthOfTable, partitionWatermarksDdl, partitionWindowsDdl, rangePredicate, type TimeRange } from './relations';
 
 const DAY_MS = 86_400_000;
 
 /** Month tables of a model found in a catalog: `(schema, name, kind, column)` rows. */
-export function monthTablesIn(catalogRows: Cell[][], model: Relation): { months: Month[]; columnsByMonth: Map<Month, string[]> } {
+export function monthTablesIn(catalogRows: Cell[][], model: Relation): { months: Month[]; columnsByMonth: Map<Month, string[]>; hasNullsTable: boolean } {
   const columnsByMonth = new Map<Month, string[]>();
+  let hasNullsTable = false;
   for (const [schema, name, kind, column] of catalogRows) {
     if (String(schema) !== model.schema || kind === 'view') continue;
+    if (isNullsTable(model, String(name))) hasNullsTable = true;
     const month = monthOfTable(model, String(name));
     if (!month) continue;
     const columns = columnsByMonth.get(month) ?? [];
     if (column !== null && column !== undefined) columns.push(String(column));
     columnsByMonth.set(month, columns);
   }
-  return { months: [...columnsByMonth.keys()].sort(), columnsByMonth };
+  return { months: [...columnsByMonth.keys()].sort(), columnsByMonth, hasNullsTable };
 }
 
 function parseWindowBound(value: unknown, name: string): Date {
@@ -61,9 +67,14 @@ export function resolvePartitionRun(input: {
   fullRefresh: boolean;
   startedAt: Date;
   existingMonths: Month[];
+  /** The newest partition value published (the watermark). */
+  watermark?: Date;
+  /** The end of the last published window (runs before watermarks were recorded). */
   lastWindowEnd?: Date;
 }): Pick<PartitionRunContext, 'window' | 'months' | 'mode'> {
-  const { config, vars, fullRefresh, startedAt, existingMonths, lastWindowEnd } = input;
+  const { config, vars, fullRefresh, existingMonths, watermark, lastWindowEnd } = input;
+  // The partition field's wall clock at the run's start: "now" and "the current month" in its zone.
+  const startedAt = wallClockIn(input.startedAt, config.timezone);
   const current = monthOf(startedAt);
   const history = monthRange(addMonths(current, 1 - (config.retentionMonths ?? DEFAULT_HISTORY_MONTHS)), current);
   const firstKept = config.retentionMonths ? history[0]! : '0000-01';
@@ -75,14 +86,17 @@ export function resolvePartitionRun(input: {
     const start = parseWindowBound(vars.window_start, 'window_start');
     const end = vars.window_end === undefined ? startedAt : parseWindowBound(vars.window_end, 'window_end');
     if (end.getTime() <= start.getTime()) throw new EngineError(`the run window is empty: window_end (${end.toISOString()}) is not after window_start (${start.toISOString()})`);
-    return { window: asWindow(start, end, 'vars'), months: monthsOverlapping(start, end), mode: fullRefresh || existingMonths.length === 0 ? 'rebuild' : 'merge' };
+    return { window: asWindow(start, end, 'vars'), months: kept(monthsOverlapping(start, end)), mode: fullRefresh || existingMonths.length === 0 ? 'rebuild' : 'merge' };
   }
-  if (fullRefresh || existingMonths.length === 0 || !lastWindowEnd) {
+  if (fullRefresh || existingMonths.length === 0 || (!watermark && !lastWindowEnd)) {
     const months = kept([...new Set([...existingMonths, ...history])].sort());
-    return { window: asWindow(monthStart(months[0]!), startedAt, 'first-build'), months, mode: 'rebuild' };
+    return { window: asWindow(monthStart(months[0]!), monthStart(addMonths(months[months.length - 1]!, 1)), 'first-build'), months, mode: 'rebuild' };
   }
-  const start = new Date(Math.min(lastWindowEnd.getTime() - config.windowLookbackDays * DAY_MS, startedAt.getTime()));
-  return { window: asWindow(start, startedAt, 'since-last-window'), months: kept(monthsOverlapping(start, startedAt)), mode: 'merge' };
+  // A day past the run's start: rows stamped slightly ahead (clock skew, a zone set wrong) land, not wait.
+  const end = new Date(startedAt.getTime() + DAY_MS);
+  const base = watermark ?? lastWindowEnd!;
+  const start = new Date(Math.min(base.getTime() - config.windowLookbackDays * DAY_MS, startedAt.getTime()));
+  return { window: asWindow(start, end, watermark ? 'since-watermark' : 'since-last-window'), months: kept(monthsOverlapping(start, end)), mode: 'merge' };
 }
 
 /**
@@ -98,13 +112,22 @@ export async function preparePartitions(
     .map((n) => ctx.manifest.models[n.id])
     .filter((m): m is ModelNode => m !== undefined && partitionConfigOf(m.config) !== undefined);
   if (models.length === 0) return state;
-  await runQuery(ctx.warehouse, partitionWindowsDdl());
-  const last = await runQuery(ctx.warehouse, lastWindowsSql(models.map((m) => m.uniqueId)));
-  const lastEnd = new Map(last.rows.map(([id, end]) => [String(id), new Date(`${String(end).replace(' ', 'T')}Z`)]));
+  await runQuery(ctx.warehouse, [...partitionWindowsDdl(), partitionWatermarksDdl()]);
+  if ((await runQuery(ctx.warehouse, auditProcedureExistsSql())).rows.length === 0) await runQuery(ctx.warehouse, auditProcedureDdl());
+  const ids = models.map((m) => m.uniqueId);
+  const asDate = (value: Cell) => new Date(`${String(value).replace(' ', 'T')}Z`);
+  const last = await runQuery(ctx.warehouse, lastWindowsSql(ids));
+  const lastEnd = new Map(last.rows.map(([id, end]) => [String(id), asDate(end)]));
+  const watermarks = new Map<string, Date>();
+  for (const [id, value] of (await runQuery(ctx.warehouse, lastWatermarksSql(ids))).rows) {
+    if (value === null || value === undefined) continue;
+    const date = asDate(value);
+    if (!watermarks.has(String(id)) || watermarks.get(String(id))! < date) watermarks.set(String(id), date);
+  }
   const vars = { ...ctx.manifest.vars, ...state.vars };
   const partitions: Record<string, PartitionRunContext> = {};
   for (const model of models) {
-    const { months: existingMonths, columnsByMonth } = monthTablesIn(catalogRows, model.relation);
+    const { months: existingMonths, columnsByMonth, hasNullsTable } = monthTablesIn(catalogRows, model.relation);
     const resolved = resolvePartitionRun({
       config: partitionConfigOf(model.config)!,
       vars,
@@ -112,9 +135,13 @@ export async function preparePartitions(
       startedAt: new Date(state.startedAt),
       existingMonths,
       lastWindowEnd: lastEnd.get(model.uniqueId),
+      watermark: watermarks.get(model.uniqueId),
     });
     const newest = existingMonths[existingMonths.length - 1];
-    partitions[model.uniqueId] = { ...resolved, existingMonths, columns: newest ? columnsByMonth.get(newest)! : [], runId: state.runId };
+    const watermark = watermarks.get(model.uniqueId)?.toISOString();
+    partitions[model.uniqueId] = {
+      ...resolved, existingMonths, columns: newest ? columnsByMonth.get(newest)! : [], runId: state.runId, hasNullsTable, ...(watermark ? { watermark } : {}),
+    };
   }
   return { ...state, partitions };
 }
@@ -154,33 +181,51 @@ export function planPartitionedModel(
   const testIds = auditableTests(ctx.manifest, model);
   const context: PartitionPlanContext = {
     ...partition,
-    auditTests: (target) => testIds.map((id) => ({
-      id,
-      sql: renderNodeSql(ctx.manifest, ctx.manifest.tests[id]!, {
-        ...render, isIncremental: false, refOverrides: { [model.name]: RelationRef.of(target) },
-      }),
-    })),
+    auditTests: (relationSql) => testIds.map((id) => {
+      const test = ctx.manifest.tests[id]!;
+      const scoped = new SqlRelationRef(model.relation, relationSql({ id, testName: test.testName, columnName: test.columnName, kind: test.kind }));
+      return { id, sql: renderNodeSql(ctx.manifest, test, { ...render, isIncremental: false, refOverrides: { [model.name]: scoped } }) };
+    }),
   };
   const key = `${model.relation.schema}.${model.relation.identifier}`;
   return planMaterialization({
     node: model, sql, dialect: ctx.dialect, existing: state.existing[key], fullRefresh: state.fullRefresh, partition: context,
+    // What the delta step fetched (its columns and the newest month's), once it has run.
+    columns: state.nodes.find((n) => n.id === model.uniqueId)?.columns,
     runId: state.runId, stagingLeftovers: state.stagingLeftovers?.[key],
   });
 }
 
-/** `ref('model')` printed as the model's rows in the given months only. */
-export class MonthScopedRelationRef extends RelationRef {
-  constructor(relation: Relation, private readonly predicate: string) {
+/** `ref('model')` printed as a subquery with its alias (`(select …) as x`). */
+export class SqlRelationRef extends RelationRef {
+  constructor(relation: Relation, private readonly sql: string) {
     super(relation.schema, relation.identifier);
   }
   override toString(): string {
-    return `(select * from ${qualified({ schema: this.schema, identifier: this.identifier })} where ${this.predicate}) as ${quoteIdentifier(`${this.identifier}_touched_months`)}`;
+    return this.sql;
   }
 }
 
+/** The rows a run wrote: the window inside each month it merged, whole months it rebuilt, and NULL partition values. */
+export function writtenRowsPredicate(field: string, partition: PartitionRunContext): string {
+  const window: TimeRange = { start: new Date(partition.window.start), end: new Date(partition.window.end) };
+  const ranges = partition.months.map((month) => {
+    const bounds = monthBounds(month);
+    const merged = partition.mode === 'merge' && partition.existingMonths.includes(month);
+    return merged ? { start: new Date(Math.max(window.start.getTime(), bounds.start.getTime())), end: new Date(Math.min(window.end.getTime(), bounds.end.getTime())) } : bounds;
+  });
+  return `(${[...ranges.map((r) => `(${rangePredicate(field, r)})`), `${quoteIdentifier(field)} is null`].join(' or ')})`;
+}
+
+const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
+
 /**
- * The ref overrides that scope a test of a partitioned model to the months the run touched (generic
- * tests only: singular tests may alias the relation, so they see every month). Undefined for other tests.
+ * The ref overrides that scope a test of a partitioned model after a run published, where scoping gives the
+ * verdict the whole view would (the rows outside were tested by the runs that wrote them):
+ *   - `not_null`, `accepted_values` (a verdict per row): the rows the run wrote;
+ *   - `unique` on the model's unique_key: every row holding a key the run wrote (keys are deleted from every month
+ *     before a run inserts them, so a duplicate always involves a written key);
+ *   - every other test (singular tests, `relationships`, custom generic tests): undefined, the whole view.
  */
 export function scopedTestRefs(manifest: Manifest, state: RunState, testId: string): Record<string, RelationRef> | undefined {
   const test = manifest.tests[testId];
@@ -188,7 +233,16 @@ export function scopedTestRefs(manifest: Manifest, state: RunState, testId: stri
   const partition = model ? state.partitions?.[model.uniqueId] : undefined;
   if (!test || !model || !partition || test.kind !== 'generic' || partition.months.length === 0) return undefined;
   const field = partitionConfigOf(model.config)!.field;
-  const months = partition.months;
-  const range = { start: monthBounds(months[0]!).start, end: monthBounds(months[months.length - 1]!).end };
-  return { [model.name]: new MonthScopedRelationRef(model.relation, rangePredicate(field, range)) };
+  const written = writtenRowsPredicate(field, partition);
+  const view = qualified(model.relation);
+  if (test.testName && ROW_WISE_TESTS.has(test.testName)) {
+    return { [model.name]: new SqlRelationRef(model.relation, `(select * from ${view} where ${written}) as ${quoteIdentifier(`${model.relation.identifier}_written_rows`)}`) };
+  }
+  const key = model.config.unique_key;
+  const keyColumn = typeof key === 'string' ? key : Array.isArray(key) && key.length === 1 ? String(key[0]) : undefined;
+  if (test.testName === 'unique' && keyColumn && test.columnName?.toLowerCase() === keyColumn.toLowerCase()) {
+    const column = quoteIdentifier(keyColumn);
+    return { [model.name]: new SqlRelationRef(model.relation, `(select * from ${view} where ${column} in (select ${column} from ${view} where ${written})) as ${quoteIdentifier(`${model.relation.identifier}_written_keys`)}`) };
+  }
+  return undefined;
 }
