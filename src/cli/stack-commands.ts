@@ -21,6 +21,7 @@ import { parseFlags, UsageError } from './options';
 import { printRunEvent } from './progress';
 import { dmsSchedulesOf, scheduledRunInput } from '../schedules/dms-schedules';
 import { startScheduleTimers } from '../schedules/local-schedule-timers';
+import { terminalSafe } from './terminal-text';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -66,8 +67,9 @@ export function progressFromPayloads(write: (line: string) => void): (stateName:
   };
 }
 
-export async function startStackForCli(options: CommonOptions, write: (line: string) => void, webhookPort = 0): Promise<LocalStack> {
+export async function startStackForCli(options: CommonOptions, write: (line: string) => void, webhookPort = 0, windowSeconds?: number): Promise<LocalStack> {
   return startLocalStack({
+    ...(windowSeconds !== undefined && { coalesceWindowMs: windowSeconds * 1000 }),
     repoRoot: REPO_ROOT,
     projectDir: options.projectDir,
     stateDir: options.stateDir,
@@ -79,11 +81,22 @@ export async function startStackForCli(options: CommonOptions, write: (line: str
   });
 }
 
+/** `--window-seconds N`: the coalescing window (AWS deploys 60 s: LANDFALL_COALESCE_WINDOW_SECONDS); 0 = a run per arrival. */
+function windowSecondsOf(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || seconds > 86400) {
+    throw new UsageError(`--window-seconds takes a whole number of seconds from 0 to 86400 (AWS deploys 60), got '${String(value)}'`);
+  }
+  return seconds;
+}
+
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { port: { type: 'string' } });
+  const { values } = parseFlags(args, { port: { type: 'string' }, 'window-seconds': { type: 'string' } });
   const options = commonOptions(values);
-  const write = (line: string) => process.stdout.write(`${line}\n`);
-  const stack = await startStackForCli(options, write, values.port ? Number(values.port) : 0);
+  const windowSeconds = windowSecondsOf(values['window-seconds'] as string | undefined);
+  const write = (line: string) => process.stdout.write(`${terminalSafe(line)}\n`);
+  const stack = await startStackForCli(options, write, values.port ? Number(values.port) : 0, windowSeconds);
   fs.writeFileSync(endpointsFile(options.stateDir), JSON.stringify({ pid: process.pid, ...stack.endpoints }, null, 2));
   write('landfall local stack is running:');
   write(`  Fivetran webhook   POST ${stack.webhookUrl}   (secret: $FIVETRAN_WEBHOOK_SECRET, default '${LOCAL_WEBHOOK_SECRET}')`);
@@ -91,6 +104,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   write(`  EventBridge        ${stack.endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE}   (rules from events/rules/)`);
   write(`  Redshift Data API  ${stack.endpoints.AWS_ENDPOINT_URL_REDSHIFT_DATA}`);
   write(`  SNS outbox         ${stack.sns.outboxDir}`);
+  write(`  Coalescing window  ${windowSeconds ?? 0} s${windowSeconds === 60 ? ' (as deployed)' : '   (AWS deploys 60 s: --window-seconds 60)'}`);
   // Full-load-and-CDC DMS schedules (meta.landfall.dms.schedule), as EventBridge Scheduler runs them in AWS.
   const sfn = new SFNClient({});
   const schedules = startScheduleTimers(dmsSchedulesOf(loadCompiledManifest()), async (schedule) => {
@@ -121,6 +135,14 @@ export function runningServe(stateDir: string): Record<string, string> | undefin
   }
 }
 
+/** `{ Time }` for PutEvents from an event file's `time`; nothing when it has none (the bus then stamps the time of delivery). */
+function eventTime(time: unknown): { Time?: Date } {
+  if (time === undefined) return {};
+  const date = typeof time === 'string' ? new Date(time) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`the event's "time" is not an ISO-8601 time: ${JSON.stringify(time)}`);
+  return { Time: date };
+}
+
 /** Deliver one file: a Fivetran webhook body (signed and POSTed) or an EventBridge event (PutEvents). */
 async function deliver(file: string, endpoints: Record<string, string>, write: (line: string) => void): Promise<number> {
   const raw = fs.readFileSync(file);
@@ -133,7 +155,8 @@ async function deliver(file: string, endpoints: Record<string, string>, write: (
   if ('detail-type' in body) {
     const client = new EventBridgeClient({ endpoint: endpoints.AWS_ENDPOINT_URL_EVENTBRIDGE, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const result = await client.send(new PutEventsCommand({
-      Entries: [{ Source: String(body.source), DetailType: String(body['detail-type']), Detail: JSON.stringify(body.detail ?? {}), Resources: body.resources as string[] | undefined }],
+      // The event's own time travels as PutEvents' Time: DMS arrival ids include it, so re-sending one file is one arrival.
+      Entries: [{ Source: String(body.source), DetailType: String(body['detail-type']), Detail: JSON.stringify(body.detail ?? {}), Resources: body.resources as string[] | undefined, ...eventTime(body.time) }],
     }));
     write(`PutEvents ${body.source}/${body['detail-type']}: ${result.FailedEntryCount ? `FAILED ${result.Entries?.[0]?.ErrorMessage}` : `accepted (${result.Entries?.[0]?.EventId})`}`);
     return result.FailedEntryCount ? 1 : 0;
@@ -157,7 +180,7 @@ export async function sendEventCommand(args: string[]): Promise<number> {
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
   const options = commonOptions(values);
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const write = (line: string) => process.stdout.write(`${terminalSafe(line)}\n`);
   const running = runningServe(options.stateDir);
   if (running) {
     const code = await deliver(file, running, write);
