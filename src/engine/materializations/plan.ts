@@ -13,6 +13,8 @@ export interface PlanStep {
   fetchColumns?: boolean;
   /** When this step has run, the node fails with this message (e.g. `on_schema_change: fail`). */
   failWith?: string;
+  /** The post-hooks' step: their run-time queries run just before it (run/run-time-queries.ts). */
+  runsPostHookQueries?: boolean;
 }
 
 /** A column and its SQL type, as the warehouse's catalog reports it. */

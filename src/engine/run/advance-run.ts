@@ -16,6 +16,7 @@ import { buildTestStatements } from '../tests/test-batch';
 import { testStatus, withTestLimit } from '../tests/test-status';
 import type { ResultSet, StatementDescription, Warehouse } from '../../warehouse/warehouse';
 import type { FetchedColumns } from '../materializations/plan';
+import { hookTemplates } from '../materializations/hooks';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
 import { advanceLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
 import { planFor } from './plan-node';
@@ -136,6 +137,20 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       continue;
     }
     const nextStep = (node.step ?? 0) + 1;
+    if (plan.steps[nextStep]?.runsPostHookQueries && node.postHooks === 'deferred') {
+      // The model is built: its post-hooks' queries run now, as dbt runs them, then the post-hooks.
+      try {
+        node.postHooks = 'ready';
+        await resolveQueriesOf(node, state, ctx);
+        plan = cachedPlanFor(node, state, ctx);
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        node.status = 'error';
+        node.error = error.message;
+        finish(node);
+        continue;
+      }
+    }
     if (nextStep < plan.steps.length) {
       node.step = nextStep;
       node.statementId = await submitStep(state, node, plan, ctx);
@@ -226,7 +241,7 @@ async function describeOrForget(node: RunNode, ctx: RunContext): Promise<Stateme
 export function restartNode(node: RunNode): void {
   node.status = 'pending';
   node.attempt = (node.attempt ?? 0) + 1;
-  for (const key of ['step', 'statementId', 'startedAt', 'finishedAt', 'rows', 'error', 'skippedBecause', 'columns', 'tests', 'queryResults', 'isolatedTests'] as const) {
+  for (const key of ['step', 'statementId', 'startedAt', 'finishedAt', 'rows', 'error', 'skippedBecause', 'columns', 'tests', 'queryResults', 'isolatedTests', 'postHooks'] as const) {
     delete node[key];
   }
 }
@@ -234,7 +249,7 @@ export function restartNode(node: RunNode): void {
 /** {@link planFor}, through `ctx.plans` when the caller keeps them: by run, node, and what the plan depends on that a run changes. */
 function cachedPlanFor(node: RunNode, state: RunState, ctx: RunContext): MaterializationPlan {
   if (!ctx.plans) return planFor(node, state, ctx);
-  const key = `${state.runId}\n${node.id}\n${JSON.stringify(node.columns ?? null)}\n${JSON.stringify(node.queryResults ?? null)}`;
+  const key = `${state.runId}\n${node.id}\n${node.postHooks ?? ''}\n${JSON.stringify(node.columns ?? null)}\n${JSON.stringify(node.queryResults ?? null)}`;
   let plan = ctx.plans.get(key);
   if (!plan) {
     plan = planFor(node, state, ctx);
@@ -313,11 +328,16 @@ async function resolveQueriesOf(node: RunNode, state: RunState, ctx: RunContext)
     : node.kind === 'operation' ? [node.hook && manifest.projectHooks?.[node.hook.type]?.[node.hook.index]]
     : [manifest.models[node.id] ?? manifest.seeds[node.id]];
   if (!mayRunQueries(manifest, definitions.map((d) => JSON.stringify(d ?? null)))) return;
-  const file = node.kind === 'operation' ? 'dbt_project.yml' : (manifest.models[node.id] ?? manifest.seeds[node.id])?.origin.file ?? node.name;
+  const built = manifest.models[node.id] ?? manifest.seeds[node.id];
+  const file = node.kind === 'operation' ? 'dbt_project.yml' : built?.origin.file ?? node.name;
+  // Starting: a post-hook's queries wait for the build (dbt renders post-hooks after it).
+  const starting = node.kind !== 'tests' && node.kind !== 'operation' && node.postHooks === undefined && built !== undefined && hookTemplates(built.config, 'post').length > 0;
+  if (starting) node.postHooks = 'deferred';
   node.queryResults = await resolveRunTimeQueries(
     (queriesFor) => (node.kind === 'tests' ? renderTests(node, state, manifest, false, queriesFor) : planFor(node, state, ctx, queriesFor)),
     node.queryResults ?? {},
     { warehouse: ctx.warehouse, runId: state.runId, nodeId: node.id, nodeName: node.name, file },
+    node.postHooks === 'deferred' ? { deferScope: (scope) => scope.startsWith('post_hook:'), onDeferred: (waiting) => { if (waiting === 0) delete node.postHooks; } } : {},
   );
 }
 

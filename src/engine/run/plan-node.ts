@@ -58,7 +58,46 @@ export function planFor(
   const hooks = (moment: HookMoment): Hook[] => hookTemplates(manifestNode.config, moment)
     .map((hook, i) => ({ ...hook, sql: renderHook(hook.sql, queriesFor(`${moment}_hook:${i}`)) }));
   const grants = grantStatements(ctx.dialect, manifestNode.relation, normalizeGrants(manifestNode.config.grants), plan.keepsRelation ? existing?.extraGrants ?? {} : undefined);
-  return withHooks(plan, hooks('pre'), hooks('post'), grants);
+  if (!node.postHooks) return withHooks(plan, hooks('pre'), hooks('post'), grants);
+  return withPostHookStep(withHooks(plan, hooks('pre'), [], grants), deferredPostHooks(manifestNode, node.postHooks, renderHook, queriesFor));
+}
+
+/** What a post-hook prints while its queries wait (never submitted: they run before the post-hooks' step). */
+const WAITING_POST_HOOK = '/* post-hook: its run-time queries run after the build */';
+
+/**
+ * The post-hooks of a node whose post-hooks make run-time queries. While `deferred`, their queries have not run and
+ * see empty tables, so a post-hook that cannot render yet prints a placeholder; once `ready`, they render for real.
+ */
+function deferredPostHooks(
+  node: ExecutableNode, phase: 'deferred' | 'ready', renderHook: (hook: string, queries: QuerySession) => string,
+  queriesFor: (scope: string) => QuerySession,
+): Hook[] {
+  return hookTemplates(node.config, 'post').map((hook, i) => {
+    const queries = queriesFor(`post_hook:${i}`);
+    if (phase === 'ready') return { ...hook, sql: renderHook(hook.sql, queries) };
+    try {
+      return { ...hook, sql: renderHook(hook.sql, queries) || WAITING_POST_HOOK };
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      return { ...hook, sql: WAITING_POST_HOOK };
+    }
+  });
+}
+
+/**
+ * The post-hooks as steps after the build (dbt runs them, and their queries, once the model is built): the ones
+ * inside a transaction as one step flagged `runsPostHookQueries`, then each `transaction: false` one. Not added
+ * while the plan still waits for columns or ends in a failure (as withHooks).
+ */
+function withPostHookStep(plan: MaterializationPlan, postHooks: Hook[]): MaterializationPlan {
+  const last = plan.steps[plan.steps.length - 1];
+  const rendered = postHooks.filter((h) => h.sql.trim() !== '');
+  if (rendered.length === 0 || (last && (last.fetchColumns || last.failWith !== undefined))) return plan;
+  const inside = rendered.filter((h) => h.transaction).map((h) => h.sql);
+  const outside = rendered.filter((h) => !h.transaction).map((h) => ({ sqls: [h.sql] }));
+  const steps = inside.length ? [{ sqls: inside, runsPostHookQueries: true }, ...outside] : outside.map((s, i) => (i === 0 ? { ...s, runsPostHookQueries: true } : s));
+  return { ...plan, steps: [...plan.steps, ...steps] };
 }
 
 function executableNode(manifest: Manifest, id: string): ExecutableNode {

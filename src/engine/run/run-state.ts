@@ -61,6 +61,11 @@ export interface RunNode {
    */
   queryResults?: StoredQueryResults;
   /**
+   * A model or seed whose post-hooks make run-time queries: they run as a step of their own after the build,
+   * `deferred` until that step, when their queries run (`ready`); unset when the post-hooks make none.
+   */
+  postHooks?: 'deferred' | 'ready';
+  /**
    * A tests node whose one-statement batch failed runs its tests one at a time, as dbt runs every test,
    * so that one broken test errors alone: the test running now, and the outcome of those done.
    */

@@ -16,6 +16,10 @@
  * text), so a statement written twice runs twice. Results are stored on the run node (plain JSON in
  * the run state) and read back by every later render of the node; they are dropped when the node
  * succeeds.
+ *
+ * A model's post-hooks run after its build in dbt, and so do their queries: when the node starts, their calls
+ * are deferred (`deferScope`); if they make any, the post-hooks become a step of their own after the build
+ * (run/plan-node.ts), and their queries are resolved just before that step (run/advance-run.ts).
  */
 import { createHash } from 'node:crypto';
 import { EngineError } from '../errors';
@@ -111,24 +115,28 @@ export async function resolveRunTimeQueries(
   renderAll: RenderAllTemplates,
   results: Readonly<StoredQueryResults>,
   target: RunTimeQueryTarget,
+  options: ResolveOptions = {},
 ): Promise<StoredQueryResults> {
   const resolved: StoredQueryResults = { ...results };
+  const deferred = options.deferScope ?? (() => false);
   for (let pass = 1; pass <= MAX_RENDER_PASSES; pass++) {
-    const sessions: QuerySession[] = [];
+    const sessions: { scope: string; session: QuerySession }[] = [];
     let renderFailure: unknown;
     try {
       renderAll((scope) => {
         const session = QuerySession.recording(resolved, scope);
-        sessions.push(session);
+        sessions.push({ scope, session });
         return session;
       });
     } catch (error) {
       // Possibly caused by an empty placeholder table: only an error once every call has its result.
       renderFailure = error;
     }
-    const pending = sessions.flatMap((s) => s.calls).filter((call) => !(call.key in resolved));
+    const unresolved = (list: typeof sessions) => list.flatMap((s) => s.session.calls).filter((call) => !(call.key in resolved));
+    const pending = unresolved(sessions.filter((s) => !deferred(s.scope)));
     if (pending.length === 0) {
       if (renderFailure !== undefined) throw renderFailure;
+      options.onDeferred?.(unresolved(sessions.filter((s) => deferred(s.scope))).length);
       return withinStorageLimit(resolved, target);
     }
     const [first, ...rest] = pending;
@@ -144,6 +152,16 @@ export async function resolveRunTimeQueries(
     `${target.file}: rendering ${target.nodeName} still needed new run_query/statement results after ${MAX_RENDER_PASSES} passes ` +
       '(does the SQL it runs change at every render, e.g. with the current time?)',
   );
+}
+
+export interface ResolveOptions {
+  /**
+   * Templates whose calls wait (a model's post-hooks, whose queries dbt runs after the build): recorded, seeing
+   * empty tables, never run here.
+   */
+  deferScope?: (scope: string) => boolean;
+  /** Told, once the others are resolved, how many calls of the deferred templates still wait. */
+  onDeferred?: (waiting: number) => void;
 }
 
 /** Run one call and wait for it; a speculative call that fails gives undefined instead of an error. */

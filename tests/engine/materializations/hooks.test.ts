@@ -70,7 +70,7 @@ describe('pre_hook and post_hook', () => {
     expect(hookTemplates(manifest.models['model.p.m']!.config, 'pre')).toEqual([{ sql: "insert into log values ('start {{ this.name }}')", transaction: true }]);
     const sqls = planOf(files, 'model.p.m').steps[0]!.sqls;
     expect(sqls[0]).toBe("insert into log values ('start m')");
-    expect(sqls[sqls.length - 1]).toBe('grant select on "analytics"."m" to analytics_reader');
+    expect(sqls[sqls.length - 1]).toBe('grant select on "dev"."analytics"."m" to analytics_reader');
     expect(sqls.some((s) => s.startsWith('create table "analytics"."m" as'))).toBe(true);
   });
 
@@ -92,7 +92,7 @@ describe('pre_hook and post_hook', () => {
       }],
     });
     const { steps } = planOf(files, 'model.p.m');
-    expect(steps.map((s) => s.sqls[s.sqls.length - 1])).toEqual(['select 0', 'select 2', 'vacuum "analytics"."m"']);
+    expect(steps.map((s) => s.sqls[s.sqls.length - 1])).toEqual(['select 0', 'select 2', 'vacuum "dev"."analytics"."m"']);
     expect(steps[1]!.sqls[0]).toMatch(/^create table "analytics"."m" as/);
   });
 });
@@ -109,8 +109,8 @@ describe('seed hooks', () => {
     expect(steps).toHaveLength(2);
     expect(steps[0]!.sqls[0]).toBe("delete from audit where seed = 'prices'");
     expect(steps[0]!.sqls.some((s) => s.startsWith('insert into "analytics"."prices__lf_new_'))).toBe(true);
-    expect(steps[0]!.sqls[steps[0]!.sqls.length - 1]).toBe('insert into audit values (\'"analytics"."prices"\')');
-    expect(steps[1]!.sqls).toEqual(['analyze "analytics"."prices"']);
+    expect(steps[0]!.sqls[steps[0]!.sqls.length - 1]).toBe('insert into audit values (\'"dev"."analytics"."prices"\')');
+    expect(steps[1]!.sqls).toEqual(['analyze "dev"."analytics"."prices"']);
   });
 
   it('grants on the reloaded seed after the swap, before the post-hooks', () => {
@@ -180,6 +180,6 @@ describe('hooks and grants on partitioned models', () => {
     expect(steps[0]!.sqls[0]).toBe('select 0');
     const publish = steps[steps.length - 2]!.sqls;
     expect(publish.slice(-2)).toEqual(['grant select on "analytics"."fct" to "reporter"', 'select 9']);
-    expect(steps[steps.length - 1]!.sqls).toEqual(['vacuum "analytics"."fct"']);
+    expect(steps[steps.length - 1]!.sqls).toEqual(['vacuum "dev"."analytics"."fct"']);
   });
 });

@@ -114,4 +114,30 @@ describe('run-time queries on PGlite', () => {
     expect(byName.broken!.status).toBe('error');
     expect(byName.broken!.error).toMatch(/^models\/broken.sql: run_query\/statement failed: .*raw\.missing.* does not exist/);
   }, 60_000);
+
+  it("runs a post-hook's queries after the build, as dbt does (they read the relation just built)", async () => {
+    await engine.query('create table raw.post_counts (model text, n int)');
+    // Counts `this` through run_query in each post-hook: before the build the relation does not exist (first model)
+    // or still has yesterday's rows (second, built over an older table); a seed counts its own rows too.
+    const counting = "{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] if execute else 0 %}insert into raw.post_counts values ('{{ this.identifier }}', {{ n }})";
+    await engine.query('create table analytics.rebuilt as select 1 as id');
+    const hooked: ProjectFiles = {
+      ...project,
+      project: { name: 'shop' },
+      models: [
+        model('fresh', `{{ config(materialized='table', post_hook=${JSON.stringify(counting)}) }}select generate_series(1, 3) as id`),
+        model('rebuilt', `{{ config(materialized='table', post_hook=[${JSON.stringify(counting)}, {'sql': "insert into raw.post_counts values ('outside', 0)", 'transaction': false}]) }}select generate_series(1, 5) as id`),
+        model('plain_hook', "{{ config(post_hook=\"insert into raw.post_counts values ('plain', 0)\") }}select 1 as id"),
+      ],
+      macros: [],
+    };
+    const manifest = compileManifest(hooked, { target: { name: 'local', type: 'postgres', schema: 'analytics', database: 'dev' } });
+    const result = await runToCompletion(manifest, { runId: 'run-3', command: 'run' }, { dialect: dialects.postgres, warehouse: local.warehouse });
+    expect(result.nodes.map((n) => [n.name, n.status, n.error]).sort()).toEqual([
+      ['fresh', 'success', undefined], ['plain_hook', 'success', undefined], ['rebuilt', 'success', undefined],
+    ]);
+    expect(await rows('select model, n from raw.post_counts order by model')).toEqual([
+      ['fresh', '3'], ['outside', '0'], ['plain', '0'], ['rebuilt', '5'],
+    ]);
+  }, 60_000);
 });
