@@ -24,8 +24,10 @@ export async function docsCommand(args: string[]): Promise<number> {
   switch (subcommand) {
     case 'generate':
       return docsGenerateCommand(rest);
+    case 'serve':
+      return (require('./docs-site-command') as typeof import('./docs-site-command')).docsServeCommand(rest);
     default:
-      throw new UsageError(`unknown docs subcommand '${subcommand ?? ''}' (known: generate)`);
+      throw new UsageError(`unknown docs subcommand '${subcommand ?? ''}' (known: generate, serve)`);
   }
 }
 
@@ -73,6 +75,9 @@ async function docsGenerateCommand(args: string[]): Promise<number> {
     exclude: { type: 'string', multiple: true },
     vars: { type: 'string' },
     'empty-catalog': { type: 'boolean' },
+    // The docs site (src/docs-site): `--single-file` writes one self-contained HTML file; `--out` where it goes.
+    'single-file': { type: 'boolean' },
+    out: { type: 'string' },
   });
   const options = commonOptions(values);
   const started = Date.now();
@@ -89,5 +94,8 @@ async function docsGenerateCommand(args: string[]): Promise<number> {
     for (const error of result.catalog.errors ?? []) process.stdout.write(`[WARNING] ${error}\n`);
     process.stdout.write(`Catalog: ${tables} relations.\nWrote ${result.written.map((f) => f).join(', ')} in ${Date.now() - started} ms.\n`);
   }
+  const site = (require('./docs-site-command') as typeof import('./docs-site-command'))
+    .writeDocsSite(options, result, { singleFile: Boolean(values['single-file']), out: values.out as string | undefined });
+  if (!options.json) process.stdout.write(`${site}\n`);
   return 0;
 }

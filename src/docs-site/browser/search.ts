@@ -1,0 +1,55 @@
+/**
+ * Search over names, descriptions and column names. The haystacks are built once from the index; a query is a
+ * linear scan (30,000 nodes take a few milliseconds), ranked: exact name, name prefix, name contains, column,
+ * description. Tests rank below everything else, as they outnumber models.
+ */
+import type { LoadedIndex } from './loaded-index';
+
+export interface SearchHit {
+  index: number;
+  score: number;
+  /** What matched: 'name', 'column <name>', 'description'. */
+  why: string;
+}
+
+let names: string[] = [];
+let columns: string[] = [];
+let descriptions: string[] = [];
+let built: LoadedIndex | undefined;
+
+function prepare(index: LoadedIndex): void {
+  if (built === index) return;
+  names = index.names.map((n) => n.toLowerCase());
+  columns = index.columns.map((c) => ` ${c.toLowerCase()} `);
+  descriptions = index.descriptions.map((d) => d.toLowerCase());
+  built = index;
+}
+
+export function search(index: LoadedIndex, query: string, limit = 50): SearchHit[] {
+  prepare(index);
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const hits: SearchHit[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    let score = 0;
+    let why = 'name';
+    if (name === q) score = 100;
+    else if (name.startsWith(q)) score = 80;
+    else if (name.includes(q)) score = 60;
+    else {
+      if (columns[i]!.includes(q)) {
+        score = columns[i]!.includes(` ${q} `) ? 50 : 40;
+        why = `column ${index.columns[i]!.split(' ').find((c) => c.toLowerCase().includes(q)) ?? q}`;
+      } else if (descriptions[i]!.includes(q)) {
+        score = 20;
+        why = 'description';
+      }
+    }
+    if (score === 0) continue;
+    if (index.typeOf(i) === 'test') score -= 15;
+    hits.push({ index: i, score, why });
+  }
+  hits.sort((a, b) => b.score - a.score || names[a.index]!.length - names[b.index]!.length);
+  return hits.slice(0, limit);
+}

@@ -1,0 +1,65 @@
+/**
+ * `landfall docs serve`: the site folder over HTTP on 127.0.0.1, regenerated when what it is built from changes
+ * (the target folder's artifacts, a run's results in the local history), checked at most once a second when a
+ * page or a run file is requested — so a run that ends while the site is open shows up on the next visit.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json', '.js': 'text/javascript' };
+
+export interface SiteServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServeSiteOptions {
+  dir: string;
+  port?: number;
+  /** Files and folders whose change calls `regenerate`. */
+  watch: string[];
+  regenerate(): void;
+  onError?(error: Error): void;
+}
+
+function newest(paths: string[]): number {
+  let latest = 0;
+  for (const p of paths) {
+    if (!fs.existsSync(p)) continue;
+    const stat = fs.statSync(p);
+    latest = Math.max(latest, stat.mtimeMs);
+    if (stat.isDirectory()) for (const child of fs.readdirSync(p)) latest = Math.max(latest, newest([path.join(p, child)]));
+  }
+  return latest;
+}
+
+export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> {
+  const root = path.resolve(options.dir);
+  let seen = newest(options.watch);
+  let checkedAt = 0;
+  const refresh = () => {
+    if (Date.now() - checkedAt < 1000) return;
+    checkedAt = Date.now();
+    const now = newest(options.watch);
+    if (now <= seen) return;
+    try { options.regenerate(); } catch (error) { options.onError?.(error as Error); }
+    seen = newest(options.watch);
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    if (relative === '/index.html' || relative.startsWith('/data/runs/') || relative === '/data/test-history.json') refresh();
+    const file = path.resolve(root, `.${relative}`);
+    if (!file.startsWith(`${root}${path.sep}`) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(options.port ?? 0, '127.0.0.1', () => resolve()); });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
