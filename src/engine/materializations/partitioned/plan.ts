@@ -100,6 +100,8 @@ class PartitionedRun {
   /** Rebuilds every month of the view (first build, full refresh): the model's columns replace the old ones. */
   readonly fullRebuild: boolean;
   readonly rebuildsNulls: boolean;
+  /** A merge by unique_key: no range is replaced, only keys. */
+  readonly byKey: boolean;
   readonly viewMonths: Month[];
   readonly newestTable?: Relation;
   private readonly field: string;
@@ -114,12 +116,16 @@ class PartitionedRun {
     this.existing = new Set(partition.existingMonths);
     this.fullRebuild = partition.mode === 'rebuild' && (partition.window.source === 'first-build' || partition.existingMonths.length === 0);
     this.rebuildsNulls = this.fullRebuild && config.nulls === 'table';
-    // A merge replaces the window's part of each month; a rebuild (and a month without a table) the whole month.
-    this.ranges = new Map(partition.months.map((m) => {
-      const bounds = monthBounds(m);
-      return [m, this.merges(m) ? { start: later(window.start, bounds.start), end: earlier(window.end, bounds.end) } : bounds];
-    }));
     this.viewMonths = this.fullRebuild ? [...partition.months] : [...new Set([...partition.existingMonths, ...partition.months])].sort();
+    // A merge by unique_key (dbt's delete+insert) takes the delta's rows for any month the view reads: the keys they
+    // replace are deleted wherever they are, nothing else. A merge without one replaces the window's part of each
+    // month (the model must return every row of its window). A rebuild, and a month without a table, the whole month.
+    this.byKey = partition.mode === 'merge' && this.keys.length > 0;
+    const written = this.byKey ? this.viewMonths : partition.months;
+    this.ranges = new Map(written.map((m) => {
+      const bounds = monthBounds(m);
+      return [m, this.merges(m) && !this.byKey ? { start: later(window.start, bounds.start), end: earlier(window.end, bounds.end) } : bounds];
+    }));
     const newest = partition.existingMonths[partition.existingMonths.length - 1];
     this.newestTable = newest ? monthRelation(node.relation, newest) : undefined;
   }
@@ -175,7 +181,7 @@ class PartitionedRun {
     const branches = [this.newRows(change)];
     for (const month of this.viewMonths) {
       if (this.ranges.has(month) && !this.merges(month)) continue; // rebuilt from the delta
-      branches.push(this.kept(monthRelation(this.node.relation, month), change, this.merges(month) ? this.ranges.get(month) : undefined));
+      branches.push(this.kept(monthRelation(this.node.relation, month), change, this.merges(month) && !this.byKey ? this.ranges.get(month) : undefined));
     }
     if (this.partition.hasNullsTable && !this.rebuildsNulls && this.keepsNullsTable) branches.push(this.kept(this.nullsTable, change));
     return `(\n${branches.join('\nunion all\n')}\n)`;
@@ -233,7 +239,7 @@ class PartitionedRun {
     for (const [month, range] of this.ranges) {
       const table = monthRelation(node.relation, month);
       if (this.merges(month)) {
-        sqls.push(`delete from ${qualified(table)} where ${rangePredicate(this.field, range)}`);
+        if (!this.byKey) sqls.push(`delete from ${qualified(table)} where ${rangePredicate(this.field, range)}`);
         sqls.push(`insert into ${qualified(table)} (${columns}) ${this.newRows(change, rangePredicate(this.field, range))}`);
         continue;
       }

@@ -90,8 +90,14 @@ describe('planPartitioned (a daily run)', () => {
     // Publish: the key leaves every month and the NULL table, the window's range is replaced, no month is copied.
     expect(publish).toContain(`delete from "marts"."fct_transfers__p202610" using "marts"."${DELTA}" where "marts"."${DELTA}"."transfer_id" = "marts"."fct_transfers__p202610"."transfer_id"`);
     expect(publish).toContain(`delete from "marts"."fct_transfers__pnull" using`);
-    expect(publish).toContain(`delete from "marts"."fct_transfers__p202611" where "created_at" >= '2026-11-14 00:00:00' and "created_at" < '2026-11-15 00:00:00'`);
-    expect(publish).toContain(`insert into "marts"."fct_transfers__p202611" ("transfer_id", "created_at") select "transfer_id", "created_at" from "marts"."${DELTA}" where "created_at" >= '2026-11-14 00:00:00'`);
+    // By unique_key (dbt's delete+insert): a late row for any month the view reads is merged; no range is deleted.
+    expect(publish).not.toContain(`delete from "marts"."fct_transfers__p202611" where "created_at"`);
+    expect(publish).toContain(`insert into "marts"."fct_transfers__p202610" ("transfer_id", "created_at") select "transfer_id", "created_at" from "marts"."${DELTA}" where "created_at" >= '2026-10-01 00:00:00'`);
+    // Without a unique_key, the window's range inside the month is replaced.
+    const byRange = plan('postgres', context(), 'view', fetched(), { unique_key: undefined }).steps.at(-1)!.sqls.join(';\n');
+    expect(byRange).toContain(`delete from "marts"."fct_transfers__p202611" where "created_at" >= '2026-11-14 00:00:00' and "created_at" < '2026-11-15 00:00:00'`);
+    expect(byRange).toContain(`insert into "marts"."fct_transfers__p202611" ("transfer_id", "created_at") select "transfer_id", "created_at" from "marts"."${DELTA}" where "created_at" >= '2026-11-14 00:00:00'`);
+    expect(byRange).not.toContain('__p202610');
     expect(publish).toContain(`insert into "marts"."fct_transfers__pnull" ("transfer_id", "created_at") select`);
     expect(publish).not.toContain('lf_shadow');
     // Nothing the view reads changed: it is left alone.
