@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Manifest } from '../engine';
 import type { LoadNodeState, LoadObject, LoadRequest, LoadStepRunner } from '../engine/run/load-node';
 import type { RunNode, RunState } from '../engine';
-import { objectVersionOf } from '../events/s3/object-created';
+import { objectVersionOf } from '../events/s3/object-version';
 import type { ResultSet } from '../warehouse/warehouse';
 import { batchLoadSqls, forgetCandidatesSql, lookupStepSqls, quotedRelation } from './copy-statements';
 import type { ObjectStore } from './object-store';

@@ -3,22 +3,23 @@
  * hand-written request (from the console, `landfall replay`, a schedule). The input is self-contained:
  * starting it again replays the same work.
  */
-import * as z from 'zod';
+// zod/mini (English messages are configured by events/arrival.ts): classic zod would add ~70 KiB to PlanRun.
+import * as z from 'zod/mini';
 import { DataArrivedEventSchema, S3ConnectorSchema, type DataArrivedEvent } from '../events/arrival';
 
 export const ManualRunSchema = z.strictObject({
-  command: z.enum(['build', 'run', 'test', 'seed']).default('build'),
-  select: z.array(z.string().min(1)).default([]),
-  exclude: z.array(z.string().min(1)).default([]),
-  fullRefresh: z.boolean().default(false),
-  vars: z.record(z.string(), z.unknown()).default({}),
+  command: z._default(z.enum(['build', 'run', 'test', 'seed']), 'build'),
+  select: z._default(z.array(z.string().check(z.minLength(1))), []),
+  exclude: z._default(z.array(z.string().check(z.minLength(1))), []),
+  fullRefresh: z._default(z.boolean(), false),
+  vars: z._default(z.record(z.string(), z.unknown()), {}),
   /** Why the run was started, shown in alerts. */
-  reason: z.string().max(500).optional(),
+  reason: z.optional(z.string().check(z.maxLength(500))),
   /**
    * Landed S3 objects to COPY into their routed source tables first (a coalesced window of S3 arrivals). The load
    * ledger skips objects already loaded, so replaying this input loads nothing twice.
    */
-  loads: z.array(z.strictObject((({ bucket, key, etag, versionId, size }) => ({ bucket, key, etag, versionId, size }))(S3ConnectorSchema.shape))).max(2000).default([]),
+  loads: z._default(z.array(z.strictObject((({ bucket, key, etag, versionId, size }) => ({ bucket, key, etag, versionId, size }))(S3ConnectorSchema.shape))).check(z.maxLength(2000)), []),
 });
 export type ManualRun = z.infer<typeof ManualRunSchema>;
 

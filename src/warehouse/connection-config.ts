@@ -12,8 +12,13 @@
  * Empty values count as unset. The endpoint itself is the SDK's business: it honours
  * `AWS_ENDPOINT_URL_REDSHIFT_DATA` and `AWS_ENDPOINT_URL` on its own (used locally).
  */
-import * as z from 'zod';
+// zod/mini with English messages: the same checks and texts as classic zod, which every warehouse function would
+// otherwise carry whole (~70 KiB minified).
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { WarehouseError } from './warehouse';
+
+z.config(en());
 
 export type ComputeTarget = { kind: 'provisioned'; clusterIdentifier: string } | { kind: 'serverless'; workgroupName: string };
 
@@ -43,57 +48,53 @@ export class ConnectionConfigError extends WarehouseError {
 }
 
 /** Environment values are trimmed, and an empty value counts as unset. */
-const fromEnv = <Schema extends z.ZodType>(schema: Schema) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined), schema);
+const fromEnv = <Schema extends z.ZodMiniType<string | undefined, string | undefined>>(schema: Schema) =>
+  z.pipe(z.transform((value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)), schema);
 
 const environmentSchema = z
   .object({
     LANDFALL_REDSHIFT_CLUSTER: fromEnv(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a cluster identifier: lowercase letters, digits and hyphens, starting with a letter')
-        .optional(),
+      z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a cluster identifier: lowercase letters, digits and hyphens, starting with a letter'))),
     ),
     LANDFALL_REDSHIFT_WORKGROUP: fromEnv(
-      z.string().regex(/^[a-z0-9-]{3,64}$/, 'must be a workgroup name: 3–64 lowercase letters, digits and hyphens').optional(),
+      z.optional(z.string().check(z.regex(/^[a-z0-9-]{3,64}$/, 'must be a workgroup name: 3–64 lowercase letters, digits and hyphens'))),
     ),
     // Required, but checked in superRefine so that its absence is reported together with the other problems.
-    LANDFALL_REDSHIFT_DATABASE: fromEnv(z.string().max(127, 'must be at most 127 characters').optional()),
+    LANDFALL_REDSHIFT_DATABASE: fromEnv(z.optional(z.string().check(z.maxLength(127, 'must be at most 127 characters')))),
     LANDFALL_REDSHIFT_SECRET_ARN: fromEnv(
-      z
-        .string()
-        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN')
-        .optional(),
+      z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'))),
     ),
-    LANDFALL_REDSHIFT_DB_USER: fromEnv(z.string().max(128, 'must be at most 128 characters').optional()),
+    LANDFALL_REDSHIFT_DB_USER: fromEnv(z.optional(z.string().check(z.maxLength(128, 'must be at most 128 characters')))),
   })
-  .superRefine((env, context) => {
-    if (env.LANDFALL_REDSHIFT_DATABASE === undefined) {
-      context.addIssue({ code: 'custom', path: ['LANDFALL_REDSHIFT_DATABASE'], message: 'is required (the database to run SQL in)' });
-    }
-    const hasCluster = env.LANDFALL_REDSHIFT_CLUSTER !== undefined;
-    const hasWorkgroup = env.LANDFALL_REDSHIFT_WORKGROUP !== undefined;
-    if (hasCluster === hasWorkgroup) {
-      context.addIssue({
-        code: 'custom',
-        message: hasCluster
-          ? 'set LANDFALL_REDSHIFT_CLUSTER or LANDFALL_REDSHIFT_WORKGROUP, not both'
-          : 'set LANDFALL_REDSHIFT_CLUSTER (provisioned) or LANDFALL_REDSHIFT_WORKGROUP (Serverless)',
-      });
-    }
-    if (env.LANDFALL_REDSHIFT_SECRET_ARN !== undefined && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        message: 'set LANDFALL_REDSHIFT_SECRET_ARN or LANDFALL_REDSHIFT_DB_USER, not both (neither = IAM identity)',
-      });
-    }
-    if (hasWorkgroup && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        message: 'LANDFALL_REDSHIFT_DB_USER works only with a provisioned cluster; use a secret or IAM with a workgroup',
-      });
-    }
-  });
+  .check(
+    z.superRefine((env, context) => {
+      if (env.LANDFALL_REDSHIFT_DATABASE === undefined) {
+        context.addIssue({ code: 'custom', path: ['LANDFALL_REDSHIFT_DATABASE'], message: 'is required (the database to run SQL in)' });
+      }
+      const hasCluster = env.LANDFALL_REDSHIFT_CLUSTER !== undefined;
+      const hasWorkgroup = env.LANDFALL_REDSHIFT_WORKGROUP !== undefined;
+      if (hasCluster === hasWorkgroup) {
+        context.addIssue({
+          code: 'custom',
+          message: hasCluster
+            ? 'set LANDFALL_REDSHIFT_CLUSTER or LANDFALL_REDSHIFT_WORKGROUP, not both'
+            : 'set LANDFALL_REDSHIFT_CLUSTER (provisioned) or LANDFALL_REDSHIFT_WORKGROUP (Serverless)',
+        });
+      }
+      if (env.LANDFALL_REDSHIFT_SECRET_ARN !== undefined && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: 'set LANDFALL_REDSHIFT_SECRET_ARN or LANDFALL_REDSHIFT_DB_USER, not both (neither = IAM identity)',
+        });
+      }
+      if (hasWorkgroup && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: 'LANDFALL_REDSHIFT_DB_USER works only with a provisioned cluster; use a secret or IAM with a workgroup',
+        });
+      }
+    }),
+  );
 
 /**
  * Reads and validates the connection target.

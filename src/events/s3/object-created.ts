@@ -8,6 +8,7 @@
  * spaces, `+` or a literal `%20` is used exactly as given, never decoded (decoding would turn a real `+` into a space).
  */
 import * as z from 'zod';
+import { objectVersionOf } from './object-version';
 import { DATA_ARRIVED_DETAIL_TYPE, LANDFALL_EVENT_SOURCE, type LandfallEvent } from '../arrival';
 import { AwsEventShapeError } from '../errors';
 
@@ -71,10 +72,7 @@ export function parseObjectCreated(input: unknown): LandedObject {
   };
 }
 
-/** What makes two deliveries the same object: its version id, else its ETag, else nothing (key only). */
-export function objectVersionOf(object: { versionId?: string; etag?: string }): string {
-  return object.versionId ?? object.etag ?? '';
-}
+export { objectVersionOf };
 
 /**
  * The `Data Arrived` event for a landed object. Deduplicated on bucket, key and version: an event
