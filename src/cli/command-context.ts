@@ -50,15 +50,17 @@ export function findProjectDir(explicit: unknown, from = process.cwd()): string 
 
 export function commonOptions(values: Record<string, unknown>): CommonOptions {
   const projectDir = findProjectDir(values['project-dir']);
+  // Run inside a project (or below it), the state folder sits in the project, as dbt's target/ does.
+  const insideProject = values['project-dir'] === undefined && (process.cwd() + path.sep).startsWith(projectDir + path.sep);
   const databaseUrl = (values['database-url'] as string | undefined) ?? process.env.LANDFALL_DATABASE_URL;
   const explicitTarget = values.target as string | undefined;
   const profile = readProfileTarget(projectDir, { target: explicitTarget, profilesDir: values['profiles-dir'] as string | undefined });
   return {
     projectDir,
-    stateDir: path.resolve(String(values['state-dir'] ?? '.landfall')),
+    stateDir: path.resolve(String(values['state-dir'] ?? (insideProject ? path.join(projectDir, '.landfall') : '.landfall'))),
     databaseUrl,
     // --target-schema, else LANDFALL_TARGET_SCHEMA, else the schema of the project's dbt profile, else `analytics`.
-    targetSchema: (values['target-schema'] as string | undefined) ?? process.env.LANDFALL_TARGET_SCHEMA ?? profile?.schema,
+    targetSchema: (values['target-schema'] as string | undefined) || process.env.LANDFALL_TARGET_SCHEMA || profile?.schema,
     profile,
     explicitTarget: explicitTarget !== undefined,
     json: Boolean(values.json),

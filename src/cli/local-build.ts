@@ -6,7 +6,29 @@
 import { advanceRun, planRun, prepareRun, type Manifest, type RunRequest, type RunState } from '../engine';
 import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../warehouse/warehouse';
+import type { MaterializationPlan } from '../engine/materializations';
+import { planStatements, writeRunSql } from './compiled-sql';
 import { printRunEvent } from './progress';
+
+export interface LocalRunDependencies {
+  dialect: Dialect;
+  warehouse: Warehouse;
+  write?: (line: string) => void;
+  /** Write each model's statements to `<projectDir>/target/run/…` and erroring tests' SQL to target/compiled/…, as dbt. */
+  projectDir?: string;
+  /** dbt's `--fail-fast/-x`: after the first error or failure, start no new node (those still running finish). */
+  failFast?: boolean;
+}
+
+/** `--fail-fast`: once a node errored or a test failed, every node not started yet is skipped, naming it. */
+export function stopSchedulingAfterFailure(state: RunState): RunState {
+  const failed = state.nodes.find((n) => n.status === 'error' || n.status === 'fail');
+  if (!failed || !state.nodes.some((n) => n.status === 'pending')) return state;
+  return {
+    ...state,
+    nodes: state.nodes.map((n) => (n.status === 'pending' ? { ...n, status: 'skipped', skippedBecause: `${failed.name} (--fail-fast)` } : n)),
+  };
+}
 
 /**
  * A warehouse that can say when statements end (the in-process local one): the loop then advances the
@@ -28,7 +50,7 @@ function canWaitForStatementEnds(warehouse: Warehouse): warehouse is Warehouse &
 export async function runToCompletion(
   manifest: Manifest,
   request: RunRequest,
-  deps: { dialect: Dialect; warehouse: Warehouse; write?: (line: string) => void },
+  deps: LocalRunDependencies,
 ): Promise<RunState> {
   return runPlannedToCompletion(manifest, planRun(manifest, request), deps);
 }
@@ -37,15 +59,21 @@ export async function runToCompletion(
 export async function runPlannedToCompletion(
   manifest: Manifest,
   planned: RunState,
-  deps: { dialect: Dialect; warehouse: Warehouse; write?: (line: string) => void },
+  deps: LocalRunDependencies,
 ): Promise<RunState> {
+  // One context for the whole run: a node's plan is rendered once, not again when its statement ends.
+  const plans = new Map<string, MaterializationPlan>();
+  const errorContext = { statementsOf: (node: { id: string }) => planStatements(plans, planned.runId, node.id), projectDir: deps.projectDir };
   const ctx = {
     manifest,
     dialect: deps.dialect,
     warehouse: deps.warehouse,
-    onEvent: deps.write ? (e: Parameters<typeof printRunEvent>[0]) => printRunEvent(e, manifest, deps.write!) : undefined,
-    // One context for the whole run: a node's plan is rendered once, not again when its statement ends.
-    plans: new Map(),
+    onEvent: deps.write ? (e: Parameters<typeof printRunEvent>[0]) => printRunEvent(e, manifest, deps.write!, errorContext) : undefined,
+    plans,
+  };
+  const finish = (state: RunState): RunState => {
+    if (deps.projectDir) writeRunSql(deps.projectDir, manifest, state, plans);
+    return state;
   };
   const waiter = canWaitForStatementEnds(deps.warehouse) ? deps.warehouse : undefined;
   let state = planned;
@@ -54,8 +82,17 @@ export async function runPlannedToCompletion(
   let pause = 5;
   for (;;) {
     const before = state.nodes.filter((n) => n.status === 'running').length;
+    if (deps.failFast) {
+      const stopped = stopSchedulingAfterFailure(state);
+      if (stopped !== state && ctx.onEvent) {
+        stopped.nodes.forEach((node, i) => {
+          if (node.status === 'skipped' && state.nodes[i]!.status === 'pending') ctx.onEvent!({ type: 'node_finished', node, index: i + 1, total: stopped.nodes.length, durationMs: 0 });
+        });
+      }
+      state = stopped;
+    }
     state = await advanceRun(state, ctx);
-    if (state.done) return state;
+    if (state.done) return finish(state);
     const inFlight = state.nodes.flatMap((n) => (n.status === 'running' && n.statementId ? [n.statementId] : []));
     if (waiter && inFlight.length > 0) {
       await waiter.waitForAnyStatementEnd(inFlight);

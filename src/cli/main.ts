@@ -23,7 +23,7 @@ import { writeTargetArtifacts } from '../artifacts/target-files';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
-import { printRunSummary } from './progress';
+import { printRunSummary, skipReason } from './progress';
 import { asksForHelp, COMMAND_USAGE, usageOf } from './command-help';
 import { didYouMean } from './suggest';
 
@@ -36,10 +36,12 @@ const HELP = `landfall — event-driven dbt builds on Redshift, and the same pip
 Usage: landfall <command> [flags]
 
   demo                         the whole story on the embedded warehouse: arrival → run → alert → fix → replay
-  compile                      compile the dbt project into the artifact the functions load (reparsing changed files only)
+  compile [-s MODEL]           compile the dbt project into the artifact the functions load (reparsing changed files only);
+                               with -s, print the model's compiled SQL and write target/compiled/…
   debug [-t TARGET]            check the profile, the connection (a Data API round trip) and privileges, with fixes
   deps [--upgrade] [--lock]    install packages.yml's dbt packages into dbt_packages/ (writes/honours package-lock.yml)
-  ls [--select …]              list the selected nodes
+  ls [--select …]              list the selected nodes (--output json|name|path)
+  show -s MODEL [--limit N]    run a model's compiled SQL (or --inline "SQL") and print the first rows
   build|run|test|seed          build and test models on the local warehouse (or Redshift, see README); each writes
                                run_results.json in the state folder
   retry                        run the last build's command again on what errored, failed or was skipped
@@ -141,6 +143,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./grants-command') as typeof import('./grants-command')).grantsCommand(args);
       case 'doctor':
         return await (require('./doctor/doctor-command') as typeof import('./doctor/doctor-command')).doctorCommand(args);
+      case 'show':
+        return await (require('./compile-select') as typeof import('./compile-select')).showCommand(args);
       case 'debug':
         return await (require('./debug-command') as typeof import('./debug-command')).debugCommand(args);
       case 'deps':
@@ -192,7 +196,13 @@ function partitionCommands(): typeof import('./partition-commands') {
 }
 
 function compileCommand(args: string[]): number {
-  const { values } = parseFlags(args, { out: { type: 'string' }, vars: { type: 'string' } });
+  const { values, positionals } = parseFlags(args, {
+    out: { type: 'string' },
+    vars: { type: 'string' },
+    select: { type: 'string', short: 's', multiple: true },
+    exclude: { type: 'string', multiple: true },
+    inline: { type: 'string' },
+  }, true);
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
@@ -204,6 +214,13 @@ function compileCommand(args: string[]): number {
     const file = path.join(options.projectDir, 'target', analysis.path);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, analysis.sql);
+  }
+  // `compile -s MODEL` / `--inline "SQL"`: the compiled SQL printed and written to target/compiled/… (compile-select.ts).
+  const select = [...selectors(values.select as string[] | undefined), ...positionals];
+  if (select.length > 0 || values.inline !== undefined) {
+    return (require('./compile-select') as typeof import('./compile-select')).printCompiledSelection(manifest, options.projectDir, {
+      select, exclude: selectors(values.exclude as string[] | undefined), inline: values.inline as string | undefined, vars: parseVars(values.vars as string | undefined), json: options.json,
+    });
   }
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
@@ -258,9 +275,11 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
     'favor-state': { type: 'boolean' },
     'resource-type': { type: 'string', multiple: true },
     empty: { type: 'boolean' },
+    'fail-fast': { type: 'boolean', short: 'x' },
   }, true);
   const options = commonOptions(values);
-  const threads = values.threads === undefined ? 4 : Number(values.threads);
+  // dbt's order: --threads, else the profile output's threads, else 4.
+  const threads = values.threads === undefined ? Number(options.profile?.fields.threads ?? 4) : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be an integer from 1 to 64, got ${String(values.threads)}`);
   const runArgs: RunArgs = {
     which: command,
@@ -274,7 +293,7 @@ async function buildCommand(command: RunCommand, args: string[]): Promise<number
     ...(values.empty ? { empty: true } : {}),
   };
   const selectionState = values.state === undefined ? undefined : loadSelectionState(String(values.state));
-  return executeBuild(options, runArgs, selectionState, Boolean(values.defer));
+  return executeBuild(options, runArgs, selectionState, Boolean(values.defer), Boolean(values['fail-fast']));
 }
 
 /** `landfall retry`: the last build's command again, on what errored, failed or was skipped (state-flags.ts). */
@@ -291,7 +310,7 @@ async function retryCommand(args: string[]): Promise<number> {
   return executeBuild(options, { ...last.args, select, exclude: [], selector: undefined, threads }, { results: Object.fromEntries(last.results.map((r) => [r.unique_id, r.status])) }, false);
 }
 
-async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: RunArgs, selectionState: SelectionState | undefined, defer: boolean): Promise<number> {
+async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: RunArgs, selectionState: SelectionState | undefined, defer: boolean, failFast = false): Promise<number> {
   const { which: command, vars, threads } = runArgs;
   const started = Date.now();
   const manifest = compileFrom(options, vars);
@@ -318,7 +337,7 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
   const { warehouse, close } = await openCliWarehouse(options, threads);
   let state: RunState;
   try {
-    state = await runToCompletion(runManifest, request, { dialect: dialects[manifest.target.type], warehouse, write });
+    state = await runToCompletion(runManifest, request, { dialect: dialects[manifest.target.type], warehouse, write, projectDir: options.projectDir, failFast });
   } finally {
     await close();
   }
@@ -326,7 +345,10 @@ async function executeBuild(options: ReturnType<typeof commonOptions>, runArgs: 
   writeRunResults(options.stateDir, runResultsOf(state, runArgs, elapsed));
   writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: state.runId, startedAt: new Date(started), run: { state, args: { ...runArgs }, elapsedSeconds: elapsed / 1000 } });
   if (options.json) process.stdout.write(`${JSON.stringify(runResultJson(state, runManifest, elapsed), null, 2)}\n`);
-  else if (state.nodes.length === 0) write?.('Nothing to do: the selection matched no nodes.');
+  else if (state.nodes.length === 0) {
+    const unknown = runArgs.select.length ? (require('./compile-select') as typeof import('./compile-select')).unknownNamesInSelection(manifest, runArgs.select) : undefined;
+    write?.(`Nothing to do: ${unknown ?? 'the selection matched no nodes.'}`);
+  }
   else printRunSummary(state, runManifest, elapsed, write!);
   return summarizeRun(state).failed ? 1 : 0;
 }
@@ -345,7 +367,7 @@ export function runResultJson(state: RunState, manifest: Manifest, elapsedMs: nu
       results.push({
         unique_id: node.id, resource_type: node.kind, name: node.name, status: node.status, execution_time: timing,
         rows_affected: node.rows ?? null, relation: m ? `${m.relation.schema}.${m.relation.identifier}` : null,
-        message: node.error ?? (node.skippedBecause ? `skipped: upstream ${node.skippedBecause} failed` : null),
+        message: node.error ?? (node.skippedBecause ? `skipped: ${skipReason(node)}` : null),
       });
     }
   }
@@ -354,7 +376,9 @@ export function runResultJson(state: RunState, manifest: Manifest, elapsedMs: nu
 }
 
 async function queryCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {}, true);
+  const { values, positionals } = parseFlags(args, { limit: { type: 'string' } }, true);
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number of rows (0: all), got ${String(values.limit)}`);
   if (positionals.length !== 1) throw new UsageError('query takes one SQL statement in quotes, e.g. landfall query "select count(*) from analytics.fct_transfers"');
   const options = commonOptions(values);
   const { warehouse, close } = await openCliWarehouse(options);
@@ -362,7 +386,9 @@ async function queryCommand(args: string[]): Promise<number> {
     const result = await runQuery(warehouse, positionals[0]!);
     if (options.json) process.stdout.write(`${JSON.stringify(result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c.name, r[i]]))))}\n`);
     else {
-      process.stdout.write(`${formatTextTable({ columns: result.columns.map((c) => c.name), rows: result.rows })}\n(${result.rows.length} rows)\n`);
+      const shown = limit === 0 ? result.rows : result.rows.slice(0, limit);
+      const more = result.rows.length - shown.length;
+      process.stdout.write(`${formatTextTable({ columns: result.columns.map((c) => c.name), rows: shown })}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${more > 0 ? `; the first ${shown.length} shown, ${more} more: --limit N or --limit 0 for all, --json for machines` : ''})\n`);
     }
     return 0;
   } finally {

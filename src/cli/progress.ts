@@ -4,6 +4,17 @@
 import type { Manifest, RunEvent, RunNode, RunState } from '../engine';
 import { summarizeRun } from '../engine';
 import { projectHookLabel } from '../engine/run/project-hooks';
+import { paint, toneOf } from './colour';
+import { compileNodeSql, targetPathOf, writeTargetFile } from './compiled-sql';
+import { describeLocation, locateSqlError } from './error-location';
+
+/** What the printer may use to place an error: the statements a node ran, and the project to write target/ in. */
+export interface ErrorContext {
+  /** The statements the node sent (the CLI keeps its plans); without them, its compiled SQL is rendered again. */
+  statementsOf?: (node: RunNode) => string[];
+  /** Where target/compiled/… goes (the erroring test's compiled SQL). */
+  projectDir?: string;
+}
 
 const WIDTH = 80;
 
@@ -13,7 +24,47 @@ function stamp(date = new Date()): string {
 
 function dots(left: string, right: string): string {
   const pad = Math.max(3, WIDTH - left.length);
-  return `${left} ${'.'.repeat(pad)} ${right}`;
+  const status = /^\[([A-Z]+)/.exec(right)?.[1] ?? '';
+  const tone = toneOf(status);
+  return `${left} ${'.'.repeat(pad)} ${tone ? `[${paint(right.slice(1, -1), tone)}]` : right}`;
+}
+
+/** A model's error with the database's position: `LINE n: …`, a caret, and the model file's line. */
+function modelErrorLines(node: RunNode, manifest: Manifest, context: ErrorContext | undefined): string[] {
+  const model = manifest.models[node.id];
+  if (!model || !node.error) return [];
+  let statements = context?.statementsOf?.(node) ?? [];
+  if (statements.length === 0) {
+    try {
+      statements = [compileNodeSql(manifest, model)];
+    } catch {
+      statements = [];
+    }
+  }
+  const location = locateSqlError(node.error, statements, model.rawSql);
+  return location ? describeLocation(location, model.origin.file) : [];
+}
+
+/** An erroring test: its name, YAML (or SQL) file, the error, and its compiled SQL written where dbt puts it. */
+function testErrorLines(node: RunNode, manifest: Manifest, context: ErrorContext | undefined): string[] {
+  const lines: string[] = [];
+  for (const t of node.tests ?? []) {
+    if (t.status !== 'error') continue;
+    const test = manifest.tests[t.id];
+    const error = node.isolatedTests?.outcomes[t.id]?.error ?? node.error ?? 'error';
+    lines.push(`Error in test ${t.name} (${test?.origin.file ?? t.id}): ${error}`);
+    if (test && context?.projectDir) {
+      try {
+        const sql = compileNodeSql(manifest, test);
+        lines.push(`  compiled SQL: ${writeTargetFile(context.projectDir, targetPathOf(test, 'compiled'), sql)}`);
+        const location = locateSqlError(error, [sql]);
+        if (location) lines.push(...describeLocation(location, undefined).map((l) => `  ${l}`));
+      } catch {
+        // the test does not render without the run's queries: the error above says what is wrong
+      }
+    }
+  }
+  return lines;
 }
 
 function describeNode(node: RunNode, manifest: Manifest): string {
@@ -27,7 +78,7 @@ function describeNode(node: RunNode, manifest: Manifest): string {
 }
 
 /** Print each run event as a line, like dbt does. */
-export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line: string) => void): void {
+export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line: string) => void, context?: ErrorContext): void {
   const { node, index, total } = event;
   const at = `${stamp()}  ${index} of ${total}`;
   if (event.type === 'node_started') {
@@ -50,14 +101,19 @@ export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line:
       const count = t.status === 'fail' || t.status === 'warn' ? ` ${t.failures}` : '';
       write(dots(`${at} ${label}${count} ${t.name}`, `[${label}${count}${t.status === 'skipped' ? '' : ` in ${secs}`}]`));
     }
-    if (node.status === 'error' && node.error) write(`  ${node.error}`);
+    if (node.status === 'error' && node.error) {
+      const details = testErrorLines(node, manifest, context);
+      if (details.length > 0) for (const line of details) write(`  ${line}`);
+      else write(`  ${node.error}`);
+    }
     return;
   }
   if (node.status === 'skipped') {
-    write(dots(`${at} SKIP relation ${describeNode(node, manifest)} (upstream ${node.skippedBecause} failed)`, '[SKIP]'));
+    write(dots(`${at} SKIP relation ${describeNode(node, manifest)} (${skipReason(node)})`, '[SKIP]'));
   } else if (node.status === 'error') {
     write(dots(`${at} ERROR creating ${describeNode(node, manifest)}`, `[ERROR in ${secs}]`));
     if (node.error) write(`  ${node.error}`);
+    for (const line of modelErrorLines(node, manifest, context)) write(`  ${line}`);
   } else {
     const what = node.kind === 'seed' ? `INSERT ${manifest.seeds[node.id]?.rows.length ?? 0}` : 'SUCCESS';
     write(dots(`${at} OK created ${describeNode(node, manifest)}`, `[${what} in ${secs}]`));
@@ -65,7 +121,7 @@ export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line:
 }
 
 /** The closing lines: counts, then every failure again so it is not lost in the scroll. */
-export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: number, write: (line: string) => void): void {
+export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: number, write: (line: string) => void, context?: ErrorContext): void {
   const { counts, failed } = summarizeRun(state);
   const pass = (counts.success ?? 0) + (counts.test_pass ?? 0);
   const warn = counts.test_warn ?? 0;
@@ -76,18 +132,40 @@ export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: 
   write(`${stamp()}  Finished running ${hooks ? `${hooks} project hook${hooks === 1 ? '' : 's'}, ` : ''}${state.nodes.filter((n) => n.kind !== 'tests' && n.kind !== 'operation').length} nodes and ${Object.entries(counts).filter(([k]) => k.startsWith('test_')).reduce((a, [, v]) => a + v, 0)} tests in ${(elapsedMs / 1000).toFixed(2)}s.`);
   if (failed) {
     write('');
-    write(`${stamp()}  Completed with ${error} error${error === 1 ? '' : 's'}:`);
+    write(`${stamp()}  ${paint(`Completed with ${error} error${error === 1 ? '' : 's'}:`, 'ERROR')}`);
     for (const node of state.nodes) {
-      if (node.status === 'error') write(`  ${node.kind === 'tests' ? 'Tests of' : node.kind === 'operation' ? 'Hook' : 'Model'} ${node.kind === 'operation' ? projectHookLabel(node, manifest.projectName) : node.name} (${originOf(node, manifest)}): ${node.error}`);
+      if (node.status === 'error' && node.kind === 'model') {
+        const where = modelErrorLines(node, manifest, context).find((l) => l.startsWith('at '));
+        write(`  Model ${node.name} (${where ? where.slice(3) : originOf(node, manifest)}): ${node.error}`);
+      } else if (node.status === 'error' && node.kind === 'tests' && node.tests?.some((t) => t.status === 'error')) {
+        for (const t of node.tests) if (t.status === 'error') write(`  Error in test ${t.name} (${manifest.tests[t.id]?.origin.file ?? t.id}): ${node.isolatedTests?.outcomes[t.id]?.error ?? node.error}`);
+      } else if (node.status === 'error') write(`  ${node.kind === 'tests' ? 'Tests of' : node.kind === 'operation' ? 'Hook' : 'Model'} ${node.kind === 'operation' ? projectHookLabel(node, manifest.projectName) : node.name} (${originOf(node, manifest)}): ${node.error}`);
       for (const t of node.tests ?? []) {
         if (t.status === 'fail') write(`  Failure in test ${t.name} (${manifest.tests[t.id]?.origin.file}): got ${t.failures} result${t.failures === 1 ? '' : 's'}, configured to fail if != 0`);
       }
     }
   } else {
-    write(`${stamp()}  Completed successfully`);
+    write(`${stamp()}  ${paint('Completed successfully', 'PASS')}`);
   }
   write('');
-  write(`${stamp()}  Done. PASS=${pass} WARN=${warn} ERROR=${error} SKIP=${skip} TOTAL=${pass + warn + error + skip}`);
+  write(`${stamp()}  Done. ${doneCounts(state)}`);
+}
+
+/** dbt's closing counts: `PASS=… WARN=… ERROR=… SKIP=… TOTAL=…` (colour on a terminal). */
+export function doneCounts(state: RunState): string {
+  const { counts } = summarizeRun(state);
+  const pass = (counts.success ?? 0) + (counts.test_pass ?? 0);
+  const warn = counts.test_warn ?? 0;
+  const error = (counts.error ?? 0) + (counts.test_fail ?? 0) + (counts.test_error ?? 0);
+  const skip = (counts.skipped ?? 0) + (counts.test_skipped ?? 0);
+  const part = (label: string, n: number, tone: 'PASS' | 'WARN' | 'ERROR' | 'SKIP') => (n > 0 ? paint(`${label}=${n}`, tone) : `${label}=${n}`);
+  return `${part('PASS', pass, 'PASS')} ${part('WARN', warn, 'WARN')} ${part('ERROR', error, 'ERROR')} ${part('SKIP', skip, 'SKIP')} TOTAL=${pass + warn + error + skip}`;
+}
+
+/** Why a node was skipped: an upstream failure, or `--fail-fast` after another node failed. */
+export function skipReason(node: RunNode): string {
+  const fastFail = /^(.*) \(--fail-fast\)$/.exec(node.skippedBecause ?? '');
+  return fastFail ? `--fail-fast: ${fastFail[1]} failed` : `upstream ${node.skippedBecause} failed`;
 }
 
 function originOf(node: RunNode, manifest: Manifest): string {

@@ -75,7 +75,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('Help never acts', () => {
   it('covers every command main.ts dispatches', () => {
-    expect(COMMANDS).toEqual(expect.arrayContaining(['build', 'run', 'test', 'seed', 'compile', 'query', 'demo', 'rotate', 'serve', 'send-event', 'executions', 'debug']));
+    expect(COMMANDS).toEqual(expect.arrayContaining(['build', 'run', 'test', 'seed', 'compile', 'query', 'demo', 'rotate', 'serve', 'send-event', 'executions', 'debug', 'show']));
   });
 
   it('prints usage and exits 0 for every command with --help, -h and `help CMD`, changing no file and no table', async () => {
