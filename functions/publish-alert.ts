@@ -1,4 +1,4 @@
-/** PublishAlert task: email the failures of a finished run. */
+/** PublishAlert / UpdateIncidents task: record the run's results as incidents and email what changed. */
 import { taskHandler } from '../src/runtime/lambda/middleware';
 import { awsAlertTopic } from '../src/runtime/aws-alert-topic';
 import { awsRunStates } from '../src/runtime/aws-run-states';
@@ -8,6 +8,6 @@ import { publishRunAlert } from '../src/runtime/publish-alert';
 import type { TransformRunPayload } from '../src/runtime/transform-run';
 
 export const handler = taskHandler(async (payload: TransformRunPayload) => {
-  const { subject, messageId } = await publishRunAlert(payload, { ...awsWarehouseTask(), ...awsAlertTopic(), ...runSettings(), runStates: awsRunStates() });
-  return { subject, messageId };
+  const { subject, notices, delivered } = await publishRunAlert(payload, { ...awsWarehouseTask(), ...awsAlertTopic(), ...runSettings(), runStates: awsRunStates() });
+  return { subject, notices, messages: delivered.length };
 });

@@ -8,7 +8,7 @@
  * resort the text is cut at the byte budget with a note.
  */
 import { MAX_BODY_BYTES, MAX_SUBJECT_CHARACTERS, toSingleLine, truncateBlock, truncateCharacters, truncateUtf8 } from './email-limits';
-import type { AlertEmail, FailedNode, LoadFailure, ModelFailure, RunFailureReport, SkippedNode, TestFailure } from './run-failure-report';
+import type { AlertEmail, FailedNode, IncidentLine, LoadFailure, ModelFailure, RunFailureReport, SkippedNode, TestFailure } from './run-failure-report';
 import { formatTextTable } from './text-table';
 
 export interface ComposeOptions {
@@ -20,7 +20,7 @@ export interface ComposeOptions {
 export const MAX_SAMPLE_ROWS = 5;
 
 /** How much detail one composition allows; tried from the most generous down. */
-interface DetailLimits {
+export interface DetailLimits {
   sqlBytes: number;
   errorBytes: number;
   cellWidth: number;
@@ -28,7 +28,7 @@ interface DetailLimits {
   listedNodes: number;
 }
 
-const DETAIL_LEVELS: DetailLimits[] = [
+export const DETAIL_LEVELS: DetailLimits[] = [
   { sqlBytes: Infinity, errorBytes: Infinity, cellWidth: 40, detailedFailures: Infinity, listedNodes: Infinity },
   { sqlBytes: 16_000, errorBytes: 8_000, cellWidth: 40, detailedFailures: 200, listedNodes: 1_000 },
   { sqlBytes: 2_000, errorBytes: 2_000, cellWidth: 30, detailedFailures: 50, listedNodes: 200 },
@@ -83,8 +83,9 @@ function composeBody(report: RunFailureReport, limits: DetailLimits): string {
     `Trigger:   ${describeTrigger(report)}`,
     `Execution: ${report.executionArn}`,
     '',
-    ...failureSections(report.failures, limits),
+    ...failureSections(report.failures, limits, report.skipped),
     ...skippedSection(report.skipped, limits),
+    ...incidentSections(report, limits),
     ...executionSection(report),
   ];
   return `${sections.join('\n')}\n`;
@@ -110,17 +111,48 @@ function describeTrigger(report: RunFailureReport): string {
   return toSingleLine(`${source}, arrived ${arrivedAt}${description ? ` (${description})` : ''}`);
 }
 
-function failureSections(failures: FailedNode[], limits: DetailLimits): string[] {
-  const detailed = failures.slice(0, limits.detailedFailures);
+/** The root cause a failure belongs to: the model its tests check, the model itself, the source a load fills. */
+export function causeOf(failure: FailedNode): string {
+  return failure.kind === 'test' ? failure.model : failure.kind === 'load' ? failure.source : failure.name;
+}
+
+/** Failures grouped by root cause (first-seen order), each group with what was skipped because of it. */
+export function groupByCause(failures: FailedNode[], skipped: SkippedNode[] = []): { cause: string; failures: FailedNode[]; skipped: SkippedNode[] }[] {
+  const groups = new Map<string, { cause: string; failures: FailedNode[]; skipped: SkippedNode[] }>();
+  for (const failure of failures) {
+    const cause = causeOf(failure);
+    const group = groups.get(cause) ?? { cause, failures: [], skipped: [] };
+    group.failures.push(failure);
+    groups.set(cause, group);
+  }
+  for (const node of skipped) {
+    const cause = node.cause?.replace(/^tests of /, '');
+    if (cause !== undefined) groups.get(cause)?.skipped.push(node);
+  }
+  return [...groups.values()];
+}
+
+function failureSections(failures: FailedNode[], limits: DetailLimits, skipped: SkippedNode[] = []): string[] {
+  const groups = groupByCause(failures, skipped);
+  const ordered = groups.flatMap((g) => g.failures);
+  const detailed = ordered.slice(0, limits.detailedFailures);
   const lines: string[] = [];
-  detailed.forEach((failure, index) => {
-    lines.push(RULE, `FAILURE ${index + 1} of ${failures.length}: ${failureTitle(failure)}`, RULE);
-    const details = failure.kind === 'model' ? modelFailureLines(failure, limits)
-      : failure.kind === 'load' ? loadFailureLines(failure, limits)
-        : testFailureLines(failure, limits);
-    lines.push(...details, '');
+  let index = 0;
+  groups.forEach((group, g) => {
+    const shown = group.failures.filter((f) => detailed.includes(f));
+    if (shown.length === 0) return;
+    if (groups.length > 1 || group.failures.length > 1 || group.skipped.length > 0) {
+      const skippedModels = group.skipped.filter((n) => n.kind === 'model');
+      const because = skippedModels.length > 0 ? `; not built because of it: ${listNames(skippedModels.map((n) => n.name), 8)}` : '';
+      lines.push(toSingleLine(`### ROOT CAUSE ${g + 1} of ${groups.length}: ${group.cause} (${plural(group.failures.length, 'failure')}${because})`), '');
+    }
+    for (const failure of shown) {
+      index++;
+      lines.push(RULE, `FAILURE ${index} of ${failures.length}: ${failureTitle(failure)}`, RULE);
+      lines.push(...failureDetailLines(failure, limits), '');
+    }
   });
-  const rest = failures.slice(detailed.length);
+  const rest = ordered.slice(detailed.length);
   if (rest.length > 0) {
     lines.push(THIN_RULE, `${rest.length.toLocaleString('en-US')} more failures (details left out to keep this email small):`);
     lines.push(...listNodes(rest, limits.listedNodes, (node) => `${failureTitle(node)} (${node.file})`), '');
@@ -128,7 +160,42 @@ function failureSections(failures: FailedNode[], limits: DetailLimits): string[]
   return lines;
 }
 
-function failureTitle(failure: FailedNode): string {
+/** What failed and the evidence: the database's error or the failing rows, and how to reproduce it. */
+export function failureDetailLines(failure: FailedNode, limits: DetailLimits = DETAIL_LEVELS[0]!): string[] {
+  return failure.kind === 'model' ? modelFailureLines(failure, limits)
+    : failure.kind === 'load' ? loadFailureLines(failure, limits)
+      : testFailureLines(failure, limits);
+}
+
+function listNames(names: string[], max: number): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')} +${names.length - max} more` : names.join(', ');
+}
+
+/** RESOLVED and STILL FAILING: the incidents this run closed, and those still open (src/incidents). */
+function incidentSections(report: RunFailureReport, limits: DetailLimits): string[] {
+  if (!report.incidents) return [];
+  const lines: string[] = [];
+  const { resolved, stillOpen } = report.incidents;
+  if (resolved.length > 0) {
+    lines.push(RULE, `RESOLVED: ${plural(resolved.length, 'incident')} passing again`, RULE);
+    lines.push(...listNodes(resolved, limits.listedNodes, incidentLine), '');
+  }
+  if (stillOpen.length > 0) {
+    lines.push(RULE, `STILL FAILING: ${plural(stillOpen.length, 'open incident')} (already reported)`, RULE);
+    lines.push(...listNodes(stillOpen, limits.listedNodes, incidentLine), '');
+  }
+  return lines;
+}
+
+/** `test not_null_x — failing since 2026-12-02 06:00 UTC (5 runs): 3 failing rows [owner: finance]` */
+export function incidentLine(incident: IncidentLine): string {
+  const since = incident.since.slice(0, 16).replace('T', ' ');
+  const span = incident.resolvedAt ? `failed from ${since} to ${incident.resolvedAt.slice(0, 16).replace('T', ' ')} UTC` : `failing since ${since} UTC`;
+  const owners = incident.owners.length > 0 ? ` [owner: ${incident.owners.join(', ')}]` : '';
+  return toSingleLine(`${incident.kind} ${incident.name} — ${span} (${plural(incident.occurrences, 'failed check')})${incident.detail ? `: ${incident.detail}` : ''}${owners}`);
+}
+
+export function failureTitle(failure: FailedNode): string {
   if (failure.kind === 'load') return toSingleLine(`load of ${failure.source} (${plural(failure.objects, 'object')})`);
   return toSingleLine(failure.kind === 'model' ? `model ${failure.name}` : `test ${failure.name} on model ${failure.model}`);
 }
@@ -205,19 +272,20 @@ function listNodes<T>(nodes: T[], max: number, describe: (node: T) => string): s
   return lines;
 }
 
-function executionSection(report: RunFailureReport): string[] {
+export function executionSection(report: Pick<RunFailureReport, 'executionArn' | 'region' | 'replayHint' | 'runPageUrl'>): string[] {
   const stateMachineArn = report.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
   const lines = [
     RULE,
     'EXECUTION',
     RULE,
+    ...(report.runPageUrl ? ['The run\'s page (every model and test, timings, logs):', `  ${report.runPageUrl}`, ''] : []),
     'Open it in the Step Functions console:',
     `  ${stepFunctionsConsoleUrl(report.region, report.executionArn)}`,
     '',
     'Replay it, once the cause is fixed:',
     '  Resume from the failed step (same input; within 14 days of the failure):',
     `    aws stepfunctions redrive-execution --region ${report.region} --execution-arn ${report.executionArn}`,
-    '  Or start a new run with the same input:',
+    '  Or start a new run with the same input (the console\'s "New execution" on the execution page pre-fills it):',
     `    aws stepfunctions start-execution --region ${report.region} --state-machine-arn ${stateMachineArn} \\`,
     `      --input "$(aws stepfunctions describe-execution --region ${report.region} --execution-arn ${report.executionArn} --query input --output text)"`,
   ];
@@ -237,6 +305,6 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }

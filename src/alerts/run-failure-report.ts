@@ -74,6 +74,22 @@ export interface SkippedNode {
   kind: 'model' | 'test' | 'load';
   nodeId: string;
   name: string;
+  /** The failed node it was skipped for (a model's name, or the model whose tests failed). */
+  cause?: string;
+}
+
+/** An open or resolved incident as an email lists it (see src/incidents). */
+export interface IncidentLine {
+  kind: string;
+  name: string;
+  /** ISO-8601: when it started failing. */
+  since: string;
+  /** Runs or checks that saw it failing. */
+  occurrences: number;
+  detail?: string;
+  owners: string[];
+  /** ISO-8601, for a resolved one. */
+  resolvedAt?: string;
 }
 
 export interface RunFailureReport {
@@ -90,6 +106,10 @@ export interface RunFailureReport {
   project?: string;
   /** An extra way to replay the run, shown after the AWS CLI commands (e.g. the local CLI command). */
   replayHint?: string;
+  /** Incidents that resolved in this run and those still open (the failures above are the new ones). */
+  incidents?: { resolved: IncidentLine[]; stillOpen: IncidentLine[] };
+  /** The run's page on the docs site, when there is one. */
+  runPageUrl?: string;
 }
 
 /** A failed loader sync (e.g. a Fivetran `sync_end` whose status is not SUCCESSFUL). */

@@ -17,6 +17,8 @@ import type { Target } from '../engine';
 import { compileProject } from '../engine/compile';
 import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
+import { attachAlertingFacts, type ManifestWithAlerting } from '../alerts/alerting-facts';
+import { filterPolicyOf } from '../alerts/alert-subscriptions';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
 import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
@@ -46,6 +48,10 @@ export const LOCAL_WEBHOOK_SECRET_NAME = 'landfall/fivetran-webhook-secret';
 /** The bucket holding run states (serverless.yml's RunStateBucket), under `<stateDir>/s3/`. */
 export const RUN_STATE_BUCKET = 'landfall-local-run-state';
 export const RUN_LOCK_TABLE = 'landfall-run-locks';
+/** The incident book's table (src/incidents, serverless/incidents.resources.yml). */
+export const INCIDENT_TABLE = 'landfall-incidents';
+/** Who the local alert topic delivers everything to (serverless.yml's alertEmail subscription). */
+export const LOCAL_TEAM_EMAIL = 'data-team@example.com';
 
 export interface LocalStackOptions {
   /** The repository root (holds `state-machines/`, `events/`). */
@@ -95,6 +101,7 @@ const TRANSFORM_TASK_MODULES: Record<string, string> = {
   PlanRun: 'plan-run',
   AdvanceRun: 'advance-run',
   PublishAlert: 'publish-alert',
+  UpdateIncidents: 'publish-alert',
   PublishCrashAlert: 'publish-crash-alert',
   EndFailedRun: 'end-failed-run',
 };
@@ -154,10 +161,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
   const target = localTarget(options.target);
   // The checks `landfall compile` runs: a bad `meta.landfall.dms.schedule` stops the stack, naming the source.
-  compileProject(options.projectDir, target, manifestPath, undefined, undefined, [dmsSchedulesOf]);
+  const compiled = compileProject(options.projectDir, target, manifestPath, undefined, undefined, [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]) as ManifestWithAlerting;
   forgetCompiledManifest();
 
-  const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { emailAddresses: ['data-team@example.com'], displayName: 'landfall' } }, onPublish: options.onEmail });
+  // The alert topic's subscriptions as serverless.yml creates them: the team (everything) and landfall.yml's subscribers with their filter policies.
+  const subscribers = compiled.alerting?.settings.alerts.subscribers ?? [];
+  const alertSubscriptions = [{ email: LOCAL_TEAM_EMAIL, filterPolicy: filterPolicyOf({ email: LOCAL_TEAM_EMAIL }) }, ...subscribers.map((s) => ({ email: s.email, filterPolicy: filterPolicyOf(s) }))];
+  const sns = new LocalSnsOutbox({ stateDir, topics: { [ALERT_TOPIC]: { subscriptions: alertSubscriptions, displayName: 'landfall' } }, onPublish: options.onEmail });
   const eventBus = new LocalEventBus({ stateDir });
 
   const wrap = options.wrapTask ?? ((_name: string, handler: TaskHandler) => handler);
@@ -179,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           PlanRun: wrap('PlanRun', lambda(repoRoot, 'plan-run')),
           AdvanceRun: wrap('AdvanceRun', lambda(repoRoot, 'advance-run')),
           PublishAlert: wrap('PublishAlert', lambda(repoRoot, 'publish-alert')),
+          UpdateIncidents: wrap('UpdateIncidents', lambda(repoRoot, 'publish-alert')),
           PublishCrashAlert: wrap('PublishCrashAlert', lambda(repoRoot, 'publish-crash-alert')),
           EndFailedRun: wrap('EndFailedRun', lambda(repoRoot, 'end-failed-run')),
         },
@@ -218,7 +229,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes, queryRoutes: deployment.queryRoutes });
   // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
-  const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' } } }));
+  const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' }, [INCIDENT_TABLE]: { partitionKey: 'pk' } } }));
 
   const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url, AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: cloud.url };
   Object.assign(process.env, {
@@ -236,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     LANDFALL_RUN_STATE_BUCKET: RUN_STATE_BUCKET,
     LANDFALL_S3_FORCE_PATH_STYLE: 'true',
     LANDFALL_RUN_LOCK_TABLE: RUN_LOCK_TABLE,
+    LANDFALL_INCIDENT_TABLE: INCIDENT_TABLE,
     FIVETRAN_WEBHOOK_SECRET: process.env.FIVETRAN_WEBHOOK_SECRET ?? LOCAL_WEBHOOK_SECRET,
     FIVETRAN_WEBHOOK_SECRET_ID: LOCAL_WEBHOOK_SECRET_NAME,
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
@@ -284,7 +296,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const webhook = await startWebhookServer(repoRoot, options.webhookPort ?? 0);
   deployment.register({
-    webhookUrl: webhook.url, transformStateMachineArn, alertTopicArn: sns.topicArn(ALERT_TOPIC), alertEmails: ['data-team@example.com'], s3Dir,
+    webhookUrl: webhook.url, transformStateMachineArn, alertTopicArn: sns.topicArn(ALERT_TOPIC), alertEmails: alertSubscriptions.map((s) => s.email), s3Dir,
     buckets: s3RoutesOf(JSON.parse(fs.readFileSync(manifestPath, 'utf8'))).map((route) => route.bucket),
   });
   return {

@@ -103,6 +103,10 @@ export async function publishRotationAlert(
   deps: { sns: SNSClient; topicArn: string },
 ): Promise<{ subject: string; messageId?: string }> {
   const email = composeRotationAlert(summary);
-  const sent = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }));
+  const sent = await deps.sns.send(new PublishCommand({
+    TopicArn: deps.topicArn, Subject: email.subject, Message: email.body,
+    // `audience` lets the alert topic's filter policies route it to the team (src/alerts/alert-subscriptions.ts).
+    MessageAttributes: { audience: { DataType: 'String', StringValue: 'all' }, kind: { DataType: 'String', StringValue: 'alert' } },
+  }));
   return { subject: email.subject, messageId: sent.MessageId };
 }

@@ -1,17 +1,28 @@
 /**
- * PublishAlert: turn a finished run with failures into an email a person can act on — which model or
- * test failed, the database's error or the failing rows (a few samples), the SQL to reproduce it, what
- * was skipped, and a link to the execution — and publish it to the alerts topic.
+ * PublishAlert (and UpdateIncidents, the same task after a run that passed): record what the run saw as
+ * incidents (src/incidents) and email what changed — a new failure with what failed and where, the database's
+ * error or the failing rows (a few samples, PII masked), the model's SELECT or the test's SQL to reproduce it,
+ * what was not built because of it, and links to the execution; a resolution; the daily reminder or warn digest.
+ * A failure already reported is not emailed again.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { composeRunFailureAlert, type AlertEmail } from '../alerts';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { FailedNode, LoadFailure, RunFailureReport, SkippedNode, TestFailure } from '../alerts/run-failure-report';
+import type { ManifestWithAlerting } from '../alerts/alerting-facts';
+import { failureKey } from '../alerts/compose-incident-email';
+import { maskEmailsInText, maskRows, piiRuleForTest } from '../alerts/mask-pii';
 import { renderTests } from '../engine';
-import { planFor } from '../engine/run/advance-run';
+import { renderNodeSql } from '../engine/render/render-node';
 import { qualified } from '../engine/render/relation';
+import { DEFAULT_ALERT_POLICY, type AlertPolicy } from '../incidents/incident';
+import { updateBook, type IncidentStore } from '../incidents/incident-store';
+import { trackIncidents } from '../incidents/track-incidents';
+import { parseLandfallSettings, type LandfallSettings } from '../schedules/landfall-settings';
 import { runQuery, StatementTimeoutError } from '../warehouse/run-query';
 import type { RunState } from '../engine';
-import { loadRun, type RunDependencies, type TransformRunPayload } from './transform-run';
+import { incidentStoreFromEnvironment } from './aws-incident-store';
+import { deliverNotices, type Delivered } from './deliver-notices';
+import { observationsOfRun } from './run-observations';
+import { loadRun, type LoadedRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
 const SAMPLE_ROWS = 5;
 /** Sample queries in flight at once (each is one Data API statement). */
@@ -24,8 +35,11 @@ export interface AlertBudget {
   sampleBudgetMs?: number;
 }
 
-export async function buildFailureReport(payload: TransformRunPayload, deps: RunDependencies & AlertBudget, region: string): Promise<RunFailureReport> {
-  const { run, stored } = await loadRun(payload, deps);
+export async function buildFailureReport(
+  payload: TransformRunPayload, deps: RunDependencies & AlertBudget, region: string,
+  options: { loaded?: LoadedRun; sampleFor?: (failure: TestFailure) => boolean } = {},
+): Promise<RunFailureReport> {
+  const { run, stored } = options.loaded ?? await loadRun(payload, deps);
   const { manifest } = deps;
   const samples: { failure: TestFailure; sql: string }[] = [];
   const failures: FailedNode[] = [];
@@ -37,21 +51,15 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
       // A load is neither a model nor a test: named by its source, its COPY target shown instead of SQL.
       const failure = loadFailureOf(node, manifest);
       if (failure) failures.push(failure);
-      if (node.status === 'skipped') skipped.push({ kind: 'load', nodeId: node.id, name: node.name });
+      if (node.status === 'skipped') skipped.push({ kind: 'load', nodeId: node.id, name: node.name, ...(node.skippedBecause && { cause: node.skippedBecause }) });
       continue;
     }
     if (node.kind !== 'tests') {
       const source = manifest.models[node.id] ?? manifest.seeds[node.id];
       if (node.status === 'success') passedModels++;
-      if (node.status === 'skipped') skipped.push({ kind: 'model', nodeId: node.id, name: node.name });
+      if (node.status === 'skipped') skipped.push({ kind: 'model', nodeId: node.id, name: node.name, ...(node.skippedBecause && { cause: node.skippedBecause }) });
       if (node.status === 'error') {
-        let compiledSql: string;
-        try {
-          compiledSql = planFor(node, run, deps).steps.map((s) => s.sqls.join(';\n')).join(';\n\n');
-        } catch {
-          compiledSql = source && 'rawSql' in source ? source.rawSql : '';
-        }
-        failures.push({ kind: 'model', nodeId: node.id, name: node.name, error: node.error ?? 'failed', compiledSql, file: source?.origin.file ?? node.id });
+        failures.push({ kind: 'model', nodeId: node.id, name: node.name, error: maskEmailsInText(node.error ?? 'failed'), compiledSql: modelSelect(node, run, deps.manifest), file: source?.origin.file ?? node.id });
       }
       continue;
     }
@@ -59,11 +67,11 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
     for (const t of node.tests ?? []) {
       const test = manifest.tests[t.id]!;
       if (t.status === 'pass' || t.status === 'warn') passedTests++;
-      if (t.status === 'skipped') skipped.push({ kind: 'test', nodeId: t.id, name: t.name });
+      if (t.status === 'skipped') skipped.push({ kind: 'test', nodeId: t.id, name: t.name, ...(node.skippedBecause && { cause: node.skippedBecause }) });
       if (t.status === 'error') {
         failures.push({
           kind: 'test', nodeId: t.id, name: t.name, failures: 0, sampleRows: { columns: [], rows: [] }, model: node.name,
-          error: node.error ?? 'the test failed to run', compiledSql: rendered.get(t.id) ?? test.rawSql, file: test.origin.file,
+          error: maskEmailsInText(node.error ?? 'the test failed to run'), compiledSql: rendered.get(t.id) ?? test.rawSql, file: test.origin.file,
         });
       }
       if (t.status === 'fail') {
@@ -73,11 +81,16 @@ export async function buildFailureReport(payload: TransformRunPayload, deps: Run
           file: test.origin.file, model: node.name, sampleRows: { columns: [], rows: [] },
         };
         failures.push(failure);
-        samples.push({ failure, sql });
+        if (options.sampleFor?.(failure) ?? true) samples.push({ failure, sql });
       }
     }
   }
   await fetchSamplesWithin(samples, deps, deps.sampleBudgetMs ?? DEFAULT_SAMPLE_BUDGET_MS);
+  // PII never leaves: every test's sample rows are masked by the columns of what it reads (src/alerts/mask-pii.ts).
+  for (const { failure } of samples) {
+    const columns = failure.sampleRows.columns.map((c) => (typeof c === 'string' ? c : c.name));
+    failure.sampleRows = maskRows(piiRuleForTest(manifest, failure.nodeId), { columns, rows: failure.sampleRows.rows }, manifest.projectName);
+  }
   return {
     runId: run.runId,
     executionArn: payload.execution.arn,
@@ -158,12 +171,62 @@ async function sampleRows(deps: Pick<RunDependencies, 'warehouse'>, sql: string,
   }
 }
 
-/** Compose and publish. Returns what was sent, for the execution's output. */
+/**
+ * A failing model's "reproduce" section: its SELECT, rendered as a full build would (never the DDL or the swap,
+ * which are unsafe to paste); the raw Jinja when it cannot be rendered.
+ */
+function modelSelect(node: RunState['nodes'][number], run: RunState, manifest: RunDependencies['manifest']): string {
+  const model = manifest.models[node.id];
+  if (!model) return '';
+  try {
+    return renderNodeSql(manifest, model, { vars: { ...manifest.vars, ...run.vars }, isIncremental: false, invocationId: run.runId, runStartedAt: new Date(run.startedAt) });
+  } catch {
+    return model.rawSql;
+  }
+}
+
+export interface AlertTarget {
+  sns: SNSClient;
+  topicArn: string;
+  region: string;
+  /** Default: the table in LANDFALL_INCIDENT_TABLE (none: no memory between runs). */
+  incidents?: IncidentStore;
+  /** Default: the real time (tests pass a simulated clock). */
+  now?: () => Date;
+}
+
+/** The project's landfall.yml as compiled into the manifest (defaults when it has none). */
+export function settingsOf(manifest: RunDependencies['manifest']): LandfallSettings {
+  return (manifest as ManifestWithAlerting).alerting?.settings ?? parseLandfallSettings('{}', 'landfall.yml');
+}
+
+export function alertPolicyOf(settings: LandfallSettings): AlertPolicy {
+  return { ...DEFAULT_ALERT_POLICY, reminderIntervalMs: settings.alerts.reminder_interval_hours * 3600_000, digestHourUtc: settings.alerts.digest_hour_utc };
+}
+
+/**
+ * Record the run's results as incidents and publish what changed. Returns what was sent, for the execution's output.
+ */
 export async function publishRunAlert(
   payload: TransformRunPayload,
-  deps: RunDependencies & AlertBudget & { sns: SNSClient; topicArn: string; region: string },
-): Promise<AlertEmail & { messageId?: string }> {
-  const email = composeRunFailureAlert(await buildFailureReport(payload, deps, deps.region));
-  const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }));
-  return { ...email, messageId: result.MessageId };
+  deps: RunDependencies & AlertBudget & AlertTarget,
+): Promise<{ subject: string; notices: string[]; delivered: Delivered[] }> {
+  const loaded = await loadRun(payload, deps);
+  const { manifest } = deps;
+  const settings = settingsOf(manifest);
+  const now = deps.now?.() ?? new Date();
+  const store = deps.incidents ?? incidentStoreFromEnvironment(manifest.projectName);
+  const observations = observationsOfRun(loaded.run, manifest);
+  const notices = await updateBook(store, (book) => {
+    const { book: next, notices: result } = trackIncidents(book, observations, now, alertPolicyOf(settings));
+    return { book: next, result };
+  });
+  if (notices.length === 0) return { subject: '(nothing new: no email)', notices: [], delivered: [] };
+  const opened = new Set(notices.flatMap((n) => (n.kind === 'alert' ? n.opened.map((i) => i.key) : [])));
+  const report = await buildFailureReport(payload, deps, deps.region, { loaded, sampleFor: (failure) => opened.has(failureKey(failure)) });
+  const runPageUrl = settings.alerts.run_page_url?.replace('{execution}', encodeURIComponent(payload.execution.name));
+  const delivered = await deliverNotices(notices, {
+    project: manifest.projectName, region: deps.region, report, executionArn: payload.execution.arn, runPageUrl, replayHint: report.replayHint, now,
+  }, { sns: deps.sns, topicArn: deps.topicArn, settings });
+  return { subject: delivered[0]?.subject ?? '', notices: notices.map((n) => n.kind), delivered };
 }

@@ -5,6 +5,7 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { composeCrashAlert } from '../alerts';
+import { alertAttributes } from '../alerts/alert-subscriptions';
 import type { CrashInfo } from './end-failed-run';
 import type { RunStateStore } from './run-state-store';
 import { loadRun, type TransformRunPayload } from './transform-run';
@@ -46,6 +47,6 @@ export async function publishCrashAlert(event: CrashAlertEvent, deps: CrashAlert
     progress,
     replayHint: deps.replayHint?.(execution.Name),
   });
-  const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body }));
+  const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body, MessageAttributes: alertAttributes({ audience: 'all', kind: 'crash', project: deps.project ?? 'landfall', severity: 'error' }) }));
   return { subject: email.subject, messageId: result.MessageId };
 }

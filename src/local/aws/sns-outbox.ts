@@ -1,7 +1,10 @@
 /**
  * A local SNS endpoint whose only subscribers are email addresses: Publish (AWS Query protocol,
  * `Action=Publish`) validates the request with SNS's rules and writes the email each subscriber
- * would receive as an RFC 5322 `.eml` file under `<stateDir>/outbox/`.
+ * would receive as an RFC 5322 `.eml` file under `<stateDir>/outbox/`. A topic configured with
+ * `subscriptions` evaluates each one's filter policy against the message attributes (sns-filter-policy.ts)
+ * and writes one `.eml` per recipient that passes, as SNS delivers one email per subscription. Email
+ * subscriptions receive plain text: SNS's `email` protocol sends the message as text/plain.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { join } from 'node:path';
 import type { PublishInput, PublishResponse } from '@aws-sdk/client-sns';
 import { InvalidParameterError, TopicNotFoundError } from './errors';
 import { type EmailAddress, formatEmailMessage } from './email-message';
+import { matchesFilterPolicy, validateFilterPolicy, type FilterPolicy, type MessageAttribute } from './sns-filter-policy';
 
 /** SNS's limit on a message, in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 262_144;
@@ -20,6 +24,8 @@ export interface LocalTopicConfig {
   emailAddresses?: string[];
   /** The sender's display name (the topic's DisplayName); default `AWS Notifications`. */
   displayName?: string;
+  /** Email subscriptions with filter policies (scope MessageAttributes): one `.eml` per recipient that matches. */
+  subscriptions?: { email: string; filterPolicy?: FilterPolicy }[];
 }
 
 /** What the outbox wrote for one Publish. */
@@ -32,6 +38,8 @@ export interface PublishedEmail {
   to: string[];
   /** Path of the `.eml` file. */
   file: string;
+  /** The message attributes it was published with. */
+  attributes: Record<string, MessageAttribute>;
 }
 
 export interface LocalSnsOutboxOptions {
@@ -76,6 +84,7 @@ export class LocalSnsOutbox {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.outboxDir = join(options.stateDir, 'outbox');
+    for (const topic of Object.values(options.topics ?? {})) for (const s of topic.subscriptions ?? []) if (s.filterPolicy) validateFilterPolicy(s.filterPolicy);
   }
 
   /** `arn:aws:sns:<region>:<account>:<name>` */
@@ -97,26 +106,72 @@ export class LocalSnsOutbox {
     if (subject !== undefined) validateSubject(subject);
     const body = emailBody(request.Message, request.MessageStructure);
 
+    const attributes = messageAttributesOf(request as unknown as Record<string, unknown>);
     const messageId = randomUUID();
     const date = new Date();
-    const to = topic.emailAddresses ?? [`${topicName}@subscribers.invalid`];
     const from: EmailAddress = { address: 'no-reply@sns.amazonaws.com', displayName: topic.displayName ?? 'AWS Notifications' };
-    const eml = formatEmailMessage({
-      from,
-      to: to.map((address) => ({ address })),
-      subject: subject ?? DEFAULT_SUBJECT,
-      date,
-      messageId: `${messageId}@sns.localhost`,
-      body: `${body}\n\n--\nSent by the landfall local SNS outbox for topic ${topicArn}.\n`,
-      extraHeaders: { 'X-Local-Sns-Topic-Arn': topicArn, 'X-Local-Sns-Message-Id': messageId },
-    });
-
+    const deliveries = topic.subscriptions
+      ? topic.subscriptions.filter((s) => !s.filterPolicy || matchesFilterPolicy(s.filterPolicy, attributes)).map((s) => [s.email])
+      : [topic.emailAddresses ?? [`${topicName}@subscribers.invalid`]];
     mkdirSync(this.outboxDir, { recursive: true });
-    const file = join(this.outboxDir, `${date.toISOString().replace(/[:.]/g, '-')}-${messageId}.eml`);
-    writeFileSync(file, eml);
-    this.options.onPublish?.({ messageId, topicArn, subject: subject ?? DEFAULT_SUBJECT, body, to, file });
+    deliveries.forEach((to, index) => {
+      const eml = formatEmailMessage({
+        from,
+        to: to.map((address) => ({ address })),
+        subject: subject ?? DEFAULT_SUBJECT,
+        date,
+        messageId: `${messageId}${index > 0 ? `-${index}` : ''}@sns.localhost`,
+        body: `${body}\n\n--\nSent by the landfall local SNS outbox for topic ${topicArn}.\n`,
+        extraHeaders: { 'X-Local-Sns-Topic-Arn': topicArn, 'X-Local-Sns-Message-Id': messageId },
+      });
+      const recipient = topic.subscriptions ? `-${to[0]!.replace(/[^A-Za-z0-9@._-]/g, '_')}` : '';
+      const file = join(this.outboxDir, `${date.toISOString().replace(/[:.]/g, '-')}-${messageId}${recipient}.eml`);
+      writeFileSync(file, eml);
+      this.options.onPublish?.({ messageId, topicArn, subject: subject ?? DEFAULT_SUBJECT, body, to, file, attributes });
+    });
     return { MessageId: messageId };
   }
+}
+
+/** SNS allows at most 10 message attributes per message (Publish API reference). */
+const MAX_MESSAGE_ATTRIBUTES = 10;
+const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\.[A-Za-z0-9_-]+)?$/;
+
+/**
+ * The message attributes of a Publish: the SDK object form (in-process) or the Query form
+ * (`MessageAttributes.entry.N.Name`, `.Value.DataType`, `.Value.StringValue`), validated as SNS does.
+ */
+function messageAttributesOf(request: Record<string, unknown>): Record<string, MessageAttribute> {
+  const attributes: Record<string, MessageAttribute> = {};
+  const given = request.MessageAttributes;
+  if (given && typeof given === 'object') {
+    for (const [name, value] of Object.entries(given as Record<string, { DataType?: string; StringValue?: string }>)) attributes[name] = { DataType: value.DataType ?? '', StringValue: value.StringValue };
+  }
+  for (const [key, value] of Object.entries(request)) {
+    const entry = /^MessageAttributes\.entry\.(\d+)\.Name$/.exec(key);
+    if (!entry || typeof value !== 'string') continue;
+    const prefix = `MessageAttributes.entry.${entry[1]}.Value.`;
+    attributes[value] = { DataType: String(request[`${prefix}DataType`] ?? ''), StringValue: request[`${prefix}StringValue`] as string | undefined };
+  }
+  if (Object.keys(attributes).length > MAX_MESSAGE_ATTRIBUTES) throw new InvalidParameterError(`Invalid parameter: MessageAttributes: at most ${MAX_MESSAGE_ATTRIBUTES} attributes`);
+  for (const [name, attribute] of Object.entries(attributes)) {
+    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..') || /^(aws|amazon)\./i.test(name)) {
+      throw new InvalidParameterError(`Invalid parameter: MessageAttributes: the name '${name}' is not allowed`);
+    }
+    if (!DATA_TYPES.test(attribute.DataType)) throw new InvalidParameterError(`Invalid parameter: MessageAttributes: '${name}' has an unknown DataType '${attribute.DataType}'`);
+    if (attribute.StringValue === undefined || attribute.StringValue === '') throw new InvalidParameterError(`Invalid parameter: MessageAttributes: '${name}' must have a non-empty value`);
+    if (attribute.DataType.startsWith('Number') && !Number.isFinite(Number(attribute.StringValue))) throw new InvalidParameterError(`Invalid parameter: MessageAttributes: '${name}' is not a number`);
+    if (attribute.DataType.startsWith('String.Array')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(attribute.StringValue);
+      } catch {
+        parsed = undefined;
+      }
+      if (!Array.isArray(parsed)) throw new InvalidParameterError(`Invalid parameter: MessageAttributes: '${name}' must be a JSON array`);
+    }
+  }
+  return attributes;
 }
 
 /** SNS: "UTF-8 text with no line breaks or control characters, and less than 100 characters long". */

@@ -1,0 +1,117 @@
+/**
+ * What alerting needs from the project beyond the compiled manifest: `landfall.yml` (schedules, alert settings) and,
+ * from the properties YAML files, each model's, seed's and source table's declared columns with their PII marks
+ * (`meta.pii: true` or a `pii` tag on the column) and its `meta` (owner, alert_emails, alerts, suppression).
+ *
+ * Read at compile time and carried in the manifest under `alerting` (the functions parse no project file at run
+ * time): `compileProject(…, [attachAlertingFacts(projectDir)])`. The engine knows nothing of it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as yaml from 'js-yaml';
+import type { Manifest } from '../engine';
+import { readLandfallSettings, type LandfallSettings } from '../schedules/landfall-settings';
+
+export interface NodeAlertFacts {
+  /** Columns declared in YAML (lowercase), and which of them are PII. */
+  declaredColumns: string[];
+  piiColumns: string[];
+  /** The node's `meta` from YAML (top level and `config.meta`). */
+  meta: Record<string, unknown>;
+}
+
+export interface AlertingFacts {
+  settings: LandfallSettings;
+  /** By unique id of a model, seed or source table. */
+  nodes: Record<string, NodeAlertFacts>;
+}
+
+export type ManifestWithAlerting = Manifest & { alerting?: AlertingFacts };
+
+type YamlColumn = { name?: unknown; meta?: unknown; tags?: unknown; config?: { meta?: unknown; tags?: unknown } };
+type YamlNode = { name?: unknown; meta?: unknown; config?: { meta?: unknown }; columns?: unknown };
+
+/**
+ * A compile check that attaches the facts to the manifest before it is written.
+ *
+ * @example
+ * compileProject('dbt', target, out, undefined, undefined, [dmsSchedulesOf, attachAlertingFacts('dbt')]);
+ */
+export function attachAlertingFacts(projectDir: string): (manifest: Manifest) => void {
+  return (manifest) => {
+    (manifest as ManifestWithAlerting).alerting = readAlertingFacts(projectDir, manifest);
+  };
+}
+
+export function readAlertingFacts(projectDir: string, manifest: Manifest): AlertingFacts {
+  const nodes: Record<string, NodeAlertFacts> = {};
+  const byName = (kind: 'models' | 'seeds', name: string) =>
+    Object.values(manifest[kind]).filter((n) => n.name === name || n.name.startsWith(`${name}_v`)).map((n) => n.uniqueId);
+  for (const file of propertyFiles(projectDir)) {
+    let content: Record<string, unknown>;
+    try {
+      content = (yaml.load(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    } catch {
+      continue; // the engine reports YAML errors with their line
+    }
+    for (const kind of ['models', 'seeds'] as const) {
+      for (const entry of asArray(content[kind]) as YamlNode[]) {
+        if (typeof entry?.name !== 'string') continue;
+        for (const id of byName(kind, entry.name)) nodes[id] = factsOf(entry);
+      }
+    }
+    for (const source of asArray(content.sources) as { name?: unknown; tables?: unknown; meta?: unknown }[]) {
+      for (const table of asArray(source?.tables) as YamlNode[]) {
+        if (typeof source.name !== 'string' || typeof table?.name !== 'string') continue;
+        const id = `source.${manifest.projectName}.${source.name}.${table.name}`;
+        if (manifest.sources[id]) nodes[id] = factsOf(table, asRecord(source.meta));
+      }
+    }
+  }
+  return { settings: readLandfallSettings(projectDir), nodes };
+}
+
+function factsOf(entry: YamlNode, inherited: Record<string, unknown> = {}): NodeAlertFacts {
+  const columns = (asArray(entry.columns) as YamlColumn[]).filter((c) => typeof c?.name === 'string');
+  const isPii = (c: YamlColumn) => {
+    const meta = { ...asRecord(c.meta), ...asRecord(c.config?.meta) };
+    const tags = [...asArray(c.tags), ...asArray(c.config?.tags)];
+    return meta.pii === true || tags.includes('pii');
+  };
+  return {
+    declaredColumns: columns.map((c) => String(c.name).toLowerCase()),
+    piiColumns: columns.filter(isPii).map((c) => String(c.name).toLowerCase()),
+    meta: { ...inherited, ...asRecord(entry.meta), ...asRecord(entry.config?.meta) },
+  };
+}
+
+/** Every `.yml`/`.yaml` file under the project's model and seed paths (dbt's defaults when not set). */
+function propertyFiles(projectDir: string): string[] {
+  let project: Record<string, unknown> = {};
+  try {
+    project = (yaml.load(fs.readFileSync(path.join(projectDir, 'dbt_project.yml'), 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch {
+    // the engine reports it
+  }
+  const dirs = [...(asArray(project['model-paths']) as string[]), ...(asArray(project['seed-paths']) as string[])];
+  const roots = (dirs.length > 0 ? dirs : ['models', 'seeds']).map((d) => path.join(projectDir, d));
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/.test(entry.name)) files.push(full);
+    }
+  };
+  roots.forEach(walk);
+  return files;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
