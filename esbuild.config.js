@@ -116,6 +116,8 @@ function lambdaBuildOptions(manifestJson) {
     alias: {
       // Lambda passes the role's credentials in environment variables: the env provider is the whole chain there.
       '@aws-sdk/credential-provider-node': path.join(root, 'scripts', 'bundle', 'lambda-credentials.mjs'),
+      // No operation the functions send streams events: the SDK's event-stream codec is dead code (~15 KiB).
+      '@smithy/core/event-streams': path.join(root, 'scripts', 'bundle', 'no-event-streams.mjs'),
       ...(projectUsesYamlFunctions(manifestJson) ? {} : { 'js-yaml': path.join(root, 'scripts', 'bundle', 'no-yaml-functions.mjs') }),
     },
     // nunjucks requires chokidar only for `watch: true`, which the engine never sets.

@@ -35,6 +35,10 @@ export interface FirstCallStack {
   close(): Promise<void>;
 }
 
+function executionArnOf(stack: LocalStack, name: string): string {
+  return `${stack.transformStateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
 function sample(repo: string, file: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(repo, 'events', 'samples', file), 'utf8'));
 }
@@ -69,10 +73,12 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
     const { rows } = await runQuery(warehouse, "select id from raw.transfers where status = 'active' order by id limit 1");
     await runQuery(warehouse, plantIssueInTransferSql(String(rows[0]![0])));
     const sfn = new SFNClient({});
-    await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'bench-first-events', input: JSON.stringify({ command: 'build', reason: 'bench' }) }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'bench-first-events', input: JSON.stringify({ command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'bench' }) }));
     await settle();
     for (const state of ['PlanRun', 'AdvanceRun', 'PublishAlert', 'EndFailedRun']) {
-      if (!(state in taskInputs)) throw new Error(`the bench's transform execution never ran ${state}: its first event is missing`);
+      if (state in taskInputs) continue;
+      const execution = stack.stepFunctions.getExecution(executionArnOf(stack, 'bench-first-events'));
+      throw new Error(`the bench's transform execution never ran ${state} (its first event): it ended ${execution?.status} ${execution?.error ?? ''} ${execution?.cause ?? ''}`);
     }
     const { QueueUrl } = await new SQSClient({}).send(new GetQueueUrlCommand({ QueueName: LOCAL_DEAD_LETTER_QUEUE }));
 
@@ -91,7 +97,7 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
 
     const secret = process.env.FIVETRAN_WEBHOOK_SECRET!;
     const body = JSON.stringify(sample(repo, 'fivetran/sync-end-successful.json'));
-    const executionArn = stack.transformStateMachineArn.replace(':stateMachine:', ':execution:') + ':bench-first-events';
+    const executionArn = executionArnOf(stack, 'bench-first-events');
     const arrival = sample(repo, 'landfall/data-arrived.json');
     const events: Record<string, FirstEvent> = {
       'fivetran-webhook': { body, isBase64Encoded: false, headers: { 'x-fivetran-signature-256': signFivetranBody(body, secret) } },
