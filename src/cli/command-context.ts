@@ -95,8 +95,20 @@ export function targetFor(options: CommonOptions): Target {
   const connection = connectionFor(options);
   const target = connection.kind === 'environment' || connection.kind === 'redshift'
     ? { name: 'prod', type: 'redshift' as const, schema: options.targetSchema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics', database: (connection.kind === 'redshift' ? connection.target.database : process.env.LANDFALL_REDSHIFT_DATABASE) ?? profileDatabase(options.profile) ?? 'dev' }
-    : localTarget({ schema: options.targetSchema, database: profileDatabase(options.profile) });
+    : localTarget({ schema: options.targetSchema, database: localDatabase(options.databaseUrl) });
   return withProfile(target, options.profile);
+}
+
+/**
+ * The database the local warehouse really is, whatever the profile names (dbt prints relations as
+ * `"database"."schema"."table"`, and PostgreSQL refuses a three-part name of another database): the URL's
+ * database on a PostgreSQL server, else PGlite's (`dev`, src/local/sql-engine/pglite-engine.ts).
+ */
+function localDatabase(databaseUrl: string | undefined): string {
+  if (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseUrl)) return 'dev';
+  const url = new URL(databaseUrl);
+  // libpq's default database is the user's name.
+  return decodeURIComponent(url.pathname.slice(1)) || decodeURIComponent(url.username) || 'postgres';
 }
 
 function profileDatabase(profile: ProfileTarget | undefined): string | undefined {

@@ -179,7 +179,10 @@ export interface Manifest {
   landfallVersion: 1;
   projectName: string;
   compiledAt: string;
+  /** The vars of the root project's nodes (`--vars` included). */
   vars: Record<string, unknown>;
+  /** The vars of each installed package's nodes, by package (dbt scopes vars by the node's package; project/compile-manifest.ts). */
+  packageVars?: Record<string, Record<string, unknown>>;
   /** All project macro sources, concatenated and prepended to every render. */
   macroSource: string;
   /** Number of lines `macroSource` adds, to map render errors back to the model's own lines. */

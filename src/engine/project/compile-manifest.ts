@@ -49,6 +49,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   files = { ...files, project: render(files.project), packages };
   const projectName = files.project.name;
   const vars = projectVars(files, options.cliVars ?? {});
+  const varsOfPackages = packageVars(files, options.cliVars ?? {});
   const library = buildMacroLibrary(files);
   const prefix = library.source === '' ? '' : `${library.source}\n`;
   const macroLines = library.source === '' ? 0 : library.source.split('\n').length;
@@ -57,6 +58,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     rootName: projectName,
     target,
     vars,
+    packageVars: varsOfPackages,
     now: options.now,
     macroPrefix: prefix,
     // dbt's generate_schema_name / generate_alias_name, the project's overrides when it defines them.
@@ -90,6 +92,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     projectName,
     compiledAt: (options.now ?? new Date()).toISOString(),
     vars,
+    ...(varsOfPackages ? { packageVars: varsOfPackages } : {}),
     macroSource: prefix,
     macroLines,
     models: session.models,
@@ -123,17 +126,33 @@ function applyTestMacroConfigs(session: ParseSession, scopes: ProjectScope[]): v
 }
 
 /**
- * The vars templates see: each package's own `vars`, then the root project's entries for packages, then the
- * root's global and own vars, then `--vars`. (dbt scopes a package's vars to the package's nodes; landfall
- * keeps one set, which differs only when a package and the root give one var different values.)
+ * The vars the root project's nodes see, as dbt-core's `ModelConfiguredVar` merges them: the root's global vars,
+ * then its entries under its own name, then `--vars`. A package's vars are not among them (dbt shows them only to
+ * the package's own nodes: {@link packageVars}).
  */
 function projectVars(files: ProjectFiles, cliVars: Record<string, unknown>): Record<string, unknown> {
   const packageNames = new Set((files.packages ?? []).map((p) => p.project.name));
+  const rootGlobal = Object.fromEntries(Object.entries(flattenProjectVars(files.project.vars ?? {}, files.project.name)).filter(([key]) => !packageNames.has(key)));
+  return { ...rootGlobal, ...cliVars };
+}
+
+/**
+ * The vars each package's nodes see, by package, as dbt-core merges them for a node of package `p` (lowest first):
+ * `p`'s own global vars, its entries under `p`, the root project's global vars, the root's entries under `p`, then
+ * `--vars`. Absent when no package is installed.
+ *
+ * @example
+ * // root: vars: {a: 1, pkg: {a: 2}}; pkg: vars: {a: 0, b: 0}  →  { pkg: { a: 2, b: 0 } }
+ */
+function packageVars(files: ProjectFiles, cliVars: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
+  if (!files.packages?.length) return undefined;
   const rootVars = files.project.vars ?? {};
-  const fromPackages = Object.assign({}, ...(files.packages ?? []).map((p) => flattenProjectVars(p.project.vars ?? {}, p.project.name)));
-  const rootForPackages = Object.assign({}, ...[...packageNames].map((name) => (rootVars[name] && typeof rootVars[name] === 'object' ? rootVars[name] : {})));
-  const rootGlobal = Object.fromEntries(Object.entries(flattenProjectVars(rootVars, files.project.name)).filter(([key]) => !packageNames.has(key)));
-  return { ...fromPackages, ...rootForPackages, ...rootGlobal, ...cliVars };
+  const packageNames = new Set(files.packages.map((p) => p.project.name));
+  const rootGlobal = Object.fromEntries(Object.entries(rootVars).filter(([key]) => !packageNames.has(key) && key !== files.project.name));
+  const scopedIn = (vars: Record<string, unknown>, name: string) => (vars[name] && typeof vars[name] === 'object' && !Array.isArray(vars[name]) ? vars[name] as Record<string, unknown> : {});
+  return Object.fromEntries(files.packages.map((p) => [p.project.name, {
+    ...flattenProjectVars(p.project.vars ?? {}, p.project.name), ...rootGlobal, ...scopedIn(rootVars, p.project.name), ...cliVars,
+  }]));
 }
 
 /** One project's scope: its files, and its folder configs (a package's own, then the root's entry for it). */

@@ -30,6 +30,8 @@ export interface SessionInputs {
   rootName: string;
   target: Target;
   vars: Record<string, unknown>;
+  /** The vars of each package's own nodes (dbt scopes vars by the node's package); the root's are `vars`. */
+  packageVars?: Record<string, Record<string, unknown>>;
   now?: Date;
   macroPrefix: string;
   naming: CustomNaming;
@@ -50,6 +52,11 @@ export class ParseSession {
   private renderContextHash?: string;
 
   constructor(readonly inputs: SessionInputs) {}
+
+  /** The vars a node of this package sees (dbt: its package's own below the root's; the root's nodes see only theirs). */
+  varsOf(packageName: string): Record<string, unknown> {
+    return packageName === this.inputs.rootName ? this.inputs.vars : this.inputs.packageVars?.[packageName] ?? this.inputs.vars;
+  }
 
   schemaFor(custom: unknown, node: NamingNode): string {
     return this.inputs.naming.schema(custom, node);
@@ -165,7 +172,7 @@ export class ParseSession {
   // `env_var()` may be called by the file or by any macro, so the environment is part of it.
   private contextHash(): string {
     return this.renderContextHash ??= contentHash(JSON.stringify({
-      parts: this.inputs.contextParts(), vars: this.inputs.vars, macros: this.inputs.macroPrefix, target: this.inputs.target,
+      parts: this.inputs.contextParts(), vars: this.inputs.vars, packageVars: this.inputs.packageVars ?? null, macros: this.inputs.macroPrefix, target: this.inputs.target,
       env: Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     }));
   }
@@ -181,7 +188,8 @@ export class ParseSession {
       }
       return { calls, rendered: false };
     }
-    const { target, vars, now } = this.inputs;
+    const { target, now } = this.inputs;
+    const vars = this.varsOf(scope.packageName);
     try {
       renderTemplate(file.text, buildRenderContext({
         target,

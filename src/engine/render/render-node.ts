@@ -136,6 +136,19 @@ function testConfig(test: TestNode): Record<string, unknown> {
 }
 
 /**
+ * The vars a node sees (dbt scopes them by the node's package): the run's for the root project's nodes; for a
+ * package's node, its package's (project/compile-manifest.ts), under what the run sets beyond the manifest's
+ * (`--vars` given at run time, a month's window).
+ */
+function varsOfNode(manifest: Manifest, node: ModelNode | TestNode, runVars: Record<string, unknown>): Record<string, unknown> {
+  const packageName = node.resourceType === 'model' ? node.packageName : node.uniqueId.split('.')[1];
+  const scoped = packageName === undefined || packageName === manifest.projectName ? undefined : manifest.packageVars?.[packageName];
+  if (!scoped) return runVars;
+  const runOverrides = Object.entries(runVars).filter(([key, value]) => !(key in manifest.vars) || manifest.vars[key] !== value);
+  return { ...scoped, ...Object.fromEntries(runOverrides) };
+}
+
+/**
  * Render `template` in `node`'s context; each ephemeral model it refs is rendered (recursively, its own
  * ephemeral refs first) into `ctes`, and `ref()` prints the CTE's name.
  */
@@ -151,7 +164,7 @@ function renderWithCtes(
   let config: Record<string, unknown> = node.resourceType === 'model' ? { ...node.config } : testConfig(node);
   const context = buildRenderContext({
     target: manifest.target,
-    vars: options.vars,
+    vars: varsOfNode(manifest, node, options.vars),
     self: node.resourceType === 'model' ? (node.config.materialized === 'ephemeral' ? new CteRef(node.name) : RelationRef.inDatabase(node.relation, manifest.target.database)) : undefined,
     invocationId: options.invocationId,
     projectName: manifest.projectName,

@@ -42,7 +42,7 @@ beforeEach(() => {
       '',
     ].join('\n'),
     'macros/overrides.sql': "{% macro default__label() %}'root label'{% endmacro %}\n",
-    'models/report.sql': "select {{ util.label() }} as label, {{ util.shout('x') }} as shout, {{ util.which() }} as which, '{{ var('greeting') }}' as greeting, '{{ var('unit') }}' as unit from {{ ref('calendar') }}\n",
+    'models/report.sql': "select {{ util.label() }} as label, {{ util.shout('x') }} as shout, {{ util.which() }} as which, '{{ var('greeting', 'unset') }}' as greeting, '{{ var('unit', 'unset') }}' as unit, '{{ var('region') }}' as region from {{ ref('calendar') }}\n",
     'dbt_packages/util/dbt_project.yml': 'name: util\nconfig-version: 2\nvars:\n  unit: km\n  greeting: hello from util\nmodels:\n  util:\n    +materialized: table\n',
     'dbt_packages/util/macros/label.sql': [
       "{% macro label() %}{{ return(adapter.dispatch('label', 'util')()) }}{% endmacro %}",
@@ -53,7 +53,7 @@ beforeEach(() => {
       "{% macro postgres__which() %}'postgres'{% endmacro %}",
       '',
     ].join('\n'),
-    'dbt_packages/util/models/calendar.sql': "select {{ shout('d') }} as day\n",
+    'dbt_packages/util/models/calendar.sql': "select {{ shout('d') }} as day, '{{ var('greeting') }}' as greeting, '{{ var('unit') }}' as unit, '{{ var('region') }}' as region\n",
     'dbt_packages/util/models/staging/stg_days.sql': 'select 1 as d\n',
   });
 });
@@ -75,8 +75,22 @@ describe('installed packages', () => {
     const sql = render(manifest, 'model.shop.report');
     // label: search order [root, util] → the root's default__label beats util's; which: util's postgres__ beats default__.
     expect(sql).toContain("select 'root label' as label, upper('x') as shout, 'postgres' as which");
-    // vars: the root's entry for the package over the package's own; the package's own when the root is silent.
-    expect(sql).toContain("'hello from the root' as greeting, 'km' as unit");
+    // vars as dbt scopes them: a root model sees the root's own vars only, not a package's nor the root's entry for one.
+    expect(sql).toContain("'unset' as greeting, 'unset' as unit, 'eu' as region");
+  });
+
+  it("scopes vars by the node's package as dbt does: --vars, then the root's entry for the package, the root's, the package's", () => {
+    const calendar = (cliVars: Record<string, unknown>) => {
+      const manifest = compileManifest(readProjectFiles(dir), { target, cliVars });
+      return render(manifest, 'model.util.calendar');
+    };
+    // greeting: the root's `util:` entry over the package's own; unit: the package's own; region: the root's global.
+    expect(calendar({})).toBe("select upper('d') as day, 'hello from the root' as greeting, 'km' as unit, 'eu' as region");
+    expect(calendar({ unit: 'mi', greeting: 'hi' })).toBe("select upper('d') as day, 'hi' as greeting, 'mi' as unit, 'eu' as region");
+    // --vars given at run time (not at compile time) reach package nodes too.
+    const manifest = compileManifest(readProjectFiles(dir), { target });
+    expect(renderNodeSql(manifest, manifest.models['model.util.calendar']!, { vars: { ...manifest.vars, unit: 'ly' }, invocationId: 'x', runStartedAt: new Date(0), isIncremental: false }))
+      .toContain("'ly' as unit");
   });
 
   it("follows dispatch: search_order from the root dbt_project.yml", () => {
