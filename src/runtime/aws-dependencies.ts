@@ -7,7 +7,7 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { awsAlertTopic } from './aws-alert-topic';
-import { awsLoadSteps, awsRunStates } from './aws-run-states';
+import { awsLoadSteps, awsRunHistory, awsRunStates } from './aws-run-states';
 import { awsWarehouseTask } from './aws-warehouse';
 import { required, resetBuiltAdapters } from './environment';
 import type { AlertBudget } from './publish-alert';
@@ -18,7 +18,7 @@ import type { RunDependencies } from './transform-run';
 type AwsDependencies = RunDependencies & AlertBudget & { sns: SNSClient; topicArn: string; region: string };
 
 export function awsDependencies(): AwsDependencies {
-  return { ...awsWarehouseTask(), ...awsAlertTopic(), ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), locks: runLocksFromEnvironment() };
+  return { ...awsWarehouseTask(), ...awsAlertTopic(), ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), locks: runLocksFromEnvironment() };
 }
 
 /** Forget built adapters (the local runtime calls this after changing the environment). */

@@ -3,15 +3,22 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3LoadSteps } from '../ingest/load-steps';
 import { objectStoreFromEnvironment } from '../ingest/s3-object-store';
 import { awsManifest } from './aws-manifest';
+import { quarantineAlertPublisher } from './quarantine-alert';
 import { once, required } from './environment';
 import { S3RunStateStore } from './run-state-store';
+import { S3RunHistoryStore } from './run-history-store';
 
 // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
+const runStateBucketClient = /* @__PURE__ */ once(() => new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }));
+
 export const awsRunStates = /* @__PURE__ */ once(() => new S3RunStateStore(
-  new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }),
+  runStateBucketClient(),
   () => required('LANDFALL_RUN_STATE_BUCKET'),
   process.env.LANDFALL_RUN_STATE_PREFIX ?? 'runs/',
 ));
+
+// The run history (run-history-store.ts): the same bucket, its own `history/` prefix.
+export const awsRunHistory = /* @__PURE__ */ once(() => new S3RunHistoryStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')));
 
 // COPYs of landed objects (load nodes); `default` (also when the deployment leaves the variable empty) is the
 // workgroup's or cluster's default IAM role.
@@ -19,4 +26,6 @@ export const awsLoadSteps = /* @__PURE__ */ once(() => new S3LoadSteps({
   manifest: awsManifest(),
   objectStore: objectStoreFromEnvironment(),
   iamRole: process.env.LANDFALL_COPY_IAM_ROLE || 'default',
+  // A poison object is set aside (quarantine) and the team gets one email naming it (src/ingest/quarantine-steps.ts).
+  onQuarantined: quarantineAlertPublisher(awsManifest()),
 }));

@@ -12,7 +12,8 @@
  */
 import { advanceRun, prepareRun, replanUnfinished } from '../engine';
 import { runMetricLine } from './run-metrics';
-import { RunStateNotFoundError } from './run-state-store';
+import { RunStateNotFoundError, type RunStatePointer } from './run-state-store';
+import { recordRunHistory } from './run-history-store';
 import { loadRun, saveRun, startTransformRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
 /** The context object's `Execution` (`$$.Execution`). RedriveCount is absent before the first redrive in some tools. */
@@ -84,9 +85,24 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
   emitMetric(runMetricLine(crashed ? 'RunsCrashed' : 'RunsFailed', execution.Id));
   if (crashed) {
     const where = payload.crashedIn ?? 'a task';
+    await recordCrashedRun(pointer, `${where}: ${payload.crash?.Error ?? 'unknown error'}`, deps);
     throw new RunFailedError(`The run crashed in ${where}: ${payload.crash?.Error ?? 'unknown error'}: ${(payload.crash?.Cause ?? '').slice(0, 2000)}. ${HOW_TO_RESUME}`, true);
   }
   const counts = payload.counts;
   const summary = counts ? `${counts.failed} node(s) failed and ${counts.skipped} were skipped (the alert email lists them)` : 'models or tests failed (the alert email lists them)';
   throw new RunFailedError(`${summary}. ${HOW_TO_RESUME}`, false);
+}
+
+/**
+ * A crashed run never reached done, so no task recorded it: record what it got to, marked crashed. Best effort:
+ * the execution must still end with RunCrashed (and a redrive finds the state), whatever S3 answers.
+ */
+async function recordCrashedRun(pointer: RunStatePointer, error: string, deps: RunDependencies): Promise<void> {
+  if (!deps.history) return;
+  try {
+    const loaded = await loadRun({ state: pointer, iterations: 0, waitSeconds: 0 }, deps);
+    await recordRunHistory(deps.history, { manifest: deps.manifest, run: loaded.run, execution: loaded.stored.execution, trigger: loaded.stored.trigger, crashed: { error } });
+  } catch (failure) {
+    console.error(`run history: the crashed run was not recorded: ${(failure as Error).message}`);
+  }
 }

@@ -19,6 +19,7 @@ import { loadRequestsFor } from '../ingest/load-steps';
 import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
+import { recordRunHistory, type RunHistoryStore } from './run-history-store';
 
 export interface RunDependencies {
   manifest: Manifest;
@@ -34,6 +35,8 @@ export interface RunDependencies {
   settleMs?: number;
   /** Statements in flight at once (default: the engine's, 4). */
   concurrency?: number;
+  /** Each ended run's results kept after the execution ends (run-history-store.ts); none when not configured. */
+  history?: RunHistoryStore;
 }
 
 export interface RunTrigger {
@@ -188,7 +191,9 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     redriveCount: execution.redriveCount ?? 0,
     run: run as StoredTransformRun['run'],
   };
-  return saveRun({ stored }, run, deps);
+  const payload = await saveRun({ stored }, run, deps);
+  if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: stored.execution, trigger });
+  return payload;
 }
 
 /**
@@ -217,5 +222,8 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
     pause = run.waitSeconds <= 1 ? 20 : Math.min(pause * 2, 2000);
     run = await advanceRun(run, deps);
   }
-  return { ...(await saveRun(loaded, run, deps, payload.state)), advances };
+  const next = { ...(await saveRun(loaded, run, deps, payload.state)), advances };
+  // The run ended: keep its results (a retried AdvanceRun writes the same keys again).
+  if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: loaded.stored.execution, trigger: loaded.stored.trigger });
+  return next;
 }

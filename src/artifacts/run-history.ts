@@ -1,0 +1,165 @@
+/**
+ * The run history's keys and documents (contract: README.md, "Run history"). Pure: what to write for a finished
+ * (or crashed) transform run; `src/runtime/run-history-store.ts` writes it to S3 and lists it.
+ *
+ *   history/runs/<execution>/run_results.json      dbt run_results v6 + landfall's facts (args.landfall, metadata.env)
+ *   history/manifests/<sha256>.json.gz             the dbt manifest v12 the run ran, stored once per content
+ *   history/index/<inverted ms>_<execution>.json   RunHistoryEntry, newest first in a ListObjectsV2 listing
+ */
+import { createHash } from 'node:crypto';
+import type { Manifest } from '../engine/manifest';
+import type { RunState } from '../engine/run/run-state';
+import { summarizeRun } from '../engine/run/run-state';
+import { manifestArtifact } from './manifest-artifact';
+import { runResultsArtifact, type RunResultsArtifact } from './run-results-artifact';
+
+export const HISTORY_PREFIX = 'history/';
+const INVERT_FROM = 9_999_999_999_999;
+
+export type TriggerKind = 'arrival' | 'schedule' | 'console';
+
+/** What started the run, as the docs site shows it. */
+export interface RunHistoryTrigger {
+  kind: TriggerKind;
+  description: string;
+  /** Arrivals that started it (loader: fivetran, dms, s3; source: connector id, task ARN or s3://bucket/key). */
+  arrivals?: { id: string; loader: string; source: string; arrivedAt?: string; routedSources?: string[] }[];
+  /** The schedule's name or expression, for a scheduled run. */
+  schedule?: string;
+}
+
+export interface RunHistoryEntry {
+  version: 1;
+  execution: { arn: string; name: string; consoleUrl: string | null };
+  runId: string;
+  command: string;
+  trigger: RunHistoryTrigger;
+  status: 'success' | 'failed' | 'crashed';
+  startedAt: string;
+  endedAt: string;
+  counts: Record<string, number>;
+  runResultsKey: string;
+  manifestKey: string;
+}
+
+export function runResultsKey(executionName: string): string {
+  if (!/^[^/]{1,80}$/.test(executionName)) throw new Error(`execution name '${executionName}' cannot name a run history object`);
+  return `${HISTORY_PREFIX}runs/${executionName}/run_results.json`;
+}
+
+export function manifestKey(sha256: string): string {
+  return `${HISTORY_PREFIX}manifests/${sha256}.json.gz`;
+}
+
+/** Index keys sort ascending, so an inverted time lists the newest run first. */
+export function indexKey(endedAt: Date, executionName: string): string {
+  const inverted = String(INVERT_FROM - endedAt.getTime()).padStart(13, '0');
+  return `${HISTORY_PREFIX}index/${inverted}_${executionName}.json`;
+}
+
+export const INDEX_PREFIX = `${HISTORY_PREFIX}index/`;
+
+/** The Step Functions console page of an execution (the region is the ARN's). */
+export function consoleUrl(executionArn: string): string | null {
+  const region = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:/.exec(executionArn)?.[1];
+  return region ? `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}` : null;
+}
+
+/**
+ * The manifest a run ran, as dbt's manifest.json, and its content address. The metadata is fixed (the compile time,
+ * not the run's), so an unchanged project hashes the same in every run and is stored once.
+ */
+const manifestDocuments = new WeakMap<Manifest, { json: string; sha256: string }>();
+
+export function runManifestDocument(manifest: Manifest): { json: string; sha256: string } {
+  let document = manifestDocuments.get(manifest);
+  if (!document) {
+    const json = JSON.stringify(manifestArtifact({ manifest, invocationId: `landfall-compile-${manifest.projectName}`, generatedAt: new Date(manifest.compiledAt) }));
+    document = { json, sha256: createHash('sha256').update(json).digest('hex') };
+    manifestDocuments.set(manifest, document);
+  }
+  return document;
+}
+
+export interface RunHistoryInput {
+  manifest: Manifest;
+  run: RunState;
+  execution: { arn: string; name: string };
+  trigger: RunHistoryTrigger;
+  /** A run that ended without finishing (a task crashed): its nodes' states as far as they got. */
+  crashed?: { error: string };
+}
+
+export interface RunHistoryRecord {
+  runResults: RunResultsArtifact;
+  entry: RunHistoryEntry;
+  indexKey: string;
+  manifest: { key: string; json: string };
+}
+
+/**
+ * @example
+ * const record = runHistoryRecord({ manifest, run, execution: { arn, name }, trigger: { kind: 'console', description: 'manual build' } });
+ * record.entry.status // 'failed'
+ */
+export function runHistoryRecord(input: RunHistoryInput): RunHistoryRecord {
+  const { manifest, run, execution, trigger } = input;
+  const document = runManifestDocument(manifest);
+  const endedAt = runEndedAt(run);
+  const { counts, failed } = summarizeRun(run);
+  const status: RunHistoryEntry['status'] = input.crashed ? 'crashed' : failed ? 'failed' : 'success';
+  const url = consoleUrl(execution.arn);
+  const resultsKey = runResultsKey(execution.name);
+  const manifestObjectKey = manifestKey(document.sha256);
+  const runResults = runResultsArtifact({
+    state: run,
+    manifest,
+    elapsedSeconds: Math.max(0, (endedAt.getTime() - Date.parse(run.startedAt)) / 1000),
+    generatedAt: endedAt,
+    env: {
+      LANDFALL_EXECUTION_ARN: execution.arn,
+      LANDFALL_EXECUTION_NAME: execution.name,
+      LANDFALL_TRIGGER: trigger.kind,
+      LANDFALL_MANIFEST_KEY: manifestObjectKey,
+    },
+    args: {
+      which: run.command,
+      full_refresh: run.fullRefresh,
+      vars: run.vars,
+      threads: run.concurrency,
+      landfall: {
+        execution: { ...execution, consoleUrl: url },
+        trigger,
+        status,
+        ...(input.crashed ? { crash: input.crashed.error } : {}),
+        manifest_key: manifestObjectKey,
+        started_at: run.startedAt,
+        ended_at: endedAt.toISOString(),
+        loads: run.nodes.filter((n) => n.kind === 'load').map((n) => ({ id: n.id, status: n.status, started_at: n.startedAt ?? null, completed_at: n.finishedAt ?? null, error: n.error ?? null })),
+      },
+    },
+  });
+  const entry: RunHistoryEntry = {
+    version: 1,
+    execution: { ...execution, consoleUrl: url },
+    runId: run.runId,
+    command: run.command,
+    trigger,
+    status,
+    startedAt: run.startedAt,
+    endedAt: endedAt.toISOString(),
+    counts,
+    runResultsKey: resultsKey,
+    manifestKey: manifestObjectKey,
+  };
+  return { runResults, entry, indexKey: indexKey(endedAt, execution.name), manifest: { key: manifestObjectKey, json: document.json } };
+}
+
+/**
+ * When the run ended: its last node's finish (so a retried task writes the same keys), else its start.
+ */
+export function runEndedAt(run: RunState): Date {
+  let last = Date.parse(run.startedAt);
+  for (const node of run.nodes) if (node.finishedAt) last = Math.max(last, Date.parse(node.finishedAt));
+  return new Date(last);
+}

@@ -1,0 +1,93 @@
+/**
+ * The run history in S3 (keys and shapes: src/artifacts/README.md, "Run history"): each transform run's dbt
+ * run_results.json, the manifest it ran (content-addressed, written once), and an index entry listed newest first.
+ * Same bucket as the run state (`LANDFALL_RUN_STATE_BUCKET`), its own `history/` prefix, because run states expire
+ * after 21 days and history must outlive them. Locally the same client writes to the local S3 endpoint.
+ *
+ * Written when a run ends: by the task that sees it done (PlanRun or AdvanceRun; a retried task writes the same keys,
+ * since the keys come from the run's own times), and by EndFailedRun for a run that crashed before it was done.
+ */
+import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Manifest } from '../engine/manifest';
+import type { RunState } from '../engine/run/run-state';
+import { INDEX_PREFIX, runHistoryRecord, runResultsKey, type RunHistoryEntry, type RunHistoryRecord, type RunHistoryTrigger } from '../artifacts/run-history';
+import type { RunResultsArtifact } from '../artifacts/run-results-artifact';
+import type { RunTrigger } from './transform-run';
+
+export interface RunHistoryStore {
+  /** Writes the manifest (when absent), then run_results.json, then the index entry (so an entry never points at nothing). */
+  write(record: RunHistoryRecord): Promise<void>;
+  /** The newest `limit` runs, newest first. */
+  list(limit?: number): Promise<RunHistoryEntry[]>;
+  readRunResults(executionName: string): Promise<RunResultsArtifact>;
+}
+
+export class S3RunHistoryStore implements RunHistoryStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucketName: string | (() => string),
+  ) {}
+
+  get bucket(): string {
+    return typeof this.bucketName === 'function' ? this.bucketName() : this.bucketName;
+  }
+
+  async write(record: RunHistoryRecord): Promise<void> {
+    const Bucket = this.bucket;
+    if (!(await this.exists(record.manifest.key))) {
+      await this.client.send(new PutObjectCommand({ Bucket, Key: record.manifest.key, Body: gzipSync(record.manifest.json), ContentType: 'application/json', ContentEncoding: 'gzip' }));
+    }
+    await this.client.send(new PutObjectCommand({ Bucket, Key: record.entry.runResultsKey, Body: JSON.stringify(record.runResults), ContentType: 'application/json' }));
+    await this.client.send(new PutObjectCommand({ Bucket, Key: record.indexKey, Body: JSON.stringify(record.entry), ContentType: 'application/json' }));
+  }
+
+  async list(limit = 50): Promise<RunHistoryEntry[]> {
+    const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: INDEX_PREFIX, MaxKeys: Math.min(1000, limit) }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key!).filter(Boolean);
+    return Promise.all(keys.map(async (Key) => JSON.parse(await this.readText(Key)) as RunHistoryEntry));
+  }
+
+  async readRunResults(executionName: string): Promise<RunResultsArtifact> {
+    return JSON.parse(await this.readText(runResultsKey(executionName))) as RunResultsArtifact;
+  }
+
+  private async readText(Key: string): Promise<string> {
+    const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+    return object.Body!.transformToString('utf8');
+  }
+
+  private async exists(Key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return true;
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+      throw error;
+    }
+  }
+}
+
+/** The run's trigger as the history shows it: an arrival, a schedule, or the console (a manual start or replay). */
+export function historyTriggerOf(trigger: RunTrigger): RunHistoryTrigger {
+  const extra = trigger as unknown as { kind: string; schedule?: string };
+  if (trigger.kind === 'arrival') {
+    return {
+      kind: 'arrival',
+      description: trigger.description,
+      arrivals: [{ id: trigger.arrivalId ?? '', loader: trigger.loader, source: trigger.connector ?? '', arrivedAt: trigger.arrivedAt, routedSources: trigger.routedSources }],
+    };
+  }
+  if (extra.kind === 'schedule' || extra.schedule !== undefined) return { kind: 'schedule', description: trigger.description, ...(extra.schedule ? { schedule: extra.schedule } : {}) };
+  return { kind: 'console', description: trigger.description };
+}
+
+/** Record a run that ended (done, or crashed with `crashed`) in the history, when the deployment has one. */
+export async function recordRunHistory(
+  history: RunHistoryStore | undefined,
+  input: { manifest: Manifest; run: RunState; execution: { arn: string; name: string }; trigger: RunTrigger; crashed?: { error: string } },
+): Promise<void> {
+  if (!history) return;
+  await history.write(runHistoryRecord({ ...input, trigger: historyTriggerOf(input.trigger) }));
+}
