@@ -94,7 +94,7 @@ async function docsGenerateCommand(args: string[]): Promise<number> {
     for (const error of result.catalog.errors ?? []) process.stdout.write(`[WARNING] ${error}\n`);
     process.stdout.write(`Catalog: ${tables} relations.\nWrote ${result.written.map((f) => f).join(', ')} in ${Date.now() - started} ms.\n`);
   }
-  const site = (require('./docs-site-command') as typeof import('./docs-site-command'))
+  const site = await (require('./docs-site-command') as typeof import('./docs-site-command'))
     .writeDocsSite(options, result, { singleFile: Boolean(values['single-file']), out: values.out as string | undefined });
   if (!options.json) process.stdout.write(`${site}\n`);
   return 0;

@@ -5,9 +5,12 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { generateSite, LOCAL_RUN_STATE_BUCKET } from '../docs-site/generate-site';
+import { addFailingRows, type SampleMask } from '../docs-site/failing-rows';
+import { runRecordFromRunResults, type RunResultsV6 } from '../docs-site/run-records';
+import type { RunRecord } from '../docs-site/site-data';
 import { serveSite, type SiteServer } from '../docs-site/serve-site';
 import { targetDir, writeTargetArtifacts } from '../artifacts/target-files';
-import { commonOptions, compileFrom, type CommonOptions } from './command-context';
+import { commonOptions, compileFrom, openCliWarehouse, type CommonOptions } from './command-context';
 import { generateDocsArtifacts, type DocsArtifacts } from './docs-command';
 import { parseFlags, UsageError } from './options';
 
@@ -16,10 +19,35 @@ export interface SiteFlags {
   out?: string;
 }
 
+/**
+ * Column names whose values a run page never shows (the alert emails' PII rules in src/alerts are richer: meta.pii,
+ * pii tags; this is the floor for sample rows of local builds).
+ */
+const PII_NAME = /(^|_)(e?mail|email_address|phone|mobile|ssn|tax_id|passport|password|ip_address|first_name|last_name|full_name|address|birth_?date|dob)($|_)/i;
+const maskByName: SampleMask = (_testId, sample) => {
+  const masked = sample.columns.map((c) => PII_NAME.test(c));
+  return { columns: sample.columns.map((c, i) => (masked[i] ? `${c} (masked)` : c)), rows: sample.rows.map((r) => r.map((v, i) => (masked[i] && v !== null ? '***' : v))) };
+};
+
+/** The last CLI build's run with the rows its failing tests return now. */
+async function latestRunWithRows(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>): Promise<RunRecord[]> {
+  const file = path.join(artifacts.targetDir, 'run_results.json');
+  if (!fs.existsSync(file)) return [];
+  const record = runRecordFromRunResults(JSON.parse(fs.readFileSync(file, 'utf8')) as RunResultsV6);
+  if (!record.failures.length) return [];
+  const { warehouse, close } = await openCliWarehouse(options);
+  try {
+    return [await addFailingRows(record, artifacts.manifest, warehouse, maskByName)];
+  } finally {
+    await close();
+  }
+}
+
 /** Builds the site from the target folder `docs generate` just wrote; returns the line to print. */
-export function writeDocsSite(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir'>, flags: SiteFlags = {}): string {
+export async function writeDocsSite(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>, flags: SiteFlags = {}): Promise<string> {
   const started = Date.now();
-  const site = generateSite({ targetDir: artifacts.targetDir, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out) });
+  const runs = await latestRunWithRows(options, artifacts);
+  const site = generateSite({ targetDir: artifacts.targetDir, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out), runs });
   const where = flags.singleFile ? site.out : path.join(site.out, 'index.html');
   return `Docs site: ${site.nodes} nodes, ${site.runs} runs, ${site.files} files (${(site.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${path.relative(process.cwd(), where) || where}`;
 }

@@ -62,7 +62,7 @@ export function collectRunResults(targetDir: string, stateDir?: string): RunResu
       const copy = path.join(kept, `${current.metadata.invocation_id.replace(/[^\w.-]/g, '_')}.json`);
       if (!fs.existsSync(copy)) fs.copyFileSync(latest, copy);
     }
-    if (fs.existsSync(kept)) for (const file of fs.readdirSync(kept)) if (file.endsWith('.json')) found.push(readJson<RunResultsV6>(path.join(kept, file))!);
+    if (fs.existsSync(kept)) for (const file of fs.readdirSync(kept)) if (file.endsWith('.json') && !file.endsWith('.record.json')) found.push(readJson<RunResultsV6>(path.join(kept, file))!);
   } else {
     const current = readJson<RunResultsV6>(path.join(targetDir, 'run_results.json'));
     if (current) found.push(current);
@@ -79,7 +79,17 @@ export function generateSite(options: GenerateSiteOptions): GeneratedSite {
     const record = runRecordFromRunResults(results);
     byId.set(record.id, record);
   }
-  for (const run of options.runs ?? []) byId.set(run.id, run);
+  // Records a caller completed (failing rows) are kept beside the CLI runs, so a rebuild by `serve` keeps them.
+  const kept = options.stateDir && path.join(options.stateDir, 'docs-runs');
+  for (const run of options.runs ?? []) {
+    if (kept) {
+      fs.mkdirSync(kept, { recursive: true });
+      fs.writeFileSync(path.join(kept, `${run.id.replace(/[^\w.-]/g, '_')}.record.json`), JSON.stringify(run));
+    } else byId.set(run.id, run);
+  }
+  if (kept && fs.existsSync(kept)) {
+    for (const file of fs.readdirSync(kept)) if (file.endsWith('.record.json')) { const run = readJson<RunRecord>(path.join(kept, file))!; byId.set(run.id, run); }
+  }
   const site = buildSiteData({
     manifest,
     catalog: readJson<CatalogV1>(path.join(options.targetDir, 'catalog.json')),

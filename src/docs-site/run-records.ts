@@ -128,7 +128,7 @@ export function runRecordFromRunResults(results: RunResultsV6): RunRecord {
     const execute = r.timing?.find((t) => t.name === 'execute') ?? r.timing?.[0];
     let startedAt = execute?.started_at ?? undefined;
     let finishedAt = execute?.completed_at ?? undefined;
-    if (!startedAt) {
+    if (!startedAt && r.status !== 'skipped') {
       startedAt = new Date(cursor).toISOString();
       cursor += r.execution_time * 1000;
       finishedAt = new Date(cursor).toISOString();

@@ -40,7 +40,7 @@ export function siteHtml(options: ShellOptions): string {
   const title = `${options.overview.project} · landfall docs`.replace(/[<>&"]/g, '');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title><style>${STYLE}</style></head>
+<link rel="icon" href="data:,"><title>${title}</title><style>${STYLE}</style></head>
 <body><nav><h2>${title}</h2><input id="search" type="search" placeholder="Search models, columns…" autocomplete="off">
 <a href="#/">Overview</a><a href="#/runs">Runs</a><a href="#/tests">Test history</a><a href="#/freshness">Source freshness</a><a href="#/partitions">Partitions</a></nav>
 <ul id="search-results" hidden></ul><main id="main"></main>

@@ -46,8 +46,10 @@ export class LineageCanvas {
     const { width, height } = this.canvas.getBoundingClientRect();
     let minX = Infinity; let minY = Infinity; let maxX = -Infinity; let maxY = -Infinity;
     for (const p of this.pos) { minX = Math.min(minX, p.x); minY = Math.min(minY, p.y); maxX = Math.max(maxX, p.x + NODE_W); maxY = Math.max(maxY, p.y + NODE_H); }
-    this.scale = Math.max(0.35, Math.min(1.2, (width - 40) / (maxX - minX || 1), (height - 40) / (maxY - minY || 1)));
-    const f = this.pos[this.focusItem] ?? { x: 0, y: 0 };
+    const fits = Math.min((width - 40) / (maxX - minX || 1), (height - 40) / (maxY - minY || 1));
+    this.scale = Math.max(0.35, Math.min(1.2, fits));
+    // The whole view when it fits at a readable scale; else the focus in the middle.
+    const f = fits >= 0.35 ? { x: (minX + maxX) / 2 - NODE_W / 2, y: (minY + maxY) / 2 - NODE_H / 2 } : this.pos[this.focusItem] ?? { x: 0, y: 0 };
     this.dx = width / 2 - (f.x + NODE_W / 2) * this.scale;
     this.dy = height / 2 - (f.y + NODE_H / 2) * this.scale;
     this.draw();

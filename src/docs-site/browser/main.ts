@@ -50,6 +50,8 @@ async function route(): Promise<void> {
     page = h('section', {}, h('h1', {}, 'Could not load this page'), h('pre', { class: 'error' }, String((error as Error).message)));
   }
   main.replaceChildren(page);
+  results.replaceChildren();
+  results.hidden = true;
   document.body.dataset.page = parts[0] ?? 'overview';
   window.scrollTo(0, 0);
 }

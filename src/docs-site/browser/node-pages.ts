@@ -62,7 +62,7 @@ export async function nodePage(id: string): Promise<HTMLElement> {
       c.name, c.type ?? '', c.description, h('span', {}, c.tests.map((t) => {
         const letters = history.tests[index.ids[t]!] ?? '';
         const last = [...letters].reverse().find((x) => x !== '-');
-        return h('a', { href: nodeHref(index.ids[t]!), class: `chip s-${last ? LAST_STATUS[last] : 'none'}` }, index.names[t]!.split('_').slice(0, 2).join('_'));
+        return h('a', { href: nodeHref(index.ids[t]!), class: `chip s-${last ? LAST_STATUS[last] : 'none'}` }, index.names[t]!.split(`_${index.names[i]!}`)[0]!);
       }))]), 'grid columns'));
   }
   if (detail.stats) section.append(h('h2', {}, 'Table'), table(['', ''], Object.entries(detail.stats).map(([k, v]) => [k, String(v)])));
@@ -74,7 +74,9 @@ export async function nodePage(id: string): Promise<HTMLElement> {
   }
   if (detail.freshness) section.append(h('h2', {}, 'Freshness'), table(['status', 'newest row', 'warn after', 'error after'], [[detail.freshness.status ? badge(detail.freshness.status) : 'not checked', detail.freshness.maxLoadedAt ?? '', detail.freshness.warnAfter ?? '', detail.freshness.errorAfter ?? '']]));
   if (detail.partitions) section.append(h('h2', {}, 'Monthly partitions'), table(['month', 'rows'], detail.partitions.months.map((m) => [m.month, m.rows === undefined ? '' : String(m.rows)])));
-  if (Object.keys(detail.config).length) section.append(h('h2', {}, 'Config'), h('pre', { class: 'config' }, JSON.stringify(detail.config, null, 2)));
+  // dbt's config lists every key; the page shows those set to something.
+  const config = Object.fromEntries(Object.entries(detail.config).filter(([, v]) => v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0)));
+  if (Object.keys(config).length) section.append(h('h2', {}, 'Config'), h('pre', { class: 'config' }, JSON.stringify(config, null, 2)));
   if (detail.rawSql) section.append(h('h2', {}, 'SQL'), h('details', { open: true }, h('summary', {}, 'Source'), h('pre', { class: 'sql' }, detail.rawSql)));
   if (detail.compiledSql) section.append(h('details', { open: true, class: 'compiled' }, h('summary', {}, 'Compiled'), h('pre', { class: 'sql compiled-sql' }, detail.compiledSql)));
   section.append(h('div', { class: 'cols' }, h('div', {}, h('h2', {}, `Parents (${parents.length})`), listOf(index, parents)), h('div', {}, h('h2', {}, `Children (${children.length})`), listOf(index, children))));

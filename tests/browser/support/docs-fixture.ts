@@ -1,0 +1,54 @@
+/**
+ * A small dbt project for the docs site's browser tests: a seed with a misspelled status, staging and mart models
+ * with descriptions and column docs, and an accepted_values test that fails — built with landfall on PGlite, then
+ * `landfall docs generate`, so the site has catalog types, compiled SQL, a run with a failing test and skipped nodes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../../src/cli/main';
+
+export interface DocsFixture {
+  projectDir: string;
+  stateDir: string;
+  targetDir: string;
+  cleanup(): void;
+}
+
+const FILES: Record<string, string> = {
+  'dbt_project.yml': 'name: shop\nversion: "1.0.0"\nprofile: shop\nmodels:\n  shop:\n    +materialized: view\n    marts:\n      +materialized: table\n',
+  'seeds/raw_customers.csv': 'customer_id,customer_email,status\n1,ann@example.com,active\n2,bob@example.com,expird\n3,cy@example.com,churned\n',
+  'models/staging/stg_customers.sql': "select customer_id, customer_email, status, upper(status) as status_code from {{ ref('raw_customers') }}\n",
+  'models/staging/stg_orders.sql': "select customer_id, 10 * customer_id as order_total from {{ ref('stg_customers') }}\n",
+  'models/staging/_staging.yml': [
+    'version: 2', 'models:', '  - name: stg_customers', '    description: One row per customer, cleaned from the raw seed.', '    columns:',
+    '      - name: customer_id', '        description: The customer key.', '        data_tests: [unique, not_null]',
+    '      - name: loyalty_tier_code', '        description: Tier code from the loyalty programme (documented, not built yet).',
+    '      - name: status', '        description: Lifecycle status.', '        data_tests:', '          - accepted_values:', '              arguments:', "                values: ['active', 'churned']",
+    '  - name: stg_orders', '    description: Orders per customer.', '',
+  ].join('\n'),
+  'models/marts/fct_customer_value.sql': "select c.customer_id, sum(o.order_total) as lifetime_value\nfrom {{ ref('stg_customers') }} c join {{ ref('stg_orders') }} o using (customer_id)\ngroup by 1\n",
+  'macros/cents.sql': '{% macro cents(column) %}({{ column }} * 100)::bigint{% endmacro %}\n',
+};
+
+export async function buildDocsFixture(): Promise<DocsFixture> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-docs-'));
+  const projectDir = path.join(root, 'project');
+  const stateDir = path.join(root, 'state');
+  for (const [file, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(projectDir, file)), { recursive: true });
+    fs.writeFileSync(path.join(projectDir, file), text);
+  }
+  const common = ['--project-dir', projectDir, '--state-dir', stateDir];
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    const build = await main(['build', ...common]);
+    if (build !== 1) throw new Error(`the fixture's build should fail on its accepted_values test; exit code ${build}`);
+    const docs = await main(['docs', 'generate', ...common]);
+    if (docs !== 0) throw new Error(`landfall docs generate failed with ${docs}`);
+  } finally {
+    process.stdout.write = write;
+  }
+  return { projectDir, stateDir, targetDir: path.join(projectDir, 'target'), cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
