@@ -17,6 +17,14 @@ export const LEDGER_COLUMNS = ['bucket', 'object_key', 'object_version', 'size_b
 export const CANDIDATES_TABLE = 'load_candidates';
 const CANDIDATES = `${LEDGER_SCHEMA}.${CANDIDATES_TABLE}`;
 
+/** The ledger's quarantine: objects whose own COPY failed, with the error, line and column (`landfall loads ls`). */
+export const QUARANTINE_TABLE = 'load_quarantine';
+const QUARANTINE = `${LEDGER_SCHEMA}.${QUARANTINE_TABLE}`;
+/** Columns a quarantine file provides (`quarantined_at` takes its default). */
+export const QUARANTINE_COLUMNS = [...LEDGER_COLUMNS, 'error_message', 'line_number', 'column_number'] as const;
+/** Staging table of one quarantine step (a temp table: the Data API runs a batch in one session). */
+const QUARANTINE_NEW = 'landfall_quarantine_new';
+
 /** Create the ledger if needed (idempotent; run before reading it). */
 export const ENSURE_LEDGER_SQL = [
   `CREATE SCHEMA IF NOT EXISTS ${LEDGER_SCHEMA}`,
@@ -28,6 +36,18 @@ export const ENSURE_LEDGER_SQL = [
   batch_id char(64) NOT NULL,
   target_relation varchar(512) NOT NULL,
   loaded_at timestamp DEFAULT getdate()
+)`,
+  `CREATE TABLE IF NOT EXISTS ${QUARANTINE} (
+  bucket varchar(255) NOT NULL,
+  object_key varchar(1024) NOT NULL,
+  object_version varchar(1024) NOT NULL,
+  size_bytes bigint,
+  batch_id char(64) NOT NULL,
+  target_relation varchar(512) NOT NULL,
+  error_message varchar(4096) NOT NULL,
+  line_number integer,
+  column_number integer,
+  quarantined_at timestamp DEFAULT getdate()
 )`,
 ];
 
@@ -100,6 +120,33 @@ export function lookupStepSqls(files: { batchId: string; candidatesUrl: string; 
     `DELETE FROM ${CANDIDATES} WHERE batch_id = ${batch}`,
     `COPY ${CANDIDATES} (${LEDGER_COLUMNS.join(', ')}) FROM ${safeLiteral(files.candidatesUrl)} IAM_ROLE ${role} FORMAT AS JSON 'auto'`,
     `SELECT c.object_key, c.object_version FROM ${CANDIDATES} c JOIN ${LEDGER} l ON l.bucket = c.bucket AND l.object_key = c.object_key AND l.object_version = c.object_version WHERE c.batch_id = ${batch}`,
+  ];
+}
+
+/**
+ * In a load transaction, after the ledger COPY: objects of the batch that are now in the ledger leave the quarantine
+ * (a quarantined object retried with `landfall loads retry` that loads).
+ */
+export function leaveQuarantineSql(batchId: string): string {
+  return `DELETE FROM ${QUARANTINE} USING ${LEDGER} l WHERE l.batch_id = ${batchIdLiteral(batchId)} AND ${QUARANTINE}.bucket = l.bucket AND ${QUARANTINE}.object_key = l.object_key AND ${QUARANTINE}.object_version = l.object_version`;
+}
+
+/**
+ * One transaction setting an object aside: its row (from the quarantine file: keys and error text never appear in
+ * SQL text) replaces any earlier quarantine row of the same object version.
+ *
+ * @example
+ * quarantineSqls({ quarantineUrl: 's3://landing/landfall/load-batches/ab12…/objects/2/quarantine.json', iamRole: 'default' });
+ */
+export function quarantineSqls(files: { quarantineUrl: string; iamRole: string }): string[] {
+  const role = files.iamRole === 'default' ? 'default' : safeLiteral(files.iamRole);
+  return [
+    `DROP TABLE IF EXISTS ${QUARANTINE_NEW}`,
+    `CREATE TEMP TABLE ${QUARANTINE_NEW} (LIKE ${QUARANTINE})`,
+    `COPY ${QUARANTINE_NEW} (${QUARANTINE_COLUMNS.join(', ')}) FROM ${safeLiteral(files.quarantineUrl)} IAM_ROLE ${role} FORMAT AS JSON 'auto'`,
+    `DELETE FROM ${QUARANTINE} USING ${QUARANTINE_NEW} n WHERE ${QUARANTINE}.bucket = n.bucket AND ${QUARANTINE}.object_key = n.object_key AND ${QUARANTINE}.object_version = n.object_version`,
+    `INSERT INTO ${QUARANTINE} SELECT * FROM ${QUARANTINE_NEW}`,
+    `DROP TABLE ${QUARANTINE_NEW}`,
   ];
 }
 

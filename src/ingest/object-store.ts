@@ -8,6 +8,8 @@ import { IngestError } from './errors';
 
 export interface ObjectStore {
   putObject(bucket: string, key: string, body: string): Promise<void>;
+  /** The object's first `maxBytes` bytes (to place a bad record in a quarantined object); undefined when it is gone. */
+  getObjectStart?(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined>;
 }
 
 /**
@@ -34,5 +36,18 @@ export class LocalFolderObjectStore implements ObjectStore {
     const file = this.pathOf(bucket, key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, body);
+  }
+
+  async getObjectStart(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
+    const file = this.pathOf(bucket, key);
+    if (!fs.existsSync(file)) return undefined;
+    const handle = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(maxBytes, fs.fstatSync(handle).size));
+      fs.readSync(handle, buffer, 0, buffer.length, 0);
+      return buffer;
+    } finally {
+      fs.closeSync(handle);
+    }
   }
 }

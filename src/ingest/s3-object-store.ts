@@ -1,5 +1,5 @@
 /** The AWS adapter of {@link ObjectStore}: PutObject with the SDK's S3 client (needs `@aws-sdk/client-s3`). */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from './object-store';
 
 export class S3ObjectStore implements ObjectStore {
@@ -7,6 +7,18 @@ export class S3ObjectStore implements ObjectStore {
 
   async putObject(bucket: string, key: string, body: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  }
+
+  /** A ranged GetObject (`bytes=0-<maxBytes-1>`); NoSuchKey → undefined. Needs s3:GetObject on the routed prefix. */
+  async getObjectStart(bucket: string, key: string, maxBytes: number): Promise<Buffer | undefined> {
+    try {
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${maxBytes - 1}` }));
+      // subarray: an endpoint that ignores Range (the local one) still gives no more than asked.
+      return answer.Body ? Buffer.from(await answer.Body.transformToByteArray()).subarray(0, maxBytes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
   }
 }
 

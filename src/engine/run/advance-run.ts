@@ -18,7 +18,7 @@ import type { ResultSet, StatementDescription, Warehouse } from '../../warehouse
 import type { FetchedColumns } from '../materializations/plan';
 import { hookTemplates } from '../materializations/hooks';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
-import { advanceLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
+import { advanceLoadNode, recoverLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
 import { planFor } from './plan-node';
 import { QuerySession } from '../render/query-session';
 import { mayRunQueries, resolveRunTimeQueries } from './run-time-queries';
@@ -100,6 +100,10 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       continue;
     }
     if (description.status !== 'FINISHED') {
+      if (node.kind === 'load' && await recoverLoadNode(node, state, loadStepContext(node, state, ctx), description)) {
+        progressed = true;
+        continue;
+      }
       node.status = 'error';
       node.error = description.error ?? `statement ${description.status.toLowerCase()}`;
       if (node.kind === 'tests') node.tests = testResultsFor(node, ctx.manifest, () => 'error');

@@ -27,12 +27,25 @@ export interface LoadRequest {
   objects: LoadObject[];
 }
 
+/** An object whose COPY failed on its own: set aside (the load ledger's quarantine), never retried by itself. */
+export interface QuarantinedObject extends LoadObject {
+  /** The warehouse's error text for the object's COPY. */
+  error: string;
+  /** 1-based line (record) and column of the first problem in the object, when landfall could place it. */
+  line?: number;
+  column?: number;
+}
+
 /** What a load node carries in the run state, and what it found. */
 export interface LoadNodeState extends LoadRequest {
   /** Objects this run loaded (set when the node ends). */
   loaded?: number;
   /** Objects skipped because the load ledger already holds their version (a re-delivery, a replay). */
   alreadyLoaded?: number;
+  /** The batch's COPY failed: its objects are loaded one at a time (runner-owned progress through them). */
+  isolating?: { objects: LoadObject[]; next: number; loaded: number };
+  /** Objects set aside because their own COPY failed; the node still succeeds with the others. */
+  quarantined?: QuarantinedObject[];
 }
 
 /**
@@ -42,6 +55,11 @@ export interface LoadNodeState extends LoadRequest {
 export interface LoadStepRunner {
   /** The statements of step `step`, or null when the load is complete (`node.load` then says what was loaded). */
   statements(node: RunNode & { load: LoadNodeState }, state: RunState, step: number, previous?: ResultSet): Promise<string[] | null>;
+  /**
+   * Step `step` failed with `error`: the statements of the step that recovers (e.g. load the batch's objects one by
+   * one, set a bad one aside), or null to fail the node. Absent: a failed step fails the node.
+   */
+  recover?(node: RunNode & { load: LoadNodeState }, state: RunState, step: number, error: string): Promise<string[] | null>;
 }
 
 export const loadNodeId = (sourceId: string) => `load:${sourceId}`;
@@ -98,4 +116,19 @@ export async function advanceLoadNode(node: RunNode, state: RunState, ctx: LoadS
   }
   node.step = step;
   node.statementId = await ctx.submit(sqls);
+}
+
+/**
+ * A load node's statement failed: the runner may recover (its next step is submitted, true) or not (false: the
+ * caller fails the node). A poison object thus costs one object, not the batch and everything downstream.
+ */
+export async function recoverLoadNode(node: RunNode, state: RunState, ctx: LoadStepContext, failed: StatementDescription): Promise<boolean> {
+  if (!ctx.loads?.recover || !node.load) return false;
+  const step = (node.step ?? 0) + 1;
+  const error = failed.error ?? `statement ${failed.status.toLowerCase()}`;
+  const sqls = await ctx.loads.recover(node as RunNode & { load: LoadNodeState }, state, node.step ?? 0, error);
+  if (sqls === null) return false;
+  node.step = step;
+  node.statementId = await ctx.submit(sqls);
+  return true;
 }

@@ -1,0 +1,98 @@
+/**
+ * Where in a landed object the first record that cannot load sits: 1-based line and column, and what is wrong there.
+ * Used when an object's COPY failed on its own (the quarantine), so the alert can say "line 3, column 41: the record
+ * is not closed" instead of only the warehouse's message. The rules are COPY's own: JSON 'auto' objects back to back
+ * or one per line (Firehose concatenates them), RFC 4180 CSV with the route's delimiter and header lines.
+ * Redshift records the same facts in SYS_LOAD_ERROR_DETAIL / STL_LOAD_ERRORS; reading the object gives them on every
+ * warehouse, the local one included, without a query keyed by values from the event.
+ */
+export interface BadRecord {
+  line: number;
+  column: number;
+  problem: string;
+}
+
+/** The position of character `offset` in `text`. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The first JSON record that does not parse (or stray text between records), or undefined when all do. */
+export function locateBadJsonRecord(text: string): BadRecord | undefined {
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      if (depth === 0) return { ...positionOf(text, i), problem: 'a string outside any record' };
+      inString = true;
+    } else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}') {
+      if (depth === 0) return { ...positionOf(text, i), problem: "a '}' that closes no record" };
+      if (--depth === 0) {
+        try {
+          JSON.parse(text.slice(start, i + 1));
+        } catch (error) {
+          const at = /position (\d+)/.exec((error as Error).message);
+          const offset = start + (at ? Number(at[1]) : 0);
+          return { ...positionOf(text, offset), problem: `invalid JSON: ${(error as Error).message}` };
+        }
+      }
+    } else if (depth === 0 && !/\s/.test(c)) {
+      return { ...positionOf(text, i), problem: `unexpected '${c}' between records` };
+    }
+  }
+  if (depth !== 0) return { ...positionOf(text, start), problem: 'the record starting here is not closed (truncated object?)' };
+  return undefined;
+}
+
+/** The first CSV line whose field count differs from the first data line's (quoted newlines respected). */
+export function locateBadCsvRecord(text: string, delimiter: string, headerLines: number): BadRecord | undefined {
+  let line = 1;
+  let recordLine = 1;
+  let fields = 1;
+  let expected: number | undefined;
+  let quoted = false;
+  let records = 0;
+  const endRecord = (): BadRecord | undefined => {
+    records++;
+    if (records > headerLines) {
+      if (expected === undefined) expected = fields;
+      else if (fields !== expected) return { line: recordLine, column: 1, problem: `${fields} fields where the first record has ${expected}` };
+    }
+    fields = 1;
+    return undefined;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') i++;
+      else if (c === '"') quoted = false;
+      else if (c === '\n') line++;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) fields++;
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      const bad = endRecord();
+      if (bad) return bad;
+      line++;
+      recordLine = line;
+    }
+  }
+  if (quoted) return { line: recordLine, column: 1, problem: 'a quoted field is not closed (truncated object?)' };
+  if (fields > 1 || (text.length > 0 && !text.endsWith('\n'))) return endRecord();
+  return undefined;
+}
