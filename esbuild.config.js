@@ -81,12 +81,25 @@ const awsSdkPackageVersionOnly = {
 };
 
 /**
- * js-yaml (~57 KiB minified) serves only the Jinja context's `fromyaml`/`toyaml` in the functions. The project a bundle
- * embeds is fixed when it is packaged, so when no model, test or macro of it (packages included) mentions either
- * name, js-yaml is replaced by a module that fails with the reason, and the bundle is that much smaller.
+ * js-yaml (~57 KiB minified) serves the Jinja context's `fromyaml`/`toyaml` (src/engine/render/render-context.ts). The
+ * project a bundle embeds is fixed when it is packaged, so when no model, test or macro of it (packages included)
+ * mentions either name, the render context's js-yaml is replaced by a module that fails with the reason. Only that
+ * importer's: other run-time code that reads YAML (e.g. landfall.yml settings) gets the real js-yaml.
  */
 function projectUsesYamlFunctions(manifestJson) {
   return /\b(?:fromyaml|toyaml)\b/.test(manifestJson);
+}
+
+function renderContextWithoutYaml(manifestJson) {
+  const renderContext = path.join(root, 'src', 'engine', 'render', 'render-context.ts');
+  const stub = path.join(root, 'scripts', 'bundle', 'no-yaml-functions.mjs');
+  return {
+    name: 'landfall-render-context-yaml',
+    setup(build) {
+      if (projectUsesYamlFunctions(manifestJson)) return;
+      build.onResolve({ filter: /^js-yaml$/ }, (args) => (args.importer === renderContext ? { path: stub } : undefined));
+    },
+  };
 }
 
 /** The compiled project as it is embedded: Brotli-compressed JSON text in base64 (60 → 7 KiB for dbt/; decoded once per container, ~0.3 ms). */
@@ -118,11 +131,10 @@ function lambdaBuildOptions(manifestJson) {
       '@aws-sdk/credential-provider-node': path.join(root, 'scripts', 'bundle', 'lambda-credentials.mjs'),
       // No operation the functions send streams events: the SDK's event-stream codec is dead code (~15 KiB).
       '@smithy/core/event-streams': path.join(root, 'scripts', 'bundle', 'no-event-streams.mjs'),
-      ...(projectUsesYamlFunctions(manifestJson) ? {} : { 'js-yaml': path.join(root, 'scripts', 'bundle', 'no-yaml-functions.mjs') }),
     },
     // nunjucks requires chokidar only for `watch: true`, which the engine never sets.
     external: ['chokidar'],
-    plugins: [projectSourcesAreSideEffectFree, awsSdkSchemasTreeShake, awsSdkPackageVersionOnly],
+    plugins: [projectSourcesAreSideEffectFree, renderContextWithoutYaml(manifestJson), awsSdkSchemasTreeShake, awsSdkPackageVersionOnly],
   };
 }
 

@@ -58,8 +58,10 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
       return handler(input);
     },
   });
-  // The coalescer's lease and the run locks on a DynamoDB of the children's own (the stack's has the lock table only).
-  const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' }, [LEASE_TABLE]: { partitionKey: 'pk' } } }));
+  // The children's DynamoDB: the stack's tables (every LANDFALL_*_TABLE it set: run locks, incidents, …) and the
+  // coalescer's lease, which the stack keeps in memory instead.
+  const tableNames = [LEASE_TABLE, RUN_LOCK_TABLE, ...Object.entries(process.env).filter(([name]) => /^LANDFALL_[A-Z_]+_TABLE$/.test(name)).map(([, table]) => table!)];
+  const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: Object.fromEntries(tableNames.map((table) => [table, { partitionKey: 'pk' }])) }));
   const settle = async () => {
     await stack.eventBus.whenIdle();
     await stack.coalescer.whenIdle();

@@ -81,16 +81,33 @@ describe('the embedded project', () => {
 });
 
 describe('js-yaml in the bundles', () => {
-  const source = `import * as yaml from 'js-yaml'; export const parse = (text: string) => yaml.load(text);`;
+  // The render context's fromyaml/toyaml, and another module reading YAML at run time (PublishAlert reads landfall.yml).
+  const source = `
+    import * as yaml from 'js-yaml';
+    import { buildRenderContext } from './src/engine/render/render-context';
+    import { RelationRef } from './src/engine/render/relation';
+    const context = buildRenderContext({
+      target: { name: 'dev', type: 'redshift', schema: 'analytics', database: 'dev' }, vars: {}, self: new RelationRef('analytics', 'a'),
+      invocationId: 'inv-1', runStartedAt: new Date(0),
+      hooks: { ref: (name) => new RelationRef('analytics', name), source: (s, t) => new RelationRef(s, t), config: () => undefined, configValues: () => ({}), isIncremental: () => false },
+    } as never) as { fromyaml: (text: string) => unknown; toyaml: (value: unknown) => string };
+    export const fromyaml = (text: string) => context.fromyaml(text);
+    export const toyaml = (value: unknown) => context.toyaml(value);
+    export const settings = (text: string) => yaml.load(text);
+  `;
+  type Module = { fromyaml: (text: string) => unknown; toyaml: (value: unknown) => string; settings: (text: string) => unknown };
 
-  it('is left out for a project that never names fromyaml or toyaml, and says so when called', async () => {
-    const { module } = await bundle<{ parse: (text: string) => unknown }>('no-yaml', source);
-    expect(() => module.parse('a: 1')).toThrow(/js-yaml is not in this bundle because the compiled project never mentions fromyaml or toyaml/);
+  it('is left out of the render context for a project that never names fromyaml or toyaml, which then says why; other YAML readers keep it', async () => {
+    const { module } = await bundle<Module>('no-yaml', source);
+    expect(() => module.toyaml({ a: 1 })).toThrow(/js-yaml is not in this bundle because the compiled project never mentions fromyaml or toyaml/);
+    expect(module.settings('a: 1')).toEqual({ a: 1 });
   }, 60_000);
 
-  it('is bundled when a template of the project calls fromyaml', async () => {
+  it('is in the render context when a template of the project calls fromyaml', async () => {
     const withYaml = JSON.stringify({ ...manifest, macroSource: "{% macro m() %}{{ fromyaml('a: 1') }}{% endmacro %}" });
-    const { module } = await bundle<{ parse: (text: string) => unknown }>('with-yaml', source, withYaml);
-    expect(module.parse('a: 1')).toEqual({ a: 1 });
+    const { module } = await bundle<Module>('with-yaml', source, withYaml);
+    expect(module.fromyaml('a: 1')).toEqual({ a: 1 });
+    expect(module.toyaml({ a: 1 })).toBe('a: 1\n');
+    expect(module.settings('a: 1')).toEqual({ a: 1 });
   }, 60_000);
 });
