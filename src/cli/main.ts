@@ -9,6 +9,7 @@ import { formatTextTable } from '../alerts/text-table';
 import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
 import { compileProject } from '../engine/compile';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
+import { attachAlertingFacts } from '../alerts/alerting-facts';
 import { selectWithSelector } from '../engine/graph/selectors-file';
 import { fqnOf } from '../engine/graph/select';
 import { compiledAnalyses } from '../engine/project/compile-analyses';
@@ -57,6 +58,7 @@ Usage: landfall <command> [flags]
       --vars '{"k": "v"}'      override project vars
       --threads N              statements in flight at once (default 4)
   source freshness [--select …]  check sources' loaded_at_field against warn_after/error_after (dbt's output, --json)
+  schedules ls                 landfall.yml's schedules, DMS schedules and the rotation, with their next fire time
   docs generate                dbt's docs artifacts: target/manifest.json and target/catalog.json (the warehouse's columns, types, sizes)
   query "SQL"                  run one SQL statement on the local warehouse and print the rows
   serve                        the local stack: webhook, event bus + rules, Step Functions, Data API, SNS outbox
@@ -131,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'demo':
         enableTypeScriptHandlers();
         return await (require('./demo') as typeof import('./demo')).runDemo(args);
+      case 'schedules':
+        return await (require('./schedules-command') as typeof import('./schedules-command')).schedulesCommand(args);
       case 'source':
         return await (require('./freshness-command') as typeof import('./freshness-command')).sourceCommand(args);
       case 'docs':
@@ -206,7 +210,7 @@ function compileCommand(args: string[]): number {
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf]);
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]);
   writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started) });
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).

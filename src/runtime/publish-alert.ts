@@ -16,7 +16,8 @@ import { qualified } from '../engine/render/relation';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy } from '../incidents/incident';
 import { updateBook, type IncidentStore } from '../incidents/incident-store';
 import { trackIncidents } from '../incidents/track-incidents';
-import { parseLandfallSettings, type LandfallSettings } from '../schedules/landfall-settings';
+import { DEFAULT_LANDFALL_SETTINGS } from '../schedules/default-settings';
+import type { LandfallSettings } from '../schedules/landfall-settings';
 import { runQuery, StatementTimeoutError } from '../warehouse/run-query';
 import type { RunState } from '../engine';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
@@ -197,7 +198,7 @@ export interface AlertTarget {
 
 /** The project's landfall.yml as compiled into the manifest (defaults when it has none). */
 export function settingsOf(manifest: RunDependencies['manifest']): LandfallSettings {
-  return (manifest as ManifestWithAlerting).alerting?.settings ?? parseLandfallSettings('{}', 'landfall.yml');
+  return (manifest as ManifestWithAlerting).alerting?.settings ?? DEFAULT_LANDFALL_SETTINGS;
 }
 
 export function alertPolicyOf(settings: LandfallSettings): AlertPolicy {

@@ -1,10 +1,16 @@
 /**
- * The project's DMS schedules on timers, for `landfall serve`: each fires as its EventBridge Scheduler
- * schedule would (UTC), calling `fire` with the run input. A fire that fails is reported, and the schedule
- * keeps going.
+ * The project's schedules on timers, for `landfall serve`: each fires as its EventBridge Scheduler schedule
+ * would (in its time zone, UTC by default), calling `fire`. A fire that fails is reported, and the schedule
+ * keeps going. Used for the DMS schedules and for landfall.yml's schedules (project-schedules.ts).
  */
-import type { DmsSchedule } from './dms-schedules';
-import { nextFire } from './schedule-expression';
+import { nextFireInZone, type ScheduleExpression } from './schedule-expression';
+
+/** Anything with a schedule: a DMS schedule, a landfall.yml schedule (keyed by `name` when it has one). */
+export interface TimedSchedule {
+  schedule: ScheduleExpression;
+  name?: string;
+  timezone?: string;
+}
 
 /** setTimeout's longest delay; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -20,10 +26,10 @@ export interface ScheduleTimers {
  * const timers = startScheduleTimers(dmsSchedulesOf(manifest), async (s) => startExecution(scheduledRunInput(s)));
  * timers.stop();
  */
-export function startScheduleTimers(
-  schedules: readonly DmsSchedule[],
-  fire: (schedule: DmsSchedule) => Promise<void>,
-  options: { now?: () => number; onError?: (error: unknown, schedule: DmsSchedule) => void } = {},
+export function startScheduleTimers<T extends TimedSchedule>(
+  schedules: readonly T[],
+  fire: (schedule: T) => Promise<void>,
+  options: { now?: () => number; onError?: (error: unknown, schedule: T) => void } = {},
 ): ScheduleTimers {
   const now = options.now ?? Date.now;
   const startedAt = new Date(now());
@@ -31,17 +37,18 @@ export function startScheduleTimers(
   const next = new Map<string, Date | null>();
   let stopped = false;
 
-  const arm = (schedule: DmsSchedule, after: Date) => {
-    const at = nextFire(schedule.schedule, startedAt, after);
-    next.set(schedule.schedule.expression, at);
+  const keyOf = (schedule: T) => schedule.name ?? schedule.schedule.expression;
+  const arm = (schedule: T, after: Date) => {
+    const at = nextFireInZone(schedule.schedule, startedAt, after, schedule.timezone);
+    next.set(keyOf(schedule), at);
     if (!at || stopped) return;
     const wait = () => {
       const delay = at.getTime() - now();
       if (delay > MAX_TIMER_MS) {
-        timers.set(schedule.schedule.expression, setTimeout(wait, MAX_TIMER_MS));
+        timers.set(keyOf(schedule), setTimeout(wait, MAX_TIMER_MS));
         return;
       }
-      timers.set(schedule.schedule.expression, setTimeout(() => {
+      timers.set(keyOf(schedule), setTimeout(() => {
         fire(schedule).catch((error) => options.onError?.(error, schedule));
         arm(schedule, at);
       }, Math.max(0, delay)));

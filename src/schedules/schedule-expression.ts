@@ -53,3 +53,42 @@ export function nextFire(schedule: ScheduleExpression, startedAt: Date, after: D
   const elapsed = Math.max(0, after.getTime() - startedAt.getTime());
   return new Date(startedAt.getTime() + (Math.floor(elapsed / schedule.everyMs) + 1) * schedule.everyMs);
 }
+
+/** The wall-clock time in `timeZone` as a Date whose UTC fields hold it (to run a cron on local time). */
+function wallClock(date: Date, timeZone: string): Date {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)));
+}
+
+/** Throws {@link InvalidScheduleError} unless `timeZone` is an IANA name the runtime knows (as Scheduler requires). */
+export function checkTimeZone(timeZone: string, label: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new InvalidScheduleError(timeZone, `${label}: '${timeZone}' is not an IANA time zone such as 'Europe/Amsterdam' or 'UTC'`);
+  }
+}
+
+/**
+ * When a schedule with a `ScheduleExpressionTimezone` fires next: a cron's fields are read on the zone's wall clock
+ * (so `0 6 * * ? *` in Europe/Amsterdam is 06:00 there in summer and winter); a wall time that does not exist
+ * (the hour skipped when clocks go forward) is skipped. A rate ignores the zone.
+ *
+ * @example
+ * nextFireInZone(parseScheduleExpression('cron(0 6 * * ? *)'), start, new Date('2026-07-01T00:00:00Z'), 'Europe/Amsterdam'); // 04:00Z
+ */
+export function nextFireInZone(schedule: ScheduleExpression, startedAt: Date, after: Date, timeZone = 'UTC'): Date | null {
+  if (schedule.kind === 'rate' || timeZone === 'UTC') return nextFire(schedule, startedAt, after);
+  let wall = wallClock(after, timeZone);
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const candidate = nextCronFire(schedule.cron, wall);
+    if (!candidate) return null;
+    const guess = new Date(candidate.getTime() - (wallClock(after, timeZone).getTime() - Math.floor(after.getTime() / 1000) * 1000));
+    const real = new Date(candidate.getTime() - (wallClock(guess, timeZone).getTime() - guess.getTime()));
+    if (wallClock(real, timeZone).getTime() === candidate.getTime() && real.getTime() > after.getTime()) return real;
+    wall = candidate;
+  }
+  return null;
+}
