@@ -105,6 +105,17 @@ function entriesOf(manifest: ManifestV12, macroPackages: Set<string>): { entry: 
   return all.sort((a, b) => NODE_TYPES.indexOf(a.type) - NODE_TYPES.indexOf(b.type) || (a.entry.unique_id < b.entry.unique_id ? -1 : 1));
 }
 
+/** dbt's config lists every key; the page shows (and the shard carries) only those set to something. */
+function compactConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) continue;
+    if (k === 'docs' || k === 'contract' || k === 'enabled') continue; // dbt's defaults, shown nowhere
+    out[k] = v;
+  }
+  return out;
+}
+
 function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
   const list = map.get(key);
   if (list) list.push(value); else map.set(key, [value]);
@@ -165,7 +176,7 @@ export function buildSiteData(inputs: SiteInputs): SiteData {
       description: entry.description || (type === 'source' ? entry.source_description ?? '' : ''),
       file: entry.original_file_path,
       relation: entry.relation_name ?? undefined,
-      config: type === 'macro' ? { arguments: (entry.arguments ?? []).map((a) => a.name).join(', ') } : { ...(entry.config ?? {}) },
+      config: type === 'macro' ? { arguments: (entry.arguments ?? []).map((a) => a.name).join(', ') } : compactConfig(entry.config ?? {}),
       rawSql: type === 'macro' ? entry.macro_sql : entry.raw_code || undefined,
       compiledSql: entry.compiled_code || undefined,
       columns: [...columns.values()],
