@@ -10,7 +10,8 @@
  * (bench/support/lambda-first-calls.ts: Data API on PGlite, S3, DynamoDB, Step Functions, EventBridge, SNS, SQS,
  * Secrets Manager). The warehouse tasks' first events are the Task inputs of a real transform execution.
  *
- * Usage: npx tsx bench/lambda-bundles.ts [--runs 5] [--before REF] [--now REF] [--out bench/RESULTS-lambda-bundles.md] [--json file]
+ * Usage: npx tsx bench/lambda-bundles.ts [--runs 5] [--before REF] [--now REF] [--out table.md] [--json file]
+ * (the table goes into bench/RESULTS-lambda-bundles.md, which also says what changed and why).
  */
 import { execFile, execSync } from 'node:child_process';
 import { promisify } from 'node:util';
