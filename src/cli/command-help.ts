@@ -64,15 +64,17 @@ ${TARGET}`,
   Start the local AWS stack (Fivetran webhook, EventBridge bus and rules, Step Functions, Redshift Data API,
   SNS outbox) on the state folder. Every execution prints its nodes as they finish and a closing line
   (status, duration, PASS/WARN/ERROR/SKIP). Ctrl-C stops it.`,
-  'send-event': `landfall send-event FILE
+  'send-event': `landfall send-event FILE [--force]
 
   Deliver a Fivetran webhook body (signed) or an EventBridge event (PutEvents) to the \`landfall serve\` running
   on this state folder; with none running, start the stack in this process for this one event and wait for the
-  run it starts.`,
-  executions: `landfall executions [ls | show ID [--json]]
+  run it starts. An arrival already run (an execution's input names it) is not sent again: the command says
+  which execution ran it and how to replay it (--force delivers it anyway).`,
+  executions: `landfall executions [ls | show ID [--json] [--history]]
 
-  ls: the local Step Functions executions, newest first. show: one execution (name, a unique prefix of it, or
-  its ARN): status, duration, a table of its nodes (status, duration, rows, failures) and its states.`,
+  ls: the local Step Functions executions, newest first. show: one execution (its name, a unique prefix of it,
+  its ARN, its run id, or \`latest\`): status, duration, a table of its nodes (status, duration, rows,
+  failures, error); --history lists its states.`,
   replay: 'landfall replay ID   start an execution again with the same input (a new name)',
   redrive: 'landfall redrive ID   RedriveExecution: continue a failed execution at its unsuccessful state (within 14 days)',
   demo: `landfall demo [--keep] [--verbose]

@@ -23,23 +23,54 @@ import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import { runQuery } from '../warehouse/run-query';
 import { runToCompletion } from './local-build';
 import { commonOptions } from './command-context';
-import { parseFlags } from './options';
+import { closingLines, runStateOfExecution } from './execution-summary';
+import { parseFlags, UsageError } from './options';
 import { startStackForCli } from './stack-commands';
+
+/** Written in a state folder the demo created: the demo resets only such a folder (or an empty one). */
+const DEMO_MARKER = '.landfall-demo';
+
+/**
+ * The demo writes the default state folder, the one every other command reads, so the "look next" commands
+ * work as printed. It resets the folder first, but only one it made (or an empty one): a warehouse built by
+ * other commands is never wiped by `npm start`.
+ */
+function resetStateFolder(stateDir: string, keep: boolean): void {
+  const entries = fs.existsSync(stateDir) ? fs.readdirSync(stateDir) : [];
+  if (!keep && entries.length > 0) {
+    if (!entries.includes(DEMO_MARKER)) {
+      const shown = path.relative(process.cwd(), stateDir) || '.';
+      throw new UsageError(`${shown}/ holds state the demo did not create (${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', …' : ''}); the demo starts from an empty state folder and will not wipe yours. Move it away, or run the demo in another one: npx landfall demo --state-dir .landfall-demo`);
+    }
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.writeFileSync(path.join(stateDir, DEMO_MARKER), 'Created by `landfall demo`: the next demo resets this folder.\n');
+}
+
+/** Without --verbose the run's node lines are left out; its header, failures, errors and the email notice stay. */
+function storyLine(verbose: boolean, out: (line?: string) => void): (line: string) => void {
+  return (line) => {
+    if (verbose || /\bRun \S+:|\bFAIL\b|\bERROR\b|📧|Subject:/.test(line)) out(line);
+  };
+}
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export async function runDemo(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { keep: { type: 'boolean' } });
-  const options = commonOptions({ 'state-dir': path.join('.landfall', 'demo'), ...values });
+  const { values } = parseFlags(args, { keep: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } });
+  const options = commonOptions(values);
+  const verbose = Boolean(values.verbose);
   const started = Date.now();
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const step = (n: number, title: string) => out(`\n━━ ${n}. ${title} ${'━'.repeat(Math.max(3, 70 - title.length))}`);
+  const stateShown = path.relative(process.cwd(), options.stateDir) || '.';
 
-  if (!values.keep) fs.rmSync(options.stateDir, { recursive: true, force: true });
+  resetStateFolder(options.stateDir, Boolean(values.keep));
   out('landfall demo — a file-transfer company\'s data mart, event-driven, on your laptop.');
-  out(`State (warehouse, executions, outbox) goes to ${path.relative(process.cwd(), options.stateDir)}/.`);
+  out(`State (warehouse, executions, outbox) goes to ${stateShown}/, where every other landfall command looks.${verbose ? '' : ' (--verbose: every node and the whole email)'}`);
 
-  const stack = await startStackForCli(options, out);
+  const stack = await startStackForCli(options, storyLine(verbose, out));
   try {
     const warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
     const manifest = loadCompiledManifest();
@@ -54,7 +85,7 @@ export async function runDemo(args: string[]): Promise<number> {
     const initial = await runToCompletion(manifest, { runId: 'demo-initial-build', command: 'build' }, { dialect: dialects[manifest.target.type], warehouse });
     const initialSummary = summarizeRun(initial);
     out(`First full build (\`landfall build\`): ${initial.nodes.filter((n) => n.status === 'success').length} seeds and models built, ${initialSummary.counts.test_pass ?? 0} tests passed in ${((Date.now() - initialStarted) / 1000).toFixed(1)} s.`);
-    if (initialSummary.failed) throw new Error('the first build failed; run `npx landfall build --state-dir .landfall/demo` to see why');
+    if (initialSummary.failed) throw new Error(`the first build failed; run \`npx landfall build${options.stateDir === path.resolve('.landfall') ? '' : ` --state-dir ${stateShown}`}\` to see why`);
 
     step(2, 'The next sync lands new rows — one carries a typo from a buggy app release');
     const batch = generateNewSyncBatch({ asOf, batchNumber: 1 });
@@ -77,7 +108,7 @@ export async function runDemo(args: string[]): Promise<number> {
     const [first] = (await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? [];
     if (!first) throw new Error('the webhook started no execution');
     const firstRun = stack.stepFunctions.getExecution(first.executionArn!)!;
-    out(`\nExecution ${firstRun.name}: ${firstRun.status} after ${firstRun.stateTransitions} state transitions.`);
+    for (const line of closingLines(firstRun, runStateOfExecution(options.stateDir, firstRun.name))) out(line);
 
     step(4, 'The accepted_values test caught it: an alert email');
     const emails = fs.existsSync(stack.sns.outboxDir) ? fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml')).sort() : [];
@@ -86,10 +117,11 @@ export async function runDemo(args: string[]): Promise<number> {
       const eml = fs.readFileSync(path.join(stack.sns.outboxDir, emails[emails.length - 1]!), 'utf8');
       const [headers, ...rest] = eml.split(/\r?\n\r?\n/);
       const bodyText = rest.join('\n\n');
+      const shownLines = verbose ? 45 : 14;
       out(headers!.split(/\r?\n/).filter((h) => /^(Subject|To|From):/.test(h)).join('\n'));
       out('');
-      out(bodyText.split(/\r?\n/).slice(0, 45).join('\n'));
-      if (bodyText.split(/\r?\n/).length > 45) out(`… (the rest is in ${path.relative(process.cwd(), path.join(stack.sns.outboxDir, emails[emails.length - 1]!))})`);
+      out(bodyText.split(/\r?\n/).slice(0, shownLines).join('\n'));
+      if (bodyText.split(/\r?\n/).length > shownLines) out(`… (the whole email: ${path.relative(process.cwd(), path.join(stack.sns.outboxDir, emails[emails.length - 1]!))})`);
     }
 
     step(5, 'Fix the data at the source, then replay the execution');
@@ -98,7 +130,7 @@ export async function runDemo(args: string[]): Promise<number> {
     const sfn = new SFNClient({});
     const replay = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: `${firstRun.name.slice(0, 60)}-replay`, input: firstRun.input }));
     const replayed = await stack.stepFunctions.waitForExecution(replay.executionArn!);
-    out(`\nReplay ${replayed.name}: ${replayed.status} after ${replayed.stateTransitions} state transitions.`);
+    for (const line of closingLines(replayed, runStateOfExecution(options.stateDir, replayed.name))) out(line);
 
     // The output is the run's last payload: a pointer to its state in S3 and the counts.
     const { counts } = JSON.parse(replayed.output ?? '{}') as { counts?: { models: number; testNodes: number } };
@@ -110,12 +142,13 @@ export async function runDemo(args: string[]): Promise<number> {
     out(`Replay:     ${replayed.status.padEnd(9)} ${replayed.stateTransitions} state transitions for ${models} models and ${testGroups} test statements`);
     out(`Demo time:  ${seconds} s`);
     out('');
-    out('Look next:');
-    out(`  ${path.relative(process.cwd(), stack.sns.outboxDir)}/             the alert email (.eml: open it in a mail client)`);
-    out(`  npx landfall executions ls --state-dir ${path.relative(process.cwd(), options.stateDir)}    the executions and their states`);
-    out(`  npx landfall query "select * from analytics_marts.fct_transfers_daily order by 1 desc limit 5" --state-dir ${path.relative(process.cwd(), options.stateDir)}`);
-    out('  npx landfall serve                  the local stack, then: npx landfall send-event events/samples/fivetran/sync-end-successful.json');
-    out('  state-machines/README.md            how a run works and what it costs');
+    const stateFlag = options.stateDir === path.resolve('.landfall') ? '' : ` --state-dir ${stateShown}`;
+    out('Look next (the same state folder):');
+    out(`  ${path.relative(process.cwd(), stack.sns.outboxDir)}/   the alert email (.eml: open it in a mail client)`);
+    out(`  npx landfall executions ls${stateFlag}                      the executions`);
+    out(`  npx landfall executions show ${firstRun.name}${stateFlag}`);
+    out(`  npx landfall query "select * from analytics_marts.fct_transfers_daily order by 1 desc limit 5"${stateFlag}`);
+    out(`  npx landfall serve${stateFlag}   then, in another terminal: npx landfall send-event events/samples/fivetran/sync-end-successful.json${stateFlag}`);
     return firstRun.status === 'FAILED' && emails.length > 0 && replayed.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await stack.close();

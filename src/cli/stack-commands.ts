@@ -8,10 +8,11 @@ import path from 'node:path';
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Manifest, RunNode } from '../engine';
+import { formatTextTable } from '../alerts/text-table';
 import { signFivetranBody } from '../events/fivetran';
-import { listStoredExecutions, readStoredExecution, type StoredExecution } from '../local/aws/execution-store';
+import { listStoredExecutions, type StoredExecution } from '../local/aws/execution-store';
 import type { TaskHandler } from '../local/aws/step-functions';
-import { LOCAL_WEBHOOK_SECRET, startLocalStack, TRANSFORM_STATE_MACHINE, type LocalStack } from '../local/local-stack';
+import { LOCAL_WEBHOOK_SECRET, startLocalStack, type LocalStack } from '../local/local-stack';
 import { loadCompiledManifest } from '../runtime/compiled-project';
 import { awsDependencies } from '../runtime/aws-dependencies';
 import type { StoredRun } from '../runtime/run-state-store';
@@ -21,7 +22,10 @@ import { parseFlags, UsageError } from './options';
 import { printRunEvent } from './progress';
 import { dmsSchedulesOf, scheduledRunInput } from '../schedules/dms-schedules';
 import { startScheduleTimers } from '../schedules/local-schedule-timers';
+import { manifestSchedules, projectScheduleInput, targetOf } from '../schedules/project-schedules';
 import { terminalSafe } from './terminal-text';
+import { awaitNewExecutions, executionNames, executionThatProcessed, reportDelivery, watchExecutions } from './execution-watch';
+import { findExecution, nodeRows, runCounts, runStateOfExecution } from './execution-summary';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -112,12 +116,29 @@ export async function serveCommand(args: string[]): Promise<number> {
     await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: `schedule-${Date.now()}`, input: JSON.stringify(scheduledRunInput(schedule)) }));
   }, { onError: (error, schedule) => write(`⏰ ${schedule.schedule.expression} failed to start: ${(error as Error).message}`) });
   for (const [expression, at] of Object.entries(schedules.nextFires())) write(`  Schedule           ${expression}   next ${at?.toISOString() ?? 'never'}`);
+  // landfall.yml's schedules (daily build, freshness), as their EventBridge Scheduler schedules start them in AWS.
+  const projectTimers = startScheduleTimers(manifestSchedules(loadCompiledManifest()), async (schedule) => {
+    const target = targetOf(schedule);
+    if (target === 'rotation') {
+      write(`⏰ ${schedule.name}: the monthly rotation runs with \`landfall rotate\` locally`);
+      return;
+    }
+    write(`⏰ ${schedule.name}: ${schedule.command} ${schedule.select.join(' ') || '(everything)'}`);
+    const stateMachineArn = target === 'freshness' ? stack.freshnessStateMachineArn : stack.transformStateMachineArn;
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `${schedule.name}-${Date.now()}`, input: JSON.stringify(projectScheduleInput(schedule)) }));
+  }, { onError: (error, schedule) => write(`⏰ ${schedule.name} failed to start: ${(error as Error).message}`) });
+  for (const [name, at] of Object.entries(projectTimers.nextFires())) write(`  Schedule           ${name}   next ${at?.toISOString() ?? 'never'}   (landfall.yml; landfall schedules ls)`);
+  write(`State folder       ${path.relative(process.cwd(), options.stateDir) || '.'}   (the warehouse every other command reads; executions, outbox)`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
+  // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
+  const watch = watchExecutions(options.stateDir, write);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  watch.stop();
   schedules.stop();
+  projectTimers.stop();
   fs.rmSync(endpointsFile(options.stateDir), { force: true });
   await stack.close();
   return 0;
@@ -175,26 +196,45 @@ async function deliver(file: string, endpoints: Record<string, string>, write: (
 }
 
 export async function sendEventCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {}, true);
+  const { values, positionals } = parseFlags(args, { force: { type: 'boolean' } }, true);
   if (positionals.length !== 1) throw new UsageError('send-event takes one file, e.g. events/samples/fivetran/sync-end-successful.json');
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
   const options = commonOptions(values);
   const write = (line: string) => process.stdout.write(`${terminalSafe(line)}\n`);
   const running = runningServe(options.stateDir);
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  // The arrival was run already (the deployed buffer drops a repeat within its dedupe window): say so, not run it twice.
+  const earlier = values.force ? undefined : executionThatProcessed(options.stateDir, body);
+  if (earlier) {
+    write(`Already processed: this arrival was run by execution ${earlier.name} (${earlier.status}, ${earlier.startDate.slice(0, 19).replace('T', ' ')}); a repeated arrival is dropped (deduplication, docs/arrivals.md), so it was not sent again.`);
+    write(`  To run it again with the same input: npx landfall replay ${earlier.name}`);
+    write('  To deliver it anyway (as a new arrival would be after the dedupe window): npx landfall send-event --force FILE');
+    return 0;
+  }
+  const before = executionNames(options.stateDir);
   if (running) {
     const code = await deliver(file, running, write);
-    write('Delivered to the running `landfall serve`; its terminal shows the run.');
-    return code;
+    write(`Delivered to the \`landfall serve\` running on ${path.relative(process.cwd(), options.stateDir) || '.'} (pid ${running.pid}); its terminal shows the run's nodes. Waiting for the run to end…`);
+    if (code !== 0) return code;
+    const started = await awaitNewExecutions(options.stateDir, before, 5000);
+    reportDelivery(options.stateDir, body, started, write);
+    return started.some((e) => e.status !== 'SUCCEEDED') ? 1 : 0;
   }
+  write(`No \`landfall serve\` is running on ${path.relative(process.cwd(), options.stateDir) || '.'}: starting the local stack in this process for this one event (its run prints below, then it stops; run \`npx landfall serve\` in another terminal to keep one running).`);
   const stack = await startStackForCli(options, write);
   try {
     const code = await deliver(file, stack.endpoints, write);
     await stack.eventBus.whenIdle();
     await stack.stepFunctions.waitForAllExecutions();
-    const latest = listStoredExecutions(options.stateDir, { stateMachineName: TRANSFORM_STATE_MACHINE })[0];
-    if (latest) write(`\nExecution ${latest.name}: ${latest.status} (${latest.stateTransitions} state transitions). See: npx landfall executions show ${latest.name}`);
-    return code;
+    const started = listStoredExecutions(options.stateDir).filter((e) => !before.has(e.name));
+    reportDelivery(options.stateDir, body, started, write);
+    return code !== 0 ? code : started.some((e) => e.status !== 'SUCCEEDED') ? 1 : 0;
   } finally {
     await stack.close();
   }
@@ -212,7 +252,7 @@ function describeExecution(e: StoredExecution): string {
 }
 
 export function executionsCommand(args: string[]): number {
-  const { values, positionals } = parseFlags(args, {}, true);
+  const { values, positionals } = parseFlags(args, { history: { type: 'boolean' } }, true);
   const options = commonOptions(values);
   const [sub = 'ls', id] = positionals;
   if (sub === 'ls' || sub === 'list') {
@@ -223,21 +263,34 @@ export function executionsCommand(args: string[]): number {
     return 0;
   }
   if (sub === 'show') {
-    if (!id) throw new UsageError('executions show takes an execution name or ARN');
-    const e = readStoredExecution(options.stateDir, id);
-    if (!e) throw new UsageError(`no execution named ${id} in ${options.stateDir}`);
+    if (!id) throw new UsageError('executions show takes an execution name (or a prefix of it, its ARN, or the run id of an alert email)');
+    const e = findExecution(options.stateDir, id);
+    const run = runStateOfExecution(options.stateDir, e.name);
+    const nodes = run ? nodeRows(run) : [];
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...e, ...(run ? { run_id: run.runId, counts: runCounts(run), nodes } : {}) }, null, 2)}\n`);
       return 0;
     }
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(describeExecution(e));
     out(`ARN: ${e.executionArn}`);
+    if (run) out(`Run id: ${run.runId}   (${run.command}, ${run.nodes.length} nodes)`);
     out(`Quotas: ${executionFigures(e)}`);
     if (e.error) out(`Error: ${e.error}: ${e.cause ?? ''}`);
     out(`Input: ${e.input.length > 300 ? `${e.input.slice(0, 300)}…` : e.input}`);
+    if (run) {
+      out('Nodes:');
+      out(formatTextTable({ columns: ['node', 'kind', 'status', 'seconds', 'rows', 'failures', 'note'], rows: nodes.map((n) => [n.node, n.kind, n.status, n.seconds, n.rows, n.failures, n.note.split('\n')[0]!.slice(0, 80)]) }));
+    } else {
+      out('Nodes: (its run state is gone from the local S3 folder, or it never planned one)');
+    }
+    const states = e.history.filter((x) => x.type.endsWith('StateEntered') || x.type.endsWith('Failed'));
+    if (!values.history) {
+      out(`States: ${states.length} entered or failed (--history lists them)`);
+      return 0;
+    }
     out('States:');
-    for (const h of e.history.filter((x) => x.type.endsWith('StateEntered') || x.type.endsWith('Failed'))) {
+    for (const h of states) {
       const details = (h.stateEnteredEventDetails ?? h.executionFailedEventDetails ?? h.taskFailedEventDetails ?? h.lambdaFunctionFailedEventDetails) as { name?: string; error?: string } | undefined;
       out(`  ${h.timestamp.slice(11, 23)}  ${h.type.padEnd(22)} ${details?.name ?? details?.error ?? ''}`);
     }
@@ -251,8 +304,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const options = commonOptions(values);
   const id = positionals[0];
   if (!id) throw new UsageError('replay takes an execution name or ARN (see `landfall executions`)');
-  const previous = readStoredExecution(options.stateDir, id);
-  if (!previous) throw new UsageError(`no execution named ${id} in ${options.stateDir}`);
+  const previous = findExecution(options.stateDir, id);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const name = `${previous.name.replace(/-replay-\d+$/, '').slice(0, 55)}-replay-${Date.now()}`;
   const running = runningServe(options.stateDir);
