@@ -61,7 +61,9 @@ function documentOf(notice: Notice, context: NoticeContext, limits: (typeof DETA
   const prefix = `[${context.project}]`;
   const facts = factsOf(context);
   const links = linksOf(context);
-  const footer = context.executionArn ? executionSection({ executionArn: context.executionArn, region: context.region, replayHint: context.replayHint }).slice(3) : [];
+  // How to replay a transform run (a freshness check has nothing to redrive); the console link is under links.
+  const replay = context.executionArn && context.report ? executionSection({ executionArn: context.executionArn, region: context.region, replayHint: context.replayHint }) : [];
+  const footer = replay.slice(Math.max(0, replay.indexOf('Replay it, once the cause is fixed:')));
   const list = (incidents: Incident[]): EmailItem[] => incidents.slice(0, limits.listedNodes).map((i) => ({ title: incidentLine(toIncidentLine(i)), lines: [] }));
   if (notice.kind === 'reminder') {
     return {

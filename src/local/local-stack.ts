@@ -41,6 +41,8 @@ import { localTarget, openLocalSqlEngines } from './local-warehouse';
 import type { SqlEngine } from './sql-engine/sql-engine';
 
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
+/** Scheduled source freshness (state-machines/source-freshness.asl.json). */
+export const FRESHNESS_STATE_MACHINE = 'landfall-source-freshness';
 export const ALERT_TOPIC = 'landfall-alerts';
 export const LOCAL_WEBHOOK_SECRET = 'local-fivetran-secret';
 /** The Secrets Manager secret the webhook reads with GetSecretValue (serverless.yml's default `fivetranSecretName`). */
@@ -91,6 +93,8 @@ export interface LocalStack {
   /** The folder standing in for S3: `<s3Dir>/<bucket>/<key>`. */
   s3Dir: string;
   transformStateMachineArn: string;
+  /** The source freshness state machine that landfall.yml's freshness schedules start. */
+  freshnessStateMachineArn: string;
   webhookUrl: string;
   endpoints: Record<string, string>;
   close(): Promise<void>;
@@ -202,6 +206,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           }),
         ),
       },
+      [FRESHNESS_STATE_MACHINE]: {
+        definition: loadDefinition(path.join(repoRoot, 'state-machines', 'source-freshness.asl.json'), {
+          SubmitFreshnessFunctionArn: localFunctionArn('submit-freshness'),
+          CollectFreshnessFunctionArn: localFunctionArn('collect-freshness'),
+        }),
+        taskHandlers: {
+          SubmitFreshness: wrap('SubmitFreshness', lambda(repoRoot, 'submit-freshness')),
+          CollectFreshness: wrap('CollectFreshness', lambda(repoRoot, 'collect-freshness')),
+        },
+        waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
+      },
     },
   });
   const s3Dir = path.resolve(stateDir, 's3');
@@ -309,6 +324,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     coalescer,
     s3Dir,
     transformStateMachineArn,
+    freshnessStateMachineArn: stepFunctions.stateMachineArn(FRESHNESS_STATE_MACHINE),
     webhookUrl: webhook.url,
     endpoints: { ...endpoints, webhook: webhook.url },
     close: async () => {

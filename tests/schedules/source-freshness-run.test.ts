@@ -1,0 +1,71 @@
+/**
+ * Scheduled freshness on the local stack: the source freshness state machine (Data API batches, Wait, Collect)
+ * records each source in the incident book and emails a stale source once — with its loaded_at, thresholds and the
+ * loader that feeds it — and a resolved notice when it loads again.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { generateDemoData } from '../../src/demo/generate-demo-data';
+import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import type { PublishedEmail } from '../../src/local/aws/sns-outbox';
+import { readConnectionTarget } from '../../src/warehouse/connection-config';
+import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
+import { runQuery } from '../../src/warehouse/run-query';
+
+const REPO = path.resolve(__dirname, '../..');
+let stack: LocalStack;
+let stateDir: string;
+let warehouse: RedshiftDataWarehouse;
+const emails: PublishedEmail[] = [];
+
+async function checkFreshness(name: string): Promise<{ status?: string; output: Record<string, unknown> }> {
+  const sfn = new SFNClient({});
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.freshnessStateMachineArn, name, input: JSON.stringify({ select: ['source:wetransfer_app_db'], reason: 'test' }) }));
+  await stack.stepFunctions.waitForExecution(executionArn!);
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return { status: described.status, output: JSON.parse(described.output ?? '{}') as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-freshness-'));
+  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 5, onEmail: (e) => emails.push(e) });
+  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
+  const data = generateDemoData({ asOf: new Date(), volumes: { users: 10, transfers: 20, boards: 5, decks: 5, productEvents: 10 } });
+  await runQuery(warehouse, [...data.ddl]);
+  for (const sql of data.inserts) await runQuery(warehouse, sql);
+  // Every table synced within the hour, as after a healthy sync.
+  for (const table of ['users', 'transfers', 'boards', 'decks']) await runQuery(warehouse, `update raw.${table} set _fivetran_synced = now() - interval '5 minutes'`);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+it('checks every source of the schedule as a state machine run and emails only a stale source, then its resolution', async () => {
+  const fresh = await checkFreshness('fresh-1');
+  expect(fresh.status).toBe('SUCCEEDED');
+  expect(fresh.output.results).toEqual(expect.arrayContaining([{ source: 'wetransfer_app_db.users', status: 'pass' }, { source: 'wetransfer_app_db.transfers', status: 'pass' }]));
+  expect(emails).toHaveLength(0);
+
+  await runQuery(warehouse, "update raw.users set _fivetran_synced = now() - interval '30 hours'");
+  const stale = await checkFreshness('stale-1');
+  expect(stale.output.results).toEqual(expect.arrayContaining([{ source: 'wetransfer_app_db.users', status: 'error' }]));
+  expect(emails).toHaveLength(1);
+  expect(emails[0]!.subject).toBe('[landfall_demo] FAILING: wetransfer_app_db.users');
+  expect(emails[0]!.body).toMatch(/max\(_fivetran_synced\) = 20\S+, 30\.\d h ago/);
+  expect(emails[0]!.body).toContain('warn after 12 hours, error after 24 hours');
+  expect(emails[0]!.body).toContain('fed by fivetran connector wetransfer_app_db');
+
+  await checkFreshness('stale-2'); // still stale: nothing new to say
+  expect(emails).toHaveLength(1);
+
+  await runQuery(warehouse, "update raw.users set _fivetran_synced = now()");
+  await checkFreshness('fresh-2');
+  expect(emails).toHaveLength(2);
+  expect(emails[1]!.subject).toBe('[landfall_demo] RESOLVED: wetransfer_app_db.users');
+  expect(emails[1]!.to).toEqual(['data-team@example.com']);
+}, 120_000);
