@@ -51,7 +51,7 @@ export async function rotateCommand(args: string[]): Promise<number> {
       for (const r of results) {
         const what = r.status === 'failed' ? `FAILED: ${r.error}`
           : r.status === 'unchanged' ? 'already rotated'
-            : [r.created.length ? `created ${r.created.join(', ')}` : '', r.dropped.length ? `${r.unloadedTo ? `unloaded to ${r.unloadedTo} and ` : ''}dropped ${r.dropped.join(', ')}` : ''].filter(Boolean).join('; ');
+            : [r.created.length ? `created ${r.created.join(', ')}` : '', r.dropped.length ? `${r.archivedTo ? `archived to ${r.archivedTo.join(', ')} and ` : ''}dropped ${r.dropped.join(', ')}` : ''].filter(Boolean).join('; ');
         process.stdout.write(`  ${r.model.padEnd(32)} ${what}\n`);
       }
     }

@@ -80,6 +80,8 @@ export interface RotationResult {
   created: Month[];
   dropped: Month[];
   unloadedTo?: string;
+  /** Where each dropped month was archived, in words: an S3 prefix (Redshift UNLOAD) or, locally, the copy in a schema. */
+  archivedTo?: string[];
   error?: string;
 }
 
@@ -104,7 +106,11 @@ export async function rotateModelPartitions(node: ModelNode, month: Month, deps:
     for (const [index, step] of plan.steps.entries()) {
       await runQuery(deps.warehouse, step.sqls.length === 1 ? step.sqls[0]! : step.sqls, undefined, { name: `landfall/rotate/${node.name}/${month}/${index}` });
     }
-    return { ...result, status: plan.steps.length ? 'rotated' : 'unchanged', created: plan.created, dropped: plan.expired, unloadedTo: plan.expired.length ? plan.unloadTo : undefined };
+    const archivedTo = plan.unloadTo ? plan.expired.map((m) => partitionDialectOf(deps.dialect).archiveTarget(monthRelation(node.relation, m), plan.unloadTo)) : [];
+    return {
+      ...result, status: plan.steps.length ? 'rotated' : 'unchanged', created: plan.created, dropped: plan.expired,
+      unloadedTo: plan.expired.length ? plan.unloadTo : undefined, ...(archivedTo.length ? { archivedTo } : {}),
+    };
   } catch (error) {
     return { ...result, status: 'failed', error: (error as Error).message };
   }

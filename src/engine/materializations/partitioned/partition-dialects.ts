@@ -23,6 +23,13 @@ export interface PartitionDialect {
   readonly now: string;
   /** Statements run after a month table is built: its range constraint and indexes (PostgreSQL). */
   afterMonthBuilt(table: Relation, field: string, predicate: string, keys: string[]): string[];
+  /** Statements run after the delta is built: PostgreSQL analyzes it, so its planner probes the month tables' indexes for a day's keys instead of scanning months. */
+  afterDeltaBuilt(delta: Relation): string[];
+  /**
+   * Delete from `table` the rows whose unique_key the delta brings. `routed(prefix)` is the predicate on the delta's
+   * rows that are published, its columns prefixed with `prefix`.
+   */
+  deleteKeys(table: Relation, delta: Relation, keys: string[], routed: (prefix: string) => string): string;
   /** Statements run after the NULL-partition table is built. */
   afterNullsBuilt(table: Relation, field: string, keys: string[]): string[];
   /** An empty month table shaped like `like` (columns and, on Redshift, dist and sort keys; not its constraints). */
@@ -42,6 +49,12 @@ const localArchive = (table: Relation): Relation => ({ schema: LOCAL_ARCHIVE_SCH
 
 const indexes = (table: Relation, columns: string[]) => columns.map((c) => `create index on ${qualified(table)} (${quoteIdentifier(c)})`);
 
+const deleteKeysUsing: PartitionDialect['deleteKeys'] = (table, delta, keys, routed) => {
+  // dbt-redshift's delete+insert form (`delete … using`).
+  const d = qualified(delta);
+  return `delete from ${qualified(table)} using ${d} where ${keys.map((k) => `${d}.${quoteIdentifier(k)} = ${qualified(table)}.${quoteIdentifier(k)}`).join(' and ')} and ${routed(d)}`;
+};
+
 const postgres: PartitionDialect = {
   branchFilters: false,
   now: 'current_timestamp',
@@ -49,6 +62,11 @@ const postgres: PartitionDialect = {
     `alter table ${qualified(table)} add constraint lf_month_range check (${quoteIdentifier(field)} is not null and ${predicate})`,
     ...indexes(table, [field, ...keys.filter((k) => k !== field)]),
   ],
+  afterDeltaBuilt: (delta) => [`analyze ${qualified(delta)}`],
+  // `= any(array(…))`: one index probe per key of the day, where a join would scan the whole month to hash it.
+  deleteKeys: (table, delta, keys, routed) => keys.length === 1
+    ? `delete from ${qualified(table)} where ${quoteIdentifier(keys[0]!)} = any(array(select ${quoteIdentifier(keys[0]!)} from ${qualified(delta)} where ${routed('')}))`
+    : deleteKeysUsing(table, delta, keys, routed),
   afterNullsBuilt: (table, field, keys) => [`alter table ${qualified(table)} add constraint lf_month_range check (${quoteIdentifier(field)} is null)`, ...indexes(table, keys)],
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,
   unloadMonth: (table) => [
@@ -64,6 +82,8 @@ const redshift: PartitionDialect = {
   branchFilters: true,
   now: 'getdate()',
   afterMonthBuilt: () => [],
+  afterDeltaBuilt: () => [],
+  deleteKeys: deleteKeysUsing,
   afterNullsBuilt: () => [],
   // LIKE copies the distribution and sort keys.
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,

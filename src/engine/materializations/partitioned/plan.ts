@@ -23,6 +23,7 @@ import type { ColumnType, Materializer, MaterializationPlan, PlanStep } from '..
 import { dropLeftovers } from '../staging';
 import { stagingRelation } from '../../dialects/dialect';
 import { auditStatements, type AuditCheck } from './audit';
+import { asOneBatch } from './one-transaction';
 import { partitionConfigOf, type PartitionConfig } from './config';
 import { addMonths, type Month } from './months';
 import { partitionDialectOf } from './partition-dialects';
@@ -65,7 +66,12 @@ export interface PartitionPlanContext extends PartitionRunContext {
 }
 
 /** Tests whose verdict on a set of rows is the union of their verdicts on each row: new rows are all they need to see. */
-const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
+export const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
+
+/** Where a run keeps the rows it published, until the model's next build. */
+export function publishedRowsRelation(model: Relation, runId: string, maxIdentifierBytes = 63): Relation {
+  return stagingRelation(model, 'new', runId, maxIdentifierBytes);
+}
 
 export const planPartitioned: Materializer<ModelNode> = (input) => {
   const { node, sql, dialect, partition } = input;
@@ -78,7 +84,7 @@ export const planPartitioned: Materializer<ModelNode> = (input) => {
   }
   const p = new PartitionedRun(input.node, config, dialect, partition, window);
   const delta: PlanStep = {
-    sqls: [...dropLeftovers(input, node.relation.schema), dialect.drop(p.delta, 'table'), dialect.createTableAs(p.delta, p.deltaSelect(sql), node.config), p.columnsQuery()],
+    sqls: [...dropLeftovers(input, node.relation.schema), dialect.drop(p.delta, 'table'), dialect.createTableAs(p.delta, p.deltaSelect(sql), node.config), ...partitionDialectOf(dialect).afterDeltaBuilt(p.delta), p.columnsQuery()],
     fetchColumns: true,
   };
   if (!input.columns) return { steps: [delta, { sqls: [] }], keepsRelation: true };
@@ -210,10 +216,9 @@ class PartitionedRun {
     const keyColumn = this.keys.length === 1 ? this.keys[0]!.toLowerCase() : undefined;
     const scope = (test: AuditableTest): string => {
       if (test.kind === 'generic' && test.testName && ROW_WISE_TESTS.has(test.testName)) return `${newRows} as lf_new_rows`;
-      if (test.kind === 'generic' && test.testName === 'unique' && keyColumn && test.columnName?.toLowerCase() === keyColumn) {
-        const column = quoteIdentifier(this.keys[0]!);
-        return `(select * from ${after} as lf_all where lf_all.${column} in (select ${column} from ${qualified(this.delta)} where ${this.routed()})) as lf_key_rows`;
-      }
+      // The publish deletes every key of the delta from every month before inserting the delta: a duplicate key
+      // afterwards can only be one the delta holds twice.
+      if (test.kind === 'generic' && test.testName === 'unique' && keyColumn && test.columnName?.toLowerCase() === keyColumn) return `${newRows} as lf_new_rows`;
       return `${after} as lf_after_publish`;
     };
     return [...checks, ...(this.partition.auditTests?.(scope) ?? [])];
@@ -229,9 +234,7 @@ class PartitionedRun {
     // A key comes once: the delta's keys leave every month (and the NULL table) before the delta's rows go in.
     if (this.keys.length) {
       for (const t of altered) {
-        // dbt-redshift's delete+insert form (`delete … using`), which PostgreSQL runs too.
-        const delta = qualified(this.delta);
-        sqls.push(`delete from ${qualified(t)} using ${delta} where ${this.keys.map((k) => `${delta}.${quoteIdentifier(k)} = ${qualified(t)}.${quoteIdentifier(k)}`).join(' and ')} and ${this.routed(delta)}`);
+        sqls.push(partitionSql.deleteKeys(t, this.delta, this.keys, (prefix) => this.routed(prefix || undefined)));
       }
     }
     const columns = change.target.map((c) => quoteIdentifier(c.name)).join(', ');
@@ -277,11 +280,13 @@ class PartitionedRun {
     sqls.push(
       recordWatermarkSql(node.uniqueId, this.field, `${qualified(this.delta)} where ${this.routed()}`, partition.runId, previous, partitionSql.now),
       recordWindowSql(node.uniqueId, this.window, partition.months, partition.runId, partitionSql.now),
-      // Last, so the step's row count is the rows the run published (rows_affected); the empty delta is dropped
-      // with the staging leftovers by the model's next build.
-      `delete from ${qualified(this.delta)} where ${this.routed()}`,
     );
-    return sqls;
+    // The rows published, kept in `<model>__lf_new_<token>` for the tests after the publish (run-context.ts) and for
+    // inspection; its insert comes last, so the step's row count is the rows the run published (rows_affected). It and
+    // the delta are dropped with the staging leftovers by the model's next build.
+    const published = publishedRowsRelation(node.relation, partition.runId, dialect.maxIdentifierBytes);
+    sqls.push(dialect.drop(published, 'table'), `create table ${qualified(published)} as select * from ${qualified(this.delta)} where false`);
+    return asOneBatch(sqls, `insert into ${qualified(published)} select * from ${qualified(this.delta)} where ${this.routed()}`, partition.runId, node.uniqueId);
   }
 }
 

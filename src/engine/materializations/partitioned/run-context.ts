@@ -14,7 +14,7 @@
  * `--full-refresh` rebuilds every touched month whole (with no window given: every month kept).
  */
 import { buildGraph, reachable } from '../../graph/graph';
-import type { Dialect } from '../../dialects';
+import { dialects, type Dialect } from '../../dialects';
 import type { Manifest, ModelNode, Relation } from '../../manifest';
 import { RelationRef, qualified, quoteIdentifier } from '../../render/relation';
 import { renderNodeSql } from '../../render/render-node';
@@ -26,9 +26,10 @@ import { planMaterialization } from '../index';
 import type { MaterializationPlan } from '../plan';
 import { DEFAULT_HISTORY_MONTHS, partitionConfigOf, type PartitionConfig } from './config';
 import { addMonths, type Month, monthOf, monthRange, monthStart, monthsOverlapping, timestampText, wallClockIn } from './months';
-import type { PartitionPlanContext, PartitionRunContext } from './plan';
+import { publishedRowsRelation, ROW_WISE_TESTS, uniqueKeys, type PartitionPlanContext, type PartitionRunContext } from './plan';
 import { auditProcedureDdl, auditProcedureExistsSql } from './audit';
-import { isNullsTable, lastWatermarksSql, lastWindowsSql, monthBounds, monthOfTable, partitionWatermarksDdl, partitionWindowsDdl, rangePredicate, type TimeRange } from './relations';
+import { runStatementsProcedureDdl, runStatementsProcedureExistsSql } from './one-transaction';
+import { isNullsTable, lastWatermarksSql, lastWindowsSql, monthOfTable, partitionWatermarksDdl, partitionWindowsDdl } from './relations';
 
 const DAY_MS = 86_400_000;
 
@@ -114,6 +115,7 @@ export async function preparePartitions(
   if (models.length === 0) return state;
   await runQuery(ctx.warehouse, [...partitionWindowsDdl(), partitionWatermarksDdl()]);
   if ((await runQuery(ctx.warehouse, auditProcedureExistsSql())).rows.length === 0) await runQuery(ctx.warehouse, auditProcedureDdl());
+  if ((await runQuery(ctx.warehouse, runStatementsProcedureExistsSql())).rows.length === 0) await runQuery(ctx.warehouse, runStatementsProcedureDdl());
   const ids = models.map((m) => m.uniqueId);
   const asDate = (value: Cell) => new Date(`${String(value).replace(' ', 'T')}Z`);
   const last = await runQuery(ctx.warehouse, lastWindowsSql(ids));
@@ -206,43 +208,28 @@ export class SqlRelationRef extends RelationRef {
   }
 }
 
-/** The rows a run wrote: the window inside each month it merged, whole months it rebuilt, and NULL partition values. */
-export function writtenRowsPredicate(field: string, partition: PartitionRunContext): string {
-  const window: TimeRange = { start: new Date(partition.window.start), end: new Date(partition.window.end) };
-  const ranges = partition.months.map((month) => {
-    const bounds = monthBounds(month);
-    const merged = partition.mode === 'merge' && partition.existingMonths.includes(month);
-    return merged ? { start: new Date(Math.max(window.start.getTime(), bounds.start.getTime())), end: new Date(Math.min(window.end.getTime(), bounds.end.getTime())) } : bounds;
-  });
-  return `(${[...ranges.map((r) => `(${rangePredicate(field, r)})`), `${quoteIdentifier(field)} is null`].join(' or ')})`;
-}
-
-const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
-
 /**
  * The ref overrides that scope a test of a partitioned model after a run published, where scoping gives the
- * verdict the whole view would (the rows outside were tested by the runs that wrote them):
- *   - `not_null`, `accepted_values` (a verdict per row): the rows the run wrote;
- *   - `unique` on the model's unique_key: every row holding a key the run wrote (keys are deleted from every month
- *     before a run inserts them, so a duplicate always involves a written key);
- *   - every other test (singular tests, `relationships`, custom generic tests): undefined, the whole view.
+ * verdict the whole view would:
+ *   - `not_null`, `accepted_values` (a verdict per row): the rows the run published (`<model>__lf_new_<token>`);
+ *     every other row was tested by the run that wrote it;
+ *   - `unique` on the model's unique_key: the same rows — every publish deletes the keys it brings from every month
+ *     first, so a duplicate key can only be one the run's rows hold twice;
+ *   - every other test (singular tests, `relationships`, unique on another column, custom generic tests): undefined,
+ *     the whole view.
+ * A test added or changed since the rows were written sees only new rows this way: `landfall test` (no model in the
+ * run) or `--full-refresh` tests everything.
  */
 export function scopedTestRefs(manifest: Manifest, state: RunState, testId: string): Record<string, RelationRef> | undefined {
   const test = manifest.tests[testId];
   const model = test ? manifest.models[test.attachedTo] : undefined;
   const partition = model ? state.partitions?.[model.uniqueId] : undefined;
   if (!test || !model || !partition || test.kind !== 'generic' || partition.months.length === 0) return undefined;
-  const field = partitionConfigOf(model.config)!.field;
-  const written = writtenRowsPredicate(field, partition);
-  const view = qualified(model.relation);
-  if (test.testName && ROW_WISE_TESTS.has(test.testName)) {
-    return { [model.name]: new SqlRelationRef(model.relation, `(select * from ${view} where ${written}) as ${quoteIdentifier(`${model.relation.identifier}_written_rows`)}`) };
-  }
-  const key = model.config.unique_key;
-  const keyColumn = typeof key === 'string' ? key : Array.isArray(key) && key.length === 1 ? String(key[0]) : undefined;
-  if (test.testName === 'unique' && keyColumn && test.columnName?.toLowerCase() === keyColumn.toLowerCase()) {
-    const column = quoteIdentifier(keyColumn);
-    return { [model.name]: new SqlRelationRef(model.relation, `(select * from ${view} where ${column} in (select ${column} from ${view} where ${written})) as ${quoteIdentifier(`${model.relation.identifier}_written_keys`)}`) };
-  }
-  return undefined;
+  const keys = uniqueKeys(model);
+  const keyColumn = keys.length === 1 ? keys[0]! : undefined;
+  const scoped = (test.testName !== undefined && ROW_WISE_TESTS.has(test.testName))
+    || (test.testName === 'unique' && keyColumn !== undefined && test.columnName?.toLowerCase() === keyColumn.toLowerCase());
+  if (!scoped) return undefined;
+  const published = publishedRowsRelation(model.relation, state.runId, dialects[manifest.target.type as keyof typeof dialects]?.maxIdentifierBytes);
+  return { [model.name]: new SqlRelationRef(model.relation, `${qualified(published)} as ${quoteIdentifier(`${model.relation.identifier}_published_rows`)}`) };
 }
