@@ -9,4 +9,5 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 export LANDFALL_COMPAT_DATABASE_URL="$(bash scripts/start-postgres.sh)"
 bash scripts/setup-dbt-core.sh >/dev/null
+bash scripts/setup-artifact-consumers.sh >/dev/null   # dbt-artifacts-parser, dbt-score, dbt-coverage (tests/compat/artifacts.test.ts)
 LANDFALL_COMPAT=1 npx jest tests/compat --runInBand "$@"

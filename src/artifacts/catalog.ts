@@ -11,6 +11,7 @@ import type { Cell, Warehouse } from '../warehouse/warehouse';
 import { runQuery } from '../warehouse/run-query';
 import { artifactMetadata, type ArtifactMetadataInput } from './artifact-metadata';
 import { columnsCatalogQuery, statsCatalogQuery } from './catalog-queries';
+import { dbtId } from './dbt-ids';
 
 export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
 
@@ -70,12 +71,16 @@ export async function generateCatalog(warehouse: Warehouse, manifest: Manifest, 
   return catalog;
 }
 
-/** The relations dbt's catalog covers: models (not ephemeral), seeds, snapshots and sources. */
+/**
+ * The relations dbt's catalog covers: models (not ephemeral), seeds, snapshots, sources, and the tables tests store
+ * their failures in (`store_failures`), keyed by dbt's test id.
+ */
 function catalogEntries(manifest: Manifest, only?: ReadonlySet<string>): CatalogEntry[] {
   const wanted = (id: string) => !only || only.has(id);
   return [
     ...Object.values(manifest.models).filter((m) => m.config.materialized !== 'ephemeral' && wanted(m.uniqueId)).map((m) => ({ uniqueId: m.uniqueId, relation: m.relation, source: false })),
     ...Object.values(manifest.seeds).filter((s) => wanted(s.uniqueId)).map((s) => ({ uniqueId: s.uniqueId, relation: s.relation, source: false })),
+    ...Object.values(manifest.tests).filter((t) => t.storeFailuresIn && wanted(t.uniqueId)).map((t) => ({ uniqueId: dbtId(manifest, t.uniqueId), relation: t.storeFailuresIn!, source: false })),
     ...Object.values(manifest.sources).filter((s) => wanted(s.uniqueId)).map((s) => ({ uniqueId: s.uniqueId, relation: s.relation, source: true })),
   ];
 }

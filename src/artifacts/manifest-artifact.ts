@@ -63,7 +63,8 @@ export function manifestArtifact(input: ManifestArtifactInput): Json {
       name: macro.name, resource_type: 'macro', package_name: macro.packageName, path: macro.file, original_file_path: macro.file,
       unique_id: macro.uniqueId, macro_sql: macro.sql, depends_on: { macros: [] }, description: '', meta: {},
       docs: { show: true, node_color: null }, patch_path: null,
-      arguments: macro.arguments.map((name) => ({ name, type: null, description: '' })), created_at: createdAt, supported_languages: null,
+      // dbt lists only arguments documented in YAML (macros: properties), never the signature's.
+      arguments: [], created_at: createdAt, supported_languages: null,
     };
   }
   const docBlocks: Record<string, Json> = {};
@@ -317,7 +318,7 @@ function seedNode(seed: SeedNode, ctx: NodeContext): Json {
 function testNode(test: TestNode, ctx: NodeContext): Json {
   const id = ctx.idOf(test.uniqueId);
   const metadata = testMetadataOf(ctx.manifest, test);
-  const dependsOn = [...new Set(test.dependsOn.map(ctx.idOf))].sort();
+  const dependsOn = testDependsOn(test, ctx);
   const packageName = id.split('.')[1] ?? ctx.manifest.projectName;
   const compiled = ctx.compiled?.get(test.uniqueId);
   const config: Json = {
@@ -371,6 +372,19 @@ function testNode(test: TestNode, ctx: NodeContext): Json {
     });
   }
   return node;
+}
+
+/**
+ * A test's depends_on in dbt's order, which consumers read positionally (dbt-coverage takes a relationships test's
+ * last node as the tested table): sources before refs, and within each the test's arguments (`to:`) before the
+ * `model` argument dbt appends last.
+ */
+function testDependsOn(test: TestNode, ctx: NodeContext): string[] {
+  const ids = [...new Set(test.dependsOn)];
+  const others = ids.filter((id) => id !== test.attachedTo);
+  const attached = ids.includes(test.attachedTo) ? [test.attachedTo] : [];
+  const isSource = (id: string) => id.startsWith('source.');
+  return [...others.filter(isSource), ...attached.filter(isSource), ...others.filter((id) => !isSource(id)), ...attached.filter((id) => !isSource(id))].map(ctx.idOf);
 }
 
 /**
