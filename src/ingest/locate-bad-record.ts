@@ -59,7 +59,10 @@ export function locateBadJsonRecord(text: string): BadRecord | undefined {
   return undefined;
 }
 
-/** The first CSV line whose field count differs from the first data line's (quoted newlines respected). */
+/**
+ * The first CSV line whose field count differs from the header's (when the route skips header lines: the last of them
+ * names every column) or else from the first data line's. Quoted newlines respected.
+ */
 export function locateBadCsvRecord(text: string, delimiter: string, headerLines: number): BadRecord | undefined {
   let line = 1;
   let recordLine = 1;
@@ -69,9 +72,10 @@ export function locateBadCsvRecord(text: string, delimiter: string, headerLines:
   let records = 0;
   const endRecord = (): BadRecord | undefined => {
     records++;
+    if (headerLines > 0 && records === headerLines) expected = fields;
     if (records > headerLines) {
       if (expected === undefined) expected = fields;
-      else if (fields !== expected) return { line: recordLine, column: 1, problem: `${fields} fields where the first record has ${expected}` };
+      else if (fields !== expected) return { line: recordLine, column: 1, problem: `${fields} fields where ${headerLines > 0 ? 'the header' : 'the first record'} has ${expected}` };
     }
     fields = 1;
     return undefined;

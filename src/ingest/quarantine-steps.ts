@@ -55,8 +55,10 @@ export async function diagnoseObject(store: ObjectStore, route: S3Route, object:
   return route.format === 'json' ? locateBadJsonRecord(text) : locateBadCsvRecord(text, route.delimiter ?? ',', route.ignoreHeader);
 }
 
-/** The quarantine entry of an object whose COPY failed with `error`. */
-export function quarantinedObject(object: LoadObject, error: string, bad: BadRecord | undefined): QuarantinedObject {
+/** The quarantine entry of an object whose COPY failed with `error` (its line from the error text when the object gave none). */
+export function quarantinedObject(object: LoadObject, error: string, located: BadRecord | undefined): QuarantinedObject {
+  const lineInError = /\bline (\d+)\b/.exec(error)?.[1];
+  const bad = located ?? (lineInError ? { line: Number(lineInError), column: 1, problem: 'as the warehouse reported' } : undefined);
   const text = bad ? `${error.trim()} (landfall: line ${bad.line}, column ${bad.column}: ${bad.problem})` : error.trim();
   return { ...object, error: text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text, ...(bad && { line: bad.line, column: bad.column }) };
 }

@@ -3,6 +3,7 @@
  * objects aside. Called by the load steps in AdvanceRun (the Data API role may publish to the topic).
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { alertAttributes } from '../alerts/alert-subscriptions';
 import { composeQuarantineAlert } from '../alerts/compose-quarantine-alert';
 import type { QuarantinedObject } from '../engine/run/load-node';
 import type { Manifest } from '../engine';
@@ -25,6 +26,8 @@ export function quarantineAlertPublisher(manifest: Manifest): (objects: Quaranti
       objects,
     });
     const topic = awsAlertTopic();
-    await topic.sns.send(new PublishCommand({ TopicArn: topic.topicArn, Subject: email.subject, Message: email.body }));
+    // The team's subscriptions filter on these attributes (src/alerts/alert-subscriptions.ts): a loader matter, to everyone.
+    const attributes = alertAttributes({ audience: 'all', kind: 'loader', project: manifest.projectName ?? 'landfall', severity: 'warn' });
+    await topic.sns.send(new PublishCommand({ TopicArn: topic.topicArn, Subject: email.subject, Message: email.body, MessageAttributes: attributes }));
   };
 }

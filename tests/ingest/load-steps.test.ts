@@ -165,11 +165,43 @@ describe('load nodes', () => {
     expect(rows).toEqual([['free', 'Free, forever', '0.00'], ['pro', 'The "Pro" plan', '12.50'], ['team', 'Team', null]]);
   });
 
-  it('fails the load node (and skips what reads the source) when the COPY fails, rolling back the ledger so a replay loads it', async () => {
+  it('quarantines a lone object whose COPY fails (error, line) instead of failing the node; the ledger does not hold it', async () => {
     const broken = land('csv/plans/broken.csv', 'plan_id,name,monthly_price\nx,y\n', false);
     const state = await runWithLoads([{ sourceId: PLANS, objects: [broken] }]);
-    expect(loadNode(state, PLANS)).toMatchObject({ status: 'error' });
-    expect(loadNode(state, PLANS).error).toMatch(/2 fields for 3 columns/);
+    expect(loadNode(state, PLANS)).toMatchObject({ status: 'success', rows: 0 });
+    expect(loadNode(state, PLANS).load!.quarantined).toEqual([expect.objectContaining({ key: 'csv/plans/broken.csv', line: 2, error: expect.stringMatching(/2 fields for 3 columns/) })]);
     expect(await count(`select count(*) from landfall.load_ledger where object_key = 'csv/plans/broken.csv'`)).toBe(0);
+    expect((await engine.query(`select line_number, error_message from landfall.load_quarantine where object_key = 'csv/plans/broken.csv'`)).rows.map(([line, error]) => [Number(line), error]))
+      .toEqual([[2, expect.stringMatching(/2 fields for 3 columns.*line 2/)]]);
+  });
+
+  it('splits a failed batch: the good objects load, the bad one is quarantined once, and tells onQuarantined once', async () => {
+    const good1 = land('csv/plans/split-good-1.csv', 'plan_id,name,monthly_price\n101,a,1\n', false);
+    const bad = land('csv/plans/split-bad.csv', 'plan_id,name,monthly_price\n102,b,2\n103,c\n', false);
+    const good2 = land('csv/plans/split-good-2.csv', 'plan_id,name,monthly_price\n104,d,4\n', false);
+    const told: string[][] = [];
+    const ctxLoads = new S3LoadSteps({
+      manifest, objectStore: new LocalFolderObjectStore(s3Dir), iamRole: 'default',
+      onQuarantined: async (objects) => void told.push(objects.map((o) => `${o.key}:${o.line}`)),
+    });
+    let state = planRun(manifest, { runId: `load-run-${++runs}`, command: 'build', select: ['resource_type:none'], loads: [{ sourceId: PLANS, objects: [good1, bad, good2] }] });
+    const ctx = { manifest, dialect: dialects.postgres, warehouse, loads: ctxLoads };
+    state = await prepareRun(state, ctx);
+    while (!state.done) {
+      state = await advanceRun(state, ctx);
+      if (!state.done) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(loadNode(state, PLANS)).toMatchObject({ status: 'success', rows: 2 });
+    expect(told).toEqual([['csv/plans/split-bad.csv:3']]);
+    expect(await count(`select count(*) from raw_ingest.plans where plan_id in ('101', '104')`)).toBe(2);
+    expect(await count(`select count(*) from raw_ingest.plans where plan_id in ('102', '103')`)).toBe(0);
+    expect(await count(`select count(*) from landfall.load_ledger where object_key like 'csv/plans/split-%'`)).toBe(2);
+
+    // Fixed in place (same version) and retried, as `landfall loads retry` does: it loads and leaves the quarantine.
+    land('csv/plans/split-bad.csv', 'plan_id,name,monthly_price\n102,b,2\n103,c,3\n', false);
+    const retried = await runWithLoads([{ sourceId: PLANS, objects: [bad] }]);
+    expect(loadNode(retried, PLANS)).toMatchObject({ status: 'success', rows: 1 });
+    expect(await count(`select count(*) from landfall.load_quarantine where object_key = 'csv/plans/split-bad.csv'`)).toBe(0);
+    expect(await count(`select count(*) from raw_ingest.plans where plan_id in ('102', '103')`)).toBe(2);
   });
 });
