@@ -1,0 +1,92 @@
+/**
+ * The HTML part of an alert in Debian's chromium (puppeteer-core): it renders without errors at desktop and phone
+ * widths, the sections read in order with their colours, the sample rows and SQL stay monospaced in their own
+ * scroll boxes (the page itself never scrolls sideways), and the links are real anchors. The text part carries the
+ * same facts as plain text. Screenshots go to tests/browser/artifacts/ (gitignored).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserSkipReason } from '../support/chromium';
+import { composeNoticeEmail } from '../../src/alerts/compose-incident-email';
+import type { Incident } from '../../src/incidents/incident';
+import { sampleReport } from '../alerts/fixtures';
+
+const skip = browserSkipReason();
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+const describeBrowser = skip ? describe.skip : describe;
+if (skip) test.skip(`alert email in chromium: ${skip}`, () => undefined);
+
+const incident = (key: string, name: string, extra: Partial<Incident> = {}): Incident => ({
+  key, kind: 'test', name, severity: 'error', owners: ['finance'], tags: [], openedAt: '2026-11-26T02:10:00.000Z', lastFailedAt: '2026-11-27T02:10:00.000Z', occurrences: 24, ...extra,
+});
+
+function alertEmail() {
+  const report = sampleReport();
+  return composeNoticeEmail({
+    kind: 'alert',
+    opened: [
+      incident('test:test.landfall.not_null_fct_transfers_amount', 'not_null_fct_transfers_amount', { occurrences: 1, openedAt: '2026-11-27T02:10:00.000Z' }),
+      incident('model:model.landfall.fct_orders', 'fct_orders', { kind: 'model', occurrences: 1, openedAt: '2026-11-27T02:10:00.000Z' }),
+    ],
+    resolved: [incident('freshness:source.landfall.app.users', 'app.users', { kind: 'freshness', resolvedAt: '2026-11-27T02:00:00.000Z' })],
+    stillOpen: [incident('test:test.landfall.unique_dim_users_id', 'unique_dim_users_id', { detail: '2 failing rows' })],
+  }, { project: 'landfall', region: report.region, report, executionArn: report.executionArn, runPageUrl: 'https://docs.example.com/#/run/sync-b4703f73', now: new Date('2026-11-27T02:12:00Z') });
+}
+
+describeBrowser('alert email in chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    page = await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test.each([['desktop', 1024], ['phone', 375]])('renders the HTML part at %s width without sideways scrolling', async (label, width) => {
+    const email = alertEmail();
+    await page.setViewport({ width, height: 900 });
+    await page.setContent(email.html, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => ({
+      title: document.title,
+      headings: [...document.querySelectorAll('h1, h2')].map((h) => h.textContent ?? ''),
+      colours: [...document.querySelectorAll('h2')].map((h) => getComputedStyle(h).color),
+      preFont: getComputedStyle(document.querySelector('pre')!).fontFamily,
+      pageWidth: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+      links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      text: document.body.innerText,
+    }));
+    await page.screenshot({ path: path.join(ARTIFACTS, `alert-email-${label}.png`), fullPage: true });
+    expect(layout.title).toBe(email.subject);
+    expect(layout.headings[0]).toBe('2 new failures from 2 root causes, 1 resolved, 1 still failing.');
+    expect(layout.headings.slice(1).map((h) => h.split(' ')[0])).toEqual(['NEW', 'NEW', 'RESOLVED:', 'STILL']);
+    expect(new Set(layout.colours).size).toBe(3); // failure, resolved and open sections look different
+    expect(layout.preFont).toMatch(/mono|Consolas|Menlo/i);
+    expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewport);
+    expect(layout.links).toEqual([
+      'https://docs.example.com/#/run/sync-b4703f73',
+      expect.stringMatching(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/states\/home\?region=eu-west-1#\/v2\/executions\/details\/arn:aws:states:/),
+    ]);
+    expect(layout.text).toContain('7 failing rows (first 5 shown):');
+    expect(layout.text).toContain('ERROR: relation "raw.orders" does not exist');
+    expect(errors).toEqual([]);
+  });
+
+  test('the text part says the same as plain text', () => {
+    const { text, html } = alertEmail();
+    expect(text).not.toMatch(/<[a-z][^>]*>/i);
+    for (const fact of ['not_null_fct_transfers_amount', 'fct_orders', 'app.users', 'unique_dim_users_id', 'https://docs.example.com/#/run/sync-b4703f73', 'aws stepfunctions redrive-execution']) {
+      expect(text).toContain(fact);
+      expect(html).toContain(fact.replace(/&/g, '&amp;').replace(/"/g, '&quot;'));
+    }
+  });
+});
