@@ -7,6 +7,7 @@ import { quarantineAlertPublisher } from './quarantine-alert';
 import { once, required } from './environment';
 import { S3RunStateStore } from './run-state-store';
 import { S3RunHistoryStore } from './run-history-store';
+import { awsDocsSite, publishingToDocsSite } from './aws-docs-site';
 
 // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
 const runStateBucketClient = /* @__PURE__ */ once(() => new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' }));
@@ -17,8 +18,9 @@ export const awsRunStates = /* @__PURE__ */ once(() => new S3RunStateStore(
   process.env.LANDFALL_RUN_STATE_PREFIX ?? 'runs/',
 ));
 
-// The run history (run-history-store.ts): the same bucket, its own `history/` prefix.
-export const awsRunHistory = /* @__PURE__ */ once(() => new S3RunHistoryStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')));
+// The run history (run-history-store.ts): the same bucket, its own `history/` prefix. Each recorded run's page also
+// goes to the docs site's bucket when the deployment has one (aws-docs-site.ts).
+export const awsRunHistory = /* @__PURE__ */ once(() => publishingToDocsSite(new S3RunHistoryStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')), awsDocsSite()));
 
 // COPYs of landed objects (load nodes); `default` (also when the deployment leaves the variable empty) is the
 // workgroup's or cluster's default IAM role.

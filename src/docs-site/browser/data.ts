@@ -42,5 +42,11 @@ export async function loadNode(i: number): Promise<NodeDetail> {
 }
 
 export const loadRuns = () => fetchJson<RunSummary[]>(sitePaths.runIndex, true).catch(() => [] as RunSummary[]);
-export const loadRun = (id: string) => fetchJson<RunRecord>(sitePaths.run(id), true);
+/** `src`: a pre-signed URL of the run file (the alert email's link into a private bucket), fetched as is. */
+export const loadRun = async (id: string, src?: string): Promise<RunRecord> => {
+  if (!src) return fetchJson<RunRecord>(sitePaths.run(id), true);
+  const response = await fetch(src, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`the run's data link answered HTTP ${response.status}: it may have expired (the email says until when)`);
+  return (await response.json()) as RunRecord;
+};
 export const loadTestHistory = () => fetchJson<TestHistory>(sitePaths.testHistory, true).catch(() => ({ runs: [], tests: {} }) as TestHistory);

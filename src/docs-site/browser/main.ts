@@ -36,7 +36,7 @@ async function route(): Promise<void> {
         break;
       }
       case 'runs': page = await runsPage(); break;
-      case 'run': page = await runPage(decode(parts[1])); break;
+      case 'run': page = await runPage(decode(parts[1]), new URLSearchParams(query).get('src') ?? undefined); break;
       case 'tests': {
         const index = await loadIndex();
         page = await testHistoryPage(new URLSearchParams(query).get('q') ?? '', (id) => index.names[index.position.get(id) ?? -1] ?? id);

@@ -50,8 +50,8 @@ export function gantt(run: RunRecord): SVGSVGElement {
   return svg;
 }
 
-export async function runPage(id: string): Promise<HTMLElement> {
-  const run = await loadRun(id);
+export async function runPage(id: string, src?: string): Promise<HTMLElement> {
+  const run = await loadRun(id, src);
   const skipped = run.nodes.filter((n) => n.status === 'skipped');
   const failed = run.nodes.filter((n) => n.status === 'error' || n.status === 'fail');
   const timed = run.nodes.some((n) => n.startedAt && n.finishedAt);

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
+import { LocalS3 } from '../../src/local/aws/s3';
+import { addRunFailures, publishRunPage, type DocsSiteBucket } from '../../src/docs-site/publish/publish-run-page';
+import { MAX_PRESIGNED_SECONDS, runPageLink } from '../../src/docs-site/publish/run-page-link';
+import { publishingToDocsSite } from '../../src/runtime/aws-docs-site';
+import type { RunHistoryStore } from '../../src/runtime/run-history-store';
+import type { RunRecord } from '../../src/docs-site/site-data';
+import { clientConfig, makeStateDir } from '../local/aws/support';
+
+function run(id: string, startedAt: string, testStatus: 'pass' | 'fail'): RunRecord {
+  return {
+    id, command: 'build', status: testStatus === 'fail' ? 'failed' : 'success', startedAt, finishedAt: startedAt, trigger: { kind: 'arrival', summary: 'fivetran app' },
+    nodes: [
+      { id: 'model.p.a', name: 'a', kind: 'model', status: 'success', startedAt, finishedAt: startedAt },
+      { id: 'test.p.not_null_a_id.1', name: 'not_null_a_id', kind: 'test', status: testStatus, failures: testStatus === 'fail' ? 3 : 0 },
+    ],
+    failures: testStatus === 'fail' ? [{ nodeId: 'test.p.not_null_a_id.1', name: 'not_null_a_id', failures: 3 }] : [],
+  };
+}
+
+describe('run pages published to the docs bucket (local S3 endpoint)', () => {
+  let stateDir: string;
+  let remove: () => void;
+  let cloud: LocalCloud;
+  let client: S3Client;
+  let site: DocsSiteBucket;
+  const read = async (key: string) => JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: 'docs', Key: `site/${key}` }))).Body!.transformToString());
+
+  beforeAll(async () => {
+    ({ stateDir, remove } = makeStateDir());
+    const s3 = new LocalS3(path.join(stateDir, 's3'));
+    s3.createBucket('docs');
+    cloud = await startLocalCloud({ s3 });
+    client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+    site = { client, bucket: 'docs', prefix: 'site/' };
+  });
+
+  afterAll(async () => {
+    await cloud.close();
+    remove();
+  });
+
+  it('writes the run file and adds the run to the index and the test history, newest first', async () => {
+    await publishRunPage(site, run('exec-1', '2026-12-05T01:00:00Z', 'pass'));
+    await publishRunPage(site, run('exec-2', '2026-12-05T02:00:00Z', 'fail'));
+    expect((await read('data/runs/index.json')).map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([['exec-2', 'failed'], ['exec-1', 'success']]);
+    expect(await read('data/test-history.json')).toEqual({ runs: ['exec-1', 'exec-2'], tests: { 'test.p.not_null_a_id.1': 'pf' } });
+    expect((await read('data/runs/exec-2.json')).nodes).toHaveLength(2);
+  });
+
+  it('adds the failing rows PublishAlert fetched to the run page', async () => {
+    await addRunFailures(site, 'exec-2', [{ nodeId: 'test.p.not_null_a_id.1', name: 'not_null_a_id', failures: 3, sql: 'select * from a where id is null', sample: { columns: ['id'], rows: [[null]] } }]);
+    expect((await read('data/runs/exec-2.json')).failures).toEqual([{ nodeId: 'test.p.not_null_a_id.1', name: 'not_null_a_id', failures: 3, sql: 'select * from a where id is null', sample: { columns: ['id'], rows: [[null]] } }]);
+  });
+
+  it('publishes through the run history store and never fails the run when the site write fails', async () => {
+    const written: string[] = [];
+    const history: RunHistoryStore = { write: async (r) => { written.push(r.entry.execution.name); }, list: async () => [], readRunResults: async () => { throw new Error('unused'); } };
+    const record = {
+      entry: { execution: { name: 'exec-3' } },
+      runResults: { metadata: { generated_at: '2026-12-05T03:00:05Z', invocation_id: 'exec-3' }, elapsed_time: 5, args: { which: 'build', landfall: { execution: { name: 'exec-3', arn: 'arn:aws:states:eu-west-1:1:execution:m:exec-3' } } }, results: [] },
+    } as unknown as Parameters<RunHistoryStore['write']>[0];
+    await publishingToDocsSite(history, site).write(record);
+    expect(written).toEqual(['exec-3']);
+    expect((await read('data/runs/exec-3.json')).consoleUrl).toMatch(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\//);
+    const warnings: string[] = [];
+    await publishingToDocsSite(history, { ...site, bucket: 'no-such-bucket' }, (m) => warnings.push(m)).write(record);
+    expect(warnings).toEqual([expect.stringMatching(/^docs site: run page of exec-3 not published: /)]);
+  });
+
+  it('links a private bucket run page with two pre-signed URLs and states the earlier expiry (credentials or 7 days)', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'docs', Key: 'site/index.html', Body: '<html></html>' }));
+    const now = new Date();
+    const link = await runPageLink(site, 'exec-2', { expiresInSeconds: 30 * 24 * 3600, now });
+    expect(link.expiresAt!.getTime()).toBe(now.getTime() + MAX_PRESIGNED_SECONDS * 1000);
+    const [shell, fragment] = link.url.split('#');
+    expect(shell).toMatch(/\/docs\/site\/index\.html\?.*X-Amz-Expires=604800/);
+    const src = new URLSearchParams(fragment!.split('?')[1]).get('src')!;
+    expect(fragment!.startsWith('/run/exec-2?src=')).toBe(true);
+    expect(await (await fetch(src)).json()).toMatchObject({ id: 'exec-2' });
+    const temporary = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true, credentials: { accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(now.getTime() + 3600_000) } });
+    const short = await runPageLink({ ...site, client: temporary }, 'exec-2', { now });
+    expect(short.expiresAt).toEqual(new Date(now.getTime() + 3600_000));
+    expect(await runPageLink(site, 'exec-2', { siteUrl: 'https://docs.example.com' })).toEqual({ url: 'https://docs.example.com/#/run/exec-2' });
+  });
+});
