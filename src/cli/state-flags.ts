@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest, RunState } from '../engine';
+import { isDbtCoreManifest, readDbtCoreManifest } from '../engine/graph/dbt-state-manifest';
 import { deferTo } from '../engine/graph/defer';
 import type { SelectionState } from '../engine/graph/state-selection';
 import { planRun, type RunRequest } from '../engine/run/plan-run';
@@ -36,24 +37,33 @@ export interface RunArgs {
   empty?: boolean;
 }
 
-/** `--state DIR`: the manifest (required) and run results (when present) of another run. */
+/**
+ * `--state DIR`: the manifest (required) and run results (when present) of another run. The manifest is landfall's
+ * (`landfall-manifest.json`) or dbt-core's `manifest.json` (v12, compared as dbt-core does: engine/graph/dbt-state-manifest.ts).
+ */
 export function loadSelectionState(dir: string): SelectionState {
   const folder = path.resolve(dir);
   const manifestFile = [MANIFEST_FILE, 'manifest.json'].map((f) => path.join(folder, f)).find((f) => fs.existsSync(f));
   let previous: Manifest | undefined;
+  let fromDbt: Pick<SelectionState, 'dbtCore'> = {};
   if (manifestFile) {
     const parsed = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Partial<Manifest> & { metadata?: { dbt_schema_version?: string } };
-    if (parsed.landfallVersion !== 1) {
-      throw new UsageError(`--state ${dir}: ${path.basename(manifestFile)} is ${parsed.metadata?.dbt_schema_version ? "dbt-core's manifest" : 'not a landfall manifest'}; write one with 'landfall compile --out ${path.join(dir, MANIFEST_FILE)}' from the state to compare with`);
+    if (isDbtCoreManifest(parsed)) {
+      const read = readDbtCoreManifest(parsed, manifestFile);
+      previous = read.manifest;
+      fromDbt = { dbtCore: read.dbt };
+    } else if (parsed.landfallVersion !== 1) {
+      throw new UsageError(`--state ${dir}: ${path.basename(manifestFile)} is not a landfall or dbt-core manifest; write one with 'landfall compile --out ${path.join(dir, MANIFEST_FILE)}' from the state to compare with`);
+    } else {
+      previous = parsed as Manifest;
     }
-    previous = parsed as Manifest;
   }
   const resultsFile = path.join(folder, RUN_RESULTS_FILE);
   const results = fs.existsSync(resultsFile)
     ? Object.fromEntries((JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as RunResultsFile).results.map((r) => [r.unique_id, r.status]))
     : undefined;
   if (!previous && !results) throw new UsageError(`--state ${dir}: no ${MANIFEST_FILE} or ${RUN_RESULTS_FILE} in ${folder}`);
-  return { ...(previous ? { previous } : {}), ...(results ? { results } : {}) };
+  return { ...(previous ? { previous } : {}), ...fromDbt, ...(results ? { results } : {}) };
 }
 
 /** `--defer`: the manifest whose unbuilt models and seeds read the state's relations. */

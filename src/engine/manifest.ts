@@ -92,6 +92,8 @@ export interface SeedNode {
   columns: string[];
   columnTypes: Record<string, string>;
   rows: (string | null)[][];
+  /** dbt-core's checksum of the seed: sha256 of the file's text, stripped (compared by `state:modified` with a dbt-core state). */
+  checksum?: string;
   dependsOn: string[];
   path: string;
 }

@@ -2,7 +2,8 @@
  * dbt's stateful selection ("slim CI"): `state:new`, `state:old`, `state:modified` with its sub-selectors
  * (`.body`, `.configs`, `.relation`, `.persisted_descriptions`, `.macros`, `.contract`), `state:unmodified`, and
  * `result:<status>` from the previous run's results. The state is a compiled manifest of another run (`--state DIR`:
- * the `landfall-manifest.json` that `landfall compile` writes, e.g. production's) and its `run_results.json`.
+ * the `landfall-manifest.json` that `landfall compile` writes, e.g. production's, or dbt-core's `manifest.json`:
+ * dbt-state-manifest.ts) and its `run_results.json`.
  *
  * What "modified" compares, per dbt's definitions:
  *   - body: the node's SQL (models, tests), a seed's contents;
@@ -17,10 +18,13 @@
  */
 import { SelectionError } from '../errors';
 import type { Manifest, Node } from '../manifest';
+import { modifiedSinceDbtCore, type DbtCoreState } from './dbt-state-manifest';
 
 export interface SelectionState {
   /** The manifest `--state` points at; undefined when no `--state` was given. */
   previous?: Manifest;
+  /** When `--state` holds dbt-core's manifest.json: its nodes as dbt wrote them, compared as dbt does (dbt-state-manifest.ts). */
+  dbtCore?: DbtCoreState;
   /** The statuses of the previous run's nodes (`run_results.json` in the state folder), by unique id. */
   results?: Record<string, string>;
   /** The current manifest (for the macro comparison). */
@@ -125,6 +129,7 @@ function macrosChanged(node: Node, current: Manifest, previous: Manifest): boole
 }
 
 function modifiedPart(part: ModifiedPart, node: Node, old: Node, state: SelectionState): boolean {
+  if (state.dbtCore) return modifiedSinceDbtCore(part, node, { dbt: state.dbtCore, current: state.current });
   switch (part) {
     case 'body': return stable(body(node)) !== stable(body(old));
     case 'configs': return stable(configOf(node)) !== stable(configOf(old));

@@ -3,6 +3,7 @@
  * Configs come from the folder levels (the package's own `dbt_project.yml`, then the root's entry for the
  * package), YAML properties and `config()`; names and schemas from dbt's naming macros.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ProjectError, lineOf } from '../errors';
 import type { ModelNode } from '../manifest';
@@ -100,6 +101,7 @@ export function addSeeds(session: ParseSession, scope: ProjectScope): void {
       columns,
       columnTypes,
       rows,
+      checksum: createHash('sha256').update(seedFile.text.trim()).digest('hex'),
       dependsOn: [],
       path: folderOf(seedFile.relative),
     };
