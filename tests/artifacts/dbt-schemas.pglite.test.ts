@@ -73,6 +73,14 @@ function compile(dir: string, schemaName: string, vars: Record<string, unknown> 
     expect(catalog.nodes['seed.jaffle_mart.raw_orders']?.stats.num_bytes?.value).toBeGreaterThan(0);
     // a model skipped because its upstream test failed was never built: not in the catalog, as in dbt's
     expect(catalog.nodes['model.jaffle_mart.customers']).toBeUndefined();
+    // The Redshift catalog SQL (late-binding view columns, SVV_TABLE_INFO) on the local engine's Redshift shims:
+    // exact row counts for tables with rows, no stats for views, as Redshift's SVV_TABLE_INFO.
+    const redshift = await generateCatalog(db.warehouse, { ...manifest, target: { ...manifest.target, type: 'redshift' } });
+    expect(validate(schema('catalog-v1.json'), redshift)).toEqual([]);
+    expect(redshift.errors).toBeNull();
+    expect(redshift.nodes['seed.jaffle_mart.raw_orders']?.stats.num_rows?.value).toBe(7);
+    expect(redshift.nodes['model.jaffle_mart.stg_orders']?.stats).toEqual({ has_stats: expect.objectContaining({ value: false }) });
+    expect(Object.keys(redshift.nodes).sort()).toEqual(Object.keys(catalog.nodes).sort());
     const record = runHistoryRecord({ manifest, run: state, execution: { arn: 'arn:aws:states:us-east-1:123456789012:execution:m:x', name: 'x' }, trigger: { kind: 'console', description: 'test' } });
     expect(validate(schema('run-results-v6.json'), record.runResults)).toEqual([]);
     expect(validate(manifestSchema, JSON.parse(record.manifest.json))).toEqual([]);

@@ -42,6 +42,7 @@ describe('run history in S3', () => {
   });
 
   afterAll(async () => {
+    client.destroy();
     await cloud.close();
     remove();
   });

@@ -329,6 +329,29 @@ $fn$;
 CREATE OR REPLACE FUNCTION ${s}.pg_get_late_binding_view_cols() RETURNS SETOF record
 LANGUAGE sql STABLE AS $fn$ SELECT NULL::name, NULL::name, NULL::name, NULL::varchar, NULL::int WHERE false $fn$;
 
+-- SVV_TABLE_INFO (https://docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html): a row per user table that
+-- holds at least one row (the view "doesn't return any information for empty tables"), tbl_rows counted, size in
+-- 1 MB blocks. Only the columns landfall reads (the docs catalog, src/artifacts/catalog-queries.ts).
+CREATE OR REPLACE FUNCTION ${s}.svv_table_info_rows() RETURNS TABLE(database text, schema text, table_id oid, "table" text, tbl_rows numeric, size bigint)
+LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+  rel record;
+  counted bigint;
+BEGIN
+  FOR rel IN SELECT c.oid AS relid, ns.nspname, c.relname FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p') AND ns.nspname NOT IN ('pg_catalog', 'information_schema', '${s}') AND ns.nspname NOT LIKE 'pg\_%'
+  LOOP
+    EXECUTE format('SELECT count(*) FROM %I.%I', rel.nspname, rel.relname) INTO counted;
+    IF counted > 0 THEN
+      database := current_database(); schema := rel.nspname; table_id := rel.relid; "table" := rel.relname; tbl_rows := counted;
+      size := greatest(1, ceil(pg_total_relation_size(rel.relid) / 1048576.0))::bigint;
+      RETURN NEXT;
+    END IF;
+  END LOOP;
+END
+$fn$;
+CREATE OR REPLACE VIEW ${s}.svv_table_info AS SELECT * FROM ${s}.svv_table_info_rows();
+
 -- PostgreSQL's own form, regexp_replace(source, pattern, replacement, flags), keeps its meaning.
 CREATE OR REPLACE FUNCTION ${s}.regexp_replace(source text, pattern text, replacement text, flags text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $fn$ SELECT pg_catalog.regexp_replace(source, pattern, replacement, flags) $fn$;
