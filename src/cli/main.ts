@@ -6,15 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
-import { dialects, buildGraph, selectNodes, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
+import { dialects, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
 import { compileProject } from '../engine/compile';
 import { dmsSchedulesOf } from '../schedules/dms-schedules';
 import { attachAlertingFacts } from '../alerts/alerting-facts';
-import { selectWithSelector } from '../engine/graph/selectors-file';
-import { fqnOf } from '../engine/graph/select';
 import { compiledAnalyses } from '../engine/project/compile-analyses';
 import type { RunCommand } from '../engine/run/run-state';
-import { dbtResourceType } from '../engine/manifest';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
 import type { SelectionState } from '../engine/graph/state-selection';
 import { unsupportedConstraintWarnings } from '../engine/materializations/contract';
@@ -107,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
         return compileCommand(args);
       case 'ls':
       case 'list':
-        return lsCommand(args);
+        return (require('./ls-command') as typeof import('./ls-command')).lsCommand(args);
       case 'build':
       case 'run':
       case 'test':
@@ -229,40 +226,6 @@ function compileCommand(args: string[]): number {
   const counts = `${Object.keys(manifest.models).length} models, ${Object.keys(manifest.seeds).length} seeds, ${Object.keys(manifest.tests).length} data tests, ${Object.keys(manifest.sources).length} sources`;
   if (options.json) process.stdout.write(`${JSON.stringify({ out, models: Object.keys(manifest.models).length, seeds: Object.keys(manifest.seeds).length, tests: Object.keys(manifest.tests).length, sources: Object.keys(manifest.sources).length })}\n`);
   else process.stdout.write(`Found ${counts}.\nWrote ${path.relative(process.cwd(), out)} in ${Date.now() - started} ms.\n`);
-  return 0;
-}
-
-function lsCommand(args: string[]): number {
-  const { values, positionals } = parseFlags(args, {
-    select: { type: 'string', short: 's', multiple: true },
-    exclude: { type: 'string', multiple: true },
-    selector: { type: 'string' },
-    'resource-type': { type: 'string' },
-    vars: { type: 'string' },
-    state: { type: 'string' },
-  }, true);
-  const options = commonOptions(values);
-  const manifest = compileFrom(options, parseVars(values.vars as string | undefined));
-  const graph = buildGraph(manifest);
-  if (values.state !== undefined) graph.state = { ...loadSelectionState(String(values.state)), current: manifest };
-  const selected = values.selector !== undefined
-    ? selectWithSelector(graph, manifest.selectors ?? [], String(values.selector))
-    : selectNodes(graph, [...selectors(values.select as string[] | undefined), ...positionals], selectors(values.exclude as string[] | undefined));
-  // As dbt's: analyses only with `--resource-type analysis` (or `all`).
-  const type = values['resource-type'] as string | undefined;
-  const nodes = [...selected].map((id) => graph.nodes.get(id)!)
-    .filter((n) => (type === undefined ? dbtResourceType(n) !== 'analysis' : type === 'all' || dbtResourceType(n) === type));
-  nodes.sort((a, b) => a.uniqueId.localeCompare(b.uniqueId));
-  if (options.json) {
-    for (const n of nodes) process.stdout.write(`${JSON.stringify({ unique_id: n.uniqueId, resource_type: dbtResourceType(n), name: n.name })}\n`);
-  } else {
-    for (const n of nodes) {
-      // dbt prints the fully qualified name: package, folders, name (`source:` + package, source, table).
-      // Exposures, semantic models, metrics and saved queries print as their selector: `exposure:pkg.name`.
-      const label = 'properties' in n ? `${n.resourceType}:${n.packageName}.${n.name}` : `${n.resourceType === 'source' ? 'source:' : ''}${fqnOf(n).join('.')}`;
-      process.stdout.write(`${label}\n`);
-    }
-  }
   return 0;
 }
 

@@ -123,10 +123,7 @@ export function printRunEvent(event: RunEvent, manifest: Manifest, write: (line:
 /** The closing lines: counts, then every failure again so it is not lost in the scroll. */
 export function printRunSummary(state: RunState, manifest: Manifest, elapsedMs: number, write: (line: string) => void, context?: ErrorContext): void {
   const { counts, failed } = summarizeRun(state);
-  const pass = (counts.success ?? 0) + (counts.test_pass ?? 0);
-  const warn = counts.test_warn ?? 0;
   const error = (counts.error ?? 0) + (counts.test_fail ?? 0) + (counts.test_error ?? 0);
-  const skip = (counts.skipped ?? 0) + (counts.test_skipped ?? 0);
   write('');
   const hooks = state.nodes.filter((n) => n.kind === 'operation').length;
   write(`${stamp()}  Finished running ${hooks ? `${hooks} project hook${hooks === 1 ? '' : 's'}, ` : ''}${state.nodes.filter((n) => n.kind !== 'tests' && n.kind !== 'operation').length} nodes and ${Object.entries(counts).filter(([k]) => k.startsWith('test_')).reduce((a, [, v]) => a + v, 0)} tests in ${(elapsedMs / 1000).toFixed(2)}s.`);

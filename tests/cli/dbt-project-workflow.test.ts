@@ -98,6 +98,13 @@ describe('A dbt project run from inside its folder', () => {
     expect(inline.stdout).toMatch(/\n\s+3\n/);
   });
 
+  it('ls prints names, paths or dbt-style JSON with chosen keys', () => {
+    const json = landfall('ls', '-s', 'orders', '--output', 'json', '--output-keys', 'name original_file_path');
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toContainEqual({ name: 'orders', original_file_path: 'models/orders.sql' });
+    expect(landfall('ls', '-s', 'raw_orders', '--output', 'path').stdout.trim()).toBe('seeds/raw_orders.csv');
+    expect(landfall('ls', '--output', 'jsn').stderr).toContain("did you mean 'json'?");
+  });
+
   it('suggests close names for a selection that matches nothing, and stops after the first failure with --fail-fast', () => {
     const typo = landfall('show', '-s', 'ordrs', '-t', 'ci');
     expect(typo.code).toBe(2);
