@@ -51,10 +51,16 @@ ${SELECTION}
   target schema and the sources' schemas.
 ${TARGET}`,
   source: 'landfall source freshness [--select …] [--json]   check sources\' loaded_at_field against warn_after/error_after',
-  docs: `landfall docs generate [--select/-s …] [--exclude …] [--empty-catalog] [--vars YAML]
+  docs: `landfall docs generate [--select/-s …] [--exclude …] [--empty-catalog] [--vars YAML] [--single-file] [--out PATH]
+landfall docs serve [--port N]
+landfall docs publish --bucket NAME [--prefix site/]
 
-  Write dbt's target/manifest.json (v12) and target/catalog.json (v1: each relation's columns, types, row count and
-  size from the warehouse's catalog) under the project's target path, as dbt docs generate does.`,
+  generate: write dbt's target/manifest.json (v12) and target/catalog.json (v1: each relation's columns, types, row
+  count and size from the warehouse's catalog) under the project's target path, as dbt docs generate does, and the
+  docs site beside them (target/index.html + target/data/; --single-file: one self-contained HTML file): models,
+  sources, seeds, tests, macros, lineage, search, freshness, partitions, run and test history.
+  serve: serve the site on 127.0.0.1 (default port 8080), rebuilt when target/ or a run changes.
+  publish: generate, then upload the site to the deployment's docs bucket (stack output DocsSiteBucketName).`,
   query: `landfall query "SQL" [--limit N]
 
   Run one SQL statement on the warehouse and print the rows: the first 100 (or N; --limit 0 for all), and how

@@ -71,6 +71,29 @@ export async function startDocsSite(options: CommonOptions, port = 0, onError?: 
   return serveSite({ dir: target, port, watch: watched(options, target), regenerate: build, onError });
 }
 
+/**
+ * `landfall docs publish --bucket NAME [--prefix site/]`: docs generate (catalog from the configured warehouse), then
+ * the static site uploaded to the docs bucket (the stack output DocsSiteBucketName), run files left to the pipeline.
+ */
+export async function docsPublishCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, { bucket: { type: 'string' }, prefix: { type: 'string' }, 'empty-catalog': { type: 'boolean' }, vars: { type: 'string' } });
+  const options = commonOptions(values);
+  if (!values.bucket) throw new UsageError('docs publish needs --bucket NAME: the stack output DocsSiteBucketName (docs/deploying.md)');
+  const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const { uploadSite } = require('../docs-site/publish/upload-site') as typeof import('../docs-site/publish/upload-site');
+  const artifacts = await generateDocsArtifacts(options, { emptyCatalog: Boolean(values['empty-catalog']) });
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir() as string, 'landfall-docs-publish-'));
+  try {
+    generateSite({ targetDir: artifacts.targetDir, out: dir });
+    const prefix = String(values.prefix ?? 'site/').replace(/^\/+/, '').replace(/\/?$/, '/');
+    const files = await uploadSite({ client: new S3Client({}), bucket: String(values.bucket), prefix }, dir);
+    process.stdout.write(`Uploaded ${files.length} files to s3://${String(values.bucket)}/${prefix} (run pages are written by the pipeline after each run).\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return 0;
+}
+
 export async function docsServeCommand(args: string[]): Promise<number> {
   const { values } = parseFlags(args, { port: { type: 'string' }, vars: { type: 'string' } });
   const options = commonOptions(values);

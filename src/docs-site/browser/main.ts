@@ -4,7 +4,7 @@
  */
 import { h, nodeHref } from './dom';
 import { loadIndex } from './data';
-import { search } from './search';
+import { prepare, search } from './search';
 import { freshnessTable, lineagePage, nodePage, overviewPage, partitionsTable, type LineageState } from './node-pages';
 import { runPage, runsPage, testHistoryPage } from './run-pages';
 import { overview } from './data';
@@ -76,4 +76,7 @@ void route().then(() => {
   document.body.dataset.ready = '1';
 });
 // The index in the background: search and node pages use it.
-void loadIndex().then(() => { document.body.dataset.index = '1'; });
+void loadIndex().then((index) => {
+  prepare(index);
+  document.body.dataset.index = '1';
+});

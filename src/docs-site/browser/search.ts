@@ -17,7 +17,8 @@ let columns: string[] = [];
 let descriptions: string[] = [];
 let built: LoadedIndex | undefined;
 
-function prepare(index: LoadedIndex): void {
+/** Builds the lowercase haystacks (called when the index arrives, so the first keystroke does not pay for it). */
+export function prepare(index: LoadedIndex): void {
   if (built === index) return;
   names = index.names.map((n) => n.toLowerCase());
   columns = index.columns.map((c) => ` ${c.toLowerCase()} `);
@@ -29,7 +30,8 @@ export function search(index: LoadedIndex, query: string, limit = 50): SearchHit
   prepare(index);
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  const hits: SearchHit[] = [];
+  // Scores are few and fixed: hits go into one bucket per score, so no sort over thousands of hits is needed.
+  const buckets = new Map<number, SearchHit[]>();
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     let score = 0;
@@ -37,19 +39,24 @@ export function search(index: LoadedIndex, query: string, limit = 50): SearchHit
     if (name === q) score = 100;
     else if (name.startsWith(q)) score = 80;
     else if (name.includes(q)) score = 60;
-    else {
-      if (columns[i]!.includes(q)) {
-        score = columns[i]!.includes(` ${q} `) ? 50 : 40;
-        why = `column ${index.columns[i]!.split(' ').find((c) => c.toLowerCase().includes(q)) ?? q}`;
-      } else if (descriptions[i]!.includes(q)) {
-        score = 20;
-        why = 'description';
-      }
+    else if (columns[i]!.includes(q)) {
+      score = columns[i]!.includes(` ${q} `) ? 50 : 40;
+      why = `column ${index.columns[i]!.split(' ').find((c) => c.toLowerCase().includes(q)) ?? q}`;
+    } else if (descriptions[i]!.includes(q)) {
+      score = 20;
+      why = 'description';
     }
     if (score === 0) continue;
     if (index.typeOf(i) === 'test') score -= 15;
-    hits.push({ index: i, score, why });
+    const bucket = buckets.get(score);
+    const hit = { index: i, score, why };
+    if (bucket) { if (bucket.length < limit * 4) bucket.push(hit); } else buckets.set(score, [hit]);
   }
-  hits.sort((a, b) => b.score - a.score || names[a.index]!.length - names[b.index]!.length);
+  const hits: SearchHit[] = [];
+  for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
+    // Within a score, shorter names first (closer matches).
+    hits.push(...buckets.get(score)!.sort((a, b) => names[a.index]!.length - names[b.index]!.length));
+    if (hits.length >= limit) break;
+  }
   return hits.slice(0, limit);
 }
