@@ -44,6 +44,8 @@ const t1 = performance.now();
 const context = { functionName: 'bench', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
   memoryLimitInMB: '512', awsRequestId: 'bench', logGroupName: '/aws/lambda/bench', logStreamName: 'bench', getRemainingTimeInMillis: () => 60000 };
 (async () => {
+  // A function the bench has no first event for: its require only.
+  if (!eventJson) return process.stdout.write(JSON.stringify({ requireMs: t1 - t0, firstCallMs: null, result: null }));
   let result;
   try {
     result = await mod.handler(JSON.parse(eventJson), context);
@@ -61,7 +63,8 @@ const context = { functionName: 'bench', functionVersion: '$LATEST', invokedFunc
 interface Figures {
   bytes: number;
   requireMs: number;
-  firstCallMs: number;
+  /** null: no first event for this function in bench/support/lambda-first-calls.ts. */
+  firstCallMs: number | null;
 }
 
 /** The functions of a source tree, bundled with its own esbuild options and the given manifest. */
@@ -84,10 +87,11 @@ function extractCommit(ref: string, dir: string): string {
 }
 
 /** Runs one sample: a fresh process requires the bundle and makes its first call. */
-async function sample(file: string, event: unknown, env: NodeJS.ProcessEnv, expectedError = ''): Promise<{ requireMs: number; firstCallMs: number; result: unknown }> {
+async function sample(file: string, event: unknown, env: NodeJS.ProcessEnv, expectedError = ''): Promise<{ requireMs: number; firstCallMs: number | null; result: unknown }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', childScript, file, JSON.stringify(event), expectedError], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return JSON.parse(stdout) as { requireMs: number; firstCallMs: number; result: unknown };
+    const eventJson = event === undefined ? '' : JSON.stringify(event);
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', childScript, file, eventJson, expectedError], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(stdout) as { requireMs: number; firstCallMs: number | null; result: unknown };
   } catch (error) {
     throw new Error(`${path.basename(file)}: first call failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   }
@@ -117,14 +121,18 @@ async function main(): Promise<void> {
   const figures: Record<string, Record<string, Figures>> = {};
   try {
     const answers: Record<string, unknown> = {};
-    for (const [name, firstEvent] of Object.entries(stack.events)) {
+    // The stack's order first (later events follow from earlier answers), then any function it has no event for.
+    const names = [...Object.keys(stack.events).filter((name) => name in variants.now!), ...Object.keys(variants.now!).filter((name) => !(name in stack.events))];
+    for (const name of names) {
+      const firstEvent = stack.events[name];
       const event = typeof firstEvent === 'function' ? (firstEvent as (a: Record<string, unknown>) => unknown)(answers) : firstEvent;
       figures[name] = {};
       // Now first: its answer is the next functions' event (rotation); then the variants alternate sample by sample.
-      for (const variant of Object.keys(variants).reverse()) figures[name][variant] = { bytes: fs.statSync(variants[variant]![name]!).size, requireMs: 0, firstCallMs: 0 };
-      const samples: Record<string, { requireMs: number; firstCallMs: number }[]> = {};
+      const variantsOf = Object.keys(variants).reverse().filter((variant) => variants[variant]![name] !== undefined);
+      for (const variant of variantsOf) figures[name][variant] = { bytes: fs.statSync(variants[variant]![name]!).size, requireMs: 0, firstCallMs: null };
+      const samples: Record<string, { requireMs: number; firstCallMs: number | null }[]> = {};
       for (let run = 0; run < runs; run++) {
-        for (const variant of Object.keys(variants).reverse()) {
+        for (const variant of variantsOf) {
           const taken = await sample(variants[variant]![name]!, event, stack.env, stack.expectedErrors[name]);
           if (variant === 'now' && run === 0) answers[name] = taken.result;
           (samples[variant] ??= []).push(taken);
@@ -132,7 +140,8 @@ async function main(): Promise<void> {
         }
       }
       for (const [variant, list] of Object.entries(samples)) {
-        Object.assign(figures[name][variant]!, { requireMs: median(list.map((s) => s.requireMs)), firstCallMs: median(list.map((s) => s.firstCallMs)) });
+        const firstCalls = list.map((s) => s.firstCallMs).filter((ms): ms is number => ms !== null);
+        Object.assign(figures[name][variant]!, { requireMs: median(list.map((s) => s.requireMs)), firstCallMs: firstCalls.length > 0 ? median(firstCalls) : null });
       }
       process.stdout.write(`${name} ${JSON.stringify(figures[name])}\n`);
     }
@@ -142,7 +151,8 @@ async function main(): Promise<void> {
   if (jsonOut) fs.writeFileSync(jsonOut, `${JSON.stringify({ runs, before: beforeRef ?? null, now: nowRef ?? 'working tree', figures }, null, 2)}\n`);
 
   const kib = (f?: Figures) => (f ? (f.bytes / 1024).toFixed(0) : '—');
-  const ms = (value?: number) => (value === undefined ? '—' : value.toFixed(0));
+  const ms = (value?: number | null) => (value === undefined || value === null ? '—' : value.toFixed(0));
+  const withoutEvent = Object.keys(figures).filter((name) => !(name in stack.events));
   const rows = Object.entries(figures).map(([name, f]) =>
     `| ${name} | ${kib(f.before)} | ${kib(f.now)} | ${ms(f.before?.requireMs)} | ${ms(f.now?.requireMs)} | ${ms(f.before?.firstCallMs)} | ${ms(f.now?.firstCallMs)} |`);
   const report = [
@@ -152,6 +162,7 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    ...(withoutEvent.length > 0 ? [`No first event yet (require only): ${withoutEvent.join(', ')}: add one to bench/support/lambda-first-calls.ts.`, ''] : []),
   ].join('\n');
   if (out) fs.writeFileSync(out, report);
   else process.stdout.write(`\n${report}`);

@@ -1,11 +1,12 @@
 /**
- * The schemas on the functions' run path (execution input, S3 routes, Redshift connection) use zod/mini so that the
+ * The schemas on the functions' run path (execution input, S3 routes, Redshift connection, S3 events) use zod/mini so that the
  * transform tasks' bundles carry no classic zod (~70 KiB each): bad input must still be refused with the English
  * messages naming each field and rule that classic zod gave (these texts are classic zod's, checked before the move).
  */
 import { parseRunInput } from '../../src/runtime/run-input';
 import { s3RoutesOf } from '../../src/ingest/s3-routes';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
+import { parseObjectCreated } from '../../src/events/s3/object-created';
 import type { Manifest } from '../../src/engine';
 
 const withRoute = (s3: unknown) =>
@@ -28,6 +29,15 @@ describe('run path schema messages (zod/mini)', () => {
     expect(() => s3RoutesOf(withRoute({ bucket: '', prefix: 1, format: 'xml', compression: 'zip', delimiter: ',,', ignore_header: 1.5 }))).toThrow(
       'bucket: Too small: expected string to have >=1 characters; prefix: Invalid input: expected string, received number; format: Invalid option: expected one of "json"|"csv"; compression: Invalid option: expected one of "none"|"gzip"; delimiter: Too big: expected string to have exactly 1 characters; ignore_header: Invalid input: expected int, received number',
     );
+  });
+
+  it('S3 Object Created event: each bad field named with its rule', () => {
+    const event = { id: 'e1', source: 'aws.s3', 'detail-type': 'Object Created', time: '2026-11-27T01:00:09Z', detail: { bucket: { name: 'b' }, object: { key: 'k', size: 1 } } };
+    expect(parseObjectCreated(event)).toMatchObject({ bucket: 'b', key: 'k', size: 1 });
+    expect(() => parseObjectCreated({ ...event, id: '', time: '2026-11-27T01:00:09', detail: { bucket: { name: '' }, object: { key: 'k', size: -1.5, etag: '' } } })).toThrow(
+      'aws.s3 event has an unexpected shape: id: Too small: expected string to have >=1 characters; time: Invalid ISO datetime; detail.bucket.name: Too small: expected string to have >=1 characters; detail.object.size: Invalid input: expected int, received number; detail.object.etag: Too small: expected string to have >=1 characters',
+    );
+    expect(() => parseObjectCreated({ ...event, source: 'aws.s4' })).toThrow('source: Invalid input: expected "aws.s3"');
   });
 
   it('Redshift connection: values trimmed, and every problem listed', () => {

@@ -7,7 +7,9 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html). So a key with
  * spaces, `+` or a literal `%20` is used exactly as given, never decoded (decoding would turn a real `+` into a space).
  */
-import * as z from 'zod';
+// zod/mini (English messages are configured by ../arrival): classic zod would add ~65 KiB to every function that
+// parses S3 events (s3ObjectCreated, the reconciler).
+import * as z from 'zod/mini';
 import { objectVersionOf } from './object-version';
 import { DATA_ARRIVED_DETAIL_TYPE, LANDFALL_EVENT_SOURCE, type LandfallEvent } from '../arrival';
 import { AwsEventShapeError } from '../errors';
@@ -16,20 +18,20 @@ export const S3_EVENT_SOURCE = 'aws.s3';
 export const OBJECT_CREATED = 'Object Created';
 
 export const S3ObjectCreatedEventSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   source: z.literal(S3_EVENT_SOURCE),
   'detail-type': z.literal(OBJECT_CREATED),
   time: z.iso.datetime({ offset: true }),
   detail: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
     object: z.looseObject({
-      key: z.string().min(1),
-      size: z.number().int().nonnegative().optional(),
-      etag: z.string().min(1).optional(),
-      'version-id': z.string().min(1).optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.int().check(z.nonnegative())),
+      etag: z.optional(z.string().check(z.minLength(1))),
+      'version-id': z.optional(z.string().check(z.minLength(1))),
+      sequencer: z.optional(z.string()),
     }),
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
   }),
 });
 export type S3ObjectCreatedEvent = z.infer<typeof S3ObjectCreatedEventSchema>;
