@@ -5,7 +5,7 @@
  */
 
 /** What an incident is about. */
-export type IncidentKind = 'model' | 'test' | 'load' | 'freshness' | 'loader';
+export type IncidentKind = 'model' | 'test' | 'load' | 'freshness' | 'loader' | 'run';
 export type IncidentSeverity = 'error' | 'warn';
 
 /** One thing a run (or a freshness check, or a loader event) saw: failing or passing. */

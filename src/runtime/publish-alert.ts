@@ -217,7 +217,7 @@ export async function publishRunAlert(
   const settings = settingsOf(manifest);
   const now = deps.now?.() ?? new Date();
   const store = deps.incidents ?? incidentStoreFromEnvironment(manifest.projectName);
-  const observations = observationsOfRun(loaded.run, manifest);
+  const observations = observationsOfRun(loaded.run, manifest, loaded.stored.trigger as { loader?: string; connector?: string });
   const notices = await updateBook(store, (book) => {
     const { book: next, notices: result } = trackIncidents(book, observations, now, alertPolicyOf(settings));
     return { book: next, result };

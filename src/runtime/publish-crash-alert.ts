@@ -3,9 +3,10 @@
  * crash — a Lambda timeout or out-of-memory, AccessDenied, an unreachable warehouse — emails the team instead
  * of ending the execution silently. It needs no warehouse: the progress comes from the run state, when readable.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { composeCrashAlert } from '../alerts';
-import { alertAttributes } from '../alerts/alert-subscriptions';
+import type { IncidentStore } from '../incidents/incident-store';
+import { announceIncident, CRASH_INCIDENT_KEY } from './announce-incident';
 import type { CrashInfo } from './end-failed-run';
 import type { RunStateStore } from './run-state-store';
 import { loadRun, type TransformRunPayload } from './transform-run';
@@ -22,6 +23,9 @@ export interface CrashAlertDependencies {
   region: string;
   project?: string;
   replayHint?: (executionName: string) => string | undefined;
+  /** Default: the table in LANDFALL_INCIDENT_TABLE. */
+  incidents?: IncidentStore;
+  now?: () => Date;
 }
 
 export async function publishCrashAlert(event: CrashAlertEvent, deps: CrashAlertDependencies): Promise<{ subject: string; messageId?: string }> {
@@ -47,6 +51,10 @@ export async function publishCrashAlert(event: CrashAlertEvent, deps: CrashAlert
     progress,
     replayHint: deps.replayHint?.(execution.Name),
   });
-  const result = await deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: email.subject, Message: email.body, MessageAttributes: alertAttributes({ audience: 'all', kind: 'crash', project: deps.project ?? 'landfall', severity: 'error' }) }));
-  return { subject: email.subject, messageId: result.MessageId };
+  // A crash is an incident (src/incidents): the first one is emailed in full, repeats wait for the daily reminder,
+  // and the next run that completes resolves it.
+  return announceIncident({
+    key: CRASH_INCIDENT_KEY, kind: 'run', name: `transform runs crash (last in ${payload.crashedIn ?? 'a task'})`, failing: true, severity: 'error',
+    detail: `${payload.crash?.Error ?? 'unknown error'}; execution ${execution.Name}`, owners: [], tags: [],
+  }, email, 'crash', { ...deps, project: deps.project ?? 'landfall' });
 }

@@ -6,9 +6,14 @@
 import type { Manifest, RunState } from '../engine';
 import type { Observation } from '../incidents/incident';
 import { routingOf } from '../alerts/alert-routing';
+import { CRASH_INCIDENT_KEY, loaderIncidentKey } from './announce-incident';
 
-export function observationsOfRun(run: RunState, manifest: Manifest): Observation[] {
-  const observations: Observation[] = [];
+export function observationsOfRun(run: RunState, manifest: Manifest, trigger?: { loader?: string; connector?: string }): Observation[] {
+  // The run completed (it reached PublishAlert/UpdateIncidents): runs no longer crash; its loader delivered.
+  const observations: Observation[] = [{ key: CRASH_INCIDENT_KEY, kind: 'run', name: 'transform runs crash', failing: false, severity: 'error', owners: [], tags: [] }];
+  if (trigger?.loader && trigger.connector && trigger.loader !== 'manual') {
+    observations.push({ key: loaderIncidentKey(trigger.loader, trigger.connector), kind: 'loader', name: `${trigger.loader} ${trigger.connector}`, failing: false, severity: 'error', owners: [], tags: [] });
+  }
   for (const node of run.nodes) {
     if (node.kind === 'load') {
       if (node.status !== 'success' && node.status !== 'error') continue;
