@@ -18,5 +18,7 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 120000,
+  // Skipped suites say why at the end of the run (tests/support/skip-reason.ts).
+  reporters: ['default', '<rootDir>/tests/support/skipped-tests-reporter.js'],
   maxWorkers: 2,
 };

@@ -22,6 +22,7 @@ import { compiledCodeOf } from '../../src/artifacts/target-files';
 import { runHistoryRecord } from '../../src/artifacts/run-history';
 import { usePGliteWarehouse } from '../support/pglite-warehouse';
 import { validate, type Schema } from './json-schema';
+import { withSkipReason } from '../support/skip-reason';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SCHEMAS = process.env.LANDFALL_DBT_SCHEMAS_DIR ?? path.resolve(REPO, '..', 'shared', 'reference', 'dbt-artifact-schemas');
@@ -36,7 +37,7 @@ function compile(dir: string, schemaName: string, vars: Record<string, unknown> 
   return { files, manifest: compileManifest(files, { target: { name: 'dev', type: 'postgres', schema: schemaName, database: 'dev' }, cliVars: vars }) };
 }
 
-(present ? describe : describe.skip)('dbt artifact JSON schemas', () => {
+(present ? describe : describe.skip)(withSkipReason('dbt artifact JSON schemas', present ? undefined : `dbt's JSON schemas are not in ${SCHEMAS}`), () => {
   const db = usePGliteWarehouse();
   const manifestSchema = present ? schema('manifest-v12.json') : true;
 

@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import { DBT_BIN, DEFAULT_DATABASE_URL, loadProject, resetProject, schemasFor } from './support/differential';
 import { CONSUMERS_PYTHON, consumerAnswers, dbtArtifacts, landfallArtifacts, readWithDbtCore, workDir, type ConsumerAnswers, type DbtCoreReading } from './support/artifacts';
+import { withSkipReason } from '../support/skip-reason';
 
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const optedIn = process.env.LANDFALL_COMPAT === '1';
@@ -38,7 +39,7 @@ function coverage(answers: ConsumerAnswers, project: string) {
   }]));
 }
 
-(optedIn ? describe : describe.skip)('landfall\'s dbt artifacts in dbt-core and in PyPI consumers', () => {
+(optedIn ? describe : describe.skip)(withSkipReason('landfall\'s dbt artifacts in dbt-core and in PyPI consumers', optedIn ? undefined : 'needs dbt-core and PyPI consumers: npm run test:compat (LANDFALL_COMPAT=1) runs it'), () => {
   beforeAll(() => {
     if (!fs.existsSync(DBT_BIN)) throw new Error(`${DBT_BIN} is missing: run scripts/setup-dbt-core.sh`);
     if (!fs.existsSync(CONSUMERS_PYTHON)) throw new Error(`${CONSUMERS_PYTHON} is missing: run scripts/setup-artifact-consumers.sh`);

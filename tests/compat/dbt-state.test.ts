@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DBT_BIN, DEFAULT_DATABASE_URL, loadProject, REPO_ROOT } from './support/differential';
+import { withSkipReason } from '../support/skip-reason';
 
 const run = promisify(execFile);
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -34,7 +35,7 @@ function change(dir: string): void {
   edit('models/marts/finance/payment_method_mix.sql', (t) => t.replace("materialized='view'", "materialized='table'"));
 }
 
-(optedIn ? describe : describe.skip)('--state with a manifest.json dbt-core wrote', () => {
+(optedIn ? describe : describe.skip)(withSkipReason('--state with a manifest.json dbt-core wrote', optedIn ? undefined : 'needs dbt-core (.venv-dbt): npm run test:compat (LANDFALL_COMPAT=1) runs it'), () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbt-state-'));
   const project = loadProject('ecommerce_marts');
   const dir = path.join(work, 'project');

@@ -11,6 +11,7 @@ import {
   DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, diffBuilds, freshnessWithBoth, listProjects, listWithBoth, resetProject, runStep2,
   type BuildResult,
 } from './support/differential';
+import { withSkipReason } from '../support/skip-reason';
 
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 
@@ -44,7 +45,7 @@ if (missing) {
   });
 }
 
-(optedIn && !missing ? describe : describe.skip)('landfall build matches dbt-core build', () => {
+(optedIn && !missing ? describe : describe.skip)(withSkipReason('landfall build matches dbt-core build', !optedIn ? 'needs dbt-core and PostgreSQL: npm run test:compat (LANDFALL_COMPAT=1) runs it' : missing ? String(missing) : undefined), () => {
   afterAll(() => writeResults());
 
   for (const project of projects) {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, resetProject, schemasFor, type BuildResult } from './support/differential';
 import { PACKAGES_DIR, PACKAGE_SUITES, layOutSuite, matchNodes, packagesMissing, type NodeMatch } from './support/package-suites';
+import { withSkipReason } from '../support/skip-reason';
 
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const optedIn = process.env.LANDFALL_COMPAT === '1';
@@ -23,7 +24,7 @@ if (optedIn && absent) {
   console.warn(`\n**** tests/compat/package-suites SKIPPED: ${absent} ****\n`);
 }
 
-(optedIn && !absent && fs.existsSync(DBT_BIN) ? describe : describe.skip)('real packages\' integration suites: landfall vs dbt-core', () => {
+(optedIn && !absent && fs.existsSync(DBT_BIN) ? describe : describe.skip)(withSkipReason('real packages\' integration suites: landfall vs dbt-core', !optedIn ? 'needs dbt-core and the packages: npm run test:compat (LANDFALL_COMPAT=1) runs it' : absent ? `packages missing: ${String(absent)}` : fs.existsSync(DBT_BIN) ? undefined : 'no dbt-core in .venv-dbt (scripts/setup-dbt-core.sh)'), () => {
   afterAll(() => writeResults());
 
   for (const suite of PACKAGE_SUITES) {

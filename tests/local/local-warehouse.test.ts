@@ -10,6 +10,7 @@ import { InProcessWarehouse } from '../../src/local/in-process-warehouse';
 import { localTarget, openLocalSqlEngines, openLocalWarehouse } from '../../src/local/local-warehouse';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { withSkipReason } from '../support/skip-reason';
 
 const postgresUrl = process.env.LANDFALL_TEST_POSTGRES_URL;
 const describeWithServer = postgresUrl ? describe : describe.skip;
@@ -56,7 +57,7 @@ describe('localTarget', () => {
   });
 });
 
-describeWithServer('a pool of PostgreSQL connections (LANDFALL_TEST_POSTGRES_URL)', () => {
+describeWithServer(withSkipReason('a pool of PostgreSQL connections (LANDFALL_TEST_POSTGRES_URL)', postgresUrl ? undefined : 'needs a PostgreSQL server: set LANDFALL_TEST_POSTGRES_URL (scripts/start-postgres.sh starts one)'), () => {
   it('opens one session per connection, with the Redshift shims on each', async () => {
     const engines = await openLocalSqlEngines({ stateDir, databaseUrl: postgresUrl, connections: 3 });
     try {

@@ -5,6 +5,7 @@
 import { openSqlEngine } from '../../../src/local/sql-engine/open-sql-engine';
 import { rewriteRedshiftSql } from '../../../src/local/sql-engine/redshift-compat';
 import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { withSkipReason } from '../../support/skip-reason';
 
 const url = process.env.LANDFALL_TEST_POSTGRES_URL;
 const describeWithServer = url ? describe : describe.skip;
@@ -15,7 +16,7 @@ describe('openSqlEngine', () => {
   });
 });
 
-describeWithServer('openPostgresEngine (LANDFALL_TEST_POSTGRES_URL)', () => {
+describeWithServer(withSkipReason('openPostgresEngine (LANDFALL_TEST_POSTGRES_URL)', url ? undefined : 'needs a PostgreSQL server: set LANDFALL_TEST_POSTGRES_URL (scripts/start-postgres.sh starts one)'), () => {
   let engine: SqlEngine;
   const table = `landfall_engine_test_${process.pid}`;
 

@@ -16,6 +16,7 @@ import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../s
 import { installRedshiftCompat } from '../../../src/local/sql-engine/install-redshift-compat';
 import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
 import { listProjects, type CompatProject } from '../../compat/support/differential';
+import { withSkipReason } from '../../support/skip-reason';
 
 /**
  * Projects that do not fit Redshift, and why. Everything else must build the same in both dialects.
@@ -111,7 +112,7 @@ async function snapshot(engine: SqlEngine, volatileColumns: Record<string, strin
   return out;
 }
 
-(enabled ? describe : describe.skip)('compat projects in the Redshift dialect on the strict local engine', () => {
+(enabled ? describe : describe.skip)(withSkipReason('compat projects in the Redshift dialect on the strict local engine', enabled ? undefined : 'runs in npm run test:redshift (LANDFALL_LOCAL_DIALECT=redshift or LANDFALL_REDSHIFT_PROJECTS=1)'), () => {
   it('leaves out only projects that cannot fit Redshift', () => {
     expect(listProjects().length - projects.length).toBe(NOT_FOR_REDSHIFT.size);
   });
