@@ -129,6 +129,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   }, { onError: (error, schedule) => write(`⏰ ${schedule.name} failed to start: ${(error as Error).message}`) });
   for (const [name, at] of Object.entries(projectTimers.nextFires())) write(`  Schedule           ${name}   next ${at?.toISOString() ?? 'never'}   (landfall.yml; landfall schedules ls)`);
   write(`State folder       ${path.relative(process.cwd(), options.stateDir) || '.'}   (the warehouse every other command reads; executions, outbox)`);
+  // The docs site, rebuilt when a run ends (its run history) or target/ changes (src/cli/docs-site-command.ts).
+  const docs = await (require('./docs-site-command') as typeof import('./docs-site-command'))
+    .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`))
+    .catch((error: Error) => { write(`  Docs site          not started: ${error.message}`); return undefined; });
+  if (docs) write(`  Docs site          ${docs.url}   (runs appear as they end)`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
   // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
   const watch = watchExecutions(options.stateDir, write);
@@ -137,6 +142,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   watch.stop();
+  await docs?.close();
   schedules.stop();
   projectTimers.stop();
   fs.rmSync(endpointsFile(options.stateDir), { force: true });
