@@ -30,6 +30,8 @@ export interface PartitionDialect {
    * rows that are published, its columns prefixed with `prefix`.
    */
   deleteKeys(table: Relation, delta: Relation, keys: string[], routed: (prefix: string) => string): string;
+  /** Whether `table` holds a key the delta's published rows bring (a boolean SQL expression). */
+  holdsKeys(table: Relation, delta: Relation, keys: string[], routed: (prefix: string) => string): string;
   /** Statements run after the NULL-partition table is built. */
   afterNullsBuilt(table: Relation, field: string, keys: string[]): string[];
   /** An empty month table shaped like `like` (columns and, on Redshift, dist and sort keys; not its constraints). */
@@ -55,6 +57,11 @@ const deleteKeysUsing: PartitionDialect['deleteKeys'] = (table, delta, keys, rou
   return `delete from ${qualified(table)} using ${d} where ${keys.map((k) => `${d}.${quoteIdentifier(k)} = ${qualified(table)}.${quoteIdentifier(k)}`).join(' and ')} and ${routed(d)}`;
 };
 
+const holdsKeysJoin: PartitionDialect['holdsKeys'] = (table, delta, keys, routed) => {
+  const d = qualified(delta);
+  return `exists (select 1 from ${qualified(table)} as lf_old join ${d} on ${keys.map((k) => `${d}.${quoteIdentifier(k)} = lf_old.${quoteIdentifier(k)}`).join(' and ')} where ${routed(d)})`;
+};
+
 const postgres: PartitionDialect = {
   branchFilters: false,
   now: 'current_timestamp',
@@ -67,6 +74,9 @@ const postgres: PartitionDialect = {
   deleteKeys: (table, delta, keys, routed) => keys.length === 1
     ? `delete from ${qualified(table)} where ${quoteIdentifier(keys[0]!)} = any(array(select ${quoteIdentifier(keys[0]!)} from ${qualified(delta)} where ${routed('')}))`
     : deleteKeysUsing(table, delta, keys, routed),
+  holdsKeys: (table, delta, keys, routed) => keys.length === 1
+    ? `exists (select 1 from ${qualified(table)} where ${quoteIdentifier(keys[0]!)} = any(array(select ${quoteIdentifier(keys[0]!)} from ${qualified(delta)} where ${routed('')})))`
+    : holdsKeysJoin(table, delta, keys, routed),
   afterNullsBuilt: (table, field, keys) => [`alter table ${qualified(table)} add constraint lf_month_range check (${quoteIdentifier(field)} is null)`, ...indexes(table, keys)],
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,
   unloadMonth: (table) => [
@@ -84,6 +94,7 @@ const redshift: PartitionDialect = {
   afterMonthBuilt: () => [],
   afterDeltaBuilt: () => [],
   deleteKeys: deleteKeysUsing,
+  holdsKeys: holdsKeysJoin,
   afterNullsBuilt: () => [],
   // LIKE copies the distribution and sort keys.
   createEmptyMonth: (table, like) => `create table ${qualified(table)} (like ${qualified(like)})`,

@@ -19,6 +19,7 @@ import type { Dialect } from '../../dialects';
 import { EngineError } from '../../errors';
 import type { ModelNode, Relation } from '../../manifest';
 import { qualified, quoteIdentifier } from '../../render/relation';
+import { sqlStringLiteral } from '../../tests/generic-tests';
 import type { ColumnType, Materializer, MaterializationPlan, PlanStep } from '../plan';
 import { dropLeftovers } from '../staging';
 import { stagingRelation } from '../../dialects/dialect';
@@ -94,10 +95,17 @@ export const planPartitioned: Materializer<ModelNode> = (input) => {
   if ('failWith' in change) return { steps: [delta, { sqls: [dialect.drop(p.delta, 'table')], failWith: change.failWith }], keepsRelation: true };
   const checks = p.auditChecks(change);
   const audit: PlanStep[] = checks.length ? [{ sqls: auditStatements(checks, p.auditHeading(), partition.runId, node.uniqueId) }] : [];
-  return { steps: [delta, ...audit, { sqls: p.publish(change, input.existing?.kind) }], keepsRelation: input.existing?.kind === 'view' };
+  const probed = (name: string) => input.columns?.[`${PROBE_SCHEMA}.${name}`]?.map((c) => c.name);
+  const publish = p.publish(change, input.existing?.kind, { monthsWithRows: probed(MONTHS_WITH_ROWS), tablesWithKeys: probed(TABLES_WITH_KEYS) });
+  return { steps: [delta, ...audit, { sqls: publish }], keepsRelation: input.existing?.kind === 'view' };
 };
 
 const key = (r: Relation) => `${r.schema}.${r.identifier}`;
+
+/** Pseudo-relations of the delta step's answer: the months the delta has rows for, the tables holding its keys. */
+const PROBE_SCHEMA = 'landfall';
+const MONTHS_WITH_ROWS = 'lf_months_with_rows';
+const TABLES_WITH_KEYS = 'lf_tables_with_keys';
 
 /** One run of one partitioned model: names, row routing and SQL pieces shared by the three steps. */
 class PartitionedRun {
@@ -162,8 +170,34 @@ class PartitionedRun {
     return this.partition.mode === 'merge' ? rows : `${rows}\nwhere ${this.routed()}`;
   }
 
+  /**
+   * The delta step's answer, as `(schema, relation, column, type)` rows: the columns of the delta and of the newest
+   * month, then (a merge by key) which months the delta has rows for and which tables hold one of its keys (a probe
+   * per table, by index on PostgreSQL), so the publish writes and deletes only there.
+   */
   columnsQuery(): string {
-    return this.dialect.columnsQuery(this.newestTable ? [this.delta, this.newestTable] : [this.delta]);
+    const relations = this.newestTable ? [this.delta, this.newestTable] : [this.delta];
+    const wanted = relations.map((r) => `(n.nspname = ${sqlStringLiteral(r.schema)} and c.relname = ${sqlStringLiteral(r.identifier)})`).join(' or ');
+    const parts = [`select n.nspname as schema_name, c.relname as relation_name, a.attname as column_name, format_type(a.atttypid, a.atttypmod) as data_type, a.attnum as position
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+ where c.relkind in ('r', 'p') and (${wanted})`];
+    if (this.byKey) {
+      const partitionSql = partitionDialectOf(this.dialect);
+      const field = quoteIdentifier(this.field);
+      parts.push(`select distinct ${sqlStringLiteral(PROBE_SCHEMA)}, ${sqlStringLiteral(MONTHS_WITH_ROWS)}, to_char(${field}, 'YYYY-MM'), '', 0 from ${qualified(this.delta)} where ${field} is not null`);
+      for (const table of this.keyTables()) {
+        parts.push(`select ${sqlStringLiteral(PROBE_SCHEMA)}, ${sqlStringLiteral(TABLES_WITH_KEYS)}, ${sqlStringLiteral(table.identifier)}, '', 0 where ${partitionSql.holdsKeys(table, this.delta, this.keys, (prefix) => this.routed(prefix || undefined))}`);
+      }
+    }
+    return `${parts.join('\nunion all\n')}\norder by 1, 2, 5`;
+  }
+
+  /** The existing tables a merge by key may have to delete keys from: every month of the view and the NULL table. */
+  keyTables(): Relation[] {
+    return [
+      ...this.partition.existingMonths.map((m) => monthRelation(this.node.relation, m)),
+      ...(this.partition.hasNullsTable && this.keepsNullsTable ? [this.nullsTable] : []),
+    ];
   }
 
   auditHeading(): string {
@@ -224,7 +258,7 @@ class PartitionedRun {
     return [...checks, ...(this.partition.auditTests?.(scope) ?? [])];
   }
 
-  publish(change: SchemaChange, existingKind: 'table' | 'view' | undefined): string[] {
+  publish(change: SchemaChange, existingKind: 'table' | 'view' | undefined, probe: { monthsWithRows?: string[]; tablesWithKeys?: string[] } = {}): string[] {
     const { node, dialect, partition } = this;
     const partitionSql = partitionDialectOf(dialect);
     const tableConfig = partitionSql.monthTableConfig(node.config, this.field);
@@ -233,15 +267,19 @@ class PartitionedRun {
     const sqls: string[] = [...altered.flatMap((t) => change.add.map((c) => `alter table ${qualified(t)} add column ${quoteIdentifier(c.name)} ${c.type}`))];
     // A key comes once: the delta's keys leave every month (and the NULL table) before the delta's rows go in.
     if (this.keys.length) {
-      for (const t of altered) {
+      // A merge by key probed which tables hold the delta's keys (the delta step): only those are deleted from.
+      const holding = this.byKey && probe.tablesWithKeys ? new Set(probe.tablesWithKeys) : undefined;
+      for (const t of altered.filter((table) => !holding || holding.has(table.identifier))) {
         sqls.push(partitionSql.deleteKeys(t, this.delta, this.keys, (prefix) => this.routed(prefix || undefined)));
       }
     }
     const columns = change.target.map((c) => quoteIdentifier(c.name)).join(', ');
     let viewChanges = existingKind !== 'view' || change.add.length > 0 || change.drop.length > 0 || this.fullRebuild || partition.mode === 'rebuild';
+    const withRows = this.byKey && probe.monthsWithRows ? new Set(probe.monthsWithRows) : undefined;
     for (const [month, range] of this.ranges) {
       const table = monthRelation(node.relation, month);
       if (this.merges(month)) {
+        if (withRows && !withRows.has(month)) continue; // a merge by key: no row of the delta for this month
         if (!this.byKey) sqls.push(`delete from ${qualified(table)} where ${rangePredicate(this.field, range)}`);
         sqls.push(`insert into ${qualified(table)} (${columns}) ${this.newRows(change, rangePredicate(this.field, range))}`);
         continue;
