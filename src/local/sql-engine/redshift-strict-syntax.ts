@@ -32,6 +32,10 @@ const UNSUPPORTED_FUNCTIONS = new Set([
   'currval', 'setval', 'format', 'string_to_table', 'xmlelement', 'xmlforest',
 ]);
 
+/** Deprecated leader-node-only date functions written without parentheses, and those called (c_SQL_functions_leader_node_only). */
+const LEADER_NODE_ONLY_CLOCKS = new Set(['current_timestamp', 'current_time', 'localtime']);
+const LEADER_NODE_ONLY_CALLS = new Set(['now', 'age', 'isfinite']);
+
 /** PostgreSQL types Redshift lacks (c_unsupported-postgresql-datatypes), as written after `::` or in CAST(… AS …). */
 const UNSUPPORTED_TYPES = new Set([
   'json', 'jsonb', 'uuid', 'bytea', 'money', 'inet', 'cidr', 'macaddr', 'xml', 'tsvector', 'tsquery', 'hstore',
@@ -154,6 +158,11 @@ function rejectStatement(tokens: readonly SqlToken[], inTransactionBlock: boolea
       return { message: `function ${keyword} does not exist (Amazon Redshift does not support the PostgreSQL function ${keyword.toUpperCase()}())`, doc: `${DOCS}c_unsupported-postgresql-functions.html` };
     }
     const writesTable = ['insert', 'create', 'update', 'delete', 'merge'].includes(words[0] ?? '');
+    // CURRENT_TIMESTAMP, NOW(), … are deprecated leader-node-only functions: with a user table in the query (or
+    // writing one) Redshift refuses them (c_SQL_functions_leader_node_only.html); GETDATE()/SYSDATE run on compute nodes.
+    if ((writesTable || referencesTable) && (LEADER_NODE_ONLY_CLOCKS.has(keyword) || (isCall && LEADER_NODE_ONLY_CALLS.has(keyword)))) {
+      return { message: 'Specified types or functions (one per INFO message) not supported on Redshift tables.', doc: `${DOCS}c_SQL_functions_leader_node_only.html` };
+    }
     if (isCall && keyword === 'generate_series' && (writesTable || (referencesTable && tokens.some((t, j) => j !== i && ['from', 'join'].includes(keywordOf(t) ?? '') && !isGenerateSeriesSource(tokens, j))))) {
       // generate_series runs on the leader node only: with a table in the query Redshift refuses it.
       return { message: 'Specified types or functions (one per INFO message) not supported on Redshift tables.', doc: `${DOCS}c_sql-functions-leader-node.html` };

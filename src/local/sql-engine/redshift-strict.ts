@@ -42,6 +42,8 @@ function refuse(message: string): SqlStatementError {
  * await runRedshiftStatement(engine, 'select getdate()', [], { strict: true, inTransactionBlock: false });
  */
 export async function runRedshiftStatement(session: SqlSession, sql: string, params: readonly string[], context: RedshiftStatementContext): Promise<SqlResult> {
+  const stored = RUN_STORED_STATEMENTS.exec(sql);
+  if (stored) return runStoredStatements(session, stored[1]!, context);
   const design = /^\s*alter\s+table\b/i.test(sql) ? physicalDesignChange(sql) : undefined;
   if (design) return changePhysicalDesign(session, design, context.strict);
   const rewritten = rewriteRedshiftSql(sql);
@@ -66,6 +68,19 @@ export async function runRedshiftStatement(session: SqlSession, sql: string, par
   // Outside a transaction, the statement and its bookkeeping commit together (or not at all).
   if (!context.inTransactionBlock && engine.transaction && (touched.length > 0 || shape.kind === 'create-table' || shape.kind === 'create-view')) return engine.transaction(run);
   return run(session);
+}
+
+/**
+ * `call landfall.lf_run_statements_v1('<temp table>')` (engine/materializations/partitioned/one-transaction.ts): on
+ * Redshift the procedure runs the stored statements natively; here each goes through the same rewrites and strict
+ * checks as a statement submitted in the batch, in the same transaction, as Redshift's procedure would run them.
+ */
+const RUN_STORED_STATEMENTS = /^\s*call\s+"landfall"\."lf_run_statements_v1"\('([a-z0-9_]+)'\)\s*$/i;
+
+async function runStoredStatements(session: SqlSession, table: string, context: RedshiftStatementContext): Promise<SqlResult> {
+  const { rows } = await session.query(`select statement_text from ${table} order by seq`);
+  for (const [statement] of rows) await runRedshiftStatement(session, String(statement), [], { ...context, inTransactionBlock: true });
+  return { command: 'CALL', columns: [], rows: [], rowCount: null };
 }
 
 type Shape =
