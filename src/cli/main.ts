@@ -87,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
   // Help never acts: `landfall help CMD`, `CMD --help` and `CMD -h` print the usage before the command loads.
   if (command === 'help' && args[0] !== undefined) return printUsage(args[0]);
   if (command !== undefined && !command.startsWith('-') && asksForHelp(args)) return printUsage(command);
+  // Every command's output also goes to the project's logs/landfall.log (dbt's logs/dbt.log).
+  const stopLog = command !== undefined && !command.startsWith('-') && command !== 'help' && command !== 'version' && process.env.LANDFALL_NO_LOG_FILE !== '1'
+    ? (require('./run-log') as typeof import('./run-log')).startRunLog(argv)
+    : () => undefined;
   try {
     switch (command) {
       case undefined:
@@ -159,6 +163,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  } finally {
+    stopLog();
   }
 }
 

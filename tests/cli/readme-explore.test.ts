@@ -23,7 +23,7 @@ function exploreCommands(): string[] {
 }
 
 function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env, NO_COLOR: '1' };
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const name of ['LANDFALL_REDSHIFT_WORKGROUP', 'LANDFALL_REDSHIFT_CLUSTER', 'LANDFALL_DATABASE_URL', 'DBT_PROFILES_DIR', 'LANDFALL_TARGET_SCHEMA']) delete e[name];
   return e;
 }
