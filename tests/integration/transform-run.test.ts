@@ -142,17 +142,23 @@ describe('State machine: transform-run', () => {
     const emails = fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml'));
     expect(emails.length).toBeGreaterThanOrEqual(1);
     const eml = fs.readFileSync(path.join(stack.sns.outboxDir, emails.sort().pop()!), 'utf8');
-    expect(decodeHeader(eml.match(/^Subject: (.*(?:\r?\n [^\r\n]*)*)/m)![1]!)).toMatch(/^\[landfall_demo\] 1 test failed: stg_wetransfer_app_db__transfers \(run arrivals-/);
+    expect(decodeHeader(eml.match(/^Subject: (.*(?:\r?\n [^\r\n]*)*)/m)![1]!)).toBe('[landfall_demo] FAILING: stg_wetransfer_app_db__transfers');
     expect(eml).toContain('accepted_values');
     expect(eml).toContain('expird');
     expect(eml).toContain('fct_transfers');
     expect(eml).toContain('console.aws.amazon.com/states/home');
 
+    const seenEmails = new Set(fs.readdirSync(stack.sns.outboxDir));
     await runQuery(warehouse, fixPlantedIssueSql());
     const sfn = new SFNClient({});
     const replay = await sfn.send(new StartExecutionCommand({ stateMachineArn: failed.stateMachineArn, name: `${failed.name.slice(0, 60)}-r`, input: failed.input }));
     const replayed = await stack.stepFunctions.waitForExecution(replay.executionArn!);
     expect(replayed.status).toBe('SUCCEEDED');
     expect(replayed.stateTransitions).toBeLessThan(40);
+    // The passing replay resolves the incident (UpdateIncidents): one "resolved" email, nothing else.
+    const after = fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml') && !seenEmails.has(f));
+    expect(after).toHaveLength(1);
+    const resolved = fs.readFileSync(path.join(stack.sns.outboxDir, after[0]!), 'utf8');
+    expect(decodeHeader(resolved.match(/^Subject: (.*(?:\r?\n [^\r\n]*)*)/m)![1]!)).toMatch(/^\[landfall_demo\] RESOLVED: accepted_values_stg_wetransfer_app_db__transfers_status__/);
   });
 });
