@@ -39,6 +39,9 @@ import { startLocalDataApi } from './data-api/local-data-api';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
 import { localTarget, openLocalSqlEngines } from './local-warehouse';
 import type { SqlEngine } from './sql-engine/sql-engine';
+import { LocalFivetranApi } from './fivetran-api';
+import { localReconciler } from './local-reconciler';
+import type { ReconcileOutcome } from '../reconcile/run-reconciler';
 
 export const TRANSFORM_STATE_MACHINE = 'landfall-transform-run';
 /** Scheduled source freshness (state-machines/source-freshness.asl.json). */
@@ -97,6 +100,10 @@ export interface LocalStack {
   freshnessStateMachineArn: string;
   webhookUrl: string;
   endpoints: Record<string, string>;
+  /** The Fivetran REST API the reconciler reads (`setConnection` a sync whose webhook never came). */
+  fivetranApi: LocalFivetranApi;
+  /** One reconciliation (src/reconcile/): missed arrivals put on the bus, silent connectors alerted. */
+  reconcile(now?: number, settings?: { graceMs?: number }): Promise<ReconcileOutcome>;
   close(): Promise<void>;
 }
 
@@ -310,6 +317,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const webhook = await startWebhookServer(repoRoot, options.webhookPort ?? 0);
+  // The reconciler's view of Fivetran: one connection per routed connector id, no sync known yet.
+  const fivetranApi = new LocalFivetranApi();
+  await fivetranApi.start();
+  for (const source of Object.values((JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { sources: Record<string, { meta?: { landfall?: { fivetran?: { connector_id?: unknown } } } }> }).sources)) {
+    const connectorId = source.meta?.landfall?.fivetran?.connector_id;
+    if (typeof connectorId === 'string') fivetranApi.setConnection({ id: connectorId });
+  }
+  const reconcile = localReconciler({
+    manifest: () => JSON.parse(fs.readFileSync(manifestPath, 'utf8')), coalescer, fivetranApi,
+    eventBusName: eventBus.eventBusName, topicArn: sns.topicArn(ALERT_TOPIC),
+  });
   deployment.register({
     webhookUrl: webhook.url, transformStateMachineArn, alertTopicArn: sns.topicArn(ALERT_TOPIC), alertEmails: alertSubscriptions.map((s) => s.email), s3Dir,
     buckets: s3RoutesOf(JSON.parse(fs.readFileSync(manifestPath, 'utf8'))).map((route) => route.bucket),
@@ -327,6 +345,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     freshnessStateMachineArn: stepFunctions.stateMachineArn(FRESHNESS_STATE_MACHINE),
     webhookUrl: webhook.url,
     endpoints: { ...endpoints, webhook: webhook.url },
+    fivetranApi,
+    reconcile,
     close: async () => {
       await eventBus.whenIdle();
       await coalescer.whenIdle();
@@ -334,6 +354,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await stepFunctions.waitForAllExecutions();
       await Promise.all(lockReleases);
       await webhook.close();
+      await fivetranApi.close();
       await dynamoDb.close();
       await cloud.close();
       await dataApi.close();

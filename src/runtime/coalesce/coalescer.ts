@@ -35,6 +35,26 @@ export interface CoalescerState {
   windowOpenedAt: number | null;
   activeRun: { name: string; startedAt: number } | null;
   counters: { accepted: number; duplicates: number; unrouted: number; runsStarted: number };
+  /**
+   * Latest `arrivedAt` per loader connector (`fivetran:<connector id>`, `dms:<task or config ARN>`): what the
+   * reconciler compares each loader's own record with (src/reconcile/). Absent in states written before it existed.
+   */
+  lastArrivals?: Record<string, string>;
+}
+
+/** The key of an arrival's connector in {@link CoalescerState.lastArrivals}; S3 objects have none (the ledger tells). */
+export function connectorKeyOf(detail: DataArrivedEvent['detail']): string | undefined {
+  if (detail.loader === 'fivetran') return `fivetran:${detail.connector.connectorId}`;
+  if (detail.loader === 'dms') return `dms:${detail.connector.taskArn}`;
+  return undefined;
+}
+
+function withLastArrival(state: CoalescerState, event: DataArrivedEvent): CoalescerState {
+  const key = connectorKeyOf(event.detail);
+  if (key === undefined) return state;
+  const previous = state.lastArrivals?.[key];
+  if (previous !== undefined && Date.parse(previous) >= Date.parse(event.detail.arrivedAt)) return state;
+  return { ...state, lastArrivals: { ...state.lastArrivals, [key]: event.detail.arrivedAt } };
 }
 
 /** One run to start: its idempotent execution name, the arrivals it accounts for, the union of their selections. */
@@ -82,13 +102,14 @@ export function acceptArrival(
   }
   seen[id] = now + (config.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS);
   const selectors = routeArrival(manifest, event.detail).map((r) => r.selector);
+  const recorded = withLastArrival(state, event);
   if (selectors.length === 0) {
     counters.unrouted++;
-    return { state: { ...state, seen, counters }, outcome: 'unrouted' };
+    return { state: { ...recorded, seen, counters }, outcome: 'unrouted' };
   }
   counters.accepted++;
   return {
-    state: { ...state, seen, counters, pending: [...state.pending, { event, selectors, receivedAt: now }], windowOpenedAt: state.windowOpenedAt ?? now },
+    state: { ...recorded, seen, counters, pending: [...state.pending, { event, selectors, receivedAt: now }], windowOpenedAt: state.windowOpenedAt ?? now },
     outcome: 'buffered',
   };
 }

@@ -40,6 +40,11 @@ export class TimedCoalescer {
     return this.state.counters;
   }
 
+  /** Latest arrival time per loader connector (what the reconciler compares the loaders' own records with). */
+  lastArrivals(): Record<string, string> {
+    return { ...this.state.lastArrivals };
+  }
+
   accept(event: DataArrivedEvent): AcceptOutcome {
     const { state, outcome } = acceptArrival(this.state, event, this.options.manifest, this.now(), this.options);
     this.state = state;

@@ -1,0 +1,81 @@
+/**
+ * The reconciler on the local stack (issue 11): deliveries whose event never came are found and run. A Firehose
+ * object lands with no Object Created event; a Fivetran sync lands with no webhook (the local Fivetran REST API says
+ * it succeeded). One reconciliation puts both on the bus; the coalescer starts a run for each; the object is loaded
+ * and built downstream; a second reconciliation starts nothing again. (The Fivetran run's own outcome is not asserted:
+ * on the sample project an arrival run of wetransfer_app_db currently crashes on fct_transfers' 155-statement
+ * partition batch, as arrival-runs.test.ts "two triggers" does.)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { generateDemoData } from '../../src/demo/generate-demo-data';
+import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { readConnectionTarget } from '../../src/warehouse/connection-config';
+import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
+import { runQuery } from '../../src/warehouse/run-query';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const BUCKET = 'landfall-landing';
+const asOf = new Date(new Date().toISOString().slice(0, 10));
+let stack: LocalStack;
+let stateDir: string;
+let warehouse: RedshiftDataWarehouse;
+
+async function settle(): Promise<void> {
+  await stack.eventBus.whenIdle();
+  await stack.coalescer.whenIdle();
+  await stack.stepFunctions.waitForAllExecutions();
+}
+const count = async (sql: string) => Number((await runQuery(warehouse, sql)).rows[0]![0]);
+const arrivalRuns = async () => ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).filter((e) => e.name!.startsWith('arrivals-'));
+
+beforeAll(async () => {
+  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-reconcile-'));
+  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20 });
+  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
+  const data = generateDemoData({ asOf, volumes: { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 } });
+  await runQuery(warehouse, [...data.ddl]);
+  for (const sql of data.inserts) await runQuery(warehouse, sql);
+  await new SFNClient({}).send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build' }) }));
+  await settle();
+});
+
+afterAll(async () => {
+  await stack?.close();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+});
+
+it('finds an object and a Fivetran sync that landed without their events, runs them, and runs nothing twice', async () => {
+  const { columns, rows } = await runQuery(warehouse, 'select * from raw.product_events order by event_id limit 1');
+  const key = 'firehose/product_events/2026/12/05/06/product-events-1-no-event.json';
+  const file = path.join(stack.s3Dir, BUCKET, key);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ ...Object.fromEntries(columns.map((c, j) => [c.name, rows[0]![j]])), event_id: 'reconciled-1' })}\n`);
+  const succeededAt = new Date(Date.now() - 20 * 60_000).toISOString();
+  stack.fivetranApi.setConnection({ id: 'wetransfer_app_db', succeededAt, syncFrequencyMinutes: 360 });
+  const before = (await arrivalRuns()).length;
+
+  // Run "20 minutes later" so the object is past the grace period too.
+  const outcome = await stack.reconcile(Date.now() + 20 * 60_000);
+  expect(outcome.notChecked).toEqual([]);
+  expect(outcome.started).toHaveLength(2);
+  expect(outcome.started).toEqual(expect.arrayContaining([`fivetran:wetransfer_app_db@${succeededAt}`, `s3:${BUCKET}/${key}`]));
+  await settle();
+
+  // Each missed arrival went through the bus and the coalescer into a run (no coalescing window here: one run each).
+  const runs = (await arrivalRuns()).slice(0, (await arrivalRuns()).length - before);
+  const inputs = runs.map((r) => JSON.parse(stack.stepFunctions.getExecution(r.executionArn!)!.input) as { detail?: { arrivalId?: string } });
+  expect(inputs.map((i) => i.detail?.arrivalId).sort()).toEqual(outcome.started.sort());
+  const s3Run = runs[inputs.findIndex((i) => i.detail?.arrivalId?.startsWith('s3:'))]!;
+  expect(s3Run.status).toBe('SUCCEEDED');
+  expect(await count("select count(*) from raw.product_events where event_id = 'reconciled-1'")).toBe(1);
+
+  // The next reconciliation finds nothing missing: the sync is now the connector's last arrival, the object is in the ledger.
+  const again = await stack.reconcile(Date.now() + 21 * 60_000);
+  await settle();
+  expect(again.started).toEqual([]);
+  expect((await arrivalRuns()).length).toBe(before + 2);
+}, 120_000);
