@@ -59,8 +59,9 @@ export function s3ObjectCreatedPattern(routes: readonly S3Route[]): Record<strin
 
 /**
  * `serverless/s3-routes.resources.yml`: PutObject on `<bucket>/landfall/load-batches/*` of each routed bucket, for the
- * Data API functions' role (AdvanceRun's load nodes write a COPY manifest there before loading a batch), and only in buckets
- * of this account. Empty `Resources` when nothing is routed.
+ * Data API functions' role (AdvanceRun's load nodes write a COPY manifest there before loading a batch), GetObject on
+ * the routed prefixes (a quarantined object is read back to place its bad line) and ListBucket on the routed buckets
+ * (the reconciler, which runs as the same role), and only in buckets of this account. Empty `Resources` when nothing is routed.
  */
 export function s3RouteResources(routes: readonly S3Route[]): { Resources: Record<string, unknown> } {
   const buckets = [...routedPrefixesByBucket(routes).keys()];
@@ -78,6 +79,18 @@ export function s3RouteResources(routes: readonly S3Route[]): { Resources: Recor
               Effect: 'Allow',
               Action: 's3:PutObject',
               Resource: buckets.map((bucket) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucket}/${LOAD_BATCH_PREFIX}*` })),
+              Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+            }, {
+              // A quarantined object is read back (ranged GetObject) to place its bad line (src/ingest/quarantine-steps.ts).
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: [...routedPrefixesByBucket(routes)].flatMap(([bucket, prefixes]) => prefixes.map((prefix) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucket}/${prefix}*` }))),
+              Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+            }, {
+              // The reconciler lists the routed prefixes for objects whose event never came (src/reconcile/).
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: buckets.map((bucket) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${bucket}` })),
               Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
             }],
           },

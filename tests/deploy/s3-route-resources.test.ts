@@ -44,7 +44,7 @@ describe('S3 route deployment files', () => {
     expect(() => s3ObjectCreatedPattern([route('landing', 'landfall/load-batches/x/')])).toThrow(/overlaps 'landfall\/load-batches\/'/);
   });
 
-  it('grants PutObject on each routed bucket’s load-batches prefix, in this account only', () => {
+  it('grants PutObject on each routed bucket’s load-batches prefix, GetObject on the routed prefixes, ListBucket on the buckets, in this account only', () => {
     const statement = (s3RouteResources([route('landing', 'a/'), route('landing', 'b/'), route('partner', 'c/')]).Resources.LoadBatchManifestsPolicy as {
       Properties: { Roles: unknown[]; PolicyDocument: { Statement: { Action: string; Resource: unknown[]; Condition: unknown }[] } };
     }).Properties;
@@ -54,6 +54,18 @@ describe('S3 route deployment files', () => {
         Effect: 'Allow',
         Action: 's3:PutObject',
         Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::landing/landfall/load-batches/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::partner/landfall/load-batches/*' }],
+        Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::landing/a/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::landing/b/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::partner/c/*' }],
+        Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::landing' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::partner' }],
         Condition: { StringEquals: { 'aws:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
     ]);
