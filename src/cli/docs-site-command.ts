@@ -4,10 +4,12 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { generateSite, LOCAL_RUN_STATE_BUCKET } from '../docs-site/generate-site';
+import { collectRunResults, generateSite, LOCAL_RUN_STATE_BUCKET } from '../docs-site/generate-site';
+import { partitionSummaries } from '../docs-site/partition-months';
+import { isPartitionedModel } from '../engine/materializations/partitioned/config';
 import { addFailingRows, type SampleMask } from '../docs-site/failing-rows';
 import { runRecordFromRunResults, type RunResultsV6 } from '../docs-site/run-records';
-import type { RunRecord } from '../docs-site/site-data';
+import type { PartitionSummary, RunRecord } from '../docs-site/site-data';
 import { serveSite, type SiteServer } from '../docs-site/serve-site';
 import { targetDir, writeTargetArtifacts } from '../artifacts/target-files';
 import { commonOptions, compileFrom, openCliWarehouse, type CommonOptions } from './command-context';
@@ -29,15 +31,21 @@ const maskByName: SampleMask = (_testId, sample) => {
   return { columns: sample.columns.map((c, i) => (masked[i] ? `${c} (masked)` : c)), rows: sample.rows.map((r) => r.map((v, i) => (masked[i] && v !== null ? '***' : v))) };
 };
 
-/** The last CLI build's run with the rows its failing tests return now. */
-async function latestRunWithRows(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>): Promise<RunRecord[]> {
+/**
+ * What needs the warehouse: the last CLI build's run with the rows its failing tests return now, and the months (with
+ * row counts) of partitioned models.
+ */
+async function warehouseFacts(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>): Promise<{ runs: RunRecord[]; partitions: PartitionSummary[] }> {
   const file = path.join(artifacts.targetDir, 'run_results.json');
-  if (!fs.existsSync(file)) return [];
-  const record = runRecordFromRunResults(JSON.parse(fs.readFileSync(file, 'utf8')) as RunResultsV6);
-  if (!record.failures.length) return [];
+  const latest = fs.existsSync(file) ? runRecordFromRunResults(JSON.parse(fs.readFileSync(file, 'utf8')) as RunResultsV6) : undefined;
+  const history = collectRunResults(artifacts.targetDir, options.stateDir).map(runRecordFromRunResults);
+  const hasPartitions = Object.values(artifacts.manifest.models).some(isPartitionedModel);
+  if (!latest?.failures.length && !hasPartitions) return { runs: [], partitions: [] };
   const { warehouse, close } = await openCliWarehouse(options);
   try {
-    return [await addFailingRows(record, artifacts.manifest, warehouse, maskByName)];
+    const runs = latest?.failures.length ? [await addFailingRows(latest, artifacts.manifest, warehouse, maskByName)] : [];
+    const partitions = hasPartitions ? await partitionSummaries(artifacts.manifest, warehouse, history) : [];
+    return { runs, partitions };
   } finally {
     await close();
   }
@@ -46,8 +54,8 @@ async function latestRunWithRows(options: CommonOptions, artifacts: Pick<DocsArt
 /** Builds the site from the target folder `docs generate` just wrote; returns the line to print. */
 export async function writeDocsSite(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>, flags: SiteFlags = {}): Promise<string> {
   const started = Date.now();
-  const runs = await latestRunWithRows(options, artifacts);
-  const site = generateSite({ targetDir: artifacts.targetDir, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out), runs });
+  const { runs, partitions } = await warehouseFacts(options, artifacts);
+  const site = generateSite({ targetDir: artifacts.targetDir, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out), runs, partitions });
   const where = flags.singleFile ? site.out : path.join(site.out, 'index.html');
   return `Docs site: ${site.nodes} nodes, ${site.runs} runs, ${site.files} files (${(site.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${path.relative(process.cwd(), where) || where}`;
 }

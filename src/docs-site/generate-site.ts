@@ -62,7 +62,7 @@ export function collectRunResults(targetDir: string, stateDir?: string): RunResu
       const copy = path.join(kept, `${current.metadata.invocation_id.replace(/[^\w.-]/g, '_')}.json`);
       if (!fs.existsSync(copy)) fs.copyFileSync(latest, copy);
     }
-    if (fs.existsSync(kept)) for (const file of fs.readdirSync(kept)) if (file.endsWith('.json') && !file.endsWith('.record.json')) found.push(readJson<RunResultsV6>(path.join(kept, file))!);
+    if (fs.existsSync(kept)) for (const file of fs.readdirSync(kept)) if (file.endsWith('.json') && !file.endsWith('.record.json') && file !== 'partitions.json') found.push(readJson<RunResultsV6>(path.join(kept, file))!);
   } else {
     const current = readJson<RunResultsV6>(path.join(targetDir, 'run_results.json'));
     if (current) found.push(current);
@@ -90,11 +90,18 @@ export function generateSite(options: GenerateSiteOptions): GeneratedSite {
   if (kept && fs.existsSync(kept)) {
     for (const file of fs.readdirSync(kept)) if (file.endsWith('.record.json')) { const run = readJson<RunRecord>(path.join(kept, file))!; byId.set(run.id, run); }
   }
+  // Partition months need the warehouse: kept from the last `docs generate` for rebuilds by `serve`.
+  const partitionsFile = options.stateDir && path.join(options.stateDir, 'docs-runs', 'partitions.json');
+  if (partitionsFile && options.partitions) {
+    fs.mkdirSync(path.dirname(partitionsFile), { recursive: true });
+    fs.writeFileSync(partitionsFile, JSON.stringify(options.partitions));
+  }
+  const partitions = options.partitions ?? (partitionsFile ? readJson<PartitionSummary[]>(partitionsFile) : undefined);
   const site = buildSiteData({
     manifest,
     catalog: readJson<CatalogV1>(path.join(options.targetDir, 'catalog.json')),
     sources: readJson<SourcesV3>(path.join(options.targetDir, 'sources.json')),
-    partitions: options.partitions,
+    partitions,
     runs: [...byId.values()],
   });
   const out = options.out ?? (options.singleFile ? path.join(options.targetDir, 'landfall-docs.html') : options.targetDir);

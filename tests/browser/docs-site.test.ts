@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, browserSkipReason } from '../support/chromium';
-import { buildDocsFixture, type DocsFixture } from './support/docs-fixture';
+import { buildDocsFixture, monthStart, type DocsFixture } from './support/docs-fixture';
 import { serveSite, type SiteServer } from '../../src/docs-site/serve-site';
 import { generateSite } from '../../src/docs-site/generate-site';
 
@@ -56,7 +56,7 @@ describeBrowser('docs site in chromium', () => {
     await open('');
     const text = await page.$eval('#overview', (el) => el.textContent ?? '');
     expect(text).toContain('shop');
-    expect(text).toMatch(/3 models/);
+    expect(text).toMatch(/4 models/);
     expect(text).toContain('stg_customers');
     await shot('overview');
   });
@@ -113,6 +113,17 @@ describeBrowser('docs site in chromium', () => {
     expect(await page.$$eval('table.sample td', (tds) => tds.map((td) => td.textContent))).toContain('expird');
     expect(await page.$eval('section.run', (el) => el.textContent)).toMatch(/Skipped \(2\)[\s\S]*stg_orders/);
     await shot('run-page');
+  });
+
+  test('the partitions page lists the months of the partitioned model with their rows', async () => {
+    await open('#/partitions');
+    const rows = await page.$$eval('table.grid tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
+    const [lastMonth, thisMonth] = [monthStart(-1).slice(0, 7), monthStart(0).slice(0, 7)];
+    expect(rows).toEqual([['fct_events', expect.stringMatching(/^[2-9]$/), '3', thisMonth]]);
+    await open('#/n/model.shop.fct_events');
+    const months = await page.$$eval('section.node table.grid tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(months).toEqual(expect.arrayContaining([[lastMonth, '2'], [thisMonth, '1']]));
+    await shot('partitions');
   });
 
   test('test history shows the failing test first', async () => {

@@ -15,6 +15,12 @@ export interface DocsFixture {
   cleanup(): void;
 }
 
+/** The first day of the month `offset` months from now, UTC (`YYYY-MM-01`). */
+export function monthStart(offset: number): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+}
+
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: shop\nversion: "1.0.0"\nprofile: shop\nmodels:\n  shop:\n    +materialized: view\n    marts:\n      +materialized: table\n',
   'seeds/raw_customers.csv': 'customer_id,customer_email,status\n1,ann@example.com,active\n2,bob@example.com,expird\n3,cy@example.com,churned\n',
@@ -28,6 +34,9 @@ const FILES: Record<string, string> = {
     '  - name: stg_orders', '    description: Orders per customer.', '',
   ].join('\n'),
   'models/marts/fct_customer_value.sql': "select c.customer_id, sum(o.order_total) as lifetime_value\nfrom {{ ref('stg_customers') }} c join {{ ref('stg_orders') }} o using (customer_id)\ngroup by 1\n",
+  // Two rows last month, one this month: the partitioned model keeps 3 months back from today.
+  'seeds/raw_events.csv': `event_id,occurred_at\n1,${monthStart(-1)} 10:00:00\n2,${monthStart(-1)} 11:00:00\n3,${monthStart(0)} 09:00:00\n`,
+  'models/marts/fct_events.sql': "{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id', partition_by={'field': 'occurred_at', 'granularity': 'month'}, retention_months=3) }}\nselect event_id, occurred_at::timestamp as occurred_at from {{ ref('raw_events') }}\n",
   'macros/cents.sql': '{% macro cents(column) %}({{ column }} * 100)::bigint{% endmacro %}\n',
 };
 
