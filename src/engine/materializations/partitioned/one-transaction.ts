@@ -14,6 +14,9 @@ import { sqlStringLiteral } from '../../tests/generic-tests';
 /** The Data API's limit on statements in one batch (warehouse/redshift-data-warehouse.ts enforces it). */
 export const MAX_BATCH_STATEMENTS = 40;
 
+/** The Data API's limit on one statement's text (100 KB), with room to spare. */
+const MAX_SQL_BYTES = 90_000;
+
 /** Redshift's longest VARCHAR: a statement longer than this cannot be stored for the procedure. */
 const MAX_STATEMENT_BYTES = 65535;
 
@@ -46,9 +49,29 @@ export function asOneBatch(sqls: string[], last: string, runId: string, model: s
   return [
     `drop table if exists ${table}`,
     `create temp table ${table} (seq integer, statement_text varchar(${MAX_STATEMENT_BYTES}))`,
-    `insert into ${table} (seq, statement_text) values ${sqls.map((s, i) => `(${i}, ${sqlStringLiteral(s)})`).join(', ')}`,
+    ...insertsUnder(table, sqls.map((s, i) => `(${i}, ${sqlStringLiteral(s)})`)),
     `call ${qualified(RUN_STATEMENTS_PROCEDURE)}(${sqlStringLiteral(table)})`,
     `drop table ${table}`,
     last,
   ];
+}
+
+/** INSERTs of `rows` into `table`, each statement under the Data API's size limit. */
+function insertsUnder(table: string, rows: string[]): string[] {
+  const head = `insert into ${table} (seq, statement_text) values `;
+  const inserts: string[] = [];
+  let current: string[] = [];
+  let bytes = head.length;
+  for (const row of rows) {
+    const size = Buffer.byteLength(row) + 2;
+    if (current.length && bytes + size > MAX_SQL_BYTES) {
+      inserts.push(head + current.join(', '));
+      current = [];
+      bytes = head.length;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length) inserts.push(head + current.join(', '));
+  return inserts;
 }
