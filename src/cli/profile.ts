@@ -158,8 +158,7 @@ function connectionOf(type: string, fields: Record<string, string | number | boo
   } catch (error) {
     if (!(error instanceof ConnectionConfigError)) throw error;
     const problems = error.problems.map((p) => p
-      .replace(/LANDFALL_REDSHIFT_CLUSTER or LANDFALL_REDSHIFT_WORKGROUP/g, 'cluster_id (or a host) or workgroup_name')
-      .replace(/LANDFALL_REDSHIFT_CLUSTER/g, 'cluster_id').replace(/LANDFALL_REDSHIFT_WORKGROUP/g, 'workgroup_name')
+      .replace(/LANDFALL_REDSHIFT_CLUSTER/g, 'cluster_id (or a dbt-redshift host)').replace(/LANDFALL_REDSHIFT_WORKGROUP/g, 'workgroup_name')
       .replace(/LANDFALL_REDSHIFT_DATABASE/g, 'dbname').replace(/LANDFALL_REDSHIFT_SECRET_ARN/g, 'secret_arn').replace(/LANDFALL_REDSHIFT_DB_USER/g, 'user'));
     throw new UsageError(`${where} (type redshift):\n- ${problems.join('\n- ')}`);
   }
