@@ -38,7 +38,10 @@ export function manifestArtifact(input: ManifestArtifactInput): Json {
   const createdAt = input.generatedAt.getTime() / 1000;
   const testsByNode = new Map<string, TestNode[]>();
   for (const test of Object.values(manifest.tests)) {
-    if (test.kind === 'generic' && !test.unitTest) testsByNode.set(test.attachedTo, [...(testsByNode.get(test.attachedTo) ?? []), test]);
+    if (test.kind !== 'generic' || test.unitTest) continue;
+    const attached = testsByNode.get(test.attachedTo);
+    if (attached) attached.push(test);
+    else testsByNode.set(test.attachedTo, [test]);
   }
   const ctx: NodeContext = { manifest, docs, idOf, createdAt, compiled: input.compiledCode, testsByNode };
 

@@ -38,6 +38,11 @@ export interface TargetArtifactsInput {
   catalog?: CatalogArtifact;
   /** Read from `projectDir` when not given. */
   docs?: ProjectDocs;
+  /**
+   * Render every model's SQL into the manifest's `compiled_code` (`compile`, `docs generate`): ~3–13 ms a model, so
+   * builds leave it out.
+   */
+  compiledCode?: boolean;
   env?: Record<string, string>;
 }
 
@@ -63,7 +68,7 @@ export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
   };
   const docs = input.docs ?? readProjectDocs(input.projectDir);
   const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
-  write(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, compiledCode: compiledCodeOf(input.manifest, input.startedAt) }));
+  write(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) }));
   if (input.run) {
     write(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
   }

@@ -67,7 +67,7 @@ export async function generateDocsArtifacts(options: CommonOptions, docs: Genera
       await close();
     }
   }
-  const written = writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId, startedAt, catalog });
+  const written = writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId, startedAt, catalog, compiledCode: true });
   return { manifest, catalog, targetDir: targetDir(options.projectDir), written };
 }
 
