@@ -25,7 +25,7 @@ import { startScheduleTimers } from '../schedules/local-schedule-timers';
 import { manifestSchedules, projectScheduleInput, targetOf } from '../schedules/project-schedules';
 import { terminalSafe } from './terminal-text';
 import { awaitNewExecutions, executionNames, executionThatProcessed, reportDelivery, watchExecutions } from './execution-watch';
-import { findExecution, nodeRows, runCounts, runStateOfExecution } from './execution-summary';
+import { closingLines, findExecution, nodeRows, runCounts, runStateOfExecution } from './execution-summary';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -86,17 +86,17 @@ export async function startStackForCli(options: CommonOptions, write: (line: str
 }
 
 /** `--window-seconds N`: the coalescing window (AWS deploys 60 s: LANDFALL_COALESCE_WINDOW_SECONDS); 0 = a run per arrival. */
-function windowSecondsOf(value: string | boolean | undefined): number | undefined {
+function windowSecondsOf(value: string | boolean | undefined, flag = '--window-seconds'): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value) || seconds > 86400) {
-    throw new UsageError(`--window-seconds takes a whole number of seconds from 0 to 86400 (AWS deploys 60), got '${String(value)}'`);
+    throw new UsageError(`${flag} takes a whole number of seconds from 0 to 86400${flag === '--window-seconds' ? ' (AWS deploys 60)' : ''}, got '${String(value)}'`);
   }
   return seconds;
 }
 
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, { port: { type: 'string' }, 'window-seconds': { type: 'string' } });
+  const { values } = parseFlags(args, { port: { type: 'string' }, 'window-seconds': { type: 'string' }, 'reconcile-seconds': { type: 'string' } });
   const options = commonOptions(values);
   const windowSeconds = windowSecondsOf(values['window-seconds'] as string | undefined);
   const write = (line: string) => process.stdout.write(`${terminalSafe(line)}\n`);
@@ -134,6 +134,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`))
     .catch((error: Error) => { write(`  Docs site          not started: ${error.message}`); return undefined; });
   if (docs) write(`  Docs site          ${docs.url}   (runs appear as they end)`);
+  // The reconciler (AWS: every 15 minutes on EventBridge Scheduler): missed arrivals started, silent connectors alerted.
+  const reconcileSeconds = windowSecondsOf(values['reconcile-seconds'] as string | undefined, '--reconcile-seconds') ?? 900;
+  const reconciler = reconcileSeconds > 0 ? setInterval(() => {
+    stack.reconcile().then((outcome) => {
+      for (const id of outcome.started) write(`🔎 reconciler: missed arrival ${id} started`);
+      for (const s of outcome.silent) write(`🔎 reconciler: no data from ${s.id} since ${s.since}`);
+    }, (error: Error) => write(`🔎 reconciler failed: ${error.message}`));
+  }, reconcileSeconds * 1000) : undefined;
+  write(`  Reconciler         every ${reconcileSeconds} s (--reconcile-seconds, 0 = off; Fivetran API ${stack.fivetranApi.url})`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
   // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
   const watch = watchExecutions(options.stateDir, write);
@@ -145,6 +154,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await docs?.close();
   schedules.stop();
   projectTimers.stop();
+  if (reconciler) clearInterval(reconciler);
   fs.rmSync(endpointsFile(options.stateDir), { force: true });
   await stack.close();
   return 0;
@@ -322,7 +332,8 @@ export async function replayCommand(args: string[]): Promise<number> {
     write(`Replaying ${previous.name} as ${name} (same input).`);
     if (!stack) return 0;
     const finished = await stack.stepFunctions.waitForExecution(started.executionArn!);
-    write(`\nExecution ${finished.name}: ${finished.status} (${finished.stateTransitions} state transitions)`);
+    write('');
+    for (const line of closingLines(finished, runStateOfExecution(options.stateDir, finished.name))) write(line);
     return finished.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     await stack?.close();
