@@ -159,7 +159,7 @@ class PartitionedRun {
   /** The delta rows the run publishes: in a month's range, or (merge, full rebuild) with a NULL partition value. */
   routed(alias?: string): string {
     const field = alias ? `${alias}.${quoteIdentifier(this.field)}` : quoteIdentifier(this.field);
-    const ranges = [...this.ranges.values()].map((r) => `(${rangePredicate(this.field, r).replaceAll(quoteIdentifier(this.field), field)})`);
+    const ranges = mergedRanges([...this.ranges.values()]).map((r) => `(${rangePredicate(this.field, r).replaceAll(quoteIdentifier(this.field), field)})`);
     if (this.partition.mode === 'merge' || this.rebuildsNulls) ranges.push(`${field} is null`);
     return `(${ranges.join(' or ')})`;
   }
@@ -342,6 +342,17 @@ export function replaceView(dialect: Dialect, node: ModelNode, sql: string, exis
   const inPlace = dialect.replaceViewInPlace(node.relation, sql, config, existing, staged);
   if (inPlace) return [inPlace];
   return [dialect.drop(staged, 'view'), dialect.createView(staged, sql, config), ...dialect.swap(staged, node.relation, 'view', existing, runId)];
+}
+
+/** Ranges that touch or overlap merged into one: 24 whole months are one predicate, not 24. */
+function mergedRanges(ranges: TimeRange[]): TimeRange[] {
+  const merged: TimeRange[] = [];
+  for (const range of [...ranges].sort((a, b) => a.start.getTime() - b.start.getTime())) {
+    const last = merged[merged.length - 1];
+    if (last && range.start.getTime() <= last.end.getTime()) last.end = later(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
 }
 
 function later(a: Date, b: Date): Date {
