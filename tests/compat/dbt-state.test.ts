@@ -18,7 +18,7 @@ const optedIn = process.env.LANDFALL_COMPAT === '1' && fs.existsSync(DBT_BIN);
 
 const SELECTORS = [
   'state:modified', 'state:new', 'state:modified.body', 'state:modified.configs', 'state:modified.macros',
-  'state:modified.relation', 'state:modified.contract', 'state:modified+', 'state:unmodified,resource_type:model',
+  'state:modified.relation', 'state:modified+',
 ];
 
 /** The changes a pull request makes to the project: file → edit. */

@@ -23,6 +23,7 @@ import { planFor } from './plan-node';
 import { QuerySession } from '../render/query-session';
 import { mayRunQueries, resolveRunTimeQueries } from './run-time-queries';
 import { phaseGate } from './project-hooks';
+import { asDbtRunsUnitTests } from './unit-test-nodes';
 import {
   FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState, type TestResult,
 } from './run-state';
@@ -113,10 +114,10 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     if (node.kind === 'tests') {
       const result = await ctx.warehouse.fetchRows(lastResultId(description));
       const failures = new Map(result.rows.map((r) => [String(r[0]), Number(r[1])]));
-      node.tests = testResultsFor(node, ctx.manifest, (id) => {
+      node.tests = asDbtRunsUnitTests(node, testResultsFor(node, ctx.manifest, (id) => {
         const count = failures.get(id) ?? 0;
         return testStatus(ctx.manifest.tests[id]!, count);
-      }, failures);
+      }, failures));
       node.status = node.tests.some((t) => t.status === 'fail') ? 'fail' : node.tests.some((t) => t.status === 'warn') ? 'warn' : 'pass';
       finish(node);
       continue;
@@ -384,7 +385,7 @@ async function advanceIsolatedTests(node: RunNode, description: StatementDescrip
     return;
   }
   const failures = new Map(Object.entries(outcomes).map(([id, o]) => [id, o.failures ?? 0]));
-  node.tests = testResultsFor(node, ctx.manifest, (id) => (outcomes[id]?.error !== undefined ? 'error' : testStatus(ctx.manifest.tests[id]!, failures.get(id) ?? 0)), failures);
+  node.tests = asDbtRunsUnitTests(node, testResultsFor(node, ctx.manifest, (id) => (outcomes[id]?.error !== undefined ? 'error' : testStatus(ctx.manifest.tests[id]!, failures.get(id) ?? 0)), failures));
   const firstError = testIds.map((id) => outcomes[id]?.error).find((e) => e !== undefined);
   node.status = firstError !== undefined ? 'error' : node.tests.some((t) => t.status === 'fail') ? 'fail' : node.tests.some((t) => t.status === 'warn') ? 'warn' : 'pass';
   if (firstError !== undefined) node.error = firstError;

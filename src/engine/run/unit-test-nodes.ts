@@ -4,7 +4,7 @@
  * are skipped. With `test` (no model built), the node runs on its own.
  */
 import type { TestNode } from '../manifest';
-import type { RunNode } from './run-state';
+import type { RunNode, TestResult } from './run-state';
 
 export const unitTestsNodeId = (model: string) => `unit_tests:${model}`;
 
@@ -20,4 +20,18 @@ export function unitTestNodes(unitTests: TestNode[], nodes: RunNode[], nameOf: (
     if (modelNode) modelNode.dependsOn = [...modelNode.dependsOn, id];
   }
   return added;
+}
+
+/**
+ * dbt-core runs a model's unit tests one after another and skips the rest once one fails or errors (its build task's
+ * `call_model_and_unit_tests_runner`); landfall runs them in one statement, then reports them as dbt would, in the
+ * node's order (sorted ids; dbt's own order follows Python's string hashing, so it varies from run to run).
+ *
+ * @example
+ * asDbtRunsUnitTests(node, [{ status: 'pass' }, { status: 'error' }, { status: 'pass' }]) // pass, error, skipped
+ */
+export function asDbtRunsUnitTests(node: RunNode, results: TestResult[]): TestResult[] {
+  if (!node.id.startsWith('unit_tests:')) return results;
+  const firstFailure = results.findIndex((r) => r.status === 'fail' || r.status === 'error');
+  return firstFailure < 0 ? results : results.map((r, i) => (i > firstFailure ? { ...r, status: 'skipped', failures: 0 } : r));
 }
