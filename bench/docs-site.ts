@@ -18,7 +18,7 @@ import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium';
 import { serveSite } from '../src/docs-site/serve-site';
 import { generateDocsSiteProject, HUB_CHILDREN } from './support/docs-site-project';
-import { measureSite, type SiteMetrics, type SiteUnderTest } from './support/site-browser-metrics';
+import { measureFullLineage, measureSite, type SiteMetrics, type SiteUnderTest } from './support/site-browser-metrics';
 import { median, numberFlag, stringFlag } from './support/simple-models-project';
 
 const root = path.resolve(__dirname, '..');
@@ -45,6 +45,7 @@ function landfallSite(url: string): SiteUnderTest {
   return {
     url, timeoutMs, searchText: SEARCH,
     overviewReady: "document.querySelector('#overview h1') !== null",
+    dataReady: "document.body.dataset.index === '1'",
     lineage: {
       pageHash: `#/n/${HUB}`,
       pageReady: "document.querySelector('section.node h1') !== null",
@@ -58,7 +59,9 @@ function dbtSite(url: string): SiteUnderTest {
   return {
     url, timeoutMs, searchText: SEARCH,
     // dbt docs shows its overview once manifest.json and catalog.json are loaded and the project tree is built.
-    overviewReady: "document.body.innerText.includes('auto-generated documentation') && document.body.innerText.includes('model_00000')",
+    // (its project tree starts collapsed: the project's name is shown, the models under it only when opened).
+    overviewReady: "document.body.innerText.includes('auto-generated documentation') && document.body.innerText.includes('bench')",
+    dataReady: "document.body.innerText.includes('auto-generated documentation') && document.body.innerText.includes('bench')",
     lineage: {
       pageHash: `#!/model/${HUB}`,
       pageReady: "document.body.innerText.includes('model_00000') && document.querySelector('[ng-click=\"onLauncherClick()\"]') !== null",
@@ -70,6 +73,10 @@ function dbtSite(url: string): SiteUnderTest {
 
 function fmt(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function fullText(m: Awaited<ReturnType<typeof measureFullLineage>>): string {
+  return 'error' in m ? m.error : `${fmt(m.ms)} (${m.nodes} nodes, ${m.items} drawn)`;
 }
 
 function searchSummary(m: SiteMetrics): string {
@@ -97,6 +104,10 @@ async function main(): Promise<void> {
   const lfServer = await serveSite({ dir: path.join(lfProject, 'target'), watch: [], regenerate: () => undefined });
   const lf = await measureSite(browser, landfallSite(lfServer.url));
   process.stderr.write(`landfall site: ${JSON.stringify(lf)}\n`);
+  // `+model+` of the most referenced model: every node downstream, folded by folder where a layer is large, and not.
+  const fullFolded = await measureFullLineage(browser, lfServer.url, HUB, 'auto', timeoutMs);
+  const fullUnfolded = await measureFullLineage(browser, lfServer.url, HUB, 'none', timeoutMs);
+  process.stderr.write(`landfall +model+: ${JSON.stringify({ fullFolded, fullUnfolded })}\n`);
   let dbt: SiteMetrics | undefined;
   if (dbtGen) {
     const dbtServer = await serveSite({ dir: path.join(dbtProject, 'target'), watch: [], regenerate: () => undefined });
@@ -128,15 +139,18 @@ async function main(): Promise<void> {
     row('overview shown (meaningful content, from navigation start)', '< 1 s', fmt(lf.overviewMs), fmt(dbt?.overviewMs)),
     row('first contentful paint', '', fmt(lf.firstContentfulPaintMs), fmt(dbt?.firstContentfulPaintMs)),
     row('page weight until the overview (bytes over the network)', '', `${(lf.pageBytes / 1e6).toFixed(2)} MB`, dbt ? `${(dbt.pageBytes / 1e6).toFixed(2)} MB` : '—'),
+    row('search and lineage ready (all data loaded): time, bytes', '', `${fmt(lf.readyMs)}, ${(lf.readyBytes / 1e6).toFixed(2)} MB`, dbt ? `${fmt(dbt.readyMs)}, ${(dbt.readyBytes / 1e6).toFixed(2)} MB` : '—'),
     row('JS heap after load and search', '', `${Math.round(lf.heapMb)} MB`, dbt ? `${Math.round(dbt.heapMb)} MB` : '—'),
     row(`search per keystroke ("${SEARCH}", ${SEARCH.length} keystrokes, input event → 2nd frame)`, '< 50 ms', searchSummary(lf), dbt ? searchSummary(dbt) : '—'),
     row(`lineage of the ${HUB_CHILDREN}-child model (ask → graph drawn, page responsive)`, '< 300 ms', fmt(lf.lineageMs) + (lf.lineageNote ? ` ${lf.lineageNote}` : ''), dbt ? fmt(dbt.lineageMs) + (dbt.lineageNote ? ` ${dbt.lineageNote}` : '') : '—'),
+    row('`+model+` of the most referenced model, layers over 60 nodes folded by folder (landfall\'s default)', '', fullText(fullFolded), '—'),
+    row('`+model+` of the most referenced model, nothing folded', '', fullText(fullUnfolded), '—'),
     '',
     `Per keystroke (ms), landfall: ${lf.searchMsPerKeystroke.map((v) => v.toFixed(1)).join(', ')}${dbt ? `; dbt docs: ${dbt.searchMsPerKeystroke.map((v) => v.toFixed(0)).join(', ')}` : ''}.`,
     '',
     'How each figure is taken (bench/support/site-browser-metrics.ts): both sites are served by the same static server;',
     "the overview is \"shown\" when landfall's overview heading exists, and when dbt docs' welcome text and project tree",
-    'are on the page (checked every animation frame); a keystroke sets `#search` (both sites use that id) and fires `input`,',
+    '(its root) are on the page (checked every animation frame); a keystroke sets `#search` (both sites use that id) and fires `input`,',
     'and ends at the second animation frame after it; the lineage is asked for from the model\'s page (landfall: its',
     'lineage view with depth 1 each way, no folding, all 502 nodes; dbt docs: the "View Lineage Graph" button, `+model+`)',
     'and ends when a graph canvas is on the page and the page answers an animation frame again.',

@@ -12,6 +12,9 @@ export interface SiteMetrics {
   overviewMs: number | null;
   firstContentfulPaintMs: number | null;
   pageBytes: number;
+  /** Bytes until search and lineage can answer (landfall fetches its index after the overview). */
+  readyBytes: number;
+  readyMs: number | null;
   heapMb: number;
   searchMsPerKeystroke: number[];
   lineageMs: number | null;
@@ -22,6 +25,8 @@ export interface SiteUnderTest {
   url: string;
   /** A JS expression true once the overview shows meaningful content. */
   overviewReady: string;
+  /** A JS expression true once search and node pages have their data. */
+  dataReady: string;
   /** Hash of the focused node's page and how to ask for its lineage. */
   lineage: { pageHash: string; pageReady: string; open: (page: Page) => Promise<void>; drawn: string };
   searchText: string;
@@ -50,6 +55,12 @@ export async function measureSite(browser: Browser, site: SiteUnderTest): Promis
   } catch { /* stays null: did not show within the time limit */ }
   const fcp = await page.evaluate(`(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null`) as number | null;
   const bytesAtOverview = pageBytes;
+  let readyMs: number | null = null;
+  try {
+    await page.waitForFunction(site.dataReady, { timeout: site.timeoutMs, polling: 'raf' });
+    readyMs = await page.evaluate('performance.now()') as number;
+  } catch { /* stays null */ }
+  const readyBytes = pageBytes;
   await page.evaluate(RAF_PROBE);
   // Search: one character at a time.
   const searchMsPerKeystroke: number[] = [];
@@ -85,5 +96,29 @@ export async function measureSite(browser: Browser, site: SiteUnderTest): Promis
     lineageNote = `no graph within ${site.timeoutMs / 1000} s (${(error as Error).message.split('\n')[0]})`;
   }
   await page.close();
-  return { overviewMs, firstContentfulPaintMs: fcp, pageBytes: bytesAtOverview, heapMb, searchMsPerKeystroke, lineageMs, lineageNote };
+  return { overviewMs, firstContentfulPaintMs: fcp, pageBytes: bytesAtOverview, readyBytes, readyMs, heapMb, searchMsPerKeystroke, lineageMs, lineageNote };
+}
+
+/**
+ * landfall only: `+model+` of a node (every depth both ways) with `fold` — from the hash change to the graph drawn
+ * and the page answering a frame again — and how many nodes and drawn items it had.
+ */
+export async function measureFullLineage(browser: Browser, url: string, nodeId: string, fold: 'auto' | 'none', timeoutMs: number): Promise<{ ms: number; nodes: number; items: number } | { error: string }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 900 });
+  try {
+    await page.goto(`${url}#/n/${encodeURIComponent(nodeId)}`, { waitUntil: 'load' });
+    await page.waitForFunction("document.body.dataset.index === '1' && document.querySelector('section.node h1') !== null", { timeout: timeoutMs });
+    await page.evaluate(RAF_PROBE);
+    const t0 = await page.evaluate('performance.now()') as number;
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/lineage/${nodeId}?up=99&down=99&fold=${fold}`)}`);
+    await page.waitForFunction("Number(document.querySelector('section.lineage')?.dataset.items ?? 0) > 0", { timeout: timeoutMs, polling: 50 });
+    const end = await page.evaluate('window.__lfFrames()') as number;
+    const { nodes, items } = await page.evaluate("({ nodes: Number(document.querySelector('section.lineage').dataset.nodes), items: Number(document.querySelector('section.lineage').dataset.items) })") as { nodes: number; items: number };
+    return { ms: end - t0, nodes, items };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0]! };
+  } finally {
+    await page.close();
+  }
 }
