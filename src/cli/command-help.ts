@@ -65,11 +65,13 @@ landfall docs publish --bucket NAME [--prefix site/]
 
   Run one SQL statement on the warehouse and print the rows: the first 100 (or N; --limit 0 for all), and how
   many more there are.`,
-  serve: `landfall serve [--port N]
+  serve: `landfall serve [--port N] [--window-seconds N] [--reconcile-seconds N]
 
   Start the local AWS stack (Fivetran webhook, EventBridge bus and rules, Step Functions, Redshift Data API,
   SNS outbox) on the state folder. Every execution prints its nodes as they finish and a closing line
-  (status, duration, PASS/WARN/ERROR/SKIP). Ctrl-C stops it.`,
+  (status, duration, PASS/WARN/ERROR/SKIP). --window-seconds: the arrivals' coalescing window (AWS deploys 60;
+  default 0, a run per arrival). --reconcile-seconds: how often the reconciler looks for arrivals whose event never
+  came (default 900, as deployed; 0 off). Ctrl-C stops it.`,
   'send-event': `landfall send-event FILE [--force]
 
   Deliver a Fivetran webhook body (signed) or an EventBridge event (PutEvents) to the \`landfall serve\` running
@@ -81,6 +83,12 @@ landfall docs publish --bucket NAME [--prefix site/]
   ls: the local Step Functions executions, newest first. show: one execution (its name, a unique prefix of it,
   its ARN, its run id, or \`latest\`): status, duration, a table of its nodes (status, duration, rows,
   failures, error); --history lists its states.`,
+  loads: `landfall loads [ls | retry KEY [--bucket B] [--print-input]]
+
+  ls: the load ledger's quarantine — S3 objects whose own COPY failed (bucket, key, line, column, error); the
+  other objects of their batch loaded. retry: load one again once it (or its table) is fixed, through a transform
+  run on the running serve (or in this process); --print-input prints that run's input for the Step Functions
+  console instead.`,
   replay: 'landfall replay ID   start an execution again with the same input (a new name)',
   redrive: 'landfall redrive ID   RedriveExecution: continue a failed execution at its unsuccessful state (within 14 days)',
   demo: `landfall demo [--keep] [--verbose]

@@ -129,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         return stackCommands().executionsCommand(args);
       case 'replay':
         return await stackCommands().replayCommand(args);
+      case 'loads':
+        return await (require('./loads-command') as typeof import('./loads-command')).loadsCommand(args);
       case 'redrive':
         return await (require('./redrive-command') as typeof import('./redrive-command')).redriveCommand(args);
       case 'demo':
