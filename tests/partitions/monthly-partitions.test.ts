@@ -147,6 +147,8 @@ describe('rotation', () => {
     const results = await rotateMonthlyPartitions({ manifest, dialect, warehouse, month: '2027-02' });
 
     expect(results).toEqual([expect.objectContaining({ model: 'fct_orders', status: 'rotated', created: ['2027-01', '2027-02', '2027-03'], dropped: ['2026-09', '2026-10', '2026-11'] })]);
+    // Locally the archive is a copy in a schema, and the result says so (not "unloaded to s3://…").
+    expect(results[0]!.archivedTo![0]).toBe('landfall_archive.analytics__fct_orders__p202609 (a copy in a local schema: the local warehouse cannot UNLOAD to S3)');
     expect(await monthTables()).toEqual(['fct_orders__p202612', 'fct_orders__p202701', 'fct_orders__p202702', 'fct_orders__p202703']);
     expect(await count('select count(*) from analytics.fct_orders')).toBe(3);
     expect(await count('select sum(orders) from analytics.orders_by_day')).toBe(3);

@@ -30,6 +30,12 @@ export interface PartitionDialect {
    * rows that are published, its columns prefixed with `prefix`.
    */
   deleteKeys(table: Relation, delta: Relation, keys: string[], routed: (prefix: string) => string): string;
+  /**
+   * Statements that make the rest of a merge's transaction probe indexes rather than scan months. PostgreSQL's planner
+   * scans a month table whenever a day's keys are more than a few percent of it (day 27 of a month with a 3-day
+   * lookback: a sixth), which makes the daily run cost the month; Redshift has no indexes (zone maps on the sort key).
+   */
+  readonly probeByIndex: string[];
   /** Whether `table` holds a key the delta's published rows bring (a boolean SQL expression). */
   holdsKeys(table: Relation, delta: Relation, keys: string[], routed: (prefix: string) => string): string;
   /** Statements run after the NULL-partition table is built. */
@@ -70,6 +76,7 @@ const postgres: PartitionDialect = {
     ...indexes(table, [field, ...keys.filter((k) => k !== field)]),
   ],
   afterDeltaBuilt: (delta) => [`analyze ${qualified(delta)}`],
+  probeByIndex: ['set local enable_seqscan = off'],
   // `= any(array(…))`: one index probe per key of the day, where a join would scan the whole month to hash it.
   deleteKeys: (table, delta, keys, routed) => keys.length === 1
     ? `delete from ${qualified(table)} where ${quoteIdentifier(keys[0]!)} = any(array(select ${quoteIdentifier(keys[0]!)} from ${qualified(delta)} where ${routed('')}))`
@@ -93,6 +100,7 @@ const redshift: PartitionDialect = {
   now: 'getdate()',
   afterMonthBuilt: () => [],
   afterDeltaBuilt: () => [],
+  probeByIndex: [],
   deleteKeys: deleteKeysUsing,
   holdsKeys: holdsKeysJoin,
   afterNullsBuilt: () => [],

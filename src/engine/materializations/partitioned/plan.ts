@@ -85,7 +85,7 @@ export const planPartitioned: Materializer<ModelNode> = (input) => {
   }
   const p = new PartitionedRun(input.node, config, dialect, partition, window);
   const delta: PlanStep = {
-    sqls: [...dropLeftovers(input, node.relation.schema), dialect.drop(p.delta, 'table'), dialect.createTableAs(p.delta, p.deltaSelect(sql), node.config), ...partitionDialectOf(dialect).afterDeltaBuilt(p.delta), p.columnsQuery()],
+    sqls: [...dropLeftovers(input, node.relation.schema), dialect.drop(p.delta, 'table'), dialect.createTableAs(p.delta, p.deltaSelect(sql), node.config), ...partitionDialectOf(dialect).afterDeltaBuilt(p.delta), ...(p.byKey ? partitionDialectOf(dialect).probeByIndex : []), p.columnsQuery()],
     fetchColumns: true,
   };
   if (!input.columns) return { steps: [delta, { sqls: [] }], keepsRelation: true };
@@ -264,7 +264,10 @@ class PartitionedRun {
     const tableConfig = partitionSql.monthTableConfig(node.config, this.field);
     const untouched = (this.fullRebuild ? [] : partition.existingMonths.filter((m) => !this.ranges.has(m) || this.merges(m))).map((m) => monthRelation(node.relation, m));
     const altered = [...untouched, ...(partition.hasNullsTable && !this.rebuildsNulls && this.keepsNullsTable ? [this.nullsTable] : [])];
-    const sqls: string[] = [...altered.flatMap((t) => change.add.map((c) => `alter table ${qualified(t)} add column ${quoteIdentifier(c.name)} ${c.type}`))];
+    const sqls: string[] = [
+      ...(partition.mode === 'merge' ? partitionSql.probeByIndex : []),
+      ...altered.flatMap((t) => change.add.map((c) => `alter table ${qualified(t)} add column ${quoteIdentifier(c.name)} ${c.type}`)),
+    ];
     // A key comes once: the delta's keys leave every month (and the NULL table) before the delta's rows go in.
     if (this.keys.length) {
       // A merge by key probed which tables hold the delta's keys (the delta step): only those are deleted from.
