@@ -1,27 +1,23 @@
 """Run the PyPI consumers of dbt's artifacts on one target folder and print their answers as JSON.
 
-    .venv-artifact-consumers/bin/python scripts/check-artifact-consumers.py TARGET_DIR PROJECT_DIR
+    .venv-artifact-consumers/bin/python scripts/check-artifact-consumers.py TARGET_DIR PROJECT_DIR [TARGET_DIR PROJECT_DIR …]
 
 (the venv from scripts/setup-artifact-consumers.sh). tests/compat/artifacts.test.ts runs it on landfall's target
 folder and on dbt-core's for the same project and compares the answers:
 
 - dbt-artifacts-parser: parses manifest.json (v12), run_results.json (v6), catalog.json (v1), sources.json (v3) into
   its pydantic models; answers the node ids, their dependencies and the result statuses it read.
-- dbt-score: `dbt-score lint --manifest manifest.json --format json`; answers each model's score, badge and rule results.
+- dbt-score: `dbt-score lint --manifest manifest.json --format json` (its command line, run in this process); answers each model's score, badge and rule results.
 - dbt-coverage: `dbt-coverage compute doc|test` from manifest.json + catalog.json; answers covered/total per table.
 
-Any consumer failing on the artifacts exits 1 with its output.
+Prints one answer object per target folder, in order. Any consumer failing on the artifacts exits 1 with its output.
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 from dbt_artifacts_parser.parser import parse_catalog_v1, parse_manifest_v12, parse_run_results_v6, parse_sources_v3
-
-BIN = os.path.dirname(sys.executable)
-
 
 def read(target, name):
     path = os.path.join(target, name)
@@ -51,17 +47,22 @@ def parser_answers(target):
     return answers
 
 
-def run(args, cwd=None):
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
-    return done
+def invoke(app, args):
+    """Run a consumer's own command line in this process (no interpreter start per call): click/typer's test runner."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(app, args, catch_exceptions=True, env={"NO_COLOR": "1", "COLUMNS": "200"})
+    return result.exit_code, result.output, result.exception
 
 
 def dbt_score_answers(target):
-    done = run([os.path.join(BIN, "dbt-score"), "lint", "--manifest", os.path.join(target, "manifest.json"), "--format", "json"])
+    from dbt_score.cli import cli
+
+    code, output, error = invoke(cli, ["lint", "--manifest", os.path.join(target, "manifest.json"), "--format", "json"])
     try:
-        report = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        print(f"dbt-score failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}", file=sys.stderr)
+        report = json.loads(output[output.index("{"):])
+    except ValueError:
+        print(f"dbt-score failed (exit {code}): {error}\n{output}", file=sys.stderr)
         sys.exit(1)
     evaluables = {
         uid: {"score": round(e["score"], 6), "badge": e["badge"], "results": {rule: r["result"] for rule, r in e["results"].items()}}
@@ -71,15 +72,19 @@ def dbt_score_answers(target):
 
 
 def dbt_coverage_answers(target, project):
+    from dbt_coverage import app
+    from typer.main import get_command
+
     answers = {}
     if read(target, "catalog.json") is None:
         return answers
+    command = get_command(app)
     for kind in ("doc", "test"):
         with tempfile.TemporaryDirectory() as work:
             report = os.path.join(work, "coverage.json")
-            done = run([os.path.join(BIN, "dbt-coverage"), "compute", kind, "--project-dir", project, "--run-artifacts-dir", target, "--cov-report", report])
-            if done.returncode != 0 or not os.path.exists(report):
-                print(f"dbt-coverage compute {kind} failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}", file=sys.stderr)
+            code, output, error = invoke(command, ["compute", kind, "--project-dir", project, "--run-artifacts-dir", target, "--cov-report", report])
+            if code != 0 or not os.path.exists(report):
+                print(f"dbt-coverage compute {kind} failed (exit {code}): {error}\n{output}", file=sys.stderr)
                 sys.exit(1)
             with open(report, encoding="utf-8") as handle:
                 data = json.load(handle)
@@ -91,11 +96,12 @@ def dbt_coverage_answers(target, project):
     return answers
 
 
-def main(target, project):
-    json.dump({"parser": parser_answers(target), "dbt_score": dbt_score_answers(target), "dbt_coverage": dbt_coverage_answers(target, project)}, sys.stdout, sort_keys=True)
+def main(pairs):
+    answers = [{"parser": parser_answers(target), "dbt_score": dbt_score_answers(target), "dbt_coverage": dbt_coverage_answers(target, project)} for target, project in pairs]
+    json.dump(answers, sys.stdout, sort_keys=True)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: check-artifact-consumers.py TARGET_DIR PROJECT_DIR")
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) < 3 or len(sys.argv) % 2 != 1:
+        sys.exit("usage: check-artifact-consumers.py TARGET_DIR PROJECT_DIR [TARGET_DIR PROJECT_DIR …]")
+    main(list(zip(sys.argv[1::2], sys.argv[2::2])))

@@ -91,7 +91,7 @@ function coverage(answers: ConsumerAnswers, project: string) {
       });
 
       it('dbt-artifacts-parser, dbt-score and dbt-coverage give the same answers on both', async () => {
-        const [dbt, landfall] = await Promise.all([consumerAnswers(dbtTarget, project.dir), consumerAnswers(landfallTarget, project.dir)]);
+        const [dbt, landfall] = await consumerAnswers([{ target: dbtTarget, projectDir: project.dir }, { target: landfallTarget, projectDir: project.dir }]) as [ConsumerAnswers, ConsumerAnswers];
         expect(landfall.parser).toEqual(dbt.parser);
         expect(Object.keys(landfall.dbt_score.evaluables).sort()).toEqual(Object.keys(dbt.dbt_score.evaluables).sort());
         for (const [id, evaluation] of Object.entries(dbt.dbt_score.evaluables)) expect({ id, ...landfall.dbt_score.evaluables[id] }).toEqual({ id, ...evaluation });

@@ -92,8 +92,9 @@ export interface ConsumerAnswers {
   dbt_coverage: Record<'doc' | 'test', { covered: number; total: number; tables: Record<string, [number, number]> }>;
 }
 
-export async function consumerAnswers(target: string, projectDir: string): Promise<ConsumerAnswers> {
-  const result = await exec(CONSUMERS_PYTHON, [path.join(REPO_ROOT, 'scripts/check-artifact-consumers.py'), target, projectDir]);
-  if (result.code !== 0) throw new Error(`a PyPI consumer failed on ${target}:\n${result.output.slice(-3000)}`);
-  return JSON.parse(result.stdout) as ConsumerAnswers;
+/** The consumers' answers for each target folder (one Python process for all of them). */
+export async function consumerAnswers(targets: { target: string; projectDir: string }[]): Promise<ConsumerAnswers[]> {
+  const result = await exec(CONSUMERS_PYTHON, [path.join(REPO_ROOT, 'scripts/check-artifact-consumers.py'), ...targets.flatMap((t) => [t.target, t.projectDir])]);
+  if (result.code !== 0) throw new Error(`a PyPI consumer failed on ${targets.map((t) => t.target).join(', ')}:\n${result.output.slice(-3000)}`);
+  return JSON.parse(result.stdout) as ConsumerAnswers[];
 }
