@@ -81,7 +81,9 @@ describe('Fault matrix: deliveries and overlapping runs', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toContain('accepted_values');
     expect((await fixDataAndRedrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
@@ -96,7 +98,9 @@ describe('Fault matrix: deliveries and overlapping runs', () => {
     expect(sent[0]).toMatch(/^Subject: .*run crashed in PublishAlert/m);
     expect(sent[0]).toContain('InternalError');
     expect((await fixDataAndRedrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 

@@ -74,7 +74,9 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     expect(sent[0]).toContain('division by zero');
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
@@ -91,7 +93,9 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     expect(sent[0]).toMatch(/^Subject: .*run crashed in AdvanceRun/m);
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
@@ -103,7 +107,9 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     expect(result.error).toBe('landfall.RunCrashed');
     expect(fixture.current.emailsSince(emails)).toHaveLength(1);
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
@@ -118,7 +124,9 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     expect(sent[0]).toContain('Lambda.Unknown');
     expect(sent[0]).toContain('timed out');
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
@@ -137,7 +145,9 @@ describe('Fault matrix: the warehouse and the tasks', () => {
     dataApi.destroy();
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
-    expect(fixture.current.emailCount()).toBe(emails + 1);
+    // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
+    expect(fixture.current.emailCount()).toBe(emails + 2);
+    expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');
     await expectCleanEndState(fixture.current);
   });
 
