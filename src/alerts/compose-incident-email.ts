@@ -23,6 +23,8 @@ export interface NoticeContext {
   checkLabel?: string;
   executionArn?: string;
   runPageUrl?: string;
+  /** When `runPageUrl` stops working (a pre-signed docs-site link, src/docs-site/publish/run-page-link.ts); stated in the email. */
+  runPageExpiresAt?: Date;
   replayHint?: string;
   now: Date;
 }
@@ -137,7 +139,8 @@ function factsOf(context: NoticeContext): [string, string][] {
 
 function linksOf(context: NoticeContext): { label: string; url: string }[] {
   const links: { label: string; url: string }[] = [];
-  if (context.runPageUrl) links.push({ label: "The run's page", url: context.runPageUrl });
+  const validUntil = context.runPageExpiresAt ? ` (link valid until ${context.runPageExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : '';
+  if (context.runPageUrl) links.push({ label: `The run's page${validUntil}`, url: context.runPageUrl });
   if (context.executionArn) links.push({ label: 'Step Functions console (Redrive, New execution)', url: stepFunctionsConsoleUrl(context.region, context.executionArn) });
   return links;
 }

@@ -5,6 +5,7 @@
  * what was not built because of it, and links to the execution; a resolution; the daily reminder or warn digest.
  * A failure already reported is not emailed again.
  */
+import { docsRunPageLink } from './docs-run-page-link';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { FailedNode, LoadFailure, RunFailureReport, SkippedNode, TestFailure } from '../alerts/run-failure-report';
 import type { ManifestWithAlerting } from '../alerts/alerting-facts';
@@ -225,9 +226,13 @@ export async function publishRunAlert(
   if (notices.length === 0) return { subject: '(nothing new: no email)', notices: [], delivered: [] };
   const opened = new Set(notices.flatMap((n) => (n.kind === 'alert' ? n.opened.map((i) => i.key) : [])));
   const report = await buildFailureReport(payload, deps, deps.region, { loaded, sampleFor: (failure) => opened.has(failureKey(failure)) });
-  const runPageUrl = settings.alerts.run_page_url?.replace('{execution}', encodeURIComponent(payload.execution.name));
+  // landfall.yml's run_page_url template wins; else the docs site's page of this run (CloudFront, or pre-signed S3
+  // links valid until `expiresAt`), with the failing rows gathered here added to it (src/runtime/docs-run-page-link.ts).
+  const docsLink = settings.alerts.run_page_url ? undefined : await docsRunPageLink(payload.execution.name, report.failures).catch(() => undefined);
+  const runPageUrl = settings.alerts.run_page_url?.replace('{execution}', encodeURIComponent(payload.execution.name)) ?? docsLink?.url;
+  const runPageExpiresAt = settings.alerts.run_page_url ? undefined : docsLink?.expiresAt;
   const delivered = await deliverNotices(notices, {
-    project: manifest.projectName, region: deps.region, report, executionArn: payload.execution.arn, runPageUrl, replayHint: report.replayHint, now,
+    project: manifest.projectName, region: deps.region, report, executionArn: payload.execution.arn, runPageUrl, runPageExpiresAt, replayHint: report.replayHint, now,
   }, { sns: deps.sns, topicArn: deps.topicArn, settings });
   return { subject: delivered[0]?.subject ?? '', notices: notices.map((n) => n.kind), delivered };
 }
