@@ -3,7 +3,8 @@
  * (Data API on PGlite, S3, DynamoDB, Step Functions, EventBridge, SNS, SQS, Secrets Manager: src/local/), the demo's raw
  * data with its planted bad status, and one transform execution run through the real state machine, whose Task
  * inputs are kept as the warehouse tasks' first events. The other events are the samples in events/samples/ or
- * follow from an earlier function's answer (plan-rotation → rotate-model-partitions → publish-rotation-alert).
+ * follow from an earlier function's answer (plan-rotation → rotate-model-partitions → publish-rotation-alert,
+ * submit-freshness → collect-freshness).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -116,6 +117,9 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
       'plan-rotation': { input: {}, execution: { arn: executionArn.replace('bench-first-events', 'bench-rotation'), name: 'bench-rotation' } },
       'rotate-model-partitions': (answers: Record<string, unknown>) => (answers['plan-rotation'] as { models: unknown[] }).models[0],
       'publish-rotation-alert': (answers: Record<string, unknown>) => ({ month: (answers['plan-rotation'] as { month: string }).month, results: [{ ...(answers['rotate-model-partitions'] as object), status: 'failed', error: 'bench' }] }),
+      'submit-freshness': { input: {}, execution: { arn: executionArn.replace('bench-first-events', 'bench-freshness'), name: 'bench-freshness' } },
+      // Its queries have ended by then: the local Data API runs them at once, and this is a new process.
+      'collect-freshness': (answers: Record<string, unknown>) => answers['submit-freshness'],
     };
     return {
       env,
