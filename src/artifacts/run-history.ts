@@ -66,19 +66,23 @@ export function consoleUrl(executionArn: string): string | null {
 }
 
 /**
- * The manifest a run ran, as dbt's manifest.json, and its content address. The metadata is fixed (the compile time,
- * not the run's), so an unchanged project hashes the same in every run and is stored once.
+ * The manifest a run ran, as dbt's manifest.json, addressed by the content of the compiled manifest it comes from
+ * (cheap to hash), and rendered only when the store does not hold it yet: a 10,000-model dbt manifest is tens of MB
+ * and seconds of CPU, paid once per deployed project, not once per run. Its metadata is the compile's (not the run's).
  */
-const manifestDocuments = new WeakMap<Manifest, { json: string; sha256: string }>();
+const manifestDocuments = new WeakMap<Manifest, { sha256: string; json?: string }>();
 
-export function runManifestDocument(manifest: Manifest): { json: string; sha256: string } {
+export function runManifestDocument(manifest: Manifest): { sha256: string; json: () => string } {
   let document = manifestDocuments.get(manifest);
   if (!document) {
-    const json = JSON.stringify(manifestArtifact({ manifest, invocationId: `landfall-compile-${manifest.projectName}`, generatedAt: new Date(manifest.compiledAt) }));
-    document = { json, sha256: createHash('sha256').update(json).digest('hex') };
+    document = { sha256: createHash('sha256').update(JSON.stringify(manifest)).digest('hex') };
     manifestDocuments.set(manifest, document);
   }
-  return document;
+  const cached = document;
+  return {
+    sha256: cached.sha256,
+    json: () => (cached.json ??= JSON.stringify(manifestArtifact({ manifest, invocationId: `landfall-compile-${manifest.projectName}`, generatedAt: new Date(manifest.compiledAt) }))),
+  };
 }
 
 export interface RunHistoryInput {
@@ -94,7 +98,8 @@ export interface RunHistoryRecord {
   runResults: RunResultsArtifact;
   entry: RunHistoryEntry;
   indexKey: string;
-  manifest: { key: string; json: string };
+  /** The dbt manifest's key, and its JSON, rendered on demand (only when the store lacks it). */
+  manifest: { key: string; json: () => string };
 }
 
 /**

@@ -36,7 +36,7 @@ export class S3RunHistoryStore implements RunHistoryStore {
   async write(record: RunHistoryRecord): Promise<void> {
     const Bucket = this.bucket;
     if (!(await this.exists(record.manifest.key))) {
-      await this.client.send(new PutObjectCommand({ Bucket, Key: record.manifest.key, Body: gzipSync(record.manifest.json), ContentType: 'application/json', ContentEncoding: 'gzip' }));
+      await this.client.send(new PutObjectCommand({ Bucket, Key: record.manifest.key, Body: gzipSync(record.manifest.json()), ContentType: 'application/json', ContentEncoding: 'gzip' }));
     }
     await this.client.send(new PutObjectCommand({ Bucket, Key: record.entry.runResultsKey, Body: JSON.stringify(record.runResults), ContentType: 'application/json' }));
     await this.client.send(new PutObjectCommand({ Bucket, Key: record.indexKey, Body: JSON.stringify(record.entry), ContentType: 'application/json' }));
