@@ -151,12 +151,10 @@ function projectVars(project: CompatProject): Record<string, unknown> {
   return { raw_schema: schemasFor(project.name).raw, ...project.vars };
 }
 
-/** `dbt build` with a generated profile; outcomes from target/run_results.json. */
-export async function buildWithDbt(project: CompatProject, databaseUrl: string, args: string[] = []): Promise<BuildResult> {
-  const schema = schemasFor(project.name).dbt;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-dbt-${project.name}-`));
+/** The profile both tools build with (the project's own profiles.yml is not read: its default output may be another warehouse). */
+function writeProfile(dir: string, project: CompatProject, databaseUrl: string, schema: string): void {
   const db = databaseParts(databaseUrl);
-  fs.writeFileSync(path.join(work, 'profiles.yml'), [
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), [
     `${project.profile ?? 'compat'}:`,
     '  target: local',
     '  outputs:',
@@ -171,6 +169,13 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
     '      threads: 4',
     '',
   ].join('\n'));
+}
+
+/** `dbt build` with a generated profile; outcomes from target/run_results.json. */
+export async function buildWithDbt(project: CompatProject, databaseUrl: string, args: string[] = []): Promise<BuildResult> {
+  const schema = schemasFor(project.name).dbt;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-dbt-${project.name}-`));
+  writeProfile(work, project, databaseUrl, schema);
   const targetPath = path.join(work, 'target');
   const result = await exec(DBT_BIN, [
     'build', '--project-dir', project.dir, '--profiles-dir', work, '--target-path', targetPath, '--log-path', path.join(work, 'logs'),
@@ -194,8 +199,9 @@ export async function buildWithDbt(project: CompatProject, databaseUrl: string, 
 export async function buildWithLandfall(project: CompatProject, databaseUrl: string, args: string[] = []): Promise<BuildResult> {
   const schema = schemasFor(project.name).landfall;
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `compat-lf-${project.name}-`));
+  writeProfile(stateDir, project, databaseUrl, schema);
   const result = await exec(process.execPath, [
-    path.join(REPO_ROOT, 'bin/landfall.js'), 'build', '--project-dir', project.dir, '--state-dir', stateDir,
+    path.join(REPO_ROOT, 'bin/landfall.js'), 'build', '--project-dir', project.dir, '--state-dir', stateDir, '--profiles-dir', stateDir,
     '--database-url', databaseUrl, '--target-schema', schema, '--json', '--vars', JSON.stringify(projectVars(project)), ...args,
   ], project.env, project.timeoutMs);
   fs.rmSync(stateDir, { recursive: true, force: true });
