@@ -89,7 +89,7 @@ async function runWithFailures(name: string, failing: string[]): Promise<void> {
   const pointer = runStates.pointerFor(name);
   const arn = `${stack.transformStateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   await runStates.write(pointer, { version: 1, execution: { arn, name }, trigger: { loader: 'manual', arrivedAt: new Date().toISOString() }, redriveCount: 0, run });
-  await publishRunAlert({ execution: { arn, name }, state: pointer, redriveCount: 0, done: true, failed: true, waitSeconds: 0, iterations: 0 }, {
+  await publishRunAlert({ execution: { arn, name }, state: pointer, redriveCount: 0, done: true, failed: true, waitSeconds: 0, iterations: 0, counts: { nodes: nodes.length, models: 0, testNodes: nodes.length, finished: nodes.length, running: 0, failed: nodes.length, skipped: 0 } }, {
     manifest, dialect: dialects[manifest.target.type], runStates, warehouse, sns: new SNSClient({}), topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN!, region: 'us-east-1',
   });
 }

@@ -66,7 +66,7 @@ async function run(name: string, hours: number, errorTestFails: boolean): Promis
   await runStates.write(pointer, { version: 1, execution: { arn: executionArn, name }, trigger: { loader: 'fivetran', connector: 'wetransfer_app_db', arrivedAt: at(hours).toISOString() }, redriveCount: 0, run: state });
   clockHours = hours;
   await publishRunAlert(
-    { execution: { arn: executionArn, name }, state: pointer, redriveCount: 0, done: true, failed: errorTestFails, waitSeconds: 0, iterations: 0 },
+    { execution: { arn: executionArn, name }, state: pointer, redriveCount: 0, done: true, failed: errorTestFails, waitSeconds: 0, iterations: 0, counts: { nodes: 2, models: 1, testNodes: 1, finished: 2, running: 0, failed: errorTestFails ? 1 : 0, skipped: 0 } },
     {
       manifest, dialect: dialects[manifest.target.type], runStates,
       warehouse: new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() }),

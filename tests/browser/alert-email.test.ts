@@ -55,16 +55,17 @@ describeBrowser('alert email in chromium', () => {
     const email = alertEmail();
     await page.setViewport({ width, height: 900 });
     await page.setContent(email.html, { waitUntil: 'load' });
-    const layout = await page.evaluate(() => ({
+    // A string, run in the page: the project's TypeScript has no DOM types.
+    const layout = await page.evaluate(`({
       title: document.title,
-      headings: [...document.querySelectorAll('h1, h2')].map((h) => h.textContent ?? ''),
+      headings: [...document.querySelectorAll('h1, h2')].map((h) => h.textContent || ''),
       colours: [...document.querySelectorAll('h2')].map((h) => getComputedStyle(h).color),
-      preFont: getComputedStyle(document.querySelector('pre')!).fontFamily,
+      preFont: getComputedStyle(document.querySelector('pre')).fontFamily,
       pageWidth: document.documentElement.scrollWidth,
       viewport: window.innerWidth,
       links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
       text: document.body.innerText,
-    }));
+    })`) as { title: string; headings: string[]; colours: string[]; preFont: string; pageWidth: number; viewport: number; links: string[]; text: string };
     await page.screenshot({ path: path.join(ARTIFACTS, `alert-email-${label}.png`), fullPage: true });
     expect(layout.title).toBe(email.subject);
     expect(layout.headings[0]).toBe('2 new failures from 2 root causes, 1 resolved, 1 still failing.');
