@@ -48,6 +48,15 @@ describe('docs site data', () => {
     expect(index.names[search(index, 'hub')[0]!.index]).toBe('hub');
   });
 
+  test('search while typing (narrowing the last matches) finds what a fresh search finds', () => {
+    const index = indexOf(buildSiteData({ manifest: hubManifest(300) }));
+    const typed = ['m', 'me', 'met', 'metr', 'metric_1', 'metric_12'].map((q) => search(index, q, 1000).map((h) => h.index).sort((a, b) => a - b));
+    const fresh = (q: string) => { search(index, 'zzz-unrelated'); return search(index, q, 1000).map((h) => h.index).sort((a, b) => a - b); };
+    expect(typed.at(-1)).toEqual(fresh('metric_12'));
+    expect(typed.at(-1)!.map((i) => index.names[i]).filter((n) => n.startsWith('child'))).toEqual(['child_12', 'child_120', 'child_121', 'child_122', 'child_123', 'child_124', 'child_125', 'child_126', 'child_127', 'child_128', 'child_129']);
+    expect(typed[2]).toEqual(fresh('met'));
+  });
+
   test('the lineage of a 500-child hub folds the big layer by folder, opens a group, and lays out in columns', () => {
     const index = indexOf(buildSiteData({ manifest: hubManifest(500) }));
     const focus = index.position.get('model.p.hub')!;

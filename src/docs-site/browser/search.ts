@@ -16,10 +16,13 @@ let names: string[] = [];
 let columns: string[] = [];
 let descriptions: string[] = [];
 let built: LoadedIndex | undefined;
+let lastQuery = '';
+let lastMatches: number[] = [];
 
 /** Builds the lowercase haystacks (called when the index arrives, so the first keystroke does not pay for it). */
 export function prepare(index: LoadedIndex): void {
   if (built === index) return;
+  lastQuery = '';
   names = index.names.map((n) => n.toLowerCase());
   columns = index.columns.map((c) => ` ${c.toLowerCase()} `);
   descriptions = index.descriptions.map((d) => d.toLowerCase());
@@ -30,9 +33,14 @@ export function search(index: LoadedIndex, query: string, limit = 50): SearchHit
   prepare(index);
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  // Scores are few and fixed: hits go into one bucket per score, so no sort over thousands of hits is needed.
+  // Typing narrows: when the query extends the last one, only the last query's matches can match (a substring of
+  // a match's text). Scores are few and fixed: hits go into one bucket per score, so nothing sorts thousands of hits.
+  const candidates = lastQuery && q.startsWith(lastQuery) ? lastMatches : undefined;
+  const matches: number[] = [];
   const buckets = new Map<number, SearchHit[]>();
-  for (let i = 0; i < names.length; i++) {
+  const count = candidates ? candidates.length : names.length;
+  for (let k = 0; k < count; k++) {
+    const i = candidates ? candidates[k]! : k;
     const name = names[i]!;
     let score = 0;
     let why = 'name';
@@ -47,11 +55,14 @@ export function search(index: LoadedIndex, query: string, limit = 50): SearchHit
       why = 'description';
     }
     if (score === 0) continue;
+    matches.push(i);
     if (index.typeOf(i) === 'test') score -= 15;
     const bucket = buckets.get(score);
     const hit = { index: i, score, why };
     if (bucket) { if (bucket.length < limit * 4) bucket.push(hit); } else buckets.set(score, [hit]);
   }
+  lastQuery = q;
+  lastMatches = matches;
   const hits: SearchHit[] = [];
   for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
     // Within a score, shorter names first (closer matches).
