@@ -39,7 +39,8 @@ export interface RunHistoryEntry {
   endedAt: string;
   counts: Record<string, number>;
   runResultsKey: string;
-  manifestKey: string;
+  /** Null when the project is too large to render its dbt manifest in a run's last task (MAX_MANIFEST_NODES). */
+  manifestKey: string | null;
 }
 
 export function runResultsKey(executionName: string): string {
@@ -98,8 +99,18 @@ export interface RunHistoryRecord {
   runResults: RunResultsArtifact;
   entry: RunHistoryEntry;
   indexKey: string;
-  /** The dbt manifest's key, and its JSON, rendered on demand (only when the store lacks it). */
-  manifest: { key: string; json: () => string };
+  /** The dbt manifest's key, and its JSON, rendered on demand (only when the store lacks it); absent above MAX_MANIFEST_NODES. */
+  manifest?: { key: string; json: () => string };
+}
+
+/**
+ * Above this many nodes the dbt manifest is not rendered in a run's last task: 10,000 models and 20,000 tests are
+ * 52 MB of JSON and ~470 MB of memory in a 512 MB function. Such runs record results without a manifest key.
+ */
+export const MAX_MANIFEST_NODES = 5_000;
+
+function nodeCount(manifest: Manifest): number {
+  return Object.keys(manifest.models).length + Object.keys(manifest.seeds).length + Object.keys(manifest.tests).length;
 }
 
 /**
@@ -109,13 +120,13 @@ export interface RunHistoryRecord {
  */
 export function runHistoryRecord(input: RunHistoryInput): RunHistoryRecord {
   const { manifest, run, execution, trigger } = input;
-  const document = runManifestDocument(manifest);
+  const document = nodeCount(manifest) <= MAX_MANIFEST_NODES ? runManifestDocument(manifest) : undefined;
   const endedAt = runEndedAt(run);
   const { counts, failed } = summarizeRun(run);
   const status: RunHistoryEntry['status'] = input.crashed ? 'crashed' : failed ? 'failed' : 'success';
   const url = consoleUrl(execution.arn);
   const resultsKey = runResultsKey(execution.name);
-  const manifestObjectKey = manifestKey(document.sha256);
+  const manifestObjectKey = document ? manifestKey(document.sha256) : null;
   const runResults = runResultsArtifact({
     state: run,
     manifest,
@@ -125,7 +136,7 @@ export function runHistoryRecord(input: RunHistoryInput): RunHistoryRecord {
       LANDFALL_EXECUTION_ARN: execution.arn,
       LANDFALL_EXECUTION_NAME: execution.name,
       LANDFALL_TRIGGER: trigger.kind,
-      LANDFALL_MANIFEST_KEY: manifestObjectKey,
+      ...(manifestObjectKey ? { LANDFALL_MANIFEST_KEY: manifestObjectKey } : {}),
     },
     args: {
       which: run.command,
@@ -157,7 +168,7 @@ export function runHistoryRecord(input: RunHistoryInput): RunHistoryRecord {
     runResultsKey: resultsKey,
     manifestKey: manifestObjectKey,
   };
-  return { runResults, entry, indexKey: indexKey(endedAt, execution.name), manifest: { key: manifestObjectKey, json: document.json } };
+  return { runResults, entry, indexKey: indexKey(endedAt, execution.name), ...(document && manifestObjectKey ? { manifest: { key: manifestObjectKey, json: document.json } } : {}) };
 }
 
 /**

@@ -35,7 +35,7 @@ export class S3RunHistoryStore implements RunHistoryStore {
 
   async write(record: RunHistoryRecord): Promise<void> {
     const Bucket = this.bucket;
-    if (!(await this.exists(record.manifest.key))) {
+    if (record.manifest && !(await this.exists(record.manifest.key))) {
       await this.client.send(new PutObjectCommand({ Bucket, Key: record.manifest.key, Body: gzipSync(record.manifest.json()), ContentType: 'application/json', ContentEncoding: 'gzip' }));
     }
     await this.client.send(new PutObjectCommand({ Bucket, Key: record.entry.runResultsKey, Body: JSON.stringify(record.runResults), ContentType: 'application/json' }));

@@ -84,7 +84,7 @@ function compile(dir: string, schemaName: string, vars: Record<string, unknown> 
     expect(Object.keys(redshift.nodes).sort()).toEqual(Object.keys(catalog.nodes).sort());
     const record = runHistoryRecord({ manifest, run: state, execution: { arn: 'arn:aws:states:us-east-1:123456789012:execution:m:x', name: 'x' }, trigger: { kind: 'console', description: 'test' } });
     expect(validate(schema('run-results-v6.json'), record.runResults)).toEqual([]);
-    expect(validate(manifestSchema, JSON.parse(record.manifest.json()))).toEqual([]);
+    expect(validate(manifestSchema, JSON.parse(record.manifest!.json()))).toEqual([]);
   });
 
   it('source freshness of the selectors project: sources.json v3 with pass, warn, error and runtime error, and sources in the catalog', async () => {
