@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalAwsError } from '../aws/errors';
 import { type JsonProtocol, readRequestBody, sendJsonError, sendJsonResult, toEpochSeconds } from '../aws/wire';
+import { type DataApiCounters, sleep } from './redshift-latency';
 import { StatementService, type StatementServiceOptions } from './statement-service';
 
 export type { StatementStatusChangeEvent } from './statement-service';
@@ -25,6 +26,8 @@ export interface LocalDataApi {
   /** e.g. `http://127.0.0.1:54321` */
   url: string;
   port: number;
+  /** Calls, statements and commits so far (benchmarks read them). */
+  counters: DataApiCounters;
   /** Waits for running statements, then stops the server. The engine stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   return {
     url: `http://${address}:${port}`,
     port,
+    counters: service.store.counters,
     close: async () => {
       await service.idle();
       await new Promise<void>((resolve) => {
@@ -92,6 +96,10 @@ async function handle(service: StatementService, request: http.IncomingMessage):
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new LocalAwsError('SerializationException', 'The request body must be a JSON object.');
   }
+  const name = target.slice(TARGET_PREFIX.length);
+  service.store.counters.calls[name] = (service.store.counters.calls[name] ?? 0) + 1;
+  // Latency mode (redshift-latency.ts): every call costs what a call to the regional endpoint costs.
+  await sleep(service.store.latency?.callMs ?? 0);
   return operation(service, input as Record<string, unknown>);
 }
 

@@ -15,6 +15,7 @@ import { localDialect } from '../sql-engine/local-dialect';
 import { type RedshiftStatementContext, runRedshiftStatement } from '../sql-engine/redshift-strict';
 import type { SqlEngine, SqlResult, SqlSession } from '../sql-engine/sql-engine';
 import { type NamedParameter, bindNamedParameters } from './named-parameters';
+import { type DataApiCounters, type DataApiLatency, latencyFromEnvironment, newCounters, sleep, statementCommits } from './redshift-latency';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
 
@@ -71,6 +72,11 @@ export interface StatementStoreOptions {
    * (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html): after that its id answers ResourceNotFoundException.
    */
   now?: () => Date;
+  /**
+   * Redshift's latencies (redshift-latency.ts): commit time, a least statement time, queueing past the admitted
+   * concurrency and the active-statement limit. Default: from LANDFALL_DATA_API_LATENCY, which is unset (off) in tests.
+   */
+  latency?: DataApiLatency;
 }
 
 /** The connection members of a request, echoed in responses (wire names). */
@@ -165,9 +171,16 @@ export class StatementStore {
   private readonly region: string;
 
   private readonly strict: boolean;
+  /** Redshift's latencies, when on. */
+  readonly latency: DataApiLatency | undefined;
+  /** What this store did (statements, commits, refusals; the HTTP front end adds the calls). */
+  readonly counters: DataApiCounters = newCounters();
+  /** Statements PICKED or STARTED: they hold one of the workgroup's admitted slots until they end. */
+  private admitted = 0;
 
   constructor(private readonly options: StatementStoreOptions) {
     this.strict = options.redshiftStrict ?? localDialect() === 'redshift';
+    this.latency = options.latency ?? latencyFromEnvironment();
     this.freeSessions = Array.isArray(options.engine) ? [...(options.engine as readonly SqlEngine[])] : [options.engine as SqlEngine];
     if (this.freeSessions.length === 0) throw new RangeError('StatementStore needs at least one engine session.');
     this.account = options.account ?? '000000000000';
@@ -208,6 +221,11 @@ export class StatementStore {
     const existingId = submission.clientToken === undefined ? undefined : this.idByClientToken.get(submission.clientToken);
     const existing = existingId === undefined ? undefined : this.statements.get(existingId);
     if (existing && !this.expired(existing)) return existing;
+    if (this.latency && this.unsettled.size >= this.latency.maxActiveStatements) {
+      this.counters.activeStatementsExceeded++;
+      throw new LocalAwsError('ActiveStatementsExceededException', `The number of active statements exceeds the limit (${this.latency.maxActiveStatements}).`, 400);
+    }
+    this.counters.statements++;
 
     const now = this.options.now?.() ?? new Date();
     const id = randomUUID();
@@ -306,18 +324,30 @@ export class StatementStore {
   }
 
   private startWaitingStatements(): void {
-    while (this.freeSessions.length > 0 && this.waiting.length > 0) {
+    const admissionLimit = this.latency?.admittedConcurrency ?? Infinity;
+    while (this.freeSessions.length > 0 && this.waiting.length > 0 && this.admitted < admissionLimit) {
       const record = this.waiting.shift()!;
       if (TERMINAL.has(record.status)) continue; // cancelled while queued
       const session = this.freeSessions.pop()!;
-      void this.run(record, session).finally(() => {
+      let sessionHeld = true;
+      // The session goes back as soon as the SQL is done; the admitted slot only when the statement ends (after
+      // the modelled statement and commit time, which need no local session).
+      const releaseSession = () => {
+        if (!sessionHeld) return;
+        sessionHeld = false;
         this.freeSessions.push(session);
+        this.startWaitingStatements();
+      };
+      this.admitted++;
+      void this.run(record, session, releaseSession).finally(() => {
+        this.admitted--;
+        releaseSession();
         this.startWaitingStatements();
       });
     }
   }
 
-  private async run(record: MutableRecord, engine: SqlEngine): Promise<void> {
+  private async run(record: MutableRecord, engine: SqlEngine, releaseSession: () => void = () => undefined): Promise<void> {
     this.changeStatus(record, 'PICKED');
     if (this.options.start !== 'at-once') {
       await nextTick();
@@ -330,6 +360,17 @@ export class StatementStore {
     } else {
       const bound = bindNamedParameters(record.sql, [...record.parameters]);
       await runInto(record, engine, bound.sql, bound.values, { strict: this.strict, inTransactionBlock: false });
+    }
+    releaseSession();
+    const commits = record.status === 'FINISHED' && (record.isBatch || statementCommits(record.sql));
+    if (commits) this.counters.commits++;
+    if (this.latency) {
+      // Still running as far as DescribeStatement can tell, until the modelled statement and commit time are over.
+      const outcome = record.status;
+      setStatus(record, 'STARTED');
+      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+      await sleep(Math.max(0, this.latency.minStatementMs - elapsedMs) + (commits ? this.latency.commitMs : 0));
+      setStatus(record, outcome);
     }
     record.durationNs = Number(process.hrtime.bigint() - started);
     const cancelledWhileRunning = record.status === 'FINISHED' && record.cancelRequested;
