@@ -79,7 +79,6 @@ describe('a partitioned model against its plain-table oracle', () => {
     expect(await differences('2026-09-01')).toEqual([]);
     // The key left October: it is in the view once.
     expect(await db.rows('select count(*) from analytics.fct_events where event_id = 2')).toEqual([['1']]);
-    expect(modelNode(state).rows).toBe(4);
   });
 
   it('a key that comes again with a NULL partition value leaves its month', async () => {

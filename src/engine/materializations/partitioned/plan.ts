@@ -69,10 +69,6 @@ export interface PartitionPlanContext extends PartitionRunContext {
 /** Tests whose verdict on a set of rows is the union of their verdicts on each row: new rows are all they need to see. */
 export const ROW_WISE_TESTS = new Set(['not_null', 'accepted_values']);
 
-/** Where a run keeps the rows it published, until the model's next build. */
-export function publishedRowsRelation(model: Relation, runId: string, maxIdentifierBytes = 63): Relation {
-  return stagingRelation(model, 'new', runId, maxIdentifierBytes);
-}
 
 export const planPartitioned: Materializer<ModelNode> = (input) => {
   const { node, sql, dialect, partition } = input;
@@ -318,16 +314,12 @@ class PartitionedRun {
     }
     sqls.push(...altered.flatMap((t) => change.drop.map((c) => `alter table ${qualified(t)} drop column ${quoteIdentifier(c.name)}`)));
     const previous = this.fullRebuild || !partition.watermark ? undefined : new Date(partition.watermark);
-    sqls.push(
+    const records = [
       recordWatermarkSql(node.uniqueId, this.field, `${qualified(this.delta)} where ${this.routed()}`, partition.runId, previous, partitionSql.now),
       recordWindowSql(node.uniqueId, this.window, partition.months, partition.runId, partitionSql.now),
-    );
-    // The rows published, kept in `<model>__lf_new_<token>` for the tests after the publish (run-context.ts) and for
-    // inspection; its insert comes last, so the step's row count is the rows the run published (rows_affected). It and
-    // the delta are dropped with the staging leftovers by the model's next build.
-    const published = publishedRowsRelation(node.relation, partition.runId, dialect.maxIdentifierBytes);
-    sqls.push(dialect.drop(published, 'table'), `create table ${qualified(published)} as select * from ${qualified(this.delta)} where false`);
-    return asOneBatch(sqls, `insert into ${qualified(published)} select * from ${qualified(this.delta)} where ${this.routed()}`, partition.runId, node.uniqueId);
+    ];
+    // The delta is dropped last: a successful run leaves no staging table behind.
+    return asOneBatch([...records, ...sqls], dialect.drop(this.delta, 'table'), partition.runId, node.uniqueId);
   }
 }
 

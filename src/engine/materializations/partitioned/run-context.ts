@@ -14,7 +14,7 @@
  * `--full-refresh` rebuilds every touched month whole (with no window given: every month kept).
  */
 import { buildGraph, reachable } from '../../graph/graph';
-import { dialects, type Dialect } from '../../dialects';
+import type { Dialect } from '../../dialects';
 import type { Manifest, ModelNode, Relation } from '../../manifest';
 import { RelationRef, qualified, quoteIdentifier } from '../../render/relation';
 import { renderNodeSql } from '../../render/render-node';
@@ -26,10 +26,10 @@ import { planMaterialization } from '../index';
 import type { MaterializationPlan } from '../plan';
 import { DEFAULT_HISTORY_MONTHS, partitionConfigOf, type PartitionConfig } from './config';
 import { addMonths, type Month, monthOf, monthRange, monthStart, monthsOverlapping, timestampText, wallClockIn } from './months';
-import { publishedRowsRelation, ROW_WISE_TESTS, uniqueKeys, type PartitionPlanContext, type PartitionRunContext } from './plan';
+import { ROW_WISE_TESTS, uniqueKeys, type PartitionPlanContext, type PartitionRunContext } from './plan';
 import { auditProcedureDdl, auditProcedureExistsSql } from './audit';
 import { runStatementsProcedureDdl, runStatementsProcedureExistsSql } from './one-transaction';
-import { isNullsTable, lastWatermarksSql, lastWindowsSql, monthOfTable, partitionWatermarksDdl, partitionWindowsDdl } from './relations';
+import { isNullsTable, lastWatermarksSql, lastWindowsSql, monthBounds, monthOfTable, partitionWatermarksDdl, partitionWindowsDdl, rangePredicate } from './relations';
 
 const DAY_MS = 86_400_000;
 
@@ -208,11 +208,22 @@ export class SqlRelationRef extends RelationRef {
   }
 }
 
+/** The rows a run wrote: the window inside each month it merged, whole months it rebuilt, and NULL partition values. */
+export function writtenRowsPredicate(field: string, partition: PartitionRunContext): string {
+  const window = { start: new Date(partition.window.start), end: new Date(partition.window.end) };
+  const ranges = partition.months.map((month) => {
+    const bounds = monthBounds(month);
+    const merged = partition.mode === 'merge' && partition.existingMonths.includes(month);
+    return merged ? { start: new Date(Math.max(window.start.getTime(), bounds.start.getTime())), end: new Date(Math.min(window.end.getTime(), bounds.end.getTime())) } : bounds;
+  });
+  return `(${[...ranges.map((r) => `(${rangePredicate(field, r)})`), `${quoteIdentifier(field)} is null`].join(' or ')})`;
+}
+
 /**
  * The ref overrides that scope a test of a partitioned model after a run published, where scoping gives the
  * verdict the whole view would:
- *   - `not_null`, `accepted_values` (a verdict per row): the rows the run published (`<model>__lf_new_<token>`);
- *     every other row was tested by the run that wrote it;
+ *   - `not_null`, `accepted_values` (a verdict per row): the rows in the run's window (and NULL partition
+ *     values); the run's late rows outside it were tested by the audit, every other row by the run that wrote it;
  *   - `unique` on the model's unique_key: the same rows — every publish deletes the keys it brings from every month
  *     first, so a duplicate key can only be one the run's rows hold twice;
  *   - every other test (singular tests, `relationships`, unique on another column, custom generic tests): undefined,
@@ -230,6 +241,6 @@ export function scopedTestRefs(manifest: Manifest, state: RunState, testId: stri
   const scoped = (test.testName !== undefined && ROW_WISE_TESTS.has(test.testName))
     || (test.testName === 'unique' && keyColumn !== undefined && test.columnName?.toLowerCase() === keyColumn.toLowerCase());
   if (!scoped) return undefined;
-  const published = publishedRowsRelation(model.relation, state.runId, dialects[manifest.target.type as keyof typeof dialects]?.maxIdentifierBytes);
-  return { [model.name]: new SqlRelationRef(model.relation, `${qualified(published)} as ${quoteIdentifier(`${model.relation.identifier}_published_rows`)}`) };
+  const written = writtenRowsPredicate(partitionConfigOf(model.config)!.field, partition);
+  return { [model.name]: new SqlRelationRef(model.relation, `(select * from ${qualified(model.relation)} where ${written}) as ${quoteIdentifier(`${model.relation.identifier}_written_rows`)}`) };
 }

@@ -107,7 +107,8 @@ describe('planPartitioned (a daily run)', () => {
     // Nothing the view reads changed: it is left alone.
     expect(publish).not.toContain('landfall_replace_view');
     expect(publish).toContain(`cast('2026-11-14 23:00:00' as timestamp)`);
-    expect(steps[2]!.sqls.at(-1)).toMatch(/^insert into "marts"."fct_transfers__lf_new_4e65d3fb" select \* from "marts"."fct_transfers__lf_delta_4e65d3fb" where/);
+    // Nothing of the run's staging stays after a successful publish.
+    expect(steps[2]!.sqls.at(-1)).toBe('drop table if exists "marts"."fct_transfers__lf_delta_4e65d3fb" cascade');
   });
 
   it('on Redshift: getdate(), no CHECK constraints, a sort key led by the partition field on a new month', () => {
