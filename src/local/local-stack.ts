@@ -36,6 +36,7 @@ import { ServerlessTemplate } from '../deploy/serverless-template';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { deployedLambdaTimeout } from './aws/lambda-timeouts';
 import { startLocalDataApi } from './data-api/local-data-api';
+import type { DataApiCounters } from './data-api/redshift-latency';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
 import { localTarget, openLocalSqlEngines } from './local-warehouse';
 import type { SqlEngine } from './sql-engine/sql-engine';
@@ -91,6 +92,8 @@ export interface LocalStack {
   /** DMS (DescribeReplicationTasks/DescribeReplications): one task per `meta.landfall.dms.task_id` of the project. */
   dms: LocalDms;
   engine: SqlEngine;
+  /** What the local Data API did (calls by operation, statements, commits): benchmarks read it. */
+  dataApiCounters: DataApiCounters;
   /** Buffers, deduplicates and serializes arrivals (the local stand-in for the SQS FIFO buffer and lease). */
   coalescer: TimedCoalescer;
   /** The folder standing in for S3: `<s3Dir>/<bucket>/<key>`. */
@@ -339,6 +342,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     secretsManager,
     dms,
     engine,
+    dataApiCounters: dataApi.counters,
     coalescer,
     s3Dir,
     transformStateMachineArn,

@@ -95,10 +95,12 @@ export interface DataApiCounters {
   commits: number;
   /** Submissions refused with ActiveStatementsExceededException. */
   activeStatementsExceeded: number;
+  /** Σ of statement times, STARTED to end (the modelled statement and commit time included when latency is on). */
+  statementMs: number;
 }
 
 export function newCounters(): DataApiCounters {
-  return { calls: {}, statements: 0, commits: 0, activeStatementsExceeded: 0 };
+  return { calls: {}, statements: 0, commits: 0, activeStatementsExceeded: 0, statementMs: 0 };
 }
 
 export const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

@@ -373,6 +373,7 @@ export class StatementStore {
       setStatus(record, outcome);
     }
     record.durationNs = Number(process.hrtime.bigint() - started);
+    this.counters.statementMs += record.durationNs / 1e6;
     const cancelledWhileRunning = record.status === 'FINISHED' && record.cancelRequested;
     this.finish(record, cancelledWhileRunning ? 'ABORTED' : record.status);
   }

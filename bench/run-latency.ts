@@ -1,0 +1,96 @@
+/**
+ * A transform run through the real state machine on the local stack with the local Data API's Redshift latencies on
+ * (src/local/data-api/redshift-latency.ts: 30 ms per call, 1 s per commit, ≥ 200 ms per statement, 16 admitted,
+ * 500 active — assumptions stated there), Wait states in real seconds and the production settle window (5 s).
+ *
+ * Reports what an engineer paying for Redshift and Step Functions asks: wall time against the bound
+ * 1.2 × (Σ statement time ÷ concurrency), state transitions, Lambda-seconds (every Task handler's time, summed),
+ * Data API calls by operation and commits, each per model.
+ *
+ * Usage: npx tsx bench/run-latency.ts [--models 120] [--concurrency N] [--json FILE]
+ *        `--models 10 --fast` is the CI smoke (latencies scaled down: 1 ms calls, 20 ms commits, Wait seconds at 50 ms).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { LATENCY_ENV, REDSHIFT_SERVERLESS_LATENCY } from '../src/local/data-api/redshift-latency';
+import { startLocalStack } from '../src/local/local-stack';
+import { generateSimpleModelsProject, numberFlag, stringFlag } from './support/simple-models-project';
+
+const args = process.argv.slice(2);
+const models = numberFlag(args, 'models', 120);
+const fast = args.includes('--fast');
+const concurrencyFlag = stringFlag(args, 'concurrency');
+const jsonFile = stringFlag(args, 'json');
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `landfall-run-latency-${models}-`));
+  const projectDir = path.join(root, 'project');
+  generateSimpleModelsProject(projectDir, models, undefined, 'mixed');
+  process.env[LATENCY_ENV] = fast ? JSON.stringify({ callMs: 1, commitMs: 20, minStatementMs: 5 }) : 'redshift';
+  const lambdaMs: Record<string, number> = {};
+  const invocations: Record<string, number> = {};
+  const stack = await startLocalStack({
+    repoRoot: path.resolve(__dirname, '..'),
+    projectDir,
+    stateDir: path.join(root, 'state'),
+    waitTimeScaleMs: fast ? 50 : 1000,
+    wrapTask: (name, handler) => async (input) => {
+      const started = performance.now();
+      try {
+        return await handler(input);
+      } finally {
+        lambdaMs[name] = (lambdaMs[name] ?? 0) + performance.now() - started;
+        invocations[name] = (invocations[name] ?? 0) + 1;
+      }
+    },
+  });
+  // The deployed defaults, not the local stack's quick ones.
+  process.env.LANDFALL_SETTLE_SECONDS = fast ? '1' : '5';
+  if (concurrencyFlag) process.env.LANDFALL_RUN_CONCURRENCY = concurrencyFlag;
+  const concurrency = Number(concurrencyFlag ?? 4); // plan-run's default statements in flight per run (R11)
+  try {
+    const before = { ...stack.dataApiCounters, calls: { ...stack.dataApiCounters.calls } };
+    const started = performance.now();
+    const sfn = new SFNClient({});
+    const execution = await sfn.send(new StartExecutionCommand({
+      stateMachineArn: stack.transformStateMachineArn, name: `latency-${models}`, input: JSON.stringify({ command: 'build', reason: `latency bench: ${models} models` }),
+    }));
+    const done = await stack.stepFunctions.waitForExecution(execution.executionArn!);
+    const wallMs = performance.now() - started;
+    const c = stack.dataApiCounters;
+    const calls = Object.fromEntries(Object.entries(c.calls).map(([op, n]) => [op, n - (before.calls[op] ?? 0)]));
+    const totalCalls = Object.values(calls).reduce((a, b) => a + b, 0);
+    const statementMs = c.statementMs - before.statementMs;
+    const admitted = REDSHIFT_SERVERLESS_LATENCY.admittedConcurrency;
+    const boundMs = 1.2 * (statementMs / Math.min(concurrency, admitted));
+    const figures = {
+      models, status: done.status, error: done.error, wallMs, statementMs, concurrency, boundMs,
+      transitions: done.stateTransitions, transitionsPerModel: done.stateTransitions / models,
+      lambdaSeconds: Object.values(lambdaMs).reduce((a, b) => a + b, 0) / 1000, lambdaMs, invocations,
+      calls, callsPerModel: totalCalls / models,
+      statements: c.statements - before.statements, commits: c.commits - before.commits, commitsPerModel: (c.commits - before.commits) / models,
+      latency: process.env[LATENCY_ENV], machine: `${os.cpus()[0]?.model ?? 'CPU'} × ${os.cpus().length}, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}`,
+    };
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    process.stdout.write([
+      `${models} models (mixed: 60 % views, 20 % tables, 20 % incrementals; 2 tests each): ${done.status}${done.error ? ` ${done.error}` : ''}`,
+      `wall ${s(wallMs)}; Σ statement time ${s(statementMs)} at ${concurrency} in flight → bound 1.2 × Σ/${Math.min(concurrency, admitted)} = ${s(boundMs)} (wall/bound ${(wallMs / boundMs).toFixed(2)})`,
+      `transitions ${done.stateTransitions} (${figures.transitionsPerModel.toFixed(2)}/model); Lambda ${figures.lambdaSeconds.toFixed(1)} s (${(figures.lambdaSeconds / models).toFixed(2)} s/model): ${Object.entries(lambdaMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s × ${invocations[k]}`).join(', ')}`,
+      `Data API calls ${totalCalls} (${figures.callsPerModel.toFixed(2)}/model): ${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(', ')}; statements ${figures.statements}; commits ${figures.commits} (${figures.commitsPerModel.toFixed(2)}/model)`,
+      '',
+    ].join('\n'));
+    if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(figures, null, 2));
+    if (done.status !== 'SUCCEEDED') process.exitCode = 1;
+  } finally {
+    await stack.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
