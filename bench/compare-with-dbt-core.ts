@@ -50,6 +50,7 @@ function main(): void {
   const realisticDbt = num(realistic, 'figures.0.dbtParse.wallMs');
   const realisticRecompile = num(realistic, 'figures.0.landfallRecompile.wallMs');
   const overhead = run('run-overhead-vs-dbt-core.ts', ['--models', sizes.views, '--runs', sizes.runs]);
+  const latencyRun = run('run-latency.ts', tiny ? ['--models', 10, '--fast'] : ['--models', 120]);
   const artifactSmall = run('artifact-load.ts', ['--models', sizes.small, '--runs', 5]);
   const artifactLarge = run('artifact-load.ts', ['--models', sizes.large, '--runs', 5, '--skip-dbt']);
 
@@ -79,6 +80,7 @@ function main(): void {
     `| re-compile after one model file changes, ${sizes.small.toLocaleString('en-US')} models | ${ms(recompile)} | — | | < 50 ms: ${met(recompile < 50)} |`,
     `| orchestration overhead per model, ${views} views (run wall time − the same SQL replayed) | ${ms(lfPer)} | ${ms(dbtPer)} | ${ratio(dbtPer, lfPer)} | ≥ 20× and < 2 ms: ${met(dbtPer / lfPer >= 20 && lfPer < 2)} |`,
     `| … the same through the AWS SDK client and the local Data API endpoint over HTTP (\`--via-data-api\`) | ${ms(dataApiPer)} | ${ms(dbtPer)} | ${ratio(dbtPer, dataApiPer)} | (the production code path) |`,
+    `| transform run of ${num(latencyRun, 'models')} models through the state machine, local Data API with Redshift latencies (bench/run-latency.ts): wall vs 1.2 × Σ statement time ÷ concurrency | ${ms(num(latencyRun, 'wallMs'))} | bound ${ms(num(latencyRun, 'boundMs'))} | ${(num(latencyRun, 'wallMs') / num(latencyRun, 'boundMs')).toFixed(2)} of the bound | ≤ 1.0 + a few s: ${met(num(latencyRun, 'wallMs') <= num(latencyRun, 'boundMs') + 5000)}; ${num(latencyRun, 'transitionsPerModel').toFixed(2)} transitions, ${num(latencyRun, 'callsPerModel').toFixed(1)} Data API calls, ${num(latencyRun, 'commitsPerModel').toFixed(2)} commits per model |`,
     `| compiled artifact, ${sizes.small.toLocaleString('en-US')} models (raw / gzip) | ${kib(num(artifactSmall, 'landfallManifestBytes'))} / ${kib(num(artifactSmall, 'landfallManifestGzipBytes'))} | ${kib(num(artifactSmall, 'dbtManifestBytes'))} / ${kib(num(artifactSmall, 'dbtManifestGzipBytes'))} (manifest.json) | ${ratio(num(artifactSmall, 'dbtManifestBytes'), num(artifactSmall, 'landfallManifestBytes'))} smaller | |`,
     `| artifact load in a cold process, ${sizes.small.toLocaleString('en-US')} models (Node: parse the manifest embedded in the PlanRun bundle; Python: \`json.load\` of manifest.json) | ${ms(num(artifactSmall, 'landfallManifestParseMs'))} | ${ms(num(artifactSmall, 'dbtManifestLoadMs'))} | ${ratio(num(artifactSmall, 'dbtManifestLoadMs'), num(artifactSmall, 'landfallManifestParseMs'))} | |`,
     '',

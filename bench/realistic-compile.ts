@@ -14,7 +14,7 @@
  * The CLI runs as users run it: `node bin/landfall.js`, which loads the esbuild bundle with its V8 code cache; the
  * bundle is rebuilt first (`node scripts/build-cli.js`) whenever it is older than src/, so tsx never runs here.
  *
- * Usage: npx tsx bench/realistic-compile.ts [--models 1000,2000,10000] [--runs 3] [--skip-dbt] [--json FILE] [--out FILE]
+ * Usage: npx tsx bench/realistic-compile.ts [--models 1000,2000,10000] [--runs 3] [--skip-dbt] [--skip-warmup] [--json FILE] [--out FILE]
  * Writes bench/RESULTS-realistic-compile.md unless --skip-dbt or --out; `--models 20 --runs 1 --skip-dbt` is the CI smoke.
  */
 import { execFileSync } from 'node:child_process';
@@ -114,8 +114,11 @@ function measureSize(models: number): SizeFigures {
   const inProcessWarmMs = median(Array.from({ length: Math.max(runs, 3) }, compileOnce));
 
   // One unmeasured run of each: the file cache, the CLI's V8 code cache and dbt's .pyc files are then warm for both.
-  landfallCompile(dir, false);
-  if (haveDbt) dbtParse(dir, false);
+  // (--skip-warmup: when dbt takes minutes a run on a busy machine; landfall's cold run then pays its code cache.)
+  if (!args.includes('--skip-warmup')) {
+    landfallCompile(dir, false);
+    if (haveDbt) dbtParse(dir, false);
+  }
   const pairs = Array.from({ length: runs }, (_, r) => {
     if (r % 2 === 1 && haveDbt) {
       const dbt = dbtParse(dir, false);
