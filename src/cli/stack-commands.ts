@@ -129,11 +129,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   }, { onError: (error, schedule) => write(`⏰ ${schedule.name} failed to start: ${(error as Error).message}`) });
   for (const [name, at] of Object.entries(projectTimers.nextFires())) write(`  Schedule           ${name}   next ${at?.toISOString() ?? 'never'}   (landfall.yml; landfall schedules ls)`);
   write(`State folder       ${path.relative(process.cwd(), options.stateDir) || '.'}   (the warehouse every other command reads; executions, outbox)`);
-  // The docs site, rebuilt when a run ends (its run history) or target/ changes (src/cli/docs-site-command.ts).
-  const docs = await (require('./docs-site-command') as typeof import('./docs-site-command'))
-    .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`))
-    .catch((error: Error) => { write(`  Docs site          not started: ${error.message}`); return undefined; });
-  if (docs) write(`  Docs site          ${docs.url}   (runs appear as they end)`);
   // The reconciler (AWS: every 15 minutes on EventBridge Scheduler): missed arrivals started, silent connectors alerted.
   const reconcileSeconds = windowSecondsOf(values['reconcile-seconds'] as string | undefined, '--reconcile-seconds') ?? 900;
   const reconciler = reconcileSeconds > 0 ? setInterval(() => {
@@ -144,6 +139,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   }, reconcileSeconds * 1000) : undefined;
   write(`  Reconciler         every ${reconcileSeconds} s (--reconcile-seconds, 0 = off; Fivetran API ${stack.fivetranApi.url})`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
+  // The docs site, rebuilt when a run ends (its run history) or target/ changes (src/cli/docs-site-command.ts). Its
+  // first build renders the whole project, so it starts after the stack is usable and prints its URL when ready.
+  const docsStarting = (require('./docs-site-command') as typeof import('./docs-site-command'))
+    .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`))
+    .then((site) => { write(`Docs site          ${site.url}   (runs appear as they end)`); return site; })
+    .catch((error: Error) => { write(`Docs site          not started: ${error.message}`); return undefined; });
   // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
   const watch = watchExecutions(options.stateDir, write);
   await new Promise<void>((resolve) => {
@@ -151,7 +152,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   watch.stop();
-  await docs?.close();
+  await (await docsStarting)?.close();
   schedules.stop();
   projectTimers.stop();
   if (reconciler) clearInterval(reconciler);

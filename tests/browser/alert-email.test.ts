@@ -4,6 +4,7 @@
  * scroll boxes (the page itself never scrolls sideways), and the links are real anchors. The text part carries the
  * same facts as plain text. Screenshots go to tests/browser/artifacts/ (gitignored).
  */
+import { withSkipReason } from '../support/skip-reason';
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -15,7 +16,6 @@ import { sampleReport } from '../alerts/fixtures';
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const describeBrowser = skip ? describe.skip : describe;
-if (skip) test.skip(`alert email in chromium: ${skip}`, () => undefined);
 
 const incident = (key: string, name: string, extra: Partial<Incident> = {}): Incident => ({
   key, kind: 'test', name, severity: 'error', owners: ['finance'], tags: [], openedAt: '2026-11-26T02:10:00.000Z', lastFailedAt: '2026-11-27T02:10:00.000Z', occurrences: 24, ...extra,
@@ -34,7 +34,7 @@ function alertEmail() {
   }, { project: 'landfall', region: report.region, report, executionArn: report.executionArn, runPageUrl: 'https://docs.example.com/#/run/sync-b4703f73', now: new Date('2026-11-27T02:12:00Z') });
 }
 
-describeBrowser('alert email in chromium', () => {
+describeBrowser(withSkipReason('alert email in chromium', skip), () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];

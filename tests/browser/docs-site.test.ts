@@ -3,6 +3,7 @@
  * column, the lineage focuses and expands, the run page shows the Gantt chart and the failing test's rows, and the
  * single-file site works from file://. Screenshots go to tests/browser/artifacts/ (gitignored).
  */
+import { withSkipReason } from '../support/skip-reason';
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -14,9 +15,8 @@ import { generateSite } from '../../src/docs-site/generate-site';
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const describeBrowser = skip ? describe.skip : describe;
-if (skip) test.skip(`docs site in chromium: ${skip}`, () => undefined);
 
-describeBrowser('docs site in chromium', () => {
+describeBrowser(withSkipReason('docs site in chromium', skip), () => {
   let fixture: DocsFixture;
   let server: SiteServer;
   let browser: Browser;
