@@ -17,6 +17,20 @@ const TARGET_STATE_MACHINES: Record<ScheduleTarget, string> = {
   rotation: 'RotatePartitionsStateMachine',
 };
 
+/** EventBridge Scheduler may assume the schedule roles, for this account's schedules only (confused-deputy guidance). */
+const SCHEDULER_ASSUME_ROLE_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{
+    Effect: 'Allow',
+    Principal: { Service: 'scheduler.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/*/*' } },
+    },
+  }],
+};
+
 /**
  * landfall.yml's schedules: one `AWS::Scheduler::Schedule` each, in its time zone (`ScheduleExpressionTimezone`,
  * which Scheduler applies with daylight saving time), starting its state machine through a role that may start only those.
@@ -29,18 +43,7 @@ export function projectScheduleResources(manifest: Manifest): Record<string, unk
     ProjectScheduleRole: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{
-            Effect: 'Allow',
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/*/*' } },
-            },
-          }],
-        },
+        AssumeRolePolicyDocument: SCHEDULER_ASSUME_ROLE_POLICY,
         Policies: [{
           PolicyName: 'start-scheduled-runs',
           PolicyDocument: {
@@ -89,19 +92,7 @@ export function scheduleResources(manifest: Manifest): { Resources: Record<strin
     DmsScheduleRole: {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{
-            Effect: 'Allow',
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            // Only this account's schedules (EventBridge Scheduler confused-deputy guidance).
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/*/*' } },
-            },
-          }],
-        },
+        AssumeRolePolicyDocument: SCHEDULER_ASSUME_ROLE_POLICY,
         Policies: [{
           PolicyName: 'start-transform-run',
           PolicyDocument: {
