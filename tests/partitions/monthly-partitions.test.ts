@@ -70,6 +70,8 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
     expect(await count('select count(*) from analytics.fct_orders')).toBe(5);
     expect(await count('select count(*) from analytics.fct_orders__p202609')).toBe(2);
     expect(await count('select sum(orders) from analytics.orders_by_day')).toBe(5);
+    // rows_affected is the rows the run wrote (the June row is older than retention: not written).
+    expect(state.nodes.find((n) => n.name === 'fct_orders' && n.kind === 'model')?.rows).toBe(5);
   });
 
   it('writes only the month the daily window touches', async () => {
@@ -83,6 +85,10 @@ describe('a monthly-partitioned model on PostgreSQL', () => {
     expect(partition).toMatchObject({ mode: 'merge', months: ['2026-11'], window: { start: '2026-11-11T23:00:00.000Z', end: '2026-11-18T00:00:00.000Z', source: 'since-watermark' } });
     expect(await count('select count(*) from analytics.fct_orders__p202611')).toBe(4);
     expect(await count('select count(*) from analytics.fct_orders')).toBe(7);
+    // rows_affected: the rows the run inserted, i.e. the source's rows in the window (the 11-14 23:00 row merged again).
+    const inWindow = await count(`select count(*) from raw.orders where created_at >= '2026-11-11 23:00:00' and created_at < '2026-11-18 00:00:00'`);
+    expect(inWindow).toBe(3);
+    expect(state.nodes.find((n) => n.name === 'fct_orders' && n.kind === 'model')?.rows).toBe(inWindow);
     // The older months' tables are the same physical tables: nothing rewrote them.
     expect(await rows(`select relfilenode from pg_class where relname in ('fct_orders__p202609', 'fct_orders__p202610') order by relname`)).toEqual(before);
     expect(statusOf(state, 'fct_orders', 'tests')).toBe('pass');

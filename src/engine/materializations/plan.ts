@@ -15,6 +15,11 @@ export interface PlanStep {
   failWith?: string;
   /** The post-hooks' step: their run-time queries run just before it (run/run-time-queries.ts). */
   runsPostHookQueries?: boolean;
+  /**
+   * Index in `sqls` of the statement whose row count (the Data API's SubStatementData.ResultRows: rows affected by a
+   * DML statement) is the node's rows_affected; unset, the batch's (its last statement that reports rows).
+   */
+  rowsFromStatement?: number;
 }
 
 /** A column and its SQL type, as the warehouse's catalog reports it. */

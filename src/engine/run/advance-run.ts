@@ -128,9 +128,10 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       else finish(node);
       continue;
     }
-    node.rows = description.resultRows;
     let plan = cachedPlanFor(node, state, ctx);
     const finishedStep = plan.steps[node.step ?? 0];
+    const rowsStatement = finishedStep?.rowsFromStatement;
+    node.rows = (rowsStatement !== undefined ? description.subStatements?.[rowsStatement]?.resultRows : undefined) ?? description.resultRows;
     if (finishedStep?.fetchColumns) {
       node.columns = fetchedColumns(await ctx.warehouse.fetchRows(lastResultId(description)));
       plan = cachedPlanFor(node, state, ctx);

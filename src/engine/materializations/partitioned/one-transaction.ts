@@ -40,11 +40,12 @@ export function runStatementsProcedureExistsSql(): string {
 }
 
 /**
- * `sqls` as one batch: themselves when they fit, else stored and run by the procedure; `last` stays a statement of
- * its own at the end (its row count is the step's).
+ * `sqls` as one batch: themselves when they fit, else stored and run by the procedure; `last` (one statement or
+ * several) stays statements of their own at the end, so their row counts are the Data API's.
  */
-export function asOneBatch(sqls: string[], last: string, runId: string, model: string): string[] {
-  if (sqls.length + 1 <= MAX_BATCH_STATEMENTS || sqls.some((s) => Buffer.byteLength(s) > MAX_STATEMENT_BYTES)) return [...sqls, last];
+export function asOneBatch(sqls: string[], last: string | string[], runId: string, model: string): string[] {
+  const tail = typeof last === 'string' ? [last] : last;
+  if (sqls.length + tail.length <= MAX_BATCH_STATEMENTS || sqls.some((s) => Buffer.byteLength(s) > MAX_STATEMENT_BYTES)) return [...sqls, ...tail];
   const table = `lf_publish_${createHash('sha256').update(`${runId}\n${model}`).digest('hex').slice(0, 12)}`;
   return [
     `drop table if exists ${table}`,
@@ -52,7 +53,7 @@ export function asOneBatch(sqls: string[], last: string, runId: string, model: s
     ...insertsUnder(table, sqls.map((s, i) => `(${i}, ${sqlStringLiteral(s)})`)),
     `call ${qualified(RUN_STATEMENTS_PROCEDURE)}(${sqlStringLiteral(table)})`,
     `drop table ${table}`,
-    last,
+    ...tail,
   ];
 }
 

@@ -93,7 +93,8 @@ export const planPartitioned: Materializer<ModelNode> = (input) => {
   const audit: PlanStep[] = checks.length ? [{ sqls: auditStatements(checks, p.auditHeading(), partition.runId, node.uniqueId) }] : [];
   const probed = (name: string) => input.columns?.[`${PROBE_SCHEMA}.${name}`]?.map((c) => c.name);
   const publish = p.publish(change, input.existing?.kind, { monthsWithRows: probed(MONTHS_WITH_ROWS), tablesWithKeys: probed(TABLES_WITH_KEYS) });
-  return { steps: [delta, ...audit, { sqls: publish }], keepsRelation: input.existing?.kind === 'view' };
+  // rows_affected: the row count of the DELETE that empties the delta of the rows published (second to last).
+  return { steps: [delta, ...audit, { sqls: publish, rowsFromStatement: publish.length - 2 }], keepsRelation: input.existing?.kind === 'view' };
 };
 
 const key = (r: Relation) => `${r.schema}.${r.identifier}`;
@@ -318,8 +319,14 @@ class PartitionedRun {
       recordWatermarkSql(node.uniqueId, this.field, `${qualified(this.delta)} where ${this.routed()}`, partition.runId, previous, partitionSql.now),
       recordWindowSql(node.uniqueId, this.window, partition.months, partition.runId, partitionSql.now),
     ];
-    // The delta is dropped last: a successful run leaves no staging table behind.
-    return asOneBatch([...records, ...sqls], dialect.drop(this.delta, 'table'), partition.runId, node.uniqueId);
+    // The delta is dropped last: a successful run leaves no staging table behind. Just before, the rows the run
+    // published leave the delta: that DELETE's row count is the run's rows_affected (rowsFromStatement).
+    return asOneBatch([...records, ...sqls], [this.publishedRowsCount(), dialect.drop(this.delta, 'table')], partition.runId, node.uniqueId);
+  }
+
+  /** Counts, as a DML row count, the delta's rows the publish wrote into a month or the NULL table. */
+  publishedRowsCount(): string {
+    return `delete from ${qualified(this.delta)} where ${this.routed()}`;
   }
 }
 
