@@ -2,17 +2,17 @@
  * A poison object on the local stack (issue 11): a coalesced window with three Firehose objects, one of them truncated
  * on its third line. The window's run loads the good objects, sets the bad one aside in the ledger's quarantine with
  * its line, emails one alert naming the key, the line and the retry command, builds the models downstream and
- * SUCCEEDS: nothing is retried forever. (A Fivetran sync in the same window is left out: on the sample project an
- * arrival run of wetransfer_app_db currently crashes on fct_transfers' 155-statement partition batch, over the Data
- * API's 40 — the same failure as arrival-runs.test.ts "two triggers", not a loader matter.)
+ * SUCCEEDS: nothing is retried forever. A signed Fivetran sync_end for wetransfer_app_db arrives in the same window
+ * and is coalesced into that run: its new rows reach the marts (fct_transfers, dim_users) in it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData } from '../../src/demo/generate-demo-data';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
+import { signFivetranBody } from '../../src/events/fivetran';
+import { startLocalStack, LOCAL_WEBHOOK_SECRET, type LocalStack } from '../../src/local/local-stack';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
@@ -22,6 +22,7 @@ import { runQuery } from '../../src/warehouse/run-query';
 const REPO = path.resolve(__dirname, '..', '..');
 const BUCKET = 'landfall-landing';
 const PREFIX = 'firehose/product_events/2026/12/05/07/';
+const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
 
@@ -62,7 +63,14 @@ afterAll(async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
-it('loads the good objects, quarantines the truncated one with its line, alerts once, and the run succeeds', async () => {
+async function fivetranSyncEnd(syncId: string): Promise<void> {
+  const sample = JSON.parse(fs.readFileSync(SAMPLE, 'utf8'));
+  const body = Buffer.from(JSON.stringify({ ...sample, connector_id: 'wetransfer_app_db', sync_id: syncId, created: new Date().toISOString() }));
+  const response = await fetch(stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
+  expect(response.status).toBe(200);
+}
+
+it('loads the good objects, quarantines the truncated one with its line, alerts once, and the run succeeds with a Fivetran sync of the same window', async () => {
   const { columns, rows } = await runQuery(warehouse, 'select * from raw.product_events order by event_id limit 1');
   const record = (id: string) => JSON.stringify({ ...Object.fromEntries(columns.map((c, j) => [c.name, rows[0]![j]])), event_id: id });
   const objects = {
@@ -74,10 +82,16 @@ it('loads the good objects, quarantines the truncated one with its line, alerts 
     fs.mkdirSync(path.dirname(path.join(stack.s3Dir, BUCKET, key)), { recursive: true });
     fs.writeFileSync(path.join(stack.s3Dir, BUCKET, key), body);
   }
+  // The Fivetran sync lands new rows in the connector's source tables (raw.users, raw.transfers, ...).
+  const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes });
+  for (const sql of batch.statements) await runQuery(warehouse, sql);
   const rawBefore = await count('select count(*) from raw.product_events');
   const emailsBefore = fs.existsSync(stack.sns.outboxDir) ? fs.readdirSync(stack.sns.outboxDir).length : 0;
 
-  await Promise.all(Object.entries(objects).map(([key, body], i) => objectCreated(key, Buffer.byteLength(body), `etag-poison-${i}`)));
+  await Promise.all([
+    ...Object.entries(objects).map(([key, body], i) => objectCreated(key, Buffer.byteLength(body), `etag-poison-${i}`)),
+    fivetranSyncEnd('sync-with-poison-object'),
+  ]);
   await settle();
 
   const executions = ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).filter((e) => e.name!.startsWith('arrivals-'));
@@ -92,6 +106,13 @@ it('loads the good objects, quarantines the truncated one with its line, alerts 
   expect(await count("select count(*) from raw.product_events where event_id like 'poison-bad-%'")).toBe(0);
   expect(await count("select count(*) from analytics_staging.stg_events__product_events where event_id like 'poison-good-%'")).toBe(3);
   expect(run.nodes.filter((n) => n.status === 'skipped' || n.status === 'error')).toEqual([]);
+  // The Fivetran sync was coalesced into the same run and its models were built in it.
+  const input = JSON.parse(execution.input) as { reason: string; select: string[] };
+  expect(input.reason).toMatch(/^4 arrivals coalesced \((s3, fivetran|fivetran, s3)\)/);
+  const built = (name: string) => run.nodes.find((n) => n.kind === 'model' && n.name === name)?.status;
+  expect(['fct_transfers', 'dim_users'].map(built)).toEqual(['success', 'success']);
+  expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(volumes.transfers + batch.newRowCounts.transfers);
+  expect(await count('select count(*) from analytics_marts.dim_users')).toBe(await count('select count(*) from raw.users'));
   // The ledger's quarantine has it, with the line; the ledger does not.
   const quarantine = await runQuery(warehouse, 'select object_key, line_number, column_number, error_message from landfall.load_quarantine');
   expect(quarantine.rows).toEqual([[`${PREFIX}bad.json`, 3, 1, expect.stringContaining('line 3')]]);

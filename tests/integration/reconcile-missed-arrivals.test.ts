@@ -2,17 +2,18 @@
  * The reconciler on the local stack (issue 11): deliveries whose event never came are found and run. A Firehose
  * object lands with no Object Created event; a Fivetran sync lands with no webhook (the local Fivetran REST API says
  * it succeeded). One reconciliation puts both on the bus; the coalescer starts a run for each; the object is loaded
- * and built downstream; a second reconciliation starts nothing again. (The Fivetran run's own outcome is not asserted:
- * on the sample project an arrival run of wetransfer_app_db currently crashes on fct_transfers' 155-statement
- * partition batch, as arrival-runs.test.ts "two triggers" does.)
+ * and built downstream; the sync's new rows reach the connector's marts (fct_transfers, dim_users) in its run; a
+ * second reconciliation starts nothing again.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData } from '../../src/demo/generate-demo-data';
+import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { awsDependencies } from '../../src/runtime/aws-dependencies';
+import type { TransformRunPayload } from '../../src/runtime/transform-run';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
@@ -20,6 +21,7 @@ import { runQuery } from '../../src/warehouse/run-query';
 const REPO = path.resolve(__dirname, '..', '..');
 const BUCKET = 'landfall-landing';
 const asOf = new Date(new Date().toISOString().slice(0, 10));
+const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
 let stack: LocalStack;
 let stateDir: string;
 let warehouse: RedshiftDataWarehouse;
@@ -36,7 +38,7 @@ beforeAll(async () => {
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-reconcile-'));
   stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20 });
   warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf, volumes: { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 } });
+  const data = generateDemoData({ asOf, volumes });
   await runQuery(warehouse, [...data.ddl]);
   for (const sql of data.inserts) await runQuery(warehouse, sql);
   await new SFNClient({}).send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build' }) }));
@@ -54,6 +56,9 @@ it('finds an object and a Fivetran sync that landed without their events, runs t
   const file = path.join(stack.s3Dir, BUCKET, key);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify({ ...Object.fromEntries(columns.map((c, j) => [c.name, rows[0]![j]])), event_id: 'reconciled-1' })}\n`);
+  // The sync's rows land in the connector's source tables; its webhook never arrives.
+  const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes });
+  for (const sql of batch.statements) await runQuery(warehouse, sql);
   const succeededAt = new Date(Date.now() - 20 * 60_000).toISOString();
   stack.fivetranApi.setConnection({ id: 'wetransfer_app_db', succeededAt, syncFrequencyMinutes: 360 });
   const before = (await arrivalRuns()).length;
@@ -72,6 +77,13 @@ it('finds an object and a Fivetran sync that landed without their events, runs t
   const s3Run = runs[inputs.findIndex((i) => i.detail?.arrivalId?.startsWith('s3:'))]!;
   expect(s3Run.status).toBe('SUCCEEDED');
   expect(await count("select count(*) from raw.product_events where event_id = 'reconciled-1'")).toBe(1);
+  const fivetranRun = runs[inputs.findIndex((i) => i.detail?.arrivalId?.startsWith('fivetran:'))]!;
+  expect(fivetranRun.status).toBe('SUCCEEDED');
+  const { run } = await awsDependencies().runStates.read((JSON.parse(stack.stepFunctions.getExecution(fivetranRun.executionArn!)!.output!) as TransformRunPayload).state);
+  const built = (name: string) => run.nodes.find((n) => n.kind === 'model' && n.name === name)?.status;
+  expect(['fct_transfers', 'dim_users'].map(built)).toEqual(['success', 'success']);
+  expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(volumes.transfers + batch.newRowCounts.transfers);
+  expect(await count('select count(*) from analytics_marts.dim_users')).toBe(await count('select count(*) from raw.users'));
 
   // The next reconciliation finds nothing missing: the sync is now the connector's last arrival, the object is in the ledger.
   const again = await stack.reconcile(Date.now() + 21 * 60_000);
