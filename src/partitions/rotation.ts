@@ -103,6 +103,7 @@ export async function rotateModelPartitions(node: ModelNode, month: Month, deps:
   const result: RotationResult = { model: node.name, month, status: 'unchanged', created: [], dropped: [] };
   try {
     const plan = planRotation({ node, dialect: deps.dialect, month, tables: await readMonthTables(node, deps), runId: deps.runId });
+    if (plan.unloadTo && plan.expired.length) await checkUnloadRole(node, deps);
     for (const [index, step] of plan.steps.entries()) {
       await runQuery(deps.warehouse, step.sqls.length === 1 ? step.sqls[0]! : step.sqls, undefined, { name: `landfall/rotate/${node.name}/${month}/${index}` });
     }
@@ -113,6 +114,23 @@ export async function rotateModelPartitions(node: ModelNode, month: Month, deps:
     };
   } catch (error) {
     return { ...result, status: 'failed', error: (error as Error).message };
+  }
+}
+
+/**
+ * Before anything is archived or dropped: the role UNLOAD will use exists (on Redshift, with no `unload_iam_role`,
+ * the cluster's default role), so a rotation never fails halfway through its expired months for want of a role.
+ */
+async function checkUnloadRole(node: ModelNode, deps: { dialect: Dialect; warehouse: Warehouse }): Promise<void> {
+  const config = partitionConfigOf(node.config);
+  const query = partitionDialectOf(deps.dialect).unloadRoleQuery(config?.unloadIamRole);
+  if (!query) return;
+  const result = await runQuery(deps.warehouse, query, undefined, { name: `landfall/rotate/${node.name}/unload-role` });
+  const role = result.rows[0]?.[0];
+  if (role === null || role === undefined || String(role).trim() === '') {
+    throw new Error(`${node.name}: rotation would UNLOAD expired months to ${config?.unloadBeforeDrop} with the cluster's default IAM role, `
+      + `but the cluster has none (select default_iam_role() returned nothing); set unload_iam_role in the model's config to a role ARN `
+      + `attached to the cluster, or make a role the cluster's default. Nothing was rotated.`);
   }
 }
 

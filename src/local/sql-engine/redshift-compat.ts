@@ -22,7 +22,7 @@ export { COMPAT_SCHEMA, REDSHIFT_COMPAT_SHIMS_SQL, REDSHIFT_COMPAT_SHIMS_VERSION
 const SHIMMED_FUNCTIONS = new Set([
   'getdate', 'dateadd', 'datediff', 'len', 'charindex', 'convert_timezone', 'trunc', 'add_months', 'last_day',
   'months_between', 'strtol', 'is_valid_json', 'is_valid_json_array', 'json_extract_array_element_text',
-  'json_array_length', 'json_parse', 'json_serialize', 'regexp_substr', 'regexp_replace', 'pg_get_late_binding_view_cols',
+  'json_array_length', 'json_parse', 'json_serialize', 'regexp_substr', 'regexp_replace', 'pg_get_late_binding_view_cols', 'default_iam_role',
 ]);
 
 /** Functions whose first argument is a date part that Redshift accepts unquoted (`dateadd(day, 1, d)`). */

@@ -70,6 +70,14 @@ $fn$;
 CREATE OR REPLACE FUNCTION ${s}.getdate() RETURNS timestamp
 LANGUAGE sql STABLE AS $fn$ SELECT date_trunc('second', statement_timestamp() AT TIME ZONE 'UTC') $fn$;
 
+-- DEFAULT_IAM_ROLE(): the cluster's default IAM role, none when no role is associated
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_DEFAULT_IAM_ROLE.html). The local cluster has no role unless
+-- one is put in cluster_iam_roles, so a check that needs one fails locally as on a cluster without one.
+CREATE TABLE IF NOT EXISTS ${s}.cluster_iam_roles (role_arn text PRIMARY KEY, is_default boolean NOT NULL DEFAULT false);
+
+CREATE OR REPLACE FUNCTION ${s}.default_iam_role() RETURNS varchar
+LANGUAGE sql STABLE AS $fn$ SELECT role_arn::varchar FROM ${s}.cluster_iam_roles WHERE is_default LIMIT 1 $fn$;
+
 CREATE OR REPLACE FUNCTION ${s}.len(value text) RETURNS integer
 LANGUAGE sql IMMUTABLE AS $fn$ SELECT length(value) $fn$;
 

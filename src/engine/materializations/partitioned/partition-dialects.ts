@@ -48,6 +48,8 @@ export interface PartitionDialect {
   monthTableConfig(config: NodeConfig, field: string): NodeConfig;
   /** Where a rotation's archive of `table` lands, for messages. */
   archiveTarget(table: Relation, prefix: string | undefined): string;
+  /** A query whose one value is the role UNLOAD will use (NULL or no row: none), when the warehouse can tell. */
+  unloadRoleQuery(iamRole: string | undefined): string | undefined;
 }
 
 /** Where the local warehouse keeps the months it "unloads" (PostgreSQL cannot write to S3). */
@@ -93,6 +95,7 @@ const postgres: PartitionDialect = {
   ],
   monthTableConfig: (config) => config,
   archiveTarget: (table) => `${LOCAL_ARCHIVE_SCHEMA}.${localArchive(table).identifier} (a copy in a local schema: the local warehouse cannot UNLOAD to S3)`,
+  unloadRoleQuery: () => undefined, // the local copy uses no role
 };
 
 const redshift: PartitionDialect = {
@@ -115,6 +118,10 @@ const redshift: PartitionDialect = {
   // The AWS time-series pattern: a sort key on the time column lets zone maps skip every block outside a date filter.
   monthTableConfig: (config, field) => (config.sort === undefined ? { ...config, sort: [field], sort_type: 'compound' } : config),
   archiveTarget: (table, prefix) => `${prefix ?? ''}${table.identifier}/`,
+  // `iam_role default` needs a default role associated with the cluster; DEFAULT_IAM_ROLE() returns none without
+  // one (https://docs.aws.amazon.com/redshift/latest/dg/r_DEFAULT_IAM_ROLE.html). An explicit ARN cannot be checked
+  // from SQL (its attachment and S3 permissions are IAM's): UNLOAD itself reports those.
+  unloadRoleQuery: (iamRole) => (iamRole ? undefined : 'select default_iam_role()'),
 };
 
 const partitionDialects: Record<Dialect['name'], PartitionDialect> = { postgres, redshift };
