@@ -121,6 +121,8 @@ describeBrowser(withSkipReason('docs site in chromium', skip), () => {
     const [lastMonth, thisMonth] = [monthStart(-1).slice(0, 7), monthStart(0).slice(0, 7)];
     expect(rows).toEqual([['fct_events', expect.stringMatching(/^[2-9]$/), '3', thisMonth]]);
     await open('#/n/model.shop.fct_events');
+    // From #/partitions this is a same-document (hash) navigation: the ready flags are already set, so wait for the page.
+    await page.waitForSelector('section.node table.grid td');
     const months = await page.$$eval('section.node table.grid tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(months).toEqual(expect.arrayContaining([[lastMonth, '2'], [thisMonth, '1']]));
     await shot('partitions');

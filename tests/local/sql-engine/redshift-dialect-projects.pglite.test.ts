@@ -37,8 +37,10 @@ const REFUSED_BY_REDSHIFT: Record<string, Record<string, string>> = {
   // bare column in incremental_predicates, ambiguous once the delta is joined (dbt-redshift's delete … using).
   saas_metrics: { fct_mrr: 'not supported on Redshift tables', fct_usage_daily: 'is ambiguous' },
   event_analytics: { kpi_definitions: 'type "jsonb" does not exist' },
-  // A bare column in incremental_predicates is ambiguous once the delta is joined (dbt-redshift's delete … using).
-  incremental_corners: { order_lines_delete_insert: 'column reference "updated_at" is ambiguous' },
+  // Its incremental_predicates call now() on the target table: a leader-node-only function Redshift refuses with a
+  // user table (the strict engine reports that first; the bare `updated_at` would also be ambiguous once the delta is
+  // joined by dbt-redshift's delete … using).
+  incremental_corners: { order_lines_delete_insert: 'not supported on Redshift tables', orders_merge_recent: 'not supported on Redshift tables' },
 };
 
 /**
