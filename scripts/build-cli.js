@@ -24,6 +24,9 @@ const EXTERNAL = [
   '@electric-sql/pglite', 'tsx', 'tsx/*', '@aws-sdk/*', '@smithy/*', 'aws-local-stepfunctions', '@aws-lambda-powertools/*', '@middy/*',
   // nunjucks requires chokidar only to watch template folders, which landfall never asks for.
   'chokidar',
+  // The docs site bundles its browser app with esbuild at run time. Bundled, esbuild's API cannot find its binary
+  // and runs this bundle as its service instead: `serve` then hung in buildSync on a clean clone.
+  'esbuild',
 ];
 
 /**
