@@ -47,6 +47,9 @@ describeBrowser(withSkipReason('docs site in chromium', skip), () => {
   });
 
   const open = async (hash: string) => {
+    // A full load every time: going from one #route to another is a same-document navigation whose ready flags are
+    // already set, so the next assertion could read the previous page.
+    await page.goto('about:blank');
     await page.goto(`${server.url}${hash}`, { waitUntil: 'load' });
     await page.waitForFunction("document.body.dataset.ready === '1' && document.body.dataset.index === '1'");
   };
