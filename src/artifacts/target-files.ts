@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Manifest } from '../engine/manifest';
 import type { RunState } from '../engine/run/run-state';
 import type { FreshnessResult } from '../engine/freshness/freshness';
-import { renderNodeSql } from '../engine/render/render-node';
+import { compiledCodeOf } from './compiled-code';
 import { manifestArtifact } from './manifest-artifact';
 import { readProjectDocs, type ProjectDocs } from './project-docs';
 import { runResultsArtifact } from './run-results-artifact';
@@ -39,8 +39,8 @@ export interface TargetArtifactsInput {
   /** Read from `projectDir` when not given. */
   docs?: ProjectDocs;
   /**
-   * Render every model's SQL into the manifest's `compiled_code` (`compile`, `docs generate`): ~3–13 ms a model, so
-   * builds leave it out.
+   * Render every model's SQL into the manifest's `compiled_code` (`compile`, `docs generate`; compiled-code.ts).
+   * Builds leave it out.
    */
   compiledCode?: boolean;
   env?: Record<string, string>;
@@ -77,19 +77,4 @@ export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
   return written;
 }
 
-/**
- * Each model's SQL as `dbt compile` renders it (not incremental; a model whose Jinja runs queries at compile time
- * has no compiled code here, as landfall compiles without a warehouse).
- */
-export function compiledCodeOf(manifest: Manifest, startedAt: Date): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const model of Object.values(manifest.models)) {
-    if (model.config.materialized === 'ephemeral') continue;
-    try {
-      out.set(model.uniqueId, renderNodeSql(manifest, model, { vars: manifest.vars, isIncremental: false, invocationId: 'compile', runStartedAt: startedAt }));
-    } catch {
-      // run_query/statement at render time, or an error the build reports with its file and line
-    }
-  }
-  return out;
-}
+export { compiledCodeOf } from './compiled-code';
