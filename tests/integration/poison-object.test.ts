@@ -6,18 +6,14 @@
  * and is coalesced into that run: its new rows reach the marts (fct_transfers, dim_users) in it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
+import { generateNewSyncBatch } from '../../src/demo/generate-demo-data';
 import { signFivetranBody } from '../../src/events/fivetran';
-import { startLocalStack, LOCAL_WEBHOOK_SECRET, type LocalStack } from '../../src/local/local-stack';
+import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { useDemoStack } from '../support/demo-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BUCKET = 'landfall-landing';
@@ -25,52 +21,28 @@ const PREFIX = 'firehose/product_events/2026/12/05/07/';
 const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
-
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
-
-async function count(sql: string): Promise<number> {
-  return Number((await runQuery(warehouse, sql)).rows[0]![0]);
-}
-
-async function settle(): Promise<void> {
-  await stack.eventBus.whenIdle();
-  await stack.coalescer.whenIdle();
-  await stack.stepFunctions.waitForAllExecutions();
-}
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-poison-', asOf, volumes,
+  stackOptions: { waitTimeScaleMs: 20, coalesceWindowMs: 1500 },
+  initialBuild: { name: 'initial-build', input: { command: 'build' } },
+});
 
 async function objectCreated(key: string, size: number, etag: string): Promise<void> {
-  await stack.eventBus.putEvents({ Entries: [{
+  await demo.current.stack.eventBus.putEvents({ Entries: [{
     Source: 'aws.s3', DetailType: 'Object Created', Resources: [`arn:aws:s3:::${BUCKET}`],
     Detail: JSON.stringify({ version: '0', bucket: { name: BUCKET }, object: { key, size, etag, sequencer: etag }, 'request-id': etag, requester: 'firehose.amazonaws.com', reason: 'PutObject' }),
   }] });
 }
 
-beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-poison-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20, coalesceWindowMs: 1500 });
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf, volumes });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
-  await new SFNClient({}).send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build' }) }));
-  await settle();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
 async function fivetranSyncEnd(syncId: string): Promise<void> {
   const sample = JSON.parse(fs.readFileSync(SAMPLE, 'utf8'));
   const body = Buffer.from(JSON.stringify({ ...sample, connector_id: 'wetransfer_app_db', sync_id: syncId, created: new Date().toISOString() }));
-  const response = await fetch(stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
+  const response = await fetch(demo.current.stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fivetran-signature-256': signFivetranBody(body, LOCAL_WEBHOOK_SECRET) } });
   expect(response.status).toBe(200);
 }
 
 it('loads the good objects, quarantines the truncated one with its line, alerts once, and the run succeeds with a Fivetran sync of the same window', async () => {
+  const { stack, warehouse, settle, count } = demo.current;
   const { columns, rows } = await runQuery(warehouse, 'select * from raw.product_events order by event_id limit 1');
   const record = (id: string) => JSON.stringify({ ...Object.fromEntries(columns.map((c, j) => [c.name, rows[0]![j]])), event_id: id });
   const objects = {

@@ -6,51 +6,29 @@
  * second reconciliation starts nothing again.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { generateNewSyncBatch } from '../../src/demo/generate-demo-data';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { useDemoStack } from '../support/demo-stack';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const BUCKET = 'landfall-landing';
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-reconcile-', asOf, volumes,
+  stackOptions: { waitTimeScaleMs: 20 },
+  initialBuild: { name: 'initial-build', input: { command: 'build' } },
+});
 
-async function settle(): Promise<void> {
-  await stack.eventBus.whenIdle();
-  await stack.coalescer.whenIdle();
-  await stack.stepFunctions.waitForAllExecutions();
+async function arrivalRuns() {
+  const { stack } = demo.current;
+  return ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).filter((e) => e.name!.startsWith('arrivals-'));
 }
-const count = async (sql: string) => Number((await runQuery(warehouse, sql)).rows[0]![0]);
-const arrivalRuns = async () => ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? []).filter((e) => e.name!.startsWith('arrivals-'));
-
-beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-reconcile-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20 });
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf, volumes });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
-  await new SFNClient({}).send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build' }) }));
-  await settle();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
 
 it('finds an object and a Fivetran sync that landed without their events, runs them, and runs nothing twice', async () => {
+  const { stack, warehouse, settle, count } = demo.current;
   const { columns, rows } = await runQuery(warehouse, 'select * from raw.product_events order by event_id limit 1');
   const key = 'firehose/product_events/2026/12/05/06/product-events-1-no-event.json';
   const file = path.join(stack.s3Dir, BUCKET, key);
