@@ -3,28 +3,28 @@
  * the real handlers, the real SDK clients against the local endpoints, PGlite as the warehouse.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { generateDemoData, generateNewSyncBatch, fixPlantedIssueSql, plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { generateNewSyncBatch, fixPlantedIssueSql, plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
 import { signFivetranBody } from '../../src/events/fivetran';
-import { startLocalStack, LOCAL_WEBHOOK_SECRET, type LocalStack } from '../../src/local/local-stack';
+import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import type { StoredExecution } from '../../src/local/aws/execution-store';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
+import { useDemoStack } from '../support/demo-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
 // Data as of today: partitioned models read the window since their last published run.
 const asOf = new Date(new Date().toISOString().slice(0, 10));
-
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
+const volumes = { users: 40, transfers: 200, boards: 30, decks: 30, productEvents: 500 };
+// A first full build through the state machine, started by hand as the console would.
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-it-', asOf, volumes,
+  stackOptions: { waitTimeScaleMs: 5 },
+  initialBuild: { name: 'initial-build', input: { command: 'build', reason: 'first build' } },
+});
 
 function webhookBody(syncId: string, connectorId = 'wetransfer_app_db'): Buffer {
   const sample = JSON.parse(fs.readFileSync(SAMPLE, 'utf8'));
@@ -32,17 +32,12 @@ function webhookBody(syncId: string, connectorId = 'wetransfer_app_db'): Buffer 
 }
 
 async function post(body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const response = await fetch(stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(demo.current.stack.webhookUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: response.status, body: await response.text() };
 }
 
-async function settle(): Promise<void> {
-  await stack.eventBus.whenIdle();
-  await stack.coalescer.whenIdle();
-  await stack.stepFunctions.waitForAllExecutions();
-}
-
 async function executions(): Promise<StoredExecution[]> {
+  const { stack } = demo.current;
   const listed = await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn });
   return (listed.executions ?? []).map((e) => stack.stepFunctions.getExecution(e.executionArn!)!);
 }
@@ -52,38 +47,17 @@ function decodeHeader(value: string): string {
   return value.replace(/\r?\n /g, '').replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_m, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
 }
 
-async function count(sql: string): Promise<number> {
-  const { rows } = await runQuery(warehouse, sql);
-  return Number(rows[0]![0]);
-}
-
-beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-it-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 5 });
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf, volumes: { users: 40, transfers: 200, boards: 30, decks: 30, productEvents: 500 } });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
-  // A first full build through the state machine, started by hand as the console would.
-  const sfn = new SFNClient({});
-  await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build', reason: 'first build' }) }));
-  await settle();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
 describe('State machine: transform-run', () => {
   it('builds and tests the whole project from a run request', async () => {
     const [initial] = await executions();
     expect(initial!.status).toBe('SUCCEEDED');
+    const { count } = demo.current;
     expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(200);
     expect(await count('select count(*) from analytics_marts.dim_users')).toBe(40);
   });
 
   it('refuses unsigned, wrongly signed and malformed webhooks and starts nothing', async () => {
+    const { settle } = demo.current;
     const before = (await executions()).length;
     const body = webhookBody('sync-bad-1');
     expect((await post(body, {})).status).toBe(401);
@@ -99,8 +73,9 @@ describe('State machine: transform-run', () => {
   });
 
   it('turns a signed sync_end into one execution that builds only the models downstream of the connector', async () => {
+    const { warehouse, settle, count } = demo.current;
     const before = await executions();
-    const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes: { users: 40, transfers: 200, boards: 30, decks: 30, productEvents: 500 } });
+    const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes });
     for (const sql of batch.statements) await runQuery(warehouse, sql);
     const body = webhookBody('sync-good-1');
     // Upper-case hex is accepted too (Fivetran's sample receivers compare case-insensitively).
@@ -129,6 +104,7 @@ describe('State machine: transform-run', () => {
   });
 
   it('emails the failing test with sample rows, skips what is downstream, and passes on replay after the fix', async () => {
+    const { stack, warehouse, settle } = demo.current;
     const { rows } = await runQuery(warehouse, "select id from raw.transfers where status = 'active' order by id limit 1");
     await runQuery(warehouse, plantIssueInTransferSql(String(rows[0]![0])));
     const before = await executions();
@@ -150,8 +126,7 @@ describe('State machine: transform-run', () => {
 
     const seenEmails = new Set(fs.readdirSync(stack.sns.outboxDir));
     await runQuery(warehouse, fixPlantedIssueSql());
-    const sfn = new SFNClient({});
-    const replay = await sfn.send(new StartExecutionCommand({ stateMachineArn: failed.stateMachineArn, name: `${failed.name.slice(0, 60)}-r`, input: failed.input }));
+    const replay = await demo.current.sfn.send(new StartExecutionCommand({ stateMachineArn: failed.stateMachineArn, name: `${failed.name.slice(0, 60)}-r`, input: failed.input }));
     const replayed = await stack.stepFunctions.waitForExecution(replay.executionArn!);
     expect(replayed.status).toBe('SUCCEEDED');
     expect(replayed.stateTransitions).toBeLessThan(40);
