@@ -4,22 +4,42 @@
  * See docs/arrivals.md.
  *
  * - An arrival whose id was seen within `dedupeTtlMs` (or is already buffered) is a duplicate: it starts nothing.
- * - Arrivals are buffered; the first one opens a window; when the window has run `windowMs`, the whole
- *   buffer becomes ONE run building the union of their selections; its S3 objects are COPYed by load nodes of
- *   that run (one per route, src/ingest/load-steps.ts), never by the coalescer.
- * - At most one run is active at a time, so no two runs ever build the same model at once. Arrivals that
- *   come while a run is active stay buffered and become a follow-up run as soon as it finishes.
+ * - Arrivals are buffered and grouped into parts of the DAG (dag-parts.ts): arrivals whose closures (what their
+ *   runs would rebuild) overlap belong to one part. A part's window opens with its first arrival; when it has run
+ *   `windowMs`, the part becomes ONE run building the union of its selections — a burst for one part never holds
+ *   back another. Its S3 objects are COPYed by load nodes of that run (src/ingest/load-steps.ts), never here.
+ * - A part whose closure overlaps an active run waits and becomes that run's follow-up once it finishes; parts
+ *   disjoint from every active run start at once (`concurrency: 'dag'`, at most `maxConcurrentRuns`). With
+ *   `concurrency: 'serial'` (the default of these functions) every closure overlaps every other: one run at a time.
+ *   So the active arrival runs never share a model; the run locks (run-locks.ts) guarantee it for every execution.
  * - An arrival no source is routed to is counted (`unrouted`) and starts nothing.
  */
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
 import { routeArrival } from '../routing';
+import { closureOf, overlaps, partsOf, type ArrivalConcurrency } from './dag-parts';
 
 export interface CoalescerConfig {
   windowMs: number;
   /** How long an arrival id is remembered for deduplication (Fivetran retries for 24 h). Default 48 h. */
   dedupeTtlMs?: number;
+  /** `serial`: one arrival run at a time (default); `dag`: one run per disjoint part of the DAG (landfall.yml `arrivals.concurrency`). */
+  concurrency?: ArrivalConcurrency;
+  /** `dag` only: arrival runs active at once. Default {@link DEFAULT_MAX_CONCURRENT_RUNS}. */
+  maxConcurrentRuns?: number;
+}
+
+export const DEFAULT_MAX_CONCURRENT_RUNS = 8;
+
+/** An arrival run the coalescer started and has not seen finish. */
+export interface ActiveRun {
+  name: string;
+  startedAt: number;
+  /** Its selection (its closure is recomputed from it); absent: it holds everything (serial mode, older states). */
+  select?: string[];
+  /** When its status was last asked (DescribeExecution), for the lease coalescer's liveness checks. */
+  checkedAt?: number;
 }
 
 export interface BufferedArrival {
@@ -32,8 +52,7 @@ export interface CoalescerState {
   /** arrivalId → when it may be forgotten. */
   seen: Record<string, number>;
   pending: BufferedArrival[];
-  windowOpenedAt: number | null;
-  activeRun: { name: string; startedAt: number } | null;
+  activeRuns: ActiveRun[];
   counters: { accepted: number; duplicates: number; unrouted: number; runsStarted: number };
   /**
    * Latest `arrivedAt` per loader connector (`fivetran:<connector id>`, `dms:<task or config ARN>`): what the
@@ -78,7 +97,17 @@ export type AcceptOutcome = 'buffered' | 'duplicate' | 'unrouted';
 const DEFAULT_DEDUPE_TTL_MS = 48 * 3600_000;
 
 export function emptyCoalescerState(): CoalescerState {
-  return { seen: {}, pending: [], windowOpenedAt: null, activeRun: null, counters: { accepted: 0, duplicates: 0, unrouted: 0, runsStarted: 0 } };
+  return { seen: {}, pending: [], activeRuns: [], counters: { accepted: 0, duplicates: 0, unrouted: 0, runsStarted: 0 } };
+}
+
+/**
+ * A state as stored by any version: before issue 18 the state had one `activeRun` (it held everything) and a
+ * global `windowOpenedAt` (now each part's earliest arrival).
+ */
+export function normalizeCoalescerState(stored: CoalescerState & { activeRun?: { name: string; startedAt: number } | null; windowOpenedAt?: unknown }): CoalescerState {
+  const { activeRun, windowOpenedAt: _opened, ...state } = stored;
+  const activeRuns = state.activeRuns ?? (activeRun ? [{ name: activeRun.name, startedAt: activeRun.startedAt }] : []);
+  return { ...state, activeRuns };
 }
 
 /**
@@ -109,14 +138,30 @@ export function acceptArrival(
   }
   counters.accepted++;
   return {
-    state: { ...recorded, seen, counters, pending: [...state.pending, { event, selectors, receivedAt: now }], windowOpenedAt: state.windowOpenedAt ?? now },
+    state: { ...recorded, seen, counters, pending: [...state.pending, { event, selectors, receivedAt: now }] },
     outcome: 'buffered',
   };
 }
 
-/** When the buffered arrivals may start a run (null: nothing buffered). A run may still be active then. */
-export function windowClosesAt(state: CoalescerState, config: CoalescerConfig): number | null {
-  return state.windowOpenedAt === null ? null : state.windowOpenedAt + config.windowMs;
+/** The closure of each active run and of each pending part, under `config`'s concurrency. */
+function schedulingView(state: CoalescerState, config: CoalescerConfig, manifest: Manifest | undefined) {
+  const concurrency = config.concurrency ?? 'serial';
+  if (concurrency === 'dag' && !manifest) throw new Error('the dag concurrency of the coalescer needs the manifest (closures of the selections)');
+  const closure = (select: readonly string[] | undefined) => closureOf(manifest ?? ({} as Manifest), select, concurrency);
+  const maxRuns = concurrency === 'serial' ? 1 : Math.max(1, config.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS);
+  return { active: state.activeRuns.map((run) => closure(run.select)), parts: partsOf(state.pending, (a) => closure(a.selectors)), maxRuns };
+}
+
+/**
+ * When the next part may start a run: the earliest window close among parts no active run overlaps (null when
+ * there is none, or the run limit is reached: a run's end is then what starts the next).
+ */
+export function windowClosesAt(state: CoalescerState, config: CoalescerConfig, manifest?: Manifest): number | null {
+  if (state.pending.length === 0) return null;
+  const { active, parts, maxRuns } = schedulingView(state, config, manifest);
+  if (active.length >= maxRuns) return null;
+  const free = parts.filter((part) => !active.some((keys) => overlaps(keys, part.keys)));
+  return free.length === 0 ? null : Math.min(...free.map((part) => part.openedAt + config.windowMs));
 }
 
 /**
@@ -132,18 +177,56 @@ export function executionNameFor(arrivalIds: readonly string[], windowOpenedAt: 
 }
 
 /**
- * Takes the buffered arrivals as one batch when the window has closed and no run is active.
+ * Takes every part whose window has closed and that no active run overlaps (nor a part taken before it in this
+ * call) as one batch each, up to the run limit, earliest window first.
+ *
+ * @example
+ * const { state: next, batches } = takeBatches(state, Date.now(), { windowMs: 60_000, concurrency: 'dag' }, manifest);
+ * for (const batch of batches) await startExecution(batch.name, batch.executionInput);
+ */
+export function takeBatches(state: CoalescerState, now: number, config: CoalescerConfig, manifest?: Manifest, limit = Infinity): { state: CoalescerState; batches: CoalescedBatch[] } {
+  if (state.pending.length === 0) return { state, batches: [] };
+  const { active, parts, maxRuns } = schedulingView(state, config, manifest);
+  const batches: CoalescedBatch[] = [];
+  const taken = new Set<BufferedArrival>();
+  const activeRuns = [...state.activeRuns];
+  for (const part of parts) {
+    if (activeRuns.length >= maxRuns || batches.length >= limit) break;
+    if (part.openedAt + config.windowMs > now || active.some((keys) => overlaps(keys, part.keys))) continue;
+    const batch = batchOf(part.arrivals, part.openedAt);
+    batches.push(batch);
+    active.push(part.keys);
+    activeRuns.push({ name: batch.name, startedAt: now, ...(config.concurrency === 'dag' && { select: batch.select }) });
+    for (const arrival of part.arrivals) taken.add(arrival);
+  }
+  if (batches.length === 0) return { state, batches };
+  return {
+    state: {
+      ...state,
+      pending: state.pending.filter((a) => !taken.has(a)),
+      activeRuns,
+      counters: { ...state.counters, runsStarted: state.counters.runsStarted + batches.length },
+    },
+    batches,
+  };
+}
+
+/**
+ * {@link takeBatches} taking at most one batch.
  *
  * @example
  * const { state: next, batch } = takeBatch(state, Date.now(), { windowMs: 60_000 });
  * if (batch) await startExecution(batch.name, batch.executionInput);
  */
-export function takeBatch(state: CoalescerState, now: number, config: CoalescerConfig): { state: CoalescerState; batch?: CoalescedBatch } {
-  const closesAt = windowClosesAt(state, config);
-  if (closesAt === null || closesAt > now || state.activeRun !== null) return { state };
-  const arrivals = state.pending.map((a) => a.event);
-  const select = [...new Set(state.pending.flatMap((a) => a.selectors))].sort();
-  const name = executionNameFor(arrivals.map((a) => a.detail.arrivalId), state.windowOpenedAt ?? now);
+export function takeBatch(state: CoalescerState, now: number, config: CoalescerConfig, manifest?: Manifest): { state: CoalescerState; batch?: CoalescedBatch } {
+  const { state: next, batches } = takeBatches(state, now, config, manifest, 1);
+  return { state: next, ...(batches[0] && { batch: batches[0] }) };
+}
+
+function batchOf(pending: readonly BufferedArrival[], openedAt: number): CoalescedBatch {
+  const arrivals = pending.map((a) => a.event);
+  const select = [...new Set(pending.flatMap((a) => a.selectors))].sort();
+  const name = executionNameFor(arrivals.map((a) => a.detail.arrivalId), openedAt);
   const loads = arrivals.flatMap((a) => (a.detail.loader === 's3' ? [objectOf(a.detail.connector)] : []));
   const executionInput = arrivals.length === 1
     ? arrivals[0]
@@ -151,11 +234,7 @@ export function takeBatch(state: CoalescerState, now: number, config: CoalescerC
       command: 'build', select, reason: `${arrivals.length} arrivals coalesced (${[...new Set(arrivals.map((a) => a.detail.loader))].join(', ')}): ${name}`,
       ...(loads.length > 0 && { loads }),
     };
-  const batch: CoalescedBatch = { name, arrivals, select, executionInput, firstReceivedAt: Math.min(...state.pending.map((a) => a.receivedAt)) };
-  return {
-    state: { ...state, pending: [], windowOpenedAt: null, activeRun: { name, startedAt: now }, counters: { ...state.counters, runsStarted: state.counters.runsStarted + 1 } },
-    batch,
-  };
+  return { name, arrivals, select, executionInput, firstReceivedAt: Math.min(...pending.map((a) => a.receivedAt)) };
 }
 
 /** The fields of an S3 arrival a load needs (the run input's `loads`). */
@@ -164,7 +243,7 @@ function objectOf(connector: { bucket: string; key: string; etag?: string; versi
   return { bucket, key, ...(etag !== undefined && { etag }), ...(versionId !== undefined && { versionId }), ...(size !== undefined && { size }) };
 }
 
-/** The active run ended (succeeded or failed): the lease is released and a follow-up may start. */
+/** An active run ended (succeeded or failed): its part is free again and a follow-up may start. */
 export function runFinished(state: CoalescerState, name: string): CoalescerState {
-  return state.activeRun?.name === name ? { ...state, activeRun: null } : state;
+  return state.activeRuns.some((run) => run.name === name) ? { ...state, activeRuns: state.activeRuns.filter((run) => run.name !== name) } : state;
 }

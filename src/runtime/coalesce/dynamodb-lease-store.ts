@@ -5,7 +5,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LeaseConflictError, type LeaseRecord, type LeaseStore, type VersionedLease } from './lease-store';
+import { LeaseConflictError, normalizeLeaseRecord, type LeaseRecord, type LeaseStore, type VersionedLease } from './lease-store';
 
 export const LEASE_ITEM_KEY = 'lease';
 
@@ -19,7 +19,7 @@ export class DynamoDbLeaseStore implements LeaseStore {
   async read(): Promise<VersionedLease> {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: LEASE_ITEM_KEY } }, ConsistentRead: true }));
     if (!Item?.state?.B || !Item.version?.N) return { record: null, version: 0 };
-    return { record: JSON.parse(gunzipSync(Item.state.B).toString('utf8')) as LeaseRecord, version: Number(Item.version.N) };
+    return { record: normalizeLeaseRecord(JSON.parse(gunzipSync(Item.state.B).toString('utf8')) as LeaseRecord), version: Number(Item.version.N) };
   }
 
   async write(record: LeaseRecord, expectedVersion: number): Promise<void> {

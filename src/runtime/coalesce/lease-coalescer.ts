@@ -22,7 +22,7 @@
 import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
 import {
-  acceptArrival, emptyCoalescerState, runFinished, takeBatch, windowClosesAt,
+  acceptArrival, emptyCoalescerState, runFinished, takeBatches, windowClosesAt,
   type AcceptOutcome, type CoalescedBatch, type CoalescerConfig,
 } from './coalescer';
 import { LeaseConflictError, type LeaseRecord, type LeaseStore } from './lease-store';
@@ -52,8 +52,10 @@ export interface LeaseCoalescerOptions extends CoalescerConfig {
 }
 
 export interface CoalescerStep {
-  /** The batch whose execution this call started, if any. */
+  /** The first batch whose execution this call started, if any. */
   started?: CoalescedBatch;
+  /** Every batch this call started (`dag` concurrency starts one per disjoint part). */
+  startedBatches?: CoalescedBatch[];
   /** Execution name of a lease released because it was older than `leaseTimeoutMs`. */
   expiredLease?: string;
   /** Execution name of a lease released because Step Functions says the run has closed (its end event was lost). */
@@ -90,78 +92,107 @@ export async function acceptArrivals(arrivals: readonly ReceivedArrival[], optio
   return { ...step, outcomes };
 }
 
-/** The window may have closed: start the buffered arrivals if no run is active. */
+/** A window may have closed: start the buffered parts whose windows have closed and that no active run overlaps. */
 export async function checkWindow(options: LeaseCoalescerOptions): Promise<CoalescerStep> {
   return updateAndStart(options, (record) => record);
 }
 
-/** The execution `executionName` ended: release its lease and start the follow-up batch if its window has closed. */
+/** The execution `executionName` ended: free its part and start what waited for it (or any part whose window has closed). */
 export async function releaseRun(executionName: string, options: LeaseCoalescerOptions): Promise<CoalescerStep> {
-  return updateAndStart(options, (record) => ({
-    state: runFinished(record.state, executionName),
-    starting: record.starting?.name === executionName ? null : record.starting,
-  }));
+  return updateAndStart(options, (record) => withoutRun(record, executionName));
+}
+
+function withoutRun(record: LeaseRecord, name: string): LeaseRecord {
+  return { ...record, state: runFinished(record.state, name), starting: record.starting.filter((batch) => batch.name !== name) };
 }
 
 async function updateAndStart(options: LeaseCoalescerOptions, change: (record: LeaseRecord) => LeaseRecord): Promise<CoalescerStep> {
   const now = (options.now ?? Date.now)();
   const checkAfter = options.activeRunCheckAfterMs ?? DEFAULT_ACTIVE_RUN_CHECK_AFTER_MS;
-  const step: CoalescerStep = {};
-  const closed = await closedActiveRun(options, now, checkAfter);
+  const leaseTimeout = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
+  const step: CoalescerStep = { startedBatches: [] };
+  const checked = await checkActiveRuns(options, now, checkAfter);
   let checkDue: number | undefined;
   const record = await update(options, (current) => {
     step.expiredLease = undefined;
     step.closedRun = undefined;
     checkDue = undefined;
     let next = change(current);
-    const active = next.state.activeRun;
-    if (active && active.name === closed) {
-      step.closedRun = active.name;
-      next = { ...next, state: runFinished(next.state, active.name), starting: next.starting?.name === active.name ? null : next.starting };
-    } else if (active && now - active.startedAt > (options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)) {
-      step.expiredLease = active.name;
-      next = { ...next, state: runFinished(next.state, active.name), starting: null };
+    for (const run of next.state.activeRuns) {
+      if (checked.closed.has(run.name)) {
+        step.closedRun ??= run.name;
+        next = withoutRun(next, run.name);
+      } else if (now - run.startedAt > leaseTimeout) {
+        step.expiredLease ??= run.name;
+        next = withoutRun(next, run.name);
+      }
     }
-    const { state, batch } = takeBatch(next.state, now, options);
-    next = { ...next, state, starting: batch ?? next.starting };
-    // Arrivals wait behind a run: make sure one wake-up will come to check on it, even if its end event is lost.
-    if (next.state.activeRun && next.state.pending.length > 0 && options.describeRun && !((next.nextCheckAt ?? 0) > now)) {
-      const due = next.state.activeRun.startedAt + checkAfter;
+    if (checked.running.size > 0) {
+      next = { ...next, state: { ...next.state, activeRuns: next.state.activeRuns.map((run) => (checked.running.has(run.name) ? { ...run, checkedAt: now } : run)) } };
+    }
+    const { state, batches } = takeBatches(next.state, now, options, options.manifest);
+    next = { ...next, state, starting: [...next.starting, ...batches] };
+    // Arrivals wait behind runs: make sure one wake-up will come to check on them, even if an end event is lost.
+    if (next.state.activeRuns.length > 0 && next.state.pending.length > 0 && options.describeRun && !((next.nextCheckAt ?? 0) > now)) {
+      const due = Math.min(...next.state.activeRuns.map((run) => (run.checkedAt ?? run.startedAt) + checkAfter));
       checkDue = due > now ? due : now + checkAfter;
       next = { ...next, nextCheckAt: checkDue };
     }
     return next;
   });
-  if (record.starting) {
-    const batch = record.starting;
+  let ranBefore = false;
+  for (const batch of record.starting) {
     const outcome = await options.startBatch(batch);
-    // Already closed: the run of this batch happened (a start retried after a crash); the lease is free again.
+    // Already closed: the run of this batch happened (a start retried after a crash); its part is free again.
     const ran = outcome === 'closed';
-    await update(options, (current) => (current.starting?.name === batch.name
-      ? { ...current, starting: null, state: ran ? runFinished(current.state, batch.name) : current.state }
-      : current));
+    await update(options, (current) => {
+      if (!current.starting.some((b) => b.name === batch.name)) return current;
+      const started = { ...current, starting: current.starting.filter((b) => b.name !== batch.name) };
+      return ran ? withoutRun(started, batch.name) : started;
+    });
     if (ran) {
-      const followUp = await updateAndStart(options, (current) => current);
-      return { ...followUp, closedRun: batch.name };
-    }
-    step.started = batch;
+      ranBefore = true;
+      step.closedRun ??= batch.name;
+    } else step.startedBatches!.push(batch);
   }
+  if (ranBefore) {
+    const followUp = await updateAndStart(options, (current) => current);
+    step.startedBatches!.push(...(followUp.startedBatches ?? []));
+  }
+  step.started = step.startedBatches![0];
   if (checkDue !== undefined) await options.wakeAfter(Math.max(0, checkDue - now));
-  const closesAt = windowClosesAt(record.state, options);
-  if (closesAt !== null && record.state.activeRun === null) await options.wakeAfter(Math.max(0, closesAt - now));
+  const closesAt = windowClosesAt(record.state, options, options.manifest);
+  if (closesAt !== null && !ranBefore) await options.wakeAfter(Math.max(0, closesAt - now));
+  if (!step.started) delete step.started;
+  if (step.startedBatches!.length === 0) delete step.startedBatches;
+  if (step.closedRun === undefined) delete step.closedRun;
+  if (step.expiredLease === undefined) delete step.expiredLease;
   return step;
 }
 
-/** The active run's name when it is old enough to be checked and Step Functions says it has closed (or never existed). */
-async function closedActiveRun(options: LeaseCoalescerOptions, now: number, checkAfter: number): Promise<string | undefined> {
-  if (!options.describeRun) return undefined;
+/** Runs asked about per invocation at most (each is one DescribeExecution). */
+const MAX_CHECKS_PER_CALL = 10;
+
+/**
+ * Asks Step Functions about active runs whose last check (or start) is `checkAfter` old: those closed (or that
+ * never existed) are released by the caller, the others are marked checked. Batches still being started are not
+ * asked about: their execution may not exist yet.
+ */
+async function checkActiveRuns(options: LeaseCoalescerOptions, now: number, checkAfter: number): Promise<{ closed: Set<string>; running: Set<string> }> {
+  const closed = new Set<string>();
+  const running = new Set<string>();
+  if (!options.describeRun) return { closed, running };
   const { record } = await options.store.read();
-  const active = record?.state.activeRun;
-  if (!active || now - active.startedAt < checkAfter) return undefined;
-  // A batch being started may not have its execution yet: not "unknown" until its start was attempted.
-  if (record.starting?.name === active.name) return undefined;
-  const status = await options.describeRun(active.name);
-  return status === 'running' ? undefined : active.name;
+  if (!record) return { closed, running };
+  const due = record.state.activeRuns
+    .filter((run) => now - (run.checkedAt ?? run.startedAt) >= checkAfter && !record.starting.some((b) => b.name === run.name))
+    .sort((a, b) => (a.checkedAt ?? a.startedAt) - (b.checkedAt ?? b.startedAt))
+    .slice(0, MAX_CHECKS_PER_CALL);
+  await Promise.all(due.map(async (run) => {
+    if ((await options.describeRun!(run.name)) === 'running') running.add(run.name);
+    else closed.add(run.name);
+  }));
+  return { closed, running };
 }
 
 /** Read, change, conditionally write; on a conflict read again. Returns the record as written. */
@@ -169,7 +200,7 @@ async function update(options: LeaseCoalescerOptions, change: (record: LeaseReco
   const attempts = options.maxAttempts ?? 10;
   for (let attempt = 1; ; attempt++) {
     const { record, version } = await options.store.read();
-    const current = record ?? { state: emptyCoalescerState(), starting: null };
+    const current = record ?? { state: emptyCoalescerState(), starting: [] };
     const next = change(current);
     if (record && next === current) return current;
     try {

@@ -3,17 +3,24 @@
  * wrote it since it was read (optimistic concurrency on `version`). In AWS a DynamoDB item
  * (`dynamodb-lease-store.ts`); in tests and on a laptop, memory.
  */
-import type { CoalescedBatch, CoalescerState } from './coalescer';
+import { normalizeCoalescerState, type CoalescedBatch, type CoalescerState } from './coalescer';
 
 export interface LeaseRecord {
   state: CoalescerState;
   /**
-   * A batch taken (the lease is held for it) whose execution may not have started yet. Whoever reads the
-   * record next starts it again — harmless, the execution name makes StartExecution idempotent — and clears it.
+   * Batches taken (their runs are active) whose executions may not have started yet. Whoever reads the record
+   * next starts them again — harmless, the execution name makes StartExecution idempotent — and clears them.
+   * Records written before issue 18 hold one batch or null here; read them through {@link normalizeLeaseRecord}.
    */
-  starting: CoalescedBatch | null;
+  starting: CoalescedBatch[];
   /** When a "check the active run" wake-up is due (ms); set while one is outstanding, so there is only one. */
   nextCheckAt?: number | null;
+}
+
+/** A record as any version stored it (`starting` was one batch or null before issue 18). */
+export function normalizeLeaseRecord(stored: Omit<LeaseRecord, 'starting'> & { starting: CoalescedBatch[] | CoalescedBatch | null | undefined }): LeaseRecord {
+  const starting = Array.isArray(stored.starting) ? stored.starting : stored.starting ? [stored.starting] : [];
+  return { ...stored, state: normalizeCoalescerState(stored.state), starting };
 }
 
 export interface VersionedLease {
@@ -40,7 +47,7 @@ export interface LeaseStore {
  * @example
  * const store = new InMemoryLeaseStore();
  * const { record, version } = await store.read(); // { record: null, version: 0 }
- * await store.write({ state: emptyCoalescerState(), starting: null }, version);
+ * await store.write({ state: emptyCoalescerState(), starting: [] }, version);
  */
 export class InMemoryLeaseStore implements LeaseStore {
   private current: VersionedLease = { record: null, version: 0 };

@@ -1,13 +1,14 @@
 /**
  * The coalescer driven by a timer, for the local stack and the benchmark: the pure functions of
- * `coalescer.ts` with the state in memory. `startRun` starts the batch's run (S3 loads first, then the
- * transform execution) and resolves when the run has finished; only then may a follow-up start.
+ * `coalescer.ts` with the state in memory. `startRun` starts the batch's run (the transform execution) and
+ * resolves when the run has finished; only then may a follow-up of its part start. With `concurrency: 'dag'`
+ * runs of disjoint parts of the DAG run at the same time.
  */
 import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
 import {
   acceptArrival, type AcceptOutcome, type CoalescedBatch, type CoalescerConfig, type CoalescerState,
-  emptyCoalescerState, runFinished, takeBatch, windowClosesAt,
+  emptyCoalescerState, runFinished, takeBatches, windowClosesAt,
 } from './coalescer';
 
 export interface TimedCoalescerOptions extends CoalescerConfig {
@@ -27,7 +28,8 @@ export interface TimedCoalescerOptions extends CoalescerConfig {
 export class TimedCoalescer {
   private state: CoalescerState = emptyCoalescerState();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** Execution name → the run, until it has finished. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly now: () => number;
   /** arrivalId → callbacks to call when the run that accounts for it has finished. */
   private readonly waiting = new Map<string, (() => void)[]>();
@@ -65,11 +67,16 @@ export class TimedCoalescer {
     });
   }
 
+  /** Runs active now (started by this coalescer, not finished). */
+  get activeRuns(): number {
+    return this.running.size;
+  }
+
   /** Resolves when nothing is buffered and no run is active. */
   async whenIdle(): Promise<void> {
-    while (this.running || this.state.pending.length > 0) {
-      if (this.running) await this.running;
-      else await new Promise((resolve) => setTimeout(resolve, Math.max(1, (windowClosesAt(this.state, this.options) ?? this.now()) - this.now())));
+    while (this.running.size > 0 || this.state.pending.length > 0) {
+      if (this.running.size > 0) await Promise.race(this.running.values());
+      else await new Promise((resolve) => setTimeout(resolve, Math.max(1, (this.closesAt() ?? this.now()) - this.now())));
       this.tick();
     }
   }
@@ -80,9 +87,15 @@ export class TimedCoalescer {
     this.timer = undefined;
   }
 
+  private closesAt(): number | null {
+    return windowClosesAt(this.state, this.options, this.options.manifest);
+  }
+
+  /** One timer, for the earliest window that may start a run (a run's end schedules again). */
   private schedule(): void {
-    if (this.timer || this.running) return;
-    const closesAt = windowClosesAt(this.state, this.options);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const closesAt = this.closesAt();
     if (closesAt === null) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -91,20 +104,23 @@ export class TimedCoalescer {
   }
 
   private tick(): void {
-    const { state, batch } = takeBatch(this.state, this.now(), this.options);
+    const { state, batches } = takeBatches(this.state, this.now(), this.options, this.options.manifest);
     this.state = state;
-    if (!batch) return this.schedule();
-    this.running = this.options
-      .startRun(batch)
-      .catch((error) => this.options.onError?.(error, batch))
-      .finally(() => {
-        this.state = runFinished(this.state, batch.name);
-        this.running = undefined;
-        for (const arrival of batch.arrivals) {
-          for (const notify of this.waiting.get(arrival.detail.arrivalId) ?? []) notify();
-          this.waiting.delete(arrival.detail.arrivalId);
-        }
-        this.schedule();
-      });
+    for (const batch of batches) {
+      const run = this.options
+        .startRun(batch)
+        .catch((error) => this.options.onError?.(error, batch))
+        .finally(() => {
+          this.state = runFinished(this.state, batch.name);
+          this.running.delete(batch.name);
+          for (const arrival of batch.arrivals) {
+            for (const notify of this.waiting.get(arrival.detail.arrivalId) ?? []) notify();
+            this.waiting.delete(arrival.detail.arrivalId);
+          }
+          this.tick();
+        });
+      this.running.set(batch.name, run);
+    }
+    this.schedule();
   }
 }

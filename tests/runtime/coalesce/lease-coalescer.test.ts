@@ -58,7 +58,7 @@ describe.each([
     const { started } = await checkWindow(h.options);
     expect(started?.select).toEqual(['source:a.t+', 'source:b.t+']);
     expect(h.started.map((b) => b.name)).toEqual([started!.name]);
-    expect((await store.read()).record?.starting).toBeNull();
+    expect((await store.read()).record?.starting).toEqual([]);
   });
 
   it('starts nothing for a duplicate, even after its run', async () => {
@@ -108,8 +108,8 @@ describe.each([
 
   it('refuses a write based on a stale read', async () => {
     const { version } = await store.read();
-    await store.write({ state: emptyCoalescerState(), starting: null }, version);
-    await expect(store.write({ state: emptyCoalescerState(), starting: null }, version)).rejects.toBeInstanceOf(LeaseConflictError);
+    await store.write({ state: emptyCoalescerState(), starting: [] }, version);
+    await expect(store.write({ state: emptyCoalescerState(), starting: [] }, version)).rejects.toBeInstanceOf(LeaseConflictError);
   });
 });
 
