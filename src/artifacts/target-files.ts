@@ -54,26 +54,37 @@ export interface TargetArtifactsInput {
  * writeTargetArtifacts({ projectDir: 'dbt', manifest, invocationId: state.runId, startedAt, run: { state, args, elapsedSeconds } });
  */
 export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
-  const dir = targetDir(input.projectDir);
-  fs.mkdirSync(dir, { recursive: true });
+  return writeArtifactFiles(input.projectDir, targetArtifacts(input));
+}
+
+/** The artifacts `writeTargetArtifacts` writes, by file name (pure apart from reading the project's docs when not given). */
+export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknown> {
   const generatedAt = new Date();
+  const files = new Map<string, unknown>();
+  const docs = input.docs ?? readProjectDocs(input.projectDir);
+  const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
+  files.set(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) }));
+  if (input.run) {
+    files.set(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
+  }
+  if (input.freshness) files.set(TARGET_FILES.sources, sourcesArtifact({ ...meta, results: input.freshness.results, elapsedSeconds: input.freshness.elapsedSeconds }));
+  if (input.catalog) files.set(TARGET_FILES.catalog, input.catalog);
+  return files;
+}
+
+/** Writes artifacts under the project's target path, each written then renamed; returns the paths. */
+export function writeArtifactFiles(projectDir: string, files: Map<string, unknown>): string[] {
+  const dir = targetDir(projectDir);
+  fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  const write = (file: string, value: unknown) => {
+  for (const [file, value] of files) {
     const target = path.join(dir, file);
     // Write then rename, so a reader (the docs server) never sees half a file.
     const temporary = `${target}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(value));
     fs.renameSync(temporary, target);
     written.push(target);
-  };
-  const docs = input.docs ?? readProjectDocs(input.projectDir);
-  const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
-  write(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) }));
-  if (input.run) {
-    write(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
   }
-  if (input.freshness) write(TARGET_FILES.sources, sourcesArtifact({ ...meta, results: input.freshness.results, elapsedSeconds: input.freshness.elapsedSeconds }));
-  if (input.catalog) write(TARGET_FILES.catalog, input.catalog);
   return written;
 }
 

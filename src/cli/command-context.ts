@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest, Target } from '../engine';
 import { compileManifest, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFiles } from '../engine/compile';
+import type { ProjectFiles } from '../engine/project/project-files';
 import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
 import type { Warehouse } from '../warehouse/warehouse';
 import { UsageError } from './options';
@@ -138,11 +139,17 @@ export function parseCacheFor(options: CommonOptions): PartialParseCache | undef
 
 /** Compile the project in memory for `ls`/`build`/`run`/…, reparsing only files changed since the last command. */
 export function compileFrom(options: CommonOptions, vars: Record<string, unknown> = {}): Manifest {
+  return compileWithFiles(options, vars).manifest;
+}
+
+/** compileFrom, with the project files it read (`docs generate` reads descriptions from them instead of reparsing). */
+export function compileWithFiles(options: CommonOptions, vars: Record<string, unknown> = {}): { manifest: Manifest; files: ProjectFiles } {
   const parseCache = parseCacheFor(options);
   parseCache?.startCompile();
-  const manifest = compileManifest(readProjectFiles(options.projectDir, { parseCache }), { target: targetFor(options), cliVars: vars, parseCache });
+  const files = readProjectFiles(options.projectDir, { parseCache });
+  const manifest = compileManifest(files, { target: targetFor(options), cliVars: vars, parseCache });
   parseCache?.finishCompile();
-  return manifest;
+  return { manifest, files };
 }
 
 /**

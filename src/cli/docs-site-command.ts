@@ -5,6 +5,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { collectRunResults, generateSite, LOCAL_RUN_STATE_BUCKET } from '../docs-site/generate-site';
+import type { ManifestV12 } from '../docs-site/build-site-data';
 import { partitionSummaries } from '../docs-site/partition-months';
 import { isPartitionedModel } from '../engine/materializations/partitioned/config';
 import { addFailingRows, type SampleMask } from '../docs-site/failing-rows';
@@ -52,10 +53,10 @@ async function warehouseFacts(options: CommonOptions, artifacts: Pick<DocsArtifa
 }
 
 /** Builds the site from the target folder `docs generate` just wrote; returns the line to print. */
-export async function writeDocsSite(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'>, flags: SiteFlags = {}): Promise<string> {
+export async function writeDocsSite(options: CommonOptions, artifacts: Pick<DocsArtifacts, 'targetDir' | 'manifest'> & Partial<Pick<DocsArtifacts, 'manifestArtifact'>>, flags: SiteFlags = {}): Promise<string> {
   const started = Date.now();
   const { runs, partitions } = await warehouseFacts(options, artifacts);
-  const site = generateSite({ targetDir: artifacts.targetDir, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out), runs, partitions });
+  const site = generateSite({ targetDir: artifacts.targetDir, manifest: artifacts.manifestArtifact as ManifestV12 | undefined, stateDir: options.stateDir, singleFile: flags.singleFile, out: flags.out && path.resolve(flags.out), runs, partitions });
   const where = flags.singleFile ? site.out : path.join(site.out, 'index.html');
   return `Docs site: ${site.nodes} nodes, ${site.runs} runs, ${site.files} files (${(site.bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms: ${path.relative(process.cwd(), where) || where}`;
 }

@@ -20,6 +20,8 @@ export const LOCAL_RUN_STATE_BUCKET = 'landfall-local-run-state';
 export interface GenerateSiteOptions {
   /** The folder with manifest.json (and catalog.json, sources.json, run_results.json when present). */
   targetDir: string;
+  /** targetDir's manifest.json when the caller has it in memory (`docs generate` just wrote it). */
+  manifest?: ManifestV12;
   /** landfall's state folder: local S3 (`s3/`) and the CLI runs kept for the history. */
   stateDir?: string;
   /** Site folder (default: targetDir), or the HTML file in single-file mode (default: targetDir/landfall-docs.html). */
@@ -72,7 +74,7 @@ export function collectRunResults(targetDir: string, stateDir?: string): RunResu
 
 export function generateSite(options: GenerateSiteOptions): GeneratedSite {
   const manifestFile = path.join(options.targetDir, 'manifest.json');
-  const manifest = readJson<ManifestV12>(manifestFile);
+  const manifest = options.manifest ?? readJson<ManifestV12>(manifestFile);
   if (!manifest) throw new Error(`no ${manifestFile}: run 'landfall docs generate' (or compile) first`);
   const byId = new Map<string, RunRecord>();
   for (const results of collectRunResults(options.targetDir, options.stateDir)) {
