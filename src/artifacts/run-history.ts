@@ -12,6 +12,7 @@ import type { RunState } from '../engine/run/run-state';
 import { summarizeRun } from '../engine/run/run-state';
 import { manifestArtifact } from './manifest-artifact';
 import { runResultsArtifact, type RunResultsArtifact } from './run-results-artifact';
+import type { FreshnessLagDocument, FreshnessLagIndexSummary } from '../freshness-lag/history-document';
 
 export const HISTORY_PREFIX = 'history/';
 const INVERT_FROM = 9_999_999_999_999;
@@ -41,6 +42,8 @@ export interface RunHistoryEntry {
   runResultsKey: string;
   /** Null when the project is too large to render its dbt manifest in a run's last task (MAX_MANIFEST_NODES). */
   manifestKey: string | null;
+  /** Runs that covered arrivals: the key of `freshness_lag.json` beside run_results.json and the overall lag (src/freshness-lag/). */
+  freshnessLag?: FreshnessLagIndexSummary;
 }
 
 export function runResultsKey(executionName: string): string {
@@ -101,6 +104,8 @@ export interface RunHistoryRecord {
   indexKey: string;
   /** The dbt manifest's key, and its JSON, rendered on demand (only when the store lacks it); absent above MAX_MANIFEST_NODES. */
   manifest?: { key: string; json: () => string };
+  /** Each covered arrival's freshness lag, written beside run_results.json (absent for runs that covered none). */
+  freshnessLag?: { key: string; document: FreshnessLagDocument };
 }
 
 /**

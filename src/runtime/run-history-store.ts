@@ -14,6 +14,10 @@ import type { RunState } from '../engine/run/run-state';
 import { INDEX_PREFIX, runHistoryRecord, runResultsKey, type RunHistoryEntry, type RunHistoryRecord, type RunHistoryTrigger } from '../artifacts/run-history';
 import type { RunResultsArtifact } from '../artifacts/run-results-artifact';
 import type { RunTrigger } from './transform-run';
+import { coveredArrivals } from '../freshness-lag/covered-arrivals';
+import { freshnessLagLines, stateMachineOf } from '../freshness-lag/emf-lines';
+import { freshnessLagKey, type FreshnessLagDocument } from '../freshness-lag/history-document';
+import { runFreshnessLag } from '../freshness-lag/run-lag';
 
 export interface RunHistoryStore {
   /** Writes the manifest (when absent), then run_results.json, then the index entry (so an entry never points at nothing). */
@@ -38,6 +42,9 @@ export class S3RunHistoryStore implements RunHistoryStore {
     if (record.manifest && !(await this.exists(record.manifest.key))) {
       await this.client.send(new PutObjectCommand({ Bucket, Key: record.manifest.key, Body: gzipSync(record.manifest.json()), ContentType: 'application/json', ContentEncoding: 'gzip' }));
     }
+    if (record.freshnessLag) {
+      await this.client.send(new PutObjectCommand({ Bucket, Key: record.freshnessLag.key, Body: JSON.stringify(record.freshnessLag.document), ContentType: 'application/json' }));
+    }
     await this.client.send(new PutObjectCommand({ Bucket, Key: record.entry.runResultsKey, Body: JSON.stringify(record.runResults), ContentType: 'application/json' }));
     await this.client.send(new PutObjectCommand({ Bucket, Key: record.indexKey, Body: JSON.stringify(record.entry), ContentType: 'application/json' }));
   }
@@ -50,6 +57,17 @@ export class S3RunHistoryStore implements RunHistoryStore {
 
   async readRunResults(executionName: string): Promise<RunResultsArtifact> {
     return JSON.parse(await this.readText(runResultsKey(executionName))) as RunResultsArtifact;
+  }
+
+  /** The run's freshness lag document (null when the run covered no arrival). */
+  async readFreshnessLag(executionName: string): Promise<FreshnessLagDocument | null> {
+    try {
+      return JSON.parse(await this.readText(freshnessLagKey(runResultsKey(executionName)))) as FreshnessLagDocument;
+    } catch (error) {
+      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return null;
+      throw error;
+    }
   }
 
   private async readText(Key: string): Promise<string> {
@@ -72,6 +90,14 @@ export class S3RunHistoryStore implements RunHistoryStore {
 /** The run's trigger as the history shows it: an arrival, a schedule, or the console (a manual start or replay). */
 export function historyTriggerOf(trigger: RunTrigger): RunHistoryTrigger {
   const extra = trigger as unknown as { kind: string; schedule?: string };
+  if (trigger.arrivals?.length) {
+    // A coalesced window: a build request carrying the arrivals it covers.
+    return {
+      kind: 'arrival',
+      description: trigger.description,
+      arrivals: trigger.arrivals.map((a) => ({ id: a.id, loader: a.loader, source: a.connector ?? '', arrivedAt: a.landedAt })),
+    };
+  }
   if (trigger.kind === 'arrival') {
     return {
       kind: 'arrival',
@@ -89,5 +115,16 @@ export async function recordRunHistory(
   input: { manifest: Manifest; run: RunState; execution: { arn: string; name: string }; trigger: RunTrigger; crashed?: { error: string } },
 ): Promise<void> {
   if (!history) return;
-  await history.write(runHistoryRecord({ ...input, trigger: historyTriggerOf(input.trigger) }));
+  const record = runHistoryRecord({ ...input, trigger: historyTriggerOf(input.trigger) });
+  const lag = runFreshnessLag(input.manifest, input.run, input.execution.name, coveredArrivals(input.trigger, input.manifest));
+  if (lag) {
+    const key = freshnessLagKey(record.entry.runResultsKey);
+    record.freshnessLag = { key, document: lag };
+    record.entry.freshnessLag = { key, arrivals: lag.arrivals.length, overall: lag.aggregate.overall };
+  }
+  await history.write(record);
+  // CloudWatch metrics as EMF log lines (src/freshness-lag/emf-lines.ts); only a Lambda's stdout becomes metrics.
+  if (lag && process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    for (const line of freshnessLagLines(lag.arrivals, stateMachineOf(input.execution.arn), Date.parse(record.entry.endedAt))) process.stdout.write(`${line}\n`);
+  }
 }

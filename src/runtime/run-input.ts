@@ -20,6 +20,17 @@ export const ManualRunSchema = z.strictObject({
    * ledger skips objects already loaded, so replaying this input loads nothing twice.
    */
   loads: z._default(z.array(z.strictObject((({ bucket, key, etag, versionId, size }) => ({ bucket, key, etag, versionId, size }))(S3ConnectorSchema.shape))).check(z.maxLength(2000)), []),
+  /**
+   * The arrivals a coalesced run covers (src/freshness-lag/covered-arrivals.ts): when each landed and what it
+   * selected, so the run history can record each one's freshness lag. Metadata only: `select` decides what is built.
+   */
+  arrivals: z.optional(z.array(z.strictObject({
+    id: z.string().check(z.minLength(1), z.maxLength(1100)),
+    loader: z.enum(['fivetran', 'dms', 's3']),
+    landedAt: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d/, 'an ISO 8601 time')),
+    connector: z.optional(z.string().check(z.maxLength(1100))),
+    select: z.array(z.string().check(z.minLength(1))),
+  })).check(z.maxLength(1000))),
 });
 export type ManualRun = z.infer<typeof ManualRunSchema>;
 

@@ -48,6 +48,8 @@ export interface RunTrigger {
   arrivedAt: string;
   description: string;
   routedSources: string[];
+  /** A coalesced run's arrivals (the request's `arrivals`): what its freshness lag is measured from (src/freshness-lag/). */
+  arrivals?: { id: string; loader: string; landedAt: string; connector?: string; select: string[] }[];
 }
 
 /** The payload that travels between states: a pointer to the run state and what Choice/Wait read. Never SQL. */
@@ -154,6 +156,7 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
     arrivedAt: startedAt,
     description: r.reason ?? `manual ${r.command}${r.select.length ? ` --select ${r.select.join(' ')}` : ''}`,
     routedSources: [],
+    ...(r.arrivals?.length ? { arrivals: r.arrivals } : {}),
   };
   return { trigger, request: r };
 }
