@@ -5,31 +5,22 @@
  * taken) and their last step (done), so "never two builds of one model at once" is observed, not assumed.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData, generateNewSyncBatch } from '../../src/demo/generate-demo-data';
+import { generateNewSyncBatch } from '../../src/demo/generate-demo-data';
 import { signFivetranBody } from '../../src/events/fivetran';
-import { startLocalStack, LOCAL_WEBHOOK_SECRET, RUN_LOCK_TABLE, type LocalStack } from '../../src/local/local-stack';
+import { LOCAL_WEBHOOK_SECRET, RUN_LOCK_TABLE } from '../../src/local/local-stack';
 import type { TaskHandler } from '../../src/local/aws/step-functions';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import { DynamoDbRunLockStore } from '../../src/runtime/run-locks-dynamodb';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { useDemoStack } from '../support/demo-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-successful.json');
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
-
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
-let sfn: SFNClient;
 
 /** Executions between PlanRun's success and their last step, and the most that were ever there at once. */
 const tracker = {
@@ -67,25 +58,15 @@ function track(stateName: string, handler: TaskHandler): TaskHandler {
   };
 }
 
-async function count(sql: string): Promise<number> {
-  const { rows } = await runQuery(warehouse, sql);
-  return Number(rows[0]![0]);
-}
-
-async function settle(): Promise<void> {
-  await stack.eventBus.whenIdle();
-  await stack.coalescer.whenIdle();
-  await stack.stepFunctions.waitForAllExecutions();
-}
-
-async function start(name: string, input: unknown): Promise<string> {
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name, input: JSON.stringify(input) }));
-  return started.executionArn!;
-}
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-locks-', asOf, volumes,
+  stackOptions: { waitTimeScaleMs: 20, wrapTask: track },
+  initialBuild: { name: 'initial-build', input: { command: 'build', reason: 'first build' } },
+});
 
 /** Relations a run stages and must not leave behind (`__lf_new`, `__lf_old`, … with or without a run token). */
 async function leftoverStagingRelations(): Promise<string[]> {
-  const { rows } = await runQuery(warehouse, "select table_schema || '.' || table_name from information_schema.tables where table_name like '%\\_\\_lf\\_%' order by 1");
+  const { rows } = await runQuery(demo.current.warehouse, "select table_schema || '.' || table_name from information_schema.tables where table_name like '%\\_\\_lf\\_%' order by 1");
   return rows.map((r) => String(r[0]));
 }
 
@@ -103,25 +84,9 @@ async function lockHolder(key: string): Promise<string | undefined> {
   }
 }
 
-beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-locks-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 20, wrapTask: track });
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  sfn = new SFNClient({});
-  const data = generateDemoData({ asOf, volumes });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
-  await start('initial-build', { command: 'build', reason: 'first build' });
-  await settle();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
 describe('per-model run locks on the local stack', () => {
   it('runs two triggers started at once for the same models one after the other, both succeeding', async () => {
+    const { stack, start, settle, count } = demo.current;
     tracker.reset();
     const input = { command: 'build', select: ['source:wetransfer_app_db.transfers+'], reason: 'two triggers at once' };
     const [a, b] = await Promise.all([start('trigger-a', input), start('trigger-b', input)]);
@@ -136,6 +101,7 @@ describe('per-model run locks on the local stack', () => {
   });
 
   it('holds a console run started during an arrival run on the same models until the arrival run ends; no relation lost', async () => {
+    const { stack, warehouse, start, settle, count } = demo.current;
     tracker.reset();
     const batch = generateNewSyncBatch({ asOf, batchNumber: 1, volumes });
     for (const sql of batch.statements) await runQuery(warehouse, sql);
@@ -175,6 +141,7 @@ describe('S3 loads as steps of the arrival run', () => {
   const key = 'firehose/product_events/2026/12/05/04/product-events-1-2026-12-05-04-00-00-load-step';
 
   async function objectCreated(etag: string, eventId: string): Promise<void> {
+    const { stack, settle } = demo.current;
     await stack.eventBus.putEvents({ Entries: [{
       Source: 'aws.s3', DetailType: 'Object Created', Resources: [`arn:aws:s3:::${BUCKET}`],
       Detail: JSON.stringify({ version: '0', bucket: { name: BUCKET }, object: { key, size: 100, etag, sequencer: eventId }, 'request-id': eventId, requester: 'firehose.amazonaws.com', reason: 'PutObject' }),
@@ -183,6 +150,7 @@ describe('S3 loads as steps of the arrival run', () => {
   }
 
   it('COPYs a Firehose object in the execution that builds the models downstream, once, and a replay loads nothing again', async () => {
+    const { stack, warehouse, start, settle, count } = demo.current;
     // A plain select (row_to_json is PostgreSQL only: the strict Redshift Data API refuses it).
     const { columns, rows } = await runQuery(warehouse, 'select * from raw.product_events order by event_id limit 3');
     const records = rows.map((r, i) => ({ ...Object.fromEntries(columns.map((c, j) => [c.name, r[j]])), event_id: `load-step-${i}` }));
