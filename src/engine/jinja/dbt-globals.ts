@@ -84,7 +84,17 @@ function libraryMacro(name: string): (...args: unknown[]) => unknown {
  * @example
  * const globals = dbtGlobals('postgres'); // spread into a render context
  */
-export function dbtGlobals(type: DialectName): Record<string, unknown> {
+export function dbtGlobals(type: DialectName): Readonly<Record<string, unknown>> {
+  // Nothing here depends on the node being rendered, so every render of a process shares one set per dialect
+  // (callers spread it into their context and never change it).
+  let globals = globalsByDialect.get(type);
+  if (!globals) globalsByDialect.set(type, (globals = Object.freeze(makeGlobals(type))));
+  return globals;
+}
+
+const globalsByDialect = new Map<DialectName, Readonly<Record<string, unknown>>>();
+
+function makeGlobals(type: DialectName): Record<string, unknown> {
   const dbt = new Proxy({} as Record<string, unknown>, {
     get: (_target, name) => (typeof name === 'string' ? libraryMacro(name) : undefined),
     has: (_target, name) => typeof name === 'string',

@@ -278,13 +278,64 @@ export function renderTemplate(
   try {
     const template = compileCached(source, where.file);
     if (where.macros === undefined) return template.render(context);
-    const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${where.macros}`, MACROS_TEMPLATE);
-    const shared = new (contextClass())(context, {}, environment);
-    runRoot(macrosTemplate, shared);
-    return runRoot(template, shared);
+    const scope = macroScopeOf(where.macros, context);
+    // This render's names under the macros (a project macro overrides a context name, as when they were defined
+    // in the render's own context); swapped back afterwards, so a render nested in this one (a hook rendering a
+    // property) leaves it as it found it.
+    const saved = { ctx: scope.context.ctx, exported: scope.context.exported };
+    const ctx = Object.create(scope.defined) as Record<string, unknown>;
+    for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
+    scope.context.ctx = ctx;
+    scope.context.exported = [];
+    try {
+      return runRoot(template, scope.context);
+    } finally {
+      scope.context.ctx = saved.ctx;
+      scope.context.exported = saved.exported;
+    }
   } catch (error) {
     throw toRenderError(error, where);
   }
+}
+
+/** A nunjucks Context as the compiled templates use it. */
+interface TemplateContext {
+  ctx: Record<string, unknown>;
+  exported: string[];
+}
+
+/**
+ * The macros of one macro source (dbt's library and a project's macros), defined once per process: the closures
+ * nunjucks makes for `{% macro %}` blocks look every name up in the Context they were defined in, so one Context
+ * is kept per macro source and each render puts its own names into it (see {@link renderTemplate}). Defining
+ * the ~400 macros on every render was a third of a compile's Jinja time.
+ */
+interface MacroScope {
+  context: TemplateContext;
+  /**
+   * What running the macro source defined: its macros (and any top-level `{% set %}`), by name. Each render's
+   * names sit on top of it (its prototype), so the ~400 macros are not copied per render.
+   */
+  defined: Record<string, unknown>;
+}
+const macroScopes = new Map<string, MacroScope>();
+
+/**
+ * The macro scope of `macros`, made on first use by running the macro source once in `context` (top-level code of
+ * a macro file, which dbt never runs, then sees the first render's names: keep macro files to macro definitions).
+ */
+function macroScopeOf(macros: string, context: Record<string, unknown>): MacroScope {
+  let scope = macroScopes.get(macros);
+  if (scope) return scope;
+  const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${macros}`, MACROS_TEMPLATE);
+  const shared = new (contextClass())(context, {}, environment) as unknown as TemplateContext;
+  runRoot(macrosTemplate, shared);
+  const defined: Record<string, unknown> = {};
+  for (const key of Object.keys(shared.ctx)) if (shared.ctx[key] !== context[key]) defined[key] = shared.ctx[key];
+  // A long-lived process (serve) recompiles as macro files change: keep the scopes of the latest few sources only.
+  if (macroScopes.size >= 16) macroScopes.delete(macroScopes.keys().next().value!);
+  macroScopes.set(macros, (scope = { context: shared, defined }));
+  return scope;
 }
 
 type RootRender = (env: unknown, context: unknown, frame: unknown, rt: unknown, cb: (err: unknown, out?: string) => void) => void;

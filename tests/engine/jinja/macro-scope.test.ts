@@ -1,0 +1,57 @@
+/**
+ * Macros are defined once per macro source and process (jinja/environment.ts `macroScopeOf`); each render puts its
+ * own names under them. These check that a render still sees only its own names, nested renders included.
+ */
+import { renderTemplate } from '../../../src/engine/jinja/environment';
+import { buildRenderContext } from '../../../src/engine/render/render-context';
+import { RelationRef } from '../../../src/engine/render/relation';
+
+const MACROS = [
+  "{% macro greet(who) %}{{ var('greeting') }} {{ who }} from {{ this }}{% endmacro %}",
+  "{% macro nested_value() %}{{ render_inner() }}{% endmacro %}",
+  '{% macro generate_alias_name(custom, node) %}overridden{% endmacro %}',
+].join('\n');
+
+function contextFor(greeting: string, self: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...buildRenderContext({
+      target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
+      vars: { greeting },
+      self: new RelationRef('analytics', self),
+      invocationId: 'inv',
+      runStartedAt: new Date(Date.UTC(2024, 0, 1)),
+      hooks: {
+        ref: (name) => new RelationRef('analytics', name),
+        source: (s, t) => new RelationRef(s, t),
+        config: () => undefined,
+        configValues: () => ({}),
+        isIncremental: () => false,
+      },
+    }),
+    ...extra,
+  };
+}
+
+const render = (source: string, context: Record<string, unknown>) => renderTemplate(source, context, { file: 'models/x.sql', macros: MACROS }).trim();
+
+describe('macros defined once per macro source', () => {
+  it('each render sees its own vars and this through the shared macros', () => {
+    expect(render("{{ greet('ann') }}", contextFor('hi', 'model_a'))).toBe('hi ann from "analytics"."model_a"');
+    expect(render("{{ greet('bob') }}", contextFor('hello', 'model_b'))).toBe('hello bob from "analytics"."model_b"');
+    expect(render("{{ greet('ann') }}", contextFor('hi', 'model_a'))).toBe('hi ann from "analytics"."model_a"');
+  });
+
+  it('a render nested in a macro call leaves the outer render its names', () => {
+    const inner = () => render("{{ greet('inner') }}", contextFor('inner-var', 'model_inner'));
+    const outer = contextFor('outer-var', 'model_outer', { render_inner: inner });
+    expect(render("{{ nested_value() }} / {{ greet('outer') }}", outer))
+      .toBe('inner-var inner from "analytics"."model_inner" / outer-var outer from "analytics"."model_outer"');
+  });
+
+  it('a project macro overrides a context name of the same name, and a template\'s own set/macro stay in that render', () => {
+    const context = contextFor('hi', 'm', { generate_alias_name: () => 'from-context' });
+    expect(render('{{ generate_alias_name(none, none) }}', context)).toBe('overridden');
+    expect(render("{% set greeting_local = 'x' %}{% macro local() %}L{% endmacro %}{{ local() }}{{ greeting_local }}", context)).toBe('Lx');
+    expect(render('[{{ greeting_local }}][{{ local is defined }}]', context)).toBe('[][False]');
+  });
+});
