@@ -26,6 +26,9 @@ import { manifestSchedules, projectScheduleInput, targetOf } from '../schedules/
 import { terminalSafe } from './terminal-text';
 import { awaitNewExecutions, executionNames, executionThatProcessed, reportDelivery, watchExecutions } from './execution-watch';
 import { closingLines, findExecution, nodeRows, runCounts, runStateOfExecution } from './execution-summary';
+import { readLocalFreshnessLag } from '../freshness-lag/local-history-files';
+import { lagReportLines } from '../freshness-lag/lag-report';
+import { RUN_STATE_BUCKET } from '../local/local-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -276,7 +279,12 @@ export function executionsCommand(args: string[]): number {
     const executions = listStoredExecutions(options.stateDir);
     if (options.json) process.stdout.write(`${JSON.stringify(executions.map(({ history: _h, ...e }) => e), null, 2)}\n`);
     else if (executions.length === 0) process.stdout.write('No executions yet. Start one with `landfall send-event FILE` or `landfall demo`.\n');
-    else for (const e of executions) process.stdout.write(`${describeExecution(e)}\n`);
+    else {
+      for (const e of executions) process.stdout.write(`${describeExecution(e)}\n`);
+      // Freshness lag over the listed runs that covered arrivals (src/freshness-lag/, their run history).
+      const lag = readLocalFreshnessLag(options.stateDir, RUN_STATE_BUCKET, executions.map((e) => e.name));
+      for (const line of lagReportLines(lag.flatMap((d) => d.arrivals), lag.length)) process.stdout.write(`${line}\n`);
+    }
     return 0;
   }
   if (sub === 'show') {
@@ -284,8 +292,9 @@ export function executionsCommand(args: string[]): number {
     const e = findExecution(options.stateDir, id);
     const run = runStateOfExecution(options.stateDir, e.name);
     const nodes = run ? nodeRows(run) : [];
+    const [lag] = readLocalFreshnessLag(options.stateDir, RUN_STATE_BUCKET, [e.name]);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ ...e, ...(run ? { run_id: run.runId, counts: runCounts(run), nodes } : {}) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...e, ...(run ? { run_id: run.runId, counts: runCounts(run), nodes } : {}), ...(lag ? { freshness_lag: lag } : {}) }, null, 2)}\n`);
       return 0;
     }
     const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -301,6 +310,7 @@ export function executionsCommand(args: string[]): number {
     } else {
       out('Nodes: (its run state is gone from the local S3 folder, or it never planned one)');
     }
+    if (lag) for (const line of lagReportLines(lag.arrivals, 1)) out(line);
     const states = e.history.filter((x) => x.type.endsWith('StateEntered') || x.type.endsWith('Failed'));
     if (!values.history) {
       out(`States: ${states.length} entered or failed (--history lists them)`);
