@@ -13,6 +13,7 @@ LANDFALL_DIALECT=redshift LANDFALL_REDSHIFT_WORKGROUP="${LANDFALL_REDSHIFT_WORKG
 # CloudFormation cannot read the manifest: write what depends on it as files serverless.yml includes.
 npx tsx scripts/generate-schedules.ts .landfall/aws/landfall-manifest.json serverless/schedules.resources.yml
 npx tsx scripts/generate-s3-routes.ts .landfall/aws/landfall-manifest.json
+npx tsx scripts/generate-freshness-lag-alarm.ts dbt serverless/freshness-lag.resources.yml
 # Packaging needs no credentials; these keep the SDK from looking for a profile.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-packaging}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-packaging}"
 params=()
