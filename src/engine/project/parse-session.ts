@@ -169,11 +169,12 @@ export class ParseSession {
 
   // A rendered file's calls depend on everything the render sees: the partial-parse cache keys them by this hash
   // (all but `run_started_at`: as with dbt's partial parsing, a reused render keeps the time it was parsed at).
-  // `env_var()` may be called by the file or by any macro, so the environment is part of it.
+  // The environment is not part of it: each render records the variables its `env_var()` calls read (the file's
+  // or any macro's), and the cache reuses it only while they hold the same values (partial-parse.ts). Keying on
+  // the whole environment made every new process (another PWD, a terminal's variables) a cache miss.
   private contextHash(): string {
     return this.renderContextHash ??= contentHash(JSON.stringify({
       parts: this.inputs.contextParts(), vars: this.inputs.vars, packageVars: this.inputs.packageVars ?? null, macros: this.inputs.macroPrefix, target: this.inputs.target,
-      env: Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     }));
   }
 
@@ -190,8 +191,9 @@ export class ParseSession {
     }
     const { target, now } = this.inputs;
     const vars = this.varsOf(scope.packageName);
+    const envRead: Record<string, string | null> = {};
     try {
-      renderTemplate(file.text, buildRenderContext({
+      const context = buildRenderContext({
         target,
         vars,
         self: selfName === undefined ? undefined : RelationRef.inDatabase({ schema: target.schema, identifier: selfName }, target.database),
@@ -215,12 +217,18 @@ export class ParseSession {
           configValues: () => configOf(calls.config),
           isIncremental: () => false,
         },
-      }), { file: file.file, macros: this.inputs.macroPrefix });
+      });
+      const envVar = context.env_var as (name: string, fallback?: string) => string;
+      context.env_var = (name: string, fallback?: string) => {
+        envRead[String(name)] = process.env[String(name)] ?? null;
+        return envVar(name, fallback);
+      };
+      renderTemplate(file.text, context, { file: file.file, macros: this.inputs.macroPrefix });
     } catch (error) {
       if (error instanceof ProjectError) throw error;
       if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);
       throw error;
     }
-    return { calls, rendered: true };
+    return { calls, rendered: true, env: envRead };
   }
 }

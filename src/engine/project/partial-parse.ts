@@ -7,8 +7,8 @@
  * - a YAML properties file's parsed and validated content depends on its text only;
  * - a model's or singular test's `ref`/`source`/`config` calls read by the static parser depend on its text only;
  * - calls recorded by rendering the file depend also on the *render context*: dbt_project.yml, vars, macros,
- *   the target, every YAML file and the environment (`env_var()`). Such an entry keeps the context's hash and
- *   is reused only under the same one.
+ *   the target, every YAML file, and the environment variables the render read through `env_var()`. Such an entry
+ *   keeps the context's hash and the values of those variables, and is reused only under the same ones.
  *
  * A file's text itself is reused without reading the file when its size and modification time are those
  * seen when it was last read, and it had not been modified shortly before that read (git's "racily clean"
@@ -29,7 +29,7 @@ export const PARTIAL_PARSE_FILE = 'partial-parse.json';
  * Bump when what is cached, or how it is computed (the static parser, YAML validation, render hooks),
  * changes: a cache written under another version is ignored.
  */
-export const PARTIAL_PARSE_VERSION = 1;
+export const PARTIAL_PARSE_VERSION = 2;
 
 /**
  * A file modified less than this long before it was read is read again at the next compile: file systems
@@ -50,6 +50,8 @@ export interface SqlFileCalls {
 export interface SqlFileParse {
   calls: SqlFileCalls;
   rendered: boolean;
+  /** For a rendered file: each environment variable its `env_var()` calls read, and its value then (null: unset). */
+  env?: Record<string, string | null>;
 }
 
 /** A file's text as last read, with what `stat` said then. */
@@ -70,6 +72,8 @@ interface ParseResult {
   hash: string;
   /** For a rendered SQL file: the hash of the render context it was rendered in. */
   renderContext?: string;
+  /** For a rendered SQL file: the environment variables it read and their values (null: unset). */
+  env?: Record<string, string | null>;
   /** The result, plain data: each reuse gets a copy of it. */
   result: unknown;
 }
@@ -200,12 +204,12 @@ export class PartialParseCache {
     this.seen.add(file);
     const textHash = this.hashOf(file, text);
     const cached = this.results.get(file);
-    if (cached?.kind === 'sql' && cached.hash === textHash && (cached.renderContext === undefined || cached.renderContext === renderContext())) {
+    if (cached?.kind === 'sql' && cached.hash === textHash && (cached.renderContext === undefined || (cached.renderContext === renderContext() && sameEnvironment(cached.env)))) {
       this.counts.reused++;
       return copyPlainData(cached.result as SqlFileCalls);
     }
-    const { calls, rendered } = parse();
-    this.store(file, { kind: 'sql', hash: textHash, ...(rendered ? { renderContext: renderContext() } : {}) }, calls);
+    const { calls, rendered, env } = parse();
+    this.store(file, { kind: 'sql', hash: textHash, ...(rendered ? { renderContext: renderContext(), env: env ?? {} } : {}) }, calls);
     return calls;
   }
 
@@ -236,6 +240,13 @@ export class PartialParseCache {
  */
 export function contentHash(text: string): string {
   return hash('sha1', text, 'base64');
+}
+
+/** True when every environment variable a render read still has the value it read (null: unset). */
+function sameEnvironment(read: Record<string, string | null> | undefined): boolean {
+  if (!read) return true;
+  for (const [name, value] of Object.entries(read)) if ((process.env[name] ?? null) !== value) return false;
+  return true;
 }
 
 function isFileText(value: unknown): value is FileText {

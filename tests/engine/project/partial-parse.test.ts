@@ -143,6 +143,22 @@ describe('Class: PartialParseCache', () => {
     assertChanged(fromMemory);
   });
 
+  it('keeps reusing rendered files when an environment variable no render read changes, and re-renders one that read it', () => {
+    compileWith(PartialParseCache.open(cacheFile()));
+
+    process.env.LANDFALL_TEST_UNREAD = `changed-${Date.now()}`;
+    const unrelated = PartialParseCache.open(cacheFile());
+    compileWith(unrelated);
+    delete process.env.LANDFALL_TEST_UNREAD;
+    process.env.LANDFALL_TEST_MATERIALIZED = 'table';
+    const read = PartialParseCache.open(cacheFile());
+    const manifest = compileWith(read);
+
+    expect(unrelated.stats).toMatchObject({ reused: 9, parsed: 0 });
+    expect(read.stats).toMatchObject({ reused: 8, parsed: 1 });
+    expect(manifest.models['model.shop.from_env']!.config.materialized).toBe('table');
+  });
+
   it('reads again only the files whose size or modification time changed', () => {
     // Prepare: files last modified an hour ago.
     const anHourAgo = new Date(Date.now() - 3_600_000);
