@@ -13,6 +13,8 @@ import path from 'node:path';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DataArrivedEventSchema } from '../events/arrival';
 import { TimedCoalescer } from '../runtime/coalesce/timed-coalescer';
+import { arrivalSchedulingOf } from '../runtime/coalesce/arrival-settings';
+import type { ArrivalConcurrency } from '../runtime/coalesce/dag-parts';
 import type { Target } from '../engine';
 import { compileProject } from '../engine/compile';
 import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
@@ -77,6 +79,8 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** Arrivals are buffered this long and merged into one run (default 0: one run per arrival, still deduplicated and never overlapping). */
   coalesceWindowMs?: number;
+  /** `serial` or `dag` arrival runs; default: landfall.yml's `arrivals.concurrency` (docs/arrivals.md § 3). */
+  arrivalConcurrency?: ArrivalConcurrency;
   /** Test-only: the clock of the local Step Functions and Data API (a redrive "25 h later"). Default: the real time. */
   clock?: () => Date;
   /** Test-only: lets tests call `stepFunctions.injectFault` (tests/faults/). Never set outside tests. */
@@ -287,9 +291,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const readRule = (file: string) => JSON.parse(fs.readFileSync(path.join(rulesDir, file), 'utf8'));
   // The same rules serverless.yml deploys: Data Arrived goes through the coalescer (dedupe, window,
   // no overlap), whose batches load their S3 objects and then start the transform state machine…
+  const coalescedManifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  const scheduling = arrivalSchedulingOf(coalescedManifest);
   const coalescer = new TimedCoalescer({
-    manifest: JSON.parse(fs.readFileSync(manifestPath, 'utf8')),
+    manifest: coalescedManifest,
     windowMs: options.coalesceWindowMs ?? 0,
+    concurrency: options.arrivalConcurrency ?? scheduling.concurrency,
+    maxConcurrentRuns: scheduling.maxConcurrentRuns,
     startRun: async (batch) => {
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: transformStateMachineArn, name: batch.name, input: JSON.stringify(batch.executionInput) }));
       await stepFunctions.waitForExecution(started.executionArn!);

@@ -68,9 +68,21 @@ const AlertsSchema = z.strictObject({
 }).default({ reminder_interval_hours: 24, digest_hour_utc: 8, suppression_interval_hours: 0, pii_columns: [], subscribers: [] });
 export type AlertSettings = z.infer<typeof AlertsSchema>;
 
+/** How arrival runs are scheduled (docs/arrivals.md § 3); read through src/runtime/coalesce/arrival-settings.ts. */
+const ArrivalsSchema = z.strictObject({
+  /** `dag`: runs of disjoint parts of the DAG at the same time (default); `serial`: one arrival run at a time. */
+  concurrency: z.enum(['dag', 'serial']).optional(),
+  /** Arrival runs active at once in `dag` mode. */
+  max_concurrent_runs: z.number().int().min(1).max(100).optional(),
+  /** Statements in flight against the warehouse across all runs (Redshift admits a limited number at once). */
+  max_statements_in_flight: z.number().int().min(1).max(500).optional(),
+});
+export type ArrivalSettings = z.infer<typeof ArrivalsSchema>;
+
 const SettingsSchema = z.strictObject({
   schedules: z.array(ScheduleSchema).default([]),
   alerts: AlertsSchema,
+  arrivals: ArrivalsSchema.optional(),
 });
 export type LandfallSettings = z.infer<typeof SettingsSchema>;
 

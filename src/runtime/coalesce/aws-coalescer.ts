@@ -11,6 +11,7 @@ import { DataArrivedEventSchema } from '../../events/arrival';
 import { required } from '../environment';
 import { loadCompiledManifest } from '../compiled-project';
 import type { CoalescedBatch } from './coalescer';
+import { arrivalSchedulingOf } from './arrival-settings';
 import { DynamoDbLeaseStore } from './dynamodb-lease-store';
 import {
   acceptArrivals, checkWindow, type CoalescerStep, type LeaseCoalescerOptions, type ReceivedArrival, type RunStatus, type StartOutcome,
@@ -40,9 +41,13 @@ export function awsCoalescerOptions(): LeaseCoalescerOptions {
   const sqs = new SQSClient({});
   const stateMachineArn = required('LANDFALL_TRANSFORM_STATE_MACHINE_ARN');
   const windowQueueUrl = required('LANDFALL_WINDOW_QUEUE_URL');
+  const manifest = loadCompiledManifest();
+  const { concurrency, maxConcurrentRuns } = arrivalSchedulingOf(manifest);
   cached = {
     store: new DynamoDbLeaseStore(new DynamoDBClient({}), required('LANDFALL_LEASE_TABLE')),
-    manifest: loadCompiledManifest(),
+    manifest,
+    concurrency,
+    maxConcurrentRuns,
     windowMs: Number(process.env.LANDFALL_COALESCE_WINDOW_SECONDS ?? '60') * 1000,
     leaseTimeoutMs: Number(process.env.LANDFALL_LEASE_TIMEOUT_SECONDS ?? String(6 * 3600)) * 1000,
     activeRunCheckAfterMs: Number(process.env.LANDFALL_ACTIVE_RUN_CHECK_SECONDS ?? '180') * 1000,
