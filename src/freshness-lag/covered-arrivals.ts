@@ -6,6 +6,9 @@ import type { Manifest } from '../engine/manifest';
 import type { DataArrivedEvent } from '../events/arrival';
 import type { CoveredArrival } from './arrival-lag';
 
+/** A build request carries at most this many (src/runtime/run-input.ts), so a 256 KB execution input holds them. */
+export const MAX_COVERED_ARRIVALS = 1000;
+
 /** One entry of a build request's `arrivals` (src/runtime/run-input.ts). */
 export interface CoveredArrivalEntry {
   id: string;
@@ -35,8 +38,9 @@ export interface TriggerWithArrivals {
  */
 export function coveredArrivalEntry(event: DataArrivedEvent, select: readonly string[]): CoveredArrivalEntry {
   const d = event.detail;
-  const connector = d.loader === 'fivetran' ? d.connector.connectorId : d.loader === 'dms' ? d.connector.taskArn : `s3://${d.connector.bucket}/${d.connector.key}`;
-  return { id: d.arrivalId, loader: d.loader, landedAt: d.arrivedAt, connector: connector.slice(0, 1100), select: [...select] };
+  // An S3 object's key travels in the request's `loads` already: not repeated here (the input's 256 KB).
+  const connector = d.loader === 'fivetran' ? d.connector.connectorId : d.loader === 'dms' ? d.connector.taskArn : undefined;
+  return { id: d.arrivalId, loader: d.loader, landedAt: d.arrivedAt, ...(connector !== undefined && { connector: connector.slice(0, 1100) }), select: [...select] };
 }
 
 /** The source id a route selector `source:<source>.<table>+` names, or undefined. */

@@ -30,7 +30,7 @@ export const ManualRunSchema = z.strictObject({
     landedAt: z.string().check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d/, 'an ISO 8601 time')),
     connector: z.optional(z.string().check(z.maxLength(1100))),
     select: z.array(z.string().check(z.minLength(1))),
-  })).check(z.maxLength(1000))),
+  })).check(z.maxLength(1000))), // MAX_COVERED_ARRIVALS
 });
 export type ManualRun = z.infer<typeof ManualRunSchema>;
 

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
 import { routeArrival } from '../routing';
+import { coveredArrivalEntry, MAX_COVERED_ARRIVALS } from '../../freshness-lag/covered-arrivals';
 import { closureOf, overlaps, partsOf, type ArrivalConcurrency } from './dag-parts';
 
 export interface CoalescerConfig {
@@ -233,6 +234,8 @@ function batchOf(pending: readonly BufferedArrival[], openedAt: number): Coalesc
     : {
       command: 'build', select, reason: `${arrivals.length} arrivals coalesced (${[...new Set(arrivals.map((a) => a.detail.loader))].join(', ')}): ${name}`,
       ...(loads.length > 0 && { loads }),
+      // When each landed, for its freshness lag (src/freshness-lag/); the first 1,000 (the input's limit).
+      arrivals: pending.slice(0, MAX_COVERED_ARRIVALS).map((a) => coveredArrivalEntry(a.event, a.selectors)),
     };
   return { name, arrivals, select, executionInput, firstReceivedAt: Math.min(...pending.map((a) => a.receivedAt)) };
 }
