@@ -1,6 +1,6 @@
 /** EndFailedRun task: fail the execution (so Redrive restarts here), or resume the run when it was redriven. */
 import { taskHandler } from '../src/runtime/lambda/middleware';
-import { awsLoadSteps, awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
+import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
 import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
 import { runLocksFromEnvironment } from '../src/runtime/run-locks-aws';
 import { runSettings } from '../src/runtime/run-settings';
@@ -11,4 +11,4 @@ const emitMetric = (line: string) => {
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
 };
 
-export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), locks: runLocksFromEnvironment() }, emitMetric));
+export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), locks: runLocksFromEnvironment() }, emitMetric));

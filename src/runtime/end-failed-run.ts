@@ -3,14 +3,14 @@
  * state — because a console **Redrive** restarts an execution at its unsuccessful state: a Fail state would
  * fail again at once, this task instead sees `$$.Execution.RedriveCount` above the count the run state was
  * planned for and resumes the run: the failed, skipped and unfinished nodes are planned again with a new
- * attempt (new client tokens), a fresh catalog snapshot is taken, the first ready nodes are submitted, and
- * the execution loops back to the Wait/AdvanceRun loop. What passed is not rebuilt.
+ * attempt (new client tokens), a fresh catalog snapshot is taken, and the execution goes back to AdvanceRun,
+ * which submits the first ready nodes. What passed is not rebuilt.
  * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html ("continues the failed
  * execution from the unsuccessful step"; allowed for 14 days; the run state bucket keeps objects 21 days).
  *
  * "New execution" with the same input is a new name, so a new run state: the full replay.
  */
-import { advanceRun, prepareRun, replanUnfinished } from '../engine';
+import { prepareRun, replanUnfinished } from '../engine';
 import { runMetricLine } from './run-metrics';
 import { RunStateNotFoundError, type RunStatePointer } from './run-state-store';
 import { recordRunHistory } from './run-history-store';
@@ -76,7 +76,7 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
       const again = new Set(replanned);
       await deps.locks?.acquireFor({ nodes: run.nodes.filter((n) => again.has(n.id)) }, { arn: execution.Id, name: execution.Name, redriveCount });
       run = await prepareRun(run, deps);
-      run = await advanceRun(run, deps);
+      // AdvanceRun submits them: the state machine goes from here straight to it (IsRunPlanned).
     }
     return saveRun({ stored: { ...loaded.stored, redriveCount } }, run, deps, pointer);
   }

@@ -2,7 +2,7 @@
  * The transform run as the state machine drives it: one core function per Task state. Handlers in
  * `functions/` only parse, call these, and return.
  *
- *   PlanRun      → startTransformRun: parse the input, route the arrival, plan, snapshot, first submits
+ *   PlanRun      → startTransformRun: parse the input, route the arrival, plan, lock, snapshot (no SQL rendered)
  *   AdvanceRun   → advanceTransformRun: poll + submit until nothing finishes within the settle window
  *   PublishAlert → publishRunAlert (publish-alert.ts), PublishCrashAlert → publishCrashAlert (crash-alert.ts)
  *   EndFailedRun → endFailedRun (end-failed-run.ts): fail the execution, or resume it when it was redriven
@@ -162,8 +162,9 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
 }
 
 /**
- * PlanRun: from the execution input to a planned, prepared and started run, stored under the execution name.
- * The one place a run begins (a lease or lock taken for the run belongs here, before `prepareRun`).
+ * PlanRun: from the execution input to a planned and prepared run (locks taken, catalog snapshot), stored under the
+ * execution name; AdvanceRun submits its first nodes. The one place a run begins (a lease or lock taken for the run
+ * belongs here, before `prepareRun`).
  */
 export async function startTransformRun(input: unknown, execution: ExecutionContext, deps: RunDependencies): Promise<TransformRunPayload> {
   const startedAt = execution.startTime ?? new Date().toISOString();
@@ -185,7 +186,8 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     // a live execution builds one of these models (run-locks.ts, docs/arrivals.md).
     await deps.locks?.acquireFor(run, execution);
     run = await prepareRun(run, deps);
-    run = await advanceRun(run, deps);
+    // No submits here: the state machine goes straight on to AdvanceRun (IsRunPlanned), the one task that renders
+    // and submits SQL, so PlanRun's bundle carries no template engine (bench/RESULTS-lambda-bundles.md).
   }
   const stored: StoredTransformRun = {
     version: 1,

@@ -132,7 +132,8 @@ describe('Fault matrix: the warehouse and the tasks', () => {
 
   it('a redrive 25 h after a crash: the run\'s statement ids are gone (ResourceNotFound), their nodes start over, and it succeeds', async () => {
     const emails = fixture.current.emailCount();
-    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'before', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
+    // After: the first AdvanceRun submitted the first nodes and recorded them (PlanRun submits none), then crashed.
+    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'after', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
     const { arn, result } = await runToEnd('redrive-after-25h');
     expect(result.status).toBe('FAILED');
     const stored = await awsDependencies().runStates.read(awsDependencies().runStates.pointerFor('redrive-after-25h'));
