@@ -8,7 +8,7 @@ import { DBT_LIBRARY_MACRO_NAMES, LIBRARY_PREFIX, packageMacroName } from '../ma
 import type { DialectName } from '../target';
 import { lookupInActiveTemplate, MacroReturn } from './environment';
 import { pythonDatetimeModule } from './python-datetime';
-import { pythonReModule } from './python-compat';
+import { pythonReModule } from './python-re-module';
 
 /** Adapter prefixes tried by `adapter.dispatch`, most specific first (dbt-redshift inherits from dbt-postgres). */
 export const DISPATCH_PREFIXES: Record<DialectName, readonly string[]> = {

@@ -2,7 +2,7 @@
  * Python modules dbt exposes under `modules` besides `datetime` and `re`: `itertools` (the finite
  * functions) and `pytz` (IANA zones; see python-datetime.ts).
  */
-import { pyTuple } from './python-compat';
+import { pyTuple } from './python-values';
 import { PyTimezone, UTC_ZONE } from './python-datetime';
 
 function toList(value: unknown): unknown[] {

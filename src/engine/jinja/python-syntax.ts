@@ -12,6 +12,7 @@
  * {@link installPythonSyntax} patches once per process, before any template compiles.
  */
 import nunjucks from 'nunjucks';
+import { isPlainObject } from './python-values';
 
 type Node = { typename: string; lineno: number; colno: number; [key: string]: unknown };
 type Emitter = { _emit(code: string): void; compile(node: unknown, frame: unknown): void };
@@ -35,12 +36,6 @@ const nj = nunjucks as unknown as {
   nodes: Record<string, new (...args: any[]) => Node>;
   filters?: unknown;
 };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * An object that decides its own truth value, as a Python object does with `__bool__`/`__len__`

@@ -8,7 +8,7 @@ import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
 import { pythonDatetimeModule, PyDatetime } from '../jinja/python-datetime';
-import { pythonReModule } from '../jinja/python-compat';
+import { pythonReModule } from '../jinja/python-re-module';
 import { pythonItertoolsModule, pythonPytzModule } from '../jinja/python-modules';
 import { adapterSurface } from './adapter-surface';
 import { emptyGraph, type GraphContext } from './graph-context';

@@ -2,7 +2,8 @@
  * Expected values are what dbt-core 1.10 (Jinja2 on Python) prints for the same templates.
  */
 import { renderTemplate } from '../../../src/engine/jinja/environment';
-import { pyFormat, pyJson, pyRepr, pyStr } from '../../../src/engine/jinja/python-compat';
+import { pyFormat } from '../../../src/engine/jinja/python-operators';
+import { pyJson, pyRepr, pyStr } from '../../../src/engine/jinja/python-values';
 import { buildRenderContext } from '../../../src/engine/render/render-context';
 import { RelationRef } from '../../../src/engine/render/relation';
 
