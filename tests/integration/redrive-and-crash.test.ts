@@ -4,28 +4,18 @@
  * again; the warehouse connection dies in the middle of a run — the crash is emailed, and a redrive resumes it.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { RedriveExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { fixPlantedIssueSql, generateDemoData, plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { fixPlantedIssueSql, plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
 import type { TaskHandler } from '../../src/local/aws/step-functions';
 import { awsDependencies, resetAwsDependencies } from '../../src/runtime/aws-dependencies';
 import type { RunTrigger, TransformRunPayload } from '../../src/runtime/transform-run';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { useDemoStack } from '../support/demo-stack';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 /** Step Functions' payload quota is 256 KiB; the transform run keeps every state's payload far below it. */
 const PAYLOAD_BUDGET_BYTES = 16 * 1024;
-
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
-let sfn: SFNClient;
 /** Set by a test: the AdvanceRun invocation number (counted from then) at which the warehouse goes away. */
 let killWarehouseAtAdvance: number | undefined;
 let advanceInvocations = 0;
@@ -47,41 +37,35 @@ function wrapTask(stateName: string, handler: TaskHandler): TaskHandler {
 }
 
 async function storedRun(executionArn: string) {
-  const execution = stack.stepFunctions.getExecution(executionArn)!;
+  const execution = demo.current.stack.stepFunctions.getExecution(executionArn)!;
   const name = execution.name;
   return awsDependencies().runStates.read<RunTrigger>(awsDependencies().runStates.pointerFor(name));
 }
 
 function latestEmail(): string {
+  const { stack } = demo.current;
   const files = fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml')).sort();
   return fs.readFileSync(path.join(stack.sns.outboxDir, files[files.length - 1]!), 'utf8');
 }
 
 function emailCount(): number {
+  const { stack } = demo.current;
   return fs.existsSync(stack.sns.outboxDir) ? fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml')).length : 0;
 }
 
-beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-redrive-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 2, wrapTask });
-  liveDataApiUrl = process.env.AWS_ENDPOINT_URL_REDSHIFT_DATA!;
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf, volumes: { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 } });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
-  sfn = new SFNClient({});
-  const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'first-build', input: JSON.stringify({ command: 'build' }) }));
-  const done = await stack.stepFunctions.waitForExecution(first.executionArn!);
-  if (done.status !== 'SUCCEEDED') throw new Error(`the first build ${done.status}: ${done.error} ${done.cause}`);
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-redrive-', asOf, volumes: { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 },
+  stackOptions: { waitTimeScaleMs: 2, wrapTask },
+  initialBuild: { name: 'first-build', input: { command: 'build' } },
 });
 
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
+beforeAll(() => {
+  liveDataApiUrl = process.env.AWS_ENDPOINT_URL_REDSHIFT_DATA!;
 });
 
 describe('State machine: transform-run, failed and crashed runs', () => {
   it('redrives a failed run after the data is fixed: only the failed and skipped nodes run again, and it succeeds', async () => {
+    const { stack, warehouse, sfn } = demo.current;
     const { rows } = await runQuery(warehouse, "select id from raw.transfers where status = 'active' order by id limit 1");
     await runQuery(warehouse, plantIssueInTransferSql(String(rows[0]![0])));
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'fails-then-redriven', input: JSON.stringify({ command: 'build' }) }));
@@ -119,6 +103,7 @@ describe('State machine: transform-run, failed and crashed runs', () => {
   });
 
   it('emails a crash when the warehouse connection dies mid-run, ends FAILED with landfall.RunCrashed, and a redrive resumes it', async () => {
+    const { stack, sfn } = demo.current;
     const emailsBefore = emailCount();
     advanceInvocations = 0;
     // From the first AdvanceRun: on a quiet machine one settle window can finish the whole run, so a later kill may never land.
@@ -151,6 +136,7 @@ describe('State machine: transform-run, failed and crashed runs', () => {
   });
 
   it('keeps a new execution with the same input a full replay (a new run state, every node built)', async () => {
+    const { stack, sfn } = demo.current;
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'fails-then-redriven-replay', input: JSON.stringify({ command: 'build' }) }));
     const replayed = await stack.stepFunctions.waitForExecution(started.executionArn!);
     expect(replayed.status).toBe('SUCCEEDED');

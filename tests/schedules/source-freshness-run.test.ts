@@ -3,26 +3,19 @@
  * records each source in the incident book and emails a stale source once — with its loaded_at, thresholds and the
  * loader that feeds it — and a resolved notice when it loads again.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { generateDemoData } from '../../src/demo/generate-demo-data';
-import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PublishedEmail } from '../../src/local/aws/sns-outbox';
-import { readConnectionTarget } from '../../src/warehouse/connection-config';
-import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
+import { useDemoStack } from '../support/demo-stack';
 
-const REPO = path.resolve(__dirname, '../..');
-let stack: LocalStack;
-let stateDir: string;
-let warehouse: RedshiftDataWarehouse;
 const emails: PublishedEmail[] = [];
+const demo = useDemoStack({
+  stateDirPrefix: 'landfall-freshness-', asOf: new Date(), volumes: { users: 10, transfers: 20, boards: 5, decks: 5, productEvents: 10 },
+  stackOptions: { waitTimeScaleMs: 5, onEmail: (e) => emails.push(e) },
+});
 
 async function checkFreshness(name: string): Promise<{ status?: string; output: Record<string, unknown> }> {
-  const sfn = new SFNClient({});
+  const { stack, sfn } = demo.current;
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.freshnessStateMachineArn, name, input: JSON.stringify({ select: ['source:wetransfer_app_db'], reason: 'test' }) }));
   await stack.stepFunctions.waitForExecution(executionArn!);
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -30,22 +23,12 @@ async function checkFreshness(name: string): Promise<{ status?: string; output: 
 }
 
 beforeAll(async () => {
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-freshness-'));
-  stack = await startLocalStack({ repoRoot: REPO, projectDir: path.join(REPO, 'dbt'), stateDir, waitTimeScaleMs: 5, onEmail: (e) => emails.push(e) });
-  warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
-  const data = generateDemoData({ asOf: new Date(), volumes: { users: 10, transfers: 20, boards: 5, decks: 5, productEvents: 10 } });
-  await runQuery(warehouse, [...data.ddl]);
-  for (const sql of data.inserts) await runQuery(warehouse, sql);
   // Every table synced within the hour, as after a healthy sync.
-  for (const table of ['users', 'transfers', 'boards', 'decks']) await runQuery(warehouse, `update raw.${table} set _fivetran_synced = now() - interval '5 minutes'`);
+  for (const table of ['users', 'transfers', 'boards', 'decks']) await runQuery(demo.current.warehouse, `update raw.${table} set _fivetran_synced = now() - interval '5 minutes'`);
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.close();
-  fs.rmSync(stateDir, { recursive: true, force: true });
-});
-
 it('checks every source of the schedule as a state machine run and emails only a stale source, then its resolution', async () => {
+  const { warehouse } = demo.current;
   const fresh = await checkFreshness('fresh-1');
   expect(fresh.status).toBe('SUCCEEDED');
   expect(fresh.output.results).toEqual(expect.arrayContaining([{ source: 'wetransfer_app_db.users', status: 'pass' }, { source: 'wetransfer_app_db.transfers', status: 'pass' }]));
