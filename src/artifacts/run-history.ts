@@ -11,6 +11,7 @@ import type { Manifest } from '../engine/manifest';
 import type { RunState } from '../engine/run/run-state';
 import { summarizeRun } from '../engine/run/run-state';
 import { manifestArtifact } from './manifest-artifact';
+import { manifestTextSha256 } from './manifest-text-hash';
 import { runResultsArtifact, type RunResultsArtifact } from './run-results-artifact';
 import type { FreshnessLagDocument, FreshnessLagIndexSummary } from '../freshness-lag/history-document';
 
@@ -79,7 +80,9 @@ const manifestDocuments = new WeakMap<Manifest, { sha256: string; json?: string 
 export function runManifestDocument(manifest: Manifest): { sha256: string; json: () => string } {
   let document = manifestDocuments.get(manifest);
   if (!document) {
-    document = { sha256: createHash('sha256').update(JSON.stringify(manifest)).digest('hex') };
+    // The loaded artifact's text hash (manifest-text-hash.ts); a manifest compiled in this process (the CLI, tests)
+    // has no text, so its serialization is hashed.
+    document = { sha256: manifestTextSha256(manifest) ?? createHash('sha256').update(JSON.stringify(manifest)).digest('hex') };
     manifestDocuments.set(manifest, document);
   }
   const cached = document;

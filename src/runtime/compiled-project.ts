@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Manifest } from '../engine/manifest';
+import { noteManifestText } from '../artifacts/manifest-text-hash';
 
 export const MANIFEST_FILE = 'landfall-manifest.json';
 
@@ -27,11 +28,14 @@ export function loadCompiledManifest(file = process.env.LANDFALL_MANIFEST_PATH ?
   if (file === '<bundled>') {
     const json = zlib.brotliDecompressSync(Buffer.from(LANDFALL_BUNDLED_MANIFEST_BROTLI!, 'base64')).toString('utf8');
     cached = { file, manifest: JSON.parse(json) as Manifest };
+    noteManifestText(cached.manifest, json); // the run history addresses the manifest by this text's hash
     return cached.manifest;
   }
   if (!fs.existsSync(file)) throw new Error(`compiled project not found at ${file}: run \`landfall compile\` first`);
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  const text = fs.readFileSync(file, 'utf8');
+  const manifest = JSON.parse(text) as Manifest;
   if (manifest.landfallVersion !== 1) throw new Error(`${file} was written by an incompatible landfall version`);
+  noteManifestText(manifest, text);
   cached = { file, manifest };
   return manifest;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../src/local/aws/s3';
-import { addRunFailures, publishRunPage, type DocsSiteBucket } from '../../src/docs-site/publish/publish-run-page';
+import { addRunFailures, publishRunPage, updateJson, type DocsSiteBucket } from '../../src/docs-site/publish/publish-run-page';
 import { MAX_PRESIGNED_SECONDS, runPageLink } from '../../src/docs-site/publish/run-page-link';
 import { publishingToDocsSite } from '../../src/runtime/aws-docs-site';
 import type { RunHistoryStore } from '../../src/runtime/run-history-store';
@@ -48,6 +48,33 @@ describe('run pages published to the docs bucket (local S3 endpoint)', () => {
     expect((await read('data/runs/index.json')).map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([['exec-2', 'failed'], ['exec-1', 'success']]);
     expect(await read('data/test-history.json')).toEqual({ runs: ['exec-1', 'exec-2'], tests: { 'test.p.not_null_a_id.1': 'pf' } });
     expect((await read('data/runs/exec-2.json')).nodes).toHaveLength(2);
+  });
+
+  it('enforces conditional writes on the local endpoint as S3 does: If-None-Match *, If-Match <etag>', async () => {
+    const key = 'site/cas.json';
+    await client.send(new PutObjectCommand({ Bucket: 'docs', Key: key, Body: '1', IfNoneMatch: '*' }));
+    await expect(client.send(new PutObjectCommand({ Bucket: 'docs', Key: key, Body: '2', IfNoneMatch: '*' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+    const { ETag } = await client.send(new GetObjectCommand({ Bucket: 'docs', Key: key }));
+    await client.send(new PutObjectCommand({ Bucket: 'docs', Key: key, Body: '3', IfMatch: ETag }));
+    await expect(client.send(new PutObjectCommand({ Bucket: 'docs', Key: key, Body: '4', IfMatch: ETag }))).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    await expect(client.send(new PutObjectCommand({ Bucket: 'docs', Key: 'site/absent.json', Body: '5', IfMatch: ETag }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    expect(await read('cas.json')).toBe(3);
+  });
+
+  it('runs ending together all land in the index and the test history (conditional writes, retried)', async () => {
+    const concurrent = { ...site, prefix: 'together/' };
+    const runs = Array.from({ length: 8 }, (_, i) => run(`race-${i}`, `2026-12-05T0${i}:30:00Z`, i % 2 ? 'fail' : 'pass'));
+    await Promise.all(runs.map((r) => publishRunPage(concurrent, r)));
+    const index = JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: 'docs', Key: 'together/data/runs/index.json' }))).Body!.transformToString()) as { id: string }[];
+    expect(index.map((r) => r.id).sort()).toEqual(runs.map((r) => r.id).sort());
+    const history = JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: 'docs', Key: 'together/data/test-history.json' }))).Body!.transformToString()) as { runs: string[] };
+    expect([...history.runs].sort()).toEqual(runs.map((r) => r.id).sort());
+    // The conflict path ran: 8 writers that all read the absent file first cannot all write on their first attempt.
+    let attempts = 0;
+    await Promise.all(Array.from({ length: 8 }, (_, i) => updateJson<number[]>(concurrent, 'counter.json', [], (list) => [...list, i]).then((n) => { attempts += n; })));
+    expect(attempts).toBeGreaterThan(8);
+    const counter = JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: 'docs', Key: 'together/counter.json' }))).Body!.transformToString()) as number[];
+    expect(counter.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('adds the failing rows PublishAlert fetched to the run page', async () => {

@@ -7,8 +7,9 @@
  * `NoSuchBucket`). https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
  *
  * Stricter than lenient emulators: a bucket must exist (a folder, created by `createBucket` or CreateBucket),
- * a key may not escape the bucket, a body sent with a CRC32 or Content-MD5 checksum must match it, and the
- * SDK's `aws-chunked` uploads are decoded and their trailing checksum verified.
+ * a key may not escape the bucket, a body sent with a CRC32 or Content-MD5 checksum must match it, the
+ * SDK's `aws-chunked` uploads are decoded and their trailing checksum verified, and PutObject's conditional
+ * headers (If-Match, If-None-Match) are enforced.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -104,8 +105,10 @@ export class LocalS3 {
     if (typeof md5 === 'string' && md5 !== createHash('md5').update(body).digest('base64')) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400);
     }
+    checkWritePreconditions(request, file);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Written beside and renamed: a reader never sees half an object, as in S3.
+    // Written beside and renamed: a reader never sees half an object, as in S3. From the precondition check to the
+    // rename nothing awaits, so two conditional writes to one key cannot both pass.
     const temporary = `${file}.${process.pid}.${randomUUID()}.partial`;
     fs.writeFileSync(temporary, body);
     fs.renameSync(temporary, file);
@@ -158,6 +161,26 @@ function listFiles(dir: string, base = ''): string[] {
     const relative = base ? `${base}/${entry.name}` : entry.name;
     return entry.isDirectory() ? listFiles(path.join(dir, entry.name), relative) : [relative];
   });
+}
+
+/**
+ * S3's conditional writes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html):
+ * `If-None-Match: *` fails with 412 PreconditionFailed when the key exists (any other value is refused);
+ * `If-Match: <etag>` fails with 412 when the object's ETag differs, and with 404 NoSuchKey when there is no object.
+ * (S3 may also answer 409 ConditionalRequestConflict to concurrent conditional writes; here they are serialized.)
+ */
+function checkWritePreconditions(request: IncomingMessage, file: string): void {
+  const ifNoneMatch = request.headers['if-none-match'];
+  const ifMatch = request.headers['if-match'];
+  if (typeof ifNoneMatch === 'string') {
+    if (ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented: If-None-Match accepts only *', 501);
+    if (fs.existsSync(file)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, 'If-None-Match');
+  }
+  if (typeof ifMatch === 'string') {
+    if (!fs.existsSync(file)) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404);
+    const wanted = ifMatch.trim().replace(/^"|"$/g, '');
+    if (etagOf(fs.readFileSync(file)) !== `"${wanted}"`) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, 'If-Match');
+  }
 }
 
 function etagOf(body: Buffer): string {
