@@ -15,7 +15,7 @@
 import type { Manifest, ModelNode } from '../engine/manifest';
 import { findSource } from '../engine/manifest';
 import { parseStatically } from '../engine/project/static-parser';
-import { renderNodeSql } from '../engine/render/render-node';
+import { compiledSqlOf } from '../engine/render/compiled-sql';
 import { RelationRef } from '../engine/render/relation';
 
 const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
@@ -38,7 +38,8 @@ export function compiledCodeOf(manifest: Manifest, startedAt: Date): Map<string,
       continue;
     }
     try {
-      out.set(model.uniqueId, renderNodeSql(manifest, model, { vars: manifest.vars, isIncremental: false, invocationId: 'compile', runStartedAt: startedAt }));
+      // The engine's render, memoised across compiles when the manifest was compiled with a partial-parse cache.
+      out.set(model.uniqueId, compiledSqlOf(manifest, model, startedAt));
     } catch {
       // run_query/statement at render time, or an error the build reports with its file and line
     }

@@ -215,8 +215,10 @@ function compileCommand(args: string[]): number {
   const options = commonOptions(values);
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCacheFor(options), [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]);
+  const parseCache = parseCacheFor(options);
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]);
   writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true });
+  parseCache?.finishCompiledSql(); // keeps the models' compiled SQL for the next compile (render/compiled-sql.ts)
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).
   for (const analysis of compiledAnalyses(manifest)) {

@@ -24,6 +24,7 @@ import { addSnapshots } from './compile-snapshots';
 import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
 import { addAnalyses } from './compile-analyses';
+import { memoiseCompiledSql } from '../render/compiled-sql';
 import { ignoredSettingWarnings } from './ignored-settings';
 
 export interface CompileOptions {
@@ -87,7 +88,7 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   for (const scope of scopes) addDefinitions(session, scope, definitions);
   const parseWarnings = ignoredSettingWarnings(files, session);
 
-  return {
+  const manifest: Manifest = {
     landfallVersion: 1,
     projectName,
     compiledAt: (options.now ?? new Date()).toISOString(),
@@ -106,6 +107,9 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     ...projectHooksOf(files.project),
     target,
   };
+  // The models' compiled SQL (target/, docs) is kept beside the parse results, so a recompile renders only what changed.
+  if (options.parseCache) memoiseCompiledSql(manifest, options.parseCache);
+  return manifest;
 }
 
 /**

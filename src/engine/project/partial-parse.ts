@@ -78,11 +78,24 @@ interface ParseResult {
   result: unknown;
 }
 
+/**
+ * A model's compiled SQL (render/compiled-sql.ts), kept with what it was rendered from: reused while the
+ * fingerprint (the node, the macros, vars, target) matches and each recorded ref/source still prints the same.
+ */
+export interface CompiledSqlEntry {
+  fingerprint: string;
+  /** `[call, args, printed]` of each `ref()`/`source()` the render made. */
+  resolved: [string, string[], string][];
+  env: Record<string, string | null>;
+  sql: string;
+}
+
 /** The saved cache. Entries are `[file, value]` pairs: cheaper to write and read than objects keyed by path. */
 interface CacheFile {
   version: number;
   texts: [string, FileText][];
   results: [string, ParseResult][];
+  compiled?: [string, CompiledSqlEntry][];
 }
 
 /** What the compile since the last `startCompile` did: files read from disk, parse results reused and made. */
@@ -103,8 +116,12 @@ export interface PartialParseStats {
 export class PartialParseCache {
   private readonly texts = new Map<string, FileText>();
   private readonly results = new Map<string, ParseResult>();
+  /** Compiled SQL by node id (render/compiled-sql.ts). */
+  private readonly compiled = new Map<string, CompiledSqlEntry>();
   /** Files looked up since `startCompile`, to forget deleted ones. */
   private readonly seen = new Set<string>();
+  /** Node ids whose compiled SQL was looked up since `startCompile`. */
+  private readonly seenCompiled = new Set<string>();
   private changed = false;
   private counts: PartialParseStats = { read: 0, reused: 0, parsed: 0 };
 
@@ -126,6 +143,9 @@ export class PartialParseCache {
     if (saved?.version !== PARTIAL_PARSE_VERSION || !Array.isArray(saved.texts) || !Array.isArray(saved.results)) return cache;
     for (const entry of saved.texts) if (Array.isArray(entry) && typeof entry[0] === 'string' && isFileText(entry[1])) cache.texts.set(entry[0], entry[1]);
     for (const entry of saved.results) if (Array.isArray(entry) && typeof entry[0] === 'string' && isParseResult(entry[1])) cache.results.set(entry[0], entry[1]);
+    for (const entry of Array.isArray(saved.compiled) ? saved.compiled : []) {
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1]?.sql === 'string' && typeof entry[1].fingerprint === 'string') cache.compiled.set(entry[0], entry[1]);
+    }
     return cache;
   }
 
@@ -137,6 +157,7 @@ export class PartialParseCache {
   /** Begin a compile: from here, files not looked up before `finishCompile` count as deleted. */
   startCompile(): void {
     this.seen.clear();
+    this.seenCompiled.clear();
     this.counts = { read: 0, reused: 0, parsed: 0 };
   }
 
@@ -152,9 +173,36 @@ export class PartialParseCache {
     if (this.changed && this.file) this.save(this.file);
   }
 
+  /**
+   * After the compiled SQL of this compile was looked up (`landfall compile` writing target/): forget that of
+   * nodes not looked up, and save the cache when anything changed. Without a call, compiled SQL is kept as it was.
+   */
+  finishCompiledSql(): void {
+    for (const id of [...this.compiled.keys()]) {
+      if (this.seenCompiled.has(id)) continue;
+      this.compiled.delete(id);
+      this.changed = true;
+    }
+    if (this.changed && this.file) this.save(this.file);
+  }
+
+  /** The compiled SQL kept for node `id` under `fingerprint`, if `stillValid` accepts what it was rendered from. */
+  compiledSql(id: string, fingerprint: string, stillValid: (entry: CompiledSqlEntry) => boolean): string | undefined {
+    this.seenCompiled.add(id);
+    const entry = this.compiled.get(id);
+    if (!entry || entry.fingerprint !== fingerprint || !stillValid(entry)) return undefined;
+    return entry.sql;
+  }
+
+  storeCompiledSql(id: string, entry: CompiledSqlEntry): void {
+    this.seenCompiled.add(id);
+    this.compiled.set(id, entry);
+    this.changed = true;
+  }
+
   /** Write the cache as JSON. */
   save(file: string): void {
-    const saved: CacheFile = { version: PARTIAL_PARSE_VERSION, texts: [...this.texts], results: [...this.results] };
+    const saved: CacheFile = { version: PARTIAL_PARSE_VERSION, texts: [...this.texts], results: [...this.results], compiled: [...this.compiled] };
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Write then rename, so a process reading the cache never sees half a file.
     const temporary = `${file}.${process.pid}.tmp`;

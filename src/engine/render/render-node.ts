@@ -28,6 +28,33 @@ export interface RuntimeRenderOptions {
   flags?: Partial<RunFlags>;
   /** dbt's `--empty`: `ref()` and `source()` print a subquery with no rows (EmptyRelationRef). */
   empty?: boolean;
+  /** Told what the render read beyond the node itself (render/compiled-sql.ts memoises compiled SQL by it). */
+  observe?: RenderObserver;
+}
+
+/**
+ * What a render read that a memo of its output must check: each `ref()`/`source()` and what it printed, each
+ * environment variable, and whether it read anything that changes between compiles or that depends on the whole
+ * project (`graph`, `run_started_at`, `modules`, an ephemeral model's CTE): then `volatile()`.
+ */
+export interface RenderObserver {
+  resolved(call: 'ref' | 'source', args: string[], printed: string): void;
+  envRead(name: string, value: string | null): void;
+  volatile(what: string): void;
+}
+
+/** `value` as it is, but a read of any of its members tells `observer` (a Proxy: copying the reference reads nothing). */
+function watched<T extends object>(value: T, what: string, observer: RenderObserver): T {
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      observer.volatile(what);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+    has(target, key) {
+      observer.volatile(what);
+      return Reflect.has(target, key);
+    },
+  });
 }
 
 /** Where Jinja begins: an expression, a statement or a comment. */
@@ -46,6 +73,11 @@ function relationsByName(manifest: Manifest): Map<string, RelationRef> {
     lookups.set(manifest, map);
   }
   return map;
+}
+
+/** The relation `ref(key)` resolves to (`key` as versionedRefKey makes it), or undefined. */
+export function relationOfRef(manifest: Manifest, key: string): RelationRef | undefined {
+  return relationsByName(manifest).get(key);
 }
 
 /** The models by name, built once per manifest, to find ephemeral models. */
@@ -178,6 +210,7 @@ function renderWithCtes(
         const name = versionedRefKey(refName, version);
         const ephemeral = options.refOverrides?.[name] ? undefined : models.get(name);
         if (ephemeral?.config.materialized === 'ephemeral') {
+          options.observe?.volatile('an ephemeral model');
           const cte = new CteRef(version === undefined ? refName : `${refName}_v${version}`);
           if (ephemeralPath.includes(name)) throw new EngineError(`${file}: ephemeral models ref each other in a cycle: ${[...ephemeralPath, name].join(' -> ')}`);
           if (!ctes.has(cte.identifier)) {
@@ -188,13 +221,17 @@ function renderWithCtes(
         }
         const relation = options.refOverrides?.[name] ?? relations.get(name);
         if (!relation) throw new EngineError(`${file}: ref('${refName}'${version === undefined ? '' : `, v=${version}`}) does not match any model or seed`);
-        return options.empty ? EmptyRelationRef.wrap(relation) : relation;
+        const printed = options.empty ? EmptyRelationRef.wrap(relation) : relation;
+        options.observe?.resolved('ref', [name], `${printed.toString()} ${JSON.stringify(printed)}`);
+        return printed;
       },
       source: (sourceName, tableName) => {
         const source = findSource(manifest, sourceName, tableName);
         if (!source) throw new EngineError(`${file}: source('${sourceName}', '${tableName}') is not defined`);
         const relation = RelationRef.inDatabase(source.relation, manifest.target.database);
-        return options.empty ? EmptyRelationRef.wrap(relation) : relation;
+        const printed = options.empty ? EmptyRelationRef.wrap(relation) : relation;
+        options.observe?.resolved('source', [sourceName, tableName], `${printed.toString()} ${JSON.stringify(printed)}`);
+        return printed;
       },
       config: (values) => {
         config = { ...config, ...values };
@@ -203,6 +240,18 @@ function renderWithCtes(
       isIncremental: () => options.isIncremental,
     },
   });
+  const observer = options.observe;
+  if (observer) {
+    // A relation's own attributes (`ref('x').identifier`) are covered by what it printed; these are not.
+    context.graph = watched(context.graph as object, 'graph', observer);
+    context.run_started_at = watched(context.run_started_at as object, 'run_started_at', observer);
+    context.modules = watched(context.modules as object, 'modules', observer);
+    const envVar = context.env_var as (name: string, fallback?: string) => string;
+    context.env_var = (name: string, fallback?: string) => {
+      observer.envRead(String(name), process.env[String(name)] ?? null);
+      return envVar(name, fallback);
+    };
+  }
   // Macros (dbt's library, then the project's) are defined in the same context before the node renders.
   try {
     return renderTemplate(template, context, { file, macros: manifest.macroSource }).trim();
