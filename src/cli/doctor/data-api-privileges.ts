@@ -7,7 +7,7 @@
  */
 import { runQuery } from '../../warehouse/run-query';
 import type { Warehouse } from '../../warehouse/warehouse';
-import { type CheckResult, describeError, fail, pass } from './check-result';
+import { type CheckResult, describeError, fail, pass, skip } from './check-result';
 
 export interface PrivilegeExpectations {
   /** The functions' database user (`IAMR:<role>`); undefined means the user the Data API connects this session as. */
@@ -93,10 +93,26 @@ async function checkPrivileges(warehouse: Warehouse, expected: PrivilegeExpectat
   results.push(denied.length === 0
     ? pass(`privileges of ${user}`, `${probes.length} held: create on the database, usage on ${counted('usage on schema') - counted('create on schema')} source schemas, select on ${counted('select on')} source tables, insert on ${counted('insert on')} loaded tables, create on ${counted('create on schema')} existing target schemas`)
     : fail(`privileges of ${user}`, `missing ${denied.join(', ')}`, `run the SQL \`${expected.grantsCommand}\` prints, as an admin`));
+  results.push(await checkCatalogStats(warehouse, user, tableRows.rows.map((r) => [String(r[0]), String(r[1])]), expected.grantsCommand));
   if (missingObjects.length > 0) {
     results.push(fail('sources', `not in the database: ${missingObjects.join(', ')}`, 'let the loaders (Fivetran, DMS, Firehose) create them, or create the S3-routed tables before the first load; then run the grants again'));
   }
   return results;
+}
+
+/**
+ * SELECT on SVV_TABLE_INFO, where `landfall docs generate` reads row counts and sizes: Redshift shows the view only to
+ * superusers unless granted (docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html). Skipped on a warehouse
+ * that has no such view (PostgreSQL); the local Redshift engine's view (landfall_compat) is as private as Redshift's.
+ */
+async function checkCatalogStats(warehouse: Warehouse, user: string, relations: [string, string][], grantsCommand: string): Promise<CheckResult> {
+  const check = 'docs catalog stats';
+  const view = relations.find(([, name]) => name === 'svv_table_info');
+  if (!view) return skip(check, 'this warehouse has no SVV_TABLE_INFO view (the catalog reads row estimates from pg_class)');
+  const answer = await runQuery(warehouse, "select has_table_privilege(:user, :table, 'select')", { user, table: quotedName({ schema: view[0], identifier: view[1] }) });
+  return isTrue(answer.rows[0]?.[0])
+    ? pass(check, `${user} can read SVV_TABLE_INFO (row counts and sizes in catalog.json)`)
+    : fail(check, `${user} cannot read SVV_TABLE_INFO: docs generate's catalog would have no row counts or sizes`, `as an admin: grant select on svv_table_info to "${user.replace(/"/g, '""')}"; (in the SQL \`${grantsCommand}\` prints)`);
 }
 
 function quotedName(table: { schema: string; identifier: string }): string {

@@ -7,7 +7,8 @@
  * Redshift forms: `CREATE USER name PASSWORD DISABLE` (a user that logs on only with IAM temporary credentials;
  * docs.aws.amazon.com/redshift/latest/dg/r_CREATE_USER.html), `GRANT … ON ALL TABLES IN SCHEMA` and
  * `ALTER DEFAULT PRIVILEGES [FOR USER …] IN SCHEMA` (r_GRANT.html, r_ALTER_DEFAULT_PRIVILEGES.html),
- * `CREATE SCHEMA IF NOT EXISTS … AUTHORIZATION` and `ALTER SCHEMA … OWNER TO` (r_CREATE_SCHEMA.html, r_ALTER_SCHEMA.html).
+ * `CREATE SCHEMA IF NOT EXISTS … AUTHORIZATION` and `ALTER SCHEMA … OWNER TO` (r_CREATE_SCHEMA.html, r_ALTER_SCHEMA.html),
+ * `GRANT SELECT ON svv_table_info` for the docs catalog's row counts and sizes (r_SVV_TABLE_INFO.html).
  */
 import type { Manifest } from '../../engine';
 import { LEDGER_SCHEMA } from '../../ingest/copy-statements';
@@ -36,6 +37,9 @@ export interface DatabaseGrants {
   /** One statement per entry, with comment lines before it. */
   statements: { comment?: string; sql: string }[];
 }
+
+/** Redshift's table summary view (in pg_catalog) the docs catalog reads row counts and sizes from. */
+export const SVV_TABLE_INFO = 'svv_table_info';
 
 /** A double-quoted identifier (Redshift and PostgreSQL agree: `"` doubled inside). */
 export function quoteIdentifier(name: string): string {
@@ -87,6 +91,14 @@ export function databaseGrants(request: GrantsRequest): DatabaseGrants {
     statements.push({ comment: 'The postgres dialect installs its swap helpers (landfall_swap_relation, …) in public; Redshift needs none.', sql: `grant create on schema public to ${user}` });
   }
   statements.push({ comment: 'Create schemas in the database.', sql: `grant create on database ${quoteIdentifier(request.database)} to ${user}` });
+  if (request.dialect === 'redshift') {
+    statements.push({
+      comment: '`landfall docs generate` reads row counts and sizes for the docs catalog from SVV_TABLE_INFO, which "is visible only to\n' +
+        'superusers ... To permit a user to query the view, grant SELECT permission on SVV_TABLE_INFO to the user"\n' +
+        '(docs.aws.amazon.com/redshift/latest/dg/r_SVV_TABLE_INFO.html). Without it the catalog has columns and types only.',
+      sql: `grant select on ${SVV_TABLE_INFO} to ${user}`,
+    });
+  }
   sourceSchemas.forEach((schema, i) => {
     const q = quoteIdentifier(schema);
     const loaders = request.loaderUsers ?? [];
