@@ -74,15 +74,21 @@ const ArrivalsSchema = z.strictObject({
   concurrency: z.enum(['dag', 'serial']).optional(),
   /** Arrival runs active at once in `dag` mode. */
   max_concurrent_runs: z.number().int().min(1).max(100).optional(),
+});
+export type ArrivalSettings = z.infer<typeof ArrivalsSchema>;
+
+/** The warehouse as every run shares it (src/runtime/statement-slots.ts); a run's own concurrency is profiles.yml `threads`. */
+const WarehouseSchema = z.strictObject({
   /** Statements in flight against the warehouse across all runs (Redshift admits a limited number at once). */
   max_statements_in_flight: z.number().int().min(1).max(500).optional(),
 });
-export type ArrivalSettings = z.infer<typeof ArrivalsSchema>;
+export type WarehouseSettings = z.infer<typeof WarehouseSchema>;
 
 const SettingsSchema = z.strictObject({
   schedules: z.array(ScheduleSchema).default([]),
   alerts: AlertsSchema,
   arrivals: ArrivalsSchema.optional(),
+  warehouse: WarehouseSchema.optional(),
 });
 export type LandfallSettings = z.infer<typeof SettingsSchema>;
 

@@ -6,6 +6,7 @@
  * arrivals:
  *   concurrency: dag               # dag (default): disjoint parts of the DAG run at once | serial: one run at a time
  *   max_concurrent_runs: 8         # dag: arrival runs active at once
+ * warehouse:
  *   max_statements_in_flight: 16   # statements submitted to the warehouse and not finished, across all runs
  * ```
  *
@@ -13,7 +14,7 @@
  * See docs/arrivals.md § 3 and § 3c.
  */
 import type { Manifest } from '../../engine';
-import type { ArrivalSettings } from '../../schedules/landfall-settings';
+import type { ArrivalSettings, WarehouseSettings } from '../../schedules/landfall-settings';
 import { ARRIVAL_CONCURRENCY_MODES, type ArrivalConcurrency } from './dag-parts';
 import { DEFAULT_MAX_CONCURRENT_RUNS } from './coalescer';
 
@@ -43,7 +44,8 @@ export interface ArrivalScheduling {
  * @throws Error naming the variable when LANDFALL_ARRIVAL_CONCURRENCY is neither serial nor dag
  */
 export function arrivalSchedulingOf(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): ArrivalScheduling {
-  const settings = (manifest as { alerting?: { settings?: { arrivals?: ArrivalSettings } } }).alerting?.settings?.arrivals ?? {};
+  const project = (manifest as { alerting?: { settings?: { arrivals?: ArrivalSettings; warehouse?: WarehouseSettings } } }).alerting?.settings;
+  const settings = project?.arrivals ?? {};
   const override = env[ARRIVAL_CONCURRENCY_ENV]?.trim();
   if (override && !ARRIVAL_CONCURRENCY_MODES.includes(override as ArrivalConcurrency)) {
     throw new Error(`${ARRIVAL_CONCURRENCY_ENV}=${JSON.stringify(override)}: expected one of ${ARRIVAL_CONCURRENCY_MODES.join(', ')}`);
@@ -51,6 +53,6 @@ export function arrivalSchedulingOf(manifest: Manifest, env: NodeJS.ProcessEnv =
   return {
     concurrency: (override as ArrivalConcurrency | undefined) || settings.concurrency || 'dag',
     maxConcurrentRuns: settings.max_concurrent_runs ?? DEFAULT_MAX_CONCURRENT_RUNS,
-    maxStatementsInFlight: settings.max_statements_in_flight ?? DEFAULT_MAX_STATEMENTS_IN_FLIGHT,
+    maxStatementsInFlight: project?.warehouse?.max_statements_in_flight ?? DEFAULT_MAX_STATEMENTS_IN_FLIGHT,
   };
 }

@@ -1,0 +1,90 @@
+/**
+ * Statement slots: the bound on statements in flight across runs. The pure admission (fair share, stale runs),
+ * then six runs stepping at once against the ledger in the local S3 endpoint (real SDK client, If-Match /
+ * If-None-Match conditional writes): the statements they have in flight never exceed the bound, and every run
+ * gets all its statements through.
+ */
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
+import { LocalS3 } from '../../src/local/aws/s3';
+import { admitToLedger, InMemorySlotLedgerStore, releaseFromLedger, StatementSlots, type SlotLedgerStore } from '../../src/runtime/statement-slots';
+import { S3SlotLedgerStore } from '../../src/runtime/statement-slots-s3';
+import { clientConfig, makeStateDir } from '../local/aws/support';
+
+const at = (now: number) => ({ bound: 16, now, staleAfterMs: 60_000 });
+
+describe('admission to the ledger', () => {
+  it('grants up to the bound, then a fair share to each run, and frees what a run gave back or a silent run held', () => {
+    let { ledger, granted } = admitToLedger({ holders: {} }, 'a', { running: 0, wanted: 40, ...at(0) });
+    expect(granted).toBe(16);
+    ({ ledger, granted } = admitToLedger(ledger, 'b', { running: 0, wanted: 40, ...at(1) }));
+    expect(granted).toBe(0); // a holds all 16
+    ({ ledger, granted } = admitToLedger(ledger, 'a', { running: 10, wanted: 6, ...at(2) })); // 6 of a's ended
+    expect(granted).toBe(0); // a is above its fair share (8) now that b waits: it shrinks as its statements end
+    ({ ledger, granted } = admitToLedger(ledger, 'b', { running: 0, wanted: 40, ...at(3) }));
+    expect(granted).toBe(6);
+    ledger = releaseFromLedger(ledger, 'a');
+    ({ granted } = admitToLedger(ledger, 'b', { running: 6, wanted: 34, ...at(4) }));
+    expect(granted).toBe(10);
+    ({ granted } = admitToLedger(ledger, 'c', { running: 0, wanted: 40, ...at(70_000) })); // b silent for a minute
+    expect(granted).toBe(16);
+  });
+});
+
+/** Runs stepping as AdvanceRun does: admit, submit what was granted, let some statements end, again. */
+async function simulate(store: SlotLedgerStore, runs: number, statementsPerRun: number, bound: number) {
+  const slots = new StatementSlots({ store, bound });
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const submitted = new Array<number>(runs).fill(0);
+  await Promise.all(Array.from({ length: runs }, async (_, r) => {
+    let running = 0;
+    for (let step = 0; step < 500 && (submitted[r]! < statementsPerRun || running > 0); step++) {
+      const wanted = Math.min(8 - running, statementsPerRun - submitted[r]!);
+      const granted = wanted > 0 ? await slots.admit(`run-${r}`, { running, wanted }) : 0;
+      running += granted;
+      submitted[r]! += granted;
+      inFlight += granted;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+      const ended = Math.ceil(running * Math.random());
+      running -= ended;
+      inFlight -= ended;
+    }
+    await slots.release(`run-${r}`);
+  }));
+  return { maxInFlight, submitted };
+}
+
+describe('six runs at once', () => {
+  it('never have more than the bound in flight (ledger in memory)', async () => {
+    const { maxInFlight, submitted } = await simulate(new InMemorySlotLedgerStore(), 6, 40, 16);
+    expect(maxInFlight).toBeLessThanOrEqual(16);
+    expect(maxInFlight).toBeGreaterThan(8); // more than one run's worth: the runs did share the warehouse
+    expect(submitted).toEqual(new Array(6).fill(40));
+  });
+
+  it('never have more than the bound in flight (ledger in the local S3, conditional writes)', async () => {
+    const { stateDir, remove } = makeStateDir();
+    const local = new LocalS3(path.join(stateDir, 's3'));
+    local.createBucket('run-state');
+    const cloud: LocalCloud = await startLocalCloud({ s3: local });
+    const client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+    try {
+      const store = new S3SlotLedgerStore(client, 'run-state');
+      const { maxInFlight, submitted } = await simulate(store, 6, 30, 12);
+      expect(maxInFlight).toBeLessThanOrEqual(12);
+      expect(submitted).toEqual(new Array(6).fill(30));
+      expect((await store.read()).ledger.holders).toEqual({}); // every run gave its slots back
+      // A write based on a stale read is refused (the compare-and-swap the bound rests on).
+      const { version } = await store.read();
+      expect(await store.write({ holders: { x: { inFlight: 1, updatedAt: 0 } } }, version)).toBe(true);
+      expect(await store.write({ holders: {} }, version)).toBe(false);
+    } finally {
+      client.destroy();
+      await cloud.close();
+      remove();
+    }
+  });
+});
