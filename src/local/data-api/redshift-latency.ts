@@ -97,10 +97,12 @@ export interface DataApiCounters {
   activeStatementsExceeded: number;
   /** Σ of statement times, STARTED to end (the modelled statement and commit time included when latency is on). */
   statementMs: number;
+  /** The most statements active at once (SUBMITTED, PICKED or STARTED: accepted and not ended), over every run. */
+  maxActiveStatements: number;
 }
 
 export function newCounters(): DataApiCounters {
-  return { calls: {}, statements: 0, commits: 0, activeStatementsExceeded: 0, statementMs: 0 };
+  return { calls: {}, statements: 0, commits: 0, activeStatementsExceeded: 0, statementMs: 0, maxActiveStatements: 0 };
 }
 
 export const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

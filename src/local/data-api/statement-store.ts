@@ -247,6 +247,7 @@ export class StatementStore {
     };
     this.statements.set(id, record);
     this.unsettled.add(record);
+    this.counters.maxActiveStatements = Math.max(this.counters.maxActiveStatements, this.unsettled.size);
     if (submission.clientToken !== undefined) this.idByClientToken.set(submission.clientToken, id);
     this.waiting.push(record);
     this.startWaitingStatements();

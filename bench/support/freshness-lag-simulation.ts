@@ -1,0 +1,233 @@
+/**
+ * A simulated day of arrivals through the real local pipeline (bench/freshness-lag.ts): `Data Arrived` events on the
+ * local bus → the rule → the coalescer (`LANDFALL_ARRIVAL_CONCURRENCY=serial|dag`) → the transform state machine →
+ * the local Data API with Redshift's latencies → PGlite; Firehose objects are real files COPYed by the runs' load nodes.
+ *
+ * Time is accelerated by `speed` (k): an arrival due at simulated second s is sent at real second s/k, and every
+ * modelled duration is divided by k — the Data API's call, commit and least statement times, the Wait states
+ * (`waitTimeScaleMs` = 1000/k ms per second), AdvanceRun's settle window (5 s/k) and the coalescing window. Measured
+ * real durations are multiplied by k. What is NOT scaled: the CPU time of the local engine, handlers and PGlite
+ * (a statement PGlite runs in 5 ms counts as 5·k ms of Redshift time when it exceeds 200 ms/k), so the higher k,
+ * the more local CPU inflates the simulated times (the results state k and the real time per statement).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { RunState } from '../../src/engine/run/run-state';
+import { runStateOfExecution } from '../../src/cli/execution-summary';
+import type { ArrivalLag } from '../../src/freshness-lag/arrival-lag';
+import { aggregateLags, type LagAggregate } from '../../src/freshness-lag/aggregate';
+import { readLocalFreshnessLag } from '../../src/freshness-lag/local-history-files';
+import { LATENCY_ENV, REDSHIFT_SERVERLESS_LATENCY } from '../../src/local/data-api/redshift-latency';
+import { RUN_STATE_BUCKET, startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { readConnectionTarget } from '../../src/warehouse/connection-config';
+import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
+import { runQuery } from '../../src/warehouse/run-query';
+import { CLICKS_PREFIX, connectorId, dmsTaskArn, DMS_TASKS, FIVETRAN_CONNECTORS, LANDING_BUCKET } from './freshness-lag-project';
+
+export type Scheduler = 'serial' | 'dag';
+
+export interface LoadShape {
+  /** Simulated hours of arrivals. */
+  hours: number;
+  /** 1 = 40 Fivetran connectors hourly, Firehose every 5 min, 3 DMS tasks every 6 h; 10 = each ten times as often. */
+  load: number;
+}
+
+export interface SimulationOptions extends LoadShape {
+  repoRoot: string;
+  projectDir: string;
+  rawTables: string[];
+  stateDir: string;
+  scheduler: Scheduler;
+  /** Acceleration k: simulated seconds per real second. */
+  speed: number;
+  /** The coalescing window, simulated seconds. */
+  windowSeconds: number;
+  log?: (line: string) => void;
+}
+
+export interface SimulatedArrival {
+  atMs: number;
+  loader: 'fivetran' | 'dms' | 's3';
+  index: number;
+}
+
+export interface SimulationFigures {
+  scheduler: Scheduler;
+  arrivalsSent: number;
+  /** Arrivals some run's freshness lag document accounts for. */
+  arrivalsMeasured: number;
+  runs: number;
+  runsFailed: number;
+  /** Lag in simulated milliseconds (real × speed). */
+  lag: LagAggregate;
+  transitions: number;
+  /** The most Data API statements active at once, across all runs (the local Data API's counter). */
+  maxStatementsInFlight: number;
+  /** Model builds of different runs that overlapped in time (must be 0). */
+  overlappingBuilds: { model: string; runs: [string, string] }[];
+  /** Most arrival runs active at once. */
+  maxConcurrentRuns: number;
+  realSeconds: number;
+  statements: number;
+  /** Mean statement time, STARTED to end, simulated ms (the modelled ≥ 200 ms + 1 s per commit, plus local CPU × speed). */
+  meanStatementMs: number;
+}
+
+/** A deterministic pseudo-random sequence (the same day for both schedulers). */
+function random(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** The day's arrivals in simulated time, earliest first. */
+export function arrivalSchedule({ hours, load }: LoadShape): SimulatedArrival[] {
+  const next = random(18);
+  const endMs = hours * 3_600_000;
+  const arrivals: SimulatedArrival[] = [];
+  const every = (loader: SimulatedArrival['loader'], index: number, periodMs: number) => {
+    for (let t = next() * periodMs; t < endMs; t += periodMs) arrivals.push({ atMs: Math.round(t), loader, index });
+  };
+  for (let i = 0; i < FIVETRAN_CONNECTORS; i++) every('fivetran', i, 3_600_000 / load);
+  every('s3', 0, 300_000 / load);
+  for (let i = 0; i < DMS_TASKS; i++) every('dms', i, 6 * 3_600_000 / load);
+  return arrivals.sort((a, b) => a.atMs - b.atMs);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+async function prepareWarehouse(rawTables: string[]): Promise<void> {
+  const warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
+  const schemas = [...new Set(rawTables.map((t) => t.split('.')[0]!))];
+  await runQuery(warehouse, schemas.map((s) => `create schema if not exists ${s}`).join(';\n'));
+  await runQuery(warehouse, rawTables.map((t) => `create table if not exists ${t} (id integer, updated_at timestamp)`).join(';\n'));
+  await runQuery(warehouse, rawTables.map((t) => `insert into ${t} values (1, '2026-12-05 00:00:00'), (2, '2026-12-05 00:00:00')`).join(';\n'));
+}
+
+async function send(stack: LocalStack, arrival: SimulatedArrival, n: number): Promise<string> {
+  const arrivedAt = new Date().toISOString();
+  let detail: Record<string, unknown>;
+  if (arrival.loader === 'fivetran') {
+    detail = { loader: 'fivetran', arrivalId: `fivetran:sim-${arrival.index}-${n}`, arrivedAt, connector: { connectorId: connectorId(arrival.index), syncId: `sim-${arrival.index}-${n}` } };
+  } else if (arrival.loader === 'dms') {
+    detail = { loader: 'dms', arrivalId: `dms:${dmsTaskArn(arrival.index)}:${arrivedAt}#${n}`, arrivedAt, connector: { taskArn: dmsTaskArn(arrival.index), eventId: 'DMS-EVENT-0079' } };
+  } else {
+    const key = `${CLICKS_PREFIX}${String(n).padStart(6, '0')}.json`;
+    const body = `${JSON.stringify({ id: 1000 + n, updated_at: arrivedAt.replace('T', ' ').slice(0, 19) })}\n`;
+    const file = path.join(stack.s3Dir, LANDING_BUCKET, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+    detail = { loader: 's3', arrivalId: `s3:${LANDING_BUCKET}/${key}@etag-${n}`, arrivedAt, connector: { bucket: LANDING_BUCKET, key, etag: `etag-${n}`, size: Buffer.byteLength(body), deliveryStream: 'clicks' } };
+  }
+  const result = await stack.eventBus.putEvents({ Entries: [{ Source: 'landfall', DetailType: 'Data Arrived', EventBusName: stack.eventBus.eventBusName, Detail: JSON.stringify(detail) }] });
+  if (result.FailedEntryCount) throw new Error(`the bus refused an arrival: ${JSON.stringify(result.Entries)}`);
+  return String(detail.arrivalId);
+}
+
+/** Model builds (node start → finish) of different runs that overlap in time. */
+export function overlappingBuilds(runs: { name: string; run: Pick<RunState, 'nodes'> }[]): { model: string; runs: [string, string] }[] {
+  const byModel = new Map<string, { run: string; start: number; end: number }[]>();
+  for (const { name, run } of runs) {
+    for (const node of run.nodes) {
+      if ((node.kind !== 'model' && node.kind !== 'seed') || !node.startedAt) continue;
+      const start = Date.parse(node.startedAt);
+      const end = node.finishedAt ? Date.parse(node.finishedAt) : Infinity;
+      byModel.set(node.id, [...(byModel.get(node.id) ?? []), { run: name, start, end }]);
+    }
+  }
+  const overlaps: { model: string; runs: [string, string] }[] = [];
+  for (const [model, builds] of byModel) {
+    builds.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < builds.length; i++) {
+      const previous = builds.slice(0, i).find((b) => b.run !== builds[i]!.run && b.end > builds[i]!.start);
+      if (previous) overlaps.push({ model, runs: [previous.run, builds[i]!.run] });
+    }
+  }
+  return overlaps;
+}
+
+/** Most intervals open at once. */
+function maxOverlap(spans: [number, number][]): number {
+  const points = spans.flatMap(([s, e]) => [[s, 1], [e, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of points) most = Math.max(most, (open += delta));
+  return most;
+}
+
+/**
+ * @example
+ * const figures = await simulateDay({ repoRoot, projectDir, rawTables, stateDir, scheduler: 'dag', hours: 24, load: 1, speed: 60, windowSeconds: 60 });
+ */
+export async function simulateDay(options: SimulationOptions): Promise<SimulationFigures> {
+  const k = options.speed;
+  const log = options.log ?? (() => undefined);
+  process.env.LANDFALL_ARRIVAL_CONCURRENCY = options.scheduler;
+  process.env[LATENCY_ENV] = JSON.stringify({
+    callMs: REDSHIFT_SERVERLESS_LATENCY.callMs / k, commitMs: REDSHIFT_SERVERLESS_LATENCY.commitMs / k, minStatementMs: REDSHIFT_SERVERLESS_LATENCY.minStatementMs / k,
+  });
+  const stack = await startLocalStack({
+    repoRoot: options.repoRoot, projectDir: options.projectDir, stateDir: options.stateDir,
+    waitTimeScaleMs: 1000 / k, coalesceWindowMs: (options.windowSeconds * 1000) / k,
+  });
+  process.env.LANDFALL_SETTLE_SECONDS = String(5 / k); // the deployed 5 s settle window, accelerated
+  try {
+    await prepareWarehouse(options.rawTables);
+    const sfn = new SFNClient({});
+    const initial = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build', reason: 'simulation: first build' }) }));
+    const first = await stack.stepFunctions.waitForExecution(initial.executionArn!);
+    if (first.status !== 'SUCCEEDED') throw new Error(`the first build ${first.status}: ${first.error ?? ''} ${first.cause ?? ''}`);
+    log(`${options.scheduler}: first build done; sending ${options.hours} h of arrivals at ${k}× speed`);
+
+    const counters = stack.dataApiCounters;
+    counters.maxActiveStatements = 0;
+    const statementsBefore = counters.statements;
+    const statementMsBefore = counters.statementMs;
+    const schedule = arrivalSchedule(options);
+    const started = performance.now();
+    const sent: string[] = [];
+    for (const [n, arrival] of schedule.entries()) {
+      await sleep(arrival.atMs / k - (performance.now() - started));
+      sent.push(await send(stack, arrival, n));
+    }
+    await stack.eventBus.whenIdle();
+    await stack.coalescer.whenIdle();
+    await stack.stepFunctions.waitForAllExecutions();
+    const realSeconds = (performance.now() - started) / 1000;
+
+    const executions = ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? [])
+      .filter((e) => e.name !== 'initial-build')
+      .map((e) => stack.stepFunctions.getExecution(e.executionArn!)!);
+    const runs = executions.map((e) => ({ name: e.name, run: runStateOfExecution(options.stateDir, e.name) })).filter((r): r is { name: string; run: RunState } => r.run !== undefined);
+    const documents = readLocalFreshnessLag(options.stateDir, RUN_STATE_BUCKET, executions.map((e) => e.name));
+    const simulated = (ms: number) => ms * k;
+    const arrivals: ArrivalLag[] = documents.flatMap((d) => d.arrivals).map((a) => ({
+      ...a, queuedMs: simulated(a.queuedMs), lagMs: a.lagMs === null ? null : simulated(a.lagMs), published: a.published.map((p) => ({ ...p, lagMs: simulated(p.lagMs) })),
+    }));
+    const measured = new Set(arrivals.map((a) => a.id));
+    const statements = counters.statements - statementsBefore;
+    return {
+      scheduler: options.scheduler,
+      arrivalsSent: sent.length,
+      arrivalsMeasured: sent.filter((id) => measured.has(id)).length,
+      runs: executions.length,
+      runsFailed: executions.filter((e) => e.status !== 'SUCCEEDED').length,
+      lag: aggregateLags(arrivals),
+      transitions: executions.reduce((sum, e) => sum + e.stateTransitions, 0),
+      maxStatementsInFlight: counters.maxActiveStatements,
+      overlappingBuilds: overlappingBuilds(runs),
+      maxConcurrentRuns: maxOverlap(executions.map((e) => [Date.parse(e.startDate), Date.parse(e.stopDate ?? e.startDate)])),
+      realSeconds,
+      statements,
+      meanStatementMs: statements ? ((counters.statementMs - statementMsBefore) / statements) * k : 0,
+    };
+  } finally {
+    await stack.close();
+  }
+}
