@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { compileManifest } from '../src/engine/project/compile-manifest';
 import { readProjectFiles } from '../src/engine/project/project-files';
 import type { Target } from '../src/engine/target';
+import { rebuildCliBundleIfStale } from './support/cli-bundle';
 import { generateRealisticProject, realisticModelFile, realisticProjectShape } from './support/realistic-project';
 import { median, stringFlag } from './support/simple-models-project';
 
@@ -62,24 +63,8 @@ function timeProcess(command: string, commandArgs: string[], env: NodeJS.Process
   return { wallMs, cpuMs: (user! + sys!) * 1000 };
 }
 
-function newestMtimeMs(dir: string): number {
-  let newest = fs.statSync(dir).mtimeMs;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const child = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(child) : fs.statSync(child).mtimeMs);
-  }
-  return newest;
-}
-
-/** bin/landfall.js runs the sources through tsx when the bundle is older than src/ (others edit src/ meanwhile). */
-function ensureFreshBundle(): void {
-  const bundle = path.join(repo, 'dist/cli/landfall.cjs');
-  if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestMtimeMs(path.join(repo, 'src'))) return;
-  execFileSync(process.execPath, [path.join(repo, 'scripts/build-cli.js')], { stdio: 'ignore', cwd: repo });
-}
-
 function landfallCompile(dir: string, partialParse: boolean): ProcessTime {
-  ensureFreshBundle();
+  rebuildCliBundleIfStale();
   return timeProcess(process.execPath, [path.join(repo, 'bin/landfall.js'), 'compile', '--project-dir', dir, '--profiles-dir', dir,
     '--state-dir', path.join(dir, '.landfall'), ...(partialParse ? [] : ['--no-partial-parse'])]);
 }

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { cliBundleIsFresh, rebuildCliBundleIfStale } from './support/cli-bundle';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -34,7 +35,6 @@ const jsonFile = option('json');
 const repo = path.resolve(__dirname, '..');
 const dbt = path.join(repo, '.venv-dbt', 'bin', 'dbt');
 const landfallBin = path.join(repo, 'bin', 'landfall.js');
-const bundle = path.join(repo, 'dist', 'cli', 'landfall.cjs');
 const url = process.env.LANDFALL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:54329/landfall';
 const THREADS = 4;
 const SCHEMAS = { replay: 'bench_overhead_replay', dbt: 'bench_overhead_dbt', landfall: 'bench_overhead_lf', landfallDataApi: 'bench_overhead_lf_api' };
@@ -57,31 +57,17 @@ function wall(command: string, argv: string[], env: NodeJS.ProcessEnv = {}): num
   return performance.now() - started;
 }
 
-/** The newest mtime under `dir` (files and folders), as bin/landfall.js compares it with the bundle's. */
-function newestMtimeMs(dir: string): number {
-  let newest = fs.statSync(dir).mtimeMs;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const child = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(child) : fs.statSync(child).mtimeMs);
-  }
-  return newest;
-}
-
 let ranFromSources = 0;
-
-function bundleIsFresh(): boolean {
-  return fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestMtimeMs(path.join(repo, 'src'));
-}
 
 /**
  * One timed `landfall run` from the CLI bundle, as `npm ci` leaves it (built, V8 code cache warm); rebuilt
  * untimed first when src/ changed since it was built.
  */
 function landfallRun(dir: string, schema: string, extra: string[]): number {
-  if (!bundleIsFresh()) execFileSync(process.execPath, [path.join(repo, 'scripts', 'build-cli.js')], { stdio: 'ignore' });
+  rebuildCliBundleIfStale();
   const ms = wall(process.execPath, [landfallBin, 'run', '--project-dir', dir, '--database-url', url, '--target-schema', schema, '--threads', String(THREADS), '--state-dir', path.join(dir, '.landfall'), ...extra]);
   // Someone edited src/ meanwhile: bin/landfall.js may have started from the sources through tsx.
-  if (!bundleIsFresh()) ranFromSources++;
+  if (!cliBundleIsFresh()) ranFromSources++;
   return ms;
 }
 
