@@ -6,8 +6,9 @@ import { renderTemplate } from '../../src/engine/jinja/environment';
 import { buildRenderContext, type RenderInputs } from '../../src/engine/render/render-context';
 import { RelationRef } from '../../src/engine/render/relation';
 
-export function renderInContext(source: string, inputs: Partial<RenderInputs> = {}, file = 'models/x.sql'): string {
-  const context = buildRenderContext({
+/** The dbt context a model sees (as above), with any render input overridden. */
+export function modelRenderContext(inputs: Partial<RenderInputs> = {}): Record<string, unknown> {
+  return buildRenderContext({
     target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
     vars: {},
     self: new RelationRef('analytics', 'model_a'),
@@ -22,5 +23,8 @@ export function renderInContext(source: string, inputs: Partial<RenderInputs> = 
     },
     ...inputs,
   });
-  return renderTemplate(source, context, { file, macros: '' });
+}
+
+export function renderInContext(source: string, inputs: Partial<RenderInputs> = {}, file = 'models/x.sql'): string {
+  return renderTemplate(source, modelRenderContext(inputs), { file, macros: '' });
 }

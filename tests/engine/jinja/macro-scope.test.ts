@@ -3,8 +3,8 @@
  * own names under them. These check that a render still sees only its own names, nested renders included.
  */
 import { renderTemplate } from '../../../src/engine/jinja/environment';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
 import { RelationRef } from '../../../src/engine/render/relation';
+import { modelRenderContext } from '../../support/render-in-context';
 
 const MACROS = [
   "{% macro greet(who) %}{{ var('greeting') }} {{ who }} from {{ this }}{% endmacro %}",
@@ -14,20 +14,7 @@ const MACROS = [
 
 function contextFor(greeting: string, self: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    ...buildRenderContext({
-      target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
-      vars: { greeting },
-      self: new RelationRef('analytics', self),
-      invocationId: 'inv',
-      runStartedAt: new Date(Date.UTC(2024, 0, 1)),
-      hooks: {
-        ref: (name) => new RelationRef('analytics', name),
-        source: (s, t) => new RelationRef(s, t),
-        config: () => undefined,
-        configValues: () => ({}),
-        isIncremental: () => false,
-      },
-    }),
+    ...modelRenderContext({ vars: { greeting }, self: new RelationRef('analytics', self), invocationId: 'inv', runStartedAt: new Date(Date.UTC(2024, 0, 1)) }),
     ...extra,
   };
 }
