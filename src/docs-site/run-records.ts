@@ -93,6 +93,8 @@ export interface LandfallRunArgs {
   trigger?: { kind?: string; arrivals?: { id?: string; loader?: string; source?: string }[]; schedule?: string; replayOf?: string; description?: string };
   started_at?: string;
   ended_at?: string;
+  /** The run's freshness lag summary (src/runtime/run-history-store.ts writes it; the arrivals are in freshness_lag.json). */
+  freshness_lag?: RunRecord['freshnessLag'];
 }
 
 function pipelineTrigger(landfall: LandfallRunArgs): RunRecord['trigger'] {
@@ -153,5 +155,6 @@ export function runRecordFromRunResults(results: RunResultsV6): RunRecord {
     consoleUrl: landfall?.execution?.consoleUrl ?? (arn ? consoleUrlOf(arn) : undefined),
     nodes,
     failures: nodes.filter((n) => n.status === 'error' || n.status === 'fail').map((n) => ({ nodeId: n.id, name: n.name, error: n.message, failures: n.failures })),
+    ...(landfall?.freshness_lag ? { freshnessLag: landfall.freshness_lag } : {}),
   };
 }

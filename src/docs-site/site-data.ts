@@ -126,6 +126,18 @@ export interface RunRecord {
   nodes: RunNodeResult[];
   /** Failing models and tests with the SQL to reproduce them and, for tests, sample failing rows. */
   failures: RunFailure[];
+  /** Runs that covered arrivals: loader landed → model published, per source and per model (src/freshness-lag/). */
+  freshnessLag?: RunFreshnessLag;
+}
+
+/** Count, p50, p95 and max in milliseconds (nearest rank). */
+export interface LagFigures { count: number; p50Ms: number; p95Ms: number; maxMs: number }
+
+export interface RunFreshnessLag {
+  overall: LagFigures | null;
+  queued: LagFigures | null;
+  bySource: Record<string, LagFigures>;
+  byModel: Record<string, LagFigures>;
 }
 
 export interface RunNodeResult {

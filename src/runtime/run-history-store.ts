@@ -121,6 +121,9 @@ export async function recordRunHistory(
     const key = freshnessLagKey(record.entry.runResultsKey);
     record.freshnessLag = { key, document: lag };
     record.entry.freshnessLag = { key, arrivals: lag.arrivals.length, overall: lag.aggregate.overall };
+    // The summary the docs site's run page shows (src/docs-site/run-records.ts); the arrivals stay in freshness_lag.json.
+    const { overall, queued, bySource, byModel } = lag.aggregate;
+    (record.runResults.args.landfall as Record<string, unknown>).freshness_lag = { key, overall, queued, bySource, byModel };
   }
   await history.write(record);
   // CloudWatch metrics as EMF log lines (src/freshness-lag/emf-lines.ts); only a Lambda's stdout becomes metrics.

@@ -3,6 +3,7 @@
  * index entry, and — in a Lambda — writes the EMF lines CloudWatch turns into the alarm's metric.
  */
 import type { RunHistoryRecord } from '../../src/artifacts/run-history';
+import { runRecordFromRunResults, type RunResultsV6 } from '../../src/docs-site/run-records';
 import type { Manifest } from '../../src/engine/manifest';
 import type { RunNode, RunState } from '../../src/engine/run/run-state';
 import { coveredArrivalEntry } from '../../src/freshness-lag/covered-arrivals';
@@ -51,6 +52,16 @@ describe('recordRunHistory with covered arrivals', () => {
     expect(lags).toEqual({ 'fivetran:1': [['source.p.raw.a'], 300_000, 360_000], 'fivetran:2': [['source.p.raw.b'], 120_000, 360_000] });
     expect(record.entry.freshnessLag).toEqual({ key: record.freshnessLag!.key, arrivals: 2, overall: { count: 2, p50Ms: 360_000, p95Ms: 360_000, maxMs: 360_000 } });
     expect(record.entry.trigger).toMatchObject({ kind: 'arrival', arrivals: [{ id: 'fivetran:1', source: 'conn_a', arrivedAt: '2026-12-05T10:00:00Z' }, { id: 'fivetran:2' }] });
+  });
+
+  it('puts the per-source and per-model summary in run_results.json, where the docs site reads it for the run page', async () => {
+    const store = capturingStore();
+    await recordRunHistory(store, { manifest, run, execution, trigger });
+    const page = runRecordFromRunResults(store.records[0]!.runResults as unknown as RunResultsV6);
+    expect(page.freshnessLag!.overall).toEqual({ count: 2, p50Ms: 360_000, p95Ms: 360_000, maxMs: 360_000 });
+    expect(page.freshnessLag!.bySource['source.p.raw.b']).toEqual({ count: 1, p50Ms: 360_000, p95Ms: 360_000, maxMs: 360_000 });
+    expect(page.freshnessLag!.byModel['model.p.stg_a']).toEqual({ count: 1, p50Ms: 360_000, p95Ms: 360_000, maxMs: 360_000 });
+    expect(page.trigger.kind).toBe('arrival');
   });
 
   it('records nothing for a console run, and writes EMF lines only inside a Lambda', async () => {

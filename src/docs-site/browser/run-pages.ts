@@ -60,6 +60,7 @@ export async function runPage(id: string, src?: string): Promise<HTMLElement> {
     h('p', {}, `${run.command}, triggered by ${run.trigger.kind}: ${run.trigger.summary}. Started ${run.startedAt.replace('T', ' ').slice(0, 19)} UTC`,
       run.finishedAt ? `, took ${duration(Date.parse(run.finishedAt) - Date.parse(run.startedAt))}.` : '.',
       run.consoleUrl ? h('span', {}, ' ', h('a', { href: run.consoleUrl, target: '_blank', rel: 'noopener' }, 'Execution in the Step Functions console')) : ''),
+    ...freshnessLagSection(run),
     h('h2', {}, 'Timeline'),
     timed ? gantt(run) : h('p', {}, 'No timings recorded for this run.'),
     h('h2', {}, `Failures (${failed.length})`),
@@ -72,6 +73,24 @@ export async function runPage(id: string, src?: string): Promise<HTMLElement> {
     h('h2', {}, `Skipped (${skipped.length})`),
     skipped.length ? h('ul', {}, skipped.slice(0, 500).map((n) => h('li', {}, link(nodeHref(n.id), n.name), n.message ? ` — ${n.message}` : ''))) : h('p', {}, 'Nothing skipped.'),
   );
+}
+
+/** Loader landed → model published for the arrivals the run covered: p50/p95/max per source and per model (worst first). */
+function freshnessLagSection(run: RunRecord): HTMLElement[] {
+  const lag = run.freshnessLag;
+  if (!lag?.overall) return [];
+  const rows = (entries: [string, { count: number; p50Ms: number; p95Ms: number; maxMs: number }][], limit: number) => entries
+    .sort(([, a], [, b]) => b.p95Ms - a.p95Ms).slice(0, limit)
+    .map(([id, s]) => [id.startsWith('model.') ? link(nodeHref(id), id.split('.').slice(2).join('.')) : id.split('.').slice(2).join('.'), String(s.count), duration(s.p50Ms), duration(s.p95Ms), duration(s.maxMs)]);
+  const models = Object.entries(lag.byModel);
+  return [
+    h('h2', {}, 'Freshness lag'),
+    h('p', { class: 'freshness-lag' }, `${lag.overall.count} arrival${lag.overall.count === 1 ? '' : 's'}: from the loader landing data to its last downstream model published, p50 ${duration(lag.overall.p50Ms)}, p95 ${duration(lag.overall.p95Ms)}, max ${duration(lag.overall.maxMs)}`,
+      lag.queued ? `; waiting for this run to start, p95 ${duration(lag.queued.p95Ms)}.` : '.'),
+    table(['source', 'arrivals', 'p50', 'p95', 'max'], rows(Object.entries(lag.bySource), 100)),
+    table(['model', 'arrivals', 'p50', 'p95', 'max'], rows(models, 50)),
+    ...(models.length > 50 ? [h('p', {}, `The 50 worst of ${models.length} models by p95.`)] : []),
+  ];
 }
 
 /** One cell per run, oldest first. */
