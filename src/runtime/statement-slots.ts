@@ -11,9 +11,10 @@
  * A finished run gives its slots back; a run that stopped saying anything for `staleAfterMs` (a crash) stops
  * counting. Granting is conservative: statements that end during the step free their slots at the next step.
  *
- * Used by the transform run's step (transform-run.ts) through {@link StatementSlots.admit} and
- * {@link StatementSlots.release}; stored in S3 with conditional writes (statement-slots-s3.ts) or in memory.
+ * Used by the transform run's step (transform-run.ts) through {@link concurrencyForStep}; stored in S3 with
+ * conditional writes (statement-slots-s3.ts) or in memory.
  */
+import type { RunState } from '../engine';
 
 export interface SlotHolder {
   /** Statements the run may have in flight (what it had running plus what it was granted). */
@@ -130,4 +131,25 @@ export class StatementSlots {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
+}
+
+/**
+ * The concurrency a run may use for its next scheduler step under the slots: what it has running plus what it was
+ * granted (never more than its own concurrency). A finished run gives its slots back. Without slots, the run's own.
+ * The engine counts running nodes after polling, so statements that end in the step are not replaced beyond the grant.
+ *
+ * @example
+ * const cap = await concurrencyForStep(slots, run);
+ * run = { ...(await advanceRun({ ...run, concurrency: cap }, ctx)), concurrency: run.concurrency };
+ */
+export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>): Promise<number> {
+  if (!slots) return run.concurrency;
+  if (run.done) {
+    await slots.release(run.runId);
+    return run.concurrency;
+  }
+  const running = run.nodes.filter((n) => n.status === 'running').length;
+  const pending = run.nodes.filter((n) => n.status === 'pending').length;
+  const wanted = Math.max(0, Math.min(run.concurrency - running, pending));
+  return running + (wanted > 0 ? await slots.admit(run.runId, { running, wanted }) : 0);
 }

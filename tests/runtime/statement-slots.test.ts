@@ -8,7 +8,7 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../src/local/aws/s3';
-import { admitToLedger, InMemorySlotLedgerStore, releaseFromLedger, StatementSlots, type SlotLedgerStore } from '../../src/runtime/statement-slots';
+import { admitToLedger, concurrencyForStep, InMemorySlotLedgerStore, releaseFromLedger, StatementSlots, type SlotLedgerStore } from '../../src/runtime/statement-slots';
 import { S3SlotLedgerStore } from '../../src/runtime/statement-slots-s3';
 import { clientConfig, makeStateDir } from '../local/aws/support';
 
@@ -86,5 +86,21 @@ describe('six runs at once', () => {
       await cloud.close();
       remove();
     }
+  });
+});
+
+describe('a run step under the slots', () => {
+  const node = (id: string, status: 'pending' | 'running' | 'success') => ({ id, kind: 'model' as const, name: id, dependsOn: [], status });
+  it('caps the step at what the run has running plus its grant, and gives the slots back when the run is done', async () => {
+    const store = new InMemorySlotLedgerStore();
+    const slots = new StatementSlots({ store, bound: 4 });
+    const other = { runId: 'other', concurrency: 16, done: false, nodes: Array.from({ length: 10 }, (_, i) => node(`o${i}`, 'pending')) };
+    expect(await concurrencyForStep(slots, other)).toBe(4);
+    const run = { runId: 'run', concurrency: 16, done: false, nodes: [node('a', 'running'), node('b', 'pending'), node('c', 'pending')] };
+    expect(await concurrencyForStep(slots, run)).toBe(1); // its running statement; nothing free (other holds 4 of 4)
+    expect(await concurrencyForStep(slots, { ...other, done: true })).toBe(16);
+    expect(await concurrencyForStep(slots, run)).toBe(3); // a running, b and c granted
+    expect(Object.keys((await store.read()).ledger.holders)).toEqual(['run']);
+    expect(await concurrencyForStep(undefined, run)).toBe(16);
   });
 });
