@@ -25,25 +25,23 @@ export const QUARANTINE_COLUMNS = [...LEDGER_COLUMNS, 'error_message', 'line_num
 /** Staging table of one quarantine step (a temp table: the Data API runs a batch in one session). */
 const QUARANTINE_NEW = 'landfall_quarantine_new';
 
+/** The DDL of LEDGER_COLUMNS, shared by the ledger and its quarantine. */
+const LEDGER_COLUMNS_DDL = `  bucket varchar(255) NOT NULL,
+  object_key varchar(1024) NOT NULL,
+  object_version varchar(1024) NOT NULL,
+  size_bytes bigint,
+  batch_id char(64) NOT NULL,
+  target_relation varchar(512) NOT NULL,`;
+
 /** Create the ledger if needed (idempotent; run before reading it). */
 export const ENSURE_LEDGER_SQL = [
   `CREATE SCHEMA IF NOT EXISTS ${LEDGER_SCHEMA}`,
   `CREATE TABLE IF NOT EXISTS ${LEDGER} (
-  bucket varchar(255) NOT NULL,
-  object_key varchar(1024) NOT NULL,
-  object_version varchar(1024) NOT NULL,
-  size_bytes bigint,
-  batch_id char(64) NOT NULL,
-  target_relation varchar(512) NOT NULL,
+${LEDGER_COLUMNS_DDL}
   loaded_at timestamp DEFAULT getdate()
 )`,
   `CREATE TABLE IF NOT EXISTS ${QUARANTINE} (
-  bucket varchar(255) NOT NULL,
-  object_key varchar(1024) NOT NULL,
-  object_version varchar(1024) NOT NULL,
-  size_bytes bigint,
-  batch_id char(64) NOT NULL,
-  target_relation varchar(512) NOT NULL,
+${LEDGER_COLUMNS_DDL}
   error_message varchar(4096) NOT NULL,
   line_number integer,
   column_number integer,
