@@ -11,8 +11,6 @@ import type { FailedNode, LoadFailure, RunFailureReport, SkippedNode, TestFailur
 import type { ManifestWithAlerting } from '../alerts/alerting-facts';
 import { failureKey } from '../alerts/compose-incident-email';
 import { maskEmailsInText, maskRows, piiRuleForTest } from '../alerts/mask-pii';
-import { renderTests } from '../engine';
-import { renderNodeSql } from '../engine/render/render-node';
 import { qualified } from '../engine/render/relation';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy } from '../incidents/incident';
 import { updateBook, type IncidentStore } from '../incidents/incident-store';
@@ -24,6 +22,7 @@ import type { RunState } from '../engine';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
 import { deliverNotices, type Delivered } from './deliver-notices';
 import { observationsOfRun } from './run-observations';
+import type { renderReproduceSql } from './reproduce-sql';
 import { loadRun, type LoadedRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
 const SAMPLE_ROWS = 5;
@@ -32,13 +31,22 @@ const SAMPLE_CONCURRENCY = 8;
 /** Default time the sample queries may take together; the email goes out without the ones still running. */
 export const DEFAULT_SAMPLE_BUDGET_MS = 20_000;
 
+/** What the alert reads of a run: no SQL dialect (it renders nothing; the function's bundle carries none). */
+export type AlertRunDependencies = Omit<RunDependencies, 'dialect'>;
+
 export interface AlertBudget {
   /** Milliseconds the sample-row queries may take in all. */
   sampleBudgetMs?: number;
+  /**
+   * Renders a failed node's SQL when the run state has none recorded (a state AdvanceRun did not write, e.g. a test's):
+   * `renderReproduceSql` from reproduce-sql.ts. The function passes none (its bundle carries no template engine); without
+   * it and without a record, the alert shows the raw SQL.
+   */
+  renderReproduceSql?: typeof renderReproduceSql;
 }
 
 export async function buildFailureReport(
-  payload: TransformRunPayload, deps: RunDependencies & AlertBudget, region: string,
+  payload: TransformRunPayload, deps: AlertRunDependencies & AlertBudget, region: string,
   options: { loaded?: LoadedRun; sampleFor?: (failure: TestFailure) => boolean } = {},
 ): Promise<RunFailureReport> {
   const { run, stored } = options.loaded ?? await loadRun(payload, deps);
@@ -48,6 +56,8 @@ export async function buildFailureReport(
   const skipped: SkippedNode[] = [];
   let passedModels = 0;
   let passedTests = 0;
+  const reproduceSqlOf = (node: RunState['nodes'][number]): Record<string, string> =>
+    stored.reproduceSql?.[node.id]?.sql ?? deps.renderReproduceSql?.(node, run, manifest) ?? {};
   for (const node of run.nodes) {
     if (node.kind === 'load') {
       // A load is neither a model nor a test: named by its source, its COPY target shown instead of SQL.
@@ -61,11 +71,11 @@ export async function buildFailureReport(
       if (node.status === 'success') passedModels++;
       if (node.status === 'skipped') skipped.push({ kind: 'model', nodeId: node.id, name: node.name, ...(node.skippedBecause && { cause: node.skippedBecause }) });
       if (node.status === 'error') {
-        failures.push({ kind: 'model', nodeId: node.id, name: node.name, error: maskEmailsInText(node.error ?? 'failed'), compiledSql: modelSelect(node, run, deps.manifest), file: source?.origin.file ?? node.id });
+        failures.push({ kind: 'model', nodeId: node.id, name: node.name, error: maskEmailsInText(node.error ?? 'failed'), compiledSql: reproduceSqlOf(node)[node.id] ?? manifest.models[node.id]?.rawSql ?? '', file: source?.origin.file ?? node.id });
       }
       continue;
     }
-    const rendered = new Map(safeRenderTests(node, run, deps).map((t) => [t.id, t.sql]));
+    const rendered = new Map(Object.entries(reproduceSqlOf(node)));
     for (const t of node.tests ?? []) {
       const test = manifest.tests[t.id]!;
       if (t.status === 'pass' || t.status === 'warn') passedTests++;
@@ -127,14 +137,6 @@ export function loadFailureOf(node: RunState['nodes'][number], manifest: RunDepe
   };
 }
 
-function safeRenderTests(node: RunState['nodes'][number], run: RunState, deps: RunDependencies) {
-  try {
-    return renderTests(node, run, deps.manifest);
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Sample rows of every failing test, fetched concurrently (a few at a time) within one time budget. A query
  * still running when the budget is spent is left behind and its test says so: the email goes out without
@@ -173,20 +175,6 @@ async function sampleRows(deps: Pick<RunDependencies, 'warehouse'>, sql: string,
   }
 }
 
-/**
- * A failing model's "reproduce" section: its SELECT, rendered as a full build would (never the DDL or the swap,
- * which are unsafe to paste); the raw Jinja when it cannot be rendered.
- */
-function modelSelect(node: RunState['nodes'][number], run: RunState, manifest: RunDependencies['manifest']): string {
-  const model = manifest.models[node.id];
-  if (!model) return '';
-  try {
-    return renderNodeSql(manifest, model, { vars: { ...manifest.vars, ...run.vars }, isIncremental: false, invocationId: run.runId, runStartedAt: new Date(run.startedAt) });
-  } catch {
-    return model.rawSql;
-  }
-}
-
 export interface AlertTarget {
   sns: SNSClient;
   topicArn: string;
@@ -211,7 +199,7 @@ export function alertPolicyOf(settings: LandfallSettings): AlertPolicy {
  */
 export async function publishRunAlert(
   payload: TransformRunPayload,
-  deps: RunDependencies & AlertBudget & AlertTarget,
+  deps: AlertRunDependencies & AlertBudget & AlertTarget,
 ): Promise<{ subject: string; notices: string[]; delivered: Delivered[] }> {
   const loaded = await loadRun(payload, deps);
   const { manifest } = deps;

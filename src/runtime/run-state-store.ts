@@ -9,6 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunState } from '../engine';
+import type { ReproduceSql } from './reproduce-sql';
 
 /** What the state machine passes around instead of the state itself. */
 export interface RunStatePointer {
@@ -25,6 +26,8 @@ export interface StoredRun<Trigger = unknown> {
   redriveCount: number;
   /** The engine state, without the fields that change on every step and travel in the payload instead. */
   run: Omit<RunState, 'iterations' | 'waitSeconds'>;
+  /** The failed nodes' SQL for the alert, rendered by AdvanceRun when they failed (reproduce-sql.ts). */
+  reproduceSql?: ReproduceSql;
 }
 
 export interface RunStateStore {

@@ -20,6 +20,7 @@ import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 import { recordRunHistory, type RunHistoryStore } from './run-history-store';
+import { withReproduceSql } from './reproduce-sql';
 
 export interface RunDependencies {
   manifest: Manifest;
@@ -227,6 +228,8 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
     pause = run.waitSeconds <= 1 ? 20 : Math.min(pause * 2, 2000);
     run = await advanceRun(run, deps);
   }
+  // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
+  loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
   const next = { ...(await saveRun(loaded, run, deps, payload.state)), advances };
   // The run ended: keep its results (a retried AdvanceRun writes the same keys again).
   if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: loaded.stored.execution, trigger: loaded.stored.trigger });

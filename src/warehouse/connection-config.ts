@@ -12,13 +12,7 @@
  * Empty values count as unset. The endpoint itself is the SDK's business: it honours
  * `AWS_ENDPOINT_URL_REDSHIFT_DATA` and `AWS_ENDPOINT_URL` on its own (used locally).
  */
-// zod/mini with English messages: the same checks and texts as classic zod, which every warehouse function would
-// otherwise carry whole (~70 KiB minified).
-import * as z from 'zod/mini';
-import { en } from 'zod/locales';
 import { WarehouseError } from './warehouse';
-
-z.config(en());
 
 export type ComputeTarget = { kind: 'provisioned'; clusterIdentifier: string } | { kind: 'serverless'; workgroupName: string };
 
@@ -47,54 +41,46 @@ export class ConnectionConfigError extends WarehouseError {
   }
 }
 
-/** Environment values are trimmed, and an empty value counts as unset. */
-const fromEnv = <Schema extends z.ZodMiniType<string | undefined, string | undefined>>(schema: Schema) =>
-  z.pipe(z.transform((value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)), schema);
+type Variable = 'LANDFALL_REDSHIFT_CLUSTER' | 'LANDFALL_REDSHIFT_WORKGROUP' | 'LANDFALL_REDSHIFT_DATABASE' | 'LANDFALL_REDSHIFT_SECRET_ARN' | 'LANDFALL_REDSHIFT_DB_USER';
 
-const environmentSchema = z
-  .object({
-    LANDFALL_REDSHIFT_CLUSTER: fromEnv(
-      z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a cluster identifier: lowercase letters, digits and hyphens, starting with a letter'))),
-    ),
-    LANDFALL_REDSHIFT_WORKGROUP: fromEnv(
-      z.optional(z.string().check(z.regex(/^[a-z0-9-]{3,64}$/, 'must be a workgroup name: 3–64 lowercase letters, digits and hyphens'))),
-    ),
-    // Required, but checked in superRefine so that its absence is reported together with the other problems.
-    LANDFALL_REDSHIFT_DATABASE: fromEnv(z.optional(z.string().check(z.maxLength(127, 'must be at most 127 characters')))),
-    LANDFALL_REDSHIFT_SECRET_ARN: fromEnv(
-      z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN'))),
-    ),
-    LANDFALL_REDSHIFT_DB_USER: fromEnv(z.optional(z.string().check(z.maxLength(128, 'must be at most 128 characters')))),
-  })
-  .check(
-    z.superRefine((env, context) => {
-      if (env.LANDFALL_REDSHIFT_DATABASE === undefined) {
-        context.addIssue({ code: 'custom', path: ['LANDFALL_REDSHIFT_DATABASE'], message: 'is required (the database to run SQL in)' });
-      }
-      const hasCluster = env.LANDFALL_REDSHIFT_CLUSTER !== undefined;
-      const hasWorkgroup = env.LANDFALL_REDSHIFT_WORKGROUP !== undefined;
-      if (hasCluster === hasWorkgroup) {
-        context.addIssue({
-          code: 'custom',
-          message: hasCluster
-            ? 'set LANDFALL_REDSHIFT_CLUSTER or LANDFALL_REDSHIFT_WORKGROUP, not both'
-            : 'set LANDFALL_REDSHIFT_CLUSTER (provisioned) or LANDFALL_REDSHIFT_WORKGROUP (Serverless)',
-        });
-      }
-      if (env.LANDFALL_REDSHIFT_SECRET_ARN !== undefined && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
-        context.addIssue({
-          code: 'custom',
-          message: 'set LANDFALL_REDSHIFT_SECRET_ARN or LANDFALL_REDSHIFT_DB_USER, not both (neither = IAM identity)',
-        });
-      }
-      if (hasWorkgroup && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
-        context.addIssue({
-          code: 'custom',
-          message: 'LANDFALL_REDSHIFT_DB_USER works only with a provisioned cluster; use a secret or IAM with a workgroup',
-        });
-      }
-    }),
-  );
+/**
+ * Each variable's check and the problem it reports, in the order problems are listed. Plain code, not a schema
+ * library: five values do not need one, and every function that talks to the warehouse loads this (zod/mini was
+ * ~19 KiB of each bundle). The messages are the ones the zod schema had (tests/runtime/run-path-schema-messages.test.ts).
+ */
+const VARIABLE_CHECKS: readonly [Variable, (value: string) => boolean, string][] = [
+  ['LANDFALL_REDSHIFT_CLUSTER', (v) => /^[a-z][a-z0-9-]{0,62}$/.test(v), 'must be a cluster identifier: lowercase letters, digits and hyphens, starting with a letter'],
+  ['LANDFALL_REDSHIFT_WORKGROUP', (v) => /^[a-z0-9-]{3,64}$/.test(v), 'must be a workgroup name: 3–64 lowercase letters, digits and hyphens'],
+  // Required, but its absence is reported below, together with the other problems of the combination.
+  ['LANDFALL_REDSHIFT_DATABASE', (v) => v.length <= 127, 'must be at most 127 characters'],
+  ['LANDFALL_REDSHIFT_SECRET_ARN', (v) => /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(v), 'must be a Secrets Manager secret ARN'],
+  ['LANDFALL_REDSHIFT_DB_USER', (v) => v.length <= 128, 'must be at most 128 characters'],
+];
+
+/** Environment values are trimmed, and an empty value counts as unset. */
+function fromEnv(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Problems of the combination: what is required, and what may not be set together. */
+function combinationProblems(env: Partial<Record<Variable, string>>): string[] {
+  const problems: string[] = [];
+  if (env.LANDFALL_REDSHIFT_DATABASE === undefined) problems.push('LANDFALL_REDSHIFT_DATABASE is required (the database to run SQL in)');
+  const hasCluster = env.LANDFALL_REDSHIFT_CLUSTER !== undefined;
+  const hasWorkgroup = env.LANDFALL_REDSHIFT_WORKGROUP !== undefined;
+  if (hasCluster === hasWorkgroup) {
+    problems.push(hasCluster
+      ? 'set LANDFALL_REDSHIFT_CLUSTER or LANDFALL_REDSHIFT_WORKGROUP, not both'
+      : 'set LANDFALL_REDSHIFT_CLUSTER (provisioned) or LANDFALL_REDSHIFT_WORKGROUP (Serverless)');
+  }
+  if (env.LANDFALL_REDSHIFT_SECRET_ARN !== undefined && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
+    problems.push('set LANDFALL_REDSHIFT_SECRET_ARN or LANDFALL_REDSHIFT_DB_USER, not both (neither = IAM identity)');
+  }
+  if (hasWorkgroup && env.LANDFALL_REDSHIFT_DB_USER !== undefined) {
+    problems.push('LANDFALL_REDSHIFT_DB_USER works only with a provisioned cluster; use a secret or IAM with a workgroup');
+  }
+  return problems;
+}
 
 /**
  * Reads and validates the connection target.
@@ -105,13 +91,15 @@ const environmentSchema = z
  * // { compute: { kind: 'serverless', workgroupName: 'analytics' }, database: 'dev', auth: { kind: 'iam' } }
  */
 export function readConnectionTarget(env: NodeJS.ProcessEnv = process.env): ConnectionTarget {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConnectionConfigError(
-      parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')} ${issue.message}` : issue.message)),
-    );
+  const values: Partial<Record<Variable, string>> = {};
+  const problems: string[] = [];
+  for (const [name, valid, message] of VARIABLE_CHECKS) {
+    const value = fromEnv(env[name]);
+    values[name] = value;
+    if (value !== undefined && !valid(value)) problems.push(`${name} ${message}`);
   }
-  const values = parsed.data;
+  problems.push(...combinationProblems(values));
+  if (problems.length > 0) throw new ConnectionConfigError(problems);
   const compute: ComputeTarget = values.LANDFALL_REDSHIFT_CLUSTER
     ? { kind: 'provisioned', clusterIdentifier: values.LANDFALL_REDSHIFT_CLUSTER }
     : { kind: 'serverless', workgroupName: values.LANDFALL_REDSHIFT_WORKGROUP! };

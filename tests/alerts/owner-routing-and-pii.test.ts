@@ -12,13 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { dialects, type RunState } from '../../src/engine';
+import type { RunState } from '../../src/engine';
 import { qualified } from '../../src/engine/render/relation';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
 import type { PublishedEmail } from '../../src/local/aws/sns-outbox';
 import { forgetCompiledManifest, loadCompiledManifest } from '../../src/runtime/compiled-project';
 import { awsRunStates } from '../../src/runtime/aws-run-states';
 import { publishRunAlert } from '../../src/runtime/publish-alert';
+import { renderReproduceSql } from '../../src/runtime/reproduce-sql';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/warehouse/run-query';
@@ -90,7 +91,9 @@ async function runWithFailures(name: string, failing: string[]): Promise<void> {
   const arn = `${stack.transformStateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   await runStates.write(pointer, { version: 1, execution: { arn, name }, trigger: { loader: 'manual', arrivedAt: new Date().toISOString() }, redriveCount: 0, run });
   await publishRunAlert({ execution: { arn, name }, state: pointer, redriveCount: 0, done: true, failed: true, waitSeconds: 0, iterations: 0, counts: { nodes: nodes.length, models: 0, testNodes: nodes.length, finished: nodes.length, running: 0, failed: nodes.length, skipped: 0 } }, {
-    manifest, dialect: dialects[manifest.target.type], runStates, warehouse, sns: new SNSClient({}), topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN!, region: 'us-east-1',
+    manifest, runStates, warehouse, sns: new SNSClient({}), topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN!, region: 'us-east-1',
+    // A hand-written run state: no AdvanceRun recorded its failed tests' SQL (src/runtime/reproduce-sql.ts).
+    renderReproduceSql,
   });
 }
 

@@ -12,13 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { dialects, type RunState } from '../../src/engine';
+import type { RunState } from '../../src/engine';
 import { gradeFreshness } from '../../src/engine/freshness/freshness';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
 import type { PublishedEmail } from '../../src/local/aws/sns-outbox';
 import { loadCompiledManifest, forgetCompiledManifest } from '../../src/runtime/compiled-project';
 import { awsRunStates } from '../../src/runtime/aws-run-states';
 import { publishRunAlert } from '../../src/runtime/publish-alert';
+import { renderReproduceSql } from '../../src/runtime/reproduce-sql';
 import { recordFreshness } from '../../src/runtime/source-freshness-run';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
@@ -68,9 +69,11 @@ async function run(name: string, hours: number, errorTestFails: boolean): Promis
   await publishRunAlert(
     { execution: { arn: executionArn, name }, state: pointer, redriveCount: 0, done: true, failed: errorTestFails, waitSeconds: 0, iterations: 0, counts: { nodes: 2, models: 1, testNodes: 1, finished: 2, running: 0, failed: errorTestFails ? 1 : 0, skipped: 0 } },
     {
-      manifest, dialect: dialects[manifest.target.type], runStates,
+      manifest, runStates,
       warehouse: new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() }),
       sns: new SNSClient({}), topicArn: process.env.LANDFALL_ALERT_TOPIC_ARN!, region: 'us-east-1', now: () => at(hours), sampleBudgetMs: 5_000,
+      // A hand-written run state: no AdvanceRun recorded its failed tests' SQL (src/runtime/reproduce-sql.ts).
+      renderReproduceSql,
     },
   );
 }
