@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
 import * as z from 'zod';
+import { FreshnessLagSettingsSchema } from '../freshness-lag/lag-settings';
 
 export const SETTINGS_FILE = 'landfall.yml';
 
@@ -89,6 +90,8 @@ const SettingsSchema = z.strictObject({
   alerts: AlertsSchema,
   arrivals: ArrivalsSchema.optional(),
   warehouse: WarehouseSchema.optional(),
+  /** The freshness lag alarm's threshold (src/freshness-lag/lag-settings.ts; deployed by scripts/generate-freshness-lag-alarm.ts). */
+  freshness_lag: FreshnessLagSettingsSchema.optional(),
 });
 export type LandfallSettings = z.infer<typeof SettingsSchema>;
 

@@ -8,6 +8,7 @@ import { ServerlessTemplate } from '../../src/deploy/serverless-template';
 import { freshnessLagAlarmYaml, FRESHNESS_LAG_ALARM } from '../../src/freshness-lag/alarm-resources';
 import { freshnessLagLines } from '../../src/freshness-lag/emf-lines';
 import { FreshnessLagSettingsSchema } from '../../src/freshness-lag/lag-settings';
+import { parseLandfallSettings } from '../../src/schedules/landfall-settings';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -30,8 +31,10 @@ describe('freshness lag alarm', () => {
     const custom = freshnessLagAlarmYaml(FreshnessLagSettingsSchema.parse({ alarm_p95_minutes: 4.5, alarm_period_minutes: 30 }));
     expect(custom).toMatch(/\n {6}Threshold: 270\n/);
     expect(custom).toMatch(/\n {6}Period: 1800\n/);
-    const settings = FreshnessLagSettingsSchema.parse({});
+    const settings = parseLandfallSettings(fs.readFileSync(path.join(REPO, 'dbt', 'landfall.yml'), 'utf8'), 'dbt/landfall.yml').freshness_lag!;
     expect(fs.readFileSync(path.join(REPO, 'serverless', 'freshness-lag.resources.yml'), 'utf8')).toBe(freshnessLagAlarmYaml(settings, 'dbt/landfall.yml'));
+    expect(parseLandfallSettings('freshness_lag: { alarm_p95_minutes: 5 }', 'landfall.yml').freshness_lag).toEqual({ alarm_p95_minutes: 5, alarm_period_minutes: 60 });
+    expect(() => parseLandfallSettings('freshness_lag: { alarm_p95_minute: 5 }', 'landfall.yml')).toThrow(/landfall\.yml: freshness_lag: Unrecognized key: "alarm_p95_minute"/);
     expect(FreshnessLagSettingsSchema.safeParse({ alarm_p95_minutes: -1 }).success).toBe(false);
     expect(FreshnessLagSettingsSchema.safeParse({ alarm_p95_minute: 5 }).success).toBe(false);
   });
