@@ -15,8 +15,8 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv_dir="${repo_root}/.venv-dbt"
 requirements="${repo_root}/scripts/requirements-dbt.txt"
-python_bin="${PYTHON:-python3.11}"
-command -v "${python_bin}" >/dev/null 2>&1 || python_bin=python3
+# shellcheck source=scripts/lib/requirements-venv.sh
+source "${repo_root}/scripts/lib/requirements-venv.sh"
 
 if [[ "${LANDFALL_DBT_LATEST:-}" == "1" ]]; then
   venv_dir="${repo_root}/.venv-dbt-latest"
@@ -29,19 +29,6 @@ if [[ "${LANDFALL_DBT_LATEST:-}" == "1" ]]; then
   exit 0
 fi
 
-wanted_hash="$(sha256sum "${requirements}" | cut -d' ' -f1)"
-stamp="${venv_dir}/.requirements.sha256"
-
-if [[ -x "${venv_dir}/bin/dbt" && -f "${stamp}" && "$(cat "${stamp}")" == "${wanted_hash}" ]]; then
-  echo "dbt-core already installed in ${venv_dir} (requirements unchanged)" >&2
-else
-  echo "Installing dbt-core into ${venv_dir} with $(${python_bin} --version)" >&2
-  rm -rf "${venv_dir}"
-  "${python_bin}" -m venv "${venv_dir}"
-  pip_install() { "${venv_dir}/bin/python" -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 "$@"; }
-  pip_install --upgrade pip
-  pip_install -r "${requirements}"
-  echo "${wanted_hash}" > "${stamp}"
-fi
+ensure_requirements_venv "${venv_dir}" "${requirements}" dbt dbt-core --upgrade-pip
 
 "${venv_dir}/bin/dbt" --version
