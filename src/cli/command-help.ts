@@ -53,13 +53,15 @@ ${TARGET}`,
   source: 'landfall source freshness [--select …] [--json]   check sources\' loaded_at_field against warn_after/error_after',
   docs: `landfall docs generate [--select/-s …] [--exclude …] [--empty-catalog] [--vars YAML] [--single-file] [--out PATH]
 landfall docs serve [--port N]
+landfall docs build-site
 landfall docs publish --bucket NAME [--prefix site/]
 
   generate: write dbt's target/manifest.json (v12) and target/catalog.json (v1: each relation's columns, types, row
   count and size from the warehouse's catalog) under the project's target path, as dbt docs generate does, and the
   docs site beside them (target/index.html + target/data/; --single-file: one self-contained HTML file): models,
   sources, seeds, tests, macros, lineage, search, freshness, partitions, run and test history.
-  serve: serve the site on 127.0.0.1 (default port 8080), rebuilt when target/ or a run changes.
+  serve: serve the site on 127.0.0.1 (default port 8080), rebuilt in a child process when target/ or a run changes.
+  build-site: rebuild the site from target/ and the run history only (no warehouse query; what serve runs).
   publish: generate, then upload the site to the deployment's docs bucket (stack output DocsSiteBucketName).`,
   query: `landfall query "SQL" [--limit N]
 

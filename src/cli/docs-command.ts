@@ -27,10 +27,12 @@ export async function docsCommand(args: string[]): Promise<number> {
       return docsGenerateCommand(rest);
     case 'serve':
       return (require('./docs-site-command') as typeof import('./docs-site-command')).docsServeCommand(rest);
+    case 'build-site':
+      return (require('./docs-site-command') as typeof import('./docs-site-command')).docsBuildSiteCommand(rest);
     case 'publish':
       return (require('./docs-site-command') as typeof import('./docs-site-command')).docsPublishCommand(rest);
     default:
-      throw new UsageError(`unknown docs subcommand '${subcommand ?? ''}' (known: generate, serve, publish)`);
+      throw new UsageError(`unknown docs subcommand '${subcommand ?? ''}' (known: generate, serve, build-site, publish)`);
   }
 }
 

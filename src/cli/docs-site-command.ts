@@ -12,6 +12,7 @@ import { addFailingRows, type SampleMask } from '../docs-site/failing-rows';
 import { runRecordFromRunResults, type RunResultsV6 } from '../docs-site/run-records';
 import type { PartitionSummary, RunRecord } from '../docs-site/site-data';
 import { serveSite, type SiteServer } from '../docs-site/serve-site';
+import { siteBuilderProcess } from '../docs-site/site-builder';
 import { targetDir, writeTargetArtifacts } from '../artifacts/target-files';
 import { commonOptions, compileFrom, openCliWarehouse, type CommonOptions } from './command-context';
 import { generateDocsArtifacts, type DocsArtifacts } from './docs-command';
@@ -69,15 +70,45 @@ function watched(options: CommonOptions, target: string): string[] {
   ];
 }
 
-/** Generates the site (from the target folder, compiling first if it has no manifest) and serves it, kept current. */
-export async function startDocsSite(options: CommonOptions, port = 0, onError?: (error: Error) => void): Promise<SiteServer> {
+/** The CLI's entry (`bin/landfall.js`): two folders up from src/cli and from the bundle in dist/cli alike. */
+const CLI_ENTRY = path.resolve(__dirname, '..', '..', 'bin', 'landfall.js');
+
+/**
+ * Serves the site, kept current: built (and rebuilt when target/ or a run changes) by `landfall docs build-site` in
+ * a child process (src/docs-site/site-builder.ts), so the caller's event loop — `landfall serve`'s local stack —
+ * never waits for a build. Resolves once the first build is served.
+ */
+export async function startDocsSite(
+  options: CommonOptions, port = 0, onError?: (error: Error) => void, onRebuilt?: (ms: number) => void,
+): Promise<SiteServer> {
+  const target = targetDir(options.projectDir);
+  const builder = siteBuilderProcess([
+    CLI_ENTRY, 'docs', 'build-site', '--project-dir', options.projectDir, '--state-dir', options.stateDir,
+    ...(options.targetSchema ? ['--target-schema', options.targetSchema] : []),
+  ]);
+  await builder.build();
+  const server = await serveSite({
+    dir: target, port, watch: watched(options, target), onError, pollMs: 2000,
+    regenerate: async () => { onRebuilt?.(await builder.build()); },
+  });
+  return { url: server.url, close: async () => { builder.stop(); await server.close(); } };
+}
+
+/**
+ * `landfall docs build-site`: the site from target/ (compiling first when it has no manifest.json) and the run history,
+ * without reading the warehouse — what `serve` runs after each run. `docs generate` also fetches failing rows and
+ * partition months; rebuilds keep the ones it fetched.
+ */
+export async function docsBuildSiteCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {});
+  const options = commonOptions(values);
   const target = targetDir(options.projectDir);
   if (!fs.existsSync(path.join(target, 'manifest.json'))) {
     writeTargetArtifacts({ projectDir: options.projectDir, manifest: compileFrom(options), invocationId: `docs-${Date.now()}`, startedAt: new Date() });
   }
-  const build = () => generateSite({ targetDir: target, stateDir: options.stateDir });
-  build();
-  return serveSite({ dir: target, port, watch: watched(options, target), regenerate: build, onError });
+  const site = generateSite({ targetDir: target, stateDir: options.stateDir });
+  process.stdout.write(`Docs site: ${site.nodes} nodes, ${site.runs} runs, ${site.files} files: ${path.join(site.out, 'index.html')}\n`);
+  return 0;
 }
 
 /**

@@ -142,11 +142,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   }, reconcileSeconds * 1000) : undefined;
   write(`  Reconciler         every ${reconcileSeconds} s (--reconcile-seconds, 0 = off; Fivetran API ${stack.fivetranApi.url})`);
   write('Try: npx landfall send-event events/samples/fivetran/sync-end-successful.json   (Ctrl-C to stop)');
-  // The docs site, rebuilt when a run ends (its run history) or target/ changes (src/cli/docs-site-command.ts). Its
-  // first build renders the whole project, so it starts after the stack is usable and prints its URL when ready.
+  // The docs site, rebuilt when a run ends (its run history) or target/ changes (src/cli/docs-site-command.ts), each
+  // build in a child process so the stack's endpoints keep answering; prints its URL when the first build is served.
+  let docsUrl = '';
   const docsStarting = (require('./docs-site-command') as typeof import('./docs-site-command'))
-    .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`))
-    .then((site) => { write(`Docs site          ${site.url}   (runs appear as they end)`); return site; })
+    .startDocsSite(options, 0, (error) => write(`  Docs site could not rebuild: ${error.message}`), (ms) => write(`📖 docs site rebuilt in ${(ms / 1000).toFixed(1)} s: ${docsUrl}`))
+    .then((site) => { docsUrl = site.url; write(`Docs site          ${site.url}   (runs appear as they end)`); return site; })
     .catch((error: Error) => { write(`Docs site          not started: ${error.message}`); return undefined; });
   // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
   const watch = watchExecutions(options.stateDir, write);
