@@ -3,17 +3,13 @@
  * Redshift refuses), and those checks refuse the leader-node-only clock a partitioned publish used to write.
  */
 import { dialects } from '../../src/engine/dialects';
-import type { ModelNode } from '../../src/engine/manifest';
 import { planMaterialization } from '../../src/engine/materializations';
 import type { PartitionPlanContext } from '../../src/engine/materializations/partitioned/plan';
 import { asOneBatch, MAX_BATCH_STATEMENTS } from '../../src/engine/materializations/partitioned/one-transaction';
 import { findRedshiftRejection } from '../../src/local/sql-engine/redshift-strict-syntax';
+import { monthlyModel } from './support/monthly-model';
 
-const node: ModelNode = {
-  uniqueId: 'model.p.fct', resourceType: 'model', name: 'fct', packageName: 'p', origin: { file: 'models/fct.sql' }, rawSql: '', path: '', dependsOn: [],
-  relation: { schema: 'marts', identifier: 'fct' },
-  config: { materialized: 'incremental', tags: [], enabled: true, unique_key: 'id', partition_by: { field: 'created_at', granularity: 'month' }, retention_months: 24 },
-};
+const node = monthlyModel('fct', { unique_key: 'id', retention_months: 24 });
 const columns = [{ name: 'id', type: 'integer' }, { name: 'created_at', type: 'timestamp without time zone' }];
 
 function steps(partition: Partial<PartitionPlanContext>) {

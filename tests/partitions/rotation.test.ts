@@ -1,19 +1,11 @@
 /** Rotation plans are pure: what a rotation creates, keeps, unloads and drops, and in which order. */
 import { dialects } from '../../src/engine/dialects';
-import type { ModelNode } from '../../src/engine/manifest';
 import { stagingRelation } from '../../src/engine/dialects/staging-names';
 import { planRotation } from '../../src/partitions/rotation';
 import { composeRotationAlert } from '../../src/partitions/rotation-run';
+import { monthlyModel } from './support/monthly-model';
 
-const node = (config: Record<string, unknown> = {}): ModelNode => ({
-  uniqueId: 'model.p.fct_transfers', resourceType: 'model', name: 'fct_transfers', packageName: 'p',
-  origin: { file: 'models/fct_transfers.sql' }, rawSql: '', path: '', dependsOn: [],
-  relation: { schema: 'marts', identifier: 'fct_transfers' },
-  config: {
-    materialized: 'incremental', tags: [], enabled: true, partition_by: { field: 'created_at', granularity: 'month' },
-    retention_months: 3, unload_before_drop: 's3://archive/fct_transfers/', ...config,
-  },
-});
+const node = (config: Record<string, unknown> = {}) => monthlyModel('fct_transfers', { retention_months: 3, unload_before_drop: 's3://archive/fct_transfers/', ...config });
 const tables = { months: ['2026-08', '2026-09', '2026-10', '2026-11'], columns: ['id', 'created_at'], modelRelation: 'view' as const, hasNullsTable: false };
 
 describe('planRotation', () => {

@@ -5,24 +5,16 @@
  * landfall_compat.cluster_iam_roles (stricter than a cluster with one, never more lenient).
  */
 import { dialects } from '../../src/engine/dialects';
-import type { ModelNode } from '../../src/engine/manifest';
 import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import { rotateModelPartitions } from '../../src/partitions/rotation';
+import { monthlyModel } from './support/monthly-model';
 
 let engine: SqlEngine;
 let local: LocalWarehouse;
 
-const node = (config: Record<string, unknown> = {}): ModelNode => ({
-  uniqueId: 'model.p.fct_events', resourceType: 'model', name: 'fct_events', packageName: 'p',
-  origin: { file: 'models/fct_events.sql' }, rawSql: '', path: '', dependsOn: [],
-  relation: { schema: 'marts', identifier: 'fct_events' },
-  config: {
-    materialized: 'incremental', tags: [], enabled: true, partition_by: { field: 'created_at', granularity: 'month' },
-    retention_months: 2, unload_before_drop: 's3://archive-bucket/fct_events/', ...config,
-  },
-});
+const node = (config: Record<string, unknown> = {}) => monthlyModel('fct_events', { retention_months: 2, unload_before_drop: 's3://archive-bucket/fct_events/', ...config });
 
 const monthTables = async () =>
   (await engine.query(`select table_name from information_schema.tables where table_schema = 'marts' and table_name like 'fct\\_events\\_\\_p%' order by 1`)).rows.map((r) => r[0]);
