@@ -13,7 +13,10 @@ import { signFivetranBody } from '../events/fivetran';
 import { listStoredExecutions, type StoredExecution } from '../local/aws/execution-store';
 import type { TaskHandler } from '../local/aws/step-functions';
 import { LOCAL_WEBHOOK_SECRET, startLocalStack, type LocalStack } from '../local/local-stack';
-import { loadCompiledManifest } from '../runtime/compiled-project';
+import { loadCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
+import { attachAlertingFacts } from '../alerts/alerting-facts';
+import { localTarget } from '../local/local-warehouse';
+import { recompileLine, watchProject } from '../local/project-watcher';
 import { awsDependencies } from '../runtime/aws-dependencies';
 import type { StoredRun } from '../runtime/run-state-store';
 import type { RunTrigger, TransformRunPayload } from '../runtime/transform-run';
@@ -151,11 +154,20 @@ export async function serveCommand(args: string[]): Promise<number> {
     .catch((error: Error) => { write(`Docs site          not started: ${error.message}`); return undefined; });
   // Every execution that ends gets a closing line: status, duration, dbt's PASS/WARN/ERROR/SKIP counts, how to see it.
   const watch = watchExecutions(options.stateDir, write);
+  // A saved project file is recompiled in-process and the functions run it from the next run on (one line each).
+  const projectWatcher = watchProject({
+    projectDir: options.projectDir, stateDir: options.stateDir, manifestPath: path.resolve(options.stateDir, MANIFEST_FILE),
+    target: localTarget(options.targetSchema ? { schema: options.targetSchema } : undefined), checks: [dmsSchedulesOf, attachAlertingFacts(options.projectDir)],
+    onCompiled: (outcome) => write(recompileLine(outcome)),
+    onError: (error, changed) => write(`↻ ${changed.join(', ') || 'project'} saved: not recompiled, the stack keeps the previous version: ${error.message}`),
+  });
+  write(`Watching           ${path.relative(process.cwd(), options.projectDir) || '.'}   (a saved file is recompiled; the next run builds it)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   watch.stop();
+  projectWatcher.close();
   await (await docsStarting)?.close();
   schedules.stop();
   projectTimers.stop();

@@ -1,6 +1,8 @@
-/** The compiled project the functions run (embedded in the bundle, or `LANDFALL_MANIFEST_PATH`), loaded once per container. */
+/**
+ * The compiled project the functions run (embedded in the bundle, or `LANDFALL_MANIFEST_PATH`), loaded once per
+ * container (loadCompiledManifest keeps it; a file rewritten by `landfall serve`'s watcher is read again).
+ */
 import type { Manifest } from '../engine';
 import { loadCompiledManifest } from './compiled-project';
-import { once } from './environment';
 
-export const awsManifest: () => Manifest = /* @__PURE__ */ once(() => loadCompiledManifest());
+export const awsManifest: () => Manifest = () => loadCompiledManifest();

@@ -19,12 +19,15 @@ export const MANIFEST_FILE = 'landfall-manifest.json';
  */
 declare const LANDFALL_BUNDLED_MANIFEST_BROTLI: string | undefined;
 
-let cached: { file: string; manifest: Manifest } | undefined;
+let cached: { file: string; manifest: Manifest; mtimeMs?: number; size?: number } | undefined;
 
 /** The bundled manifest in AWS; locally the one at `LANDFALL_MANIFEST_PATH`. Parsed once per container. */
 export function loadCompiledManifest(file = process.env.LANDFALL_MANIFEST_PATH ?? path.join(__dirname, MANIFEST_FILE)): Manifest {
   if (typeof LANDFALL_BUNDLED_MANIFEST_BROTLI !== 'undefined' && !process.env.LANDFALL_MANIFEST_PATH) file = '<bundled>';
-  if (cached?.file === file) return cached.manifest;
+  // A file on disk is read again when it was rewritten (locally, `landfall serve` recompiles as files are saved:
+  // src/local/project-watcher.ts); the bundled project never changes within a container.
+  const stat = file === '<bundled>' ? undefined : statOrUndefined(file);
+  if (cached?.file === file && cached.mtimeMs === stat?.mtimeMs && cached.size === stat?.size) return cached.manifest;
   if (file === '<bundled>') {
     const json = zlib.brotliDecompressSync(Buffer.from(LANDFALL_BUNDLED_MANIFEST_BROTLI!, 'base64')).toString('utf8');
     cached = { file, manifest: JSON.parse(json) as Manifest };
@@ -36,8 +39,16 @@ export function loadCompiledManifest(file = process.env.LANDFALL_MANIFEST_PATH ?
   const manifest = JSON.parse(text) as Manifest;
   if (manifest.landfallVersion !== 1) throw new Error(`${file} was written by an incompatible landfall version`);
   noteManifestText(manifest, text);
-  cached = { file, manifest };
+  cached = { file, manifest, mtimeMs: stat?.mtimeMs, size: stat?.size };
   return manifest;
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Forget the manifest read so far (after `compileProject` rewrote it). */

@@ -132,8 +132,9 @@ export class PartialParseCache {
    * The cache saved at `file`, or an empty one when there is none, it cannot be read, or another
    * {@link PARTIAL_PARSE_VERSION} wrote it.
    */
-  static open(file: string): PartialParseCache {
-    const cache = new PartialParseCache(file);
+  static open(file: string, options: { saveOnFinish?: boolean } = {}): PartialParseCache {
+    // saveOnFinish false: a long-lived process (serve's watcher) keeps it in memory and saves it with `save()`.
+    const cache = new PartialParseCache(options.saveOnFinish === false ? undefined : file);
     let saved: Partial<CacheFile> | undefined;
     try {
       saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;

@@ -1,0 +1,134 @@
+/**
+ * `landfall serve` keeps the compiled project current: it watches the project folder and, when a file is saved,
+ * recompiles in-process with a partial-parse cache kept in memory (only the changed files are parsed again; the
+ * rest of the graph is linked afresh), rewrites the compiled artifact the local stack's functions load, and makes
+ * them read it again. One line per recompile.
+ *
+ * The functions of the local stack read the artifact through `loadCompiledManifest`, which reads a rewritten file
+ * again (it keeps the file's modification time and size), so the next run builds the saved SQL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Manifest, Target } from '../engine';
+import { compileManifest } from '../engine/project/compile-manifest';
+import { PARTIAL_PARSE_FILE, PartialParseCache } from '../engine/project/partial-parse';
+import { readProjectFiles } from '../engine/project/project-files';
+
+export interface ProjectWatcherOptions {
+  projectDir: string;
+  stateDir: string;
+  target: Target;
+  /** Where the compiled artifact goes (the local stack's `LANDFALL_MANIFEST_PATH`). */
+  manifestPath: string;
+  /** The checks `landfall compile` runs on a manifest before it is written (they may attach facts to it). */
+  checks?: ReadonlyArray<(manifest: Manifest) => unknown>;
+  /** After each recompile that wrote the artifact. */
+  onCompiled(outcome: RecompileOutcome): void;
+  /** A recompile that failed (a syntax error in the saved file): the previous artifact stays. */
+  onError(error: Error, changed: string[]): void;
+  /** Saves arriving within this many milliseconds are one recompile (editors write a file in several steps). Default 25. */
+  settleMs?: number;
+}
+
+export interface RecompileOutcome {
+  /** Project files saved since the last recompile, relative to the project folder. */
+  changed: string[];
+  models: number;
+  /** Files parsed again (the rest came from the cache). */
+  parsed: number;
+  /** The recompile, from reading the files to the artifact written. */
+  elapsedMs: number;
+}
+
+export interface ProjectWatcher {
+  /** Recompile now (what a save triggers). */
+  recompile(changed?: string[]): RecompileOutcome | undefined;
+  close(): void;
+}
+
+/** Files a compile reads; target/, logs/ and dbt_packages/ (written by commands, `deps`) are not watched. */
+const PROJECT_FILE = /\.(sql|ya?ml|csv|md)$/;
+const IGNORED_FOLDER = /^(target|logs|dbt_packages|node_modules|\.landfall|\.git)(\/|$)/;
+
+/** Whether a saved file is one a compile reads (relative to the project folder, `/`-separated). */
+export function watchedProjectFile(relative: string): boolean {
+  return PROJECT_FILE.test(relative) && !IGNORED_FOLDER.test(relative) && !relative.split('/').some((part) => part.startsWith('.'));
+}
+
+/**
+ * @example
+ * const watcher = watchProject({ projectDir: 'dbt', stateDir: '.landfall', target, manifestPath, onCompiled: (o) => console.log(recompileLine(o)), onError: console.error });
+ */
+export function watchProject(options: ProjectWatcherOptions): ProjectWatcher {
+  const cacheFile = path.join(options.stateDir, PARTIAL_PARSE_FILE);
+  // The cache of the last `landfall compile` (or the stack's start), kept in memory from here; saved on close.
+  const cache = PartialParseCache.open(cacheFile, { saveOnFinish: false });
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  // Bring the cache up to the files as they are now (the stack compiled without it), so the first save re-parses
+  // only that file. With a warm cache on disk this parses nothing.
+  try {
+    cache.startCompile();
+    compileManifest(readProjectFiles(options.projectDir, { parseCache: cache }), { target: options.target, parseCache: cache });
+    cache.finishCompile();
+  } catch {
+    // the project does not compile right now: the first save that fixes it recompiles it all
+  }
+
+  const recompile = (changed: string[] = []): RecompileOutcome | undefined => {
+    const started = performance.now();
+    try {
+      cache.startCompile();
+      const manifest = compileManifest(readProjectFiles(options.projectDir, { parseCache: cache }), { target: options.target, parseCache: cache });
+      for (const check of options.checks ?? []) check(manifest);
+      cache.finishCompile();
+      const temporary = `${options.manifestPath}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, JSON.stringify(manifest));
+      fs.renameSync(temporary, options.manifestPath);
+      const outcome = { changed, models: Object.keys(manifest.models).length, parsed: cache.stats.parsed, elapsedMs: performance.now() - started };
+      options.onCompiled(outcome);
+      return outcome;
+    } catch (error) {
+      options.onError(error instanceof Error ? error : new Error(String(error)), changed);
+      return undefined;
+    }
+  };
+
+  const flush = () => {
+    timer = undefined;
+    const changed = [...pending].sort();
+    pending = new Set();
+    recompile(changed);
+  };
+
+  // Recursive watching is native on macOS and Windows and done by Node on Linux (Node ≥ 19.1).
+  const watcher = fs.watch(options.projectDir, { recursive: true }, (_event, name) => {
+    if (!name) return;
+    const relative = String(name).split(path.sep).join('/');
+    if (!watchedProjectFile(relative)) return;
+    pending.add(relative);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, options.settleMs ?? 25);
+  });
+  watcher.on('error', (error) => options.onError(error, []));
+
+  return {
+    recompile,
+    close: () => {
+      watcher.close();
+      if (timer) clearTimeout(timer);
+      try {
+        cache.save(cacheFile);
+      } catch {
+        // a read-only state folder: the next command parses again
+      }
+    },
+  };
+}
+
+/** serve's line for a recompile. */
+export function recompileLine(outcome: RecompileOutcome): string {
+  const what = outcome.changed.length === 0 ? 'project' : outcome.changed.length === 1 ? outcome.changed[0] : `${outcome.changed[0]} and ${outcome.changed.length - 1} more`;
+  return `↻ ${what} saved: recompiled ${outcome.models} models in ${outcome.elapsedMs.toFixed(1)} ms (${outcome.parsed} file${outcome.parsed === 1 ? '' : 's'} parsed again); the local stack runs it from now on`;
+}
