@@ -11,11 +11,13 @@
  * - A selection the manifest cannot resolve any more (the project changed since the arrival was buffered) is
  *   {@link EVERYTHING} too: never concurrent by mistake.
  *
- * Closures are cached per manifest object and selector (a Lambda container loads its manifest once).
+ * Arrival selections are always `source:<source>.<table>+` (routing.ts): the closure is the source and everything
+ * downstream of it in the graph (what `selectNodes` gives for that selector, without its parser in the coalescer's
+ * bundle). Any other selector is {@link EVERYTHING}. Closures are cached per manifest object and selector (a Lambda
+ * container loads its manifest once).
  */
 import type { Manifest } from '../../engine';
-import { buildGraph } from '../../engine/graph/graph';
-import { selectNodes } from '../../engine/graph/select';
+import { buildGraph, reachable } from '../../engine/graph/graph';
 import type { BufferedArrival } from './coalescer';
 
 /** How the coalescer schedules arrival runs: one at a time (`serial`), or one per disjoint part of the DAG (`dag`). */
@@ -24,6 +26,9 @@ export const ARRIVAL_CONCURRENCY_MODES: readonly ArrivalConcurrency[] = ['serial
 
 /** The closure that overlaps every closure. */
 export const EVERYTHING = '*';
+
+/** `source:<source>.<table>+`, the selector routing gives an arrival. */
+const SOURCE_AND_DOWNSTREAM = /^source:([^.+\s]+\.[^+\s]+)\+$/;
 
 const cache = new WeakMap<Manifest, { selected: (selector: string) => ReadonlySet<string> }>();
 
@@ -34,15 +39,14 @@ function resolverFor(manifest: Manifest): (selector: string) => ReadonlySet<stri
   const complete = { ...manifest, sources: partial.sources ?? {}, seeds: partial.seeds ?? {}, models: partial.models ?? {}, tests: partial.tests ?? {} } as Manifest;
   const graph = buildGraph(complete);
   const tests = new Set(Object.keys(complete.tests));
+  const sourceIds = new Map(Object.values(complete.sources).map((source) => [`${source.sourceName}.${source.name}`, source.uniqueId]));
   const bySelector = new Map<string, ReadonlySet<string>>();
   const selected = (selector: string): ReadonlySet<string> => {
     let keys = bySelector.get(selector);
     if (!keys) {
-      try {
-        keys = new Set([...selectNodes(graph, [selector], [])].filter((id) => !tests.has(id)));
-      } catch {
-        keys = new Set([EVERYTHING]);
-      }
+      const source = SOURCE_AND_DOWNSTREAM.exec(selector);
+      const id = source ? sourceIds.get(source[1]!) : undefined;
+      keys = id === undefined ? new Set([EVERYTHING]) : new Set([id, ...[...reachable(graph.children, id).keys()].filter((child) => !tests.has(child))]);
       bySelector.set(selector, keys);
     }
     return keys;

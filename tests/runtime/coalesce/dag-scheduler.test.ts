@@ -5,6 +5,8 @@
  * engine's own plan of each batch) of two active runs, and that every arrival runs exactly once.
  */
 import fc from 'fast-check';
+import { buildGraph } from '../../../src/engine/graph/graph';
+import { selectNodes } from '../../../src/engine/graph/select';
 import { planRun } from '../../../src/engine/run/plan-run';
 import {
   acceptArrival, emptyCoalescerState, runFinished, takeBatches, windowClosesAt, type CoalescedBatch, type CoalescerConfig, type CoalescerState,
@@ -25,6 +27,12 @@ describe('parts of the DAG', () => {
     expect(overlaps(c0, closureOf(manifest, ['source:src1.t1+'], 'dag'))).toBe(true); // m01
     expect(overlaps(c0, closureOf(manifest, ['source:src2.t2+'], 'dag'))).toBe(false);
     expect(overlaps(c0, closureOf(manifest, ['source:src2.t2+'], 'serial'))).toBe(true);
+    // The same nodes as dbt selection of `source:…+` gives, tests left out.
+    const graph = buildGraph(manifest);
+    for (const source of Object.values(manifest.sources)) {
+      const selector = `source:${source.sourceName}.${source.name}+`;
+      expect([...closureOf(manifest, [selector], 'dag')].sort()).toEqual([...selectNodes(graph, [selector])].filter((id) => !id.startsWith('test.')).sort());
+    }
     // A selection the project no longer resolves overlaps everything: never concurrent by mistake.
     expect(overlaps(closureOf(manifest, ['source:gone.t+'], 'dag'), closureOf(manifest, ['source:src5.t5+'], 'dag'))).toBe(true);
   });
