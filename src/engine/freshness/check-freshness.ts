@@ -1,6 +1,6 @@
 import type { Manifest } from '../manifest';
-import { runQuery } from '../../warehouse/run-query';
-import type { Warehouse } from '../../warehouse/warehouse';
+import { runQuery } from '../warehouse/run-query';
+import type { Warehouse } from '../warehouse/warehouse';
 import { freshnessQuery, gradeFreshness, hasFreshness, type FreshnessResult } from './freshness';
 
 /**

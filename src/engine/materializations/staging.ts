@@ -6,7 +6,7 @@ import { stagingLeftovers, stagingRelation, type StagingKind } from '../dialects
 import type { Dialect } from '../dialects';
 import type { Relation } from '../manifest';
 import { qualified } from '../render/relation';
-import type { Cell } from '../../warehouse/warehouse';
+import type { Cell } from '../warehouse/warehouse';
 import type { PlanInput } from './plan';
 import { monthRelation } from './partitioned/relations';
 
