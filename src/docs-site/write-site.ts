@@ -8,17 +8,34 @@ import { docsAppJs } from './app-bundle';
 import { siteHtml } from './site-shell';
 import type { SiteData } from './build-site-data';
 
+/** Every file under `dir`, relative to `root` with `/` separators. */
+function filesUnder(root: string, dir: string): string[] {
+  if (!fs.existsSync(path.join(root, dir))) return [];
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const relative = `${dir}/${e.name}`;
+    return e.isDirectory() ? filesUnder(root, relative) : [relative];
+  });
+}
+
 export function writeSiteFolder(site: SiteData, dir: string): { files: number; bytes: number } {
-  fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
+  // Files of an earlier build that this one does not write (fewer shards, runs gone) are removed; the rest are
+  // overwritten in place (removing the whole data/ folder first cost ~0.3 s at 10,000 models).
+  for (const stale of filesUnder(dir, 'data')) if (!site.files.has(stale)) fs.rmSync(path.join(dir, stale), { force: true });
   fs.mkdirSync(path.join(dir, 'data', 'nodes'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'data', 'runs'), { recursive: true });
   const html = siteHtml({ overview: site.overview, appJs: docsAppJs() });
-  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  // Each file written beside and renamed: a server reading the folder meanwhile (`serve`) sends whole files.
+  const write = (file: string, text: string) => {
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+  };
   let bytes = Buffer.byteLength(html);
   for (const [file, text] of site.files) {
-    fs.writeFileSync(path.join(dir, file), text);
+    write(path.join(dir, file), text);
     bytes += Buffer.byteLength(text);
   }
+  write(path.join(dir, 'index.html'), html);
   return { files: site.files.size + 1, bytes };
 }
 

@@ -32,6 +32,14 @@ describe('docs generate → site', () => {
     const again = generateSite({ targetDir: target, stateDir: state, out: path.join(dir, 'again') });
     expect(again.nodes).toBeGreaterThan(10);
     for (const [file, text] of again.site.files) expect([file, fs.readFileSync(path.join(target, file), 'utf8')]).toEqual([file, text]);
+    // A rebuild into the same folder removes what the new build does not write, and leaves no temporary files.
+    fs.writeFileSync(path.join(target, 'data', 'nodes', '999.json'), '[]');
+    fs.writeFileSync(path.join(target, 'data', 'runs', 'gone.json'), '{}');
+    generateSite({ targetDir: target, stateDir: state });
+    expect(fs.existsSync(path.join(target, 'data', 'nodes', '999.json'))).toBe(false);
+    expect(fs.existsSync(path.join(target, 'data', 'runs', 'gone.json'))).toBe(false);
+    expect(fs.readdirSync(path.join(target, 'data', 'nodes')).filter((f) => !/^\d+\.json$/.test(f))).toEqual([]);
+    expect(fs.existsSync(path.join(target, 'data', 'index.json'))).toBe(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(target, 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string; description?: string }> };
     expect(manifest.nodes['model.jaffle_mart.stg_orders']?.compiled_code).toMatch(/^select|^with/i);
   });
