@@ -7,7 +7,7 @@
  * 1.2 × (Σ statement time ÷ concurrency), state transitions, Lambda-seconds (every Task handler's time, summed),
  * Data API calls by operation and commits, each per model.
  *
- * Usage: npx tsx bench/run-latency.ts [--models 120] [--concurrency N] [--json FILE]
+ * Usage: npx tsx bench/run-latency.ts [--models 120] [--concurrency N (profiles.yml threads; default 16)] [--json FILE]
  *        `--models 10 --fast` is the CI smoke (latencies scaled down: 1 ms calls, 20 ms commits, Wait seconds at 50 ms).
  */
 import fs from 'node:fs';
@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { LATENCY_ENV, REDSHIFT_SERVERLESS_LATENCY } from '../src/local/data-api/redshift-latency';
 import { startLocalStack } from '../src/local/local-stack';
+import { DEFAULT_RUN_CONCURRENCY } from '../src/runtime/run-concurrency';
 import { generateSimpleModelsProject, numberFlag, stringFlag } from './support/simple-models-project';
 
 const args = process.argv.slice(2);
@@ -24,6 +25,8 @@ const models = numberFlag(args, 'models', 120);
 const fast = args.includes('--fast');
 const concurrencyFlag = stringFlag(args, 'concurrency');
 const jsonFile = stringFlag(args, 'json');
+// Statements in flight: the Redshift target's default (src/runtime/run-concurrency.ts) unless --concurrency.
+const concurrency = Number(concurrencyFlag ?? DEFAULT_RUN_CONCURRENCY.redshift);
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `landfall-run-latency-${models}-`));
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
     projectDir,
     stateDir: path.join(root, 'state'),
     waitTimeScaleMs: fast ? 50 : 1000,
+    // The per-target setting (profiles.yml's threads), as a deployed project compiles it into the manifest.
+    target: { threads: concurrency },
     wrapTask: (name, handler) => async (input) => {
       const started = performance.now();
       try {
@@ -48,9 +53,7 @@ async function main(): Promise<void> {
     },
   });
   // The deployed defaults, not the local stack's quick ones.
-  process.env.LANDFALL_SETTLE_SECONDS = fast ? '1' : '5';
-  if (concurrencyFlag) process.env.LANDFALL_RUN_CONCURRENCY = concurrencyFlag;
-  const concurrency = Number(concurrencyFlag ?? 4); // plan-run's default statements in flight per run (R11)
+  process.env.LANDFALL_SETTLE_SECONDS = fast ? '1' : process.env.BENCH_SETTLE_SECONDS ?? '5';
   try {
     const before = { ...stack.dataApiCounters, calls: { ...stack.dataApiCounters.calls } };
     const started = performance.now();

@@ -36,6 +36,8 @@ export function localTarget(target: Partial<Target> = {}): Target {
     type: target.type ?? localDialect(),
     schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
     database: target.database ?? 'dev',
+    // profiles.yml's threads: statements a transform run keeps in flight (src/runtime/run-concurrency.ts).
+    ...(target.threads !== undefined ? { threads: target.threads } : {}),
   };
 }
 

@@ -11,6 +11,8 @@
  * the Choice and Wait states read, a few hundred bytes whatever the size of the run.
  */
 import { advanceRun, planRun, prepareRun, summarizeRun, type Manifest, type RunEvent, type RunState } from '../engine';
+import { msUntilNextPoll } from '../engine/run/poll-schedule';
+import { runConcurrencyFor } from './run-concurrency';
 import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../warehouse/warehouse';
 import { routeArrival } from './routing';
@@ -34,7 +36,7 @@ export interface RunDependencies {
   onEvent?: (event: RunEvent) => void;
   /** How long AdvanceRun keeps polling for statements that finish quickly before yielding to a Wait state. */
   settleMs?: number;
-  /** Statements in flight at once (default: the engine's, 4). */
+  /** Statements in flight at once: overrides the target's (run-concurrency.ts; `LANDFALL_RUN_CONCURRENCY`). */
   concurrency?: number;
   /** Each ended run's results kept after the execution ends (run-history-store.ts); none when not configured. */
   history?: RunHistoryStore;
@@ -178,7 +180,7 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     fullRefresh: request.fullRefresh,
     vars: request.vars,
     startedAt,
-    concurrency: deps.concurrency,
+    concurrency: runConcurrencyFor(deps.manifest.target, deps.concurrency),
     // S3 objects of the input are COPYed by load nodes upstream of the models reading them (src/ingest/load-steps.ts).
     loads: loadRequestsFor(deps.manifest, objectsToLoad(parseRunInput(input))),
   });
@@ -215,18 +217,34 @@ export function settleWindowMs(baseMs: number, advances: number): number {
 const ADVANCES_PER_DOUBLING = 500;
 const MAX_SETTLE_MS = 40_000;
 
-/** AdvanceRun: one scheduler step, repeated while statements finish within the settle window. */
+/**
+ * The longest a statement's due time may be away for AdvanceRun to sleep until it instead of returning. Returning
+ * costs a loop of the state machine — IsRunDone, WaitForStatements, AdvanceRun: 3 transitions at $0.025 per 1,000
+ * (https://aws.amazon.com/step-functions/pricing/), the price of ~4.5 s of a 1 GB Lambda — and a Wait lasts whole
+ * seconds (at least 1), so sleeping less than a second in the function is both sooner and cheaper.
+ */
+export const LINGER_MS = 1000;
+
+/**
+ * AdvanceRun: scheduler steps that poll only the statements that are due (engine/run/poll-schedule.ts), no
+ * statement twice in a step. Between steps it sleeps until the next statement is due, and returns as soon as none
+ * is due within {@link LINGER_MS} (or the settle window is spent): a poll that finds a statement still running moves
+ * its due time out by half of its time so far, so a run of long statements returns after at most a poll or two, and
+ * a run of short ones keeps submitting without paying a Wait per statement. The Wait state then lasts until the
+ * earliest statement is due (`waitSeconds`, whole seconds, rounded down: the function sleeps the rest).
+ */
 export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
   const loaded = await loadRun(payload, deps);
   const advances = (payload.advances ?? 0) + 1;
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
-  let run = await advanceRun(loaded.run, deps);
-  let pause = 20;
-  while (!run.done && Date.now() + pause < settleUntil) {
-    await new Promise((resolve) => setTimeout(resolve, pause));
-    // Poll again soon after progress; back off while nothing finishes.
-    pause = run.waitSeconds <= 1 ? 20 : Math.min(pause * 2, 2000);
-    run = await advanceRun(run, deps);
+  const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };
+  let run = loaded.run;
+  for (;;) {
+    run = await advanceRun(run, ctx);
+    if (run.done) break;
+    const nextMs = msUntilNextPoll(run, Date.now());
+    if (nextMs === undefined || nextMs > LINGER_MS || Date.now() + nextMs > settleUntil) break;
+    await new Promise((resolve) => setTimeout(resolve, nextMs));
   }
   // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
   loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);

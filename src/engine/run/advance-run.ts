@@ -5,30 +5,26 @@
  * before the next step. Submits carry a client token derived from run, node and step, so retrying a
  * step after a crash submits nothing twice.
  */
-import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialects';
 import { EngineError } from '../errors';
 import type { Manifest } from '../manifest';
 import type { MaterializationPlan } from '../materializations';
-import { scopedTestRefs } from '../materializations/partitioned/run-context';
-import { renderNodeSql } from '../render/render-node';
-import { buildTestStatements } from '../tests/test-batch';
-import { testStatus, withTestLimit } from '../tests/test-status';
 import type { ResultSet, StatementDescription, Warehouse } from '../../warehouse/warehouse';
 import type { FetchedColumns } from '../materializations/plan';
-import { hookTemplates } from '../materializations/hooks';
 import { TERMINAL_STATUSES } from '../../warehouse/warehouse';
 import { advanceLoadNode, recoverLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
 import { planFor } from './plan-node';
-import { QuerySession } from '../render/query-session';
-import { mayRunQueries, resolveRunTimeQueries } from './run-time-queries';
 import { phaseGate } from './project-hooks';
+import { fitsOneBatch, modelRowsInSharedBatch, riderFor, sharedBatchOutcome } from './tests-with-model';
+import { clearPoll, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll } from './poll-schedule';
 import { asDbtRunsUnitTests } from './unit-test-nodes';
-import {
-  FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState, type TestResult,
-} from './run-state';
+import { advanceIsolatedTests } from './isolated-tests';
+import { clientToken, resolveQueriesOf } from './node-statements';
+import { lastResultId, lastResultRows, renderTests, testResultsFor, testStatements } from './tests-node';
+import { testStatus } from '../tests/test-status';
+import { FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 
-export { planFor };
+export { planFor, renderTests };
 
 export type RunEvent =
   | { type: 'node_started'; node: RunNode; index: number; total: number }
@@ -47,6 +43,14 @@ export interface RunContext {
   plans?: Map<string, MaterializationPlan>;
   /** Runs the steps of load nodes (S3 COPYs, src/ingest/load-steps.ts); a run with load nodes fails them without it. */
   loads?: LoadStepRunner;
+  /**
+   * Describe only the statements that are due (poll-schedule.ts) and set `waitSeconds` to the earliest due time:
+   * the Step Functions tasks, where each DescribeStatement is a billed call of tens of milliseconds. Without it
+   * (the CLI, whose local calls cost microseconds) every statement in flight is described at each step.
+   */
+  pollDueOnly?: boolean;
+  /** Submit a model's tests in the batch of its last step when nothing changes by it (tests-with-model.ts). */
+  testsWithModel?: boolean;
 }
 
 const MAX_WAIT_SECONDS = 30;
@@ -70,49 +74,93 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   }));
   const totalOf = (n: RunNode) => totals.get(phaseOf(n))!;
   let progressed = false;
+  // Nodes are settled and started concurrently (their Data API calls overlap); their events are told in node order.
+  const position = new Map(state.nodes.map((n, i) => [n.id, i]));
+  const events: RunEvent[] = [];
+  const emit = (event: RunEvent) => events.push(event);
+  // A tests node that rides in its model's batch starts with it.
+  const rideAlong = (rider: RunNode) => {
+    rider.status = 'running';
+    rider.startedAt = now().toISOString();
+    rider.step = 0;
+    rider.inModelBatch = true;
+    emit({ type: 'node_started', node: rider, index: indexOf.get(rider.id)!, total: totalOf(rider) });
+  };
+  const flushEvents = () => {
+    events.sort((a, b) => position.get(a.node.id)! - position.get(b.node.id)!).forEach((e) => ctx.onEvent?.(e));
+    events.length = 0;
+  };
 
   const finish = (node: RunNode) => {
     node.finishedAt = now().toISOString();
     node.statementId = undefined;
+    delete node.testsInBatch;
+    delete node.inModelBatch;
+    clearPoll(node);
     // Keep a failed node's query results: the failure alert renders its SQL again.
     if (node.status === 'success' || node.status === 'pass') delete node.queryResults;
     progressed = true;
-    ctx.onEvent?.({
+    emit({
       type: 'node_finished', node, index: indexOf.get(node.id)!, total: totalOf(node),
       durationMs: node.startedAt ? Date.parse(node.finishedAt) - Date.parse(node.startedAt) : 0,
     });
   };
 
-  // 1. Poll what is in flight: one DescribeStatement per statement, all at once.
-  const inFlightNodes = state.nodes.filter((n) => n.status === 'running' && n.statementId);
-  const descriptions = await Promise.all(inFlightNodes.map((n) => describeOrForget(n, ctx)));
-  for (const [i, node] of inFlightNodes.entries()) {
+  // 1. Poll what is in flight (or, with pollDueOnly, what is due): one DescribeStatement per statement, all at once.
+  const polledAt = now().getTime();
+  const inFlightNodes = state.nodes.filter((n) => n.status === 'running' && n.statementId && (!ctx.pollDueOnly || isDue(n, polledAt)));
+  const describing = new Map<string, Promise<StatementDescription | undefined>>();
+  const descriptions = await Promise.all(inFlightNodes.map((n) => {
+    // Never the same statement twice in one poll.
+    if (!describing.has(n.statementId!)) describing.set(n.statementId!, describeOrForget(n, ctx));
+    return describing.get(n.statementId!)!;
+  }));
+  await settleAll(inFlightNodes.map((node, i) => async () => {
     const description = descriptions[i];
     if (!description) {
       restartNode(node);
       progressed = true;
-      continue;
+      return;
     }
-    if (!TERMINAL_STATUSES.has(description.status)) continue;
+    if (!TERMINAL_STATUSES.has(description.status)) {
+      if (ctx.pollDueOnly) scheduleRepoll(state, node, polledAt);
+      return;
+    }
+    if (ctx.pollDueOnly && !node.inModelBatch) learnDuration(state, node, description.durationMs);
+    if (node.inModelBatch && description.status !== 'FINISHED') {
+      // The shared batch failed: pending again, so skipped when the model failed, or run alone after the model's rerun.
+      for (const key of ['statementId', 'startedAt', 'step', 'inModelBatch', 'submittedAt', 'pollAt'] as const) delete node[key];
+      node.status = 'pending';
+      progressed = true;
+      return;
+    }
+    if (node.testsInBatch !== undefined && sharedBatchOutcome(description, node.testsInBatch) === 'tests failed') {
+      // A test's SQL rolled the model's step back: the step again, alone; its tests follow as their own node.
+      delete node.testsInBatch;
+      node.statementId = await submitStep(state, node, cachedPlanFor(node, state, ctx), ctx, undefined, 'alone');
+      progressed = true;
+      return;
+    }
     if (node.kind === 'tests' && (node.isolatedTests || (description.status !== 'FINISHED' && (node.testIds?.length ?? 0) > 1))) {
       await advanceIsolatedTests(node, description, state, ctx);
       if (node.status === 'running') progressed = true;
       else finish(node);
-      continue;
+      return;
     }
     if (description.status !== 'FINISHED') {
       if (node.kind === 'load' && await recoverLoadNode(node, state, loadStepContext(node, state, ctx), description)) {
         progressed = true;
-        continue;
+        return;
       }
       node.status = 'error';
       node.error = description.error ?? `statement ${description.status.toLowerCase()}`;
       if (node.kind === 'tests') node.tests = testResultsFor(node, ctx.manifest, () => 'error');
       finish(node);
-      continue;
+      return;
     }
     if (node.kind === 'tests') {
-      const result = await ctx.warehouse.fetchRows(lastResultId(description));
+      // The counting query returns only tests with failures: none back, nothing to fetch (one Data API call saved).
+      const result = lastResultRows(description) === 0 ? { columns: [], rows: [] } : await ctx.warehouse.fetchRows(lastResultId(description));
       const failures = new Map(result.rows.map((r) => [String(r[0]), Number(r[1])]));
       node.tests = asDbtRunsUnitTests(node, testResultsFor(node, ctx.manifest, (id) => {
         const count = failures.get(id) ?? 0;
@@ -120,18 +168,20 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       }, failures));
       node.status = node.tests.some((t) => t.status === 'fail') ? 'fail' : node.tests.some((t) => t.status === 'warn') ? 'warn' : 'pass';
       finish(node);
-      continue;
+      return;
     }
     if (node.kind === 'load') {
       await advanceLoadNode(node, state, loadStepContext(node, state, ctx), description);
       if (node.status === 'running') progressed = true;
       else finish(node);
-      continue;
+      return;
     }
     let plan = cachedPlanFor(node, state, ctx);
     const finishedStep = plan.steps[node.step ?? 0];
     const rowsStatement = finishedStep?.rowsFromStatement;
-    node.rows = (rowsStatement !== undefined ? description.subStatements?.[rowsStatement]?.resultRows : undefined) ?? description.resultRows;
+    node.rows = node.testsInBatch !== undefined
+      ? modelRowsInSharedBatch(description, node.testsInBatch, rowsStatement) ?? -1
+      : (rowsStatement !== undefined ? description.subStatements?.[rowsStatement]?.resultRows : undefined) ?? description.resultRows;
     if (finishedStep?.fetchColumns) {
       node.columns = fetchedColumns(await ctx.warehouse.fetchRows(lastResultId(description)));
       plan = cachedPlanFor(node, state, ctx);
@@ -140,7 +190,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       node.status = 'error';
       node.error = finishedStep.failWith;
       finish(node);
-      continue;
+      return;
     }
     const nextStep = (node.step ?? 0) + 1;
     if (plan.steps[nextStep]?.runsPostHookQueries && node.postHooks === 'deferred') {
@@ -154,18 +204,19 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
         node.status = 'error';
         node.error = error.message;
         finish(node);
-        continue;
+        return;
       }
     }
     if (nextStep < plan.steps.length) {
       node.step = nextStep;
-      node.statementId = await submitStep(state, node, plan, ctx);
+      node.statementId = await submitStep(state, node, plan, ctx, rideAlong);
       progressed = true;
     } else {
       node.status = 'success';
       finish(node);
     }
-  }
+   }));
+  flushEvents();
 
   // 2. Skip everything downstream of a failure.
   for (const node of state.nodes) {
@@ -177,13 +228,16 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       if (node.kind === 'tests') node.tests = testResultsFor(node, ctx.manifest, () => 'skipped');
       node.finishedAt = now().toISOString();
       progressed = true;
-      ctx.onEvent?.({ type: 'node_finished', node, index: indexOf.get(node.id)!, total: totalOf(node), durationMs: 0 });
+      emit({ type: 'node_finished', node, index: indexOf.get(node.id)!, total: totalOf(node), durationMs: 0 });
     }
   }
+  flushEvents();
 
-  // 3. Submit what is ready.
-  let inFlight = state.nodes.filter((n) => n.status === 'running').length;
+  // 3. Submit what is ready: each started node takes a slot, and their submits overlap.
+  // Statements in flight (a model and the tests riding in its batch are one).
+  let inFlight = new Set(state.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
   const mayStart = phaseGate(state);
+  const starting: RunNode[] = [];
   for (const node of state.nodes) {
     if (inFlight >= state.concurrency) break;
     if (node.status !== 'pending') continue;
@@ -192,27 +246,27 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     node.startedAt = now().toISOString();
     node.status = 'running';
     node.step = 0;
-    ctx.onEvent?.({ type: 'node_started', node, index: indexOf.get(node.id)!, total: totalOf(node) });
+    emit({ type: 'node_started', node, index: indexOf.get(node.id)!, total: totalOf(node) });
+    starting.push(node);
+    inFlight++;
+    progressed = true;
+  }
+  await settleAll(starting.map((node) => async () => {
     try {
       if (node.kind === 'load') {
         await advanceLoadNode(node, state, loadStepContext(node, state, ctx));
         if (node.status !== 'running') finish(node);
-        else inFlight++;
-        progressed = true;
-        continue;
+        return;
       }
       await resolveQueriesOf(node, state, ctx);
-      node.statementId = await submitStep(state, node, node.kind === 'tests' ? undefined : cachedPlanFor(node, state, ctx), ctx);
-      inFlight++;
+      node.statementId = await submitStep(state, node, node.kind === 'tests' ? undefined : cachedPlanFor(node, state, ctx), ctx, rideAlong);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // A test that cannot render is one error: its siblings run one at a time, as dbt runs every test.
       if (node.kind === 'tests' && (node.testIds?.length ?? 0) > 1 && !node.isolatedTests) {
         await advanceIsolatedTests(node, undefined, state, ctx);
-        if (node.status === 'running') inFlight++;
-        else finish(node);
-        progressed = true;
-        continue;
+        if (node.status !== 'running') finish(node);
+        return;
       }
       // A render error is this node's failure, not the run's.
       node.status = 'error';
@@ -220,14 +274,42 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       if (node.kind === 'tests') node.tests = testResultsFor(node, ctx.manifest, () => 'error');
       finish(node);
     }
-    progressed = true;
-  }
+  }));
+  flushEvents();
 
   state.iterations += 1;
   state.done = state.nodes.every((n) => FINISHED_STATUSES.has(n.status));
+  if (ctx.pollDueOnly) {
+    // Every statement submitted in this step (a node's first, its next step, an isolated test, a load step) is due
+    // when statements of its kind usually end; the caller waits for the earliest (Wait states take whole seconds).
+    const submittedAt = now().getTime();
+    input.nodes.forEach((before, i) => {
+      const node = state.nodes[i]!;
+      if (node.status === 'running' && node.statementId && !node.inModelBatch && (node.statementId !== before.statementId || node.pollAt === undefined)) scheduleFirstPoll(state, node, submittedAt);
+    });
+    // A tests node in its model's batch is polled with the model.
+    const carriers = new Map(state.nodes.filter((n) => n.testsInBatch !== undefined && n.statementId).map((n) => [n.statementId!, n]));
+    for (const rider of state.nodes) {
+      const carrier = rider.inModelBatch && rider.statementId ? carriers.get(rider.statementId) : undefined;
+      if (carrier) Object.assign(rider, { submittedAt: carrier.submittedAt, pollAt: carrier.pollAt });
+    }
+    const nextMs = msUntilNextPoll(state, submittedAt);
+    state.waitSeconds = state.done ? 0 : Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.floor((nextMs ?? 1000) / 1000)));
+    return state;
+  }
   // Back off while nothing changes, so long statements cost few state transitions.
   state.waitSeconds = state.done ? 0 : progressed ? 1 : Math.min(MAX_WAIT_SECONDS, Math.max(1, state.waitSeconds * 2));
   return state;
+}
+
+/**
+ * Runs every task at once and waits for all of them (none is left running behind a failure); rethrows the first
+ * failure. A step's nodes are independent: each task touches its own node.
+ */
+async function settleAll(tasks: (() => Promise<void>)[]): Promise<void> {
+  const outcomes = await Promise.allSettled(tasks.map((task) => task()));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -247,7 +329,7 @@ async function describeOrForget(node: RunNode, ctx: RunContext): Promise<Stateme
 export function restartNode(node: RunNode): void {
   node.status = 'pending';
   node.attempt = (node.attempt ?? 0) + 1;
-  for (const key of ['step', 'statementId', 'startedAt', 'finishedAt', 'rows', 'error', 'skippedBecause', 'columns', 'tests', 'queryResults', 'isolatedTests', 'postHooks'] as const) {
+  for (const key of ['step', 'statementId', 'submittedAt', 'pollAt', 'testsInBatch', 'inModelBatch', 'startedAt', 'finishedAt', 'rows', 'error', 'skippedBecause', 'columns', 'tests', 'queryResults', 'isolatedTests', 'postHooks'] as const) {
     delete node[key];
   }
 }
@@ -274,24 +356,8 @@ function copyForStep(input: RunState): RunState {
   return { ...input, nodes: input.nodes.map((node) => (FINISHED_STATUSES.has(node.status) ? node : { ...node })) };
 }
 
-function testResultsFor(
-  node: RunNode,
-  manifest: Manifest,
-  statusOf: (id: string) => TestResult['status'],
-  failures?: Map<string, number>,
-): TestResult[] {
-  // As dbt's run results: a passing test reports 0 failures, even when some rows came back under its warn_if.
-  return (node.testIds ?? []).map((id) => {
-    const status = statusOf(id);
-    return { id, name: manifest.tests[id]!.name, status, failures: status === 'pass' ? 0 : failures?.get(id) ?? 0 };
-  });
-}
 
-/** The statement (or last sub-statement of a batch) whose rows a step returns. */
-function lastResultId(description: StatementDescription): string {
-  const subStatements = description.subStatements ?? [];
-  return subStatements.length ? subStatements[subStatements.length - 1]!.id : description.id;
-}
+
 
 /** `(schema, relation, column, type)` rows, grouped by `schema.relation` in column order. */
 function fetchedColumns(result: ResultSet): FetchedColumns {
@@ -302,103 +368,10 @@ function fetchedColumns(result: ResultSet): FetchedColumns {
   return columns;
 }
 
-/**
- * The SQL of every test a tests node runs, rendered, by test id; with dbt's `limit` applied unless
- * `applyLimit` is false. `queriesFor(test id)` gives each test's `run_query` results (by default, the node's).
- */
-export function renderTests(
-  node: RunNode, state: RunState, manifest: Manifest, applyLimit = true,
-  queriesFor: (scope: string) => QuerySession = (scope) => QuerySession.replaying(node.queryResults ?? {}, scope, node.name),
-): { id: string; sql: string }[] {
-  return (node.testIds ?? []).map((id) => ({
-    id,
-    sql: withTestLimit(renderNodeSql(manifest, manifest.tests[id]!, {
-      vars: { ...manifest.vars, ...state.vars },
-      isIncremental: false,
-      invocationId: state.runId,
-      runStartedAt: new Date(state.startedAt),
-      refOverrides: scopedTestRefs(manifest, state, id),
-      queries: queriesFor(id),
-      flags: { FULL_REFRESH: state.fullRefresh, WHICH: state.command },
-    }), applyLimit ? manifest.tests[id]!.limit : undefined),
-  }));
-}
 
-/**
- * Run the `run_query`/`statement` SQL of a node that is starting and store the results on it, so that
- * every render of the node (this step's and later steps') reads them. Most nodes have none: skipped cheaply.
- */
-async function resolveQueriesOf(node: RunNode, state: RunState, ctx: RunContext): Promise<void> {
-  const manifest = ctx.manifest;
-  const definitions = node.kind === 'tests' ? (node.testIds ?? []).map((id) => manifest.tests[id])
-    : node.kind === 'operation' ? [node.hook && manifest.projectHooks?.[node.hook.type]?.[node.hook.index]]
-    : [manifest.models[node.id] ?? manifest.seeds[node.id]];
-  if (!mayRunQueries(manifest, definitions.map((d) => JSON.stringify(d ?? null)))) return;
-  const built = manifest.models[node.id] ?? manifest.seeds[node.id];
-  const file = node.kind === 'operation' ? 'dbt_project.yml' : built?.origin.file ?? node.name;
-  // Starting: a post-hook's queries wait for the build (dbt renders post-hooks after it).
-  const starting = node.kind !== 'tests' && node.kind !== 'operation' && node.postHooks === undefined && built !== undefined && hookTemplates(built.config, 'post').length > 0;
-  if (starting) node.postHooks = 'deferred';
-  node.queryResults = await resolveRunTimeQueries(
-    (queriesFor) => (node.kind === 'tests' ? renderTests(node, state, manifest, false, queriesFor) : planFor(node, state, ctx, queriesFor)),
-    node.queryResults ?? {},
-    { warehouse: ctx.warehouse, runId: state.runId, nodeId: node.id, nodeName: node.name, file },
-    node.postHooks === 'deferred' ? { deferScope: (scope) => scope.startsWith('post_hook:'), onDeferred: (waiting) => { if (waiting === 0) delete node.postHooks; } } : {},
-  );
-}
 
-/**
- * One more step of a tests node that runs its tests one at a time (its batch failed, so some test's SQL
- * is broken): record the outcome of the test that finished, then submit the next, or settle the node
- * once every test has run: a broken test is `error`, the others pass, warn or fail on their own.
- */
-async function advanceIsolatedTests(node: RunNode, description: StatementDescription | undefined, state: RunState, ctx: RunContext): Promise<void> {
-  const testIds = node.testIds ?? [];
-  if (!node.isolatedTests || description === undefined) {
-    node.isolatedTests = { index: 0, outcomes: {} };
-  } else {
-    const id = testIds[node.isolatedTests.index]!;
-    node.isolatedTests.outcomes[id] = description.status === 'FINISHED'
-      ? { failures: Number((await ctx.warehouse.fetchRows(lastResultId(description))).rows[0]?.[1] ?? 0) }
-      : { error: description.error ?? `statement ${description.status.toLowerCase()}` };
-    node.isolatedTests.index++;
-  }
-  const { outcomes } = node.isolatedTests;
-  while (node.isolatedTests.index < testIds.length) {
-    const id = testIds[node.isolatedTests.index]!;
-    let sqls: string[];
-    try {
-      // This test's own run-time queries, then its SQL: a test that cannot render errors alone.
-      const single: RunNode = { ...node, testIds: [id] };
-      await resolveQueriesOf(single, state, ctx);
-      node.queryResults = single.queryResults;
-      sqls = testStatements(single, state, ctx.manifest);
-    } catch (error) {
-      if (!(error instanceof EngineError)) throw error;
-      outcomes[id] = { error: error.message };
-      node.isolatedTests.index++;
-      continue;
-    }
-    node.statementId = await ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
-      name: `landfall/${state.runId}/${node.name}/tests/${ctx.manifest.tests[id]!.name}`.slice(0, 500),
-      clientToken: clientToken(state, node, `isolated\n${id}`),
-    });
-    return;
-  }
-  const failures = new Map(Object.entries(outcomes).map(([id, o]) => [id, o.failures ?? 0]));
-  node.tests = asDbtRunsUnitTests(node, testResultsFor(node, ctx.manifest, (id) => (outcomes[id]?.error !== undefined ? 'error' : testStatus(ctx.manifest.tests[id]!, failures.get(id) ?? 0)), failures));
-  const firstError = testIds.map((id) => outcomes[id]?.error).find((e) => e !== undefined);
-  node.status = firstError !== undefined ? 'error' : node.tests.some((t) => t.status === 'fail') ? 'fail' : node.tests.some((t) => t.status === 'warn') ? 'warn' : 'pass';
-  if (firstError !== undefined) node.error = firstError;
-}
 
-/** The statements of a tests node: stored failures (`store_failures`) first, then the one counting query. */
-function testStatements(node: RunNode, state: RunState, manifest: Manifest): string[] {
-  return buildTestStatements(renderTests(node, state, manifest, false).map(({ id, sql }) => ({
-    id, sql, limit: manifest.tests[id]!.limit, failCalc: manifest.tests[id]!.failCalc,
-    storeFailuresIn: manifest.tests[id]!.storeFailuresIn, storeFailuresAs: manifest.tests[id]!.storeFailuresAs,
-  })));
-}
+
 
 /** How a load node submits its steps (same names and client tokens as a model's steps) and reads a step's rows. */
 function loadStepContext(node: RunNode, state: RunState, ctx: RunContext): LoadStepContext {
@@ -412,17 +385,41 @@ function loadStepContext(node: RunNode, state: RunState, ctx: RunContext): LoadS
   };
 }
 
-async function submitStep(state: RunState, node: RunNode, plan: MaterializationPlan | undefined, ctx: RunContext): Promise<string> {
+/**
+ * Submits the node's current step. A model's last step takes its tests node along when `ctx.testsWithModel` allows
+ * (tests-with-model.ts): `rideAlong` marks that node running, and the model remembers how many statements are its
+ * tests'. `variant` names a resubmission of the same step (its own client token).
+ */
+async function submitStep(
+  state: RunState, node: RunNode, plan: MaterializationPlan | undefined, ctx: RunContext,
+  rideAlong?: (rider: RunNode) => void, variant?: 'alone',
+): Promise<string> {
   const step = node.step ?? 0;
-  const sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
-  return ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
-    name: `landfall/${state.runId}/${node.name}/${node.kind}/${step}`.slice(0, 500),
-    clientToken: clientToken(state, node, String(step)),
+  let sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
+  let key = variant ? `${step}\n${variant}` : String(step);
+  const rider = plan && ctx.testsWithModel && rideAlong && !variant ? riderFor(node, step, plan, state, ctx.manifest) : undefined;
+  const riderSqls = rider ? renderedOrNone(() => testStatements(rider, state, ctx.manifest)) : undefined;
+  if (rider && riderSqls && fitsOneBatch(sqls, riderSqls)) {
+    rideAlong!(rider);
+    node.testsInBatch = riderSqls.length;
+    sqls = [...sqls, ...riderSqls];
+    key = `${step}\nwith tests`;
+  }
+  const id = await ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
+    name: `landfall/${state.runId}/${node.name}/${node.kind}/${step}${node.testsInBatch !== undefined ? '+tests' : ''}`.slice(0, 500),
+    clientToken: clientToken(state, node, key),
   });
+  if (rider && node.testsInBatch !== undefined) rider.statementId = id;
+  return id;
 }
 
-/** Same run, node, step and attempt → same token: a retried task submits nothing twice; a new attempt submits again. */
-function clientToken(state: RunState, node: RunNode, step: string): string {
-  const attempt = node.attempt ? `\nattempt ${node.attempt}` : '';
-  return createHash('sha256').update(`${state.runId}\n${node.id}\n${step}${attempt}`).digest('hex').slice(0, 64);
+/** The statements, or undefined when they cannot render (the node then runs, and errors, on its own). */
+function renderedOrNone(render: () => string[]): string[] | undefined {
+  try {
+    return render();
+  } catch (error) {
+    if (error instanceof EngineError) return undefined;
+    throw error;
+  }
 }
+

@@ -40,6 +40,9 @@ export interface RunNode {
    */
   attempt?: number;
   statementId?: string;
+  /** When the statement in flight was submitted, and when it is next worth a DescribeStatement (epoch ms; poll-schedule.ts). */
+  submittedAt?: number;
+  pollAt?: number;
   startedAt?: string;
   finishedAt?: string;
   /** Rows affected by the last statement (models, seeds). */
@@ -70,6 +73,10 @@ export interface RunNode {
    * so that one broken test errors alone: the test running now, and the outcome of those done.
    */
   isolatedTests?: { index: number; outcomes: Record<string, { failures?: number; error?: string }> };
+  /** A model whose last step's batch also carries its tests node's statements: how many follow its own (tests-with-model.ts). */
+  testsInBatch?: number;
+  /** A tests node whose statements ride in its model's last batch (tests-with-model.ts). */
+  inModelBatch?: boolean;
 }
 
 export interface RunState {
@@ -89,6 +96,8 @@ export interface RunState {
   stagingLeftovers?: Record<string, string[]>;
   /** Window and months of each monthly-partitioned model in the run, by node id (see materializations/partitioned). */
   partitions?: Record<string, PartitionRunContext>;
+  /** What statements took in this run so far, by node kind (ms, a moving average): when to poll the next ones (poll-schedule.ts). */
+  expectedMs?: Record<string, number>;
   iterations: number;
   /** Seconds the caller should wait before the next advance. */
   waitSeconds: number;

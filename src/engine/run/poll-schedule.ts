@@ -1,0 +1,72 @@
+/**
+ * When to ask the warehouse about a statement in flight. Each DescribeStatement is a Data API call (tens of
+ * milliseconds, billed as a Lambda's time and counted against the API's rate), so a scheduler step that polls
+ * every statement in flight each time it runs spends most of its calls on statements that cannot have ended yet.
+ *
+ * Instead each statement gets a due time: when it was submitted plus the time statements of its kind took so far
+ * in this run (learned from the `Duration` the Data API reports for the ones that ended; a prior until then).
+ * A statement polled before it ended is due again soon while it is near its expected end ({@link MIN_REPOLL_MS},
+ * until 1.5 × the expected time), then after half the time it has been running (at most {@link MAX_REPOLL_MS}):
+ * a statement on time costs one poll, a long one a handful (~13 for a minute), not one per step. The caller (Step Functions' Wait, or the AdvanceRun task's short linger) sleeps until the earliest due time.
+ */
+import type { RunNode, RunState } from './run-state';
+
+/** What a statement is assumed to take before any of its kind ended in this run (a Redshift commit is ~1 s). */
+export const PRIOR_STATEMENT_MS: Readonly<Record<string, number>> = { model: 1000, seed: 1000, load: 2000, operation: 500, tests: 400 };
+export const MIN_REPOLL_MS = 150;
+export const MAX_REPOLL_MS = 30_000;
+/** Weight of the newest observation in the running estimate (an exponential moving average). */
+const LEARNING_RATE = 0.3;
+
+/** Which learned estimate a node's statements use. */
+function kindOf(node: RunNode): string {
+  return node.kind;
+}
+
+export function expectedStatementMs(state: RunState, node: RunNode): number {
+  return state.expectedMs?.[kindOf(node)] ?? PRIOR_STATEMENT_MS[kindOf(node)] ?? 1000;
+}
+
+/** A statement was just submitted for `node`: its first poll is due when statements of its kind usually end. */
+export function scheduleFirstPoll(state: RunState, node: RunNode, nowMs: number): void {
+  node.submittedAt = nowMs;
+  node.pollAt = nowMs + expectedStatementMs(state, node);
+}
+
+/** The statement was polled and still runs: poll again shortly while it is near its expected end, then back off. */
+export function scheduleRepoll(state: RunState, node: RunNode, nowMs: number): void {
+  const running = nowMs - (node.submittedAt ?? nowMs);
+  const nearExpectedEnd = running < 1.5 * expectedStatementMs(state, node);
+  node.pollAt = nowMs + (nearExpectedEnd ? MIN_REPOLL_MS : Math.min(MAX_REPOLL_MS, Math.max(MIN_REPOLL_MS, running / 2)));
+}
+
+/** A statement of `node`'s kind ended after `durationMs` of work: fold it into the run's estimate. */
+export function learnDuration(state: RunState, node: RunNode, durationMs: number): void {
+  if (!Number.isFinite(durationMs) || durationMs <= 0) return;
+  const kind = kindOf(node);
+  const previous = state.expectedMs?.[kind];
+  const next = previous === undefined ? durationMs : previous + LEARNING_RATE * (durationMs - previous);
+  state.expectedMs = { ...state.expectedMs, [kind]: Math.round(next) };
+}
+
+/** Whether a running node's statement is due for a poll (a node without a due time always is). */
+export function isDue(node: RunNode, nowMs: number): boolean {
+  return node.pollAt === undefined || node.pollAt <= nowMs;
+}
+
+/** Milliseconds until the earliest statement in flight is due (0 when one is due now; undefined when none runs). */
+export function msUntilNextPoll(state: RunState, nowMs: number): number | undefined {
+  let earliest: number | undefined;
+  for (const node of state.nodes) {
+    if (node.status !== 'running' || !node.statementId) continue;
+    const due = node.pollAt ?? nowMs;
+    if (earliest === undefined || due < earliest) earliest = due;
+  }
+  return earliest === undefined ? undefined : Math.max(0, earliest - nowMs);
+}
+
+/** Forget a node's polling times (its statement ended, or it starts over). */
+export function clearPoll(node: RunNode): void {
+  delete node.submittedAt;
+  delete node.pollAt;
+}
