@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     '',
     `${models} models in 8 disjoint domains; ${hours} simulated hours of arrivals: 40 Fivetran connectors every ${60 / load} min, a Firehose object every ${5 / load} min`,
     `(COPYed by the runs' load nodes), 3 DMS full loads every ${6 / load} h; coalescing window ${windowSeconds} s. Real local pipeline (bus → rule → coalescer →`,
-    `transform state machine → Data API with Redshift latencies: 30 ms per call, 1 s per commit, ≥ 200 ms per statement, 16 admitted → PGlite),`,
+    `transform state machine, 16 statements in flight per run → Data API with Redshift latencies: 30 ms per call, 1 s per commit, ≥ 200 ms per statement, 16 admitted → PGlite),`,
     `time accelerated ${speed}×: every modelled duration ÷ ${speed}, every measured one × ${speed}; local CPU time is not scaled (see "mean statement").`,
     '',
     '| scheduler | arrivals | runs | lag p50 | lag p95 | lag max | wait for run p95 | transitions | max runs at once | max statements in flight | models built by two runs at once | mean statement (simulated) | real time |',

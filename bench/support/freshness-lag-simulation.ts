@@ -46,6 +46,8 @@ export interface SimulationOptions extends LoadShape {
   speed: number;
   /** The coalescing window, simulated seconds. */
   windowSeconds: number;
+  /** Statements in flight per run (default 16, landfall's Redshift default). */
+  runConcurrency?: number;
   log?: (line: string) => void;
 }
 
@@ -177,6 +179,9 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     waitTimeScaleMs: 1000 / k, coalesceWindowMs: (options.windowSeconds * 1000) / k,
   });
   process.env.LANDFALL_SETTLE_SECONDS = String(5 / k); // the deployed 5 s settle window, accelerated
+  // Statements in flight per run as deployed on Redshift (src/runtime/run-concurrency.ts: 16), not the local
+  // PostgreSQL target's 4: the warehouse simulated is Redshift (its modelled statement time is a wait, not local CPU).
+  process.env.LANDFALL_RUN_CONCURRENCY = String(options.runConcurrency ?? 16);
   try {
     await prepareWarehouse(options.rawTables);
     const sfn = new SFNClient({});

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunNode } from '../../src/engine/run/run-state';
+import { executionsCommand } from '../../src/cli/stack-commands';
 import { generateFreshnessLagProject } from '../../bench/support/freshness-lag-project';
 import { arrivalSchedule, overlappingBuilds, simulateDay, type SimulationFigures } from '../../bench/support/freshness-lag-simulation';
 
@@ -56,5 +57,17 @@ describe('a few simulated minutes through the local stack', () => {
     expect(f.lag.overall!.count).toBe(f.arrivalsSent);
     if (scheduler === 'serial') expect(f.maxConcurrentRuns).toBe(1);
     else expect(f.maxConcurrentRuns).toBeGreaterThan(1);
+    // `landfall executions` lists the runs and their freshness lag per source and model.
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      expect(executionsCommand(['ls', '--state-dir', path.join(root, scheduler)])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    const text = out.join('');
+    expect(text).toMatch(new RegExp(`Freshness lag \\(loader landed → model published\\), ${f.arrivalsSent} arrivals in ${f.runs} runs`));
+    expect(text).toMatch(/per source:\n\s+app_\d\d\.records\s+\d+/);
+    expect(text).toMatch(/per model \(worst p95 first/);
   }, 240_000);
 });
