@@ -1,8 +1,7 @@
-/** EndFailedRun task: fail the execution (so Redrive restarts here), or resume the run when it was redriven. */
+/** EndFailedRun task: fail the execution (so Redrive restarts here), or replan the run when it was redriven (LockRun and AdvanceRun go on). */
 import { taskHandler } from '../src/runtime/lambda/middleware';
+import { awsManifest } from '../src/runtime/aws-manifest';
 import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
-import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
-import { runLocksFromEnvironment } from '../src/runtime/run-locks-aws';
 import { runSettings } from '../src/runtime/run-settings';
 import { endFailedRun, type EndFailedRunEvent } from '../src/runtime/end-failed-run';
 
@@ -11,4 +10,4 @@ const emitMetric = (line: string) => {
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
 };
 
-export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), locks: runLocksFromEnvironment() }, emitMetric));
+export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { manifest: awsManifest(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory() }, emitMetric));

@@ -1,10 +1,9 @@
-/** PlanRun task: execution input → a planned, started run. */
+/** PlanRun task: execution input → a planned run in the run state store (LockRun and AdvanceRun go on from there). */
 import { taskHandler } from '../src/runtime/lambda/middleware';
+import { awsManifest } from '../src/runtime/aws-manifest';
 import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
-import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
-import { runLocksFromEnvironment } from '../src/runtime/run-locks-aws';
 import { runSettings } from '../src/runtime/run-settings';
 import { startTransformRun, type ExecutionContext } from '../src/runtime/transform-run';
 
 export const handler = taskHandler(async (event: { input: unknown; execution: ExecutionContext }) =>
-  startTransformRun(event.input, event.execution, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), locks: runLocksFromEnvironment() }));
+  startTransformRun(event.input, event.execution, { manifest: awsManifest(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory() }));

@@ -78,7 +78,7 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
     const sfn = new SFNClient({});
     await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'bench-first-events', input: JSON.stringify({ command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'bench' }) }));
     await settle();
-    for (const state of ['PlanRun', 'AdvanceRun', 'PublishAlert', 'EndFailedRun']) {
+    for (const state of ['PlanRun', 'LockRun', 'AdvanceRun', 'PublishAlert', 'EndFailedRun']) {
       if (state in taskInputs) continue;
       const execution = stack.stepFunctions.getExecution(executionArnOf(stack, 'bench-first-events'));
       throw new Error(`the bench's transform execution never ran ${state} (its first event): it ended ${execution?.status} ${execution?.error ?? ''} ${execution?.cause ?? ''}`);
@@ -110,6 +110,7 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
       'coalesce-arrivals': { Records: [{ messageId: 'bench-1', body: JSON.stringify(arrival), attributes: { SentTimestamp: String(Date.now()) } }] },
       'arrival-run-finished': { detail: { executionArn, name: 'bench-first-events', status: 'FAILED' } },
       'plan-run': taskInputs.PlanRun,
+      'lock-run': taskInputs.LockRun,
       'advance-run': taskInputs.AdvanceRun,
       'publish-alert': taskInputs.PublishAlert,
       'end-failed-run': taskInputs.EndFailedRun,

@@ -117,6 +117,7 @@ export interface LocalStack {
 /** The handler module behind each Task state of the transform state machine (for its deployed timeout). */
 const TRANSFORM_TASK_MODULES: Record<string, string> = {
   PlanRun: 'plan-run',
+  LockRun: 'lock-run',
   AdvanceRun: 'advance-run',
   PublishAlert: 'publish-alert',
   UpdateIncidents: 'publish-alert',
@@ -191,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const wrap = options.wrapTask ?? ((_name: string, handler: TaskHandler) => handler);
   const definition = loadDefinition(path.join(repoRoot, 'state-machines', 'transform-run.asl.json'), {
     PlanRunFunctionArn: localFunctionArn('plan-run'),
+    LockRunFunctionArn: localFunctionArn('lock-run'),
     AdvanceRunFunctionArn: localFunctionArn('advance-run'),
     PublishAlertFunctionArn: localFunctionArn('publish-alert'),
     PublishCrashAlertFunctionArn: localFunctionArn('publish-crash-alert'),
@@ -205,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         definition,
         taskHandlers: {
           PlanRun: wrap('PlanRun', lambda(repoRoot, 'plan-run')),
+          LockRun: wrap('LockRun', lambda(repoRoot, 'lock-run')),
           AdvanceRun: wrap('AdvanceRun', lambda(repoRoot, 'advance-run')),
           PublishAlert: wrap('PublishAlert', lambda(repoRoot, 'publish-alert')),
           UpdateIncidents: wrap('UpdateIncidents', lambda(repoRoot, 'publish-alert')),
@@ -257,7 +260,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     [DMS_TARGET_PREFIX]: ((request, response) => void dms.handle(request, response)) as http.RequestListener,
   };
   const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes, queryRoutes: deployment.queryRoutes });
-  // The per-model run locks' table (run-locks.ts): every execution's PlanRun takes its models' locks there.
+  // The per-model run locks' table (run-locks.ts): every execution's LockRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' }, [INCIDENT_TABLE]: { partitionKey: 'pk' } } }));
 
   const endpoints = { ...localCloudEndpointEnvironment(cloud.url), ...deployment.endpointEnvironment(cloud.url), AWS_ENDPOINT_URL_REDSHIFT_DATA: dataApi.url, AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.url, AWS_ENDPOINT_URL_DATABASE_MIGRATION_SERVICE: cloud.url };

@@ -3,18 +3,18 @@
  * state — because a console **Redrive** restarts an execution at its unsuccessful state: a Fail state would
  * fail again at once, this task instead sees `$$.Execution.RedriveCount` above the count the run state was
  * planned for and resumes the run: the failed, skipped and unfinished nodes are planned again with a new
- * attempt (new client tokens), a fresh catalog snapshot is taken, and the execution goes back to AdvanceRun,
- * which submits the first ready nodes. What passed is not rebuilt.
+ * attempt (new client tokens), and the execution goes back through LockRun (the locks of those nodes) to
+ * AdvanceRun, which takes a fresh catalog snapshot and submits the first ready nodes. What passed is not rebuilt.
  * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html ("continues the failed
  * execution from the unsuccessful step"; allowed for 14 days; the run state bucket keeps objects 21 days).
  *
  * "New execution" with the same input is a new name, so a new run state: the full replay.
  */
-import { prepareRun, replanUnfinished } from '../engine';
+import { replanUnfinished } from '../engine';
 import { runMetricLine } from './run-metrics';
 import { RunStateNotFoundError, type RunStatePointer } from './run-state-store';
 import { recordRunHistory } from './run-history-store';
-import { loadRun, saveRun, startTransformRun, type RunDependencies, type TransformRunPayload } from './transform-run';
+import { loadRun, saveRun, startTransformRun, type PlanRunDependencies, type TransformRunPayload } from './transform-run';
 
 /** The context object's `Execution` (`$$.Execution`). RedriveCount is absent before the first redrive in some tools. */
 export interface ExecutionContextObject {
@@ -52,7 +52,7 @@ const HOW_TO_RESUME = 'Redrive this execution (console: Redrive) to rebuild only
  * @example
  * await endFailedRun({ payload, execution: { Id: arn, Name: name, RedriveCount: 1 } }, deps); // resumed payload
  */
-export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependencies, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
+export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDependencies, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
   const { payload, execution } = event;
   const redriveCount = execution.RedriveCount ?? 0;
   const pointer = payload.state ?? deps.runStates.pointerFor(execution.Name);
@@ -68,17 +68,10 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
     }
     // This task already resumed for this redrive and was retried: carry on from what it stored.
     if (loaded.stored.redriveCount >= redriveCount) return saveRun(loaded, loaded.run, deps, pointer);
-    const { state, replanned } = replanUnfinished(loaded.run);
-    let run = state;
-    if (replanned.length) {
-      // The run's locks were released when the execution closed: take them again for what will be rebuilt
-      // (RunLockedError is retried by the state machine while another run builds one of these models).
-      const again = new Set(replanned);
-      await deps.locks?.acquireFor({ nodes: run.nodes.filter((n) => again.has(n.id)) }, { arn: execution.Id, name: execution.Name, redriveCount });
-      run = await prepareRun(run, deps);
-      // AdvanceRun submits them: the state machine goes from here straight to it (IsRunPlanned).
-    }
-    return saveRun({ stored: { ...loaded.stored, redriveCount } }, run, deps, pointer);
+    const { state: run, replanned } = replanUnfinished(loaded.run);
+    // The run's locks were released when the execution closed: LockRun takes them again for what will be rebuilt (the
+    // replanned nodes are the pending ones), then the first AdvanceRun takes a fresh catalog snapshot and submits.
+    return saveRun({ stored: { ...loaded.stored, redriveCount, ...(replanned.length > 0 && { unprepared: true as const }) } }, run, deps, pointer);
   }
 
   const crashed = payload.crash !== undefined;
@@ -97,7 +90,7 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: RunDependenci
  * A crashed run never reached done, so no task recorded it: record what it got to, marked crashed. Best effort:
  * the execution must still end with RunCrashed (and a redrive finds the state), whatever S3 answers.
  */
-async function recordCrashedRun(pointer: RunStatePointer, error: string, deps: RunDependencies): Promise<void> {
+async function recordCrashedRun(pointer: RunStatePointer, error: string, deps: PlanRunDependencies): Promise<void> {
   if (!deps.history) return;
   try {
     const loaded = await loadRun({ state: pointer, iterations: 0, waitSeconds: 0 }, deps);

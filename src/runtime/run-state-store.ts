@@ -26,6 +26,8 @@ export interface StoredRun<Trigger = unknown> {
   redriveCount: number;
   /** The engine state, without the fields that change on every step and travel in the payload instead. */
   run: Omit<RunState, 'iterations' | 'waitSeconds'>;
+  /** Planned (PlanRun) or replanned (a redriven EndFailedRun), not yet prepared: the first AdvanceRun takes the catalog snapshot. */
+  unprepared?: true;
   /** The failed nodes' SQL for the alert, rendered by AdvanceRun when they failed (reproduce-sql.ts). */
   reproduceSql?: ReproduceSql;
 }

@@ -2,8 +2,9 @@
  * The transform run as the state machine drives it: one core function per Task state. Handlers in
  * `functions/` only parse, call these, and return.
  *
- *   PlanRun      → startTransformRun: parse the input, route the arrival, plan, lock, snapshot (no SQL rendered)
- *   AdvanceRun   → advanceTransformRun: poll + submit until nothing finishes within the settle window
+ *   PlanRun      → startTransformRun: parse the input, route the arrival, plan (no warehouse, no locks, no SQL rendered)
+ *   LockRun      → lockTransformRun (lock-transform-run.ts): the per-model run locks of what the run builds
+ *   AdvanceRun   → advanceTransformRun: (first: the catalog snapshot) poll + submit until nothing finishes within the settle window
  *   PublishAlert → publishRunAlert (publish-alert.ts), PublishCrashAlert → publishCrashAlert (crash-alert.ts)
  *   EndFailedRun → endFailedRun (end-failed-run.ts): fail the execution, or resume it when it was redriven
  *
@@ -29,7 +30,7 @@ export interface RunDependencies {
   dialect: Dialect;
   warehouse: Warehouse;
   runStates: RunStateStore;
-  /** Per-model run locks (run-locks.ts); none when the deployment has no lock table. */
+  /** Per-model run locks (run-locks.ts), taken by LockRun (lock-transform-run.ts); none when the deployment has no lock table. */
   locks?: RunLocks;
   /** Runs the steps of load nodes (src/ingest/load-steps.ts). */
   loads?: LoadStepRunner;
@@ -164,15 +165,19 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
   return { trigger, request: r };
 }
 
+/** What PlanRun needs: no warehouse, no locks (LockRun takes them, lock-transform-run.ts). */
+export type PlanRunDependencies = Pick<RunDependencies, 'manifest' | 'runStates' | 'history' | 'concurrency'>;
+
 /**
- * PlanRun: from the execution input to a planned and prepared run (locks taken, catalog snapshot), stored under the
- * execution name; AdvanceRun submits its first nodes. The one place a run begins (a lease or lock taken for the run
- * belongs here, before `prepareRun`).
+ * PlanRun: from the execution input to a planned run, stored under the execution name and marked `unprepared`. The
+ * one place a run begins. Then LockRun takes the per-model locks (lock-transform-run.ts) and the first AdvanceRun
+ * takes the catalog snapshot (`prepareRun`, after the locks) and submits: PlanRun touches neither the warehouse nor
+ * the lock table, so its bundle carries neither client nor the template engine (bench/RESULTS-lambda-bundles.md).
  */
-export async function startTransformRun(input: unknown, execution: ExecutionContext, deps: RunDependencies): Promise<TransformRunPayload> {
+export async function startTransformRun(input: unknown, execution: ExecutionContext, deps: PlanRunDependencies): Promise<TransformRunPayload> {
   const startedAt = execution.startTime ?? new Date().toISOString();
   const { trigger, request } = requestFromInput(input, deps.manifest, startedAt);
-  let run = planRun(deps.manifest, {
+  const run = planRun(deps.manifest, {
     runId: execution.name,
     command: request.command,
     select: request.select,
@@ -184,24 +189,29 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     // S3 objects of the input are COPYed by load nodes upstream of the models reading them (src/ingest/load-steps.ts).
     loads: loadRequestsFor(deps.manifest, objectsToLoad(parseRunInput(input))),
   });
-  if (!run.done) {
-    // Per-model locks before touching the warehouse: throws RunLockedError (retried by the state machine) while
-    // a live execution builds one of these models (run-locks.ts, docs/arrivals.md).
-    await deps.locks?.acquireFor(run, execution);
-    run = await prepareRun(run, deps);
-    // No submits here: the state machine goes straight on to AdvanceRun (IsRunPlanned), the one task that renders
-    // and submits SQL, so PlanRun's bundle carries no template engine (bench/RESULTS-lambda-bundles.md).
-  }
   const stored: StoredTransformRun = {
     version: 1,
     execution: { arn: execution.arn, name: execution.name },
     trigger,
     redriveCount: execution.redriveCount ?? 0,
     run: run as StoredTransformRun['run'],
+    // Locks (LockRun) and the catalog snapshot (the first AdvanceRun) come next.
+    ...(!run.done && { unprepared: true as const }),
   };
   const payload = await saveRun({ stored }, run, deps);
   if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: stored.execution, trigger });
   return payload;
+}
+
+/**
+ * The first AdvanceRun of a run that PlanRun planned or EndFailedRun replanned (after LockRun took its locks): create
+ * the schemas and take the catalog snapshot (prepare-run.ts) before anything is submitted. The stored state is then
+ * written whatever the step changes (`snapshot` cleared). A retried AdvanceRun prepares again, as a retried PlanRun did.
+ */
+async function prepareIfPlanned(loaded: LoadedRun, deps: RunDependencies): Promise<LoadedRun> {
+  if (!loaded.stored.unprepared) return loaded;
+  const { unprepared: _prepared, ...stored } = loaded.stored;
+  return { stored, run: await prepareRun(loaded.run, deps), snapshot: '' };
 }
 
 /**
@@ -234,7 +244,7 @@ export const LINGER_MS = 1000;
  * earliest statement is due (`waitSeconds`, whole seconds, rounded down: the function sleeps the rest).
  */
 export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
-  const loaded = await loadRun(payload, deps);
+  const loaded = await prepareIfPlanned(await loadRun(payload, deps), deps);
   const advances = (payload.advances ?? 0) + 1;
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };

@@ -111,12 +111,12 @@ describe('run locks and loads wiring (src/runtime/run-locks*.ts, load nodes in A
   it('gives LANDFALL_RUN_LOCK_TABLE to every function whose code takes or releases locks, and only to them', () => {
     const all = functions();
     const withTable = Object.entries(all).filter(([, fn]) => environmentOf(fn).LANDFALL_RUN_LOCK_TABLE !== undefined).map(([name]) => name).sort();
-    expect(withTable).toEqual(['arrivalRunFinished', 'endFailedRun', 'planRotation', 'planRun']);
+    expect(withTable).toEqual(['arrivalRunFinished', 'lockRun', 'planRotation']);
     for (const name of withTable) expect(environmentOf(all[name]!).LANDFALL_RUN_LOCK_TABLE).toEqual({ Ref: 'RunLockTable' });
     // The handlers behind them: a new caller of the lock factory must be added above (and get the variable).
     const callers = fs.readdirSync(path.join(repo, 'functions')).filter((f) => f.endsWith('.ts'))
       .filter((f) => /runLocksFromEnvironment|awsRunLocks/.test(text(`functions/${f}`))).sort();
-    expect(callers).toEqual(['arrival-run-finished.ts', 'end-failed-run.ts', 'plan-rotation.ts', 'plan-run.ts']);
+    expect(callers).toEqual(['arrival-run-finished.ts', 'lock-run.ts', 'plan-rotation.ts']);
   });
 
   it('lets the lock takers and the releaser read, write and delete lock items and describe the owners’ executions', () => {

@@ -1,7 +1,7 @@
 /**
  * Arrival runs on the local stack: S3 loads as steps of the run, and runs that cannot collide. The local stack: the real state machine, the real handlers, per-model locks in
  * the local DynamoDB, owners checked with DescribeExecution on the local Step Functions endpoint, PGlite.
- * A tracker wrapped around the task handlers records which executions are between a successful PlanRun (locks
+ * A tracker wrapped around the task handlers records which executions are between a successful LockRun (locks
  * taken) and their last step (done), so "never two builds of one model at once" is observed, not assumed.
  */
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ const SAMPLE = path.join(REPO, 'events', 'samples', 'fivetran', 'sync-end-succes
 const asOf = new Date(new Date().toISOString().slice(0, 10));
 const volumes = { users: 30, transfers: 120, boards: 20, decks: 20, productEvents: 200 };
 
-/** Executions between PlanRun's success and their last step, and the most that were ever there at once. */
+/** Executions between LockRun's success and their last step, and the most that were ever there at once. */
 const tracker = {
   building: new Set<string>(),
   maxBuildingAtOnce: 0,
@@ -48,7 +48,7 @@ function track(stateName: string, handler: TaskHandler): TaskHandler {
       throw error;
     }
     const name: string | undefined = input?.execution?.name;
-    if (stateName === 'PlanRun' && name) {
+    if (stateName === 'LockRun' && name) {
       tracker.building.add(name);
       tracker.maxBuildingAtOnce = Math.max(tracker.maxBuildingAtOnce, tracker.building.size);
       tracker.planned.get(name)?.();

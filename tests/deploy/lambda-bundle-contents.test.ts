@@ -1,0 +1,63 @@
+/**
+ * What the transform run's task bundles hold (functions/README.md, bench/RESULTS-lambda-bundles.md): each carries only
+ * the SDK clients it calls, and only AdvanceRun the template engine. A new import that drags the Jinja engine or the
+ * lock table's clients back into PlanRun, EndFailedRun or PublishAlert fails here with the import chain, before the
+ * size budget (scripts/check-bundle-budget.js) notices the growth.
+ */
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+const repo = path.resolve(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lambdaBuildOptions } = require('../../esbuild.config.js') as { lambdaBuildOptions: (manifestJson: string) => Record<string, unknown> };
+const manifest = JSON.stringify({ landfallVersion: 1, projectName: 'bundle_test', models: {} });
+
+/** The packages and project folders whose code ends up in a function's bundle (bytes in the output > 0). */
+async function contentsOf(fn: string): Promise<{ inputs: string[]; chainTo: (pattern: RegExp) => string }> {
+  const { metafile } = await build({
+    ...lambdaBuildOptions(manifest), entryPoints: [path.join(repo, 'functions', `${fn}.ts`)], write: false, outdir: path.join(repo, '.landfall', 'bundle-contents'),
+    sourcemap: false, metafile: true, logLevel: 'error',
+  } as never) as unknown as { metafile: Metafile };
+  const output = Object.values(metafile.outputs)[0]!;
+  const inputs = Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([file]) => file);
+  /** One import chain from the entry to a file matching `pattern`, for the failure message. */
+  const chainTo = (pattern: RegExp) => {
+    const entry = Object.keys(metafile.inputs).find((f) => f.startsWith('functions/'))!;
+    const from = new Map<string, string | null>([[entry, null]]);
+    const queue = [entry];
+    while (queue.length) {
+      const file = queue.shift()!;
+      for (const imported of metafile.inputs[file]?.imports ?? []) {
+        if (from.has(imported.path)) continue;
+        from.set(imported.path, file);
+        queue.push(imported.path);
+      }
+    }
+    const target = inputs.find((f) => pattern.test(f));
+    const chain: string[] = [];
+    for (let at: string | null | undefined = target; at; at = from.get(at)) chain.unshift(at);
+    return chain.join(' -> ');
+  };
+  return { inputs, chainTo };
+}
+
+const JINJA = /node_modules\/nunjucks\/|src\/engine\/jinja\//;
+const LOCK_CLIENTS = /node_modules\/@aws-sdk\/client-(dynamodb|sfn)\//;
+const DATA_API = /node_modules\/@aws-sdk\/client-redshift-data\//;
+
+describe('the transform tasks carry only what they call', () => {
+  const cases: [fn: string, absent: [RegExp, string][], present: RegExp[]][] = [
+    ['plan-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//]],
+    ['end-failed-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//]],
+    ['lock-run', [[JINJA, 'the Jinja engine'], [DATA_API, 'the Data API']], [/client-dynamodb\//, /client-sfn\//]],
+    ['publish-alert', [[JINJA, 'the Jinja engine']], [DATA_API, /client-sns\//]],
+    ['advance-run', [[LOCK_CLIENTS, 'the lock table clients']], [JINJA, DATA_API]],
+  ];
+  it.each(cases)('%s', async (fn, absent, present) => {
+    const { inputs, chainTo } = await contentsOf(fn);
+    for (const [pattern, what] of absent) {
+      expect({ fn, carries: what, through: inputs.some((f) => pattern.test(f)) ? chainTo(pattern) : 'nothing' }).toEqual({ fn, carries: what, through: 'nothing' });
+    }
+    for (const pattern of present) expect(inputs.some((f) => pattern.test(f))).toBe(true);
+  }, 60_000);
+});
