@@ -1,22 +1,13 @@
 import { renderTemplate } from '../../../src/engine/jinja/environment';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
-import { RelationRef } from '../../../src/engine/render/relation';
 import type { DialectName } from '../../../src/engine/target';
+import { modelRenderContext } from '../../support/render-in-context';
 
 function render(source: string, macros = '', type: DialectName = 'postgres'): string {
-  const context = buildRenderContext({
+  const context = modelRenderContext({
     target: { name: 'dev', type, schema: 'analytics', database: 'dev' },
     vars: { greeting: 'hi' },
-    self: new RelationRef('analytics', 'model_a'),
-    invocationId: 'inv-1',
     runStartedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
-    hooks: {
-      ref: (name) => new RelationRef('analytics', name),
-      source: (s, t) => new RelationRef(s, t),
-      config: () => undefined,
-      configValues: () => ({ materialized: 'table' }),
-      isIncremental: () => false,
-    },
+    hooks: { configValues: () => ({ materialized: 'table' }) },
   });
   return renderTemplate(source, context, { file: 'models/x.sql', macros }).replace(/\s+/g, ' ').trim();
 }

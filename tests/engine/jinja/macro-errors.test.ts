@@ -5,17 +5,10 @@
 import { compileManifest } from '../../../src/engine/compile';
 import { macroFileMarker, macroOrigin, renderTemplate } from '../../../src/engine/jinja/environment';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
 import { RelationRef } from '../../../src/engine/render/relation';
+import { modelRenderContext } from '../../support/render-in-context';
 
-const context = () => buildRenderContext({
-  target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
-  vars: {},
-  self: new RelationRef('analytics', 'x'),
-  invocationId: 'inv',
-  runStartedAt: new Date(0),
-  hooks: { ref: (n) => new RelationRef('analytics', n), source: (s, t) => new RelationRef(s, t), config: () => undefined, configValues: () => ({}), isIncremental: () => false },
-});
+const context = () => modelRenderContext({ self: new RelationRef('analytics', 'x'), invocationId: 'inv' });
 
 const MACROS = [
   `${macroFileMarker('macros/a.sql')}{% macro a() %}\nok\n{% endmacro %}`,

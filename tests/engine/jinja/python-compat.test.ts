@@ -4,23 +4,13 @@
 import { renderTemplate } from '../../../src/engine/jinja/environment';
 import { pyFormat } from '../../../src/engine/jinja/python-operators';
 import { pyJson, pyRepr, pyStr } from '../../../src/engine/jinja/python-values';
-import { buildRenderContext } from '../../../src/engine/render/render-context';
-import { RelationRef } from '../../../src/engine/render/relation';
+import { modelRenderContext } from '../../support/render-in-context';
 
 function render(source: string, macros = ''): string {
-  const context = buildRenderContext({
-    target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' },
+  const context = modelRenderContext({
     vars: { statuses: ['placed', 'shipped'], extra: ['returned'] },
-    self: new RelationRef('analytics', 'model_a'),
-    invocationId: 'inv-1',
     runStartedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
-    hooks: {
-      ref: (name) => new RelationRef('analytics', name),
-      source: (s, t) => new RelationRef(s, t),
-      config: () => undefined,
-      configValues: () => ({ materialized: 'table' }),
-      isIncremental: () => false,
-    },
+    hooks: { configValues: () => ({ materialized: 'table' }) },
   });
   return renderTemplate(source, context, { file: 'models/x.sql', macros });
 }
