@@ -3,6 +3,7 @@
  * slices, dict/list methods), `{% do %}`, and the Python string methods SQL templates use.
  * Templates are compiled once per source text and cached.
  */
+import { hash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY, displayMacroNames } from '../macros';
 import { installPythonCompat } from './python-compat';
@@ -343,10 +344,58 @@ type RootRender = (env: unknown, context: unknown, frame: unknown, rt: unknown, 
 function compileCached(source: string, file: string): nunjucks.Template {
   let template = compiled.get(source);
   if (!template) {
-    template = new nunjucks.Template(toNunjucksSyntax(source), environment, file, true);
+    template = file === MACROS_TEMPLATE && codeStore ? fromStoredCode(source, codeStore) : new nunjucks.Template(toNunjucksSyntax(source), environment, file, true);
     compiled.set(source, template);
   }
   return template;
+}
+
+/**
+ * Where the JavaScript nunjucks compiles a macro source to is kept between processes (the partial-parse cache's
+ * folder): compiling dbt's library with a package's macros is ~0.3 s, which a recompile after one saved model
+ * would otherwise pay in every process. Keyed by the source and the compiler (see {@link TEMPLATE_CODE_VERSION}).
+ */
+export interface TemplateCodeStore {
+  get(key: string): string | undefined;
+  set(key: string, code: string): void;
+}
+
+/** Bump when the compiled code changes for the same source (the compile patches above, a nunjucks upgrade). */
+const TEMPLATE_CODE_VERSION = `1-nunjucks-${(nunjucks as unknown as { version?: string }).version ?? ''}`;
+let codeStore: TemplateCodeStore | undefined;
+
+/** Keep compiled macro sources in `store` from now on (undefined: compile in memory only). */
+export function useTemplateCodeStore(store: TemplateCodeStore | undefined): void {
+  codeStore = store;
+}
+
+function fromStoredCode(source: string, store: TemplateCodeStore): nunjucks.Template {
+  const key = hash('sha1', `${TEMPLATE_CODE_VERSION}\n${source}`, 'hex');
+  const stored = store.get(key);
+  if (stored !== undefined) {
+    try {
+      return templateOfCode(stored);
+    } catch {
+      // a damaged file: compile again below
+    }
+  }
+  const env = environment as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: { dev?: boolean } };
+  let code: string;
+  try {
+    code = compilerModule.compile(toNunjucksSyntax(source), env.asyncFilters, env.extensionsList, MACROS_TEMPLATE, env.opts);
+  } catch (error) {
+    // As nunjucks' Template does: the message names the template and the line ("(macros) [Line 3, Column 1] …").
+    throw (nunjucks as unknown as { lib: { _prettifyError(path: string, dev: unknown, error: unknown): Error } }).lib._prettifyError(MACROS_TEMPLATE, env.opts.dev, error);
+  }
+  const template = templateOfCode(code);
+  store.set(key, code);
+  return template;
+}
+
+/** A template from code nunjucks compiled, as its own Template._compile does with it. */
+function templateOfCode(code: string): nunjucks.Template {
+  const props = new Function(code)() as Record<string, unknown>; // eslint-disable-line no-new-func
+  return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, environment, MACROS_TEMPLATE, true);
 }
 
 function runRoot(template: nunjucks.Template, context: unknown): string {

@@ -25,6 +25,7 @@ import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
 import { addAnalyses } from './compile-analyses';
 import { memoiseCompiledSql } from '../render/compiled-sql';
+import { useTemplateCodeStore } from '../jinja/environment';
 import { ignoredSettingWarnings } from './ignored-settings';
 
 export interface CompileOptions {
@@ -52,6 +53,8 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   const vars = projectVars(files, options.cliVars ?? {});
   const varsOfPackages = packageVars(files, options.cliVars ?? {});
   const library = buildMacroLibrary(files);
+  // With partial parsing, the macro source's compiled code is kept for the next process too (jinja/environment.ts).
+  useTemplateCodeStore(options.parseCache?.templateCodeStore());
   const prefix = library.source === '' ? '' : `${library.source}\n`;
   const macroLines = library.source === '' ? 0 : library.source.split('\n').length;
 

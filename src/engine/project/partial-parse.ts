@@ -20,6 +20,7 @@
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TemplateCodeStore } from '../jinja/environment';
 import type { PropertiesFile } from './project-files';
 
 /** The cache's file name under the state folder. */
@@ -125,6 +126,9 @@ export class PartialParseCache {
   private changed = false;
   private counts: PartialParseStats = { read: 0, reused: 0, parsed: 0 };
 
+  /** Where the cache was read from or last saved (also for one that `open` told not to save on finish). */
+  private savedAt?: string;
+
   /** @param file where `finishCompile` saves the cache; none keeps it in memory only. */
   constructor(readonly file?: string) {}
 
@@ -135,6 +139,7 @@ export class PartialParseCache {
   static open(file: string, options: { saveOnFinish?: boolean } = {}): PartialParseCache {
     // saveOnFinish false: a long-lived process (serve's watcher) keeps it in memory and saves it with `save()`.
     const cache = new PartialParseCache(options.saveOnFinish === false ? undefined : file);
+    cache.savedAt = file;
     let saved: Partial<CacheFile> | undefined;
     try {
       saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
@@ -199,6 +204,36 @@ export class PartialParseCache {
     this.seenCompiled.add(id);
     this.compiled.set(id, entry);
     this.changed = true;
+  }
+
+  /**
+   * Compiled template code kept beside the cache file (`template-code/<key>.js`; jinja/environment.ts uses it for
+   * macro sources), or undefined for a cache kept in memory only. Old entries are removed when a new one is written.
+   */
+  templateCodeStore(): TemplateCodeStore | undefined {
+    const file = this.file ?? this.savedAt;
+    if (!file) return undefined;
+    const dir = path.join(path.dirname(file), 'template-code');
+    return {
+      get: (key) => {
+        try {
+          return fs.readFileSync(path.join(dir, `${key}.js`), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+      set: (key, code) => {
+        try {
+          fs.mkdirSync(dir, { recursive: true });
+          for (const old of fs.readdirSync(dir)) fs.rmSync(path.join(dir, old), { force: true });
+          const temporary = path.join(dir, `${key}.${process.pid}.tmp`);
+          fs.writeFileSync(temporary, code);
+          fs.renameSync(temporary, path.join(dir, `${key}.js`));
+        } catch {
+          // a read-only state folder: compiled again next time
+        }
+      },
+    };
   }
 
   /** Write the cache as JSON. */

@@ -159,6 +159,18 @@ describe('Class: PartialParseCache', () => {
     expect(manifest.models['model.shop.from_env']!.config.materialized).toBe('table');
   });
 
+  it('keeps the compiled code of the macro source beside the cache, and a macro syntax error still names its file and line', () => {
+    // A macro source this process has not compiled yet (compiled templates are also kept in memory).
+    edit('macros/pick.sql', (text) => `${text}{# ${Date.now()} #}\n`);
+    compileWith(PartialParseCache.open(cacheFile()));
+    const codeDir = path.join(dir, '.landfall', 'template-code');
+    expect(fs.readdirSync(codeDir)).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.js$/)]);
+    expect(fs.readFileSync(path.join(codeDir, fs.readdirSync(codeDir)[0]!), 'utf8')).toContain('pick_upstream');
+
+    edit('macros/pick.sql', (text) => `\n${text}\n{% macro broken() %}{{ 1 + }}{% endmacro %}\n`);
+    expect(() => compileWith(PartialParseCache.open(cacheFile()))).toThrow(/macros\/pick\.sql:5: unexpected token/);
+  });
+
   it('reads again only the files whose size or modification time changed', () => {
     // Prepare: files last modified an hour ago.
     const anHourAgo = new Date(Date.now() - 3_600_000);
