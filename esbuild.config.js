@@ -131,6 +131,8 @@ function lambdaBuildOptions(manifestJson) {
       '@aws-sdk/credential-provider-node': path.join(root, 'scripts', 'bundle', 'lambda-credentials.mjs'),
       // No operation the functions send streams events: the SDK's event-stream codec is dead code (~15 KiB).
       '@smithy/core/event-streams': path.join(root, 'scripts', 'bundle', 'no-event-streams.mjs'),
+      // The DynamoDB client's endpoint-discovery cache needs five methods of an LRU, not mnemonist's (~5 KiB).
+      'mnemonist/lru-cache': path.join(root, 'scripts', 'bundle', 'lru-cache.mjs'),
     },
     // nunjucks requires chokidar only for `watch: true`, which the engine never sets.
     external: ['chokidar'],
