@@ -202,20 +202,13 @@ export class LocalStepFunctions {
   async describeExecution(request: DescribeExecutionInput): Promise<DescribeExecutionOutput> {
     const execution = this.requireExecution(request.executionArn);
     return {
-      executionArn: execution.executionArn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: execution.status,
-      startDate: new Date(execution.startDate),
-      stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
+      ...executionListItem(execution),
       input: execution.input,
       inputDetails: { included: true },
       output: execution.output,
       outputDetails: execution.output === undefined ? undefined : { included: true },
       error: execution.error,
       cause: execution.cause,
-      redriveCount: execution.redriveCount,
-      redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
       ...redriveStatusOf(execution, this.now()),
     };
   }
@@ -230,18 +223,7 @@ export class LocalStepFunctions {
       .sort((a, b) => b.startDate.localeCompare(a.startDate));
     const page = paginate(matching, request.maxResults, request.nextToken);
     return {
-      executions: page.items.map(
-        (execution): ExecutionListItem => ({
-          executionArn: execution.executionArn,
-          stateMachineArn: execution.stateMachineArn,
-          name: execution.name,
-          status: execution.status,
-          startDate: new Date(execution.startDate),
-          stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
-          redriveCount: execution.redriveCount,
-          redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
-        }),
-      ),
+      executions: page.items.map(executionListItem),
       nextToken: page.nextToken,
     };
   }
@@ -427,6 +409,20 @@ export class LocalStepFunctions {
     if (!execution) throw new ExecutionDoesNotExistError(arn);
     return execution;
   }
+}
+
+/** What ListExecutions reports of an execution; DescribeExecution reports it too, and more. */
+function executionListItem(execution: StoredExecution): ExecutionListItem {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: new Date(execution.startDate),
+    stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
+    redriveCount: execution.redriveCount,
+    redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
+  };
 }
 
 function validatePayload(input: string): void {
