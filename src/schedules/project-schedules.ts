@@ -2,7 +2,7 @@
  * The schedules a project declares in `landfall.yml` (landfall-settings.ts): a daily `build`/`test` of a selection
  * at a cron and time zone, source `freshness` checks at a cadence, the monthly `rotate`. In AWS each is an EventBridge
  * Scheduler schedule (schedule-resources.ts) whose target starts a state machine: builds go to the transform state
- * machine, whose PlanRun takes the same per-model run locks as arrivals (no model is built by two runs at once);
+ * machine, whose LockRun takes the same per-model run locks as arrivals (no model is built by two runs at once);
  * locally `landfall serve` runs them on timers (local-schedule-timers.ts).
  */
 import type { Manifest } from '../engine';
