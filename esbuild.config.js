@@ -69,6 +69,24 @@ const awsSdkSchemasTreeShake = {
   },
 };
 
+/**
+ * The SDK's JavaScript SHA-1/SHA-256/MD5 are fallbacks for a Node.js without those hashes in node:crypto (Sha256Node and
+ * the others pick the native class at load); Lambda's Node.js runtimes (Amazon Linux 2023, its OpenSSL, not in FIPS
+ * mode: https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html) have them, so each module is replaced by one
+ * whose class fails with the reason if ever constructed (scripts/bundle/no-js-hash-fallback.mjs). ~7.5 KiB in every
+ * S3 bundle, ~3.3 KiB in the others (SHA-256 signs every request).
+ */
+const awsSdkNoJsHashFallback = {
+  name: 'landfall-aws-sdk-no-js-hash-fallback',
+  setup(build) {
+    const stub = path.join(root, 'scripts', 'bundle', 'no-js-hash-fallback.mjs');
+    build.onLoad({ filter: /[\\/](?:@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/](?:sha256[\\/]Sha256Js|md5[\\/]Md5Js)|@aws-sdk[\\/]checksums[\\/]dist-es[\\/]submodules[\\/]sha[\\/]sha1[\\/]Sha1Js)\.js$/ }, (args) => {
+      const name = path.basename(args.path, '.js');
+      return { contents: `export { ${name} } from ${JSON.stringify(stub)};`, loader: 'js', resolveDir: path.dirname(stub) };
+    });
+  },
+};
+
 /** The SDK clients import their package.json for its version (the User-Agent header): the rest of it is dead weight. */
 const awsSdkPackageVersionOnly = {
   name: 'landfall-aws-sdk-package-version',
@@ -136,7 +154,7 @@ function lambdaBuildOptions(manifestJson) {
     },
     // nunjucks requires chokidar only for `watch: true`, which the engine never sets.
     external: ['chokidar'],
-    plugins: [projectSourcesAreSideEffectFree, renderContextWithoutYaml(manifestJson), awsSdkSchemasTreeShake, awsSdkPackageVersionOnly],
+    plugins: [projectSourcesAreSideEffectFree, renderContextWithoutYaml(manifestJson), awsSdkSchemasTreeShake, awsSdkPackageVersionOnly, awsSdkNoJsHashFallback],
   };
 }
 
