@@ -23,6 +23,7 @@ function kindOf(node: RunNode): string {
   return node.kind;
 }
 
+/** What a statement of `node`'s kind takes: learned in this run, else {@link PRIOR_STATEMENT_MS}. */
 export function expectedStatementMs(state: RunState, node: RunNode): number {
   return state.expectedMs?.[kindOf(node)] ?? PRIOR_STATEMENT_MS[kindOf(node)] ?? 1000;
 }
@@ -36,8 +37,10 @@ export function scheduleFirstPoll(state: RunState, node: RunNode, nowMs: number)
 /** The statement was polled and still runs: poll again shortly while it is near its expected end, then back off. */
 export function scheduleRepoll(state: RunState, node: RunNode, nowMs: number): void {
   const running = nowMs - (node.submittedAt ?? nowMs);
-  const nearExpectedEnd = running < 1.5 * expectedStatementMs(state, node);
-  node.pollAt = nowMs + (nearExpectedEnd ? MIN_REPOLL_MS : Math.min(MAX_REPOLL_MS, Math.max(MIN_REPOLL_MS, running / 2)));
+  const expected = expectedStatementMs(state, node);
+  // Statements of milliseconds (a local warehouse) are polled again within a quarter of their time, not 150 ms.
+  const soon = Math.max(1, Math.min(MIN_REPOLL_MS, expected / 4));
+  node.pollAt = nowMs + (running < 1.5 * expected ? soon : Math.min(MAX_REPOLL_MS, Math.max(soon, running / 2)));
 }
 
 /** A statement of `node`'s kind ended after `durationMs` of work: fold it into the run's estimate. */

@@ -35,6 +35,16 @@ describe('poll schedule', () => {
     expect(model.pollAt).toBe(600_000 + MAX_REPOLL_MS);
   });
 
+  it('repolls statements of milliseconds within a quarter of their time', () => {
+    const model = node('a');
+    const s = state([model]);
+    learnDuration(s, model, 8);
+    scheduleFirstPoll(s, model, 0);
+    expect(model.pollAt).toBe(8);
+    scheduleRepoll(s, model, 8);
+    expect(model.pollAt).toBe(10);
+  });
+
   it('gives the time until the earliest statement in flight is due, and nothing when none runs', () => {
     const a = node('a');
     const b = node('b', 'tests');
