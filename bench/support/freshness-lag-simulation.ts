@@ -206,9 +206,14 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
     await stack.stepFunctions.waitForAllExecutions();
     const realSeconds = (performance.now() - started) / 1000;
 
-    const executions = ((await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn })).executions ?? [])
-      .filter((e) => e.name !== 'initial-build')
-      .map((e) => stack.stepFunctions.getExecution(e.executionArn!)!);
+    const listed: { name?: string; executionArn?: string }[] = [];
+    let nextToken: string | undefined;
+    do { // ListExecutions pages at 100, as on AWS
+      const page = await stack.stepFunctions.listExecutions({ stateMachineArn: stack.transformStateMachineArn, nextToken, maxResults: 1000 });
+      listed.push(...(page.executions ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const executions = listed.filter((e) => e.name !== 'initial-build').map((e) => stack.stepFunctions.getExecution(e.executionArn!)!);
     const runs = executions.map((e) => ({ name: e.name, run: runStateOfExecution(options.stateDir, e.name) })).filter((r): r is { name: string; run: RunState } => r.run !== undefined);
     const documents = readLocalFreshnessLag(options.stateDir, RUN_STATE_BUCKET, executions.map((e) => e.name));
     const simulated = (ms: number) => ms * k;
