@@ -4,7 +4,15 @@ import { logRunEvents } from '../src/runtime/lambda/node-log';
 import { awsLoadSteps, awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
 import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
 import { runSettings } from '../src/runtime/run-settings';
+import { statementSlotsFromEnvironment } from '../src/runtime/statement-slots-s3';
 import { advanceTransformRun, type TransformRunPayload } from '../src/runtime/transform-run';
 
 // One structured log line per node started and finished (src/runtime/lambda/node-log.ts), for Logs Insights.
-export const handler = taskHandler(async (payload: TransformRunPayload) => advanceTransformRun(payload, { ...awsWarehouseTask(), ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), onEvent: logRunEvents(logger, payload.execution) }));
+// Statements in flight across runs are bounded by a ledger in the run-state bucket (src/runtime/statement-slots.ts).
+export const handler = taskHandler(async (payload: TransformRunPayload) => {
+  const task = awsWarehouseTask();
+  return advanceTransformRun(payload, {
+    ...task, ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), onEvent: logRunEvents(logger, payload.execution),
+    statementSlots: statementSlotsFromEnvironment(task.manifest),
+  });
+});

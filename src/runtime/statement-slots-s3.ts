@@ -10,8 +10,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Manifest } from '../engine';
-import { arrivalSchedulingOf } from './coalesce/arrival-settings';
-import { StatementSlots, type SlotLedger, type SlotLedgerStore } from './statement-slots';
+import { maxStatementsInFlightOf, StatementSlots, type SlotLedger, type SlotLedgerStore } from './statement-slots';
 
 export const STATEMENT_SLOTS_KEY = 'statement-slots/ledger.json';
 
@@ -57,7 +56,7 @@ let cached: { key: string; slots: StatementSlots } | undefined;
 export function statementSlotsFromEnvironment(manifest: Manifest): StatementSlots | undefined {
   const bucket = process.env.LANDFALL_RUN_STATE_BUCKET;
   if (!bucket) return undefined;
-  const bound = arrivalSchedulingOf(manifest).maxStatementsInFlight;
+  const bound = maxStatementsInFlightOf(manifest);
   // Keyed by the endpoint too: the local stack points the SDK at new ports when it restarts in one process.
   const key = [bucket, bound, process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL].join('\n');
   if (cached?.key !== key) {

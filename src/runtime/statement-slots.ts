@@ -14,7 +14,26 @@
  * Used by the transform run's step (transform-run.ts) through {@link concurrencyForStep}; stored in S3 with
  * conditional writes (statement-slots-s3.ts) or in memory.
  */
-import type { RunState } from '../engine';
+import type { Manifest, RunState } from '../engine';
+import type { WarehouseSettings } from '../schedules/landfall-settings';
+
+/**
+ * Statements in flight across runs by default. Provisioned Redshift with manual WLM admits at most 50 query slots
+ * over all user queues, and its default queue runs 5 at once ("Concurrency level (query slots) for all user-defined
+ * manual WLM queues: 50", https://docs.aws.amazon.com/redshift/latest/mgmt/amazon-redshift-limits.html;
+ * https://docs.aws.amazon.com/redshift/latest/dg/cm-c-defining-query-queues.html); automatic WLM and Redshift
+ * Serverless adjust concurrency to the workload (https://docs.aws.amazon.com/redshift/latest/dg/automatic-wlm.html)
+ * and document no fixed number. 16 stays far under the 50-slot ceiling and equals the concurrency the local Data API's
+ * Redshift latency mode admits before queueing (src/local/data-api/redshift-latency.ts), so past it statements
+ * would only wait in the warehouse's queue. A provisioned cluster on manual WLM should set its queue's slot count.
+ */
+export const DEFAULT_MAX_STATEMENTS_IN_FLIGHT = 16;
+
+/** landfall.yml's `warehouse.max_statements_in_flight` (compiled into the manifest), else the default. */
+export function maxStatementsInFlightOf(manifest: Manifest): number {
+  const warehouse = (manifest as { alerting?: { settings?: { warehouse?: WarehouseSettings } } }).alerting?.settings?.warehouse;
+  return warehouse?.max_statements_in_flight ?? DEFAULT_MAX_STATEMENTS_IN_FLIGHT;
+}
 
 export interface SlotHolder {
   /** Statements the run may have in flight (what it had running plus what it was granted). */
@@ -89,7 +108,7 @@ export interface StatementSlotsOptions {
   /** A run silent this long no longer counts. Default 15 minutes (a step is never 30 s apart while a run lives). */
   staleAfterMs?: number;
   now?: () => number;
-  /** Compare-and-swap attempts before giving up (the task then fails and Step Functions retries it). Default 20. */
+  /** Compare-and-swap attempts before giving up (the task then fails and Step Functions retries it). Default 30. */
   maxAttempts?: number;
 }
 
@@ -122,13 +141,14 @@ export class StatementSlots {
 
   /** Read, change, conditionally write; `undefined` from `next` writes nothing. */
   private async change(next: (ledger: SlotLedger) => SlotLedger | undefined): Promise<void> {
-    const attempts = this.options.maxAttempts ?? 20;
+    const attempts = this.options.maxAttempts ?? 30;
     for (let attempt = 1; ; attempt++) {
       const { ledger, version } = await this.options.store.read();
       const changed = next(ledger);
       if (!changed || (await this.options.store.write(changed, version))) return;
       if (attempt >= attempts) throw new Error(`the statement slot ledger changed ${attempts} times while being written: too many runs at once`);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      // Full jitter, doubling up to a second: the runs that collided spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 10 * 2 ** attempt)));
     }
   }
 }

@@ -21,6 +21,7 @@ import { objectsToLoad, parseRunInput } from './run-input';
 import { loadRequestsFor } from '../ingest/load-steps';
 import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
+import { concurrencyForStep, type StatementSlots } from './statement-slots';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 import { recordRunHistory, type RunHistoryStore } from './run-history-store';
 import { withReproduceSql } from './reproduce-sql';
@@ -39,6 +40,8 @@ export interface RunDependencies {
   settleMs?: number;
   /** Statements in flight at once: overrides the target's (run-concurrency.ts; `LANDFALL_RUN_CONCURRENCY`). */
   concurrency?: number;
+  /** The bound on statements in flight across runs (statement-slots.ts, docs/arrivals.md § 3d); none: the run's own concurrency. */
+  statementSlots?: StatementSlots;
   /** Each ended run's results kept after the execution ends (run-history-store.ts); none when not configured. */
   history?: RunHistoryStore;
 }
@@ -248,7 +251,10 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   const advances = (payload.advances ?? 0) + 1;
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };
-  let run = loaded.run;
+  // Statements in flight across runs (statement-slots.ts): for this invocation the run may have what it has running
+  // plus what the shared ledger grants it; its own concurrency is kept in the stored run.
+  const ownConcurrency = loaded.run.concurrency;
+  let run = { ...loaded.run, concurrency: await concurrencyForStep(deps.statementSlots, loaded.run) };
   for (;;) {
     run = await advanceRun(run, ctx);
     if (run.done) break;
@@ -256,6 +262,8 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
     if (nextMs === undefined || nextMs > LINGER_MS || Date.now() + nextMs > settleUntil) break;
     await new Promise((resolve) => setTimeout(resolve, nextMs));
   }
+  run = { ...run, concurrency: ownConcurrency };
+  if (run.done) await concurrencyForStep(deps.statementSlots, run); // gives its slots back
   // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
   loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
   const next = { ...(await saveRun(loaded, run, deps, payload.state)), advances };

@@ -47,7 +47,7 @@ async function simulate(store: SlotLedgerStore, runs: number, statementsPerRun: 
       submitted[r]! += granted;
       inFlight += granted;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
       const ended = Math.ceil(running * Math.random());
       running -= ended;
       inFlight -= ended;
@@ -73,9 +73,9 @@ describe('six runs at once', () => {
     const client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
     try {
       const store = new S3SlotLedgerStore(client, 'run-state');
-      const { maxInFlight, submitted } = await simulate(store, 6, 30, 12);
+      const { maxInFlight, submitted } = await simulate(store, 6, 20, 12);
       expect(maxInFlight).toBeLessThanOrEqual(12);
-      expect(submitted).toEqual(new Array(6).fill(30));
+      expect(submitted).toEqual(new Array(6).fill(20));
       expect((await store.read()).ledger.holders).toEqual({}); // every run gave its slots back
       // A write based on a stale read is refused (the compare-and-swap the bound rests on).
       const { version } = await store.read();
