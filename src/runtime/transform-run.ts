@@ -247,14 +247,18 @@ export const LINGER_MS = 1000;
  * earliest statement is due (`waitSeconds`, whole seconds, rounded down: the function sleeps the rest).
  */
 export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
-  const loaded = await prepareIfPlanned(await loadRun(payload, deps), deps);
   const advances = (payload.advances ?? 0) + 1;
+  // Statements in flight across runs (statement-slots.ts): for this invocation the run may have what it has running
+  // plus what the shared ledger grants it; its own concurrency is kept in the stored run. Admitted before preparing:
+  // the prepare's statements (schemas, catalog snapshot) are in flight too, so a run granted nothing waits a second.
+  const stored = await loadRun(payload, deps);
+  const admitted = await concurrencyForStep(deps.statementSlots, stored.run);
+  if (stored.stored.unprepared && admitted === 0) return { ...payload, waitSeconds: 1, advances };
+  const loaded = await prepareIfPlanned(stored, deps);
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };
-  // Statements in flight across runs (statement-slots.ts): for this invocation the run may have what it has running
-  // plus what the shared ledger grants it; its own concurrency is kept in the stored run.
   const ownConcurrency = loaded.run.concurrency;
-  let run = { ...loaded.run, concurrency: await concurrencyForStep(deps.statementSlots, loaded.run) };
+  let run = { ...loaded.run, concurrency: admitted };
   for (;;) {
     run = await advanceRun(run, ctx);
     if (run.done) break;

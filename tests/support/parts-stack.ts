@@ -21,10 +21,10 @@ import { CONNECTORS, writeDagProject } from '../runtime/coalesce/support/dag-pro
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-export async function withPartsStack(concurrency: ArrivalConcurrency, work: (stack: LocalStack) => Promise<void>): Promise<void> {
+export async function withPartsStack(concurrency: ArrivalConcurrency, work: (stack: LocalStack) => Promise<void>, landfallYml?: string): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `landfall-parts-${concurrency}-`));
   const projectDir = path.join(root, 'project');
-  writeDagProject(projectDir);
+  writeDagProject(projectDir, landfallYml);
   // Long enough for all the deliveries below to land in one window even on a loaded machine.
   const stack = await startLocalStack({ repoRoot: REPO, projectDir, stateDir: path.join(root, 'state'), coalesceWindowMs: 1500, waitTimeScaleMs: 20, arrivalConcurrency: concurrency });
   try {

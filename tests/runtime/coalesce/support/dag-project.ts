@@ -13,8 +13,8 @@ import type { DataArrivedEvent } from '../../../../src/events/arrival';
 
 export const CONNECTORS = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'] as const;
 
-/** The project's files; `dir` receives them. */
-export function writeDagProject(dir: string): void {
+/** The project's files; `dir` receives them, with `landfallYml` as its landfall.yml when given. */
+export function writeDagProject(dir: string, landfallYml?: string): void {
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -24,6 +24,7 @@ export function writeDagProject(dir: string): void {
   CONNECTORS.forEach((_, i) => write(`models/stg_${i}.sql`, `select id from {{ source('src${i}', 't${i}') }}`));
   write('models/m01.sql', "select id from {{ ref('stg_0') }} union all select id from {{ ref('stg_1') }}");
   write('models/m23.sql', "select id from {{ ref('stg_2') }} union all select id from {{ ref('stg_3') }}");
+  if (landfallYml !== undefined) write('landfall.yml', landfallYml);
 }
 
 let compiled: Manifest | undefined;
