@@ -171,5 +171,6 @@ export async function concurrencyForStep(slots: StatementSlots | undefined, run:
   const running = run.nodes.filter((n) => n.status === 'running').length;
   const pending = run.nodes.filter((n) => n.status === 'pending').length;
   const wanted = Math.max(0, Math.min(run.concurrency - running, pending));
-  return running + (wanted > 0 ? await slots.admit(run.runId, { running, wanted }) : 0);
+  // Admitted even when it wants nothing more: the ledger learns what it still runs (a run silent for staleAfterMs stops counting).
+  return running + (wanted > 0 || running > 0 ? await slots.admit(run.runId, { running, wanted }) : 0);
 }

@@ -101,6 +101,10 @@ describe('a run step under the slots', () => {
     expect(await concurrencyForStep(slots, { ...other, done: true })).toBe(16);
     expect(await concurrencyForStep(slots, run)).toBe(3); // a running, b and c granted
     expect(Object.keys((await store.read()).ledger.holders)).toEqual(['run']);
+    // A run at its own limit still tells the ledger what it runs, so it never goes stale while its statements last.
+    const busy = { runId: 'busy', concurrency: 1, done: false, nodes: [node('x', 'running'), node('y', 'pending')] };
+    expect(await concurrencyForStep(slots, busy)).toBe(1);
+    expect((await store.read()).ledger.holders.busy?.inFlight).toBe(1);
     expect(await concurrencyForStep(undefined, run)).toBe(16);
   });
 });
