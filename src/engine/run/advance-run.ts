@@ -126,7 +126,8 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       if (ctx.pollDueOnly) scheduleRepoll(state, node, polledAt);
       return;
     }
-    if (ctx.pollDueOnly && !node.inModelBatch) learnDuration(state, node, description.durationMs);
+    // What matters for the next poll is submit to end, queueing included (Duration counts from STARTED only).
+    if (ctx.pollDueOnly && !node.inModelBatch) learnDuration(state, node, Math.max(description.durationMs, polledAt - (node.submittedAt ?? polledAt)));
     if (node.inModelBatch && description.status !== 'FINISHED') {
       // The shared batch failed: pending again, so skipped when the model failed, or run alone after the model's rerun.
       for (const key of ['statementId', 'startedAt', 'step', 'inModelBatch', 'submittedAt', 'pollAt'] as const) delete node[key];
@@ -302,14 +303,24 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   return state;
 }
 
+/** Tasks of one step running at once: their Data API calls overlap without queueing on the SDK's socket pool (50). */
+const STEP_PARALLELISM = 16;
+
 /**
- * Runs every task at once and waits for all of them (none is left running behind a failure); rethrows the first
- * failure. A step's nodes are independent: each task touches its own node.
+ * Runs the tasks, {@link STEP_PARALLELISM} at a time, and waits for all of them (none is left running behind a
+ * failure); rethrows the first failure. A step's nodes are independent: each task touches its own node.
  */
 async function settleAll(tasks: (() => Promise<void>)[]): Promise<void> {
-  const outcomes = await Promise.allSettled(tasks.map((task) => task()));
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      await task().catch((error: unknown) => failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STEP_PARALLELISM, tasks.length) }, worker));
+  if (failures.length) throw failures[0];
 }
 
 /**
