@@ -126,8 +126,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       if (ctx.pollDueOnly) scheduleRepoll(state, node, polledAt);
       return;
     }
-    // What matters for the next poll is submit to end, queueing included (Duration counts from STARTED only).
-    if (ctx.pollDueOnly && !node.inModelBatch) learnDuration(state, node, Math.max(description.durationMs, polledAt - (node.submittedAt ?? polledAt)));
+    if (ctx.pollDueOnly && !node.inModelBatch) learnDuration(state, node, description.durationMs);
     if (node.inModelBatch && description.status !== 'FINISHED') {
       // The shared batch failed: pending again, so skipped when the model failed, or run alone after the model's rerun.
       for (const key of ['statementId', 'startedAt', 'step', 'inModelBatch', 'submittedAt', 'pollAt'] as const) delete node[key];

@@ -4,8 +4,8 @@
  * every statement in flight each time it runs spends most of its calls on statements that cannot have ended yet.
  *
  * Instead each statement gets a due time: when it was submitted plus the time statements of its kind took so far
- * in this run, submit to end (queueing in the warehouse included: the Data API's `Duration` counts from STARTED
- * only), learned from the ones that ended; a prior until then.
+ * in this run (learned from the `Duration` the Data API reports for the ones that ended, which counts from STARTED:
+ * queueing is not included, see bench/RESULTS-issue-16.md; a prior until then).
  * A statement polled before it ended is due again soon while it is near its expected end ({@link MIN_REPOLL_MS},
  * until 1.5 × the expected time), then after half the time it has been running (at most {@link MAX_REPOLL_MS}):
  * a statement on time costs one poll, a long one a handful (~13 for a minute), not one per step. The caller (Step Functions' Wait, or the AdvanceRun task's short linger) sleeps until the earliest due time.
