@@ -30,7 +30,8 @@ export async function withPartsStack(concurrency: ArrivalConcurrency, work: (sta
   try {
     const warehouse = new RedshiftDataWarehouse({ client: new RedshiftDataClient({}), target: readConnectionTarget() });
     await runQuery(warehouse, ['create schema if not exists raw', ...CONNECTORS.map((_, i) => `create table raw.t${i} as select ${i} as id`)].join(';\n'));
-    const first = await runToCompletion(loadCompiledManifest(), { runId: 'parts-initial', command: 'build' }, { dialect: dialects.postgres, warehouse });
+    // The stack's dialect (LANDFALL_DIALECT, set by startLocalStack): `npm run test:redshift` runs these on the strict engine.
+    const first = await runToCompletion(loadCompiledManifest(), { runId: 'parts-initial', command: 'build' }, { dialect: dialects[process.env.LANDFALL_DIALECT === 'redshift' ? 'redshift' : 'postgres'], warehouse });
     if (first.nodes.some((n) => n.status !== 'success' && n.status !== 'pass')) throw new Error('the initial build of the parts project failed');
     await work(stack);
   } finally {
