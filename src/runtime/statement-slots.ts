@@ -168,7 +168,8 @@ export async function concurrencyForStep(slots: StatementSlots | undefined, run:
     await slots.release(run.runId);
     return run.concurrency;
   }
-  const running = run.nodes.filter((n) => n.status === 'running').length;
+  // Statements, not nodes: a model's tests ride in its batch and share its statement id (as the engine counts in-flight).
+  const running = new Set(run.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
   const pending = run.nodes.filter((n) => n.status === 'pending').length;
   const wanted = Math.max(0, Math.min(run.concurrency - running, pending));
   // Admitted even when it wants nothing more: the ledger learns what it still runs (a run silent for staleAfterMs stops counting).
