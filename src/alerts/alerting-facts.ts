@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { Manifest } from '../engine';
+import type { ProjectFiles } from '../engine/project/project-files';
 import { readLandfallSettings, type LandfallSettings } from '../schedules/landfall-settings';
 
 export interface NodeAlertFacts {
@@ -37,25 +38,23 @@ type YamlNode = { name?: unknown; meta?: unknown; config?: { meta?: unknown }; c
  * @example
  * compileProject('dbt', target, out, undefined, undefined, [dmsSchedulesOf, attachAlertingFacts('dbt')]);
  */
-export function attachAlertingFacts(projectDir: string): (manifest: Manifest) => void {
-  return (manifest) => {
-    (manifest as ManifestWithAlerting).alerting = readAlertingFacts(projectDir, manifest);
+export function attachAlertingFacts(projectDir: string): (manifest: Manifest, files?: ProjectFiles) => void {
+  return (manifest, files) => {
+    (manifest as ManifestWithAlerting).alerting = readAlertingFacts(projectDir, manifest, files);
   };
 }
 
-export function readAlertingFacts(projectDir: string, manifest: Manifest): AlertingFacts {
+/**
+ * The facts of the project at `projectDir`. With `files` (what the compile read: YAML parsed and validated once,
+ * cached by the partial-parse cache), no properties file is read or parsed again; without, each is read from disk.
+ */
+export function readAlertingFacts(projectDir: string, manifest: Manifest, files?: ProjectFiles): AlertingFacts {
   const nodes: Record<string, NodeAlertFacts> = {};
   // The nodes a YAML entry names: the node itself and its versions (`<name>_v…`). Indexed once: a scan per entry
   // made this quadratic (3.4 s of a 2,000-model compile, bench/realistic-compile.ts).
   const index = { models: idsByYamlName(manifest.models), seeds: idsByYamlName(manifest.seeds) };
   const byName = (kind: 'models' | 'seeds', name: string) => index[kind].get(name) ?? [];
-  for (const file of propertyFiles(projectDir)) {
-    let content: Record<string, unknown>;
-    try {
-      content = (yaml.load(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    } catch {
-      continue; // the engine reports YAML errors with their line
-    }
+  for (const content of files ? parsedPropertyContents(files) : propertyContents(projectDir)) {
     for (const kind of ['models', 'seeds'] as const) {
       for (const entry of asArray(content[kind]) as YamlNode[]) {
         if (typeof entry?.name !== 'string') continue;
@@ -100,6 +99,30 @@ function factsOf(entry: YamlNode, inherited: Record<string, unknown> = {}): Node
     piiColumns: columns.filter(isPii).map((c) => String(c.name).toLowerCase()),
     meta: { ...inherited, ...asRecord(entry.meta), ...asRecord(entry.config?.meta) },
   };
+}
+
+/**
+ * The parsed properties files under the model and seed paths, from the compile's files (the root project's only, in
+ * the order `propertyFiles` walks them: model paths, then seed paths, each sorted).
+ */
+function parsedPropertyContents(files: ProjectFiles): Record<string, unknown>[] {
+  const folderOf = (dir: string) => path.relative(files.root, path.join(files.root, dir)).split(path.sep).join('/');
+  const folders = [...(files.project['model-paths'] ?? ['models']), ...(files.project['seed-paths'] ?? ['seeds'])].map(folderOf);
+  const under = (file: string) => folders.some((folder) => folder === '' || file.startsWith(`${folder}/`));
+  return files.properties.filter((p) => under(p.file)).map((p) => p.content as Record<string, unknown>);
+}
+
+/** Each properties file read from disk and parsed (a file that does not parse is skipped: the engine reports it). */
+function propertyContents(projectDir: string): Record<string, unknown>[] {
+  const contents: Record<string, unknown>[] = [];
+  for (const file of propertyFiles(projectDir)) {
+    try {
+      contents.push((yaml.load(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>);
+    } catch {
+      // the engine reports YAML errors with their line
+    }
+  }
+  return contents;
 }
 
 /** Every `.yml`/`.yaml` file under the project's model and seed paths (dbt's defaults when not set). */

@@ -18,6 +18,8 @@ import { unsupportedConstraintWarnings } from '../engine/materializations/contra
 import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
 import { runQuery } from '../warehouse/run-query';
 import { writeTargetArtifacts } from '../artifacts/target-files';
+import { projectDocsOf } from '../artifacts/project-docs';
+import type { ProjectFiles } from '../engine/project/project-files';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
@@ -216,8 +218,10 @@ function compileCommand(args: string[]): number {
   const out = path.resolve(String(values.out ?? path.join(options.stateDir, MANIFEST_FILE)));
   const started = Date.now();
   const parseCache = parseCacheFor(options);
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]);
-  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true });
+  let files: ProjectFiles | undefined; // what the compile read: target/manifest.json's docs come from it, not a second read
+  const keepFiles = (_: Manifest, read: ProjectFiles) => { files = read; };
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir), keepFiles]);
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(files ? { docs: projectDocsOf(files) } : {}) });
   parseCache?.finishCompiledSql(); // keeps the models' compiled SQL for the next compile (render/compiled-sql.ts)
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).
