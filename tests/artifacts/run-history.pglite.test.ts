@@ -49,7 +49,11 @@ describe('run history in S3', () => {
 
   async function runToEnd(name: string): Promise<void> {
     let payload = await startTransformRun({ command: 'build', reason: 'console build for the history test' }, { arn: `${ARN_PREFIX}:${name}`, name }, deps);
-    for (let i = 0; !payload.done && i < 200; i++) payload = await advanceTransformRun(payload, deps);
+    // The state machine's Wait between AdvanceRuns: AdvanceRun polls only statements that are due by the clock.
+    for (let i = 0; !payload.done && i < 200; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, payload.waitSeconds * 1000));
+      payload = await advanceTransformRun(payload, deps);
+    }
     expect(payload.done).toBe(true);
   }
 
