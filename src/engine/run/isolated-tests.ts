@@ -4,7 +4,7 @@
  */
 import { EngineError } from '../errors';
 import { testStatus } from '../tests/test-status';
-import type { StatementDescription } from '../../warehouse/warehouse';
+import type { StatementDescription } from '../warehouse/warehouse';
 import type { RunContext } from './advance-run';
 import { clientToken, resolveQueriesOf } from './node-statements';
 import type { RunNode, RunState } from './run-state';

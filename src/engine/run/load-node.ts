@@ -7,7 +7,7 @@
  */
 import { EngineError } from '../errors';
 import type { Manifest } from '../manifest';
-import type { ResultSet, StatementDescription } from '../../warehouse/warehouse';
+import type { ResultSet, StatementDescription } from '../warehouse/warehouse';
 import { throughEphemeral } from './plan-run';
 import type { RunNode, RunState } from './run-state';
 

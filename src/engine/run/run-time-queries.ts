@@ -27,8 +27,8 @@ import type { Manifest } from '../manifest';
 import {
   abbreviate, leadingKeyword, QuerySession, type RecordedQuery, type StoredQueryResult, type StoredQueryResults,
 } from '../render/query-session';
-import { waitForStatement } from '../../warehouse/run-query';
-import type { Warehouse } from '../../warehouse/warehouse';
+import { waitForStatement } from '../warehouse/run-query';
+import type { Warehouse } from '../warehouse/warehouse';
 
 /** Renders of one node before landfall gives up (each pass runs at least one new statement). */
 export const MAX_RENDER_PASSES = 20;

@@ -8,7 +8,7 @@ import { renderNodeSql } from '../render/render-node';
 import { QuerySession } from '../render/query-session';
 import { buildTestStatements } from '../tests/test-batch';
 import { withTestLimit } from '../tests/test-status';
-import type { StatementDescription } from '../../warehouse/warehouse';
+import type { StatementDescription } from '../warehouse/warehouse';
 import type { RunNode, RunState, TestResult } from './run-state';
 
 export function testResultsFor(

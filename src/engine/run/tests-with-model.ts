@@ -14,7 +14,7 @@
  */
 import type { Manifest } from '../manifest';
 import type { MaterializationPlan } from '../materializations';
-import type { StatementDescription } from '../../warehouse/warehouse';
+import type { StatementDescription } from '../warehouse/warehouse';
 import { testsNodeId } from './plan-run';
 import { mayRunQueries } from './run-time-queries';
 import { PASSING_STATUSES, type RunNode, type RunState } from './run-state';
