@@ -5,16 +5,15 @@
  * same facts as plain text. Screenshots go to tests/browser/artifacts/ (gitignored).
  */
 import { withSkipReason } from '../support/skip-reason';
-import fs from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserSkipReason } from '../support/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { browserSkipReason } from '../support/chromium';
+import { ARTIFACTS, openBrowserPage } from './support/browser-page';
 import { composeNoticeEmail } from '../../src/alerts/compose-incident-email';
 import type { Incident } from '../../src/incidents/incident';
 import { sampleReport } from '../alerts/fixtures';
 
 const skip = browserSkipReason();
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 const describeBrowser = skip ? describe.skip : describe;
 
 const incident = (key: string, name: string, extra: Partial<Incident> = {}): Incident => ({
@@ -40,11 +39,7 @@ describeBrowser(withSkipReason('alert email in chromium', skip), () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-    page = await browser.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ({ browser, page } = await openBrowserPage(errors));
   }, 60_000);
 
   afterAll(async () => {

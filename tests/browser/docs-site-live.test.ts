@@ -3,10 +3,10 @@
  * that ends while the site is open shows up in the runs list after the rebuild. Screenshot: tests/browser/artifacts/runs-after-rebuild.png.
  */
 import { withSkipReason } from '../support/skip-reason';
-import fs from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserSkipReason } from '../support/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { browserSkipReason } from '../support/chromium';
+import { ARTIFACTS, openBrowserPage } from './support/browser-page';
 import { buildDocsFixture, type DocsFixture } from './support/docs-fixture';
 import type { SiteServer } from '../../src/docs-site/serve-site';
 import { commonOptions } from '../../src/cli/command-context';
@@ -14,7 +14,6 @@ import { startDocsSite } from '../../src/cli/docs-site-command';
 import { main } from '../../src/cli/main';
 
 const skip = browserSkipReason();
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 const describeBrowser = skip ? describe.skip : describe;
 
 describeBrowser(withSkipReason('docs site kept current by serve, in chromium', skip), () => {
@@ -29,12 +28,7 @@ describeBrowser(withSkipReason('docs site kept current by serve, in chromium', s
     fixture = await buildDocsFixture();
     const options = commonOptions({ 'project-dir': fixture.projectDir, 'state-dir': fixture.stateDir });
     server = await startDocsSite(options, 0, (error) => errors.push(error.message), () => rebuilds.shift()?.());
-    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-    page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ({ browser, page } = await openBrowserPage(errors, { width: 1280, height: 900 }));
   }, 180_000);
 
   afterAll(async () => {

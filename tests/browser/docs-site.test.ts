@@ -4,16 +4,15 @@
  * single-file site works from file://. Screenshots go to tests/browser/artifacts/ (gitignored).
  */
 import { withSkipReason } from '../support/skip-reason';
-import fs from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserSkipReason } from '../support/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { browserSkipReason } from '../support/chromium';
+import { ARTIFACTS, openBrowserPage } from './support/browser-page';
 import { buildDocsFixture, monthStart, type DocsFixture } from './support/docs-fixture';
 import { serveSite, type SiteServer } from '../../src/docs-site/serve-site';
 import { generateSite } from '../../src/docs-site/generate-site';
 
 const skip = browserSkipReason();
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 const describeBrowser = skip ? describe.skip : describe;
 
 describeBrowser(withSkipReason('docs site in chromium', skip), () => {
@@ -26,13 +25,8 @@ describeBrowser(withSkipReason('docs site in chromium', skip), () => {
   beforeAll(async () => {
     fixture = await buildDocsFixture();
     server = await serveSite({ dir: fixture.targetDir, watch: [], regenerate: () => undefined });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-    page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    ({ browser, page } = await openBrowserPage(errors, { width: 1280, height: 900 }));
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
 
   afterAll(async () => {
