@@ -40,6 +40,8 @@ export interface SlotHolder {
   inFlight: number;
   /** Epoch ms of its last admission. */
   updatedAt: number;
+  /** The AdvanceRun invocation admitted (the payload's `advances`): a retry of it comes with the same number. */
+  invocation?: number;
 }
 
 export interface SlotLedger {
@@ -54,6 +56,12 @@ export interface SlotAdmission {
   bound: number;
   now: number;
   staleAfterMs: number;
+  /**
+   * The AdvanceRun invocation asking (the payload's `advances`). Step Functions retries a failed Task with the same
+   * input, so the same number means the attempt before failed after it was admitted: what it submitted was never
+   * saved (`running` does not count it) yet may still be in flight, so the run keeps at least what that attempt held.
+   */
+  invocation?: number;
 }
 
 /**
@@ -63,14 +71,21 @@ export interface SlotAdmission {
  * admitToLedger({ holders: {} }, 'run-a', { running: 0, wanted: 20, bound: 16, now: 0, staleAfterMs: 600_000 }).granted // 16
  */
 export function admitToLedger(ledger: SlotLedger, runId: string, admission: SlotAdmission): { ledger: SlotLedger; granted: number } {
-  const { running, wanted, bound, now, staleAfterMs } = admission;
+  const { running, wanted, bound, now, staleAfterMs, invocation } = admission;
+  const previous = ledger.holders[runId];
+  const retried = invocation !== undefined && previous?.invocation === invocation && now - previous.updatedAt < staleAfterMs;
+  // What the run may have in flight before any grant: its saved running statements, or on a retry what it held.
+  const held = retried ? Math.max(running, previous.inFlight) : running;
   const live = Object.fromEntries(Object.entries(ledger.holders).filter(([id, h]) => id !== runId && now - h.updatedAt < staleAfterMs));
   const othersInFlight = Object.values(live).reduce((sum, h) => sum + h.inFlight, 0);
   const fairShare = Math.max(1, Math.floor(bound / (Object.keys(live).length + 1)));
-  const free = Math.max(0, bound - othersInFlight - running);
-  const granted = Math.max(0, Math.min(wanted, free, fairShare - running));
+  const free = Math.max(0, bound - othersInFlight - held);
+  const more = Math.max(0, Math.min(running + wanted - held, free, fairShare - held));
+  // Granted beyond `running`: on a retry this includes what the failed attempt held (its resubmits reuse those slots).
+  const granted = held - running + more;
+  const holder: SlotHolder = { inFlight: running + granted, updatedAt: now, ...(invocation !== undefined && { invocation }) };
   // A run that waits for slots is listed too (with 0), so the others' fair share shrinks for it.
-  const holders = running + granted > 0 || wanted > 0 ? { ...live, [runId]: { inFlight: running + granted, updatedAt: now } } : live;
+  const holders = running + granted > 0 || wanted > 0 ? { ...live, [runId]: holder } : live;
   return { ledger: { holders }, granted };
 }
 
@@ -123,7 +138,7 @@ const DEFAULT_STALE_AFTER_MS = 15 * 60_000;
 export class StatementSlots {
   constructor(readonly options: StatementSlotsOptions) {}
 
-  async admit(runId: string, demand: { running: number; wanted: number }): Promise<number> {
+  async admit(runId: string, demand: { running: number; wanted: number; invocation?: number }): Promise<number> {
     let granted = 0;
     await this.change((ledger) => {
       const admitted = admitToLedger(ledger, runId, {
@@ -162,7 +177,7 @@ export class StatementSlots {
  * const cap = await concurrencyForStep(slots, run);
  * run = { ...(await advanceRun({ ...run, concurrency: cap }, ctx)), concurrency: run.concurrency };
  */
-export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>): Promise<number> {
+export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, invocation?: number): Promise<number> {
   if (!slots) return run.concurrency;
   if (run.done) {
     await slots.release(run.runId);
@@ -173,5 +188,6 @@ export async function concurrencyForStep(slots: StatementSlots | undefined, run:
   const pending = run.nodes.filter((n) => n.status === 'pending').length;
   const wanted = Math.max(0, Math.min(run.concurrency - running, pending));
   // Admitted even when it wants nothing more: the ledger learns what it still runs (a run silent for staleAfterMs stops counting).
-  return running + (wanted > 0 || running > 0 ? await slots.admit(run.runId, { running, wanted }) : 0);
+  // `invocation` (AdvanceRun's `advances`): a retried invocation keeps what its failed attempt held (admitToLedger).
+  return running + (wanted > 0 || running > 0 ? await slots.admit(run.runId, { running, wanted, invocation }) : 0);
 }

@@ -252,7 +252,8 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   // plus what the shared ledger grants it; its own concurrency is kept in the stored run. Admitted before preparing:
   // the prepare's statements (schemas, catalog snapshot) are in flight too, so a run granted nothing waits a second.
   const stored = await loadRun(payload, deps);
-  const admitted = await concurrencyForStep(deps.statementSlots, stored.run);
+  // A retried invocation (same `advances`) keeps the slots its failed attempt held: what it submitted was not saved.
+  const admitted = await concurrencyForStep(deps.statementSlots, stored.run, advances);
   if (stored.stored.unprepared && admitted === 0) return { ...payload, waitSeconds: 1, advances };
   const loaded = await prepareIfPlanned(stored, deps);
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);

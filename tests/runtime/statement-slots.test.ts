@@ -108,3 +108,25 @@ describe('a run step under the slots', () => {
     expect(await concurrencyForStep(undefined, run)).toBe(16);
   });
 });
+
+describe('a retried AdvanceRun (issue 18: 17 statements in flight against a bound of 16)', () => {
+  const pending = (runId: string, count: number) => ({
+    runId, concurrency: 16, done: false, nodes: Array.from({ length: count }, (_, i) => ({ id: `${runId}${i}`, kind: 'model' as const, name: `${runId}${i}`, dependsOn: [], status: 'pending' as const })),
+  });
+  it('keeps the slots its failed attempt may have filled: the stored state does not list what that attempt submitted', async () => {
+    const slots = new StatementSlots({ store: new InMemorySlotLedgerStore(), bound: 16 });
+    const a = pending('a', 20);
+    // Invocation 3 of run a is granted 16, submits 16 statements, then fails (e.g. a transient DescribeStatement
+    // error) before saving: Step Functions retries the Task with the same input, and the stored state shows none running.
+    expect(await concurrencyForStep(slots, a, 3)).toBe(16);
+    expect(await concurrencyForStep(slots, pending('b', 20), 1)).toBe(0);
+    // The retry resubmits the same nodes (same client tokens, the same statements): it keeps its 16, so b, waiting
+    // beside it, is not granted the slots a's 16 statements still fill.
+    expect(await concurrencyForStep(slots, a, 3)).toBe(16);
+    expect(await concurrencyForStep(slots, pending('b', 20), 2)).toBe(0);
+    // The next invocation (4) saved what it runs: a's holding shrinks to it, b gets the rest.
+    const aRunning10 = { ...a, nodes: a.nodes.map((n, i) => (i < 10 ? { ...n, status: 'running' as const, statementId: `s${i}` } : n)) };
+    expect(await concurrencyForStep(slots, aRunning10, 4)).toBe(10);
+    expect(await concurrencyForStep(slots, pending('b', 20), 3)).toBe(6);
+  });
+});
