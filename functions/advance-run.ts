@@ -1,10 +1,9 @@
 /** AdvanceRun task: one step of the scheduler loop. */
 import { logger, taskHandler } from '../src/runtime/lambda/middleware';
 import { logRunEvents } from '../src/runtime/lambda/node-log';
-import { awsLoadSteps, awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
+import { awsLoadSteps, awsRunHistory, awsRunStates, awsStatementSlots } from '../src/runtime/aws-run-states';
 import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
 import { runSettings } from '../src/runtime/run-settings';
-import { statementSlotsFromEnvironment } from '../src/runtime/statement-slots-s3';
 import { advanceTransformRun, type TransformRunPayload } from '../src/runtime/transform-run';
 
 // One structured log line per node started and finished (src/runtime/lambda/node-log.ts), for Logs Insights.
@@ -13,6 +12,6 @@ export const handler = taskHandler(async (payload: TransformRunPayload) => {
   const task = awsWarehouseTask();
   return advanceTransformRun(payload, {
     ...task, ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), onEvent: logRunEvents(logger, payload.execution),
-    statementSlots: statementSlotsFromEnvironment(task.manifest),
+    statementSlots: awsStatementSlots(task.manifest),
   });
 });

@@ -20,14 +20,17 @@ export interface LagSummary {
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) throw new RangeError('percentile of no values');
   if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
+  return ranked([...values].sort((a, b) => a - b), p);
 }
 
 /** Count, p50, p95 and max of lags in milliseconds; null for no values. */
 export function summarizeLags(values: readonly number[]): LagSummary | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
-  return { count: sorted.length, p50Ms: rank(50), p95Ms: rank(95), maxMs: sorted[sorted.length - 1]! };
+  return { count: sorted.length, p50Ms: ranked(sorted, 50), p95Ms: ranked(sorted, 95), maxMs: sorted[sorted.length - 1]! };
+}
+
+/** The nearest-rank value of ascending `sorted`. */
+function ranked(sorted: readonly number[], p: number): number {
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
 }

@@ -7,6 +7,9 @@ import { quarantineAlertPublisher } from './quarantine-alert';
 import { once, required } from './environment';
 import { S3RunStateStore } from './run-state-store';
 import { S3RunHistoryStore } from './run-history-store';
+import { maxStatementsInFlightOf, StatementSlots } from './statement-slots';
+import { S3SlotLedgerStore } from './statement-slots-s3';
+import type { Manifest } from '../engine';
 import { awsDocsSite, publishingToDocsSite } from './aws-docs-site';
 
 // Path-style addressing only against a local endpoint (`http://127.0.0.1:<port>/<bucket>/<key>`).
@@ -21,6 +24,12 @@ export const awsRunStates = /* @__PURE__ */ once(() => new S3RunStateStore(
 // The run history (run-history-store.ts): the same bucket, its own `history/` prefix. Each recorded run's page also
 // goes to the docs site's bucket when the deployment has one (aws-docs-site.ts).
 export const awsRunHistory = /* @__PURE__ */ once(() => publishingToDocsSite(new S3RunHistoryStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')), awsDocsSite()));
+
+// Statements in flight across runs (statement-slots.ts): a ledger in the same bucket and through the same client as
+// the run states (no second connection on a cold start), bounded by landfall.yml's setting in the manifest it runs.
+export function awsStatementSlots(manifest: Manifest): StatementSlots {
+  return new StatementSlots({ store: new S3SlotLedgerStore(runStateBucketClient(), required('LANDFALL_RUN_STATE_BUCKET')), bound: maxStatementsInFlightOf(manifest) });
+}
 
 // COPYs of landed objects (load nodes); `default` (also when the deployment leaves the variable empty) is the
 // workgroup's or cluster's default IAM role.

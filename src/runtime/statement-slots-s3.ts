@@ -9,8 +9,7 @@
  * so its bundle gains no SDK client.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Manifest } from '../engine';
-import { maxStatementsInFlightOf, StatementSlots, type SlotLedger, type SlotLedgerStore } from './statement-slots';
+import type { SlotLedger, SlotLedgerStore } from './statement-slots';
 
 export const STATEMENT_SLOTS_KEY = 'statement-slots/ledger.json';
 
@@ -45,23 +44,4 @@ export class S3SlotLedgerStore implements SlotLedgerStore {
       throw error;
     }
   }
-}
-
-let cached: { key: string; slots: StatementSlots } | undefined;
-
-/**
- * The deployment's slots: the run-state bucket and landfall.yml's `warehouse.max_statements_in_flight`; undefined
- * without `LANDFALL_RUN_STATE_BUCKET` (the CLI, tests that need no bound).
- */
-export function statementSlotsFromEnvironment(manifest: Manifest): StatementSlots | undefined {
-  const bucket = process.env.LANDFALL_RUN_STATE_BUCKET;
-  if (!bucket) return undefined;
-  const bound = maxStatementsInFlightOf(manifest);
-  // Keyed by the endpoint too: the local stack points the SDK at new ports when it restarts in one process.
-  const key = [bucket, bound, process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL].join('\n');
-  if (cached?.key !== key) {
-    const client = new S3Client({ forcePathStyle: process.env.LANDFALL_S3_FORCE_PATH_STYLE === 'true' });
-    cached = { key, slots: new StatementSlots({ store: new S3SlotLedgerStore(client, bucket), bound }) };
-  }
-  return cached.slots;
 }
