@@ -9,7 +9,8 @@
  */
 import { LocalAwsError } from './aws/errors';
 import { redshiftTypeName, toCell } from './data-api/field-encoding';
-import { type ConnectionFields, type StatementRun, StatementStore } from './data-api/statement-store';
+import { StatementStore } from './data-api/statement-store';
+import type { ConnectionFields, StatementRun } from './data-api/statement-submission';
 import type { SqlEngine } from './sql-engine/sql-engine';
 import {
   type DescribeOptions,

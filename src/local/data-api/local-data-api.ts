@@ -10,7 +10,7 @@ import { type JsonProtocol, readRequestBody, sendJsonError, sendJsonResult, toEp
 import { type DataApiCounters, sleep } from './redshift-latency';
 import { StatementService, type StatementServiceOptions } from './statement-service';
 
-export type { StatementStatusChangeEvent } from './statement-service';
+export type { StatementStatusChangeEvent } from './statement-status-event';
 
 const PROTOCOL: JsonProtocol = { version: '1.1', errorNamespace: 'com.amazonaws.redshiftdata' };
 const TARGET_PREFIX = 'RedshiftData.';

@@ -6,16 +6,8 @@
  */
 import { type WireField, toWireColumnMetadata, toWireField } from './field-encoding';
 import type { NamedParameter } from './named-parameters';
-import {
-  type ConnectionFields,
-  type StatementRun,
-  type StatementStatus,
-  StatementStore,
-  type StatementStoreOptions,
-  validationError as validation,
-} from './statement-store';
-
-export type { StatementStatus, StatementStatusChangeEvent } from './statement-store';
+import { StatementStore, type StatementStoreOptions } from './statement-store';
+import { type ConnectionFields, type StatementRun, type StatementStatus, validationError as validation } from './statement-submission';
 
 const STATUSES: readonly StatementStatus[] = ['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'FAILED', 'ABORTED'];
 

@@ -10,38 +10,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTick } from 'node:timers/promises';
+import { TERMINAL_STATUSES as TERMINAL } from '../../engine/warehouse/warehouse';
 import { LocalAwsError } from '../aws/errors';
 import { localDialect } from '../sql-engine/local-dialect';
-import { type RedshiftStatementContext, runRedshiftStatement } from '../sql-engine/redshift-strict';
-import type { SqlEngine, SqlResult, SqlSession } from '../sql-engine/sql-engine';
-import { type NamedParameter, bindNamedParameters } from './named-parameters';
-import { type DataApiCounters, type DataApiLatency, latencyFromEnvironment, newCounters, sleep, statementCommits } from './redshift-latency';
-
-export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
-
-export const TERMINAL_STATEMENT_STATUSES: ReadonlySet<StatementStatus> = new Set(['FINISHED', 'FAILED', 'ABORTED']);
-const TERMINAL = TERMINAL_STATEMENT_STATUSES;
-
-/** The EventBridge event the Data API emits for a statement submitted `WithEvent` (reference §4.5). */
-export interface StatementStatusChangeEvent {
-  version: '0';
-  id: string;
-  'detail-type': 'Redshift Data Statement Status Change';
-  source: 'aws.redshift-data';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
-    principal: string;
-    statementName: string;
-    statementId: string;
-    redshiftQueryId: number;
-    state: 'FINISHED' | 'FAILED' | 'ABORTED';
-    rows: number;
-    expireAt: number;
-  };
-}
+import type { SqlEngine } from '../sql-engine/sql-engine';
+import { bindNamedParameters } from './named-parameters';
+import { type DataApiCounters, type DataApiLatency, latencyFromEnvironment, markedStatementMs, newCounters, sleep, statementCommits } from './redshift-latency';
+import { newRun, runBatch, runInto, setStatus } from './run-statement';
+import { type StatementStatusChangeEvent, statusChangeEvent } from './statement-status-event';
+import {
+  type StatementRecord,
+  type StatementRun,
+  type StatementStatus,
+  type StatementSubmission,
+  checkSubmission,
+  validationError,
+} from './statement-submission';
 
 export interface StatementStoreOptions {
   /**
@@ -79,75 +63,12 @@ export interface StatementStoreOptions {
   latency?: DataApiLatency;
 }
 
-/** The connection members of a request, echoed in responses (wire names). */
-export interface ConnectionFields {
-  ClusterIdentifier?: string;
-  WorkgroupName?: string;
-  Database?: string;
-  DbUser?: string;
-  SecretArn?: string;
-}
-
-/** What a caller submits: one statement, or a batch run as one transaction. */
-export interface StatementSubmission {
-  sqls: readonly string[];
-  /** BatchExecuteStatement (even with one statement); otherwise exactly one SQL statement. */
-  isBatch: boolean;
-  /** `:name` parameters (single statements only). */
-  parameters?: readonly NamedParameter[];
-  connection: ConnectionFields;
-  statementName?: string;
-  /** Idempotency: a repeated token returns the statement accepted first. */
-  clientToken?: string;
-  withEvent?: boolean;
-}
-
-/** One statement's run: a single statement, or one sub-statement of a batch (`<id>:<n>`). */
-export interface StatementRun {
-  id: string;
-  sql: string;
-  status: StatementStatus;
-  /** `ERROR: <database message>` when FAILED. */
-  error?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  durationNs: number;
-  hasResultSet: boolean;
-  /** Rows returned or affected; -1 when the command reports none. */
-  resultRows: number;
-  resultSize: number;
-  result?: SqlResult;
-}
-
-/** A statement the store accepted, with its sub-statements when it is a batch. */
-export interface StatementRecord extends StatementRun {
-  isBatch: boolean;
-  sqls: readonly string[];
-  parameters: readonly NamedParameter[];
-  connection: ConnectionFields;
-  statementName?: string;
-  withEvent: boolean;
-  subStatements: StatementRun[];
-  redshiftQueryId: number;
-  cancelRequested: boolean;
-  /** Resolves when the statement has ended (and no longer uses its session). */
-  settled: Promise<void>;
-}
-
 interface MutableRecord extends StatementRecord {
   settle: () => void;
 }
 
 const STATEMENT_ID = /^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d+)?$/;
-const PARAMETER_NAME = /^[0-9a-zA-Z_]+$/;
-const MAX_SQL_BYTES = 100 * 1024;
-const MAX_BATCH_STATEMENTS = 40;
 const RETENTION_SECONDS = 24 * 60 * 60;
-
-/** A ValidationException, as the Data API answers a request it refuses. */
-export function validationError(message: string): LocalAwsError {
-  return new LocalAwsError('ValidationException', message, 400);
-}
 
 function notFound(id: string): LocalAwsError {
   return new LocalAwsError('ResourceNotFoundException', `Query does not exist. Statement id: ${id}`, 400);
@@ -202,22 +123,9 @@ export class StatementStore {
    * statement accepted first, without running anything again.
    */
   accept(submission: StatementSubmission): StatementRecord {
+    checkSubmission(submission);
     const { sqls, isBatch } = submission;
     const parameters = submission.parameters ?? [];
-    if (isBatch) {
-      if (parameters.length > 0) throw validationError('Parameters are not supported by BatchExecuteStatement.');
-      if (sqls.length < 1 || sqls.length > MAX_BATCH_STATEMENTS) {
-        throw validationError(`Sqls must hold 1 to ${MAX_BATCH_STATEMENTS} statements, got ${sqls.length}.`);
-      }
-      sqls.forEach((sql, index) => checkSql(sql, `Sqls[${index}]`));
-    } else {
-      if (sqls.length !== 1) throw validationError(`ExecuteStatement runs one statement, got ${sqls.length}.`);
-      checkSql(sqls[0], 'Sql');
-    }
-    parameters.forEach(checkParameter);
-    if (submission.clientToken !== undefined && (submission.clientToken.length < 1 || submission.clientToken.length > 64)) {
-      throw validationError('ClientToken must be a string of 1 to 64 characters.');
-    }
     const existingId = submission.clientToken === undefined ? undefined : this.idByClientToken.get(submission.clientToken);
     const existing = existingId === undefined ? undefined : this.statements.get(existingId);
     if (existing && !this.expired(existing)) return existing;
@@ -370,7 +278,8 @@ export class StatementStore {
       const outcome = record.status;
       setStatus(record, 'STARTED');
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-      await sleep(Math.max(0, this.latency.minStatementMs - elapsedMs) + (commits ? this.latency.commitMs : 0));
+      const leastMs = Math.max(this.latency.minStatementMs, markedStatementMs(record.sqls, this.latency.markedStatementScale ?? 0));
+      await sleep(Math.max(0, leastMs - elapsedMs) + (commits ? this.latency.commitMs : 0));
       setStatus(record, outcome);
     }
     record.durationNs = Number(process.hrtime.bigint() - started);
@@ -389,127 +298,10 @@ export class StatementStore {
     this.unsettled.delete(record);
     record.settle();
     if (record.withEvent && this.options.onStatementFinished) {
-      const event = this.statusChangeEvent(record);
+      const event = statusChangeEvent(record, { account: this.account, region: this.region, retentionSeconds: RETENTION_SECONDS });
       Promise.resolve()
         .then(() => this.options.onStatementFinished!(event))
         .catch(() => undefined);
     }
-  }
-
-  private statusChangeEvent(record: StatementRecord): StatementStatusChangeEvent {
-    const { ClusterIdentifier, WorkgroupName } = record.connection;
-    const resource = ClusterIdentifier
-      ? `arn:aws:redshift:${this.region}:${this.account}:cluster:${ClusterIdentifier}`
-      : `arn:aws:redshift-serverless:${this.region}:${this.account}:workgroup/${WorkgroupName}`;
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Redshift Data Statement Status Change',
-      source: 'aws.redshift-data',
-      account: this.account,
-      time: record.updatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.region,
-      resources: [resource],
-      detail: {
-        principal: `arn:aws:iam::${this.account}:user/${record.connection.DbUser ?? 'local'}`,
-        statementName: record.statementName ?? '',
-        statementId: record.id,
-        redshiftQueryId: -1,
-        state: record.status as 'FINISHED' | 'FAILED' | 'ABORTED',
-        rows: Math.max(record.resultRows, 0),
-        expireAt: Math.floor(record.createdAt.getTime() / 1000) + RETENTION_SECONDS,
-      },
-    };
-  }
-}
-
-function checkSql(sql: string | undefined, field: string): void {
-  if (typeof sql !== 'string' || sql.trim() === '') throw validationError(`${field} is required and must not be empty.`);
-  if (Buffer.byteLength(sql) > MAX_SQL_BYTES) throw validationError(`${field} is longer than the 100 KB limit.`);
-}
-
-function checkParameter(parameter: NamedParameter, index: number): void {
-  if (typeof parameter.name !== 'string' || !PARAMETER_NAME.test(parameter.name)) {
-    throw validationError(`Parameters[${index}].name must match ${PARAMETER_NAME.source}.`);
-  }
-  if (typeof parameter.value !== 'string' || parameter.value.length === 0) {
-    throw validationError(`Parameters[${index}].value (for :${parameter.name}) must be a non-empty string.`);
-  }
-}
-
-function newRun(id: string, sql: string, now: Date): StatementRun {
-  return {
-    id,
-    sql,
-    status: 'SUBMITTED',
-    createdAt: now,
-    updatedAt: now,
-    durationNs: 0,
-    hasResultSet: false,
-    resultRows: -1,
-    resultSize: -1,
-  };
-}
-
-function setStatus(run: StatementRun, status: StatementStatus): void {
-  run.status = status;
-  run.updatedAt = new Date();
-}
-
-async function runBatch(record: MutableRecord, engine: SqlEngine, strict: boolean): Promise<void> {
-  let failure: StatementRun | undefined;
-  try {
-    await engine.transaction(async (session) => {
-      for (const sub of record.subStatements) {
-        if (record.cancelRequested) throw new Error('cancelled');
-        setStatus(sub, 'STARTED');
-        await runInto(sub, session, sub.sql, [], { strict, inTransactionBlock: true });
-        if (sub.status === 'FAILED') {
-          failure = sub;
-          throw new Error(sub.error);
-        }
-      }
-      if (record.cancelRequested) throw new Error('cancelled');
-    });
-  } catch (error) {
-    for (const sub of record.subStatements) if (!TERMINAL.has(sub.status)) setStatus(sub, 'ABORTED');
-    if (failure) {
-      record.status = 'FAILED';
-      record.error = failure.error;
-    } else if (record.cancelRequested) {
-      record.status = 'ABORTED';
-    } else {
-      record.status = 'FAILED';
-      record.error = `ERROR: ${error instanceof Error ? error.message : String(error)}`; // e.g. COMMIT failed
-    }
-    return;
-  }
-  const lastWithRows = [...record.subStatements].reverse().find((sub) => sub.resultRows >= 0);
-  record.status = 'FINISHED';
-  record.hasResultSet = record.subStatements.some((sub) => sub.hasResultSet);
-  record.resultRows = lastWithRows?.resultRows ?? -1;
-  record.resultSize = record.subStatements.reduce((total, sub) => total + Math.max(sub.resultSize, 0), 0);
-}
-
-/**
- * Runs one statement (with the Redshift rewrites, and strict Redshift checks when on) and records its outcome on
- * `run`: FINISHED with its result, or FAILED with the database's error.
- */
-async function runInto(run: StatementRun, session: SqlSession, sql: string, params: string[], context: RedshiftStatementContext): Promise<void> {
-  const started = process.hrtime.bigint();
-  try {
-    const result = await runRedshiftStatement(session, sql, params, context);
-    run.result = result;
-    run.hasResultSet = result.columns.length > 0;
-    run.resultRows = result.rowCount ?? (run.hasResultSet ? result.rows.length : -1);
-    run.resultSize = run.hasResultSet
-      ? result.rows.reduce((total, row) => total + row.reduce((size, value) => size + (value?.length ?? 0), 0), 0)
-      : -1;
-    setStatus(run, 'FINISHED');
-  } catch (error) {
-    run.error = `ERROR: ${error instanceof Error ? error.message : String(error)}`;
-    setStatus(run, 'FAILED');
-  } finally {
-    run.durationNs = Number(process.hrtime.bigint() - started);
   }
 }

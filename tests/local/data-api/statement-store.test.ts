@@ -2,7 +2,8 @@
  * The statement lifecycle shared by the local Data API endpoint and the in-process warehouse, on fake
  * engine sessions whose queries end when the test says so.
  */
-import { StatementStore, type StatementSubmission } from '../../../src/local/data-api/statement-store';
+import { StatementStore } from '../../../src/local/data-api/statement-store';
+import type { StatementSubmission } from '../../../src/local/data-api/statement-submission';
 import type { SqlEngine, SqlResult, SqlSession } from '../../../src/local/sql-engine/sql-engine';
 
 const CONNECTION = { WorkgroupName: 'local', Database: 'dev' };

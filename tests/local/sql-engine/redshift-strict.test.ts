@@ -3,7 +3,8 @@
  * accepts runs. Statements go through the StatementStore (the local Data API's core), as single statements
  * (ExecuteStatement, autocommit) or batches (BatchExecuteStatement, one transaction).
  */
-import { StatementStore, type StatementRecord } from '../../../src/local/data-api/statement-store';
+import { StatementStore } from '../../../src/local/data-api/statement-store';
+import type { StatementRecord } from '../../../src/local/data-api/statement-submission';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
 import { findRedshiftRejection } from '../../../src/local/sql-engine/redshift-strict-syntax';
 import { installRedshiftCompat } from '../../../src/local/sql-engine/install-redshift-compat';
