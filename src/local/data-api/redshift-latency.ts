@@ -32,6 +32,12 @@ export interface DataApiLatency {
   admittedConcurrency: number;
   /** Active statements (SUBMITTED, PICKED, STARTED) allowed; one more is refused with ActiveStatementsExceededException. */
   maxActiveStatements: number;
+  /**
+   * Load simulation only (bench/freshness-lag.ts), 0 (off) by default: a statement whose SQL carries the comment
+   * `/* landfall-sim-ms: N *\/` (the simulator's model files do) takes at least N × this factor ms — the modelled
+   * warehouse time of that model's build, scaled by the simulation's time acceleration. Redshift ignores the comment.
+   */
+  markedStatementScale: number;
 }
 
 /** The assumed Redshift Serverless figures (see above). */
@@ -41,7 +47,21 @@ export const REDSHIFT_SERVERLESS_LATENCY: Readonly<DataApiLatency> = Object.free
   minStatementMs: 200,
   admittedConcurrency: 16,
   maxActiveStatements: 500,
+  markedStatementScale: 0,
 });
+
+const MARKED_STATEMENT_MS = /\/\* landfall-sim-ms: (\d+) \*\//;
+
+/** The modelled least time of a statement from its SQL's `landfall-sim-ms` marker (see `markedStatementScale`), else 0. */
+export function markedStatementMs(sqls: readonly string[], scale: number): number {
+  if (scale <= 0) return 0;
+  let most = 0;
+  for (const sql of sqls) {
+    const marked = MARKED_STATEMENT_MS.exec(sql);
+    if (marked) most = Math.max(most, Number(marked[1]) * scale);
+  }
+  return most;
+}
 
 export const LATENCY_ENV = 'LANDFALL_DATA_API_LATENCY';
 
