@@ -11,6 +11,8 @@
  * Secrets Manager). The warehouse tasks' first events are the Task inputs of a real transform execution.
  *
  * Usage: npx tsx bench/lambda-bundles.ts [--runs 5] [--before REF] [--now REF] [--out table.md] [--json file]
+ *        npx tsx bench/lambda-bundles.ts --inputs advance-run [--top 25]   (what one bundle is made of, from an
+ *        esbuild metafile: its largest inputs and the size of each package or source folder; nothing is timed)
  * (the table goes into bench/RESULTS-lambda-bundles.md, which also says what changed and why).
  */
 import { execFile, execSync } from 'node:child_process';
@@ -29,6 +31,8 @@ const jsonOut = stringFlag(args, 'json');
 const beforeRef = stringFlag(args, 'before');
 const nowRef = stringFlag(args, 'now');
 const repo = path.resolve(__dirname, '..');
+const inputsOf = stringFlag(args, 'inputs');
+const top = numberFlag(args, 'top', 25);
 
 type BuildOptions = (manifestJson: string) => Record<string, unknown>;
 
@@ -97,9 +101,39 @@ async function sample(file: string, event: unknown, env: NodeJS.ProcessEnv, expe
   }
 }
 
+/** The package (`nunjucks`, `@smithy/core`) or source folder (`src/engine/jinja`) an esbuild input belongs to. */
+function ownerOf(input: string): string {
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (inPackage) return inPackage[1]!;
+  const inSources = /^((?:src|functions|scripts)\/[^/]+(?:\/[^/.]+(?=\/))?)/.exec(input);
+  return inSources ? inSources[1]! : input;
+}
+
+/** `--inputs NAME`: the bundle of functions/NAME.ts (as the working tree ships it) by input and by owner, in markdown. */
+async function printInputs(name: string, manifestJson: string): Promise<void> {
+  const result = await esbuild({
+    ...lambdaBuildOptions(manifestJson), entryPoints: [path.join(repo, 'functions', `${name}.ts`)], write: false,
+    outfile: path.join(os.tmpdir(), `${name}.js`), sourcemap: false, metafile: true, logLevel: 'error',
+  } as never) as unknown as { metafile: { outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }> } };
+  const output = Object.values(result.metafile.outputs).find((o) => Object.keys(o.inputs).length > 0)!;
+  const inputs = Object.entries(output.inputs).map(([file, v]) => ({ file: file.replace(/^.*node_modules\//, ''), owner: ownerOf(file), bytes: v.bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const owners = new Map<string, number>();
+  for (const input of inputs) owners.set(input.owner, (owners.get(input.owner) ?? 0) + input.bytes);
+  const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+  process.stdout.write([
+    `${name}: ${kib(output.bytes)} KiB minified (no source map), ${inputs.length} inputs`, '',
+    '| # | input | package / folder | KiB |', '| ---: | --- | --- | ---: |',
+    ...inputs.slice(0, top).map((input, i) => `| ${i + 1} | ${input.file} | ${input.owner} | ${kib(input.bytes)} |`), '',
+    '| package / folder | KiB |', '| --- | ---: |',
+    ...[...owners].sort((a, b) => b[1] - a[1]).slice(0, top).map(([owner, bytes]) => `| ${owner} | ${kib(bytes)} |`), '',
+  ].join('\n'));
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: run \`npm run package\` (or landfall compile --out it) first`);
   const manifestJson = fs.readFileSync(manifestFile, 'utf8');
+  if (inputsOf) return printInputs(inputsOf, manifestJson);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-bundles-'));
   const variants: Record<string, Record<string, string>> = {};
   if (beforeRef) {
