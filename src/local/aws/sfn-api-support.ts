@@ -1,7 +1,11 @@
-/** Small pieces of the local Step Functions API: paging, SDK-shaped history events, throttled persistence. */
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { ExecutionHistoryEvent } from './execution-store';
-import { ValidationError } from './errors';
+/**
+ * Small pieces of the local Step Functions API: the execution input check, the fields listed per execution, paging,
+ * SDK-shaped history events, throttled persistence.
+ */
+import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
+import type { ExecutionHistoryEvent, StoredExecution } from './execution-store';
+import { InvalidExecutionInputError, ValidationError } from './errors';
+import { jsonBytes, MAX_PAYLOAD_BYTES } from './sfn-limits';
 
 export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; nextToken?: string } {
   const start = nextToken ? Number.parseInt(nextToken, 10) : 0;
@@ -54,5 +58,30 @@ export class PersistThrottle {
   cancel(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+}
+
+/** What ListExecutions reports of an execution; DescribeExecution reports it too, and more. */
+export function executionListItem(execution: StoredExecution): ExecutionListItem {
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: new Date(execution.startDate),
+    stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
+    redriveCount: execution.redriveCount,
+    redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
+  };
+}
+
+/** StartExecution's `input`: JSON, at most 256 KiB (sfn-limits.ts). @throws InvalidExecutionInputError saying which. */
+export function validateExecutionInput(input: string): void {
+  const bytes = jsonBytes(input);
+  if (bytes > MAX_PAYLOAD_BYTES) throw new InvalidExecutionInputError(`input is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte (256 KiB) limit`);
+  try {
+    JSON.parse(input);
+  } catch (error) {
+    throw new InvalidExecutionInputError(error instanceof Error ? error.message : String(error));
   }
 }

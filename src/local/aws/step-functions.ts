@@ -17,7 +17,6 @@ import type {
   DescribeExecutionOutput,
   DescribeStateMachineInput,
   DescribeStateMachineOutput,
-  ExecutionListItem,
   GetExecutionHistoryInput,
   GetExecutionHistoryOutput,
   ListExecutionsInput,
@@ -30,49 +29,25 @@ import type {
   StopExecutionInput,
   StopExecutionOutput,
 } from '@aws-sdk/client-sfn';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   ExecutionAlreadyExistsError,
   ExecutionDoesNotExistError,
   ExecutionNotRedrivableError,
   InvalidArnError,
-  InvalidExecutionInputError,
   StateMachineDoesNotExistError,
   ValidationError,
 } from './errors';
 import { type StoredExecution, listStoredExecutions, writeStoredExecution } from './execution-store';
-import { isProcessAlive, paginate, toSdkHistoryEvent } from './sfn-api-support';
-import { readDefinition, withScaledTimeouts } from './sfn-definition';
+import { executionListItem, isProcessAlive, paginate, toSdkHistoryEvent, validateExecutionInput } from './sfn-api-support';
 import { type LoadedStateMachine, type RestartPoint, type RunningExecution, startRun } from './sfn-execution-run';
 import { appendHistoryEvent } from './sfn-history';
-import { jsonBytes, MAX_PAYLOAD_BYTES, NAME_REUSE_PERIOD_MS, validateName } from './sfn-limits';
+import { jsonBytes, NAME_REUSE_PERIOD_MS, validateName } from './sfn-limits';
+import { type LocalStateMachineConfig, loadStateMachine } from './sfn-load-state-machine';
 import { CLIENT_TOKEN_WINDOW_MS, redriveStatusOf, unsuccessfulState } from './sfn-redrive';
 import { FaultInjector, type TaskFault, type TaskHandler } from './sfn-tasks';
 
 export type { TaskFault, TaskHandler } from './sfn-tasks';
 export { MAX_PAYLOAD_BYTES } from './sfn-limits';
-
-export interface LocalStateMachineConfig {
-  /** The Amazon States Language definition (JSONPath), as deployed. */
-  definition: object;
-  /** Local functions keyed by Task state NAME (anywhere in the definition, including Map/Parallel bodies). */
-  taskHandlers: Record<string, TaskHandler>;
-  /**
-   * Milliseconds that stand in for one second of waiting: a `Wait` state with `Seconds: n` waits
-   * `n × waitTimeScaleMs`, a Wait given by `SecondsPath`/`Timestamp`/`TimestampPath` waits
-   * `waitTimeScaleMs`, and each `Retry` interval waits `IntervalSeconds × waitTimeScaleMs` (no
-   * backoff). When absent, waits and retry intervals take their real duration.
-   */
-  waitTimeScaleMs?: number;
-  /** Exact wait in milliseconds per Wait state name; wins over `waitTimeScaleMs`. */
-  waitTimeOverrides?: Record<string, number>;
-  /**
-   * The configured timeout, in seconds, of the Lambda function behind each Task state (by state name), e.g.
-   * from `lambdaTimeoutsByState` (lambda-timeouts.ts). A handler of a Lambda-invoking Task that runs longer
-   * fails the Task with the error AWS reports for a timed-out function (`Lambda.Unknown`).
-   */
-  lambdaTimeouts?: Record<string, number>;
-}
 
 export interface LocalStepFunctionsOptions {
   /** Root folder of the local runtime's state; executions go to `<stateDir>/executions/`. */
@@ -137,7 +112,7 @@ export class LocalStepFunctions {
     this.timeoutScaleMs = options.timeoutScaleMs ?? 1000;
     this.faults = options.faultInjection ? new FaultInjector() : undefined;
     for (const [name, config] of Object.entries(options.stateMachines)) {
-      const loaded = this.loadStateMachine(name, config);
+      const loaded = loadStateMachine(name, this.stateMachineArn(name), config, this.timeoutScaleMs);
       this.machinesByArn.set(loaded.arn, loaded);
       for (const stored of listStoredExecutions(this.stateDir, { stateMachineName: name })) {
         this.executions.set(stored.executionArn, this.closeIfOrphaned(stored));
@@ -166,7 +141,7 @@ export class LocalStepFunctions {
     const name = request.name ?? randomUUID();
     validateName(name);
     const input = request.input ?? '{}';
-    validatePayload(input);
+    validateExecutionInput(input);
 
     const executionArn = this.executionArn(machine.name, name);
     const existing = this.executions.get(executionArn);
@@ -336,39 +311,6 @@ export class LocalStepFunctions {
     return existing.status !== 'RUNNING' && !!existing.stopDate && this.now().getTime() - Date.parse(existing.stopDate) > NAME_REUSE_PERIOD_MS;
   }
 
-  private loadStateMachine(name: string, config: LocalStateMachineConfig): LoadedStateMachine {
-    validateName(name);
-    // Validated once here (~130 ms); every execution reuses the instance.
-    new StateMachine(config.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
-    const runDefinition = withScaledTimeouts(config.definition, this.timeoutScaleMs, config.lambdaTimeouts);
-    const stateMachine = new StateMachine(runDefinition as StateMachineDefinition, { validationOptions: { noValidate: true } });
-    const facts = readDefinition(config.definition);
-
-    const waitTimeOverrides: Record<string, number> = {};
-    const retryIntervalOverrides: Record<string, number[]> = {};
-    if (config.waitTimeScaleMs !== undefined) {
-      const scale = config.waitTimeScaleMs;
-      for (const [stateName, seconds] of facts.waits) waitTimeOverrides[stateName] = (seconds ?? 1) * scale;
-      for (const [stateName, intervals] of facts.retriers) retryIntervalOverrides[stateName] = intervals.map((s) => s * scale);
-    }
-    Object.assign(waitTimeOverrides, config.waitTimeOverrides);
-
-    return {
-      name,
-      arn: this.stateMachineArn(name),
-      definition: config.definition,
-      runDefinition,
-      stateMachine,
-      taskHandlers: config.taskHandlers,
-      waitTimeOverrides,
-      retryIntervalOverrides,
-      taskResources: facts.taskResources,
-      topLevelStates: facts.topLevelStates,
-      lambdaTimeouts: config.lambdaTimeouts ?? {},
-      creationDate: new Date(),
-    };
-  }
-
   /** Runs an execution (from the start, or from `restart` for a redrive); forgets it once it closed. */
   private launch(machine: LoadedStateMachine, execution: StoredExecution, restart?: RestartPoint): void {
     const running = startRun(machine, execution, { roleArn: this.roleArn(), now: this.now, timeoutScaleMs: this.timeoutScaleMs, faults: this.faults, persist: (e) => this.persist(e) }, restart);
@@ -408,29 +350,5 @@ export class LocalStepFunctions {
     const execution = this.executions.get(arn);
     if (!execution) throw new ExecutionDoesNotExistError(arn);
     return execution;
-  }
-}
-
-/** What ListExecutions reports of an execution; DescribeExecution reports it too, and more. */
-function executionListItem(execution: StoredExecution): ExecutionListItem {
-  return {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.stateMachineArn,
-    name: execution.name,
-    status: execution.status,
-    startDate: new Date(execution.startDate),
-    stopDate: execution.stopDate ? new Date(execution.stopDate) : undefined,
-    redriveCount: execution.redriveCount,
-    redriveDate: execution.redriveDate ? new Date(execution.redriveDate) : undefined,
-  };
-}
-
-function validatePayload(input: string): void {
-  const bytes = jsonBytes(input);
-  if (bytes > MAX_PAYLOAD_BYTES) throw new InvalidExecutionInputError(`input is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte (256 KiB) limit`);
-  try {
-    JSON.parse(input);
-  } catch (error) {
-    throw new InvalidExecutionInputError(error instanceof Error ? error.message : String(error));
   }
 }
