@@ -18,6 +18,7 @@ import { coveredArrivals } from '../freshness-lag/covered-arrivals';
 import { freshnessLagLines, stateMachineOf } from '../freshness-lag/emf-lines';
 import { freshnessLagKey, type FreshnessLagDocument } from '../freshness-lag/history-document';
 import { runFreshnessLag } from '../freshness-lag/run-lag';
+import { isObjectMissing } from '../aws/s3-errors';
 
 export interface RunHistoryStore {
   /** Writes the manifest (when absent), then run_results.json, then the index entry (so an entry never points at nothing). */
@@ -64,8 +65,7 @@ export class S3RunHistoryStore implements RunHistoryStore {
     try {
       return JSON.parse(await this.readText(freshnessLagKey(runResultsKey(executionName)))) as FreshnessLagDocument;
     } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return null;
+      if (isObjectMissing(error)) return null;
       throw error;
     }
   }
@@ -80,8 +80,7 @@ export class S3RunHistoryStore implements RunHistoryStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
       return true;
     } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return false;
+      if (isObjectMissing(error)) return false;
       throw error;
     }
   }

@@ -9,6 +9,7 @@
  * so its bundle gains no SDK client.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isConditionalWriteConflict } from '../aws/s3-errors';
 import type { SlotLedger, SlotLedgerStore } from './statement-slots';
 
 export const STATEMENT_SLOTS_KEY = 'statement-slots/ledger.json';
@@ -39,8 +40,7 @@ export class S3SlotLedgerStore implements SlotLedgerStore {
       }));
       return true;
     } catch (error) {
-      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409) return false;
+      if (isConditionalWriteConflict(error)) return false;
       throw error;
     }
   }

@@ -11,6 +11,7 @@
  * (src/local/aws/s3.ts) enforces the same headers.
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isConditionalWriteConflict, isObjectMissing } from '../../aws/s3-errors';
 import { runStatusOf, sitePaths, withRun, withTestOutcomes, type RunFailure, type RunRecord, type RunSummary, type TestHistory } from '../site-data';
 
 /** Attempts of a conditional read-modify-write before giving up (each conflict means another run's write landed). */
@@ -23,22 +24,12 @@ export interface DocsSiteBucket {
   prefix: string;
 }
 
-function isMissing(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-}
-
-function isConflict(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 412 || e.$metadata?.httpStatusCode === 409;
-}
-
 async function readWithEtag<T>(site: DocsSiteBucket, path: string): Promise<{ value: T; etag: string } | undefined> {
   try {
     const object = await site.client.send(new GetObjectCommand({ Bucket: site.bucket, Key: `${site.prefix}${path}` }));
     return { value: JSON.parse(await object.Body!.transformToString('utf8')) as T, etag: object.ETag! };
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isObjectMissing(error)) return undefined;
     throw error;
   }
 }
@@ -69,7 +60,7 @@ export async function updateJson<T>(site: DocsSiteBucket, path: string, empty: T
       await writeJson(site, path, change(current?.value ?? empty), current ? { IfMatch: current.etag } : { IfNoneMatch: '*' });
       return attempt;
     } catch (error) {
-      if (!isConflict(error) && !(current && isMissing(error))) throw error;
+      if (!isConditionalWriteConflict(error) && !(current && isObjectMissing(error))) throw error;
       // Another writer won: back off a little (jittered) so a crowd of run ends does not retry in lockstep.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
