@@ -10,7 +10,7 @@ import type { Manifest, Target } from '../engine';
 import { compileManifest, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFiles } from '../engine/compile';
 import type { ProjectFiles } from '../engine/project/project-files';
 import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { UsageError } from './options';
 import { readProfileTarget, type ProfileConnection, type ProfileTarget } from './profile';
 

@@ -6,7 +6,7 @@
 import { buildGraph, selectNodes, type Manifest } from '../engine';
 import type { ModelNode, TestNode } from '../engine/manifest';
 import { formatTextTable } from '../alerts/text-table';
-import { runQuery } from '../warehouse/run-query';
+import { runQuery } from '../engine/warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { compileNodeSql, targetPathOf, writeTargetFile } from './compiled-sql';
 import { parseFlags, parseVars, selectors, UsageError } from './options';

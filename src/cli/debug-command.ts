@@ -5,8 +5,8 @@
  * its fix. Exit code 1 when anything failed.
  */
 import path from 'node:path';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { commonOptions, compileFrom, connectionFor, openCliWarehouse, targetFor, type CommonOptions } from './command-context';
 import { profileCandidates } from './profile';
 import { parseFlags } from './options';

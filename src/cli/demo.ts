@@ -20,7 +20,7 @@ import { LOCAL_WEBHOOK_SECRET } from '../local/local-stack';
 import { loadCompiledManifest } from '../runtime/compiled-project';
 import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
-import { runQuery } from '../warehouse/run-query';
+import { runQuery } from '../engine/warehouse/run-query';
 import { runToCompletion } from './local-build';
 import { commonOptions } from './command-context';
 import { closingLines, runStateOfExecution } from './execution-summary';

@@ -9,7 +9,7 @@
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { formatTextTable } from '../alerts';
 import { s3RouteForObject, s3RoutesOf } from '../ingest/s3-routes';
-import { runQuery } from '../warehouse/run-query';
+import { runQuery } from '../engine/warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { parseFlags, UsageError } from './options';
 import { runningServe, startStackForCli } from './stack-commands';

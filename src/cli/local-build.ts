@@ -5,7 +5,7 @@
  */
 import { advanceRun, planRun, prepareRun, type Manifest, type RunRequest, type RunState } from '../engine';
 import type { Dialect } from '../engine/dialects';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { MaterializationPlan } from '../engine/materializations';
 import { planStatements, writeRunSql } from './compiled-sql';
 import { printRunEvent } from './progress';

@@ -7,8 +7,8 @@
 import type { Manifest } from '../engine';
 import { renderNodeSql } from '../engine/render/render-node';
 import { dbtIdMap } from '../artifacts/dbt-ids';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { RunRecord } from './site-data';
 
 const SAMPLE_ROWS = 5;

@@ -9,8 +9,8 @@ import { isPartitionedModel } from '../engine/materializations/partitioned/confi
 import { monthRelation } from '../engine/materializations/partitioned/relations';
 import { qualified } from '../engine/render/relation';
 import { readMonthTables } from '../partitions/catalog';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { PartitionSummary, RunRecord } from './site-data';
 
 /** Month tables counted per model at most (the newest ones); older months show without a count. */

@@ -19,7 +19,7 @@ import type { Manifest } from '../engine';
 import type { LoadNodeState, LoadObject, LoadRequest, LoadStepRunner, QuarantinedObject } from '../engine/run/load-node';
 import type { RunNode, RunState } from '../engine';
 import { objectVersionOf } from '../events/s3/object-version';
-import type { ResultSet } from '../warehouse/warehouse';
+import type { ResultSet } from '../engine/warehouse/warehouse';
 import { batchLoadSqls, forgetCandidatesSql, leaveQuarantineSql, lookupStepSqls, quotedRelation } from './copy-statements';
 import type { ObjectStore } from './object-store';
 import { diagnoseObject, quarantinedObject, quarantineStep, type IsolatingLoad } from './quarantine-steps';

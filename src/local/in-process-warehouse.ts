@@ -21,7 +21,7 @@ import {
   type Warehouse,
   WarehouseError,
   WarehouseValidationError,
-} from '../warehouse/warehouse';
+} from '../engine/warehouse/warehouse';
 
 /** The connection a local statement records: a Serverless workgroup `local`, database `dev` (as the CLI's Data API client sends). */
 export const LOCAL_STATEMENT_CONNECTION: ConnectionFields = { WorkgroupName: 'local', Database: 'dev' };

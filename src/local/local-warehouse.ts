@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Target } from '../engine/target';
 import type { ConnectionTarget } from '../warehouse/connection-config';
 import type { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { connectInProcessWarehouse } from './in-process-warehouse';
 import { localDialect } from './sql-engine/local-dialect';
 import { type SqlEngine, SqlEngineError } from './sql-engine/sql-engine';

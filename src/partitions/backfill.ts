@@ -15,8 +15,8 @@ import { addMonths, type Month, monthOf, monthRange, monthStart } from '../engin
 import { partitionConfigOf } from '../engine/materializations/partitioned/config';
 import type { FetchedColumns } from '../engine/materializations/plan';
 import type { RunState } from '../engine/run/run-state';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { PartitionError } from './errors';
 import { partitionedModels } from './rotation';
 

@@ -3,8 +3,8 @@ import type { Dialect } from '../engine/dialects';
 import type { ModelNode } from '../engine/manifest';
 import { monthTablesIn } from '../engine/materializations/partitioned/run-context';
 import type { Month } from '../engine/materializations/partitioned/months';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 
 export interface MonthTables {
   months: Month[];

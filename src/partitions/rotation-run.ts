@@ -12,7 +12,7 @@ import type { Dialect } from '../engine/dialects';
 import type { Manifest } from '../engine/manifest';
 import { type Month, monthOf } from '../engine/materializations/partitioned/months';
 import type { RunLocks } from '../runtime/run-locks';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { PartitionError } from './errors';
 import { partitionedModels, rotateModelPartitions, type RotationResult } from './rotation';
 

@@ -13,8 +13,8 @@ import { addMonths, type Month, monthOf, monthRange } from '../engine/materializ
 import { partitionDialectOf } from '../engine/materializations/partitioned/partition-dialects';
 import { replaceView, uniqueKeys } from '../engine/materializations/partitioned/plan';
 import { monthBounds, monthRelation, rangePredicate, unionViewSql } from '../engine/materializations/partitioned/relations';
-import { runQuery } from '../warehouse/run-query';
-import type { Warehouse } from '../warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { readMonthTables, type MonthTables } from './catalog';
 import { NotPartitionedModelError } from './errors';
 

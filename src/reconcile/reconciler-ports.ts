@@ -10,7 +10,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { alertAttributes } from '../alerts/alert-subscriptions';
 import { composeSilentConnectorAlert } from '../alerts/compose-silent-connector-alert';
 import { putLandfallEvent } from '../runtime/put-landfall-event';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { dmsTaskStatuses, listRoutedObjects } from './aws-loader-records';
 import { FivetranRestApi } from './fivetran-rest-api';
 import { recordedObjectsIn, type ReconcilerPorts } from './run-reconciler';

@@ -7,8 +7,8 @@
  */
 import type { Manifest } from '../engine';
 import type { LandfallEvent } from '../events/arrival';
-import type { Warehouse } from '../warehouse/warehouse';
-import { runQuery } from '../warehouse/run-query';
+import type { Warehouse } from '../engine/warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
 import { planReconciliation, type DmsTaskStatus, type FivetranConnectorStatus, type ListedObject, type SilentConnector } from './plan-reconciliation';
 import { reconcileRoutesOf, type DmsRouteRef } from './reconcile-routes';
 import type { S3Route } from '../ingest/s3-routes';

@@ -4,7 +4,7 @@ import type { Manifest } from '../engine';
 import type { Dialect } from '../engine/dialects';
 import { readConnectionTarget } from '../warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { awsManifest } from './aws-manifest';
 import { once } from './environment';
 

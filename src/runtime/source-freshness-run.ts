@@ -17,7 +17,7 @@ import type { Observation } from '../incidents/incident';
 import { updateBook, type IncidentStore } from '../incidents/incident-store';
 import { trackIncidents } from '../incidents/track-incidents';
 import { routingOf } from '../alerts/alert-routing';
-import { TERMINAL_STATUSES, type Warehouse } from '../warehouse/warehouse';
+import { TERMINAL_STATUSES, type Warehouse } from '../engine/warehouse/warehouse';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
 import { deliverNotices, type Delivered } from './deliver-notices';
 import { alertPolicyOf, settingsOf } from './publish-alert';

@@ -12,7 +12,7 @@
  * Empty values count as unset. The endpoint itself is the SDK's business: it honours
  * `AWS_ENDPOINT_URL_REDSHIFT_DATA` and `AWS_ENDPOINT_URL` on its own (used locally).
  */
-import { WarehouseError } from './warehouse';
+import { WarehouseError } from '../engine/warehouse/warehouse';
 
 export type ComputeTarget = { kind: 'provisioned'; clusterIdentifier: string } | { kind: 'serverless'; workgroupName: string };
 

@@ -21,7 +21,7 @@ import {
   WarehouseBusyError,
   WarehouseError,
   WarehouseValidationError,
-} from './warehouse';
+} from '../engine/warehouse/warehouse';
 
 export interface RedshiftDataWarehouseOptions {
   /**

@@ -22,7 +22,7 @@ import { publishRunAlert } from '../../src/runtime/publish-alert';
 import { renderReproduceSql } from '../../src/runtime/reproduce-sql';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 
 const REPO = path.resolve(__dirname, '../..');
 const EMAILS = ['jane.doe@example.com', 'john.roe@example.org', 'JANE.DOE@example.com'];

@@ -52,7 +52,7 @@ beforeAll(async () => {
   ].join('\n'));
   engines = await openLocalSqlEngines({ stateDir: path.join(work, 'warehouse-under-test') });
   dataApi = await connectLocalWarehouse(engines);
-  const { runQuery } = await import('../../src/warehouse/run-query');
+  const { runQuery } = await import('../../src/engine/warehouse/run-query');
   await runQuery(dataApi.warehouse, ['create schema raw', 'create table raw.orders (id int)']);
 });
 afterAll(async () => {

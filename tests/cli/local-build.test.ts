@@ -9,7 +9,7 @@ import { connectInProcessWarehouse } from '../../src/local/in-process-warehouse'
 import { connectLocalWarehouse, localTarget } from '../../src/local/local-warehouse';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import type { Warehouse } from '../../src/engine/warehouse/warehouse';
 import path from 'node:path';
 
 const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'projects', 'jaffle');

@@ -11,7 +11,7 @@ import { plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
 import { signFivetranBody } from '../../src/events/fivetran';
 import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import { runLocksFromEnvironment } from '../../src/runtime/run-locks-aws';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { awsQueryError } from './support/fault-proxy';
 import { expectCleanEndState, useFaultStack } from './support/fault-stack';
 

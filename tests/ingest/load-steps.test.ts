@@ -17,8 +17,8 @@ import { connectLocalWarehouse, localTarget, type LocalWarehouse } from '../../s
 import { withCopyFromS3 } from '../../src/local/sql-engine/copy-from-s3';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
-import { runQuery } from '../../src/warehouse/run-query';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import { runQuery } from '../../src/engine/warehouse/run-query';
+import type { Warehouse } from '../../src/engine/warehouse/warehouse';
 
 const BUCKET = 'landfall-landing';
 const EVENTS = 'source.ingest_test.events.product_events';

@@ -14,7 +14,7 @@ import type { TaskHandler } from '../../src/local/aws/step-functions';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import { DynamoDbRunLockStore } from '../../src/runtime/run-locks-dynamodb';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { useDemoStack } from '../support/demo-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');

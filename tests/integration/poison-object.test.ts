@@ -12,7 +12,7 @@ import { signFivetranBody } from '../../src/events/fivetran';
 import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { useDemoStack } from '../support/demo-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { generateNewSyncBatch } from '../../src/demo/generate-demo-data';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { useDemoStack } from '../support/demo-stack';
 
 const BUCKET = 'landfall-landing';

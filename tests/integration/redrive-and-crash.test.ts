@@ -10,7 +10,7 @@ import { fixPlantedIssueSql, plantIssueInTransferSql } from '../../src/demo/gene
 import type { TaskHandler } from '../../src/local/aws/step-functions';
 import { awsDependencies, resetAwsDependencies } from '../../src/runtime/aws-dependencies';
 import type { RunTrigger, TransformRunPayload } from '../../src/runtime/transform-run';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { useDemoStack } from '../support/demo-stack';
 
 const asOf = new Date(new Date().toISOString().slice(0, 10));

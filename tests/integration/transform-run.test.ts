@@ -9,7 +9,7 @@ import { generateNewSyncBatch, fixPlantedIssueSql, plantIssueInTransferSql } fro
 import { signFivetranBody } from '../../src/events/fivetran';
 import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
 import type { StoredExecution } from '../../src/local/aws/execution-store';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
 import type { TransformRunPayload } from '../../src/runtime/transform-run';
 import { useDemoStack } from '../support/demo-stack';

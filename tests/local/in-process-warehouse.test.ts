@@ -7,8 +7,8 @@ import { InProcessWarehouse, connectInProcessWarehouse } from '../../src/local/i
 import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
 import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
-import { runQuery, waitForStatement } from '../../src/warehouse/run-query';
-import { SqlFailedError, StatementNotFoundError, type Warehouse, WarehouseValidationError } from '../../src/warehouse/warehouse';
+import { runQuery, waitForStatement } from '../../src/engine/warehouse/run-query';
+import { SqlFailedError, StatementNotFoundError, type Warehouse, WarehouseValidationError } from '../../src/engine/warehouse/warehouse';
 
 let engine: SqlEngine;
 let inProcess: ReturnType<typeof connectInProcessWarehouse>;

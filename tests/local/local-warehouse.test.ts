@@ -9,7 +9,7 @@ import path from 'node:path';
 import { InProcessWarehouse } from '../../src/local/in-process-warehouse';
 import { localTarget, openLocalSqlEngines, openLocalWarehouse } from '../../src/local/local-warehouse';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { withSkipReason } from '../support/skip-reason';
 
 const postgresUrl = process.env.LANDFALL_TEST_POSTGRES_URL;

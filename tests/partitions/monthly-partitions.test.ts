@@ -16,7 +16,7 @@ import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import { backfillPartitionedModel } from '../../src/partitions/backfill';
 import { rotateMonthlyPartitions } from '../../src/partitions/rotation';
 import { planRotationRun, rotateModelTask } from '../../src/partitions/rotation-run';
-import type { Warehouse } from '../../src/warehouse/warehouse';
+import type { Warehouse } from '../../src/engine/warehouse/warehouse';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const PROJECT = path.join(REPO_ROOT, 'tests', 'fixtures', 'projects', 'partitioned');

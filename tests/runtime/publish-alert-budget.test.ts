@@ -1,6 +1,6 @@
 import type { TestFailure } from '../../src/alerts/run-failure-report';
 import { fetchSamplesWithin } from '../../src/runtime/publish-alert';
-import type { ResultSet, StatementDescription, Warehouse } from '../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../src/engine/warehouse/warehouse';
 
 /** Statements whose SQL mentions `slow` never finish; the others finish at once with one row. */
 class SampleWarehouse implements Warehouse {

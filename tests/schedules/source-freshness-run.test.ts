@@ -5,7 +5,7 @@
  */
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PublishedEmail } from '../../src/local/aws/sns-outbox';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { useDemoStack } from '../support/demo-stack';
 
 const emails: PublishedEmail[] = [];

@@ -13,7 +13,7 @@ import { generateDemoData, type DemoDataVolumes } from '../../src/demo/generate-
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/local-stack';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

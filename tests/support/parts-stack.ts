@@ -13,7 +13,7 @@ import { startLocalStack, LOCAL_WEBHOOK_SECRET, type LocalStack } from '../../sr
 import type { ArrivalConcurrency } from '../../src/runtime/coalesce/dag-parts';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { dialects } from '../../src/engine';
 import { runToCompletion } from '../../src/cli/local-build';
 import { loadCompiledManifest } from '../../src/runtime/compiled-project';

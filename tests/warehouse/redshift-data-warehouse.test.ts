@@ -8,14 +8,14 @@ import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import type { ConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse, decodeField, toWarehouseError } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery, waitForStatement } from '../../src/warehouse/run-query';
+import { runQuery, waitForStatement } from '../../src/engine/warehouse/run-query';
 import {
   SqlFailedError,
   StatementNotFoundError,
   WarehouseBusyError,
   WarehouseError,
   WarehouseValidationError,
-} from '../../src/warehouse/warehouse';
+} from '../../src/engine/warehouse/warehouse';
 
 const TARGET: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
 const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -1,4 +1,4 @@
-import { StatementAbortedError, StatementTimeoutError, runQuery, waitForStatement } from '../../src/warehouse/run-query';
+import { StatementAbortedError, StatementTimeoutError, runQuery, waitForStatement } from '../../src/engine/warehouse/run-query';
 import {
   type DescribeOptions,
   type ResultSet,
@@ -6,7 +6,7 @@ import {
   type StatementDescription,
   type StatementStatus,
   type Warehouse,
-} from '../../src/warehouse/warehouse';
+} from '../../src/engine/warehouse/warehouse';
 
 /** A warehouse whose statements go through a scripted list of statuses, one per describe call. */
 class ScriptedWarehouse implements Warehouse {

@@ -5,8 +5,8 @@
  * and the `has_*_privilege` functions (Redshift: docs.aws.amazon.com/redshift/latest/dg/r_HAS_SCHEMA_PRIVILEGE.html,
  * r_HAS_TABLE_PRIVILEGE.html, r_HAS_DATABASE_PRIVILEGE.html), every name passed as a Data API parameter.
  */
-import { runQuery } from '../../warehouse/run-query';
-import type { Warehouse } from '../../warehouse/warehouse';
+import { runQuery } from '../../engine/warehouse/run-query';
+import type { Warehouse } from '../../engine/warehouse/warehouse';
 import { type CheckResult, describeError, fail, pass, skip } from './check-result';
 
 export interface PrivilegeExpectations {

@@ -11,7 +11,7 @@ import { compileManifest, readProjectFiles } from '../../engine/compile';
 import { s3RoutesOf } from '../../ingest/s3-routes';
 import { LOCAL_STACK_NAME } from '../../local/aws/local-deployment';
 import { LOCAL_CONNECTION, localTarget } from '../../local/local-warehouse';
-import type { Warehouse } from '../../warehouse/warehouse';
+import type { Warehouse } from '../../engine/warehouse/warehouse';
 import { commonOptions } from '../command-context';
 import { databaseGrants } from '../grants/database-grants';
 import { functionsRoleName, readServerlessConfig } from '../grants/functions-role';

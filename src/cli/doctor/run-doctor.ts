@@ -10,7 +10,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { Warehouse } from '../../warehouse/warehouse';
+import type { Warehouse } from '../../engine/warehouse/warehouse';
 import { checkAlarms } from './alarms';
 import { checkBucketNotifications } from './bucket-notifications';
 import { type CheckResult, skip } from './check-result';

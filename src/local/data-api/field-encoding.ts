@@ -1,4 +1,4 @@
-import type { Cell } from '../../warehouse/warehouse';
+import type { Cell } from '../../engine/warehouse/warehouse';
 import type { SqlColumn } from '../sql-engine/sql-engine';
 
 /** A Data API `Field` as it travels on the wire: exactly one member is set (`blobValue` is base64). */

@@ -4,7 +4,7 @@ import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import { stagingRelation } from '../../../src/engine/dialects/dialect';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
-import type { ResultSet, StatementDescription, Warehouse } from '../../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 

@@ -9,7 +9,7 @@ import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunState } from '../../../src/engine/run/run-state';
-import type { ResultSet, StatementDescription, SubmitOptions, Warehouse } from '../../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, SubmitOptions, Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 

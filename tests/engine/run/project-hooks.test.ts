@@ -6,7 +6,7 @@ import { onRunEndContext } from '../../../src/engine/run/project-hooks';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunCommand, RunState } from '../../../src/engine/run/run-state';
-import type { ResultSet, StatementDescription, Warehouse } from '../../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 

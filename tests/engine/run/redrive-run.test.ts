@@ -5,7 +5,7 @@ import { replanUnfinished } from '../../../src/engine/run/redrive-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunState } from '../../../src/engine/run/run-state';
-import { StatementNotFoundError, type ResultSet, type StatementDescription, type Warehouse } from '../../../src/warehouse/warehouse';
+import { StatementNotFoundError, type ResultSet, type StatementDescription, type Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 

@@ -11,7 +11,7 @@ import {
 } from '../../../src/engine/run/run-time-queries';
 import { compileManifest } from '../../../src/engine/project/compile-manifest';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
-import type { ResultSet, StatementDescription, Warehouse } from '../../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 type Answer = ResultSet | { error: string };
 

@@ -3,7 +3,7 @@ import { advanceRun } from '../../../src/engine/run/advance-run';
 import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
-import type { ResultSet, StatementDescription, Warehouse } from '../../../src/warehouse/warehouse';
+import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 

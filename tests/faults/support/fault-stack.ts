@@ -19,7 +19,7 @@ import { MANIFEST_FILE } from '../../../src/runtime/compiled-project';
 import { DynamoDbRunLockStore } from '../../../src/runtime/run-locks-dynamodb';
 import { readConnectionTarget } from '../../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../../src/warehouse/run-query';
+import { runQuery } from '../../../src/engine/warehouse/run-query';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
