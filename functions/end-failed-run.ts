@@ -1,7 +1,7 @@
 /** EndFailedRun task: fail the execution (so Redrive restarts here), or replan the run when it was redriven (LockRun and AdvanceRun go on). */
 import { taskHandler } from '../src/runtime/lambda/middleware';
 import { awsManifest } from '../src/runtime/aws-manifest';
-import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
+import { awsRunHistory, awsRunStates, awsStatementSlots } from '../src/runtime/aws-run-states';
 import { runSettings } from '../src/runtime/run-settings';
 import { endFailedRun, type EndFailedRunEvent } from '../src/runtime/end-failed-run';
 
@@ -10,4 +10,8 @@ const emitMetric = (line: string) => {
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
 };
 
-export const handler = taskHandler(async (event: EndFailedRunEvent) => endFailedRun(event, { manifest: awsManifest(), ...runSettings(), runStates: awsRunStates(), history: awsRunHistory() }, emitMetric));
+// A failed or crashed run gives its statement slots back here (src/runtime/statement-slots.ts).
+export const handler = taskHandler(async (event: EndFailedRunEvent) => {
+  const manifest = awsManifest();
+  return endFailedRun(event, { manifest, ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), statementSlots: awsStatementSlots(manifest) }, emitMetric);
+});

@@ -14,6 +14,7 @@ import { replanUnfinished } from '../engine';
 import { runMetricLine } from './run-metrics';
 import { RunStateNotFoundError, type RunStatePointer } from './run-state-store';
 import { recordRunHistory } from './run-history-store';
+import type { StatementSlots } from './statement-slots';
 import { loadRun, saveRun, startTransformRun, type PlanRunDependencies, type TransformRunPayload } from './transform-run';
 
 /** The context object's `Execution` (`$$.Execution`). RedriveCount is absent before the first redrive in some tools. */
@@ -52,7 +53,7 @@ const HOW_TO_RESUME = 'Redrive this execution (console: Redrive) to rebuild only
  * @example
  * await endFailedRun({ payload, execution: { Id: arn, Name: name, RedriveCount: 1 } }, deps); // resumed payload
  */
-export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDependencies, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
+export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDependencies & { statementSlots?: StatementSlots }, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
   const { payload, execution } = event;
   const redriveCount = execution.RedriveCount ?? 0;
   const pointer = payload.state ?? deps.runStates.pointerFor(execution.Name);
@@ -75,6 +76,8 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDepend
   }
 
   const crashed = payload.crash !== undefined;
+  // A failed or crashed run's statement slots go back now, not after the ledger's 15-minute staleness (statement-slots.ts).
+  await releaseSlots(deps.statementSlots, execution.Name);
   emitMetric(runMetricLine(crashed ? 'RunsCrashed' : 'RunsFailed', execution.Id));
   if (crashed) {
     const where = payload.crashedIn ?? 'a task';
@@ -84,6 +87,15 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDepend
   const counts = payload.counts;
   const summary = counts ? `${counts.failed} node(s) failed and ${counts.skipped} were skipped (the alert email lists them)` : 'models or tests failed (the alert email lists them)';
   throw new RunFailedError(`${summary}. ${HOW_TO_RESUME}`, false);
+}
+
+/** Best effort: the execution must still end failed whatever S3 answers (the ledger's staleness frees them later). */
+async function releaseSlots(slots: StatementSlots | undefined, runId: string): Promise<void> {
+  try {
+    await slots?.release(runId);
+  } catch (failure) {
+    console.error(`statement slots: the failed run's slots were not released: ${(failure as Error).message}`);
+  }
 }
 
 /**

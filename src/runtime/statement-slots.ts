@@ -3,18 +3,22 @@
  * disjoint parts of the DAG running at once never turn into queueing inside Redshift (landfall.yml
  * `warehouse.max_statements_in_flight`, default 16: coalesce/arrival-settings.ts says where the figure comes from).
  *
- * One shared ledger lists, per run, how many statements it may have in flight and when it last said so. Before a
- * scheduler step submits anything, the run is admitted: it may keep what it has running and take free slots up to
- * its fair share (the bound divided among the runs in the ledger), and the ledger records `running + granted` with a
- * conditional write (a compare-and-swap; a conflict reads again). The step then submits at most that many, so the
- * sum over runs of what they may have in flight — and therefore of what they have — never exceeds the bound.
- * A finished run gives its slots back; a run that stopped saying anything for `staleAfterMs` (a crash) stops
- * counting. Granting is conservative: statements that end during the step free their slots at the next step.
+ * One shared ledger lists, per run, how many statements it may have in flight, how many more it could submit now
+ * (its ready nodes) and when it last said so. Before a scheduler step submits anything, the run is admitted: it may
+ * keep what it has running and take free slots — work-conserving: any slot no other run is waiting for, and under
+ * contention at least its fair share (the bound divided among the runs in the ledger) — and the ledger records
+ * `running + granted` with a conditional write (a compare-and-swap; a conflict reads again). The step then submits
+ * at most that many, so the sum over runs of what they may have in flight — and therefore of what they have — never
+ * exceeds the bound. At the end of the step the run settles: the ledger records what it really has running (grants
+ * it could not use, and slots of statements that ended, go back at once) and when its earliest statement is due, which
+ * is how long a run granted nothing waits. A finished or failed run gives its slots back (AdvanceRun, EndFailedRun);
+ * a run that stopped saying anything for `staleAfterMs` (a crash nothing caught) stops counting.
  *
  * Used by the transform run's step (transform-run.ts) through {@link concurrencyForStep}; stored in S3 with
  * conditional writes (statement-slots-s3.ts) or in memory.
  */
 import type { Manifest, RunState } from '../engine';
+import { PASSING_STATUSES } from '../engine/run/run-state';
 import type { WarehouseSettings } from '../schedules/landfall-settings';
 
 /**
@@ -42,6 +46,10 @@ export interface SlotHolder {
   updatedAt: number;
   /** The AdvanceRun invocation admitted (the payload's `advances`): a retry of it comes with the same number. */
   invocation?: number;
+  /** More statements it could submit now and was not granted (its ready nodes past `inFlight`): slots others leave it. */
+  waiting?: number;
+  /** Epoch ms its earliest running statement is expected to end (its next poll): when a slot may come free. */
+  releasesAt?: number;
 }
 
 export interface SlotLedger {
@@ -76,17 +84,74 @@ export function admitToLedger(ledger: SlotLedger, runId: string, admission: Slot
   const retried = invocation !== undefined && previous?.invocation === invocation && now - previous.updatedAt < staleAfterMs;
   // What the run may have in flight before any grant: its saved running statements, or on a retry what it held.
   const held = retried ? Math.max(running, previous.inFlight) : running;
-  const live = Object.fromEntries(Object.entries(ledger.holders).filter(([id, h]) => id !== runId && now - h.updatedAt < staleAfterMs));
+  const live = liveOthers(ledger, runId, now, staleAfterMs);
   const othersInFlight = Object.values(live).reduce((sum, h) => sum + h.inFlight, 0);
-  const fairShare = Math.max(1, Math.floor(bound / (Object.keys(live).length + 1)));
+  const fairShare = fairShareOf(bound, Object.keys(live).length + 1);
   const free = Math.max(0, bound - othersInFlight - held);
-  const more = Math.max(0, Math.min(running + wanted - held, free, fairShare - held));
+  // Work-conserving: slots no other run waits for may all be taken; slots others wait for (up to their fair share)
+  // are left to them, and a run under its own fair share may still take up to it (contention: the fair share).
+  const spare = Math.max(0, free - reservedForOthers(live, fairShare));
+  const more = Math.max(0, Math.min(running + wanted - held, free, Math.max(fairShare - held, spare)));
   // Granted beyond `running`: on a retry this includes what the failed attempt held (its resubmits reuse those slots).
   const granted = held - running + more;
-  const holder: SlotHolder = { inFlight: running + granted, updatedAt: now, ...(invocation !== undefined && { invocation }) };
+  const unmet = Math.max(0, running + wanted - held - more);
+  const holder: SlotHolder = {
+    inFlight: running + granted, updatedAt: now, ...(invocation !== undefined && { invocation }), ...(unmet > 0 && { waiting: unmet }),
+    ...(previous?.releasesAt !== undefined && previous.releasesAt > now && { releasesAt: previous.releasesAt }),
+  };
   // A run that waits for slots is listed too (with 0), so the others' fair share shrinks for it.
   const holders = running + granted > 0 || wanted > 0 ? { ...live, [runId]: holder } : live;
   return { ledger: { holders }, granted };
+}
+
+function liveOthers(ledger: SlotLedger, runId: string, now: number, staleAfterMs: number): Record<string, SlotHolder> {
+  return Object.fromEntries(Object.entries(ledger.holders).filter(([id, h]) => id !== runId && now - h.updatedAt < staleAfterMs));
+}
+
+/** The bound divided among the runs that hold or want slots (at least 1 each). */
+export function fairShareOf(bound: number, runs: number): number {
+  return Math.max(1, Math.floor(bound / Math.max(1, runs)));
+}
+
+/** Slots other runs wait for: each waiting run's shortfall up to its fair share. */
+function reservedForOthers(others: Record<string, SlotHolder>, fairShare: number): number {
+  let reserved = 0;
+  for (const h of Object.values(others)) reserved += Math.max(0, Math.min(fairShare, h.inFlight + (h.waiting ?? 0)) - h.inFlight);
+  return reserved;
+}
+
+/**
+ * The end of a step: the run records what it really has in flight (`running`, never more than it held: a grant it
+ * did not use, or a statement that ended, frees its slot at once), what it still could submit (`ready`) and when its
+ * earliest statement is due (`releasesAt`). The invocation stays, so a retry of it still keeps what it held.
+ *
+ * @example
+ * settleInLedger(ledger, 'run-a', { running: 3, ready: 0, releasesAt: now + 40_000, now }).ledger.holders['run-a'].inFlight // 3
+ */
+export function settleInLedger(ledger: SlotLedger, runId: string, step: { running: number; ready: number; releasesAt?: number; now: number }): SlotLedger {
+  const previous = ledger.holders[runId];
+  const inFlight = previous ? Math.min(previous.inFlight, step.running) : step.running;
+  if (inFlight === 0 && step.ready === 0) return releaseFromLedger(ledger, runId);
+  const holder: SlotHolder = {
+    inFlight, updatedAt: step.now, ...(previous?.invocation !== undefined && { invocation: previous.invocation }),
+    ...(step.ready > 0 && { waiting: step.ready }), ...(step.releasesAt !== undefined && { releasesAt: step.releasesAt }),
+  };
+  return { holders: { ...ledger.holders, [runId]: holder } };
+}
+
+/**
+ * When a run granted nothing should ask again: the earliest time another live run expects a statement to end (a slot
+ * may come free then), never before `now + minMs` nor after `now + maxMs`.
+ *
+ * @example
+ * nextReleaseAt({ holders: { b: { inFlight: 16, updatedAt: 0, releasesAt: 45_000 } } }, 'a', { now: 1_000, staleAfterMs: 900_000 }) // 45_000
+ */
+export function nextReleaseAt(ledger: SlotLedger, runId: string, at: { now: number; staleAfterMs: number; minMs?: number; maxMs?: number }): number {
+  const minAt = at.now + (at.minMs ?? 1000);
+  const maxAt = at.now + (at.maxMs ?? 60_000);
+  const releases = Object.values(liveOthers(ledger, runId, at.now, at.staleAfterMs)).flatMap((h) => (h.releasesAt !== undefined && h.inFlight > 0 ? [h.releasesAt] : []));
+  if (releases.length === 0) return minAt;
+  return Math.min(maxAt, Math.max(minAt, Math.min(...releases)));
 }
 
 /** The ledger without `runId` (its run has ended). */
@@ -150,6 +215,21 @@ export class StatementSlots {
     return granted;
   }
 
+  /** The end of a step: what the run really has in flight, what it could still submit, when its earliest statement is due. */
+  async settle(runId: string, step: { running: number; ready: number; releasesAt?: number }): Promise<void> {
+    await this.change((ledger) => (ledger.holders[runId] || step.running + step.ready > 0 ? settleInLedger(ledger, runId, { ...step, now: this.now() }) : undefined));
+  }
+
+  /** When a run granted nothing should ask again: another run's earliest expected statement end (1 s to 60 s away). */
+  async nextReleaseAt(runId: string): Promise<number> {
+    const { ledger } = await this.options.store.read();
+    return nextReleaseAt(ledger, runId, { now: this.now(), staleAfterMs: this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   async release(runId: string): Promise<void> {
     await this.change((ledger) => (ledger.holders[runId] ? releaseFromLedger(ledger, runId) : undefined));
   }
@@ -177,6 +257,41 @@ export class StatementSlots {
  * const cap = await concurrencyForStep(slots, run);
  * run = { ...(await advanceRun({ ...run, concurrency: cap }, ctx)), concurrency: run.concurrency };
  */
+/** Statements the run has in flight: a model's tests ride in its batch and share its statement id. */
+export function runningStatements(run: Pick<RunState, 'nodes'>): number {
+  return new Set(run.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
+}
+
+/**
+ * Nodes the run could submit now: pending, every dependency passed, tests of a model excluded (they ride in its
+ * batch). What the run asks slots for — a run between layers asks for none, so it holds no idle slot.
+ */
+export function readyNodes(run: Pick<RunState, 'nodes'>): number {
+  const status = new Map(run.nodes.map((n) => [n.id, n.status]));
+  return run.nodes.filter((n) => n.status === 'pending' && n.kind !== 'tests' && n.dependsOn.every((d) => PASSING_STATUSES.has(status.get(d) ?? 'pending'))).length;
+}
+
+/**
+ * The end of an AdvanceRun step under the slots: records what the run really has in flight and when its earliest
+ * statement is due (unused grants and ended statements free their slots now, not at its next step).
+ *
+ * @example
+ * await settleStep(slots, run, msUntilNextPoll(run, Date.now()));
+ */
+export async function settleStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, nextPollMs: number | undefined): Promise<void> {
+  if (!slots || run.done) return;
+  await slots.settle(run.runId, { running: runningStatements(run), ready: Math.min(run.concurrency, readyNodes(run)), ...(nextPollMs !== undefined && { releasesAt: Date.now() + nextPollMs }) });
+}
+
+/**
+ * How long (whole seconds, at least 1) a run the slots granted nothing, with nothing running, waits before asking
+ * again: until another run's earliest statement is expected to end — not a fixed second.
+ */
+export async function starvedWaitSeconds(slots: StatementSlots | undefined, runId: string): Promise<number> {
+  if (!slots) return 1;
+  return Math.max(1, Math.ceil(((await slots.nextReleaseAt(runId)) - Date.now()) / 1000));
+}
+
 export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, invocation?: number): Promise<number> {
   if (!slots) return run.concurrency;
   if (run.done) {
@@ -184,9 +299,12 @@ export async function concurrencyForStep(slots: StatementSlots | undefined, run:
     return run.concurrency;
   }
   // Statements, not nodes: a model's tests ride in its batch and share its statement id (as the engine counts in-flight).
-  const running = new Set(run.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
-  const pending = run.nodes.filter((n) => n.status === 'pending').length;
-  const wanted = Math.max(0, Math.min(run.concurrency - running, pending));
+  const running = runningStatements(run);
+  const ready = readyNodes(run);
+  // Nothing ready and nothing running, yet pending nodes (a run about to skip what a failure blocks): ask for one, so
+  // the step that settles them is never starved.
+  const asked = ready > 0 || running > 0 ? ready : Math.min(1, run.nodes.filter((n) => n.status === 'pending').length);
+  const wanted = Math.max(0, Math.min(run.concurrency - running, asked));
   // Admitted even when it wants nothing more: the ledger learns what it still runs (a run silent for staleAfterMs stops counting).
   // `invocation` (AdvanceRun's `advances`): a retried invocation keeps what its failed attempt held (admitToLedger).
   return running + (wanted > 0 || running > 0 ? await slots.admit(run.runId, { running, wanted, invocation }) : 0);
