@@ -21,7 +21,7 @@ import { objectsToLoad, parseRunInput } from './run-input';
 import { loadRequestsFor } from '../ingest/load-steps';
 import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
-import { concurrencyForStep, type StatementSlots } from './statement-slots';
+import { concurrencyForStep, settleStep, starvedWaitSeconds, type StatementSlots } from './statement-slots';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 import { recordRunHistory, type RunHistoryStore } from './run-history-store';
 import { withReproduceSql } from './reproduce-sql';
@@ -254,7 +254,7 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   const stored = await loadRun(payload, deps);
   // A retried invocation (same `advances`) keeps the slots its failed attempt held: what it submitted was not saved.
   const admitted = await concurrencyForStep(deps.statementSlots, stored.run, advances);
-  if (stored.stored.unprepared && admitted === 0) return { ...payload, waitSeconds: 1, advances };
+  if (stored.stored.unprepared && admitted === 0) return { ...payload, waitSeconds: await starvedWaitSeconds(deps.statementSlots, stored.run.runId), advances };
   const loaded = await prepareIfPlanned(stored, deps);
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };
@@ -269,6 +269,9 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   }
   run = { ...run, concurrency: ownConcurrency };
   if (run.done) await concurrencyForStep(deps.statementSlots, run); // gives its slots back
+  // What it did not use, and what ended, goes back now; granted nothing, it waits for another run's next statement end.
+  else await settleStep(deps.statementSlots, run, msUntilNextPoll(run, Date.now()));
+  if (!run.done && admitted === 0) run = { ...run, waitSeconds: await starvedWaitSeconds(deps.statementSlots, run.runId) };
   // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
   loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
   const next = { ...(await saveRun(loaded, run, deps, payload.state)), advances };
