@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
+import { CLOUDFORMATION_YAML_SCHEMA } from './cloudformation-yaml';
 
 export type TemplateValue = unknown;
 export interface TemplateResource {
@@ -30,30 +31,10 @@ export class ServerlessTemplateError extends Error {
   }
 }
 
-const longName = (tag: string): string => (tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`);
-const CFN_SCHEMA = yaml.CORE_SCHEMA.withTags(
-  yaml.mergeTag,
-  yaml.defineScalarTag('!', {
-    matchByTagPrefix: true,
-    resolve: (source, _explicit, tagName) => {
-      const key = longName(tagName.slice(1));
-      return { [key]: key === 'Fn::GetAtt' ? source.split('.') : source };
-    },
-    identify: () => false,
-  }),
-  yaml.defineSequenceTag('!', {
-    matchByTagPrefix: true,
-    create: (tagName) => ({ tagName, items: [] as unknown[] }),
-    addItem: (carrier, item) => void carrier.items.push(item),
-    finalize: (carrier) => ({ [longName(carrier.tagName.slice(1))]: carrier.items }),
-    identify: () => false,
-  }),
-);
-
 /** A deployment YAML file with CloudFormation short tags (`!Ref x` → `{ Ref: 'x' }`, `!GetAtt a.b` → `{ 'Fn::GetAtt': ['a', 'b'] }`). */
 export function loadYamlFile(file: string): Record<string, unknown> {
   try {
-    const value = yaml.load(fs.readFileSync(file, 'utf8'), { schema: CFN_SCHEMA, filename: file });
+    const value = yaml.load(fs.readFileSync(file, 'utf8'), { schema: CLOUDFORMATION_YAML_SCHEMA, filename: file });
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
   } catch (error) {
     throw new ServerlessTemplateError(`${file}: ${(error as Error).message}`);

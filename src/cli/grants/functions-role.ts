@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as yaml from 'js-yaml';
+import { CLOUDFORMATION_YAML_SCHEMA } from '../../deploy/cloudformation-yaml';
 
 export interface FunctionsRole {
   roleName: string;
@@ -33,45 +34,11 @@ export class DeploymentFilesError extends Error {
   }
 }
 
-// CloudFormation short-form tags (!Ref, !GetAtt, !Sub, …) load as their long form ({ Ref: … }, { 'Fn::Sub': … }).
-const cfnKey = (tagName: string): string => {
-  const name = tagName.slice(1);
-  return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-};
-const CFN_SCHEMA = yaml.CORE_SCHEMA.withTags(
-  yaml.mergeTag,
-  yaml.defineScalarTag('!', {
-    matchByTagPrefix: true,
-    resolve: (source, _explicit, tagName) => ({ [cfnKey(tagName)]: cfnKey(tagName) === 'Fn::GetAtt' ? source.split('.') : source }),
-    identify: () => false,
-  }),
-  yaml.defineSequenceTag('!', {
-    matchByTagPrefix: true,
-    create: (tagName) => ({ tagName, items: [] as unknown[] }),
-    addItem: (carrier, item) => void carrier.items.push(item),
-    finalize: (carrier) => ({ [cfnKey(carrier.tagName)]: carrier.items }),
-    identify: () => false,
-  }),
-  yaml.defineMappingTag('!', {
-    matchByTagPrefix: true,
-    create: (tagName) => ({ tagName, entries: {} as Record<string, unknown> }),
-    addPair: (carrier, key, value) => {
-      carrier.entries[String(key)] = value;
-      return '';
-    },
-    has: (carrier, key) => String(key) in carrier.entries,
-    keys: (result) => Object.keys(Object.values(result)[0] as object),
-    get: (result, key) => (Object.values(result)[0] as Record<string, unknown>)[String(key)],
-    finalize: (carrier) => ({ [cfnKey(carrier.tagName)]: carrier.entries }),
-    identify: () => false,
-  }),
-);
-
 type Yaml = Record<string, unknown>;
 
 function loadYaml(file: string): Yaml {
   try {
-    const value = yaml.load(fs.readFileSync(file, 'utf8'), { schema: CFN_SCHEMA, filename: file });
+    const value = yaml.load(fs.readFileSync(file, 'utf8'), { schema: CLOUDFORMATION_YAML_SCHEMA, filename: file });
     return value && typeof value === 'object' ? (value as Yaml) : {};
   } catch (error) {
     throw new DeploymentFilesError(`${file}: ${(error as Error).message}`);
