@@ -1,7 +1,7 @@
 /** AdvanceRun task: one step of the scheduler loop. */
 import { logger, taskHandler } from '../src/runtime/lambda/middleware';
 import { logRunEvents } from '../src/runtime/lambda/node-log';
-import { awsLoadSteps, awsRunHistory, awsRunStates, awsStatementSlots } from '../src/runtime/aws-run-states';
+import { awsLoadSteps, awsRunStates, awsStatementSlots } from '../src/runtime/aws-run-states';
 import { awsWarehouseTask } from '../src/runtime/aws-warehouse';
 import { runSettings } from '../src/runtime/run-settings';
 import { advanceTransformRun, type TransformRunPayload } from '../src/runtime/transform-run';
@@ -11,7 +11,7 @@ import { advanceTransformRun, type TransformRunPayload } from '../src/runtime/tr
 export const handler = taskHandler(async (payload: TransformRunPayload) => {
   const task = awsWarehouseTask();
   return advanceTransformRun(payload, {
-    ...task, ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), history: awsRunHistory(), onEvent: logRunEvents(logger, payload.execution),
+    ...task, ...runSettings(), runStates: awsRunStates(), loads: awsLoadSteps(), onEvent: logRunEvents(logger, payload.execution),
     statementSlots: awsStatementSlots(task.manifest),
   });
 });

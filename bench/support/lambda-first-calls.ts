@@ -78,7 +78,7 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
     const sfn = new SFNClient({});
     await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'bench-first-events', input: JSON.stringify({ command: 'build', select: ['stg_wetransfer_app_db__transfers+'], reason: 'bench' }) }));
     await settle();
-    for (const state of ['PlanRun', 'LockRun', 'AdvanceRun', 'PublishAlert', 'EndFailedRun']) {
+    for (const state of ['PlanRun', 'LockRun', 'AdvanceRun', 'RecordRun', 'PublishAlert', 'EndFailedRun']) {
       if (state in taskInputs) continue;
       const execution = stack.stepFunctions.getExecution(executionArnOf(stack, 'bench-first-events'));
       throw new Error(`the bench's transform execution never ran ${state} (its first event): it ended ${execution?.status} ${execution?.error ?? ''} ${execution?.cause ?? ''}`);
@@ -112,6 +112,7 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
       'plan-run': taskInputs.PlanRun,
       'lock-run': taskInputs.LockRun,
       'advance-run': taskInputs.AdvanceRun,
+      'record-run': taskInputs.RecordRun,
       'publish-alert': taskInputs.PublishAlert,
       'end-failed-run': taskInputs.EndFailedRun,
       'publish-crash-alert': { payload: { ...(taskInputs.AdvanceRun as object), Error: 'Lambda.Unknown', Cause: 'bench: the task timed out' }, execution: { Id: executionArn, Name: 'bench-first-events' } },

@@ -5,6 +5,7 @@
  *   PlanRun      → startTransformRun: parse the input, route the arrival, plan (no warehouse, no locks, no SQL rendered)
  *   LockRun      → lockTransformRun (lock-transform-run.ts): the per-model run locks of what the run builds
  *   AdvanceRun   → advanceTransformRun: (first: the catalog snapshot) poll + submit until nothing finishes within the settle window
+ *   RecordRun    → recordTransformRun (record-run.ts): the done run's results into the run history
  *   PublishAlert → publishRunAlert (publish-alert.ts), PublishCrashAlert → publishCrashAlert (crash-alert.ts)
  *   EndFailedRun → endFailedRun (end-failed-run.ts): fail the execution, or resume it when it was redriven
  *
@@ -23,7 +24,7 @@ import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
 import { concurrencyForStep, settleStep, starvedWaitSeconds, type StatementSlots } from './statement-slots';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
-import { recordRunHistory, type RunHistoryStore } from './run-history-store';
+import type { RunHistoryStore } from './run-history-store';
 import { withReproduceSql } from './reproduce-sql';
 
 export interface RunDependencies {
@@ -42,7 +43,7 @@ export interface RunDependencies {
   concurrency?: number;
   /** The bound on statements in flight across runs (statement-slots.ts, docs/arrivals.md § 3d); none: the run's own concurrency. */
   statementSlots?: StatementSlots;
-  /** Each ended run's results kept after the execution ends (run-history-store.ts); none when not configured. */
+  /** Each ended run's results kept after the execution ends (run-history-store.ts), written by RecordRun (record-run.ts) and EndFailedRun. */
   history?: RunHistoryStore;
 }
 
@@ -168,7 +169,10 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
   return { trigger, request: r };
 }
 
-/** What PlanRun needs: no warehouse, no locks (LockRun takes them, lock-transform-run.ts). */
+/**
+ * What PlanRun needs: no warehouse, no locks (LockRun takes them, lock-transform-run.ts). `history` is EndFailedRun's
+ * (a crashed run): startTransformRun records nothing, RecordRun does (record-run.ts).
+ */
 export type PlanRunDependencies = Pick<RunDependencies, 'manifest' | 'runStates' | 'history' | 'concurrency'>;
 
 /**
@@ -201,9 +205,8 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     // Locks (LockRun) and the catalog snapshot (the first AdvanceRun) come next.
     ...(!run.done && { unprepared: true as const }),
   };
-  const payload = await saveRun({ stored }, run, deps);
-  if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: stored.execution, trigger });
-  return payload;
+  // A run with nothing to build is done here: RecordRun (record-run.ts) keeps it in the run history.
+  return saveRun({ stored }, run, deps);
 }
 
 /**
@@ -274,8 +277,6 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   if (!run.done && admitted === 0) run = { ...run, waitSeconds: await starvedWaitSeconds(deps.statementSlots, run.runId) };
   // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
   loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
-  const next = { ...(await saveRun(loaded, run, deps, payload.state)), advances };
-  // The run ended: keep its results (a retried AdvanceRun writes the same keys again).
-  if (run.done) await recordRunHistory(deps.history, { manifest: deps.manifest, run, execution: loaded.stored.execution, trigger: loaded.stored.trigger });
-  return next;
+  // A done run goes on to RecordRun (record-run.ts), which keeps its results in the run history.
+  return { ...(await saveRun(loaded, run, deps, payload.state)), advances };
 }

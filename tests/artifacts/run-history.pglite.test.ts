@@ -1,5 +1,5 @@
 /**
- * The run history end to end in-process: the transform run's own cores (PlanRun, AdvanceRun, EndFailedRun) on PGlite,
+ * The run history end to end in-process: the transform run's own cores (PlanRun, AdvanceRun, RecordRun, EndFailedRun) on PGlite,
  * with the run state and the history in the local S3 endpoint through the real S3 client. A run whose test fails is
  * recorded as failed with dbt's ids; a second run of the same project reuses the manifest object; the index lists the
  * newest first; a crashed run is recorded as crashed.
@@ -11,6 +11,7 @@ import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../src/local/aws/s3';
 import { S3RunHistoryStore } from '../../src/runtime/run-history-store';
+import { recordTransformRun } from '../../src/runtime/record-run';
 import { S3RunStateStore } from '../../src/runtime/run-state-store';
 import { advanceTransformRun, startTransformRun, type RunDependencies } from '../../src/runtime/transform-run';
 import { endFailedRun } from '../../src/runtime/end-failed-run';
@@ -55,6 +56,9 @@ describe('run history in S3', () => {
       payload = await advanceTransformRun(payload, deps);
     }
     expect(payload.done).toBe(true);
+    // AdvanceRun records nothing: the state machine's RecordRun does, once the run is done.
+    expect(await keys(`history/runs/${name}/`)).toEqual([]);
+    await recordTransformRun(payload, deps);
   }
 
   async function keys(prefix: string): Promise<string[]> {
@@ -98,6 +102,13 @@ describe('run history in S3', () => {
     const results = await history.readRunResults(name);
     expect((results.args.landfall as { status: string; crash: string }).status).toBe('crashed');
     expect((results.args.landfall as { crash: string }).crash).toContain('Lambda.Unknown');
+  }, 120_000);
+
+  it('RecordRun refuses a run that is not done (only the done branches lead to it)', async () => {
+    const name = 'run-not-done';
+    const payload = await startTransformRun({ command: 'seed' }, { arn: `${ARN_PREFIX}:${name}`, name }, deps);
+    await expect(recordTransformRun(payload, deps)).rejects.toThrow(`RecordRun: execution ${name} is not done`);
+    expect(await keys(`history/runs/${name}/`)).toEqual([]);
   }, 120_000);
 
   it('index keys sort newest first across digit boundaries', () => {

@@ -1,0 +1,12 @@
+/** RecordRun task: a done run's results into the run history (S3 history/ prefix, the docs site's run page). */
+import { taskHandler } from '../src/runtime/lambda/middleware';
+import { awsManifest } from '../src/runtime/aws-manifest';
+import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
+import { recordTransformRun } from '../src/runtime/record-run';
+import type { TransformRunPayload } from '../src/runtime/transform-run';
+
+// The state's ResultPath is null: the payload goes on unchanged to DidAnythingFail.
+export const handler = taskHandler(async (payload: TransformRunPayload) => {
+  await recordTransformRun(payload, { manifest: awsManifest(), runStates: awsRunStates(), history: awsRunHistory() });
+  return {};
+});
