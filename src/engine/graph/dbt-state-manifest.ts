@@ -17,6 +17,7 @@
 import { SelectionError } from '../errors';
 import type { Manifest, ModelNode, Node, SeedNode, SourceTable, TestNode } from '../manifest';
 import { hookTemplates } from '../materializations/hooks';
+import { macrosCalledBy } from './macro-calls';
 
 /** The dbt-core manifest schema versions read (v12: dbt-core 1.8 to 1.11). */
 const READ_VERSIONS = ['v12'];
@@ -153,23 +154,6 @@ const normalize = (key: string, value: unknown): unknown => {
   return value;
 };
 
-const MACRO_CALL = /([A-Za-z_][\w]*)\s*\(/g;
-
-/** The root macros a text calls, directly or through other root macros. */
-function rootMacrosCalled(text: string, macros: Map<string, string>): Set<string> {
-  const found = new Set<string>();
-  const pending = [text];
-  while (pending.length) {
-    for (const match of pending.pop()!.matchAll(MACRO_CALL)) {
-      const name = match[1]!;
-      if (found.has(name) || !macros.has(name)) continue;
-      found.add(name);
-      pending.push(macros.get(name)!);
-    }
-  }
-  return found;
-}
-
 /**
  * The text of a macro in landfall's library, as dbt's `macro_sql` holds it: `{% macro name(` … `{% endmacro %}`, or
  * for a generic test `test_x` its `{% test x(` … `{% endtest %}` block; undefined when it has none.
@@ -236,7 +220,7 @@ export function modifiedSinceDbtCore(part: string, node: Node, inputs: DbtCompar
     }
     case 'macros': {
       if (!inputs.current || !('rawSql' in node)) return false;
-      return [...rootMacrosCalled(node.rawSql, inputs.dbt.rootMacros)]
+      return [...macrosCalledBy(node.rawSql, inputs.dbt.rootMacros)]
         .some((name) => (currentMacro(inputs.current!, name) ?? '').trim() !== inputs.dbt.rootMacros.get(name)!.trim());
     }
     default:

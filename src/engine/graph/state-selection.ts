@@ -19,6 +19,7 @@
 import { SelectionError } from '../errors';
 import type { Manifest, Node } from '../manifest';
 import { modifiedSinceDbtCore, type DbtCoreState } from './dbt-state-manifest';
+import { macrosCalledBy } from './macro-calls';
 
 export interface SelectionState {
   /** The manifest `--state` points at; undefined when no `--state` was given. */
@@ -95,22 +96,6 @@ function macrosOf(manifest: Manifest): Map<string, string> {
     macroMaps.set(manifest, map);
   }
   return map;
-}
-
-/** The macros a text calls, directly or through the macros it calls. */
-function macrosCalledBy(text: string, macros: Map<string, string>): Set<string> {
-  const found = new Set<string>();
-  const pending = [text];
-  while (pending.length) {
-    const current = pending.pop()!;
-    for (const match of current.matchAll(/([A-Za-z_][\w]*)\s*\(/g)) {
-      const name = match[1]!;
-      if (found.has(name) || !macros.has(name)) continue;
-      found.add(name);
-      pending.push(macros.get(name)!);
-    }
-  }
-  return found;
 }
 
 function nodeTemplates(node: Node): string {
