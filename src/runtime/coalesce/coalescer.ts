@@ -8,6 +8,8 @@
  *   runs would rebuild) overlap belong to one part. A part's window opens with its first arrival; when it has run
  *   `windowMs`, the part becomes ONE run building the union of its selections — a burst for one part never holds
  *   back another. Its S3 objects are COPYed by load nodes of that run (src/ingest/load-steps.ts), never here.
+ * - `dag`: under pressure (runs queued) a part free to start keeps its window open while its arrivals keep coming, up
+ *   to `maxWindowStretch` windows (adaptive-window.ts): a burst merges into one run; a quiet part closes on time.
  * - A part whose closure overlaps an active run waits and becomes that run's follow-up once it finishes; parts
  *   disjoint from every active run start at once (`concurrency: 'dag'`, at most `maxConcurrentRuns`). With
  *   `concurrency: 'serial'` (the default of these functions) every closure overlaps every other: one run at a time.
@@ -19,7 +21,8 @@ import type { Manifest } from '../../engine';
 import type { DataArrivedEvent } from '../../events/arrival';
 import { routeArrival } from '../routing';
 import { coveredArrivalEntry, MAX_COVERED_ARRIVALS } from '../../freshness-lag/covered-arrivals';
-import { closureOf, overlaps, partsOf, type ArrivalConcurrency } from './dag-parts';
+import { closureOf, overlaps, partsOf, type ArrivalConcurrency, type PendingPart } from './dag-parts';
+import { DEFAULT_MAX_WINDOW_STRETCH, partWindowClosesAt } from './adaptive-window';
 
 export interface CoalescerConfig {
   windowMs: number;
@@ -29,6 +32,11 @@ export interface CoalescerConfig {
   concurrency?: ArrivalConcurrency;
   /** `dag` only: arrival runs active at once. Default {@link DEFAULT_MAX_CONCURRENT_RUNS}. */
   maxConcurrentRuns?: number;
+  /**
+   * `dag` only: under pressure (runs queued) a part's window stays open while its arrivals keep coming, up to this
+   * many windows from its first arrival (adaptive-window.ts). Default {@link DEFAULT_MAX_WINDOW_STRETCH}; 1: a fixed window.
+   */
+  maxWindowStretch?: number;
 }
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 8;
@@ -150,7 +158,13 @@ function schedulingView(state: CoalescerState, config: CoalescerConfig, manifest
   if (concurrency === 'dag' && !manifest) throw new Error('the dag concurrency of the coalescer needs the manifest (closures of the selections)');
   const closure = (select: readonly string[] | undefined) => closureOf(manifest ?? ({} as Manifest), select, concurrency);
   const maxRuns = concurrency === 'serial' ? 1 : Math.max(1, config.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS);
-  return { active: state.activeRuns.map((run) => closure(run.select)), parts: partsOf(state.pending, (a) => closure(a.selectors)), maxRuns };
+  const active = state.activeRuns.map((run) => closure(run.select));
+  const parts = partsOf(state.pending, (a) => closure(a.selectors));
+  // Runs queued: parts an active run holds back, or every part once the run limit is reached. Serial: a fixed window.
+  const queuedParts = active.length >= maxRuns ? parts.length : parts.filter((part) => active.some((keys) => overlaps(keys, part.keys))).length;
+  const pressure = concurrency === 'dag' ? { queuedParts, activeRuns: active.length, maxRuns } : undefined;
+  const closesAt = (part: PendingPart) => partWindowClosesAt(part, config.windowMs, pressure, config.maxWindowStretch ?? DEFAULT_MAX_WINDOW_STRETCH);
+  return { active, parts, maxRuns, closesAt };
 }
 
 /**
@@ -159,10 +173,10 @@ function schedulingView(state: CoalescerState, config: CoalescerConfig, manifest
  */
 export function windowClosesAt(state: CoalescerState, config: CoalescerConfig, manifest?: Manifest): number | null {
   if (state.pending.length === 0) return null;
-  const { active, parts, maxRuns } = schedulingView(state, config, manifest);
+  const { active, parts, maxRuns, closesAt } = schedulingView(state, config, manifest);
   if (active.length >= maxRuns) return null;
   const free = parts.filter((part) => !active.some((keys) => overlaps(keys, part.keys)));
-  return free.length === 0 ? null : Math.min(...free.map((part) => part.openedAt + config.windowMs));
+  return free.length === 0 ? null : Math.min(...free.map(closesAt));
 }
 
 /**
@@ -187,13 +201,13 @@ export function executionNameFor(arrivalIds: readonly string[], windowOpenedAt: 
  */
 export function takeBatches(state: CoalescerState, now: number, config: CoalescerConfig, manifest?: Manifest, limit = Infinity): { state: CoalescerState; batches: CoalescedBatch[] } {
   if (state.pending.length === 0) return { state, batches: [] };
-  const { active, parts, maxRuns } = schedulingView(state, config, manifest);
+  const { active, parts, maxRuns, closesAt } = schedulingView(state, config, manifest);
   const batches: CoalescedBatch[] = [];
   const taken = new Set<BufferedArrival>();
   const activeRuns = [...state.activeRuns];
   for (const part of parts) {
     if (activeRuns.length >= maxRuns || batches.length >= limit) break;
-    if (part.openedAt + config.windowMs > now || active.some((keys) => overlaps(keys, part.keys))) continue;
+    if (closesAt(part) > now || active.some((keys) => overlaps(keys, part.keys))) continue;
     const batch = batchOf(part.arrivals, part.openedAt);
     batches.push(batch);
     active.push(part.keys);

@@ -89,6 +89,8 @@ export interface PendingPart {
   keys: ReadonlySet<string>;
   /** When the part's window opened: its earliest arrival. */
   openedAt: number;
+  /** Its latest arrival (the adaptive window, adaptive-window.ts, closes a window after it under pressure). */
+  lastReceivedAt: number;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface PendingPart {
  * Within a part, arrivals keep their buffer order.
  *
  * @example
- * partsOf(state.pending, (a) => closureOf(manifest, a.selectors, 'dag')) // [{ arrivals, keys, openedAt }, …]
+ * partsOf(state.pending, (a) => closureOf(manifest, a.selectors, 'dag')) // [{ arrivals, keys, openedAt, lastReceivedAt }, …]
  */
 export function partsOf(pending: readonly BufferedArrival[], closure: (arrival: BufferedArrival) => ReadonlySet<string>): PendingPart[] {
   const parent = pending.map((_, i) => i);
@@ -126,10 +128,11 @@ export function partsOf(pending: readonly BufferedArrival[], closure: (arrival: 
   const parts = new Map<number, PendingPart & { keys: Set<string> }>();
   pending.forEach((arrival, i) => {
     const root = find(i);
-    const part = parts.get(root) ?? { arrivals: [], keys: new Set<string>(), openedAt: arrival.receivedAt };
+    const part = parts.get(root) ?? { arrivals: [], keys: new Set<string>(), openedAt: arrival.receivedAt, lastReceivedAt: arrival.receivedAt };
     part.arrivals.push(arrival);
     for (const key of closures[i]!) part.keys.add(key);
     part.openedAt = Math.min(part.openedAt, arrival.receivedAt);
+    part.lastReceivedAt = Math.max(part.lastReceivedAt, arrival.receivedAt);
     parts.set(root, part);
   });
   return [...parts.values()].sort((a, b) => a.openedAt - b.openedAt);
