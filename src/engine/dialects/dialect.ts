@@ -2,6 +2,7 @@
  * SQL that differs between warehouses, found by lookup (`dialects[target.type]`), never by `if`.
  * The postgres dialect is the base; redshift overrides what Redshift does differently.
  */
+import type { SetupCheck } from './setup-check';
 import type { NodeConfig, Relation } from '../manifest';
 
 export type RelationKind = 'table' | 'view';
@@ -33,6 +34,8 @@ export interface Dialect {
   deleteByKeyList(target: string, delta: string, keys: string[], predicates: string[]): string;
   /** Statements run once per run before any node, e.g. helper functions. */
   setupStatements(schemas: string[]): string[];
+  /** A read saying which of {@link setupStatements} a run still needs (setup-check.ts); without it the setup always runs. */
+  setupCheck?: SetupCheck;
   createTableAs(relation: Relation, sql: string, config: NodeConfig, options?: { temporary?: boolean }): string;
   createView(relation: Relation, sql: string, config: NodeConfig): string;
   createTable(relation: Relation, columns: { name: string; type: string }[], config: NodeConfig): string;

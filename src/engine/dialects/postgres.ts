@@ -1,6 +1,7 @@
 import type { NodeConfig, Relation } from '../manifest';
 import { qualified, quoteIdentifier } from '../render/relation';
 import { sqlStringLiteral } from '../tests/generic-tests';
+import { setupCheckFor } from './setup-check';
 import type { Dialect, RelationKind } from './dialect';
 
 /**
@@ -98,6 +99,10 @@ export const postgresDialect: Dialect = {
     SWAP_FUNCTION_SQL,
     REPLACE_VIEW_FUNCTION_SQL,
   ],
+  setupCheck: setupCheckFor((s) => `create schema if not exists ${quoteIdentifier(s)}`, [
+    { schema: 'public', name: 'landfall_swap_relation', sql: SWAP_FUNCTION_SQL },
+    { schema: 'public', name: 'landfall_replace_view', sql: REPLACE_VIEW_FUNCTION_SQL },
+  ]),
   createTableAs: (relation, sql, _config, options) =>
     options?.temporary
       ? `create temporary table ${quoteIdentifier(relation.identifier)} as (\n${sql}\n)`

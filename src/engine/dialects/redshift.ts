@@ -3,6 +3,7 @@ import { qualified, quoteIdentifier } from '../render/relation';
 import { stagingRelation, type Dialect } from './dialect';
 import { sqlStringLiteral } from '../tests/generic-tests';
 import { postgresDialect } from './postgres';
+import { setupCheckFor } from './setup-check';
 
 /** `DISTSTYLE/DISTKEY/SORTKEY/BACKUP` from a model's config, in CREATE TABLE order. */
 export function physicalDesign(config: NodeConfig): string {
@@ -45,6 +46,7 @@ export const redshiftDialect: Dialect = {
   deleteByKeyList: (target, delta, keys, predicates) =>
     `delete from ${target} using ${delta} as DBT_INTERNAL_SOURCE where ${[...keys.map((k) => `${target}.${k} = DBT_INTERNAL_SOURCE.${k}`), ...predicates].join(' and ')}`,
   setupStatements: (schemas) => schemas.map((s) => `create schema if not exists ${quoteIdentifier(s)}`),
+  setupCheck: setupCheckFor((s) => `create schema if not exists ${quoteIdentifier(s)}`, []),
   createTableAs: (relation, sql, config, options) =>
     options?.temporary
       ? `create temporary table ${quoteIdentifier(relation.identifier)}${physicalDesign(config)} as (\n${sql}\n)`

@@ -1,7 +1,7 @@
 /**
- * The one synchronous moment of a run: create the target schemas (and dialect helpers), then take a
- * snapshot of the relations the run builds, so each node's plan knows what exists (`is_incremental()`,
- * the swap, the incremental column list) without asking again. When nodes of the run configure `grants`,
+ * The one synchronous moment of a run: take a snapshot of the relations the run builds, so each node's plan knows
+ * what exists (`is_incremental()`, the swap, the incremental column list) without asking again, and create the
+ * target schemas (and dialect helpers) that are missing (dialects/setup-check.ts: none committed when all exist). When nodes of the run configure `grants`,
  * one more query reads the grants their relations hold.
  */
 import { leftoversInCatalog } from '../materializations/staging';
@@ -23,9 +23,16 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
   const schemas = [...new Set(relations.map((r) => r.schema))].sort();
   // Schemas of stored test failures too: tests nodes running at once would race to create them.
   const auditSchemas = state.nodes.flatMap((n) => n.testIds ?? []).flatMap((id) => ctx.manifest.tests[id]?.storeFailuresIn?.schema ?? []);
-  const setup = ctx.dialect.setupStatements([...new Set([...schemas, ...auditSchemas])].sort());
-  await runQuery(ctx.warehouse, setup.length === 1 ? setup[0]! : setup);
-  const catalog = await runQuery(ctx.warehouse, ctx.dialect.catalogQuery(schemas));
+  const setupSchemas = [...new Set([...schemas, ...auditSchemas])].sort();
+  // The catalog read and the setup check (a read: which schemas and helpers exist) run at once; the setup's commit
+  // (~1 s on Redshift) only when something is missing. Creating a schema adds no relation, so the snapshot holds.
+  const check = ctx.dialect.setupCheck;
+  const [catalog, present] = await Promise.all([
+    runQuery(ctx.warehouse, ctx.dialect.catalogQuery(schemas)),
+    check ? runQuery(ctx.warehouse, check.query(setupSchemas)) : undefined,
+  ]);
+  const setup = check && present ? check.missing(setupSchemas, present.rows) : ctx.dialect.setupStatements(setupSchemas);
+  if (setup.length) await runQuery(ctx.warehouse, setup.length === 1 ? setup[0]! : setup);
   const wanted = new Set(relations.map(relationKey));
   const existing: Record<string, ExistingRelation> = {};
   for (const [schema, name, kind, column] of catalog.rows) {
