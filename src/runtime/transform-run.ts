@@ -236,10 +236,12 @@ const MAX_SETTLE_MS = 40_000;
 /**
  * The longest a statement's due time may be away for AdvanceRun to sleep until it instead of returning. Returning
  * costs a loop of the state machine — IsRunDone, WaitForStatements, AdvanceRun: 3 transitions at $0.025 per 1,000
- * (https://aws.amazon.com/step-functions/pricing/), the price of ~4.5 s of a 1 GB Lambda — and a Wait lasts whole
- * seconds (at least 1), so sleeping less than a second in the function is both sooner and cheaper.
+ * (https://aws.amazon.com/step-functions/pricing/), the price of ~4.5 s of a 1 GB Lambda (~9 s at 512 MB) — plus a
+ * cold read of the run state, and a Wait lasts whole seconds (at least 1). Two seconds covers a statement with its
+ * ~1 s Redshift commit, so a run's first narrow DAG levels are submitted from one warm invocation
+ * (bench/RESULTS-issue-16.md §6: 1 s made every level of 1–8 models a Wait round trip).
  */
-export const LINGER_MS = 1000;
+export const LINGER_MS = 2000;
 
 /**
  * AdvanceRun: scheduler steps that poll only the statements that are due (engine/run/poll-schedule.ts), no
