@@ -25,7 +25,7 @@ import { runToCompletion } from './local-build';
 import { commonOptions } from './command-context';
 import { closingLines, runStateOfExecution } from './execution-summary';
 import { parseFlags, UsageError } from './options';
-import { startStackForCli } from './stack-commands';
+import { startStackForCli } from './cli-local-stack';
 
 /** Written in a state folder the demo created: the demo resets only such a folder (or an empty one). */
 const DEMO_MARKER = '.landfall-demo';

@@ -12,7 +12,7 @@ import { s3RouteForObject, s3RoutesOf } from '../ingest/s3-routes';
 import { runQuery } from '../engine/warehouse/run-query';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { parseFlags, UsageError } from './options';
-import { runningServe, startStackForCli } from './stack-commands';
+import { connectLocalStepFunctions } from './cli-local-stack';
 import { TRANSFORM_STATE_MACHINE } from '../local/local-stack';
 import { terminalSafe } from './terminal-text';
 
@@ -63,12 +63,10 @@ export async function loadsCommand(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(input)}\n`);
     return 0;
   }
-  const running = runningServe(options.stateDir);
-  const stack = running ? undefined : await startStackForCli(options, write);
+  const local = await connectLocalStepFunctions(options, write);
+  const { sfn, stack, running } = local;
   try {
-    const endpoint = running?.AWS_ENDPOINT_URL_SFN ?? stack!.endpoints.AWS_ENDPOINT_URL_SFN;
     const stateMachineArn = running ? `arn:aws:states:us-east-1:000000000000:stateMachine:${TRANSFORM_STATE_MACHINE}` : stack!.transformStateMachineArn;
-    const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `loads-retry-${Date.now()}`, input: JSON.stringify(input) }));
     write(`Retrying s3://${object.bucket}/${object.key}: execution ${started.executionArn}`);
     if (!stack) return 0;
@@ -77,6 +75,6 @@ export async function loadsCommand(args: string[]): Promise<number> {
     write(`Execution ${finished.name}: ${finished.status}; the object is ${still ? 'still quarantined (landfall loads ls shows why)' : 'loaded and out of the quarantine'}.`);
     return finished.status === 'SUCCEEDED' && !still ? 0 : 1;
   } finally {
-    await stack?.close();
+    await local.close();
   }
 }

@@ -5,11 +5,12 @@
  * with the same input), the same execution continues at its unsuccessful state; states that succeeded do not
  * run again. AWS allows it for FAILED, TIMED_OUT and ABORTED executions within 14 days of their stop.
  */
-import { ExecutionNotRedrivable, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionNotRedrivable, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { readStoredExecution } from '../local/aws/execution-store';
 import { commonOptions } from './command-context';
 import { parseFlags, UsageError } from './options';
-import { executionFigures, runningServe, startStackForCli } from './stack-commands';
+import { connectLocalStepFunctions } from './cli-local-stack';
+import { executionFigures } from './stack-commands';
 
 export async function redriveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {}, true);
@@ -20,13 +21,8 @@ export async function redriveCommand(args: string[]): Promise<number> {
   if (!previous) throw new UsageError(`no execution named ${id} in ${options.stateDir}`);
   const write = (line: string) => process.stdout.write(`${line}\n`);
 
-  const running = runningServe(options.stateDir);
-  const stack = running ? undefined : await startStackForCli(options, write);
-  const sfn = new SFNClient({
-    endpoint: running?.AWS_ENDPOINT_URL_SFN ?? stack!.endpoints.AWS_ENDPOINT_URL_SFN,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const local = await connectLocalStepFunctions(options, write);
+  const { sfn, stack } = local;
   try {
     await sfn.send(new RedriveExecutionCommand({ executionArn: previous.executionArn }));
     write(`Redriving ${previous.name} (${previous.status}: ${previous.error ?? 'no error'}) at its unsuccessful state, same input and ARN.`);
@@ -44,7 +40,6 @@ export async function redriveCommand(args: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    sfn.destroy();
-    await stack?.close();
+    await local.close();
   }
 }

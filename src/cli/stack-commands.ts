@@ -7,22 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { Manifest, RunNode } from '../engine';
 import { formatTextTable } from '../alerts/text-table';
 import { signFivetranBody } from '../events/fivetran';
 import { listStoredExecutions, type StoredExecution } from '../local/aws/execution-store';
-import type { TaskHandler } from '../local/aws/step-functions';
-import { LOCAL_WEBHOOK_SECRET, startLocalStack, type LocalStack } from '../local/local-stack';
+import { LOCAL_WEBHOOK_SECRET } from '../local/local-stack';
 import { loadCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
 import { attachAlertingFacts } from '../alerts/alerting-facts';
 import { localTarget } from '../local/local-warehouse';
 import { recompileLine, watchProject } from '../local/project-watcher';
-import { awsDependencies } from '../runtime/aws-dependencies';
-import type { StoredRun } from '../runtime/run-state-store';
-import type { RunTrigger, TransformRunPayload } from '../runtime/transform-run';
-import { commonOptions, type CommonOptions } from './command-context';
+import { connectLocalStepFunctions, endpointsFile, runningServe, startStackForCli } from './cli-local-stack';
+import { commonOptions } from './command-context';
 import { parseFlags, UsageError } from './options';
-import { printRunEvent } from './progress';
 import { dmsSchedulesOf, scheduledRunInput } from '../schedules/dms-schedules';
 import { startScheduleTimers } from '../schedules/local-schedule-timers';
 import { manifestSchedules, projectScheduleInput, targetOf } from '../schedules/project-schedules';
@@ -32,64 +27,6 @@ import { closingLines, findExecution, nodeRows, runCounts, runStateOfExecution }
 import { readLocalFreshnessLag } from '../freshness-lag/local-history-files';
 import { lagReportLines } from '../freshness-lag/lag-report';
 import { RUN_STATE_BUCKET } from '../local/local-stack';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-function endpointsFile(stateDir: string): string {
-  return path.join(stateDir, 'endpoints.json');
-}
-
-/** Print node progress from the run state the PlanRun/AdvanceRun/EndFailedRun tasks store (their payloads point at it). */
-export function progressFromPayloads(write: (line: string) => void): (stateName: string, handler: TaskHandler) => TaskHandler {
-  const readNodes = async (payload: TransformRunPayload) => (await awsDependencies().runStates.read<RunTrigger>(payload.state));
-  return (stateName, handler) => async (input) => {
-    if (stateName !== 'PlanRun' && stateName !== 'AdvanceRun' && stateName !== 'EndFailedRun') return handler(input);
-    const before = new Map<string, RunNode>(stateName === 'AdvanceRun' ? (await readNodes(input as TransformRunPayload)).run.nodes.map((n) => [n.id, n]) : []);
-    const output = await handler(input);
-    const payload = output as TransformRunPayload;
-    let manifest: Manifest;
-    let stored: StoredRun<RunTrigger>;
-    try {
-      manifest = loadCompiledManifest();
-      stored = await readNodes(payload);
-    } catch {
-      return output;
-    }
-    const { trigger, run } = stored;
-    if (stateName === 'PlanRun') {
-      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name}: ${trigger.description}; ${run.nodes.length} nodes selected${trigger.routedSources.length ? ` downstream of ${trigger.routedSources.map((s) => s.split('.').slice(-2).join('.')).join(', ')}` : ''}`);
-    }
-    if (stateName === 'EndFailedRun') {
-      write(`${new Date().toISOString().slice(11, 19)}  Run ${payload.execution.name} redriven: ${payload.counts.nodes - payload.counts.finished} nodes to run again`);
-    }
-    const total = run.nodes.length;
-    run.nodes.forEach((node, i) => {
-      const previous = before.get(node.id)?.status ?? 'pending';
-      if (previous === 'pending' && node.status !== 'pending' && node.status !== 'skipped') {
-        printRunEvent({ type: 'node_started', node, index: i + 1, total }, manifest, write);
-      }
-      if ((previous === 'pending' || previous === 'running') && node.status !== 'pending' && node.status !== 'running') {
-        const durationMs = node.startedAt && node.finishedAt ? Date.parse(node.finishedAt) - Date.parse(node.startedAt) : 0;
-        printRunEvent({ type: 'node_finished', node, index: i + 1, total, durationMs }, manifest, write);
-      }
-    });
-    return output;
-  };
-}
-
-export async function startStackForCli(options: CommonOptions, write: (line: string) => void, webhookPort = 0, windowSeconds?: number): Promise<LocalStack> {
-  return startLocalStack({
-    ...(windowSeconds !== undefined && { coalesceWindowMs: windowSeconds * 1000 }),
-    repoRoot: REPO_ROOT,
-    projectDir: options.projectDir,
-    stateDir: options.stateDir,
-    databaseUrl: options.databaseUrl,
-    target: options.targetSchema ? { schema: options.targetSchema } : undefined,
-    webhookPort,
-    wrapTask: progressFromPayloads(write),
-    onEmail: (email) => write(`\n📧 Alert email written to ${path.relative(process.cwd(), email.file)}\n   Subject: ${email.subject}\n`),
-  });
-}
 
 /** `--window-seconds N`: the coalescing window (AWS deploys 60 s: LANDFALL_COALESCE_WINDOW_SECONDS); 0 = a run per arrival. */
 function windowSecondsOf(value: string | boolean | undefined, flag = '--window-seconds'): number | undefined {
@@ -175,18 +112,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   fs.rmSync(endpointsFile(options.stateDir), { force: true });
   await stack.close();
   return 0;
-}
-
-export function runningServe(stateDir: string): Record<string, string> | undefined {
-  const file = endpointsFile(stateDir);
-  if (!fs.existsSync(file)) return undefined;
-  const endpoints = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string> & { pid: number };
-  try {
-    process.kill(endpoints.pid, 0);
-    return endpoints;
-  } catch {
-    return undefined; // the serve that wrote it is gone
-  }
 }
 
 /** `{ Time }` for PutEvents from an event file's `time`; nothing when it has none (the bus then stamps the time of delivery). */
@@ -347,11 +272,9 @@ export async function replayCommand(args: string[]): Promise<number> {
   const previous = findExecution(options.stateDir, id);
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const name = `${previous.name.replace(/-replay-\d+$/, '').slice(0, 55)}-replay-${Date.now()}`;
-  const running = runningServe(options.stateDir);
-  const stack = running ? undefined : await startStackForCli(options, write);
+  const local = await connectLocalStepFunctions(options, write);
+  const { sfn, stack } = local;
   try {
-    const endpoint = running?.AWS_ENDPOINT_URL_SFN ?? stack!.endpoints.AWS_ENDPOINT_URL_SFN;
-    const sfn = new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: previous.stateMachineArn, name, input: previous.input }));
     write(`Replaying ${previous.name} as ${name} (same input).`);
     if (!stack) return 0;
@@ -360,6 +283,6 @@ export async function replayCommand(args: string[]): Promise<number> {
     for (const line of closingLines(finished, runStateOfExecution(options.stateDir, finished.name))) write(line);
     return finished.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
-    await stack?.close();
+    await local.close();
   }
 }
