@@ -9,7 +9,8 @@ import type { Manifest } from '../engine/manifest';
 import type { RunState } from '../engine/run/run-state';
 import type { FreshnessResult } from '../engine/freshness/freshness';
 import { compiledCodeOf } from './compiled-code';
-import { manifestArtifact } from './manifest-artifact';
+import { manifestArtifact, manifestArtifactText } from './manifest-artifact';
+import type { ManifestFragments } from './manifest-fragments';
 import { readProjectDocs, type ProjectDocs } from './project-docs';
 import { runResultsArtifact } from './run-results-artifact';
 import { sourcesArtifact } from './sources-artifact';
@@ -44,6 +45,11 @@ export interface TargetArtifactsInput {
    */
   compiledCode?: boolean;
   env?: Record<string, string>;
+  /**
+   * Node entries kept as text from the last write (manifest-fragments.ts): manifest.json is assembled from them,
+   * building only entries whose inputs changed, and they are updated (and their index saved) after the write.
+   */
+  fragments?: ManifestFragments;
 }
 
 /**
@@ -54,16 +60,23 @@ export interface TargetArtifactsInput {
  * writeTargetArtifacts({ projectDir: 'dbt', manifest, invocationId: state.runId, startedAt, run: { state, args, elapsedSeconds } });
  */
 export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
-  return writeArtifactFiles(input.projectDir, targetArtifacts(input));
+  const written = writeArtifactFiles(input.projectDir, targetArtifacts(input));
+  const manifestFile = written.find((file) => path.basename(file) === TARGET_FILES.manifest);
+  if (input.fragments && manifestFile) input.fragments.save(manifestFile);
+  return written;
 }
 
-/** The artifacts `writeTargetArtifacts` writes, by file name (pure apart from reading the project's docs when not given). */
+/**
+ * The artifacts `writeTargetArtifacts` writes, by file name (pure apart from reading the project's docs when not
+ * given): JSON values, and manifest.json as its text when `fragments` are given.
+ */
 export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknown> {
   const generatedAt = new Date();
   const files = new Map<string, unknown>();
   const docs = input.docs ?? readProjectDocs(input.projectDir);
   const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
-  files.set(TARGET_FILES.manifest, manifestArtifact({ ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) }));
+  const manifestInput = { ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) };
+  files.set(TARGET_FILES.manifest, input.fragments ? manifestArtifactText(manifestInput, input.fragments) : manifestArtifact(manifestInput));
   if (input.run) {
     files.set(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
   }
@@ -72,7 +85,7 @@ export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknow
   return files;
 }
 
-/** Writes artifacts under the project's target path, each written then renamed; returns the paths. */
+/** Writes artifacts under the project's target path (a string as it is, anything else as JSON), each written then renamed; returns the paths. */
 export function writeArtifactFiles(projectDir: string, files: Map<string, unknown>): string[] {
   const dir = targetDir(projectDir);
   fs.mkdirSync(dir, { recursive: true });
@@ -81,7 +94,7 @@ export function writeArtifactFiles(projectDir: string, files: Map<string, unknow
     const target = path.join(dir, file);
     // Write then rename, so a reader (the docs server) never sees half a file.
     const temporary = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(value));
+    fs.writeFileSync(temporary, typeof value === 'string' ? value : JSON.stringify(value));
     fs.renameSync(temporary, target);
     written.push(target);
   }

@@ -17,7 +17,8 @@ import type { SelectionState } from '../engine/graph/state-selection';
 import { unsupportedConstraintWarnings } from '../engine/materializations/contract';
 import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
 import { runQuery } from '../warehouse/run-query';
-import { writeTargetArtifacts } from '../artifacts/target-files';
+import { TARGET_FILES, targetDir, writeTargetArtifacts } from '../artifacts/target-files';
+import { MANIFEST_FRAGMENTS_FILE, ManifestFragments } from '../artifacts/manifest-fragments';
 import { projectDocsOf } from '../artifacts/project-docs';
 import type { ProjectFiles } from '../engine/project/project-files';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
@@ -220,8 +221,11 @@ function compileCommand(args: string[]): number {
   const parseCache = parseCacheFor(options);
   let files: ProjectFiles | undefined; // what the compile read: target/manifest.json's docs come from it, not a second read
   const keepFiles = (_: Manifest, read: ProjectFiles) => { files = read; };
+  parseCache?.saveWithCompiledSql(); // saved once, by finishCompiledSql below
   const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir), keepFiles]);
-  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(files ? { docs: projectDocsOf(files) } : {}) });
+  // With partial parsing, target/manifest.json is assembled from the entries of the last one that did not change.
+  const fragments = parseCache ? ManifestFragments.open(path.join(options.stateDir, MANIFEST_FRAGMENTS_FILE), path.join(targetDir(options.projectDir), TARGET_FILES.manifest)) : undefined;
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(files ? { docs: projectDocsOf(files) } : {}), ...(fragments ? { fragments } : {}) });
   parseCache?.finishCompiledSql(); // keeps the models' compiled SQL for the next compile (render/compiled-sql.ts)
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).

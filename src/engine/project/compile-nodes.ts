@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ProjectError, lineOf } from '../errors';
+import { ProjectError } from '../errors';
 import type { ModelNode } from '../manifest';
 import { mergeQuoting } from '../render/relation';
 import { inferSeedType, parseCsv, seedCellValue } from './csv';
@@ -26,11 +26,36 @@ function folderOf(relative: string): string {
   return path.dirname(relative) === '.' ? '' : path.dirname(relative);
 }
 
+/**
+ * `lineOf(text, pattern)` for many patterns over one text: the line of a match from the offsets of the text's line
+ * breaks, found once (a sources file of 500 tables counted every line before each match again: 60 ms per compile).
+ */
+function lineFinder(text: string): (pattern: RegExp) => number | undefined {
+  let breaks: number[] | undefined;
+  return (pattern) => {
+    const match = pattern.exec(text);
+    if (!match) return undefined;
+    if (!breaks) {
+      breaks = [];
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks.push(at);
+    }
+    let low = 0;
+    let high = breaks.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (breaks[middle]! < match.index) low = middle + 1;
+      else high = middle;
+    }
+    return low + 1; // line breaks before the match, plus one
+  };
+}
+
 export function addSources(session: ParseSession, scope: ProjectScope): void {
   const { packageName } = scope;
   const target = session.inputs.target;
   for (const { file, content } of scope.files.properties) {
     const text = scope.textOf(file);
+    const lineAt = lineFinder(text);
     for (const source of content.sources ?? []) {
       for (const table of source.tables) {
         const uniqueId = `source.${packageName}.${source.name}.${table.name}`;
@@ -39,7 +64,7 @@ export function addSources(session: ParseSession, scope: ProjectScope): void {
           resourceType: 'source',
           sourceName: source.name,
           name: table.name,
-          origin: { file, line: lineOf(text, new RegExp(`name:\\s*['"]?${escapeRegex(table.name)}['"]?\\s*$`, 'm')) },
+          origin: { file, line: lineAt(new RegExp(`name:\\s*['"]?${escapeRegex(table.name)}['"]?\\s*$`, 'm')) },
           relation: {
             schema: session.renderProperty(source.schema ?? source.name, file, text),
             identifier: session.renderProperty(table.identifier ?? table.name, file, text),

@@ -12,7 +12,6 @@
  */
 import { findSource, type Manifest, type ModelNode } from '../manifest';
 import { contentHash, type CompiledSqlEntry, type PartialParseCache } from '../project/partial-parse';
-import { nodeDict } from './graph-context';
 import { RelationRef } from './relation';
 import { relationOfRef, renderNodeSql, type RenderObserver } from './render-node';
 
@@ -55,7 +54,9 @@ export function compiledSqlOf(manifest: Manifest, model: ModelNode, startedAt: D
   const render = (observe?: RenderObserver) => renderNodeSql(manifest, model, { vars: manifest.vars, isIncremental: false, invocationId: 'compile', runStartedAt: startedAt, ...(observe ? { observe } : {}) });
   const memo = memos.get(manifest);
   if (!memo) return render();
-  const fingerprint = contentHash(`${projectFingerprint(manifest)}\n${JSON.stringify(model)}\n${JSON.stringify(nodeDict(manifest, model))}`);
+  // The render's `model` variable (graph-context.ts `nodeDict`) is made of the node, the project's name and the
+  // target, all in the fingerprint already: serialising it as well cost as much again.
+  const fingerprint = contentHash(`${projectFingerprint(manifest)}\n${JSON.stringify(model)}`);
   const kept = memo.compiledSql(model.uniqueId, fingerprint, (entry) =>
     entry.resolved.every(([call, args, printed]) => printedNow(manifest, call, args) === printed) &&
     Object.entries(entry.env).every(([name, value]) => (process.env[name] ?? null) === value));

@@ -215,10 +215,23 @@ describe('Class: PartialParseCache', () => {
 
     compileWith(PartialParseCache.open(cacheFile()));
 
+    // The full file, and the delta of changed entries beside it (null: removed since the full file was written).
     const saved = JSON.parse(fs.readFileSync(cacheFile(), 'utf8')) as { texts: [string, unknown][]; results: [string, unknown][] };
-    expect(saved.results.map(([file]) => file)).not.toContain('models/picked.sql');
-    expect(saved.texts.map(([file]) => file)).not.toContain('models/picked.sql');
-    expect(saved.results.map(([file]) => file)).toContain('models/plain.sql');
+    const deltaFile = cacheFile().replace(/\.json$/, '.delta.json');
+    const delta = fs.existsSync(deltaFile) ? JSON.parse(fs.readFileSync(deltaFile, 'utf8')) as { texts: [string, unknown][]; results: [string, unknown][] } : { texts: [], results: [] };
+    const kept = (full: [string, unknown][], changed: [string, unknown][]) => {
+      const entries = new Map(full);
+      for (const [file, value] of changed) if (value === null) entries.delete(file); else entries.set(file, value);
+      return [...entries.keys()];
+    };
+    expect(delta.results.length + delta.texts.length).toBeGreaterThan(0); // saved as a delta: one file changed
+    expect(kept(saved.results, delta.results)).not.toContain('models/picked.sql');
+    expect(kept(saved.texts, delta.texts)).not.toContain('models/picked.sql');
+    expect(kept(saved.results, delta.results)).toContain('models/plain.sql');
+    // A new process reads the delta: nothing to parse again.
+    const reopened = PartialParseCache.open(cacheFile());
+    compileWith(reopened);
+    expect(reopened.stats.parsed).toBe(0);
   });
 
   it('ignores a cache written by another version', () => {

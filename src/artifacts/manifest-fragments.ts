@@ -1,0 +1,218 @@
+/**
+ * manifest.json as text, from per-node fragments: each node entry's serialised JSON is kept with a key — the hash of
+ * everything its builder reads (manifest-entry-keys.ts) — so a recompile builds and serialises only the entries whose
+ * inputs changed, and assembles the file by concatenation. The text is equal, byte for byte, to
+ * `JSON.stringify(manifestArtifact(input))` (tests/artifacts/manifest-fragments.test.ts).
+ *
+ * Every entry carries `created_at` (the compile's time): a fragment is kept as the text before that value and the
+ * text after it, so the same fragment serves every compile.
+ *
+ * Between processes (`landfall compile`), the fragments live in the manifest.json last written: a small index beside
+ * the partial-parse cache (`.landfall/manifest-fragments.json`) holds each entry's key and its offsets in that file,
+ * and is trusted only while the file has the size and modification time recorded when it was written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EntrySpec } from './manifest-artifact';
+import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
+import { entryKey } from './manifest-entry-keys';
+import type { Json, NodeContext } from './manifest-nodes';
+
+/** One node entry as text: `head + created_at + tail` is its JSON. */
+export interface Fragment {
+  key: string;
+  /** dbt's unique id (the entry's key in its section). */
+  id: string;
+  /** For parent_map: what the entry depends on, sorted. */
+  parents: string[];
+  head: string;
+  tail: string;
+}
+
+/** The index's file name under the state folder. */
+export const MANIFEST_FRAGMENTS_FILE = 'manifest-fragments.json';
+
+/** Bump when a node builder's output changes for the same inputs: an index written by another version is ignored. */
+const FRAGMENTS_VERSION = 1;
+
+interface SavedIndex {
+  version: number;
+  artifact: { size: number; mtimeMs: number; generatedAt: string };
+  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end]`, offsets in the artifact's text. */
+  entries: [string, string, string, string[], number, number, number, number][];
+}
+
+/** What reuse did in the last assembly. */
+export interface FragmentStats {
+  reused: number;
+  built: number;
+}
+
+/**
+ * Node entries of manifest.json by landfall id, kept as text between compiles (in memory, and optionally on disk).
+ *
+ * @example
+ * const fragments = ManifestFragments.open('.landfall/manifest-fragments.json', 'dbt/target/manifest.json');
+ * const text = manifestArtifactText(input, fragments); // reuses every unchanged entry
+ * // write text to dbt/target/manifest.json, then:
+ * fragments.save('dbt/target/manifest.json');
+ */
+export class ManifestFragments {
+  private entries = new Map<string, Fragment>();
+  /** The last assembled text and each entry's offsets in it, for `save`. */
+  private last?: { text: string; generatedAt: string; offsets: Map<string, [number, number, number, number]> };
+  stats: FragmentStats = { reused: 0, built: 0 };
+
+  /** @param indexFile where `save` writes the index; none keeps the fragments in memory only. */
+  constructor(readonly indexFile?: string) {}
+
+  /** The fragments of `artifactFile` when the index at `indexFile` describes it as it is on disk, else none. */
+  static open(indexFile: string, artifactFile: string): ManifestFragments {
+    const fragments = new ManifestFragments(indexFile);
+    try {
+      const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SavedIndex;
+      const stat = fs.statSync(artifactFile);
+      if (index.version !== FRAGMENTS_VERSION || index.artifact.size !== stat.size || index.artifact.mtimeMs !== stat.mtimeMs) return fragments;
+      const text = fs.readFileSync(artifactFile, 'utf8');
+      // Another writer with the same size and time is unlikely; one with another generated_at is caught here.
+      if (!text.slice(0, 400).includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
+      for (const [specKey, key, id, parents, hs, he, ts, te] of index.entries) {
+        fragments.entries.set(specKey, { key, id, parents, head: text.slice(hs, he), tail: text.slice(ts, te) });
+      }
+    } catch {
+      // no index, no artifact, or unreadable: every entry is built
+    }
+    return fragments;
+  }
+
+  /** The kept fragment of `specKey` when it was made from the same inputs (`key`). */
+  take(specKey: string, key: string): Fragment | undefined {
+    const kept = this.entries.get(specKey);
+    return kept?.key === key ? kept : undefined;
+  }
+
+  /** Keep exactly the fragments of the text just assembled, pointing into it (so older texts can be collected). */
+  replaceAll(text: string, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>): void {
+    this.entries = new Map();
+    for (const [specKey, fragment] of fragments) {
+      const [hs, he, ts, te] = offsets.get(specKey)!;
+      this.entries.set(specKey, { ...fragment, head: text.slice(hs, he), tail: text.slice(ts, te) });
+    }
+    this.last = { text, generatedAt, offsets };
+  }
+
+  /** After the last assembled text was written to `artifactFile`: write the index that lets the next process reuse it. */
+  save(artifactFile: string): void {
+    if (!this.indexFile || !this.last) return;
+    const stat = fs.statSync(artifactFile);
+    if (stat.size !== Buffer.byteLength(this.last.text)) return; // not the text assembled last
+    const entries: SavedIndex['entries'] = [];
+    for (const [specKey, fragment] of this.entries) entries.push([specKey, fragment.key, fragment.id, fragment.parents, ...this.last.offsets.get(specKey)!]);
+    const index: SavedIndex = { version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt }, entries };
+    fs.mkdirSync(path.dirname(this.indexFile), { recursive: true });
+    const temporary = `${this.indexFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(index));
+    fs.renameSync(temporary, this.indexFile);
+  }
+}
+
+/** A node entry's JSON split around its `created_at` value (an entry without one has an empty tail and no marker). */
+function splitAtCreatedAt(entry: Json): { head: string; tail: string } {
+  const before: Json = {};
+  const after: Json = {};
+  let seen = false;
+  for (const [key, value] of Object.entries(entry)) {
+    if (key === 'created_at') seen = true;
+    else (seen ? after : before)[key] = value;
+  }
+  if (!seen) return { head: JSON.stringify(entry), tail: '' };
+  const head = JSON.stringify(before);
+  const tail = JSON.stringify(after);
+  return {
+    head: `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"created_at":`,
+    tail: tail === '{}' ? '}' : `,${tail.slice(1)}`,
+  };
+}
+
+export interface ManifestTextParts {
+  ctx: NodeContext;
+  specs: EntrySpec[];
+  head: { metadata: Json };
+  middle: { macros: Json; docs: Json };
+  selectors: Json;
+  fragments?: ManifestFragments;
+}
+
+/** The spec's identity across compiles: its section kind and landfall id. */
+function specKeyOf(spec: EntrySpec): string {
+  return `${spec.kind}:${spec.node.uniqueId}`;
+}
+
+/** manifest.json's text from its parts; see the file comment. */
+export function assembleManifestText(parts: ManifestTextParts): string {
+  const { ctx, specs, fragments } = parts;
+  const createdAt = JSON.stringify(ctx.createdAt);
+  const sections: Record<NodeSection, Map<string, string>> = { nodes: new Map(), sources: new Map(), exposures: new Map(), unit_tests: new Map() };
+  const made = new Map<string, Fragment>();
+  const stats: FragmentStats = { reused: 0, built: 0 };
+  for (const spec of specs) {
+    const specKey = specKeyOf(spec);
+    const key = fragments ? entryKey(spec, ctx) : '';
+    let fragment = fragments?.take(specKey, key);
+    if (fragment) stats.reused++;
+    else {
+      const entry = spec.build();
+      fragment = { key, id: entry.unique_id as string, parents: parentsOf(spec.section, entry), ...splitAtCreatedAt(entry) };
+      stats.built++;
+    }
+    // As in an object: a second entry under the same id keeps the first one's place and replaces its value.
+    sections[spec.section].set(fragment.id, specKey);
+    made.set(specKey, fragment);
+  }
+  const parents = new Map<string, string[]>();
+  for (const section of Object.values(sections)) for (const [id, specKey] of section) parents.set(id, made.get(specKey)!.parents);
+  const asKeys = (section: Map<string, string>) => Object.fromEntries([...section.keys()].map((id) => [id, true]));
+  const { parentMap, childMap } = parentAndChildMaps({ nodes: asKeys(sections.nodes), sources: asKeys(sections.sources), exposures: asKeys(sections.exposures), unit_tests: asKeys(sections.unit_tests) }, parents);
+
+  const out: string[] = [];
+  let length = 0;
+  const push = (text: string) => {
+    out.push(text);
+    length += text.length;
+  };
+  const offsets = new Map<string, [number, number, number, number]>();
+  const section = (ids: Map<string, string>) => {
+    push('{');
+    let first = true;
+    for (const [id, specKey] of ids) {
+      const fragment = made.get(specKey)!;
+      push(`${first ? '' : ','}${JSON.stringify(id)}:`);
+      first = false;
+      const headStart = length;
+      push(fragment.head);
+      const headEnd = length;
+      if (fragment.tail !== '') push(createdAt);
+      const tailStart = length;
+      push(fragment.tail);
+      offsets.set(specKey, [headStart, headEnd, tailStart, length]);
+    }
+    push('}');
+  };
+  push(`{"metadata":${JSON.stringify(parts.head.metadata)},"nodes":`);
+  section(sections.nodes);
+  push(',"sources":');
+  section(sections.sources);
+  push(`,"macros":${JSON.stringify(parts.middle.macros)},"docs":${JSON.stringify(parts.middle.docs)},"exposures":`);
+  section(sections.exposures);
+  push(`,"metrics":{},"groups":{},"selectors":${JSON.stringify(parts.selectors)},"disabled":{},"parent_map":${JSON.stringify(parentMap)},"child_map":${JSON.stringify(childMap)},"group_map":{},"saved_queries":{},"semantic_models":{},"unit_tests":`);
+  section(sections.unit_tests);
+  push('}');
+  const text = out.join('');
+  if (fragments) {
+    // Only the fragments that made it into the text (a replaced duplicate id is dropped).
+    const kept = new Map([...Object.values(sections)].flatMap((ids) => [...ids.values()].map((specKey) => [specKey, made.get(specKey)!] as const)));
+    fragments.replaceAll(text, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), kept, offsets);
+    fragments.stats = stats;
+  }
+  return text;
+}

@@ -1,0 +1,114 @@
+/**
+ * manifest.json from per-node fragments (src/artifacts/manifest-fragments.ts): the text equals JSON.stringify of the
+ * object writer's artifact, cold and after changes, reusing exactly the entries whose inputs did not change — across
+ * processes through the index beside the artifact, too.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compileManifest, readProjectFiles } from '../../src/engine/compile';
+import { manifestArtifact, manifestArtifactText, type ManifestArtifactInput } from '../../src/artifacts/manifest-artifact';
+import { ManifestFragments } from '../../src/artifacts/manifest-fragments';
+import { projectDocsOf } from '../../src/artifacts/project-docs';
+import { compiledCodeOf } from '../../src/artifacts/compiled-code';
+
+const JAFFLE = path.resolve(__dirname, '..', 'compat', 'projects', 'jaffle_mart');
+const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
+
+describe('manifest.json from fragments', () => {
+  let dir: string;
+  let project: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-fragments-'));
+    project = path.join(dir, 'project');
+    fs.cpSync(JAFFLE, project, { recursive: true, filter: (f) => !/\/(target|logs)$/.test(f) });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  let clock = Date.parse('2026-12-05T12:00:00Z');
+  function inputOf(): ManifestArtifactInput {
+    const files = readProjectFiles(project);
+    const manifest = compileManifest(files, { target });
+    clock += 1500;
+    const generatedAt = new Date(clock);
+    return { manifest, docs: projectDocsOf(files), compiledCode: compiledCodeOf(manifest, generatedAt), invocationId: `compile-${clock}`, generatedAt };
+  }
+
+  function edit(file: string, change: (text: string) => string): void {
+    const absolute = path.join(project, file);
+    fs.writeFileSync(absolute, change(fs.readFileSync(absolute, 'utf8')));
+  }
+
+  it('equals the object writer cold, and after a model, an upstream alias and a description change, reusing the rest', () => {
+    const fragments = new ManifestFragments();
+    let input = inputOf();
+    expect(manifestArtifactText(input, fragments)).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(manifestArtifactText(input)).toBe(JSON.stringify(manifestArtifact(input)));
+    const entries = fragments.stats.built;
+    expect(fragments.stats.reused).toBe(0);
+
+    // Unchanged project, later time: every entry reused, created_at and generated_at new.
+    input = inputOf();
+    const again = manifestArtifactText(input, fragments);
+    expect(again).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(fragments.stats).toEqual({ reused: entries, built: 0 });
+
+    // One model's SQL: that model's entry is rebuilt, nothing else.
+    edit('models/staging/stg_orders.sql', (text) => `${text}\n-- edited\n`);
+    input = inputOf();
+    expect(manifestArtifactText(input, fragments)).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(fragments.stats.built).toBe(1);
+
+    // An upstream's alias: its entry, and each model whose compiled SQL names it, are rebuilt.
+    const downstream = Object.values(input.manifest.models).filter((m) => m.dependsOn.includes('model.jaffle_mart.stg_orders')).length;
+    expect(downstream).toBeGreaterThan(0);
+    edit('models/staging/stg_orders.sql', (text) => `{{ config(alias='stg_orders_renamed') }}\n${text}`);
+    input = inputOf();
+    const renamed = manifestArtifactText(input, fragments);
+    expect(renamed).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(renamed).toContain('stg_orders_renamed');
+    expect(fragments.stats.built).toBeGreaterThanOrEqual(1 + downstream);
+    expect(fragments.stats.built).toBeLessThan(entries);
+  });
+
+  it('a description added in YAML rebuilds the entry of that model only', () => {
+    const fragments = new ManifestFragments();
+    manifestArtifactText(inputOf(), fragments);
+    edit('models/marts/_marts.yml', (text) => text.replace('  - name: customers\n', '  - name: customers\n    description: Edited in YAML.\n'));
+    let input = inputOf();
+    const text = manifestArtifactText(input, fragments);
+    expect(text).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(text).toContain('Edited in YAML.');
+    expect(fragments.stats.built).toBe(1);
+
+    input = inputOf();
+    manifestArtifactText(input, fragments);
+    expect(fragments.stats.built).toBe(0);
+  });
+
+  it('between processes: the index beside the written artifact lets a new process reuse it, and a foreign artifact is not trusted', () => {
+    const index = path.join(dir, 'state', 'manifest-fragments.json');
+    const artifact = path.join(dir, 'manifest.json');
+    let input = inputOf();
+    const first = ManifestFragments.open(index, artifact);
+    fs.writeFileSync(artifact, manifestArtifactText(input, first));
+    first.save(artifact);
+    expect(first.stats.reused).toBe(0);
+
+    edit('models/staging/stg_orders.sql', (text) => `${text}\n-- edited\n`);
+    input = inputOf();
+    const second = ManifestFragments.open(index, artifact);
+    const text = manifestArtifactText(input, second);
+    expect(text).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(second.stats.built).toBe(1);
+    fs.writeFileSync(artifact, text);
+    second.save(artifact);
+
+    // Someone else rewrites manifest.json: the index no longer describes it, every entry is built.
+    fs.writeFileSync(artifact, JSON.stringify(manifestArtifact(input)).replace('"nodes":{', '"nodes": {'));
+    input = inputOf();
+    const third = ManifestFragments.open(index, artifact);
+    expect(manifestArtifactText(input, third)).toBe(JSON.stringify(manifestArtifact(input)));
+    expect(third.stats.reused).toBe(0);
+  });
+});
