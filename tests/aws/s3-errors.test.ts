@@ -2,12 +2,9 @@
  * The S3 error predicates, on the SDK's own exception class and on the errors the local S3 endpoint returns
  * through the real S3Client.
  */
-import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { isConditionalWriteConflict, isObjectMissing } from '../../src/aws/s3-errors';
-import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
-import { LocalS3 } from '../../src/local/aws/s3';
-import { clientConfig, makeStateDir } from '../local/aws/support';
+import { type StartedLocalS3, startLocalS3 } from '../local/aws/support';
 
 function sdkError(name: string, httpStatusCode: number): S3ServiceException {
   return new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode } });
@@ -45,23 +42,15 @@ describe('isObjectMissing', () => {
 });
 
 describe('on the errors the S3 client raises (local S3 endpoint)', () => {
-  let remove: () => void;
-  let cloud: LocalCloud;
+  let local: StartedLocalS3;
   let s3: S3Client;
 
   beforeAll(async () => {
-    const made = makeStateDir();
-    remove = made.remove;
-    const local = new LocalS3(path.join(made.stateDir, 's3'));
-    local.createBucket('run-state');
-    cloud = await startLocalCloud({ s3: local });
-    s3 = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+    local = await startLocalS3(['run-state']);
+    s3 = local.client;
   });
 
-  afterAll(async () => {
-    await cloud.close();
-    remove();
-  });
+  afterAll(() => local.close());
 
   async function errorOf(send: () => Promise<unknown>): Promise<unknown> {
     try {

@@ -1,13 +1,10 @@
-import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
-import { LocalS3 } from '../../src/local/aws/s3';
 import { addRunFailures, publishRunPage, updateJson, type DocsSiteBucket } from '../../src/docs-site/publish/publish-run-page';
 import { MAX_PRESIGNED_SECONDS, runPageLink } from '../../src/docs-site/publish/run-page-link';
 import { publishingToDocsSite } from '../../src/runtime/aws-docs-site';
 import type { RunHistoryStore } from '../../src/runtime/run-history-store';
 import type { RunRecord } from '../../src/docs-site/site-data';
-import { clientConfig, makeStateDir } from '../local/aws/support';
+import { clientConfig, type StartedLocalS3, startLocalS3 } from '../local/aws/support';
 
 function run(id: string, startedAt: string, testStatus: 'pass' | 'fail'): RunRecord {
   return {
@@ -21,26 +18,18 @@ function run(id: string, startedAt: string, testStatus: 'pass' | 'fail'): RunRec
 }
 
 describe('run pages published to the docs bucket (local S3 endpoint)', () => {
-  let stateDir: string;
-  let remove: () => void;
-  let cloud: LocalCloud;
+  let local: StartedLocalS3;
   let client: S3Client;
   let site: DocsSiteBucket;
   const read = async (key: string) => JSON.parse(await (await client.send(new GetObjectCommand({ Bucket: 'docs', Key: `site/${key}` }))).Body!.transformToString());
 
   beforeAll(async () => {
-    ({ stateDir, remove } = makeStateDir());
-    const s3 = new LocalS3(path.join(stateDir, 's3'));
-    s3.createBucket('docs');
-    cloud = await startLocalCloud({ s3 });
-    client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+    local = await startLocalS3(['docs']);
+    client = local.client;
     site = { client, bucket: 'docs', prefix: 'site/' };
   });
 
-  afterAll(async () => {
-    await cloud.close();
-    remove();
-  });
+  afterAll(() => local.close());
 
   it('writes the run file and adds the run to the index and the test history, newest first', async () => {
     await publishRunPage(site, run('exec-1', '2026-12-05T01:00:00Z', 'pass'));
@@ -107,7 +96,7 @@ describe('run pages published to the docs bucket (local S3 endpoint)', () => {
     const src = new URLSearchParams(fragment!.split('?')[1]).get('src')!;
     expect(fragment!.startsWith('/run/exec-2?src=')).toBe(true);
     expect(await (await fetch(src)).json()).toMatchObject({ id: 'exec-2' });
-    const temporary = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true, credentials: { accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(now.getTime() + 3600_000) } });
+    const temporary = new S3Client({ ...clientConfig(local.url), forcePathStyle: true, credentials: { accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(now.getTime() + 3600_000) } });
     const short = await runPageLink({ ...site, client: temporary }, 'exec-2', { now });
     expect(short.expiresAt).toEqual(new Date(now.getTime() + 3600_000));
     expect(await runPageLink(site, 'exec-2', { siteUrl: 'https://docs.example.com' })).toEqual({ url: 'https://docs.example.com/#/run/exec-2' });

@@ -1,9 +1,6 @@
-import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
-import { LocalS3 } from '../../src/local/aws/s3';
 import { RunStateNotFoundError, runStateKey, S3RunStateStore, type StoredRun } from '../../src/runtime/run-state-store';
-import { clientConfig, makeStateDir } from '../local/aws/support';
+import { type StartedLocalS3, startLocalS3 } from '../local/aws/support';
 
 function storedRun(nodes: number): StoredRun<{ description: string }> {
   return {
@@ -19,25 +16,17 @@ function storedRun(nodes: number): StoredRun<{ description: string }> {
 }
 
 describe('S3RunStateStore', () => {
-  let stateDir: string;
-  let remove: () => void;
-  let cloud: LocalCloud;
+  let local: StartedLocalS3;
   let store: S3RunStateStore;
   let client: S3Client;
 
   beforeAll(async () => {
-    ({ stateDir, remove } = makeStateDir());
-    const s3 = new LocalS3(path.join(stateDir, 's3'));
-    s3.createBucket('run-state');
-    cloud = await startLocalCloud({ s3 });
-    client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+    local = await startLocalS3(['run-state']);
+    client = local.client;
     store = new S3RunStateStore(client, 'run-state', 'runs/');
   });
 
-  afterAll(async () => {
-    await cloud.close();
-    remove();
-  });
+  afterAll(() => local.close());
 
   it('keys a run by its execution name, one folder per execution', () => {
     expect(store.pointerFor('arrivals-2026-12-05')).toEqual({ bucket: 'run-state', key: 'runs/arrivals-2026-12-05/run-state.json.gz' });

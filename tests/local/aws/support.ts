@@ -2,6 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startLocalCloud } from '../../../src/local/aws/local-cloud';
+import { LocalS3 } from '../../../src/local/aws/s3';
 
 /** Dummy credentials and region: the local endpoints accept any signature. */
 export function clientConfig(endpoint: string) {
@@ -16,6 +19,35 @@ export function clientConfig(endpoint: string) {
 export function makeStateDir(): { stateDir: string; remove: () => void } {
   const stateDir = mkdtempSync(join(tmpdir(), 'landfall-local-aws-'));
   return { stateDir, remove: () => rmSync(stateDir, { recursive: true, force: true }) };
+}
+
+export interface StartedLocalS3 {
+  /** The production SDK client, pointed at the endpoint (path-style). */
+  client: S3Client;
+  url: string;
+  /** The temporary folder; objects are files under `<stateDir>/s3/<bucket>/<key>`. */
+  stateDir: string;
+  /** Stops the endpoint and removes the folder. */
+  close: () => Promise<void>;
+}
+
+/** A local S3 endpoint with these buckets in a temporary folder, and an S3Client to it. */
+export async function startLocalS3(buckets: readonly string[]): Promise<StartedLocalS3> {
+  const { stateDir, remove } = makeStateDir();
+  const s3 = new LocalS3(join(stateDir, 's3'));
+  for (const bucket of buckets) s3.createBucket(bucket);
+  const cloud = await startLocalCloud({ s3 });
+  const client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
+  return {
+    client,
+    url: cloud.url,
+    stateDir,
+    close: async () => {
+      client.destroy();
+      await cloud.close();
+      remove();
+    },
+  };
 }
 
 /** A promise with its resolve function, to hold a task open until the test releases it. */
