@@ -16,7 +16,7 @@ import { MANIFEST_FILE } from '../runtime/compiled-project';
 import type { SelectionState } from '../engine/graph/state-selection';
 import { unsupportedConstraintWarnings } from '../engine/materializations/contract';
 import { deferredManifest, loadSelectionState, readRunResults, resourceTypeExcludes, retrySelection, runResultsOf, writeRunResults, type RunArgs } from './state-flags';
-import { runQuery } from '../warehouse/run-query';
+import { runQuery } from '../engine/warehouse/run-query';
 import { TARGET_FILES, targetDir, writeTargetArtifacts } from '../artifacts/target-files';
 import { MANIFEST_FRAGMENTS_FILE, ManifestFragments } from '../artifacts/manifest-fragments';
 import { projectDocsOf } from '../artifacts/project-docs';
