@@ -9,6 +9,9 @@
  *   task, domain 7 the click stream) through three layers: 20 `int` models (1–2 staging parents), 20 `agg` models
  *   (2 `int` parents), 17 `mart` models (3 `agg` parents); every third one a table, the rest views.
  * Domains share no model, so the DAG has 8 disjoint parts; `--models` scales the domain size for small runs.
+ *
+ * Each model's SQL carries its modelled warehouse time as `/* landfall-sim-ms: N *\/` ({@link modelledBuildMs}),
+ * which the local Data API honours in the simulation (redshift-latency.ts `markedStatementScale`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +24,33 @@ export const CLICKS_PREFIX = 'firehose/clicks/';
 
 export const connectorId = (i: number) => `conn_${String(i).padStart(2, '0')}`;
 export const dmsTaskArn = (i: number) => `arn:aws:dms:us-east-1:000000000000:task:ERPTASK${i}`;
+
+/** The modelled build time ranges, simulated ms, by layer and materialization (log-uniform between the two). */
+export const BUILD_MS_RANGES: Record<'stg' | 'int' | 'agg' | 'mart', { view: [number, number]; table: [number, number] }> = {
+  stg: { view: [1_000, 3_000], table: [1_000, 3_000] },
+  int: { view: [1_000, 3_000], table: [20_000, 50_000] },
+  agg: { view: [2_000, 4_000], table: [40_000, 80_000] },
+  mart: { view: [2_000, 5_000], table: [60_000, 140_000] },
+};
+
+/**
+ * A model's modelled build time on the warehouse (simulated ms, before the 1 s commit): staging views are DDL only,
+ * views a little more, tables scale with the layer (marts aggregate the largest tables). Log-uniform within the
+ * layer's range, the same for a name in every run (FNV-1a hash). The ranges are an ASSUMPTION calibrated so that a
+ * full build of the 500 models at 16 statements in flight takes ~20 simulated minutes, the issue's figure for a
+ * serial run under its load (bench/RESULTS-freshness-lag.md, "Calibration", states what the initial build measured).
+ *
+ * @example
+ * modelledBuildMs('mart', 'table', 'mart_d0_02') // between 60,000 and 140,000
+ */
+export function modelledBuildMs(layer: keyof typeof BUILD_MS_RANGES, materialized: 'view' | 'table', name: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of name) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  const [low, high] = BUILD_MS_RANGES[layer][materialized];
+  return Math.round(low * (high / low) ** (hash / 2 ** 32));
+}
+
+const marker = (ms: number) => `/* landfall-sim-ms: ${ms} */\n`;
 
 export interface GeneratedLagProject {
   models: number;
@@ -39,7 +69,7 @@ export function generateFreshnessLagProject(dir: string, perDomain = 57): Genera
     sources.push(`  - name: ${name}`, `    schema: raw_${name}`, `    tables:`, `      - name: ${table}`, `        meta: { landfall: ${meta} }`);
     rawTables.push(`raw_${name}.${table}`);
     const model = `stg_${name}`;
-    fs.writeFileSync(path.join(dir, 'models', 'staging', `${model}.sql`), `select id, updated_at from {{ source('${name}', '${table}') }}\n`);
+    fs.writeFileSync(path.join(dir, 'models', 'staging', `${model}.sql`), `${marker(modelledBuildMs('stg', 'view', model))}select id, updated_at from {{ source('${name}', '${table}') }}\n`);
     staging.push({ name: model, domain });
   };
   for (let i = 0; i < FIVETRAN_CONNECTORS; i++) addSource(`app_${String(i).padStart(2, '0')}`, 'records', `{ fivetran: { connector_id: ${connectorId(i)} } }`, i % DOMAINS);
@@ -55,13 +85,14 @@ export function generateFreshnessLagProject(dir: string, perDomain = 57): Genera
     const folder = path.join(dir, 'models', `domain_${d}`);
     fs.mkdirSync(folder, { recursive: true });
     const stg = staging.filter((s) => s.domain === d).map((s) => s.name);
-    const layer = (prefix: string, count: number, upstream: string[], fanIn: number): string[] => {
+    const layer = (prefix: 'int' | 'agg' | 'mart', count: number, upstream: string[], fanIn: number): string[] => {
       const names: string[] = [];
       for (let i = 0; i < count; i++) {
         const name = `${prefix}_d${d}_${String(i).padStart(2, '0')}`;
         const parents = [...new Set(Array.from({ length: Math.min(fanIn, upstream.length) }, (_, k) => upstream[(i + k * 3) % upstream.length]!))];
-        const config = i % 3 === 2 ? "{{ config(materialized='table') }}\n" : '';
-        fs.writeFileSync(path.join(folder, `${name}.sql`), config + body(parents));
+        const table = i % 3 === 2;
+        const config = table ? "{{ config(materialized='table') }}\n" : '';
+        fs.writeFileSync(path.join(folder, `${name}.sql`), config + marker(modelledBuildMs(prefix, table ? 'table' : 'view', name)) + body(parents));
         names.push(name);
       }
       models += count;
