@@ -3,7 +3,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3LoadSteps } from '../ingest/load-steps';
 import { objectStoreFromEnvironment } from '../ingest/s3-object-store';
 import { awsManifest } from './aws-manifest';
-import { quarantineAlertPublisher } from './quarantine-alert';
 import { once, required } from './environment';
 import { S3RunStateStore } from './run-state-store';
 import { S3RunHistoryStore } from './run-history-store';
@@ -37,6 +36,6 @@ export const awsLoadSteps = /* @__PURE__ */ once(() => new S3LoadSteps({
   manifest: awsManifest(),
   objectStore: objectStoreFromEnvironment(),
   iamRole: process.env.LANDFALL_COPY_IAM_ROLE || 'default',
-  // A poison object is set aside (quarantine) and the team gets one email naming it (src/ingest/quarantine-steps.ts).
-  onQuarantined: quarantineAlertPublisher(awsManifest()),
+  // A poison object is set aside (src/ingest/quarantine-steps.ts); PublishAlert / UpdateIncidents email it when the
+  // run is done (quarantine-alert.ts), so AdvanceRun carries no SNS client.
 }));

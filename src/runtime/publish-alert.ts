@@ -3,7 +3,8 @@
  * incidents (src/incidents) and email what changed — a new failure with what failed and where, the database's
  * error or the failing rows (a few samples, PII masked), the model's SELECT or the test's SQL to reproduce it,
  * what was not built because of it, and links to the execution; a resolution; the daily reminder or warn digest.
- * A failure already reported is not emailed again.
+ * A failure already reported is not emailed again. Objects a load node set aside are emailed here too, once per
+ * node (quarantine-alert.ts).
  */
 import { docsRunPageLink } from './docs-run-page-link';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -22,6 +23,7 @@ import type { RunState } from '../engine';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
 import { deliverNotices, type Delivered } from './deliver-notices';
 import { observationsOfRun } from './run-observations';
+import { publishQuarantineAlerts } from './quarantine-alert';
 import type { renderReproduceSql } from './reproduce-sql';
 import { loadRun, type LoadedRun, type RunDependencies, type TransformRunPayload } from './transform-run';
 
@@ -203,6 +205,9 @@ export async function publishRunAlert(
 ): Promise<{ subject: string; notices: string[]; delivered: Delivered[] }> {
   const loaded = await loadRun(payload, deps);
   const { manifest } = deps;
+  // Quarantined objects first, whatever the incidents say; what was emailed is stored so no run end emails it twice.
+  const quarantineAlerted = await publishQuarantineAlerts(loaded.run, manifest, deps, loaded.stored.quarantineAlerted);
+  if (quarantineAlerted !== loaded.stored.quarantineAlerted) await deps.runStates.write(payload.state, { ...loaded.stored, quarantineAlerted });
   const settings = settingsOf(manifest);
   const now = deps.now?.() ?? new Date();
   const store = deps.incidents ?? incidentStoreFromEnvironment(manifest.projectName);

@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunState } from '../engine';
 import type { ReproduceSql } from './reproduce-sql';
+import type { QuarantineAlerted } from './quarantine-alert';
 
 /** What the state machine passes around instead of the state itself. */
 export interface RunStatePointer {
@@ -30,6 +31,8 @@ export interface StoredRun<Trigger = unknown> {
   unprepared?: true;
   /** The failed nodes' SQL for the alert, rendered by AdvanceRun when they failed (reproduce-sql.ts). */
   reproduceSql?: ReproduceSql;
+  /** Load nodes whose quarantine PublishAlert / UpdateIncidents emailed, by node: the `finishedAt` emailed for (quarantine-alert.ts). */
+  quarantineAlerted?: QuarantineAlerted;
 }
 
 export interface RunStateStore {

@@ -1,8 +1,8 @@
 /**
  * What the transform run's task bundles hold (functions/README.md, bench/RESULTS-lambda-bundles.md): each carries only
  * the SDK clients it calls, and only AdvanceRun the template engine. A new import that drags the Jinja engine or the
- * lock table's clients back into PlanRun, EndFailedRun or PublishAlert (or zod or the run history's writers into
- * AdvanceRun) fails here with the import chain, before the
+ * lock table's clients back into PlanRun, EndFailedRun or PublishAlert (or zod, SNS or the run history's writers
+ * into AdvanceRun) fails here with the import chain, before the
  * size budget (scripts/check-bundle-budget.js) notices the growth.
  */
 import path from 'node:path';
@@ -47,6 +47,8 @@ const LOCK_CLIENTS = /node_modules\/@aws-sdk\/client-(dynamodb|sfn)\//;
 const DATA_API = /node_modules\/@aws-sdk\/client-redshift-data\//;
 // The S3 routes are checked in plain code (src/ingest/s3-routes.ts): no schema library on AdvanceRun's path.
 const ZOD = /node_modules\/zod\//;
+// The quarantine alert is sent by PublishAlert / UpdateIncidents at the end of the run (src/runtime/quarantine-alert.ts).
+const SNS = /node_modules\/@aws-sdk\/client-sns\//;
 // The run history's writers (dbt artifacts, the docs site's run page): RecordRun's, and EndFailedRun's for a crashed run.
 const RUN_HISTORY = /src\/runtime\/run-history-store\.ts|src\/artifacts\/manifest-artifact\.ts/;
 
@@ -56,7 +58,7 @@ describe('the transform tasks carry only what they call', () => {
     ['end-failed-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//]],
     ['lock-run', [[JINJA, 'the Jinja engine'], [DATA_API, 'the Data API']], [/client-dynamodb\//, /client-sfn\//]],
     ['publish-alert', [[JINJA, 'the Jinja engine']], [DATA_API, /client-sns\//]],
-    ['advance-run', [[LOCK_CLIENTS, 'the lock table clients'], [ZOD, 'zod'], [RUN_HISTORY, 'the run history writers']], [JINJA, DATA_API]],
+    ['advance-run', [[LOCK_CLIENTS, 'the lock table clients'], [ZOD, 'zod'], [RUN_HISTORY, 'the run history writers'], [SNS, 'the SNS client']], [JINJA, DATA_API]],
     ['record-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//, RUN_HISTORY]],
   ];
   it.each(cases)('%s', async (fn, absent, present) => {
