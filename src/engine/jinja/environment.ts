@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY, displayMacroNames } from '../macros';
 import { installPythonCompat } from './python-compat';
 import { installPythonSyntax } from './python-syntax';
+import { shapeOf } from './template-shape';
 
 // `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
 nunjucks.installJinjaCompat();
@@ -277,8 +278,8 @@ export function renderTemplate(
   where: { file: string; lineOffset?: number; macros?: string },
 ): string {
   try {
-    const template = compileCached(source, where.file);
-    if (where.macros === undefined) return template.render(context);
+    const { template, params } = compileShaped(source, where.file);
+    if (where.macros === undefined) return template.render(params ? { ...context, ...params } : context);
     const scope = macroScopeOf(where.macros, context);
     // This render's names under the macros (a project macro overrides a context name, as when they were defined
     // in the render's own context); swapped back afterwards, so a render nested in this one (a hook rendering a
@@ -286,6 +287,7 @@ export function renderTemplate(
     const saved = { ctx: scope.context.ctx, exported: scope.context.exported };
     const ctx = Object.create(scope.defined) as Record<string, unknown>;
     for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
+    if (params) Object.assign(ctx, params);
     scope.context.ctx = ctx;
     scope.context.exported = [];
     try {
@@ -348,6 +350,55 @@ function compileCached(source: string, file: string): nunjucks.Template {
     compiled.set(source, template);
   }
   return template;
+}
+
+let shapesEnabled = true;
+
+/** Compile each template from its own source (false) instead of by shape: for tests and benchmarks comparing the two. */
+export function useTemplateShapes(enabled: boolean): void {
+  shapesEnabled = enabled;
+}
+
+/** Compiled code by template shape (see template-shape.ts): models that differ only in names and literals share it. */
+const compiledShapes = new Map<string, Record<string, unknown>>();
+const shapedSources = new Map<string, ShapedTemplate>();
+
+interface ShapedTemplate {
+  template: nunjucks.Template;
+  /** The literals the shape's code reads from the context; undefined for a template compiled from its own source. */
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A model's (or any non-macro) template, compiled once per shape: its literals and SQL text are bound as `params`.
+ * A shape nunjucks cannot compile is compiled from the file's own source instead, so syntax errors read as before.
+ */
+function compileShaped(source: string, file: string): ShapedTemplate {
+  if (!shapesEnabled) return { template: compileCached(source, file) };
+  let shaped = shapedSources.get(source);
+  if (shaped) return shaped;
+  const shape = shapeOf(source);
+  let code = shape && compiledShapes.get(shape.source);
+  if (shape && !code) {
+    try {
+      code = codeOf(toNunjucksSyntax(shape.source), file);
+      compiledShapes.set(shape.source, code);
+    } catch {
+      code = undefined;
+    }
+  }
+  shaped = shape && code
+    ? { template: new nunjucks.Template({ type: 'code', obj: code } as unknown as string, environment, file, true), params: shape.params }
+    : { template: compileCached(source, file) };
+  shapedSources.set(source, shaped);
+  return shaped;
+}
+
+/** What nunjucks' Template._compile makes of a source: the root render function and any blocks. */
+function codeOf(source: string, file: string): Record<string, unknown> {
+  const env = environment as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: object };
+  const code = compilerModule.compile(source, env.asyncFilters, env.extensionsList, file, env.opts);
+  return new Function(code)() as Record<string, unknown>; // eslint-disable-line no-new-func
 }
 
 /**
