@@ -25,6 +25,7 @@ import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
 import { addAnalyses } from './compile-analyses';
 import { memoiseCompiledSql } from '../render/compiled-sql';
+import { rememberCompile } from './model-edits';
 import { useTemplateCodeStore } from '../jinja/environment';
 import { ignoredSettingWarnings } from './ignored-settings';
 
@@ -112,6 +113,8 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
   };
   // The models' compiled SQL (target/, docs) is kept beside the parse results, so a recompile renders only what changed.
   if (options.parseCache) memoiseCompiledSql(manifest, options.parseCache);
+  // serve's watcher: a saved model whose calls did not change is recompiled from this (model-edits.ts).
+  if (options.parseCache) rememberCompile(options.parseCache, { manifest, session, root: scopes[0]! });
   return manifest;
 }
 
