@@ -17,12 +17,28 @@ export function targetPathOf(node: ModelNode | TestNode, kind: 'compiled' | 'run
   return path.join(kind, packageName, file);
 }
 
-/** Write `sql` to `<projectDir>/target/<relative>`; returns the path from the current folder. */
+/**
+ * Write `sql` to `<projectDir>/target/<relative>`; returns the path from the current folder. A file that already
+ * holds this SQL (a run again of the same project) is left alone: on ext4, truncating and rewriting a file that has
+ * data forces its blocks out at close (`auto_da_alloc`), 2.6 ms a file on a busy disk — most of a 200-model run's
+ * overhead per model (bench/RESULTS-issue-16.md §6) — while reading it back costs microseconds.
+ */
 export function writeTargetFile(projectDir: string, relative: string, sql: string): string {
   const file = path.join(projectDir, 'target', relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, sql.endsWith('\n') ? sql : `${sql}\n`);
+  const text = sql.endsWith('\n') ? sql : `${sql}\n`;
+  if (readOrNone(file) !== text) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
   return path.relative(process.cwd(), file);
+}
+
+function readOrNone(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { MaterializationPlan } from '../engine/materializations';
 import { planStatements, writeRunSql } from './compiled-sql';
+import { withLongPolledEnds } from './long-poll-ends';
 import { printRunEvent } from './progress';
 
 export interface LocalRunDependencies {
@@ -64,10 +65,12 @@ export async function runPlannedToCompletion(
   // One context for the whole run: a node's plan is rendered once, not again when its statement ends.
   const plans = new Map<string, MaterializationPlan>();
   const errorContext = { statementsOf: (node: { id: string }) => planStatements(plans, planned.runId, node.id), projectDir: deps.projectDir };
+  // The loop wakes when a statement ends: the in-process warehouse says so itself, the Data API client long-polls.
+  const waiter = canWaitForStatementEnds(deps.warehouse) ? deps.warehouse : withLongPolledEnds(deps.warehouse);
   const ctx = {
     manifest,
     dialect: deps.dialect,
-    warehouse: deps.warehouse,
+    warehouse: waiter,
     onEvent: deps.write ? (e: Parameters<typeof printRunEvent>[0]) => printRunEvent(e, manifest, deps.write!, errorContext) : undefined,
     plans,
   };
@@ -75,7 +78,6 @@ export async function runPlannedToCompletion(
     if (deps.projectDir) writeRunSql(deps.projectDir, manifest, state, plans);
     return state;
   };
-  const waiter = canWaitForStatementEnds(deps.warehouse) ? deps.warehouse : undefined;
   let state = planned;
   if (state.done) return state;
   state = await prepareRun(state, ctx);
@@ -94,7 +96,7 @@ export async function runPlannedToCompletion(
     state = await advanceRun(state, ctx);
     if (state.done) return finish(state);
     const inFlight = state.nodes.flatMap((n) => (n.status === 'running' && n.statementId ? [n.statementId] : []));
-    if (waiter && inFlight.length > 0) {
+    if (inFlight.length > 0) {
       await waiter.waitForAnyStatementEnd(inFlight);
       // One turn of the event loop lets statements that end in the same moment land too: one step takes them all.
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,83 @@
+/**
+ * Statement ends through the Data API's long poll, for the CLI's run loop on a warehouse that cannot say by itself
+ * when a statement ends (the Data API client, against a local endpoint or Redshift). DescribeStatement waits up to
+ * `WaitTimeSeconds` (≤ 30) for the statement to end before it answers (the API's DescribeStatementRequest, as the
+ * AWS SDK's model documents it: "The number of seconds to wait for the SQL statement to complete execution before
+ * returning the description"). So the loop wakes the moment a statement ends, instead of sleeping a backoff between
+ * polls (5 ms doubling to 1 s: a 200-model `--via-data-api` run slept through most of its statements' ends).
+ *
+ * Each statement in flight has one long poll at a time; its terminal description is kept and handed to the run's
+ * next `describe` of that id, and a `describe` while its long poll is out answers "running" without a call (the
+ * poll would have answered had it ended): a statement costs one DescribeStatement, as with polling.
+ */
+import { TERMINAL_STATUSES, type StatementDescription, type Warehouse } from '../engine/warehouse/warehouse';
+import type { StatementEndWaiter } from './local-build';
+
+/** Under the API's maximum (30 s); a statement still running after it is asked again. */
+const LONG_POLL_SECONDS = 20;
+
+/**
+ * `warehouse`, whose `describe` of a statement the waiter saw end answers from that description (once), with
+ * {@link StatementEndWaiter.waitForAnyStatementEnd}. An adapter that ignores `waitSeconds` (answers at once) is
+ * polled with a backoff from 5 ms to 1 s instead, never in a tight loop.
+ *
+ * @example
+ * const warehouse = withLongPolledEnds(dataApiWarehouse);
+ * await warehouse.waitForAnyStatementEnd([id]); // the Data API answered: the statement ended
+ * await warehouse.describe(id); // that answer, no second call
+ */
+export function withLongPolledEnds(warehouse: Warehouse): Warehouse & StatementEndWaiter {
+  const ended = new Map<string, StatementDescription>();
+  const polling = new Map<string, Promise<void>>();
+  const poll = (id: string): Promise<void> => {
+    let pending = polling.get(id);
+    if (!pending) {
+      pending = pollUntilEnd(warehouse, id, ended).finally(() => polling.delete(id));
+      polling.set(id, pending);
+    }
+    return pending;
+  };
+  const wrapped = Object.create(warehouse) as Warehouse & StatementEndWaiter;
+  wrapped.describe = (id, options) => {
+    const description = ended.get(id);
+    if (description) {
+      ended.delete(id);
+      return Promise.resolve(description);
+    }
+    // A long poll of it is out and has not answered: the Data API holds it until the statement ends, so the
+    // statement is still running (as a DescribeStatement now would say), and no call is spent to hear it.
+    if (polling.has(id) && !options?.waitSeconds) return Promise.resolve(stillRunning(id));
+    return warehouse.describe(id, options);
+  };
+  wrapped.waitForAnyStatementEnd = async (ids) => {
+    if (ids.length === 0 || ids.some((id) => ended.has(id))) return;
+    await Promise.race(ids.map(poll));
+  };
+  return wrapped;
+}
+
+function stillRunning(id: string): StatementDescription {
+  return { id, status: 'STARTED', hasResultSet: false, resultRows: -1, durationMs: 0 };
+}
+
+async function pollUntilEnd(warehouse: Warehouse, id: string, ended: Map<string, StatementDescription>): Promise<void> {
+  let pauseMs = 5;
+  for (;;) {
+    const asked = Date.now();
+    let description: StatementDescription;
+    try {
+      description = await warehouse.describe(id, { waitSeconds: LONG_POLL_SECONDS });
+    } catch {
+      return; // the run's own describe of this id meets the error and handles it (e.g. an expired statement)
+    }
+    if (TERMINAL_STATUSES.has(description.status)) {
+      ended.set(id, description);
+      return;
+    }
+    // Answered well before the wait was over without the statement ending: the adapter does not long-poll.
+    if (Date.now() - asked < (LONG_POLL_SECONDS * 1000) / 2) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      pauseMs = Math.min(pauseMs * 2, 1000);
+    }
+  }
+}
