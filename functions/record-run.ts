@@ -5,8 +5,9 @@ import { awsRunHistory, awsRunStates } from '../src/runtime/aws-run-states';
 import { recordTransformRun } from '../src/runtime/record-run';
 import type { TransformRunPayload } from '../src/runtime/transform-run';
 
-// The state's ResultPath is null: the payload goes on unchanged to DidAnythingFail.
+// The payload goes on unchanged to DidAnythingFail: the state keeps the default ResultPath and this returns its input
+// (`"ResultPath": null` would say the same, but the framework drops a null from the packaged template).
 export const handler = taskHandler(async (payload: TransformRunPayload) => {
   await recordTransformRun(payload, { manifest: awsManifest(), runStates: awsRunStates(), history: awsRunHistory() });
-  return {};
+  return payload;
 });
