@@ -14,7 +14,7 @@ import { emptyProjectDocs, type ProjectDocs } from './project-docs';
 import { DBT_VERSION, type ArtifactMetadataInput, artifactMetadata } from './artifact-metadata';
 import { exposureNode, modelNode, seedNode, sourceNode, type Json, type NodeContext } from './manifest-nodes';
 import { testNode, unitTestNode } from './manifest-test-nodes';
-import { assembleManifestText, type ManifestFragments } from './manifest-fragments';
+import { assembleManifest, type ManifestFragments } from './manifest-fragments';
 import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
@@ -79,8 +79,13 @@ export function manifestArtifact(input: ManifestArtifactInput): Json {
  * fs.writeFileSync('dbt/target/manifest.json', manifestArtifactText({ manifest, docs, invocationId, generatedAt }, fragments));
  */
 export function manifestArtifactText(input: ManifestArtifactInput, fragments?: ManifestFragments): string {
+  return manifestArtifactBytes(input, fragments).toString('utf8');
+}
+
+/** {@link manifestArtifactText} as UTF-8, what is written to the file (reused fragments are copied as bytes). */
+export function manifestArtifactBytes(input: ManifestArtifactInput, fragments?: ManifestFragments): Buffer {
   const ctx = nodeContext(input);
-  return assembleManifestText({
+  return assembleManifest({
     ctx,
     specs: entrySpecs(ctx),
     head: { metadata: manifestMetadata(input) },

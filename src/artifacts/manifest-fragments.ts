@@ -1,5 +1,5 @@
 /**
- * manifest.json as text, from per-node fragments: each node entry's serialised JSON is kept with a key — the hash of
+ * manifest.json from per-node fragments: each node entry's serialised JSON (UTF-8 bytes) is kept with a key — the hash of
  * everything its builder reads (manifest-entry-keys.ts) — so a recompile builds and serialises only the entries whose
  * inputs changed, and assembles the file by concatenation. The text is equal, byte for byte, to
  * `JSON.stringify(manifestArtifact(input))` (tests/artifacts/manifest-fragments.test.ts).
@@ -18,15 +18,15 @@ import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps
 import { entryKey } from './manifest-entry-keys';
 import type { Json, NodeContext } from './manifest-nodes';
 
-/** One node entry as text: `head + created_at + tail` is its JSON. */
+/** One node entry as UTF-8 text: `head + created_at + tail` is its JSON. */
 export interface Fragment {
   key: string;
   /** dbt's unique id (the entry's key in its section). */
   id: string;
   /** For parent_map: what the entry depends on, sorted. */
   parents: string[];
-  head: string;
-  tail: string;
+  head: Buffer;
+  tail: Buffer;
 }
 
 /** The index's file name under the state folder. */
@@ -38,7 +38,7 @@ const FRAGMENTS_VERSION = 1;
 interface SavedIndex {
   version: number;
   artifact: { size: number; mtimeMs: number; generatedAt: string };
-  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end]`, offsets in the artifact's text. */
+  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end]`, byte offsets in the artifact. */
   entries: [string, string, string, string[], number, number, number, number][];
 }
 
@@ -59,8 +59,8 @@ export interface FragmentStats {
  */
 export class ManifestFragments {
   private entries = new Map<string, Fragment>();
-  /** The last assembled text and each entry's offsets in it, for `save`. */
-  private last?: { text: string; generatedAt: string; offsets: Map<string, [number, number, number, number]> };
+  /** The last assembled file and each entry's byte offsets in it, for `save`. */
+  private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, [number, number, number, number]> };
   stats: FragmentStats = { reused: 0, built: 0 };
 
   /** @param indexFile where `save` writes the index; none keeps the fragments in memory only. */
@@ -73,11 +73,12 @@ export class ManifestFragments {
       const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SavedIndex;
       const stat = fs.statSync(artifactFile);
       if (index.version !== FRAGMENTS_VERSION || index.artifact.size !== stat.size || index.artifact.mtimeMs !== stat.mtimeMs) return fragments;
-      const text = fs.readFileSync(artifactFile, 'utf8');
+      // Bytes, not text: the fragments are copied into the next file as they are, never decoded or encoded again.
+      const bytes = fs.readFileSync(artifactFile);
       // Another writer with the same size and time is unlikely; one with another generated_at is caught here.
-      if (!text.slice(0, 400).includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
+      if (!bytes.subarray(0, 400).toString('utf8').includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
       for (const [specKey, key, id, parents, hs, he, ts, te] of index.entries) {
-        fragments.entries.set(specKey, { key, id, parents, head: text.slice(hs, he), tail: text.slice(ts, te) });
+        fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
       }
     } catch {
       // no index, no artifact, or unreadable: every entry is built
@@ -91,21 +92,21 @@ export class ManifestFragments {
     return kept?.key === key ? kept : undefined;
   }
 
-  /** Keep exactly the fragments of the text just assembled, pointing into it (so older texts can be collected). */
-  replaceAll(text: string, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>): void {
+  /** Keep exactly the fragments of the file just assembled, pointing into it (so older files can be collected). */
+  replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>): void {
     this.entries = new Map();
     for (const [specKey, fragment] of fragments) {
       const [hs, he, ts, te] = offsets.get(specKey)!;
-      this.entries.set(specKey, { ...fragment, head: text.slice(hs, he), tail: text.slice(ts, te) });
+      this.entries.set(specKey, { ...fragment, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
     }
-    this.last = { text, generatedAt, offsets };
+    this.last = { bytes, generatedAt, offsets };
   }
 
   /** After the last assembled text was written to `artifactFile`: write the index that lets the next process reuse it. */
   save(artifactFile: string): void {
     if (!this.indexFile || !this.last) return;
     const stat = fs.statSync(artifactFile);
-    if (stat.size !== Buffer.byteLength(this.last.text)) return; // not the text assembled last
+    if (stat.size !== this.last.bytes.length) return; // not the file assembled last
     const entries: SavedIndex['entries'] = [];
     for (const [specKey, fragment] of this.entries) entries.push([specKey, fragment.key, fragment.id, fragment.parents, ...this.last.offsets.get(specKey)!]);
     const index: SavedIndex = { version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt }, entries };
@@ -117,7 +118,7 @@ export class ManifestFragments {
 }
 
 /** A node entry's JSON split around its `created_at` value (an entry without one has an empty tail and no marker). */
-function splitAtCreatedAt(entry: Json): { head: string; tail: string } {
+function splitAtCreatedAt(entry: Json): { head: Buffer; tail: Buffer } {
   const before: Json = {};
   const after: Json = {};
   let seen = false;
@@ -125,12 +126,12 @@ function splitAtCreatedAt(entry: Json): { head: string; tail: string } {
     if (key === 'created_at') seen = true;
     else (seen ? after : before)[key] = value;
   }
-  if (!seen) return { head: JSON.stringify(entry), tail: '' };
+  if (!seen) return { head: Buffer.from(JSON.stringify(entry)), tail: EMPTY };
   const head = JSON.stringify(before);
   const tail = JSON.stringify(after);
   return {
-    head: `${head === '{}' ? '{' : `${head.slice(0, -1)},`}"created_at":`,
-    tail: tail === '{}' ? '}' : `,${tail.slice(1)}`,
+    head: Buffer.from(`${head === '{}' ? '{' : `${head.slice(0, -1)},`}"created_at":`),
+    tail: Buffer.from(tail === '{}' ? '}' : `,${tail.slice(1)}`),
   };
 }
 
@@ -148,10 +149,12 @@ function specKeyOf(spec: EntrySpec): string {
   return `${spec.kind}:${spec.node.uniqueId}`;
 }
 
-/** manifest.json's text from its parts; see the file comment. */
-export function assembleManifestText(parts: ManifestTextParts): string {
+const EMPTY = Buffer.alloc(0);
+
+/** manifest.json (UTF-8) from its parts; see the file comment. */
+export function assembleManifest(parts: ManifestTextParts): Buffer {
   const { ctx, specs, fragments } = parts;
-  const createdAt = JSON.stringify(ctx.createdAt);
+  const createdAt = Buffer.from(JSON.stringify(ctx.createdAt));
   const sections: Record<NodeSection, Map<string, string>> = { nodes: new Map(), sources: new Map(), exposures: new Map(), unit_tests: new Map() };
   const made = new Map<string, Fragment>();
   const stats: FragmentStats = { reused: 0, built: 0 };
@@ -174,11 +177,12 @@ export function assembleManifestText(parts: ManifestTextParts): string {
   const asKeys = (section: Map<string, string>) => Object.fromEntries([...section.keys()].map((id) => [id, true]));
   const { parentMap, childMap } = parentAndChildMaps({ nodes: asKeys(sections.nodes), sources: asKeys(sections.sources), exposures: asKeys(sections.exposures), unit_tests: asKeys(sections.unit_tests) }, parents);
 
-  const out: string[] = [];
+  const out: Buffer[] = [];
   let length = 0;
-  const push = (text: string) => {
-    out.push(text);
-    length += text.length;
+  const push = (chunk: Buffer | string) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    out.push(bytes);
+    length += bytes.length;
   };
   const offsets = new Map<string, [number, number, number, number]>();
   const section = (ids: Map<string, string>) => {
@@ -191,7 +195,7 @@ export function assembleManifestText(parts: ManifestTextParts): string {
       const headStart = length;
       push(fragment.head);
       const headEnd = length;
-      if (fragment.tail !== '') push(createdAt);
+      if (fragment.tail.length > 0) push(createdAt);
       const tailStart = length;
       push(fragment.tail);
       offsets.set(specKey, [headStart, headEnd, tailStart, length]);
@@ -207,12 +211,12 @@ export function assembleManifestText(parts: ManifestTextParts): string {
   push(`,"metrics":{},"groups":{},"selectors":${JSON.stringify(parts.selectors)},"disabled":{},"parent_map":${JSON.stringify(parentMap)},"child_map":${JSON.stringify(childMap)},"group_map":{},"saved_queries":{},"semantic_models":{},"unit_tests":`);
   section(sections.unit_tests);
   push('}');
-  const text = out.join('');
+  const bytes = Buffer.concat(out, length);
   if (fragments) {
-    // Only the fragments that made it into the text (a replaced duplicate id is dropped).
+    // Only the fragments that made it into the file (a replaced duplicate id is dropped).
     const kept = new Map([...Object.values(sections)].flatMap((ids) => [...ids.values()].map((specKey) => [specKey, made.get(specKey)!] as const)));
-    fragments.replaceAll(text, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), kept, offsets);
+    fragments.replaceAll(bytes, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), kept, offsets);
     fragments.stats = stats;
   }
-  return text;
+  return bytes;
 }

@@ -9,7 +9,7 @@ import type { Manifest } from '../engine/manifest';
 import type { RunState } from '../engine/run/run-state';
 import type { FreshnessResult } from '../engine/freshness/freshness';
 import { compiledCodeOf } from './compiled-code';
-import { manifestArtifact, manifestArtifactText } from './manifest-artifact';
+import { manifestArtifact, manifestArtifactBytes } from './manifest-artifact';
 import type { ManifestFragments } from './manifest-fragments';
 import { readProjectDocs, type ProjectDocs } from './project-docs';
 import { runResultsArtifact } from './run-results-artifact';
@@ -68,7 +68,7 @@ export function writeTargetArtifacts(input: TargetArtifactsInput): string[] {
 
 /**
  * The artifacts `writeTargetArtifacts` writes, by file name (pure apart from reading the project's docs when not
- * given): JSON values, and manifest.json as its text when `fragments` are given.
+ * given): JSON values, and manifest.json as its UTF-8 bytes when `fragments` are given.
  */
 export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknown> {
   const generatedAt = new Date();
@@ -76,7 +76,7 @@ export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknow
   const docs = input.docs ?? readProjectDocs(input.projectDir);
   const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
   const manifestInput = { ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) };
-  files.set(TARGET_FILES.manifest, input.fragments ? manifestArtifactText(manifestInput, input.fragments) : manifestArtifact(manifestInput));
+  files.set(TARGET_FILES.manifest, input.fragments ? manifestArtifactBytes(manifestInput, input.fragments) : manifestArtifact(manifestInput));
   if (input.run) {
     files.set(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));
   }
@@ -85,7 +85,7 @@ export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknow
   return files;
 }
 
-/** Writes artifacts under the project's target path (a string as it is, anything else as JSON), each written then renamed; returns the paths. */
+/** Writes artifacts under the project's target path (bytes or a string as they are, anything else as JSON), each written then renamed; returns the paths. */
 export function writeArtifactFiles(projectDir: string, files: Map<string, unknown>): string[] {
   const dir = targetDir(projectDir);
   fs.mkdirSync(dir, { recursive: true });
@@ -94,7 +94,7 @@ export function writeArtifactFiles(projectDir: string, files: Map<string, unknow
     const target = path.join(dir, file);
     // Write then rename, so a reader (the docs server) never sees half a file.
     const temporary = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, typeof value === 'string' ? value : JSON.stringify(value));
+    fs.writeFileSync(temporary, typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
     fs.renameSync(temporary, target);
     written.push(target);
   }
