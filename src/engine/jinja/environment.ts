@@ -279,14 +279,22 @@ export function renderTemplate(
 ): string {
   try {
     const { template, params } = compileShaped(source, where.file);
-    if (where.macros === undefined) return template.render(params ? { ...context, ...params } : context);
+    if (where.macros === undefined) return template.render(params || Object.getPrototypeOf(context) !== Object.prototype ? { ...flatten(context), ...params } : context);
     const scope = macroScopeOf(where.macros, context);
     // This render's names under the macros (a project macro overrides a context name, as when they were defined
     // in the render's own context); swapped back afterwards, so a render nested in this one (a hook rendering a
     // property) leaves it as it found it.
     const saved = { ctx: scope.context.ctx, exported: scope.context.exported };
-    const ctx = Object.create(scope.defined) as Record<string, unknown>;
-    for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
+    const layer = Object.getPrototypeOf(context) as object | null;
+    let ctx: Record<string, unknown>;
+    if (layer !== null && sharedContextLayers.has(layer)) {
+      // Only this render's own names are copied; the shared ones sit in a layer kept per macro scope.
+      ctx = Object.create(sharedLayerOver(scope, layer)) as Record<string, unknown>;
+      for (const key of Object.keys(context)) if (!(key in scope.defined)) ctx[key] = context[key];
+    } else {
+      ctx = Object.create(scope.defined) as Record<string, unknown>;
+      for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
+    }
     if (params) Object.assign(ctx, params);
     scope.context.ctx = ctx;
     scope.context.exported = [];
@@ -299,6 +307,36 @@ export function renderTemplate(
   } catch (error) {
     throw toRenderError(error, where);
   }
+}
+
+/** Every name of `context`, its prototypes' included, as own properties (nunjucks copies a context with Object.keys). */
+function flatten(context: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const key in context) flat[key] = context[key];
+  return flat;
+}
+
+/** Context prototypes shared by many renders (render/render-context.ts: one per dialect). */
+const sharedContextLayers = new WeakSet<object>();
+
+/**
+ * Mark `layer` as shared by many render contexts (their prototype): renderTemplate then copies only a context's own
+ * names per render and keeps the layer's, under each macro scope, once. The layer must not change afterwards.
+ */
+export function markSharedContextLayer(layer: object): void {
+  sharedContextLayers.add(layer);
+}
+
+/** The shared layer's names that the macro scope does not define, over the scope's macros: made once per pair. */
+function sharedLayerOver(scope: MacroScope, layer: object): Record<string, unknown> {
+  let over = scope.layers.get(layer);
+  if (!over) {
+    over = Object.create(scope.defined) as Record<string, unknown>;
+    const names = layer as Record<string, unknown>;
+    for (const key in names) if (!(key in scope.defined)) over[key] = names[key];
+    scope.layers.set(layer, over);
+  }
+  return over;
 }
 
 /** A nunjucks Context as the compiled templates use it. */
@@ -320,6 +358,8 @@ interface MacroScope {
    * names sit on top of it (its prototype), so the ~400 macros are not copied per render.
    */
   defined: Record<string, unknown>;
+  /** Shared context layers under this scope's macros (see {@link sharedLayerOver}). */
+  layers: WeakMap<object, Record<string, unknown>>;
 }
 const macroScopes = new Map<string, MacroScope>();
 
@@ -331,13 +371,13 @@ function macroScopeOf(macros: string, context: Record<string, unknown>): MacroSc
   let scope = macroScopes.get(macros);
   if (scope) return scope;
   const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${macros}`, MACROS_TEMPLATE);
-  const shared = new (contextClass())(context, {}, environment) as unknown as TemplateContext;
+  const shared = new (contextClass())(flatten(context), {}, environment) as unknown as TemplateContext;
   runRoot(macrosTemplate, shared);
   const defined: Record<string, unknown> = {};
   for (const key of Object.keys(shared.ctx)) if (shared.ctx[key] !== context[key]) defined[key] = shared.ctx[key];
   // A long-lived process (serve) recompiles as macro files change: keep the scopes of the latest few sources only.
   if (macroScopes.size >= 16) macroScopes.delete(macroScopes.keys().next().value!);
-  macroScopes.set(macros, (scope = { context: shared, defined }));
+  macroScopes.set(macros, (scope = { context: shared, defined, layers: new WeakMap() }));
   return scope;
 }
 

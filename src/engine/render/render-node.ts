@@ -204,7 +204,8 @@ function renderWithCtes(
     queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
     flags: options.flags,
     graph: graphOf(manifest),
-    model: nodeDict(manifest, node),
+    // The graph's own dict of this node (built once per manifest) rather than a second one per render.
+    model: graphOf(manifest).nodes[node.uniqueId] ?? nodeDict(manifest, node),
     hooks: {
       ref: (refName, version) => {
         const name = versionedRefKey(refName, version);

@@ -56,7 +56,7 @@ export function renderOperationSql(manifest: Manifest, template: string, input: 
     },
   });
   try {
-    return renderTemplate(template, { ...context, ...input.extra }, { file: input.file, macros: manifest.macroSource }).trim();
+    return renderTemplate(template, Object.assign(Object.create(context) as Record<string, unknown>, input.extra), { file: input.file, macros: manifest.macroSource }).trim();
   } catch (error) {
     if (error instanceof TemplateRenderError) throw new EngineError(error.message);
     throw error;
