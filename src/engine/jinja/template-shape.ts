@@ -32,9 +32,21 @@ export interface TemplateShape {
   params: Record<string, string | number>;
 }
 
-const WHITESPACE = ' \n\t\r\u00A0';
-const DELIMITERS = '()[]{}%*-+~/#,:|.<>=!';
-const TAG_ENDS = ['%}', '-%}', '}}', '-}}'];
+/** Character classes of nunjucks' lexer, by char code: 1 whitespace, 2 delimiter. */
+const CHAR_CLASS = new Uint8Array(256);
+for (const c of ' \n\t\r\u00A0') CHAR_CLASS[c.charCodeAt(0)] = 1;
+for (const c of '()[]{}%*-+~/#,:|.<>=!') CHAR_CLASS[c.charCodeAt(0)] = 2;
+const classOf = (code: number): number => (code < 256 ? CHAR_CLASS[code]! : 0);
+const isWhitespace = (c: string): boolean => classOf(c.charCodeAt(0)) === 1;
+const isDelimiter = (c: string): boolean => classOf(c.charCodeAt(0)) === 2;
+
+/** The tag end at `at` (`%}`, `-%}`, `}}`, `-}}`: nunjucks ends any tag at either), or undefined. */
+function tagEndAt(src: string, at: number): string | undefined {
+  const c = src[at];
+  if (c === '%' || c === '}') return src[at + 1] === '}' ? `${c}}` : undefined;
+  if (c === '-' && src[at + 2] === '}' && (src[at + 1] === '%' || src[at + 1] === '}')) return `-${src[at + 1]}}`;
+  return undefined;
+}
 const RAW_OPENING = /^\{%-?\s*(raw|verbatim)\s*-?%\}/;
 
 class Unshapeable extends Error {}
@@ -157,35 +169,43 @@ class ShapeScanner {
         previous = 'string';
         continue;
       }
-      if (WHITESPACE.includes(c)) {
+      if (isWhitespace(c)) {
         this.out += c;
         at++;
         continue;
       }
-      const tagEnd = TAG_ENDS.find((end) => src.startsWith(end, at));
+      const tagEnd = tagEndAt(src, at);
       if (tagEnd) {
         this.out += tagEnd;
         this.i = at + tagEnd.length;
         return;
       }
       if (c === 'r' && src[at + 1] === '/') throw new Unshapeable(); // a regex literal: not modelled
-      if (DELIMITERS.includes(c)) {
+      if (isDelimiter(c)) {
         this.out += c;
         at++;
         previous = c;
         continue;
       }
       let end = at;
-      while (end < src.length && !WHITESPACE.includes(src[end]!) && !DELIMITERS.includes(src[end]!)) end++;
+      while (end < src.length && classOf(src.charCodeAt(end)) === 0) end++;
       const word = src.slice(at, end);
       // An integer, not a float's whole part (`1.5`) nor an attribute (`x.0`).
-      const integer = /^[0-9]+$/.test(word) && src[end] !== '.' && previous !== '.';
+      const integer = isDigits(word) && src[end] !== '.' && previous !== '.';
       this.out += integer ? this.param(parseInt(word, 10)) : word;
       at = end;
       previous = 'word';
     }
     throw new Unshapeable(); // the tag never ends
   }
+}
+
+function isDigits(word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const code = word.charCodeAt(k);
+    if (code < 48 || code > 57) return false;
+  }
+  return word.length > 0;
 }
 
 function countLines(text: string): number {
