@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LocalAwsError } from './errors';
+import { offsetPage } from './offset-pages';
 import { type QueryRoute, queryRoutes, requiredString } from './protocol-routes';
 
 export const CLOUDFORMATION_XML_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -73,10 +74,7 @@ export class LocalCloudFormation {
     },
     ListStackResources: async (form) => {
       const stack = this.stack(form);
-      const start = form.NextToken ? Number(Buffer.from(form.NextToken, 'base64').toString('utf8')) : 0;
-      if (!Number.isInteger(start) || start < 0) throw new LocalAwsError('ValidationError', 'Invalid NextToken');
-      const page = stack.resources.slice(start, start + PAGE_SIZE);
-      const next = start + PAGE_SIZE < stack.resources.length ? Buffer.from(String(start + PAGE_SIZE)).toString('base64') : undefined;
+      const { page, nextToken } = offsetPage(stack.resources, form.NextToken, PAGE_SIZE, () => new LocalAwsError('ValidationError', 'Invalid NextToken'));
       return {
         StackResourceSummaries: page.map((r) => ({
           LogicalResourceId: r.logicalId,
@@ -85,7 +83,7 @@ export class LocalCloudFormation {
           LastUpdatedTimestamp: stack.createdAt,
           ResourceStatus: 'CREATE_COMPLETE',
         })),
-        NextToken: next,
+        NextToken: nextToken,
       };
     },
   });

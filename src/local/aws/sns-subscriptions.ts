@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidParameterError, LocalAwsError, TopicNotFoundError } from './errors';
+import { offsetPage } from './offset-pages';
 import { type QueryRoute, queryRoutes, requiredString } from './protocol-routes';
 
 export const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -52,17 +53,16 @@ export class LocalSnsSubscriptions {
   readonly queryRoutes: Record<string, QueryRoute> = queryRoutes(SNS_XML_NAMESPACE, {
     ListSubscriptionsByTopic: async (form) => {
       const subscriptions = this.subscriptionsOf(form.TopicArn);
-      const start = form.NextToken ? Number(Buffer.from(form.NextToken, 'base64').toString('utf8')) : 0;
-      if (!Number.isInteger(start) || start < 0) throw new InvalidParameterError('Invalid parameter: NextToken');
+      const { page, nextToken } = offsetPage(subscriptions, form.NextToken, PAGE_SIZE, () => new InvalidParameterError('Invalid parameter: NextToken'));
       return {
-        Subscriptions: subscriptions.slice(start, start + PAGE_SIZE).map((s) => ({
+        Subscriptions: page.map((s) => ({
           SubscriptionArn: s.arn ?? PENDING,
           Owner: this.accountId,
           Protocol: s.protocol,
           Endpoint: s.endpoint,
           TopicArn: s.topicArn,
         })),
-        NextToken: start + PAGE_SIZE < subscriptions.length ? Buffer.from(String(start + PAGE_SIZE)).toString('base64') : undefined,
+        NextToken: nextToken,
       };
     },
     Subscribe: async (form) => {

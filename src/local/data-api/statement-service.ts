@@ -4,6 +4,7 @@
  * {@link StatementStore}, which owns the statements' lifecycle. Timestamps are Dates here and become epoch
  * seconds in the HTTP layer.
  */
+import { offsetPage } from '../aws/offset-pages';
 import { type WireField, toWireColumnMetadata, toWireField } from './field-encoding';
 import type { NamedParameter } from './named-parameters';
 import { StatementStore, type StatementStoreOptions } from './statement-store';
@@ -73,15 +74,13 @@ export class StatementService {
     if (run.status !== 'FINISHED' || !run.result || !run.hasResultSet) {
       throw validation('Query does not have result. Please check query status with DescribeStatement.');
     }
-    const offset = readNextToken(request.NextToken);
     const { columns, rows } = run.result;
-    const page = rows.slice(offset, offset + this.pageSize);
-    const end = offset + page.length;
+    const { page, nextToken } = offsetPage(rows, request.NextToken, this.pageSize, invalidNextToken);
     return {
       ColumnMetadata: columns.map(toWireColumnMetadata),
       Records: page.map((row) => row.map((value, index): WireField => toWireField(value, columns[index]!.typeName))),
       TotalNumRows: rows.length,
-      NextToken: end < rows.length ? Buffer.from(String(end)).toString('base64') : undefined,
+      NextToken: nextToken,
     };
   }
 
@@ -102,9 +101,7 @@ export class StatementService {
       .filter((record) => status === 'ALL' || record.status === status)
       .filter((record) => namePrefix === undefined || (record.statementName ?? '').startsWith(namePrefix))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-    const offset = readNextToken(request.NextToken);
-    const page = matching.slice(offset, offset + maxResults);
-    const end = offset + page.length;
+    const { page, nextToken } = offsetPage(matching, request.NextToken, maxResults, invalidNextToken);
     return {
       Statements: page.map((record) => ({
         Id: record.id,
@@ -118,7 +115,7 @@ export class StatementService {
         StatementName: record.statementName,
         Status: record.status,
       })),
-      NextToken: end < matching.length ? Buffer.from(String(end)).toString('base64') : undefined,
+      NextToken: nextToken,
     };
   }
 
@@ -212,9 +209,4 @@ function optionalInteger(value: unknown, field: string, min: number, max: number
   return value;
 }
 
-function readNextToken(token: unknown): number {
-  if (token === undefined || token === null || token === '') return 0;
-  const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : NaN;
-  if (!Number.isInteger(offset) || offset < 0) throw validation('NextToken is invalid.');
-  return offset;
-}
+const invalidNextToken = () => validation('NextToken is invalid.');
