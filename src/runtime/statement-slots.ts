@@ -78,7 +78,7 @@ export interface SlotAdmission {
  * @example
  * admitToLedger({ holders: {} }, 'run-a', { running: 0, wanted: 20, bound: 16, now: 0, staleAfterMs: 600_000 }).granted // 16
  */
-export function admitToLedger(ledger: SlotLedger, runId: string, admission: SlotAdmission): { ledger: SlotLedger; granted: number } {
+export function admitToLedger(ledger: SlotLedger, runId: string, admission: SlotAdmission): { ledger: SlotLedger; granted: number; carried: number } {
   const { running, wanted, bound, now, staleAfterMs, invocation } = admission;
   const previous = ledger.holders[runId];
   const retried = invocation !== undefined && previous?.invocation === invocation && now - previous.updatedAt < staleAfterMs;
@@ -101,7 +101,8 @@ export function admitToLedger(ledger: SlotLedger, runId: string, admission: Slot
   };
   // A run that waits for slots is listed too (with 0), so the others' fair share shrinks for it.
   const holders = running + granted > 0 || wanted > 0 ? { ...live, [runId]: holder } : live;
-  return { ledger: { holders }, granted };
+  // Slots kept for what a failed attempt submitted (its resubmits reuse them): no new statement may use them.
+  return { ledger: { holders }, granted, carried: held - running };
 }
 
 function liveOthers(ledger: SlotLedger, runId: string, now: number, staleAfterMs: number): Record<string, SlotHolder> {
@@ -204,15 +205,20 @@ export class StatementSlots {
   constructor(readonly options: StatementSlotsOptions) {}
 
   async admit(runId: string, demand: { running: number; wanted: number; invocation?: number }): Promise<number> {
-    let granted = 0;
+    return (await this.admitCarrying(runId, demand)).granted;
+  }
+
+  /** {@link admit}, also saying how many of the granted slots a failed attempt's statements hold (`carried`). */
+  async admitCarrying(runId: string, demand: { running: number; wanted: number; invocation?: number }): Promise<{ granted: number; carried: number }> {
+    let result = { granted: 0, carried: 0 };
     await this.change((ledger) => {
       const admitted = admitToLedger(ledger, runId, {
         ...demand, bound: this.options.bound, now: (this.options.now ?? Date.now)(), staleAfterMs: this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
       });
-      granted = admitted.granted;
+      result = { granted: admitted.granted, carried: admitted.carried };
       return admitted.ledger;
     });
-    return granted;
+    return result;
   }
 
   /** The end of a step: what the run really has in flight, what it could still submit, when its earliest statement is due. */
@@ -293,10 +299,19 @@ export async function starvedWaitSeconds(slots: StatementSlots | undefined, runI
 }
 
 export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, invocation?: number): Promise<number> {
-  if (!slots) return run.concurrency;
+  return (await admitStep(slots, run, invocation)).concurrency;
+}
+
+/**
+ * {@link concurrencyForStep}, and `fresh`: how many of those slots new statements may use — not the ones a failed
+ * attempt of this invocation still fills (its resubmits carry the same client tokens and reuse them). A run's prepare
+ * (its catalog and setup reads, new statements) runs within `fresh`.
+ */
+export async function admitStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, invocation?: number): Promise<{ concurrency: number; fresh: number }> {
+  if (!slots) return { concurrency: run.concurrency, fresh: run.concurrency };
   if (run.done) {
     await slots.release(run.runId);
-    return run.concurrency;
+    return { concurrency: run.concurrency, fresh: run.concurrency };
   }
   // Statements, not nodes: a model's tests ride in its batch and share its statement id (as the engine counts in-flight).
   const running = runningStatements(run);
@@ -307,5 +322,6 @@ export async function concurrencyForStep(slots: StatementSlots | undefined, run:
   const wanted = Math.max(0, Math.min(run.concurrency - running, asked));
   // Admitted even when it wants nothing more: the ledger learns what it still runs (a run silent for staleAfterMs stops counting).
   // `invocation` (AdvanceRun's `advances`): a retried invocation keeps what its failed attempt held (admitToLedger).
-  return running + (wanted > 0 || running > 0 ? await slots.admit(run.runId, { running, wanted, invocation }) : 0);
+  const { granted, carried } = wanted > 0 || running > 0 ? await slots.admitCarrying(run.runId, { running, wanted, invocation }) : { granted: 0, carried: 0 };
+  return { concurrency: running + granted, fresh: running + granted - carried };
 }

@@ -22,7 +22,7 @@ import { objectsToLoad, parseRunInput } from './run-input';
 import { loadRequestsFor } from '../ingest/load-steps';
 import type { LoadStepRunner } from '../engine/run/load-node';
 import type { RunLocks } from './run-locks';
-import { concurrencyForStep, settleStep, starvedWaitSeconds, type StatementSlots } from './statement-slots';
+import { admitStep, concurrencyForStep, settleStep, starvedWaitSeconds, type StatementSlots } from './statement-slots';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 import type { RunHistoryStore } from './run-history-store';
 import { withReproduceSql } from './reproduce-sql';
@@ -214,10 +214,13 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
  * the schemas and take the catalog snapshot (prepare-run.ts) before anything is submitted. The stored state is then
  * written whatever the step changes (`snapshot` cleared). A retried AdvanceRun prepares again, as a retried PlanRun did.
  */
-async function prepareIfPlanned(loaded: LoadedRun, deps: RunDependencies): Promise<LoadedRun> {
+async function prepareIfPlanned(loaded: LoadedRun, deps: RunDependencies, fresh: number): Promise<LoadedRun> {
   if (!loaded.stored.unprepared) return loaded;
   const { unprepared: _prepared, ...stored } = loaded.stored;
-  return { stored, run: await prepareRun(loaded.run, deps), snapshot: '' };
+  // The prepare's statements are new ones under the step's statement slots: two at once only if two are free for them
+  // (`fresh`: not those a failed attempt's statements still fill).
+  const concurrency = Math.min(loaded.run.concurrency, fresh);
+  return { stored, run: { ...(await prepareRun({ ...loaded.run, concurrency }, deps)), concurrency: loaded.run.concurrency }, snapshot: '' };
 }
 
 /**
@@ -258,9 +261,9 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   // the prepare's statements (schemas, catalog snapshot) are in flight too, so a run granted nothing waits a second.
   const stored = await loadRun(payload, deps);
   // A retried invocation (same `advances`) keeps the slots its failed attempt held: what it submitted was not saved.
-  const admitted = await concurrencyForStep(deps.statementSlots, stored.run, advances);
+  const { concurrency: admitted, fresh } = await admitStep(deps.statementSlots, stored.run, advances);
   if (stored.stored.unprepared && admitted === 0) return { ...payload, waitSeconds: await starvedWaitSeconds(deps.statementSlots, stored.run.runId), advances };
-  const loaded = await prepareIfPlanned(stored, deps);
+  const loaded = await prepareIfPlanned(stored, deps, fresh);
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   const ctx = { ...deps, pollDueOnly: true, testsWithModel: true };
   const ownConcurrency = loaded.run.concurrency;

@@ -24,13 +24,13 @@ export async function prepareRun(state: RunState, ctx: { manifest: Manifest; dia
   // Schemas of stored test failures too: tests nodes running at once would race to create them.
   const auditSchemas = state.nodes.flatMap((n) => n.testIds ?? []).flatMap((id) => ctx.manifest.tests[id]?.storeFailuresIn?.schema ?? []);
   const setupSchemas = [...new Set([...schemas, ...auditSchemas])].sort();
-  // The catalog read and the setup check (a read: which schemas and helpers exist) run at once; the setup's commit
-  // (~1 s on Redshift) only when something is missing. Creating a schema adds no relation, so the snapshot holds.
+  // The catalog read and the setup check (a read: which schemas and helpers exist) run at once — one after the other
+  // when the step may have only one statement in flight (`state.concurrency`, the runtime's statement slots); the
+  // setup's commit (~1 s on Redshift) only when something is missing. Creating a schema adds no relation, so the snapshot holds.
   const check = ctx.dialect.setupCheck;
-  const [catalog, present] = await Promise.all([
-    runQuery(ctx.warehouse, ctx.dialect.catalogQuery(schemas)),
-    check ? runQuery(ctx.warehouse, check.query(setupSchemas)) : undefined,
-  ]);
+  const readCatalog = () => runQuery(ctx.warehouse, ctx.dialect.catalogQuery(schemas));
+  const readSetup = () => (check ? runQuery(ctx.warehouse, check.query(setupSchemas)) : Promise.resolve(undefined));
+  const [catalog, present] = state.concurrency >= 2 ? await Promise.all([readCatalog(), readSetup()]) : [await readCatalog(), await readSetup()];
   const setup = check && present ? check.missing(setupSchemas, present.rows) : ctx.dialect.setupStatements(setupSchemas);
   if (setup.length) await runQuery(ctx.warehouse, setup.length === 1 ? setup[0]! : setup);
   const wanted = new Set(relations.map(relationKey));
