@@ -1,25 +1,19 @@
 /** The EventBridge event the Data API emits when a statement submitted `WithEvent` ends (reference §4.5). */
 import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent } from '../aws/event-bus';
 import type { StatementRecord } from './statement-submission';
 
-export interface StatementStatusChangeEvent {
-  version: '0';
-  id: string;
+export interface StatementStatusChangeEvent extends EventBridgeEvent<{
+  principal: string;
+  statementName: string;
+  statementId: string;
+  redshiftQueryId: number;
+  state: 'FINISHED' | 'FAILED' | 'ABORTED';
+  rows: number;
+  expireAt: number;
+}> {
   'detail-type': 'Redshift Data Statement Status Change';
   source: 'aws.redshift-data';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
-    principal: string;
-    statementName: string;
-    statementId: string;
-    redshiftQueryId: number;
-    state: 'FINISHED' | 'FAILED' | 'ABORTED';
-    rows: number;
-    expireAt: number;
-  };
 }
 
 /** The event for an ended statement; `expireAt` is its creation plus the retention (24 h in AWS). */
