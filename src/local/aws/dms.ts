@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LocalAwsError, UnknownOperationError } from './errors';
+import { offsetPage } from './offset-pages';
 import { type JsonProtocol, readRequestBody, sendJsonError, sendJsonResult } from './wire';
 
 const DMS_PROTOCOL: JsonProtocol = { version: '1.1', errorNamespace: 'com.amazonaws.databasemigrationservice' };
@@ -130,7 +131,6 @@ function paginate<T>(items: T[], body: Record<string, unknown>, notFound: string
     throw new LocalAwsError('InvalidParameterValueException', 'MaxRecords must be between 20 and 100');
   }
   if (items.length === 0) throw new LocalAwsError('ResourceNotFoundFault', notFound);
-  const start = typeof body.Marker === 'string' ? Number(body.Marker) : 0;
-  const page = items.slice(start, start + maxRecords);
-  return start + maxRecords < items.length ? { page, marker: String(start + maxRecords) } : { page };
+  const { page, nextToken } = offsetPage(items, body.Marker, maxRecords, () => new LocalAwsError('InvalidParameterValueException', 'Invalid Marker'));
+  return nextToken === undefined ? { page } : { page, marker: nextToken };
 }
