@@ -47,15 +47,23 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
  * Numbers, booleans and lists keep their types.
  */
 export function parseVars(text: string | undefined): Record<string, unknown> {
-  if (!text) return {};
+  return parseMappingFlag('--vars', text, '{lookback_days: 3, region: eu}');
+}
+
+/**
+ * A flag whose value is a mapping of names to values in YAML (so JSON too), as dbt reads `--vars` and `--args`;
+ * absent or blank is `{}`. @throws UsageError naming the flag, with an example, when it is not YAML or not a mapping.
+ */
+export function parseMappingFlag(flag: string, text: string | undefined, example: string): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') return {};
   let parsed: unknown;
   try {
     parsed = yaml.load(text);
   } catch (error) {
-    throw new UsageError(`--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}; e.g. --vars '{lookback_days: 3, region: eu}'`);
+    throw new UsageError(`${flag} is not valid YAML: ${(error as Error).message.split('\n')[0]}; e.g. ${flag} '${example}'`);
   }
   if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  throw new UsageError(`--vars must be a YAML mapping of names to values, e.g. --vars '{lookback_days: 3}'; got ${text}`);
+  throw new UsageError(`${flag} must be a mapping of names to values (YAML or JSON), e.g. ${flag} '${example}'; got ${text}`);
 }
 
 /** `--select a b` arrives as repeated values or one space-separated value. */

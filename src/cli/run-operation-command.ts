@@ -4,27 +4,18 @@
  * `{% call statement %}`, `adapter` methods) reaches the warehouse, through the run-time query mechanism of a run
  * with a single operation node. Exit code 1 when the macro fails.
  */
-import * as yaml from 'js-yaml';
 import { dialects, type Manifest, type RunState } from '../engine';
 import { FINISHED_STATUSES } from '../engine/run/run-state';
 import { commonOptions, compileFrom, openCliWarehouse } from './command-context';
 import { runPlannedToCompletion } from './local-build';
-import { parseFlags, parseVars, UsageError } from './options';
+import { parseFlags, parseMappingFlag, parseVars, UsageError } from './options';
 
 const ARGS_VAR = '__landfall_run_operation_args';
 const MACRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
 /** `--args '{table: x, n: 3}'`: a mapping, or a clear error. */
 export function parseOperationArgs(text: string | undefined): Record<string, unknown> {
-  if (text === undefined || text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = yaml.load(text);
-  } catch (error) {
-    throw new UsageError(`--args must be a YAML or JSON mapping, e.g. --args '{table: orders, days: 3}': ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--args must be a mapping of argument names to values, e.g. --args '{table: orders}'; got ${text}`);
-  return parsed as Record<string, unknown>;
+  return parseMappingFlag('--args', text, '{table: orders, days: 3}');
 }
 
 /** The manifest and planned run that call `macro(**args)` once. */
