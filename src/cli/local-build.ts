@@ -8,7 +8,7 @@ import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { MaterializationPlan } from '../engine/materializations';
 import { planStatements, writeRunSql } from './compiled-sql';
-import { withLongPolledEnds } from './long-poll-ends';
+import { withLongPolledEnds, type StatementEndWaiter } from '../engine/run/long-poll-ends';
 import { printRunEvent } from './progress';
 
 export interface LocalRunDependencies {
@@ -35,10 +35,7 @@ export function stopSchedulingAfterFailure(state: RunState): RunState {
  * A warehouse that can say when statements end (the in-process local one): the loop then advances the
  * moment a statement ends instead of polling on a timer.
  */
-export interface StatementEndWaiter {
-  /** Resolves as soon as one of these statements has ended (at once when one already has). */
-  waitForAnyStatementEnd(ids: readonly string[]): Promise<void>;
-}
+export type { StatementEndWaiter };
 
 function canWaitForStatementEnds(warehouse: Warehouse): warehouse is Warehouse & StatementEndWaiter {
   return typeof (warehouse as Partial<StatementEndWaiter>).waitForAnyStatementEnd === 'function';

@@ -74,3 +74,19 @@ export function clearPoll(node: RunNode): void {
   delete node.submittedAt;
   delete node.pollAt;
 }
+
+/** Statements in flight due within `withinMs` of `nowMs` (each once): the ones a caller sleeping that long waits for. */
+export function statementsDueWithin(state: RunState, nowMs: number, withinMs: number): string[] {
+  const ids = new Set<string>();
+  for (const node of state.nodes) {
+    if (node.status === 'running' && node.statementId && (node.pollAt ?? nowMs) <= nowMs + withinMs) ids.add(node.statementId);
+  }
+  return [...ids];
+}
+
+/** These statements were seen to end (a long poll answered): their nodes are due now, whatever their due time said. */
+export function dueNow(state: RunState, statementIds: readonly string[], nowMs: number): RunState {
+  if (statementIds.length === 0) return state;
+  const ids = new Set(statementIds);
+  return { ...state, nodes: state.nodes.map((n) => (n.status === 'running' && n.statementId && ids.has(n.statementId) && (n.pollAt ?? 0) > nowMs ? { ...n, pollAt: nowMs } : n)) };
+}

@@ -1,5 +1,6 @@
 import {
-  MAX_REPOLL_MS, MIN_REPOLL_MS, PRIOR_STATEMENT_MS, clearPoll, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll,
+  MAX_REPOLL_MS, MIN_REPOLL_MS, PRIOR_STATEMENT_MS, clearPoll, dueNow, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll,
+  statementsDueWithin,
 } from '../../../src/engine/run/poll-schedule';
 import type { RunNode, RunState } from '../../../src/engine/run/run-state';
 
@@ -63,5 +64,21 @@ describe('poll schedule', () => {
     learnDuration(s, node('a'), 0);
     learnDuration(s, node('a'), Number.NaN);
     expect(s.expectedMs).toBeUndefined();
+  });
+
+  it('names the statements due within a linger (a shared batch once), and makes those seen to end due now', () => {
+    const [a, b, c] = [node('a'), node('b'), node('c')];
+    const rider = { ...node('t'), kind: 'tests' as const, statementId: 's-a' };
+    const s = state([a, b, c, rider]);
+    Object.assign(a, { pollAt: 1500 });
+    Object.assign(rider, { pollAt: 1500 });
+    Object.assign(b, { pollAt: 2900 });
+    Object.assign(c, { pollAt: 3100 });
+    expect(statementsDueWithin(s, 1000, 2000)).toEqual(['s-a', 's-b']);
+    const woken = dueNow(s, ['s-b'], 1200);
+    expect(woken.nodes.map((n) => n.pollAt)).toEqual([1500, 1200, 3100, 1500]);
+    expect(isDue(woken.nodes[1]!, 1200)).toBe(true);
+    expect(s.nodes[1]!.pollAt).toBe(2900); // the input is left as it was
+    expect(dueNow(s, [], 1200)).toBe(s);
   });
 });

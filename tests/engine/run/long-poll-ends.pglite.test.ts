@@ -1,13 +1,13 @@
 /**
- * The CLI's run loop on the Data API client wakes when a statement ends through DescribeStatement's long poll
+ * A run loop on the Data API client (the CLI's, AdvanceRun's linger) wakes when a statement ends through DescribeStatement's long poll
  * (WaitTimeSeconds), and a statement still costs one DescribeStatement: the real SDK client against the local
  * Data API on PGlite.
  */
-import { withLongPolledEnds } from '../../src/cli/long-poll-ends';
-import type { StatementDescription, Warehouse } from '../../src/engine/warehouse/warehouse';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
+import { withLongPolledEnds } from '../../../src/engine/run/long-poll-ends';
+import type { StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
+import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
+import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
 
 let engine: SqlEngine;
 let local: LocalWarehouse;

@@ -1,17 +1,28 @@
 /**
- * Statement ends through the Data API's long poll, for the CLI's run loop on a warehouse that cannot say by itself
- * when a statement ends (the Data API client, against a local endpoint or Redshift). DescribeStatement waits up to
+ * Statement ends through the Data API's long poll, for a run loop on a warehouse that cannot say by itself when a
+ * statement ends (the Data API client, against a local endpoint or Redshift): the CLI's loop (cli/local-build.ts)
+ * and AdvanceRun's linger between steps (runtime/transform-run.ts). DescribeStatement waits up to
  * `WaitTimeSeconds` (≤ 30) for the statement to end before it answers (the API's DescribeStatementRequest, as the
  * AWS SDK's model documents it: "The number of seconds to wait for the SQL statement to complete execution before
- * returning the description"). So the loop wakes the moment a statement ends, instead of sleeping a backoff between
- * polls (5 ms doubling to 1 s: a 200-model `--via-data-api` run slept through most of its statements' ends).
+ * returning the description", https://docs.rs/crate/aws-sdk-redshiftdata/1.117.0/source/src/operation/describe_statement/_describe_statement_input.rs;
+ * a recent member: older API reference pages show `Id` alone; the local Data API holds the call the same way). So the loop wakes the moment a statement ends, instead of sleeping a backoff between
+ * polls (the CLI: 5 ms doubling to 1 s) or until a statement's due time (AdvanceRun: then every 150 ms near it).
  *
  * Each statement in flight has one long poll at a time; its terminal description is kept and handed to the run's
  * next `describe` of that id, and a `describe` while its long poll is out answers "running" without a call (the
  * poll would have answered had it ended): a statement costs one DescribeStatement, as with polling.
  */
-import { TERMINAL_STATUSES, type StatementDescription, type Warehouse } from '../engine/warehouse/warehouse';
-import type { StatementEndWaiter } from './local-build';
+import { TERMINAL_STATUSES, type StatementDescription, type Warehouse } from '../warehouse/warehouse';
+
+export interface StatementEndWaiter {
+  /** Resolves as soon as one of these statements has ended (at once when one already has), or after `timeoutMs`. */
+  waitForAnyStatementEnd(ids: readonly string[], timeoutMs?: number): Promise<void>;
+}
+
+export interface LongPolledEnds extends StatementEndWaiter {
+  /** Statements the long polls saw end whose description no `describe` took yet. */
+  endedIds(): string[];
+}
 
 /** Under the API's maximum (30 s); a statement still running after it is asked again. */
 const LONG_POLL_SECONDS = 20;
@@ -26,7 +37,7 @@ const LONG_POLL_SECONDS = 20;
  * await warehouse.waitForAnyStatementEnd([id]); // the Data API answered: the statement ended
  * await warehouse.describe(id); // that answer, no second call
  */
-export function withLongPolledEnds(warehouse: Warehouse): Warehouse & StatementEndWaiter {
+export function withLongPolledEnds(warehouse: Warehouse): Warehouse & LongPolledEnds {
   const ended = new Map<string, StatementDescription>();
   const polling = new Map<string, Promise<void>>();
   const poll = (id: string): Promise<void> => {
@@ -37,7 +48,7 @@ export function withLongPolledEnds(warehouse: Warehouse): Warehouse & StatementE
     }
     return pending;
   };
-  const wrapped = Object.create(warehouse) as Warehouse & StatementEndWaiter;
+  const wrapped = Object.create(warehouse) as Warehouse & LongPolledEnds;
   wrapped.describe = (id, options) => {
     const description = ended.get(id);
     if (description) {
@@ -49,10 +60,14 @@ export function withLongPolledEnds(warehouse: Warehouse): Warehouse & StatementE
     if (polling.has(id) && !options?.waitSeconds) return Promise.resolve(stillRunning(id));
     return warehouse.describe(id, options);
   };
-  wrapped.waitForAnyStatementEnd = async (ids) => {
+  wrapped.waitForAnyStatementEnd = async (ids, timeoutMs) => {
     if (ids.length === 0 || ids.some((id) => ended.has(id))) return;
-    await Promise.race(ids.map(poll));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = timeoutMs === undefined ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))];
+    await Promise.race([...ids.map(poll), ...timeout]);
+    clearTimeout(timer);
   };
+  wrapped.endedIds = () => [...ended.keys()];
   return wrapped;
 }
 
