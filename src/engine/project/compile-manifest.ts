@@ -45,6 +45,25 @@ export interface CompileOptions {
  * const manifest = compileManifest(readProjectFiles('dbt'), { target: { name: 'local', type: 'postgres', schema: 'analytics', database: 'dev' } });
  */
 export function compileManifest(files: ProjectFiles, options: CompileOptions): Manifest {
+  return linkProject(prepareCompile(files, options), options);
+}
+
+/** What a compile sets up before parsing any node: the rendered project files, the macro library, the session. */
+export interface PreparedCompile {
+  files: ProjectFiles;
+  packages: ProjectFiles[];
+  library: ReturnType<typeof buildMacroLibrary>;
+  vars: Record<string, unknown>;
+  varsOfPackages: Record<string, Record<string, unknown>> | undefined;
+  prefix: string;
+  macroLines: number;
+  session: ParseSession;
+  /** The root project's scope first, then each package's. */
+  scopes: ProjectScope[];
+}
+
+/** Everything before the nodes: dbt_project.yml rendered, vars, the macro library, the parse session and scopes. */
+export function prepareCompile(files: ProjectFiles, options: CompileOptions): PreparedCompile {
   const target = options.target;
   // dbt renders the Jinja of dbt_project.yml (configs such as `+enabled: "{{ target.name == 'prod' }}"`) first.
   const render = (project: ProjectFiles['project']) => renderProjectYaml(project, { target, cliVars: options.cliVars ?? {}, now: options.now });
@@ -72,6 +91,14 @@ export function compileManifest(files: ProjectFiles, options: CompileOptions): M
     contextParts: () => [files.project, ...packages.map((p) => p.project), ...[files, ...packages].flatMap((p) => p.properties.map((f) => f.text ?? f.content))],
   });
   const scopes = [files, ...packages].map((project) => projectScope(project, files));
+  return { files, packages, library, vars, varsOfPackages, prefix, macroLines, session, scopes };
+}
+
+/** The nodes of every project, linked: sources, seeds, models, refs, tests, definitions; the manifest. */
+export function linkProject(prepared: PreparedCompile, options: CompileOptions): Manifest {
+  const { files, library, vars, varsOfPackages, prefix, macroLines, session, scopes } = prepared;
+  const target = options.target;
+  const projectName = files.project.name;
 
   // Sources first (models resolve source() against them), then seeds and models of every project, so a
   // ref() may name a node of any package; then refs and tests.

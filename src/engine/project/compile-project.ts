@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../manifest';
 import type { Target } from '../target';
-import { compileManifest } from './compile-manifest';
+import { linkProject, prepareCompile } from './compile-manifest';
+import { recompileFromArtifact, stampArtifact } from './model-edits';
 import type { PartialParseCache } from './partial-parse';
 import { readProjectFiles, type ProjectFiles } from './project-files';
 
 /**
  * Compile a project folder and write the artifact the functions load (`landfall compile`). With a
  * `parseCache`, files unchanged since the cache last saw them are not parsed again, and the cache is saved
- * (to its file, when it has one) for the next compile; the manifest is the same with or without it.
+ * (to its file, when it has one) for the next compile; when only models changed and their calls did not, the last
+ * artifact is patched instead of linking the project again (model-edits.ts). The manifest is the same either way.
  *
  * @example
  * compileProject('dbt', { name: 'prod', type: 'redshift', schema: 'analytics', database: 'dev' }, '.landfall/aws/landfall-manifest.json');
@@ -27,10 +29,15 @@ export function compileProject(
 ): Manifest {
   parseCache?.startCompile();
   const files = readProjectFiles(projectDir, { parseCache });
-  const manifest = compileManifest(files, { target, cliVars, parseCache });
+  const options = { target, cliVars, parseCache };
+  const checksRun = JSON.stringify(checks.map(String));
+  const prepared = prepareCompile(files, options);
+  // With a parse cache, saved models whose calls did not change are patched into the artifact written last time.
+  const manifest = (parseCache && recompileFromArtifact(prepared, { ...options, parseCache }, outFile, checksRun)) || linkProject(prepared, options);
   for (const check of checks) check(manifest, files);
   parseCache?.finishCompile();
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(manifest));
+  if (parseCache) stampArtifact(prepared, options, outFile, checksRun);
   return manifest;
 }

@@ -1,21 +1,26 @@
 /**
- * A recompile after model files were saved, without linking the project again (`landfall serve`'s watcher).
+ * A recompile after model files were saved, without linking the project again.
  *
  * A model node is made from its file's text in two ways only: `rawSql` is the text, and everything else (config,
  * relation, dependencies, contract) comes from the parse-time calls the text makes (`ref`, `source`, `config`), the
- * folder configs and the YAML properties. So when every saved file is a model of the root project whose calls are
+ * folder configs and the YAML properties. So when every changed file is a model of the root project whose calls are
  * the same as at the last compile, the manifest a full compile would give is the last one with those models' text
  * (and a new `compiledAt`): the other 99.9 % of the work — linking 2,000 models and 6,500 tests — is skipped.
  * Anything else (a YAML file, a macro, a new or deleted file, a versioned model, changed calls, an error) returns
  * undefined, and the caller compiles in full. tests/engine/project/model-edits.test.ts compares both.
+ *
+ * Two callers: serve's watcher keeps the last compile in memory (`recompileModelEdits`); `landfall compile` reloads
+ * the compiled artifact it wrote last time (`recompileFromArtifact`), trusted through a stamp beside it that records
+ * the file's size and time, the render context, the target and `--vars`, and the code that compiled it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest, ModelNode } from '../manifest';
 import { memoiseCompiledSql } from '../render/compiled-sql';
+import type { CompileOptions, PreparedCompile } from './compile-manifest';
 import { mergeConfigLevels } from './config-levels';
-import type { PartialParseCache } from './partial-parse';
+import { contentHash, PARTIAL_PARSE_VERSION, type PartialParseCache } from './partial-parse';
 import type { ParseSession, ProjectScope } from './parse-session';
-import type { SqlFile } from './project-files';
 
 /** What the last compile with a parse cache left: its manifest, its parse session and the root project's scope. */
 export interface CompileState {
@@ -32,8 +37,8 @@ export function rememberCompile(cache: PartialParseCache, state: CompileState): 
 }
 
 /**
- * The manifest after `changed` files (relative to `projectDir`) were saved, from the last compile with `cache`; or
- * undefined when only a full compile can tell (see the file comment).
+ * The manifest after `changed` files (relative to `projectDir`) were saved, from the last compile with `cache` in this
+ * process; or undefined when only a full compile can tell (see the file comment).
  *
  * @example
  * const manifest = recompileModelEdits('dbt', ['models/orders.sql'], cache) ?? compileManifest(readProjectFiles('dbt', { parseCache: cache }), options);
@@ -41,32 +46,128 @@ export function rememberCompile(cache: PartialParseCache, state: CompileState): 
 export function recompileModelEdits(projectDir: string, changed: readonly string[], cache: PartialParseCache, now = new Date()): Manifest | undefined {
   const last = lastCompiles.get(cache);
   if (!last || changed.length === 0) return undefined;
-  const { root, session } = last;
-  const models: Record<string, ModelNode> = { ...last.manifest.models };
-  const byFile = new Map(Object.values(models).filter((m) => m.packageName === root.packageName).map((m) => [m.origin.file, m]));
-  const files = root.files.models;
   try {
-    for (const file of new Set(changed)) {
-      const index = files.findIndex((f) => f.file === file);
+    const edits = [...new Set(changed)].map((file) => ({ file, text: cache.fileText(file, path.join(projectDir, file)) }));
+    return applyModelEdits(last, edits, cache, now);
+  } catch {
+    return undefined; // a file that cannot be read: the full compile reports it
+  }
+}
+
+/** The manifest `state.manifest` becomes with `edits` (new texts of root model files), or undefined (see the file comment). */
+function applyModelEdits(state: CompileState, edits: readonly { file: string; text: string }[], cache: PartialParseCache, now: Date): Manifest | undefined {
+  const { root, session } = state;
+  const models: Record<string, ModelNode> = { ...state.manifest.models };
+  const byFile = new Map(Object.values(models).filter((m) => m.packageName === root.packageName).map((m) => [m.origin.file, m]));
+  try {
+    for (const { file, text } of edits) {
+      const sqlFile = root.files.models.find((f) => f.file === file);
       const model = byFile.get(file);
-      if (index < 0 || !model || model.version !== undefined) return undefined;
+      if (!sqlFile || !model || model.version !== undefined) return undefined;
+      if (text === model.rawSql) continue;
       const before = cache.cachedSqlCalls(file);
-      const text = cache.fileText(file, path.join(projectDir, file));
-      if (text === files[index]!.text) continue;
-      const edited: SqlFile = { ...files[index]!, text };
-      // As addModels: the last properties entry of that name.
+      // As addModels: the folder configs, then the last properties entry of that name.
       const props = root.files.properties.flatMap((p) => p.content.models ?? []).filter((entry) => entry.name === model.name).pop();
-      const levels = [root.folderConfig('models', edited.relative), props?.config ?? {}];
-      const calls = session.sqlCalls(edited, root, model.name, (own) => mergeConfigLevels([...levels, own]));
+      const levels = [root.folderConfig('models', sqlFile.relative), props?.config ?? {}];
+      const calls = session.sqlCalls({ ...sqlFile, text }, root, model.name, (own) => mergeConfigLevels([...levels, own]));
       if (!before || JSON.stringify(before) !== JSON.stringify(calls)) return undefined;
-      files[index] = edited;
       models[model.uniqueId] = { ...model, rawSql: text };
     }
   } catch {
     return undefined; // the full compile reports the error with its file and line
   }
-  const manifest: Manifest = { ...last.manifest, compiledAt: now.toISOString(), models };
+  const manifest: Manifest = { ...state.manifest, compiledAt: now.toISOString(), models };
   memoiseCompiledSql(manifest, cache);
-  lastCompiles.set(cache, { ...last, manifest });
+  lastCompiles.set(cache, { ...state, manifest });
   return manifest;
+}
+
+/** The stamp beside a compiled artifact (`<artifact>.stamp.json`): what it was compiled from. */
+interface ArtifactStamp {
+  size: number;
+  mtimeMs: number;
+  /** The hash of the render context, the target, `--vars` and the compiling code. */
+  inputs: string;
+}
+
+const stampFileOf = (artifactFile: string) => `${artifactFile}.stamp.json`;
+
+/**
+ * The code that compiles: the bundle's file when landfall runs bundled; under tsx or jest, the newest modification
+ * time under src/engine (a changed engine never reuses an artifact an older one wrote).
+ */
+function codeStamp(): string {
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
+    .reduce((max, entry) => Math.max(max, entry.isDirectory() ? newest(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).mtimeMs), 0);
+  try {
+    const stat = fs.statSync(__filename);
+    return __filename.endsWith('.ts') ? `src:${newest(path.resolve(__dirname, '..'))}` : `${__filename}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return `unknown:${Date.now()}`; // never equal: compile in full
+  }
+}
+
+const ENV_VAR_CALL = /\benv_var\s*\(\s*(?:'([^']*)'|"([^"]*)")?/g;
+
+/**
+ * The environment variables the project's files name in `env_var('…')` calls, with their values; undefined when a
+ * call names one that is not a literal (then any variable could matter). YAML rendered while linking (a source's
+ * schema from `env_var`) is not in the render context, so these values are part of the stamp.
+ */
+function environmentRead(prepared: PreparedCompile): Record<string, string | null> | undefined {
+  const read: Record<string, string | null> = {};
+  const projects = [prepared.files, ...prepared.packages];
+  const texts = [prepared.prefix, ...projects.flatMap((p) => [...p.models, ...p.seeds, ...p.macros, ...p.singularTests, ...(p.snapshots ?? []), ...(p.analyses ?? []), ...p.properties].map((f) => f.text ?? ''))];
+  for (const text of texts) {
+    if (!text.includes('env_var')) continue;
+    for (const match of text.matchAll(ENV_VAR_CALL)) {
+      const name = match[1] ?? match[2];
+      if (name === undefined) return undefined;
+      read[name] = process.env[name] ?? null;
+    }
+  }
+  return read;
+}
+
+function inputsHash(prepared: PreparedCompile, options: CompileOptions, checks: string): string | undefined {
+  const environment = environmentRead(prepared);
+  if (!environment) return undefined;
+  return contentHash(JSON.stringify([PARTIAL_PARSE_VERSION, codeStamp(), prepared.session.contextHash(), options.target, options.cliVars ?? {}, environment, prepared.files.selectors ?? null, checks]));
+}
+
+/**
+ * `landfall compile`'s recompile: the manifest from the compiled artifact at `artifactFile` (written by the last
+ * compile with `cache`) when the only files changed since are root models whose calls did not change; else undefined.
+ * Call after `readProjectFiles` with `cache`, before `finishCompile`. `checks` names the checks the caller runs on the
+ * manifest (they may attach facts to it, which the artifact then holds).
+ */
+export function recompileFromArtifact(prepared: PreparedCompile, options: CompileOptions & { parseCache: PartialParseCache }, artifactFile: string, checks: string): Manifest | undefined {
+  const cache = options.parseCache;
+  const { changed, otherChanges } = cache.changesSinceStart();
+  if (otherChanges) return undefined;
+  try {
+    const stamp = JSON.parse(fs.readFileSync(stampFileOf(artifactFile), 'utf8')) as ArtifactStamp;
+    const stat = fs.statSync(artifactFile);
+    const inputs = inputsHash(prepared, options, checks);
+    if (inputs === undefined || stamp.size !== stat.size || stamp.mtimeMs !== stat.mtimeMs || stamp.inputs !== inputs) return undefined;
+    const root = prepared.scopes[0]!;
+    const texts = new Map(root.files.models.map((f) => [f.file, f.text]));
+    if (changed.some((file) => !texts.has(file))) return undefined;
+    const last = JSON.parse(fs.readFileSync(artifactFile, 'utf8')) as Manifest;
+    return applyModelEdits({ manifest: last, session: prepared.session, root }, changed.map((file) => ({ file, text: texts.get(file)! })), cache, options.now ?? new Date());
+  } catch {
+    return undefined; // no stamp, no artifact, or unreadable: compile in full
+  }
+}
+
+/** After `artifactFile` was written from a compile prepared as `prepared`: the stamp that lets the next compile reuse it. */
+export function stampArtifact(prepared: PreparedCompile, options: CompileOptions, artifactFile: string, checks: string): void {
+  const inputs = inputsHash(prepared, options, checks);
+  if (inputs === undefined) {
+    fs.rmSync(stampFileOf(artifactFile), { force: true });
+    return;
+  }
+  const stat = fs.statSync(artifactFile);
+  const stamp: ArtifactStamp = { size: stat.size, mtimeMs: stat.mtimeMs, inputs };
+  fs.writeFileSync(stampFileOf(artifactFile), JSON.stringify(stamp));
 }

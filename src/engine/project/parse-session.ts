@@ -172,7 +172,7 @@ export class ParseSession {
   // The environment is not part of it: each render records the variables its `env_var()` calls read (the file's
   // or any macro's), and the cache reuses it only while they hold the same values (partial-parse.ts). Keying on
   // the whole environment made every new process (another PWD, a terminal's variables) a cache miss.
-  private contextHash(): string {
+  contextHash(): string {
     return this.renderContextHash ??= contentHash(JSON.stringify({
       parts: this.inputs.contextParts(), vars: this.inputs.vars, packageVars: this.inputs.packageVars ?? null, macros: this.inputs.macroPrefix, target: this.inputs.target,
     }));

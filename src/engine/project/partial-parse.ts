@@ -145,6 +145,8 @@ export class PartialParseCache {
   private readonly seen = new Set<string>();
   /** Node ids whose compiled SQL was looked up since `startCompile`. */
   private readonly seenCompiled = new Set<string>();
+  /** Files whose text differed from the one kept (or was not kept) when read since `startCompile`. */
+  private readonly changedTexts = new Set<string>();
   private changed = false;
   /** Keys of each map set or removed since the full file was last written or read (what a delta save writes). */
   private readonly dirty = { texts: new Set<string>(), results: new Set<string>(), compiled: new Set<string>() };
@@ -224,6 +226,7 @@ export class PartialParseCache {
   startCompile(): void {
     this.seen.clear();
     this.seenCompiled.clear();
+    this.changedTexts.clear();
     this.counts = { read: 0, reused: 0, parsed: 0 };
   }
 
@@ -361,7 +364,9 @@ export class PartialParseCache {
     // Stat before reading: an edit in between leaves a newer time on disk than the one kept, so the next compile reads again.
     const text = fs.readFileSync(absolute, 'utf8');
     this.counts.read++;
-    this.texts.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, readAt, hash: contentHash(text), text });
+    const textHash = contentHash(text);
+    if (known?.hash !== textHash) this.changedTexts.add(file);
+    this.texts.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, readAt, hash: textHash, text });
     this.dirty.texts.add(file);
     this.changed = true;
     return text;
@@ -396,6 +401,17 @@ export class PartialParseCache {
     const { calls, rendered, env } = parse();
     this.store(file, { kind: 'sql', hash: textHash, ...(rendered ? { renderContext: renderContext(), env: env ?? {} } : {}) }, calls);
     return calls;
+  }
+
+  /**
+   * Since `startCompile` (after the project's files were read): the files whose text changed or is new, and whether
+   * anything else changed: a file kept before was not read (deleted), or a rendered file's environment variables
+   * hold other values now.
+   */
+  changesSinceStart(): { changed: string[]; otherChanges: boolean } {
+    let otherChanges = [...this.texts.keys()].some((file) => !this.seen.has(file));
+    for (const result of this.results.values()) if (result.env && !sameEnvironment(result.env)) otherChanges = true;
+    return { changed: [...this.changedTexts], otherChanges };
   }
 
   /** A copy of the calls kept for SQL file `file` (model-edits.ts compares them with a new parse), if any. */

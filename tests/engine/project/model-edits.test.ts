@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileManifest } from '../../../src/engine/project/compile-manifest';
+import { compileProject } from '../../../src/engine/project/compile-project';
 import { recompileModelEdits } from '../../../src/engine/project/model-edits';
 import { PartialParseCache } from '../../../src/engine/project/partial-parse';
 import { readProjectFiles } from '../../../src/engine/project/project-files';
@@ -71,5 +72,64 @@ describe('recompile from model edits', () => {
     edit('models/marts/orders.sql', (text) => `${text}\n{% if %}\n`);
     expect(recompileModelEdits(dir, ['models/marts/orders.sql'], cache, now)).toBeUndefined();
     expect(() => fullCompile(cache)).toThrow(/orders\.sql/);
+  });
+
+  describe('across processes (landfall compile): the artifact written last time, trusted through its stamp', () => {
+    const out = () => path.join(dir, '.landfall', 'landfall-manifest.json');
+    const cacheFile = () => path.join(dir, '.landfall', 'partial-parse.json');
+    /** A new process's compile: the cache from disk. Patched, it looks up only the YAML file (read with the project, `reused` 1); linked, every SQL file too. */
+    const compileNow = (vars?: Record<string, unknown>) => {
+      const cache = PartialParseCache.open(cacheFile());
+      const manifest = compileProject(dir, target, out(), vars, cache);
+      return { manifest, stats: cache.stats };
+    };
+    const withoutTime = (manifest: object) => JSON.stringify({ ...manifest, compiledAt: '' });
+    const fullNow = (vars?: Record<string, unknown>) => withoutTime(compileManifest(readProjectFiles(dir), { target, cliVars: vars }));
+
+    afterEach(() => {
+      delete process.env.LANDFALL_T24_SCHEMA;
+    });
+
+    it('patches a saved model into the last artifact, equal to a full compile; anything else links the project again', () => {
+      compileNow();
+      edit('models/marts/orders.sql', (text) => `${text}\n-- saved\n`);
+      let next = compileNow();
+      expect(next.stats).toMatchObject({ parsed: 1, reused: 1 }); // orders.sql parsed; no other SQL file looked up
+      expect(withoutTime(next.manifest)).toBe(fullNow());
+      expect(withoutTime(JSON.parse(fs.readFileSync(out(), 'utf8')))).toBe(fullNow());
+
+      // Nothing changed: the artifact again, nothing parsed.
+      next = compileNow();
+      expect(next.stats).toMatchObject({ parsed: 0, reused: 1 });
+      expect(withoutTime(next.manifest)).toBe(fullNow());
+
+      // --vars differ from the last compile's: linked again.
+      next = compileNow({ some_var: 1 });
+      expect(next.stats.reused).toBeGreaterThan(1);
+      expect(withoutTime(next.manifest)).toBe(fullNow({ some_var: 1 }));
+
+      // A changed ref: linked again, and right.
+      edit('models/marts/customers.sql', (text) => `${text}\n-- {{ ref('stg_payments') }}\n`);
+      next = compileNow({ some_var: 1 });
+      expect(next.manifest.models['model.jaffle_mart.customers']!.dependsOn).toContain('model.jaffle_mart.stg_payments');
+      expect(withoutTime(next.manifest)).toBe(fullNow({ some_var: 1 }));
+
+      // The artifact rewritten by someone else (serve's watcher): its stamp no longer matches, linked again.
+      fs.writeFileSync(out(), JSON.stringify({ ...next.manifest, models: {} }));
+      edit('models/marts/orders.sql', (text) => `${text}\n-- saved again\n`);
+      next = compileNow({ some_var: 1 });
+      expect(next.stats.reused).toBeGreaterThan(1);
+      expect(withoutTime(next.manifest)).toBe(fullNow({ some_var: 1 }));
+    });
+
+    it('links again when an environment variable a YAML file names changes (a source schema read while linking)', () => {
+      edit('models/marts/_marts.yml', (text) => `${text}\nsources:\n  - name: ext\n    schema: "{{ env_var('LANDFALL_T24_SCHEMA', 'raw') }}"\n    tables:\n      - name: events\n`);
+      compileNow();
+      process.env.LANDFALL_T24_SCHEMA = 'elsewhere';
+      edit('models/marts/orders.sql', (text) => `${text}\n-- saved\n`);
+      const next = compileNow();
+      expect(next.manifest.sources['source.jaffle_mart.ext.events']!.relation.schema).toBe('elsewhere');
+      expect(withoutTime(next.manifest)).toBe(fullNow());
+    });
   });
 });

@@ -59,8 +59,10 @@ function fullParse(): unknown {
   return comparable(compileManifest(readProjectFiles(dir), { target }));
 }
 
+let compiles = 0;
+/** A compile with `cache` that links the whole project: each writes its own artifact, so none is patched from the last (model-edits.ts, tested there). */
 function compileWith(cache: PartialParseCache): Manifest {
-  return compileProject(dir, target, path.join(dir, '.landfall', 'landfall-manifest.json'), undefined, cache);
+  return compileProject(dir, target, path.join(dir, '.landfall', `landfall-manifest-${compiles++}.json`), undefined, cache);
 }
 
 const cacheFile = () => path.join(dir, '.landfall', PARTIAL_PARSE_FILE);
