@@ -9,18 +9,17 @@
  *   email what changed: a stale source with its loaded_at, its thresholds and the loader that feeds it (from the
  *   routing in its `meta.landfall`), and a resolved notice when it loads again.
  */
-import type { SNSClient } from '@aws-sdk/client-sns';
 import { buildGraph, selectNodes, type Manifest } from '../engine';
 import { freshnessQuery, gradeFreshness, hasFreshness, type FreshnessResult } from '../engine/freshness/freshness';
 import type { Dialect } from '../engine/dialects';
 import type { Observation } from '../incidents/incident';
-import { updateBook, type IncidentStore } from '../incidents/incident-store';
+import { updateBook } from '../incidents/incident-store';
 import { trackIncidents } from '../incidents/track-incidents';
 import { routingOf } from '../alerts/alert-routing';
 import { TERMINAL_STATUSES, type Warehouse } from '../engine/warehouse/warehouse';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
 import { deliverNotices, type Delivered } from './deliver-notices';
-import { alertPolicyOf, settingsOf } from './publish-alert';
+import { type AlertTarget, alertPolicyOf, settingsOf } from './publish-alert';
 
 /** The Data API's limit on a BatchExecuteStatement. */
 const BATCH = 40;
@@ -144,13 +143,8 @@ export function freshnessObservations(results: readonly FreshnessResult[], manif
   });
 }
 
-export interface FreshnessAlertTarget {
-  sns: SNSClient;
-  topicArn: string;
-  region: string;
-  incidents?: IncidentStore;
-  now?: () => Date;
-}
+/** Where freshness alerts go: the same target as the run's alerts. */
+export type FreshnessAlertTarget = AlertTarget;
 
 /** Record the results in the incident book and email what changed. */
 export async function recordFreshness(results: readonly FreshnessResult[], context: { executionArn?: string; reason?: string }, deps: { manifest: Manifest } & FreshnessAlertTarget): Promise<Delivered[]> {
