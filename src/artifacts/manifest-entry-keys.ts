@@ -84,8 +84,10 @@ export function entryKey(spec: EntrySpec, ctx: NodeContext): string {
     case 'test': {
       const test: TestNode = spec.node;
       const model = test.unitTest ? manifest.models[test.unitTest.model] : undefined;
+      // Only a singular test's checksum reads its file; a generic test's file is the whole YAML file (tens of kB per key).
+      const singular = test.kind !== 'generic' && !test.unitTest;
       inputs = [test, upstream(manifest, test.attachedTo), test.dependsOn.map((id) => upstream(manifest, id)), ctx.compiled?.get(test.uniqueId) ?? null,
-        fileText(ctx, packageOfId(test.uniqueId, ctx), test.origin.file), model ? [model.name, model.relation.schema] : null];
+        singular ? fileText(ctx, packageOfId(test.uniqueId, ctx), test.origin.file) : null, model ? [model.name, model.relation.schema] : null];
       break;
     }
     case 'source': {
