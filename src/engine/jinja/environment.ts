@@ -290,7 +290,12 @@ export function renderTemplate(
     if (layer !== null && sharedContextLayers.has(layer)) {
       // Only this render's own names are copied; the shared ones sit in a layer kept per macro scope.
       ctx = Object.create(sharedLayerOver(scope, layer)) as Record<string, unknown>;
-      for (const key of Object.keys(context)) if (!(key in scope.defined)) ctx[key] = context[key];
+      const lazy = (context as { [LAZY_CONTEXT_NAMES]?: string[] })[LAZY_CONTEXT_NAMES];
+      for (const key of Object.keys(context)) {
+        if (key in scope.defined) continue;
+        if (lazy?.includes(key)) readThrough(ctx, context, key);
+        else ctx[key] = context[key];
+      }
     } else {
       ctx = Object.create(scope.defined) as Record<string, unknown>;
       for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
@@ -314,6 +319,24 @@ function flatten(context: Record<string, unknown>): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const key in context) flat[key] = context[key];
   return flat;
+}
+
+/**
+ * The names of a context whose values are made when first read (render-context.ts: `graph`, `model`): renderTemplate
+ * reads them through instead of copying them, so a template that never reads them never makes them.
+ */
+export const LAZY_CONTEXT_NAMES: unique symbol = Symbol('landfall.lazyContextNames');
+
+/** `ctx[key]` reads `context[key]` when read; an assignment (`{% set %}`) replaces it in `ctx` only. */
+function readThrough(ctx: Record<string, unknown>, context: Record<string, unknown>, key: string): void {
+  Object.defineProperty(ctx, key, {
+    get: () => context[key],
+    set(value: unknown) {
+      Object.defineProperty(ctx, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** Context prototypes shared by many renders (render/render-context.ts: one per dialect). */

@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
-import { markSharedContextLayer } from '../jinja/environment';
+import { LAZY_CONTEXT_NAMES, markSharedContextLayer } from '../jinja/environment';
 import { pythonDatetimeModule, PyDatetime } from '../jinja/python-datetime';
 import { pythonReModule } from '../jinja/python-re-module';
 import { pythonItertoolsModule, pythonPytzModule } from '../jinja/python-modules';
@@ -44,9 +44,9 @@ export interface RenderInputs {
   /** dbt's `flags` for this invocation (`FULL_REFRESH`, `WHICH`, `STORE_FAILURES`, `EMPTY`); dbt's defaults otherwise. */
   flags?: Partial<RunFlags>;
   /** dbt's `graph` (run time: graph-context.ts); empty at parse time, as in dbt. */
-  graph?: GraphContext;
+  graph?: GraphContext | (() => GraphContext);
   /** dbt's `model`: the node being rendered, as a dict with dbt's keys. */
-  model?: Record<string, unknown>;
+  model?: Record<string, unknown> | (() => Record<string, unknown>);
 }
 
 /** The `flags` templates read. */
@@ -154,6 +154,29 @@ function sharedLayer(type: Target['type']): Record<string, unknown> {
 const sharedLayers = new Map<Target['type'], Record<string, unknown>>();
 
 /**
+ * `context[name]`, computed by `make` when first read (most templates never read `graph` or `model`: building their
+ * dicts for 8,500 nodes was ~5 % of a cold compile). renderTemplate keeps it lazy (see {@link LAZY_CONTEXT_NAMES}).
+ */
+function setLazily(context: Record<string, unknown>, name: string, value: unknown): void {
+  if (typeof value !== 'function') {
+    context[name] = value;
+    return;
+  }
+  let made: { value: unknown } | undefined;
+  Object.defineProperty(context, name, {
+    get: () => (made ??= { value: (value as () => unknown)() }).value,
+    set: (replaced: unknown) => {
+      made = { value: replaced };
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  const lazy = (context as { [LAZY_CONTEXT_NAMES]?: string[] })[LAZY_CONTEXT_NAMES];
+  if (lazy) lazy.push(name);
+  else Object.defineProperty(context, LAZY_CONTEXT_NAMES, { value: [name], enumerable: false });
+}
+
+/**
  * Build the template context: this render's names, over the dialect's shared layer (its prototype: read names with
  * `context.x` or `for … in`, not `Object.keys` or a spread, which see this render's own names only).
  */
@@ -195,8 +218,6 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     should_full_refresh: () => configOr('full_refresh', flags.FULL_REFRESH),
     should_store_failures: () => configOr('store_failures', flags.STORE_FAILURES),
     flags,
-    graph: inputs.graph ?? emptyGraph(),
-    model: inputs.model ?? {},
     ref: (...args: unknown[]) => {
       const { positional, keywords } = stripKeywords(args);
       // ref('package', 'model') or ref('model', v=2): the model name is the last positional argument.
@@ -215,7 +236,10 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     project_name: inputs.projectName,
     ...statementContext(inputs.queries),
   };
-  return Object.assign(Object.create(shared) as Record<string, unknown>, own);
+  const context = Object.assign(Object.create(shared) as Record<string, unknown>, own);
+  setLazily(context, 'graph', inputs.graph ?? emptyGraph);
+  setLazily(context, 'model', inputs.model ?? {});
+  return context;
 }
 
 /**

@@ -203,9 +203,9 @@ function renderWithCtes(
     runStartedAt: options.runStartedAt,
     queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
     flags: options.flags,
-    graph: graphOf(manifest),
-    // The graph's own dict of this node (built once per manifest) rather than a second one per render.
-    model: graphOf(manifest).nodes[node.uniqueId] ?? nodeDict(manifest, node),
+    // Made when a template first reads them (most never do).
+    graph: () => graphOf(manifest),
+    model: () => nodeDict(manifest, node),
     hooks: {
       ref: (refName, version) => {
         const name = versionedRefKey(refName, version);

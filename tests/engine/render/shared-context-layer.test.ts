@@ -42,3 +42,28 @@ describe('render contexts over a shared layer', () => {
     expect(renderTemplate('{{ dbt_version }} {{ target.schema }}', spread, { file: 'models/x.yml', macros: '' })).toBe('1.10.0 analytics');
   });
 });
+
+describe('lazy context names', () => {
+  it('graph and model are made only when a template reads them, and read as the values made', () => {
+    let made = 0;
+    const context = buildRenderContext({
+      target, vars: {}, self: undefined, invocationId: 'i1', runStartedAt: new Date(0),
+      graph: () => {
+        made++;
+        return { nodes: { 'model.p.a': { name: 'a' } }, sources: {}, macros: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {}, unit_tests: {} };
+      },
+      model: () => {
+        made++;
+        return { name: 'me' };
+      },
+      hooks: { ref: () => { throw new Error('no refs'); }, source: () => { throw new Error('no sources'); }, config: () => undefined, configValues: () => ({}), isIncremental: () => false },
+    });
+    expect(renderTemplate('select 1', context, { file: 'models/a.sql', macros: '' })).toBe('select 1');
+    expect(made).toBe(0);
+    expect(renderTemplate("{{ model.name }} {{ graph.nodes['model.p.a'].name }}", context, { file: 'models/a.sql', macros: '' })).toBe('me a');
+    expect(made).toBe(2);
+    expect(renderTemplate('{% set model = 5 %}{{ model }} {{ model }}', context, { file: 'models/a.sql', macros: '' })).toBe('5 5');
+    expect(renderTemplate('{{ model.name }}', context, { file: 'models/a.sql', macros: '' })).toBe('me'); // the set stayed in its render
+    expect(made).toBe(2);
+  });
+});
