@@ -290,13 +290,17 @@ export async function settleStep(slots: StatementSlots | undefined, run: Pick<Ru
 }
 
 /**
- * How long (whole seconds, at least 1) a run the slots granted nothing, with nothing running, waits before asking
- * again: until another run's earliest statement is expected to end — not a fixed second.
+ * How long (whole seconds, at least 1) a run the slots held back waits before asking again: until another run's
+ * earliest statement is expected to end, plus a second for that run's step to poll it and settle its slot back —
+ * not a fixed second.
  */
 export async function starvedWaitSeconds(slots: StatementSlots | undefined, runId: string): Promise<number> {
   if (!slots) return 1;
-  return Math.max(1, Math.ceil(((await slots.nextReleaseAt(runId)) - Date.now()) / 1000));
+  return Math.max(1, Math.ceil(((await slots.nextReleaseAt(runId)) - Date.now()) / 1000) + SETTLE_MARGIN_SECONDS);
 }
+
+/** What a run's step takes, at most, from its statement's due time to settling its slot back. */
+const SETTLE_MARGIN_SECONDS = 1;
 
 export async function concurrencyForStep(slots: StatementSlots | undefined, run: Pick<RunState, 'runId' | 'nodes' | 'concurrency' | 'done'>, invocation?: number): Promise<number> {
   return (await admitStep(slots, run, invocation)).concurrency;

@@ -295,7 +295,12 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   if (run.done) await concurrencyForStep(deps.statementSlots, run); // gives its slots back
   // What it did not use, and what ended, goes back now; granted nothing, it waits for another run's next statement end.
   else await settleStep(deps.statementSlots, run, msUntilNextPoll(run, Date.now()));
-  if (!run.done && admitted === 0) run = { ...run, waitSeconds: await starvedWaitSeconds(deps.statementSlots, run.runId) };
+  // Ready nodes left unsubmitted: the slots held it back, so it comes back when another run's statement is due to end
+  // (its slots are then settled back), if that is sooner than its own next poll — not only when granted nothing.
+  if (!run.done && deps.statementSlots && (admitted === 0 || readyNodes(run) > 0)) {
+    const starved = await starvedWaitSeconds(deps.statementSlots, run.runId);
+    run = { ...run, waitSeconds: admitted === 0 ? starved : Math.min(run.waitSeconds, starved) };
+  }
   // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
   loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
   // A done run goes on to RecordRun (record-run.ts), which keeps its results in the run history.
