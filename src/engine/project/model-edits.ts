@@ -65,7 +65,8 @@ function applyModelEdits(state: CompileState, edits: readonly { file: string; te
       const model = byFile.get(file);
       if (!sqlFile || !model || model.version !== undefined) return undefined;
       if (text === model.rawSql) continue;
-      const before = cache.cachedSqlCalls(file);
+      // The calls the model was compiled from: those parsed from its text then (another compile may have parsed since).
+      const before = cache.cachedSqlCalls(file, contentHash(model.rawSql));
       // As addModels: the folder configs, then the last properties entry of that name.
       const props = root.files.properties.flatMap((p) => p.content.models ?? []).filter((entry) => entry.name === model.name).pop();
       const levels = [root.folderConfig('models', sqlFile.relative), props?.config ?? {}];
@@ -86,6 +87,8 @@ function applyModelEdits(state: CompileState, edits: readonly { file: string; te
 interface ArtifactStamp {
   size: number;
   mtimeMs: number;
+  /** The content hash of every project file it was compiled from, by file (the parse cache's keys). */
+  files: Record<string, string>;
   /** The hash of the render context, the target, `--vars` and the compiling code. */
   inputs: string;
 }
@@ -143,13 +146,18 @@ function inputsHash(prepared: PreparedCompile, options: CompileOptions, checks: 
  */
 export function recompileFromArtifact(prepared: PreparedCompile, options: CompileOptions & { parseCache: PartialParseCache }, artifactFile: string, checks: string): Manifest | undefined {
   const cache = options.parseCache;
-  const { changed, otherChanges } = cache.changesSinceStart();
-  if (otherChanges) return undefined;
+  if (cache.renderedEnvironmentChanged()) return undefined;
   try {
     const stamp = JSON.parse(fs.readFileSync(stampFileOf(artifactFile), 'utf8')) as ArtifactStamp;
     const stat = fs.statSync(artifactFile);
     const inputs = inputsHash(prepared, options, checks);
     if (inputs === undefined || stamp.size !== stat.size || stamp.mtimeMs !== stat.mtimeMs || stamp.inputs !== inputs) return undefined;
+    // The files changed since the artifact's compile (not since the cache's last compile: another artifact, such as
+    // `--out .landfall/aws/…`, may have been compiled in between). None added or deleted.
+    const now = cache.fileHashes();
+    const before = Object.keys(stamp.files ?? {});
+    if (before.length !== Object.keys(now).length || before.some((file) => now[file] === undefined)) return undefined;
+    const changed = before.filter((file) => now[file] !== stamp.files[file]);
     const root = prepared.scopes[0]!;
     const texts = new Map(root.files.models.map((f) => [f.file, f.text]));
     if (changed.some((file) => !texts.has(file))) return undefined;
@@ -168,6 +176,6 @@ export function stampArtifact(prepared: PreparedCompile, options: CompileOptions
     return;
   }
   const stat = fs.statSync(artifactFile);
-  const stamp: ArtifactStamp = { size: stat.size, mtimeMs: stat.mtimeMs, inputs };
+  const stamp: ArtifactStamp = { size: stat.size, mtimeMs: stat.mtimeMs, files: options.parseCache?.fileHashes() ?? {}, inputs };
   fs.writeFileSync(stampFileOf(artifactFile), JSON.stringify(stamp));
 }

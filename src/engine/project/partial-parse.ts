@@ -98,8 +98,6 @@ export class PartialParseCache {
   private readonly seen = new Set<string>();
   /** Node ids whose compiled SQL was looked up since `startCompile`. */
   private readonly seenCompiled = new Set<string>();
-  /** Files whose text differed from the one kept (or was not kept) when read since `startCompile`. */
-  private readonly changedTexts = new Set<string>();
   private changed = false;
   /** Keys of each map set or removed since the full file was last written or read (what a delta save writes). */
   private readonly dirty = { texts: new Set<string>(), results: new Set<string>(), compiled: new Set<string>() };
@@ -179,7 +177,6 @@ export class PartialParseCache {
   startCompile(): void {
     this.seen.clear();
     this.seenCompiled.clear();
-    this.changedTexts.clear();
     this.counts = { read: 0, reused: 0, parsed: 0 };
   }
 
@@ -317,9 +314,7 @@ export class PartialParseCache {
     // Stat before reading: an edit in between leaves a newer time on disk than the one kept, so the next compile reads again.
     const text = fs.readFileSync(absolute, 'utf8');
     this.counts.read++;
-    const textHash = contentHash(text);
-    if (known?.hash !== textHash) this.changedTexts.add(file);
-    this.texts.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, readAt, hash: textHash, text });
+    this.texts.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, readAt, hash: contentHash(text), text });
     this.dirty.texts.add(file);
     this.changed = true;
     return text;
@@ -356,21 +351,29 @@ export class PartialParseCache {
     return calls;
   }
 
-  /**
-   * Since `startCompile` (after the project's files were read): the files whose text changed or is new, and whether
-   * anything else changed: a file kept before was not read (deleted), or a rendered file's environment variables
-   * hold other values now.
-   */
-  changesSinceStart(): { changed: string[]; otherChanges: boolean } {
-    let otherChanges = [...this.texts.keys()].some((file) => !this.seen.has(file));
-    for (const result of this.results.values()) if (result.env && !sameEnvironment(result.env)) otherChanges = true;
-    return { changed: [...this.changedTexts], otherChanges };
+  /** The content hash of each file read since `startCompile`, by its key (model-edits.ts stamps an artifact with them). */
+  fileHashes(): Record<string, string> {
+    const hashes: Record<string, string> = {};
+    for (const file of [...this.seen].sort()) {
+      const text = this.texts.get(file);
+      if (text) hashes[file] = text.hash;
+    }
+    return hashes;
   }
 
-  /** A copy of the calls kept for SQL file `file` (model-edits.ts compares them with a new parse), if any. */
-  cachedSqlCalls(file: string): SqlFileCalls | undefined {
+  /** Whether an environment variable a kept render read holds another value now (that file would render again). */
+  renderedEnvironmentChanged(): boolean {
+    for (const result of this.results.values()) if (result.env && !sameEnvironment(result.env)) return true;
+    return false;
+  }
+
+  /**
+   * A copy of the calls kept for SQL file `file` when they were parsed from the text whose hash is `textHash`
+   * (model-edits.ts compares them with a new parse), if any.
+   */
+  cachedSqlCalls(file: string, textHash: string): SqlFileCalls | undefined {
     const cached = this.results.get(file);
-    return cached?.kind === 'sql' ? copyPlainData(cached.result as SqlFileCalls) : undefined;
+    return cached?.kind === 'sql' && cached.hash === textHash ? copyPlainData(cached.result as SqlFileCalls) : undefined;
   }
 
   /** The hash of a file's text, known when the text came from {@link fileText}. */

@@ -122,6 +122,18 @@ describe('recompile from model edits', () => {
       expect(withoutTime(next.manifest)).toBe(fullNow({ some_var: 1 }));
     });
 
+    it('patches from what the artifact was compiled from, even when another artifact was compiled with the same cache in between', () => {
+      compileNow();
+      edit('models/staging/stg_orders.sql', (text) => `${text}\n-- saved while packaging\n`);
+      const other = path.join(dir, '.landfall', 'aws', 'landfall-manifest.json');
+      compileProject(dir, target, other, undefined, PartialParseCache.open(cacheFile()));
+      edit('models/marts/orders.sql', (text) => `${text}\n-- saved\n`);
+      const next = compileNow();
+      expect(next.manifest.models['model.jaffle_mart.stg_orders']!.rawSql).toContain('saved while packaging');
+      expect(withoutTime(next.manifest)).toBe(fullNow());
+      expect(next.stats.parsed).toBe(1); // orders.sql; stg_orders.sql was parsed by the other compile
+    });
+
     it('links again when an environment variable a YAML file names changes (a source schema read while linking)', () => {
       edit('models/marts/_marts.yml', (text) => `${text}\nsources:\n  - name: ext\n    schema: "{{ env_var('LANDFALL_T24_SCHEMA', 'raw') }}"\n    tables:\n      - name: events\n`);
       compileNow();
