@@ -8,6 +8,7 @@ import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY, displayMacroNames } from '../macros';
 import { installPythonCompat } from './python-compat';
 import { installPythonSyntax } from './python-syntax';
+import { flatten, isSharedContextLayer, LAZY_CONTEXT_NAMES, readThrough } from './context-layers';
 import { shapeOf } from './template-shape';
 
 // `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
@@ -287,7 +288,7 @@ export function renderTemplate(
     const saved = { ctx: scope.context.ctx, exported: scope.context.exported };
     const layer = Object.getPrototypeOf(context) as object | null;
     let ctx: Record<string, unknown>;
-    if (layer !== null && sharedContextLayers.has(layer)) {
+    if (layer !== null && isSharedContextLayer(layer)) {
       // Only this render's own names are copied; the shared ones sit in a layer kept per macro scope.
       ctx = Object.create(sharedLayerOver(scope, layer)) as Record<string, unknown>;
       const lazy = (context as { [LAZY_CONTEXT_NAMES]?: string[] })[LAZY_CONTEXT_NAMES];
@@ -312,42 +313,6 @@ export function renderTemplate(
   } catch (error) {
     throw toRenderError(error, where);
   }
-}
-
-/** Every name of `context`, its prototypes' included, as own properties (nunjucks copies a context with Object.keys). */
-function flatten(context: Record<string, unknown>): Record<string, unknown> {
-  const flat: Record<string, unknown> = {};
-  for (const key in context) flat[key] = context[key];
-  return flat;
-}
-
-/**
- * The names of a context whose values are made when first read (render-context.ts: `graph`, `model`): renderTemplate
- * reads them through instead of copying them, so a template that never reads them never makes them.
- */
-export const LAZY_CONTEXT_NAMES: unique symbol = Symbol('landfall.lazyContextNames');
-
-/** `ctx[key]` reads `context[key]` when read; an assignment (`{% set %}`) replaces it in `ctx` only. */
-function readThrough(ctx: Record<string, unknown>, context: Record<string, unknown>, key: string): void {
-  Object.defineProperty(ctx, key, {
-    get: () => context[key],
-    set(value: unknown) {
-      Object.defineProperty(ctx, key, { value, writable: true, enumerable: true, configurable: true });
-    },
-    enumerable: true,
-    configurable: true,
-  });
-}
-
-/** Context prototypes shared by many renders (render/render-context.ts: one per dialect). */
-const sharedContextLayers = new WeakSet<object>();
-
-/**
- * Mark `layer` as shared by many render contexts (their prototype): renderTemplate then copies only a context's own
- * names per render and keeps the layer's, under each macro scope, once. The layer must not change afterwards.
- */
-export function markSharedContextLayer(layer: object): void {
-  sharedContextLayers.add(layer);
 }
 
 /** The shared layer's names that the macro scope does not define, over the scope's macros: made once per pair. */

@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
-import { LAZY_CONTEXT_NAMES, markSharedContextLayer } from '../jinja/environment';
+import { LAZY_CONTEXT_NAMES, markSharedContextLayer } from '../jinja/context-layers';
 import { pythonDatetimeModule, PyDatetime } from '../jinja/python-datetime';
 import { pythonReModule } from '../jinja/python-re-module';
 import { pythonItertoolsModule, pythonPytzModule } from '../jinja/python-modules';
