@@ -20,7 +20,7 @@ import { startLocalStack, LOCAL_WEBHOOK_SECRET, type LocalStack } from '../src/l
 import { loadCompiledManifest } from '../src/runtime/compiled-project';
 import { readConnectionTarget } from '../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../src/warehouse/run-query';
+import { runQuery } from '../src/engine/warehouse/run-query';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const args = process.argv.slice(2);

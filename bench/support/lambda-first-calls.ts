@@ -17,7 +17,7 @@ import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb'
 import { RUN_LOCK_TABLE, startLocalStack, type LocalStack } from '../../src/local/local-stack';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 
 const LEASE_TABLE = 'landfall-bench-lease';
 

@@ -7,8 +7,8 @@
  * `generateCatalog` is the one entry point (`landfall docs generate`, and the docs site).
  */
 import type { Manifest, Relation } from '../engine/manifest';
-import type { Cell, Warehouse } from '../warehouse/warehouse';
-import { runQuery } from '../warehouse/run-query';
+import type { Cell, Warehouse } from '../engine/warehouse/warehouse';
+import { runQuery } from '../engine/warehouse/run-query';
 import { artifactMetadata, type ArtifactMetadataInput } from './artifact-metadata';
 import { columnsCatalogQuery, statsCatalogQuery } from './catalog-queries';
 import { dbtId } from './dbt-ids';

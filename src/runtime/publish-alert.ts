@@ -18,7 +18,7 @@ import { updateBook, type IncidentStore } from '../incidents/incident-store';
 import { trackIncidents } from '../incidents/track-incidents';
 import { DEFAULT_LANDFALL_SETTINGS } from '../schedules/default-settings';
 import type { LandfallSettings } from '../schedules/landfall-settings';
-import { runQuery, StatementTimeoutError } from '../warehouse/run-query';
+import { runQuery, StatementTimeoutError } from '../engine/warehouse/run-query';
 import type { RunState } from '../engine';
 import { incidentStoreFromEnvironment } from './aws-incident-store';
 import { deliverNotices, type Delivered } from './deliver-notices';
