@@ -12,15 +12,16 @@ import type { MaterializationPlan } from '../materializations';
 import type { ResultSet, StatementDescription, Warehouse } from '../warehouse/warehouse';
 import type { FetchedColumns } from '../materializations/plan';
 import { TERMINAL_STATUSES } from '../warehouse/warehouse';
-import { advanceLoadNode, recoverLoadNode, type LoadStepContext, type LoadStepRunner } from './load-node';
+import { advanceLoadNode, recoverLoadNode, type LoadStepRunner } from './load-node';
 import { planFor } from './plan-node';
 import { phaseGate } from './project-hooks';
-import { fitsOneBatch, modelRowsInSharedBatch, riderFor, sharedBatchOutcome } from './tests-with-model';
+import { modelRowsInSharedBatch, sharedBatchOutcome } from './tests-with-model';
 import { clearPoll, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll } from './poll-schedule';
 import { asDbtRunsUnitTests } from './unit-test-nodes';
 import { advanceIsolatedTests } from './isolated-tests';
-import { clientToken, resolveQueriesOf } from './node-statements';
-import { lastResultId, lastResultRows, renderTests, testResultsFor, testStatements } from './tests-node';
+import { resolveQueriesOf } from './node-statements';
+import { cachedPlanFor, loadStepContext, submitStep } from './submit-step';
+import { lastResultId, lastResultRows, renderTests, testResultsFor } from './tests-node';
 import { testStatus } from '../tests/test-status';
 import { FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 
@@ -344,18 +345,6 @@ export function restartNode(node: RunNode): void {
   }
 }
 
-/** {@link planFor}, through `ctx.plans` when the caller keeps them: by run, node, and what the plan depends on that a run changes. */
-function cachedPlanFor(node: RunNode, state: RunState, ctx: RunContext): MaterializationPlan {
-  if (!ctx.plans) return planFor(node, state, ctx);
-  const key = `${state.runId}\n${node.id}\n${node.postHooks ?? ''}\n${JSON.stringify(node.columns ?? null)}\n${JSON.stringify(node.queryResults ?? null)}`;
-  let plan = ctx.plans.get(key);
-  if (!plan) {
-    plan = planFor(node, state, ctx);
-    ctx.plans.set(key, plan);
-  }
-  return plan;
-}
-
 /**
  * The state a step may change, leaving its input untouched: a step only assigns members of pending and running
  * nodes (arrays such as `tests` and `columns` are replaced, never edited), so copying those suffices; finished
@@ -366,9 +355,6 @@ function copyForStep(input: RunState): RunState {
   return { ...input, nodes: input.nodes.map((node) => (FINISHED_STATUSES.has(node.status) ? node : { ...node })) };
 }
 
-
-
-
 /** `(schema, relation, column, type)` rows, grouped by `schema.relation` in column order. */
 function fetchedColumns(result: ResultSet): FetchedColumns {
   const columns: FetchedColumns = {};
@@ -377,59 +363,3 @@ function fetchedColumns(result: ResultSet): FetchedColumns {
   }
   return columns;
 }
-
-
-
-
-
-
-/** How a load node submits its steps (same names and client tokens as a model's steps) and reads a step's rows. */
-function loadStepContext(node: RunNode, state: RunState, ctx: RunContext): LoadStepContext {
-  return {
-    loads: ctx.loads,
-    submit: (sqls) => ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
-      name: `landfall/${state.runId}/${node.name}/${node.kind}/${node.step ?? 0}`.slice(0, 500),
-      clientToken: clientToken(state, node, String(node.step ?? 0)),
-    }),
-    fetchLastRows: (description) => ctx.warehouse.fetchRows(lastResultId(description)),
-  };
-}
-
-/**
- * Submits the node's current step. A model's last step takes its tests node along when `ctx.testsWithModel` allows
- * (tests-with-model.ts): `rideAlong` marks that node running, and the model remembers how many statements are its
- * tests'. `variant` names a resubmission of the same step (its own client token).
- */
-async function submitStep(
-  state: RunState, node: RunNode, plan: MaterializationPlan | undefined, ctx: RunContext,
-  rideAlong?: (rider: RunNode) => void, variant?: 'alone',
-): Promise<string> {
-  const step = node.step ?? 0;
-  let sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
-  let key = variant ? `${step}\n${variant}` : String(step);
-  const rider = plan && ctx.testsWithModel && rideAlong && !variant ? riderFor(node, step, plan, state, ctx.manifest) : undefined;
-  const riderSqls = rider ? renderedOrNone(() => testStatements(rider, state, ctx.manifest)) : undefined;
-  if (rider && riderSqls && fitsOneBatch(sqls, riderSqls)) {
-    rideAlong!(rider);
-    node.testsInBatch = riderSqls.length;
-    sqls = [...sqls, ...riderSqls];
-    key = `${step}\nwith tests`;
-  }
-  const id = await ctx.warehouse.submit(sqls.length === 1 ? sqls[0]! : sqls, {
-    name: `landfall/${state.runId}/${node.name}/${node.kind}/${step}${node.testsInBatch !== undefined ? '+tests' : ''}`.slice(0, 500),
-    clientToken: clientToken(state, node, key),
-  });
-  if (rider && node.testsInBatch !== undefined) rider.statementId = id;
-  return id;
-}
-
-/** The statements, or undefined when they cannot render (the node then runs, and errors, on its own). */
-function renderedOrNone(render: () => string[]): string[] | undefined {
-  try {
-    return render();
-  } catch (error) {
-    if (error instanceof EngineError) return undefined;
-    throw error;
-  }
-}
-
