@@ -7,8 +7,7 @@
  * `AWS_ENDPOINT_URL_*` variables.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { StartExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DataArrivedEventSchema } from '../events/arrival';
@@ -24,7 +23,6 @@ import { filterPolicyOf } from '../alerts/alert-subscriptions';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
 import { LocalDynamoDb, startLocalDynamoDb } from './aws/dynamodb';
-import { runLocksFromEnvironment } from '../runtime/run-locks-aws';
 import { startLocalCloud, localCloudEndpointEnvironment } from './aws/local-cloud';
 import { LocalS3 } from './aws/s3';
 import { DMS_TARGET_PREFIX, LocalDms } from './aws/dms';
@@ -37,6 +35,7 @@ import { deployedRule } from '../deploy/rule-targets';
 import { ServerlessTemplate } from '../deploy/serverless-template';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { deployedLambdaTimeout } from './aws/lambda-timeouts';
+import { lambda, localFunctionArn, releaseLocksWhenExecutionsClose, startWebhookServer } from './local-functions';
 import { startLocalDataApi } from './data-api/local-data-api';
 import type { DataApiCounters } from './data-api/redshift-latency';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
@@ -125,36 +124,6 @@ const TRANSFORM_TASK_MODULES: Record<string, string> = {
   PublishCrashAlert: 'publish-crash-alert',
   EndFailedRun: 'end-failed-run',
 };
-
-/** The Lambda context the handlers' middleware expects. */
-function lambdaContext(functionName: string, timeoutSeconds = 900) {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `local-${Date.now()}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-type LambdaModule = { handler: (event: unknown, context: unknown) => Promise<unknown> };
-
-function lambda(repoRoot: string, name: string): (event: unknown) => Promise<unknown> {
-  // Required lazily: the modules build their SDK clients at load, after the environment points at us.
-  return (event) => (require(path.join(repoRoot, 'functions', name)) as LambdaModule).handler(event, lambdaContext(name, deployedLambdaTimeout(repoRoot, name)));
-}
-
-function localFunctionArn(name: string): string {
-  return `arn:aws:lambda:us-east-1:000000000000:function:landfall-local-${name}`;
-}
 
 /**
  * Read a state machine definition and fill its `${Name}` placeholders, as CloudFormation's
@@ -378,66 +347,5 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await dataApi.close();
       await engine.close();
     },
-  };
-}
-
-/**
- * Stands in for the rule on "Step Functions Execution Status Change" that invokes arrivalRunFinished in AWS: when
- * an execution started through the API closes, its run locks are released (a lock left behind would still be
- * taken over by the next run, which asks DescribeExecution; this keeps the table clean, as in AWS).
- */
-function releaseLocksWhenExecutionsClose(stepFunctions: LocalStepFunctions): Promise<unknown>[] {
-  const pending: Promise<unknown>[] = [];
-  const start = stepFunctions.operations.StartExecution as (request: unknown) => Promise<{ executionArn?: string }>;
-  stepFunctions.operations.StartExecution = (async (request: unknown) => {
-    const started = await start(request);
-    const arn = started.executionArn!;
-    pending.push(stepFunctions.waitForExecution(arn).then(() => runLocksFromEnvironment()?.releaseFor(arn)).catch(() => undefined));
-    return started;
-  }) as never;
-  // A redriven execution closes again (and emits another status change in AWS): its re-taken locks are released too.
-  const redrive = stepFunctions.operations.RedriveExecution as (request: { executionArn?: string }) => Promise<unknown>;
-  stepFunctions.operations.RedriveExecution = (async (request: { executionArn?: string }) => {
-    const redriven = await redrive(request);
-    const arn = request.executionArn!;
-    pending.push(stepFunctions.waitForExecution(arn).then(() => runLocksFromEnvironment()?.releaseFor(arn)).catch(() => undefined));
-    return redriven;
-  }) as never;
-  return pending;
-}
-
-/** The function URL of the Fivetran webhook: `POST /webhooks/fivetran`, as a Lambda function URL event. */
-async function startWebhookServer(repoRoot: string, port: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const handler = lambda(repoRoot, 'fivetran-webhook');
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const respond = (status: number, body: string) => {
-        response.writeHead(status, { 'content-type': 'application/json' });
-        response.end(body);
-      };
-      if (request.method !== 'POST' || !request.url?.startsWith('/webhooks/fivetran')) {
-        respond(404, JSON.stringify({ message: 'POST /webhooks/fivetran' }));
-        return;
-      }
-      const body = Buffer.concat(chunks);
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
-      handler({ body: body.toString('base64'), isBase64Encoded: true, headers, requestContext: { http: { method: 'POST', path: request.url } } })
-        .then((result) => {
-          const r = result as { statusCode: number; body: string };
-          respond(r.statusCode, r.body);
-        })
-        .catch((error: Error) => respond(500, JSON.stringify({ message: error.message })));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${actual}/webhooks/fivetran`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
   };
 }
