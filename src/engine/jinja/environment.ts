@@ -5,67 +5,14 @@
  */
 import { hash } from 'node:crypto';
 import nunjucks from 'nunjucks';
-import { DBT_MACRO_LIBRARY, displayMacroNames } from '../macros';
-import { installPythonCompat } from './python-compat';
-import { installPythonSyntax } from './python-syntax';
+import { DBT_MACRO_LIBRARY } from '../macros';
+import { createEnvironment, runtime } from './nunjucks-environment';
+import { BLAME, blameOf, MACROS_TEMPLATE, type MacroBlame, toRenderError } from './render-errors';
 import { flatten, isSharedContextLayer, LAZY_CONTEXT_NAMES, readThrough } from './context-layers';
 import { shapeOf } from './template-shape';
 
-// `installJinjaCompat` patches nunjucks' runtime once per process; do it before any template compiles.
-nunjucks.installJinjaCompat();
-installPythonSyntax();
-
-const runtime = (nunjucks as unknown as { runtime: { memberLookup: (this: unknown, obj: unknown, key: unknown, ...slice: unknown[]) => unknown } }).runtime;
-const compatMemberLookup = runtime.memberLookup;
-
-const STRING_METHODS: Record<string, (s: string, ...args: any[]) => unknown> = {
-  upper: (s) => s.toUpperCase(),
-  lower: (s) => s.toLowerCase(),
-  strip: (s, chars?: string) => (chars ? trimChars(s, chars) : s.trim()),
-  lstrip: (s) => s.trimStart(),
-  rstrip: (s) => s.trimEnd(),
-  startswith: (s, p: string) => s.startsWith(p),
-  endswith: (s, p: string) => s.endsWith(p),
-  replace: (s, a: string, b: string) => s.split(a).join(b),
-  split: (s, sep?: string) => (sep === undefined ? s.trim().split(/\s+/) : s.split(sep)),
-  join: (s, items: unknown[]) => items.map(String).join(s),
-  format: (s, ...args: unknown[]) => {
-    let i = 0;
-    return s.replace(/\{(\d*)\}/g, (_m, n: string) => String(args[n === '' ? i++ : Number(n)]));
-  },
-};
-
-function trimChars(s: string, chars: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && chars.includes(s[start]!)) start++;
-  while (end > start && chars.includes(s[end - 1]!)) end--;
-  return s.slice(start, end);
-}
-
-/**
- * Objects that answer Jinja's `x.name` and `x[key]` themselves, as Python objects do through
- * `__getattr__`/`__getitem__` (agate tables, rows and columns): nunjucks compiles both to one lookup,
- * which calls `obj[JINJA_MEMBER](key)` instead of its own rules (jinja-compat would otherwise answer
- * `.values()`/`.keys()` with the object's own properties).
- */
-export const JINJA_MEMBER: unique symbol = Symbol('landfall.jinjaMember');
-
-export interface JinjaMembers {
-  [JINJA_MEMBER](key: string | number): unknown;
-}
-
-runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...slice: unknown[]) {
-  if (slice.length === 0 && obj !== null && typeof obj === 'object' && JINJA_MEMBER in obj && (typeof key === 'string' || typeof key === 'number')) {
-    return (obj as JinjaMembers)[JINJA_MEMBER](key);
-  }
-  if (typeof obj === 'string' && typeof key === 'string' && Object.prototype.hasOwnProperty.call(STRING_METHODS, key)) {
-    const method = STRING_METHODS[key]!;
-    return (...args: unknown[]) => method(obj, ...args);
-  }
-  // jinja-compat reads `xs[1:3]` as a lookup with three more arguments (start, stop, step): pass them on.
-  return compatMemberLookup.call(this, obj, key, ...slice);
-};
+export { JINJA_MEMBER, type JinjaMembers } from './nunjucks-environment';
+export { macroFileMarker, macroOrigin, TemplateRenderError } from './render-errors';
 
 /** Thrown by dbt's `return(value)`; the macro being called catches it and returns `value` instead of its text. */
 export class MacroReturn {
@@ -119,61 +66,12 @@ compilerModule.compile = (...args: unknown[]) => {
     .replace(closing, `$1} catch (e) { throw runtime.landfallBlame(e, ${templateName}, lineno); } finally { frame = callerFrame; }\n$2`);
 };
 
-/** Where an error raised inside a macro happened: the template that defines the macro and the line in it (1-based). */
-interface MacroBlame {
-  template: string;
-  line: number;
-}
-const BLAME: unique symbol = Symbol('landfall.macroBlame');
-
 /** The innermost macro frame marks the error first; outer macros leave it alone. `return()` is not an error. */
 (runtime as unknown as Record<string, unknown>).landfallBlame = (error: unknown, template: string, lineno: number): unknown => {
   if (error instanceof MacroReturn || error === null || typeof error !== 'object' || BLAME in error) return error;
   Object.defineProperty(error, BLAME, { value: { template, line: Number(lineno) + 1 } satisfies MacroBlame });
   return error;
 };
-
-function blameOf(error: unknown): MacroBlame | undefined {
-  let current: unknown = error;
-  // nunjucks wraps errors (TemplateError keeps the original as `cause`).
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    if (BLAME in current) return (current as { [BLAME]: MacroBlame })[BLAME];
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
- * Marks where each macro file starts in a project's macro source, on the file's first line (a Jinja comment,
- * so it changes neither the output nor the line count). `macroFileMarker('macros/x.sql') + text`.
- */
-export function macroFileMarker(file: string): string {
-  return `{#landfall:file=${file.replace(/#/g, '')}#}`;
-}
-const MARKER = /\{#landfall:file=([^#]*)#\}/g;
-
-/**
- * The macro file and line a line of the concatenated macro source (1-based) comes from, and the macro there.
- *
- * @example
- * macroOrigin(`${macroFileMarker('macros/a.sql')}{% macro a() %}\n{{ x() }}\n{% endmacro %}`, 2) // { file: 'macros/a.sql', line: 2, macro: 'a' }
- */
-export function macroOrigin(macros: string, line: number): { file?: string; line: number; macro?: string } {
-  const lines = macros.split('\n');
-  let file: string | undefined;
-  let start = 1;
-  let macro: string | undefined;
-  for (let i = 0; i < Math.min(line, lines.length); i++) {
-    for (const m of lines[i]!.matchAll(MARKER)) {
-      file = m[1];
-      start = i + 1;
-      macro = undefined;
-    }
-    const defined = /\{%-?\s*(?:macro|test)\s+([A-Za-z_]\w*)/.exec(lines[i]!);
-    if (defined) macro = defined[1];
-  }
-  return { file, line: line - start + 1, macro };
-}
 
 /**
  * dbt syntax nunjucks lacks, rewritten before compiling: `{% test name(...) %}` blocks define the macro
@@ -191,77 +89,8 @@ export function toNunjucksSyntax(source: string): string {
     .replace(/\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=([\s\S]*?)(-?)%\}/g, "{%$1 do __setattr($2, '$3', $4) $5%}");
 }
 
-/** `{% do expr %}`: evaluate for side effects, output nothing. */
-class DoExtension {
-  tags = ['do'];
-  parse(parser: any, nodes: any) {
-    const token = parser.nextToken();
-    const expression = parser.parseExpression();
-    parser.advanceAfterBlockEnd(token.value);
-    return new nodes.CallExtension(this, 'run', new nodes.NodeList(token.lineno, token.colno, [expression]));
-  }
-  run() {
-    return '';
-  }
-}
-
-function createEnvironment(): nunjucks.Environment {
-  const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, trimBlocks: false });
-  env.addExtension('do', new DoExtension());
-  env.addFilter('tojson', (value: unknown) => JSON.stringify(value));
-  env.addFilter('as_text', (value: unknown) => String(value));
-  env.addFilter('as_bool', (value: unknown) => value === true || value === 'true' || value === 'True');
-  env.addFilter('as_number', (value: unknown) => Number(value));
-  env.addFilter('map', function mapFilter(this: unknown, items: unknown, ...args: unknown[]) {
-    return mapItems(env, this, items, args);
-  });
-  (env as unknown as { addTest(name: string, test: (value: unknown) => boolean): void }).addTest('none', (value) => value === null || value === undefined);
-  env.addGlobal('__setattr', (target: Record<string, unknown>, key: string, value: unknown) => {
-    target[key] = value;
-    return '';
-  });
-  installPythonCompat(env);
-  return env;
-}
-
-/**
- * Jinja's `map` filter, which nunjucks lacks: `xs | map(attribute='a.b')` (digits index: `attribute=0`),
- * with an optional `default`, or `xs | map('upper')` to apply another filter.
- */
-function mapItems(env: nunjucks.Environment, filterThis: unknown, items: unknown, args: unknown[]): unknown[] {
-  const last = args[args.length - 1];
-  const keywords = last && typeof last === 'object' && Object.prototype.hasOwnProperty.call(last, '__keywords') ? (last as Record<string, unknown>) : undefined;
-  const positional = keywords ? args.slice(0, -1) : args;
-  const list = items === null || items === undefined ? [] : Array.from(items as Iterable<unknown>);
-  if (keywords && 'attribute' in keywords) {
-    const path = typeof keywords.attribute === 'number' ? [keywords.attribute] : String(keywords.attribute).split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    return list.map((item) => {
-      const value = path.reduce<unknown>((current, part) => runtime.memberLookup.call(undefined, current, part), item);
-      return value === undefined && 'default' in keywords ? keywords.default : value;
-    });
-  }
-  const filter = (env as unknown as { getFilter(name: string): (...a: unknown[]) => unknown }).getFilter(String(positional[0]));
-  return list.map((item) => filter.call(filterThis, item, ...positional.slice(1)));
-}
-
 const environment = createEnvironment();
 const compiled = new Map<string, nunjucks.Template>();
-
-/** A render failure, with the file and the line in that file. Package macros are named `package.macro`, as called. */
-export class TemplateRenderError extends Error {
-  readonly detail: string;
-
-  constructor(
-    readonly file: string,
-    readonly line: number | undefined,
-    detail: string,
-  ) {
-    const readable = displayMacroNames(detail);
-    super(`${file}${line ? `:${line}` : ''}: ${readable}`);
-    this.detail = readable;
-    this.name = 'TemplateRenderError';
-  }
-}
 
 /**
  * Render Jinja source with a context. `lineOffset` lines at the top of `source` (prepended macros) are
@@ -504,39 +333,4 @@ function contextClass(): ContextClass {
     });
   }
   return contextConstructor!;
-}
-
-/** The name the macros template compiles under (see {@link renderTemplate}). */
-const MACROS_TEMPLATE = 'macros';
-const LIBRARY_LINES = DBT_MACRO_LIBRARY.split('\n').length;
-
-function toRenderError(error: unknown, where: { file: string; lineOffset?: number; macros?: string }): Error {
-  if (error instanceof TemplateRenderError) return error;
-  const blame = blameOf(error);
-  if (blame && blame.template === MACROS_TEMPLATE && where.macros !== undefined) {
-    const base = toRenderError(Object.assign(new Error((error as Error).message ?? String(error)), { landfallError: (error as { landfallError?: Error }).landfallError }), { file: where.file });
-    const detail = base instanceof TemplateRenderError ? base.detail : base.message;
-    if (blame.line <= LIBRARY_LINES) return new TemplateRenderError(where.file, undefined, `${detail} (in dbt's macro library, src/engine/macros)`);
-    const origin = macroOrigin(where.macros, blame.line - LIBRARY_LINES);
-    const inMacro = origin.macro ? `in macro ${origin.macro}, ` : '';
-    return new TemplateRenderError(origin.file ?? 'macros', origin.line, `${detail} (${inMacro}called by ${where.file})`);
-  }
-  const raw = error instanceof Error ? error.message : String(error);
-  const thrown = (error as { landfallError?: Error }).landfallError;
-  // nunjucks wraps errors thrown by our globals; keep their own message.
-  const located = /\[Line (\d+), Column (\d+)\]/.exec(raw);
-  const offset = where.lineOffset ?? 0;
-  const line = located ? Number(located[1]) - offset : undefined;
-  const detail = (thrown?.message ?? raw.replace(/^\(.*?\)\s*/, '').replace(/\[Line \d+, Column \d+\]\s*/, ''))
-    .replace(/^Error: /, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' ');
-  // A syntax error in the macro source: blame the macro file and its own line.
-  if (raw.startsWith(`(${MACROS_TEMPLATE})`) && located && where.macros !== undefined && Number(located[1]) > LIBRARY_LINES) {
-    const origin = macroOrigin(where.macros, Number(located[1]) - LIBRARY_LINES);
-    return new TemplateRenderError(origin.file ?? 'macros', origin.line, `${detail} (while rendering ${where.file})`);
-  }
-  return new TemplateRenderError(where.file, line !== undefined && line > 0 ? line : undefined, detail);
 }
