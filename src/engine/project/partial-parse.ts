@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TemplateCodeStore } from '../jinja/environment';
 import type { PropertiesFile } from './project-files';
+import { templateCodeStoreIn } from './template-code-store';
 import {
   copyPlainData, isCompiledSqlEntry, isFileText, isParseResult, isPlainData, sameEnvironment, writeReplacing,
   type CacheFile, type CompiledSqlEntry, type DeltaFile, type FileText, type ParseResult,
@@ -238,27 +239,7 @@ export class PartialParseCache {
   templateCodeStore(): TemplateCodeStore | undefined {
     const file = this.file ?? this.savedAt;
     if (!file) return undefined;
-    const dir = path.join(path.dirname(file), 'template-code');
-    return {
-      get: (key) => {
-        try {
-          return fs.readFileSync(path.join(dir, `${key}.js`), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-      set: (key, code) => {
-        try {
-          fs.mkdirSync(dir, { recursive: true });
-          for (const old of fs.readdirSync(dir)) fs.rmSync(path.join(dir, old), { force: true });
-          const temporary = path.join(dir, `${key}.${process.pid}.tmp`);
-          fs.writeFileSync(temporary, code);
-          fs.renameSync(temporary, path.join(dir, `${key}.js`));
-        } catch {
-          // a read-only state folder: compiled again next time
-        }
-      },
-    };
+    return templateCodeStoreIn(path.join(path.dirname(file), 'template-code'));
   }
 
   /** Write the whole cache as JSON (and drop the delta beside it). */
