@@ -24,7 +24,7 @@ import { LATENCY_ENV, REDSHIFT_SERVERLESS_LATENCY } from '../../src/local/data-a
 import { RUN_STATE_BUCKET, startLocalStack, type LocalStack } from '../../src/local/local-stack';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
-import { runQuery } from '../../src/warehouse/run-query';
+import { runQuery } from '../../src/engine/warehouse/run-query';
 import { CLICKS_PREFIX, connectorId, dmsTaskArn, DMS_TASKS, FIVETRAN_CONNECTORS, LANDING_BUCKET } from './freshness-lag-project';
 
 export type Scheduler = 'serial' | 'dag';

@@ -17,7 +17,7 @@ import { dueNow, msUntilNextPoll, statementsDueWithin } from '../engine/run/poll
 import { withLongPolledEnds } from '../engine/run/long-poll-ends';
 import { runConcurrencyFor } from './run-concurrency';
 import type { Dialect } from '../engine/dialects';
-import type { Warehouse } from '../warehouse/warehouse';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { routeArrival } from './routing';
 import { objectsToLoad, parseRunInput } from './run-input';
 import { loadRequestsFor } from '../ingest/load-steps';

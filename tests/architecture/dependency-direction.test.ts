@@ -46,16 +46,6 @@ describe('dependency direction', () => {
     expect(importers).toEqual([]);
   });
 
-  it('nothing new imports the re-exports src/warehouse/warehouse.ts and run-query.ts (the port is the engine\'s)', () => {
-    // The last importers, left because other areas were editing them; move each to src/engine/warehouse/ and shrink the list.
-    const stillAllowed = new Set(['src/runtime/transform-run.ts', 'src/runtime/publish-alert.ts', 'src/artifacts/catalog.ts']);
-    const reExports = ['src/warehouse/warehouse.ts', 'src/warehouse/run-query.ts'];
-    const importers = sourceFiles(SRC)
-      .map((file) => path.relative(path.dirname(SRC), file).split(path.sep).join('/'))
-      .filter((file) => !stillAllowed.has(file) && relativeImports(path.join(path.dirname(SRC), file)).some((target) => reExports.includes(target)));
-    expect(importers).toEqual([]);
-  });
-
   it('sees a crossing when there is one (the check reads real imports)', () => {
     const imports = relativeImports(path.join(SRC, 'warehouse', 'redshift-data-warehouse.ts'));
     expect(imports).toContain('src/engine/warehouse/warehouse.ts');
