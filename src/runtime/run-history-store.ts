@@ -4,7 +4,7 @@
  * Same bucket as the run state (`LANDFALL_RUN_STATE_BUCKET`), its own `history/` prefix, because run states expire
  * after 21 days and history must outlive them. Locally the same client writes to the local S3 endpoint.
  *
- * Written when a run ends: by the task that sees it done (PlanRun or AdvanceRun; a retried task writes the same keys,
+ * Written when a run ends: by RecordRun, the Task after the run is done (a retried RecordRun writes the same keys,
  * since the keys come from the run's own times), and by EndFailedRun for a run that crashed before it was done.
  */
 import { gzipSync } from 'node:zlib';
