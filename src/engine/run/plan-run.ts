@@ -76,6 +76,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
     nodes.push({
       id: n.uniqueId,
       kind: n.resourceType === 'seed' ? 'seed' : 'model',
+      builds: n.config.materialized,
       name: n.name,
       dependsOn: dedupe(upstreamBuilt(manifest, throughEphemeral(manifest, n.dependsOn), inRun, testsByOwner).map(gate)),
       status: 'pending',

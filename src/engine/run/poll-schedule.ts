@@ -3,33 +3,55 @@
  * milliseconds, billed as a Lambda's time and counted against the API's rate), so a scheduler step that polls
  * every statement in flight each time it runs spends most of its calls on statements that cannot have ended yet.
  *
- * Instead each statement gets a due time: when it was submitted plus the time statements of its kind took so far
- * in this run (learned from the `Duration` the Data API reports for the ones that ended, which counts from STARTED:
- * queueing is not included, see bench/RESULTS-issue-16.md; a prior until then).
+ * Instead each statement gets a due time: when it was submitted plus the time statements building the same took so
+ * far in this run (learned from the `Duration` the Data API reports for the ones that ended, which counts from STARTED:
+ * queueing is not included, see bench/RESULTS-issue-16.md; a prior until then). "The same" is the node's
+ * materialization and step ({@link estimateKey}), not its kind: a view is a commit (~1 s) and a table runs its
+ * query (tens of seconds), so one estimate for all models would poll a view at the tables' time and its
+ * statement slot would count as busy for ten times what the warehouse spends on it (bench/RESULTS-freshness-lag.md).
  * A statement polled before it ended is due again soon while it is near its expected end ({@link MIN_REPOLL_MS},
  * until 1.5 × the expected time), then after half the time it has been running (at most {@link MAX_REPOLL_MS}):
  * a statement on time costs one poll, a long one a handful (~13 for a minute), not one per step. The caller (Step Functions' Wait, or the AdvanceRun task's short linger) sleeps until the earliest due time.
  */
 import type { RunNode, RunState } from './run-state';
 
-/** What a statement is assumed to take before any of its kind ended in this run (a Redshift commit is ~1 s). */
-export const PRIOR_STATEMENT_MS: Readonly<Record<string, number>> = { model: 1000, seed: 1000, load: 2000, operation: 500, tests: 400 };
+/**
+ * What a statement is assumed to take before any building the same ended in this run, by what it builds (a
+ * model's materialization) or else its node kind: about a Redshift commit (~1 s). A table runs the model's query
+ * and takes longer, but its prior stays at 1 s: within the AdvanceRun task's linger (runtime/transform-run.ts) a
+ * first statement is long-polled from the same invocation, and a longer prior made each run pay Wait round trips
+ * before anything was learned (the local transform-run test: 1.5 s → 102 state transitions, 3 s → 927, 1 s → under 40).
+ * What tables take is learned from the first that ends, apart from views.
+ */
+export const PRIOR_STATEMENT_MS: Readonly<Record<string, number>> = {
+  view: 1000, table: 1000, incremental: 1000, snapshot: 1000, seed: 1000,
+  model: 1000, load: 2000, operation: 500, tests: 400,
+};
 export const MIN_REPOLL_MS = 150;
 export const MAX_REPOLL_MS = 30_000;
 /** Weight of the newest observation in the running estimate (an exponential moving average). */
 const LEARNING_RATE = 0.3;
 
-/** Which learned estimate a node's statements use. */
-function kindOf(node: RunNode): string {
-  return node.kind;
+/** What a node's statements build: its materialization for a model or seed (when the run state knows it), else its kind. */
+function buildsOf(node: RunNode): string {
+  return node.builds ?? node.kind;
 }
 
-/** What a statement of `node`'s kind takes: learned in this run, else {@link PRIOR_STATEMENT_MS}. */
+/**
+ * Which learned estimate a node's current statement uses: what it builds, and its step after the first (an
+ * incremental model's merge, a post-hook step or a load's later step takes its own time, not its first step's).
+ */
+export function estimateKey(node: RunNode): string {
+  const step = node.step ?? 0;
+  return step > 0 ? `${buildsOf(node)}#${step}` : buildsOf(node);
+}
+
+/** What `node`'s current statement takes: learned in this run from statements building the same, else {@link PRIOR_STATEMENT_MS}. */
 export function expectedStatementMs(state: RunState, node: RunNode): number {
-  return state.expectedMs?.[kindOf(node)] ?? PRIOR_STATEMENT_MS[kindOf(node)] ?? 1000;
+  return state.expectedMs?.[estimateKey(node)] ?? PRIOR_STATEMENT_MS[buildsOf(node)] ?? PRIOR_STATEMENT_MS[node.kind] ?? 1000;
 }
 
-/** A statement was just submitted for `node`: its first poll is due when statements of its kind usually end. */
+/** A statement was just submitted for `node`: its first poll is due when statements building the same usually end. */
 export function scheduleFirstPoll(state: RunState, node: RunNode, nowMs: number): void {
   node.submittedAt = nowMs;
   node.pollAt = nowMs + expectedStatementMs(state, node);
@@ -44,13 +66,13 @@ export function scheduleRepoll(state: RunState, node: RunNode, nowMs: number): v
   node.pollAt = nowMs + (running < 1.5 * expected ? soon : Math.min(MAX_REPOLL_MS, Math.max(soon, running / 2)));
 }
 
-/** A statement of `node`'s kind ended after `durationMs` of work: fold it into the run's estimate. */
+/** `node`'s current statement ended after `durationMs` of work: fold it into the estimate for what it builds. */
 export function learnDuration(state: RunState, node: RunNode, durationMs: number): void {
   if (!Number.isFinite(durationMs) || durationMs <= 0) return;
-  const kind = kindOf(node);
-  const previous = state.expectedMs?.[kind];
+  const key = estimateKey(node);
+  const previous = state.expectedMs?.[key];
   const next = previous === undefined ? durationMs : previous + LEARNING_RATE * (durationMs - previous);
-  state.expectedMs = { ...state.expectedMs, [kind]: Math.round(next) };
+  state.expectedMs = { ...state.expectedMs, [key]: Math.round(next) };
 }
 
 /** Whether a running node's statement is due for a poll (a node without a due time always is). */

@@ -29,6 +29,12 @@ export interface RunNode {
    */
   id: string;
   kind: RunNodeKind;
+  /**
+   * What a model's or seed's statements build: its materialization (`view`, `table`, `incremental`, `snapshot`,
+   * `seed`). Statements are expected to take what earlier ones building the same took (poll-schedule.ts): a view
+   * is a commit, a table runs its query. Unset for other kinds, and in states planned before it existed.
+   */
+  builds?: string;
   name: string;
   dependsOn: string[];
   status: RunNodeStatus;
@@ -96,7 +102,7 @@ export interface RunState {
   stagingLeftovers?: Record<string, string[]>;
   /** Window and months of each monthly-partitioned model in the run, by node id (see materializations/partitioned). */
   partitions?: Record<string, PartitionRunContext>;
-  /** What statements took in this run so far, by node kind (ms, a moving average): when to poll the next ones (poll-schedule.ts). */
+  /** What statements took in this run so far, by what they build and step (ms, a moving average; keys in poll-schedule.ts): when to poll the next ones (poll-schedule.ts). */
   expectedMs?: Record<string, number>;
   iterations: number;
   /** Seconds the caller should wait before the next advance. */

@@ -1,10 +1,11 @@
 import {
-  MAX_REPOLL_MS, MIN_REPOLL_MS, PRIOR_STATEMENT_MS, clearPoll, dueNow, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll,
-  statementsDueWithin,
+  MAX_REPOLL_MS, MIN_REPOLL_MS, PRIOR_STATEMENT_MS, clearPoll, dueNow, estimateKey, expectedStatementMs, isDue, learnDuration, msUntilNextPoll,
+  scheduleFirstPoll, scheduleRepoll, statementsDueWithin,
 } from '../../../src/engine/run/poll-schedule';
 import type { RunNode, RunState } from '../../../src/engine/run/run-state';
 
 const node = (id: string, kind: RunNode['kind'] = 'model'): RunNode => ({ id, kind, name: id, dependsOn: [], status: 'running', statementId: `s-${id}` });
+const building = (id: string, builds: string, step?: number): RunNode => ({ ...node(id), builds, ...(step === undefined ? {} : { step }) });
 const state = (nodes: RunNode[]): RunState => ({
   runId: 'r', command: 'build', startedAt: '2026-01-01T00:00:00Z', fullRefresh: false, vars: {}, concurrency: 16, nodes, existing: {}, iterations: 0, waitSeconds: 0, done: false,
 });
@@ -80,5 +81,48 @@ describe('poll schedule', () => {
     expect(isDue(woken.nodes[1]!, 1200)).toBe(true);
     expect(s.nodes[1]!.pollAt).toBe(2900); // the input is left as it was
     expect(dueNow(s, [], 1200)).toBe(s);
+  });
+
+  describe('by what the statement builds', () => {
+    it('polls a view near the views\' time, not the tables\'', () => {
+      const s = state([]);
+      for (const ms of [2000, 1500, 2500]) learnDuration(s, building('v', 'view'), ms);
+      for (const ms of [60_000, 90_000, 40_000]) learnDuration(s, building('t', 'table'), ms);
+      const view = building('v2', 'view');
+      const table = building('t2', 'table');
+      scheduleFirstPoll(s, view, 0);
+      scheduleFirstPoll(s, table, 0);
+      expect(view.pollAt).toBeGreaterThanOrEqual(1500);
+      expect(view.pollAt).toBeLessThanOrEqual(2500);
+      expect(table.pollAt).toBeGreaterThanOrEqual(40_000);
+      expect(s.expectedMs).toEqual({ view: 2045, table: 60_300 }); // 2000 → 1850 → 2045 (×0.3 steps); 60000 → 69000 → 60300
+    });
+
+    it('uses the prior of what it builds until one building the same ends', () => {
+      const s = state([]);
+      expect(expectedStatementMs(s, building('v', 'view'))).toBe(PRIOR_STATEMENT_MS.view);
+      expect(expectedStatementMs(s, building('t', 'table'))).toBe(PRIOR_STATEMENT_MS.table);
+      learnDuration(s, building('t', 'table'), 50_000);
+      expect(expectedStatementMs(s, building('v', 'view'))).toBe(PRIOR_STATEMENT_MS.view); // tables teach views nothing
+    });
+
+    it('learns a later step apart from the first (an incremental merge is not its delta)', () => {
+      const s = state([]);
+      learnDuration(s, building('i', 'incremental', 0), 30_000);
+      learnDuration(s, building('i', 'incremental', 1), 4000);
+      expect(estimateKey(building('i', 'incremental', 1))).toBe('incremental#1');
+      expect(expectedStatementMs(s, building('j', 'incremental'))).toBe(30_000);
+      expect(expectedStatementMs(s, building('j', 'incremental', 1))).toBe(4000);
+      expect(expectedStatementMs(s, building('j', 'incremental', 2))).toBe(PRIOR_STATEMENT_MS.incremental);
+    });
+
+    it('falls back to the node kind for states planned without `builds`, and for tests, loads and hooks', () => {
+      const s = state([]);
+      learnDuration(s, node('old'), 7000);
+      expect(expectedStatementMs(s, node('older'))).toBe(7000);
+      expect(expectedStatementMs(s, building('v', 'view'))).toBe(PRIOR_STATEMENT_MS.view);
+      expect(estimateKey(node('t', 'tests'))).toBe('tests');
+      expect(expectedStatementMs(s, node('l', 'load'))).toBe(PRIOR_STATEMENT_MS.load);
+    });
   });
 });

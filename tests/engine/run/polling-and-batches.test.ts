@@ -108,7 +108,7 @@ describe('advanceRun with pollDueOnly and testsWithModel', () => {
     expect(usersTests().status).toBe('fail');
     expect(usersTests().tests!.map((t) => [t.name, t.status, t.failures])).toEqual([['not_null_users_id', 'fail', 2], ['unique_users_id', 'pass', 0]]);
     expect(warehouse.fetched).toEqual(['s1:2']);
-    expect(state.expectedMs).toEqual({ model: 1000 });
+    expect(state.expectedMs).toEqual({ table: 1000 }); // learned for what the statement builds (poll-schedule.ts)
     expect(state.nodes.find((n) => n.name === 'user_count')!.status).toBe('skipped');
   });
 
