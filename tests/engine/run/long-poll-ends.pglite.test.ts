@@ -5,22 +5,9 @@
  */
 import { withLongPolledEnds } from '../../../src/engine/run/long-poll-ends';
 import type { StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
-import { connectLocalWarehouse, type LocalWarehouse } from '../../../src/local/local-warehouse';
-import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../../src/local/sql-engine/pglite-engine';
-import type { SqlEngine } from '../../../src/local/sql-engine/sql-engine';
+import { usePGliteWarehouse } from '../../support/pglite-warehouse';
 
-let engine: SqlEngine;
-let local: LocalWarehouse;
-
-beforeAll(async () => {
-  engine = await openPGliteEngine({ inMemory: true, template: await prepareTemplate(sharedTemplateDir()) });
-  local = await connectLocalWarehouse(engine);
-}, 60_000);
-
-afterAll(async () => {
-  await local?.close();
-  await engine?.close();
-});
+const local = usePGliteWarehouse();
 
 /** The warehouse, counting the describes that reach it (each one a DescribeStatement call). */
 function counting(warehouse: Warehouse): { warehouse: Warehouse; describes: { waitSeconds?: number }[] } {
