@@ -40,10 +40,10 @@ const LONG_POLL_SECONDS = 20;
 export function withLongPolledEnds(warehouse: Warehouse): Warehouse & LongPolledEnds {
   const ended = new Map<string, StatementDescription>();
   const polling = new Map<string, Promise<void>>();
-  const poll = (id: string): Promise<void> => {
+  const poll = (id: string, untilMs: number): Promise<void> => {
     let pending = polling.get(id);
     if (!pending) {
-      pending = pollUntilEnd(warehouse, id, ended).finally(() => polling.delete(id));
+      pending = pollUntilEnd(warehouse, id, ended, untilMs).finally(() => polling.delete(id));
       polling.set(id, pending);
     }
     return pending;
@@ -64,7 +64,10 @@ export function withLongPolledEnds(warehouse: Warehouse): Warehouse & LongPolled
     if (ids.length === 0 || ids.some((id) => ended.has(id))) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = timeoutMs === undefined ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))];
-    await Promise.race([...ids.map(poll), ...timeout]);
+    // The polls end with the wait (a long poll asks for no more than what is left of it): none outlives the caller,
+    // e.g. an AdvanceRun invocation, whose container is frozen when it returns.
+    const untilMs = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    await Promise.race([...ids.map((id) => poll(id, untilMs)), ...timeout]);
     clearTimeout(timer);
   };
   wrapped.endedIds = () => [...ended.keys()];
@@ -75,13 +78,15 @@ function stillRunning(id: string): StatementDescription {
   return { id, status: 'STARTED', hasResultSet: false, resultRows: -1, durationMs: 0 };
 }
 
-async function pollUntilEnd(warehouse: Warehouse, id: string, ended: Map<string, StatementDescription>): Promise<void> {
+async function pollUntilEnd(warehouse: Warehouse, id: string, ended: Map<string, StatementDescription>, untilMs: number): Promise<void> {
   let pauseMs = 5;
-  for (;;) {
+  while (Date.now() < untilMs) {
     const asked = Date.now();
+    // Whole seconds, at least 1: a wait of 0 would answer at once; the last call may end up to a second after untilMs.
+    const waitSeconds = Math.max(1, Math.min(LONG_POLL_SECONDS, Math.ceil((untilMs - asked) / 1000)));
     let description: StatementDescription;
     try {
-      description = await warehouse.describe(id, { waitSeconds: LONG_POLL_SECONDS });
+      description = await warehouse.describe(id, { waitSeconds });
     } catch {
       return; // the run's own describe of this id meets the error and handles it (e.g. an expired statement)
     }
@@ -90,7 +95,7 @@ async function pollUntilEnd(warehouse: Warehouse, id: string, ended: Map<string,
       return;
     }
     // Answered well before the wait was over without the statement ending: the adapter does not long-poll.
-    if (Date.now() - asked < (LONG_POLL_SECONDS * 1000) / 2) {
+    if (Date.now() - asked < (waitSeconds * 1000) / 2) {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       pauseMs = Math.min(pauseMs * 2, 1000);
     }

@@ -65,4 +65,20 @@ describe('withLongPolledEnds', () => {
     // 5, 10, 20, 40, 80, 160 ms … : about 8 calls for 300 ms, not thousands.
     expect(calls).toBeLessThan(12);
   });
+
+  it('stops polling when a bounded wait is over: nothing keeps calling after the caller (an AdvanceRun) returned', async () => {
+    const asked: (number | undefined)[] = [];
+    const describe = async (id: string, options?: { waitSeconds?: number }): Promise<StatementDescription> => {
+      asked.push(options?.waitSeconds);
+      return { id, status: 'STARTED', hasResultSet: false, resultRows: 0, durationMs: 1 };
+    };
+    const ends = withLongPolledEnds({ describe } as unknown as Warehouse);
+    await ends.waitForAnyStatementEnd(['s-1'], 100);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last pause of the backoff
+    const callsAtEnd = asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(asked.length).toBe(callsAtEnd);
+    // Each long poll asks for no more than what was left of the wait (whole seconds, at least 1), not 20 s.
+    expect(asked.every((seconds) => seconds === 1)).toBe(true);
+  });
 });
