@@ -1,5 +1,6 @@
 /** The AWS adapter of {@link ObjectStore}: PutObject with the SDK's S3 client (needs `@aws-sdk/client-s3`). */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { isObjectMissing } from '../aws/s3-errors';
 import type { ObjectStore } from './object-store';
 
 export class S3ObjectStore implements ObjectStore {
@@ -16,7 +17,7 @@ export class S3ObjectStore implements ObjectStore {
       // subarray: an endpoint that ignores Range (the local one) still gives no more than asked.
       return answer.Body ? Buffer.from(await answer.Body.transformToByteArray()).subarray(0, maxBytes) : undefined;
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      if (isObjectMissing(error)) return undefined;
       throw error;
     }
   }

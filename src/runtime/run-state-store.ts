@@ -9,6 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { RunState } from '../engine';
+import { isObjectMissing } from '../aws/s3-errors';
 import type { ReproduceSql } from './reproduce-sql';
 import type { QuarantineAlerted } from './quarantine-alert';
 
@@ -97,7 +98,7 @@ export class S3RunStateStore implements RunStateStore {
       const object = await this.client.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
       bytes = await object.Body!.transformToByteArray();
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') throw new RunStateNotFoundError(pointer, { cause: error });
+      if (isObjectMissing(error)) throw new RunStateNotFoundError(pointer, { cause: error });
       throw error;
     }
     return decodeStoredRun<T>(bytes, `s3://${pointer.bucket}/${pointer.key}`);

@@ -9,7 +9,7 @@
  * so its bundle gains no SDK client.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { isConditionalWriteConflict } from '../aws/s3-errors';
+import { isConditionalWriteConflict, isObjectMissing } from '../aws/s3-errors';
 import type { SlotLedger, SlotLedgerStore } from './statement-slots';
 
 export const STATEMENT_SLOTS_KEY = 'statement-slots/ledger.json';
@@ -27,7 +27,7 @@ export class S3SlotLedgerStore implements SlotLedgerStore {
       const ledger = JSON.parse(await object.Body!.transformToString()) as SlotLedger;
       return { ledger: { holders: ledger.holders ?? {} }, version: object.ETag ?? null };
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') return { ledger: { holders: {} }, version: null };
+      if (isObjectMissing(error)) return { ledger: { holders: {} }, version: null };
       throw error;
     }
   }
