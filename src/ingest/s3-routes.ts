@@ -101,6 +101,18 @@ export interface S3Route {
  * // [{ sourceId: 'source.landfall_demo.events.product_events', bucket: 'landfall-landing', prefix: 'firehose/product_events/', format: 'json', … }]
  */
 export function s3RoutesOf(manifest: Manifest): S3Route[] {
+  let routes = routesByManifest.get(manifest);
+  if (!routes) routesByManifest.set(manifest, (routes = readS3Routes(manifest)));
+  return routes;
+}
+
+/**
+ * Routes read once per manifest object: a warm Lambda keeps its manifest, and each S3 event and each load lookup
+ * asks again (load-steps.ts looks a source's route up per object batch). Callers only read the array.
+ */
+const routesByManifest = new WeakMap<Manifest, S3Route[]>();
+
+function readS3Routes(manifest: Manifest): S3Route[] {
   const routes: S3Route[] = [];
   for (const source of Object.values(manifest.sources)) {
     const landfall = source.meta.landfall as { s3?: unknown } | undefined;

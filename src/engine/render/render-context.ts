@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import type { Target } from '../target';
 import { RelationRef } from './relation';
 import { dbtGlobals } from '../jinja/dbt-globals';
-import { LAZY_CONTEXT_NAMES, markSharedContextLayer } from '../jinja/context-layers';
+import { flatten, LAZY_CONTEXT_NAMES, markSharedContextLayer } from '../jinja/context-layers';
 import { pythonDatetimeModule, PyDatetime } from '../jinja/python-datetime';
 import { pythonReModule } from '../jinja/python-re-module';
 import { pythonItertoolsModule, pythonPytzModule } from '../jinja/python-modules';
@@ -264,9 +264,7 @@ export function parseTimeContext(inputs: {
     hooks: { ref: refuse('ref'), source: refuse('source'), config: () => undefined, configValues: inputs.configValues ?? (() => ({})), isIncremental: () => false },
   });
   // Flat (its callers spread it): every name as its own.
-  const flat: Record<string, unknown> = {};
-  for (const key in context) flat[key] = context[key];
-  return flat;
+  return flatten(context);
 }
 
 /** What dbt's `load_result(name)` returns. */
