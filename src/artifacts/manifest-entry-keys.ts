@@ -12,6 +12,7 @@
  */
 import { contentHash } from '../engine/project/partial-parse';
 import type { Manifest, ModelNode, TestNode } from '../engine/manifest';
+import { codeVersion } from '../engine/code-version';
 import * as artifactMetadata from './artifact-metadata';
 import * as dbtIds from './dbt-ids';
 import type { EntrySpec } from './manifest-artifact';
@@ -21,10 +22,13 @@ import * as testBuilders from './manifest-test-nodes';
 
 let builderCode: string | undefined;
 
-/** A hash of the code of every function that builds an entry (this build of landfall). */
+/**
+ * This build of landfall (engine/code-version.ts: a helper these builders call can change with no exported function
+ * changing) and the code of every function that builds an entry.
+ */
 function builderFingerprint(): string {
-  builderCode ??= contentHash([artifactMetadata, dbtIds, nodeBuilders, testBuilders]
-    .flatMap((module) => Object.values(module).filter((value) => typeof value === 'function').map(String)).join('\n'));
+  builderCode ??= contentHash([codeVersion(), ...[artifactMetadata, dbtIds, nodeBuilders, testBuilders]
+    .flatMap((module) => Object.values(module).filter((value) => typeof value === 'function').map(String))].join('\n'));
   return builderCode;
 }
 

@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { codeVersion } from '../code-version';
 import type { Manifest, ModelNode } from '../manifest';
 import { memoiseCompiledSql } from '../render/compiled-sql';
 import type { CompileOptions, PreparedCompile } from './compile-manifest';
@@ -95,21 +96,6 @@ interface ArtifactStamp {
 
 const stampFileOf = (artifactFile: string) => `${artifactFile}.stamp.json`;
 
-/**
- * The code that compiles: the bundle's file when landfall runs bundled; under tsx or jest, the newest modification
- * time under src/engine (a changed engine never reuses an artifact an older one wrote).
- */
-function codeStamp(): string {
-  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
-    .reduce((max, entry) => Math.max(max, entry.isDirectory() ? newest(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).mtimeMs), 0);
-  try {
-    const stat = fs.statSync(__filename);
-    return __filename.endsWith('.ts') ? `src:${newest(path.resolve(__dirname, '..'))}` : `${__filename}:${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return `unknown:${Date.now()}`; // never equal: compile in full
-  }
-}
-
 const ENV_VAR_CALL = /\benv_var\s*\(\s*(?:'([^']*)'|"([^"]*)")?/g;
 
 /**
@@ -135,7 +121,7 @@ function environmentRead(prepared: PreparedCompile): Record<string, string | nul
 function inputsHash(prepared: PreparedCompile, options: CompileOptions, checks: string): string | undefined {
   const environment = environmentRead(prepared);
   if (!environment) return undefined;
-  return contentHash(JSON.stringify([PARTIAL_PARSE_VERSION, codeStamp(), prepared.session.contextHash(), options.target, options.cliVars ?? {}, environment, prepared.files.selectors ?? null, checks]));
+  return contentHash(JSON.stringify([PARTIAL_PARSE_VERSION, codeVersion(), prepared.session.contextHash(), options.target, options.cliVars ?? {}, environment, prepared.files.selectors ?? null, checks]));
 }
 
 /**
