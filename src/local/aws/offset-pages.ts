@@ -18,7 +18,9 @@ export function offsetPage<T>(items: readonly T[], token: unknown, size: number,
 
 function readOffsetToken(token: unknown, invalidToken: () => Error): number {
   if (token === undefined || token === null || token === '') return 0;
-  const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) : Number.NaN;
-  if (!Number.isInteger(offset) || offset < 0) throw invalidToken();
-  return offset;
+  // Only a token this endpoint wrote: base64 of decimal digits, exactly (Buffer reads any text as some base64, and
+  // Number('') is 0, so a loose read would take garbage for "from the start").
+  const text = typeof token === 'string' ? Buffer.from(token, 'base64').toString('utf8') : '';
+  if (!/^\d+$/.test(text) || Buffer.from(text).toString('base64') !== token) throw invalidToken();
+  return Number(text);
 }

@@ -6,13 +6,19 @@ import type { ExecutionListItem, HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ExecutionHistoryEvent, StoredExecution } from './execution-store';
 import { InvalidExecutionInputError, ValidationError } from './errors';
 import { jsonBytes, MAX_PAYLOAD_BYTES } from './sfn-limits';
+import { offsetPage } from './offset-pages';
 
+/**
+ * ListExecutions / GetExecutionHistory paging: `maxResults` 0–1000, 0 or absent meaning the default (100), anything
+ * else refused as AWS does (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html,
+ * "Valid Range: Minimum value of 0. Maximum value of 1000"); opaque tokens as the other local endpoints issue them.
+ */
 export function paginate<T>(items: T[], maxResults: number | undefined, nextToken: string | undefined): { items: T[]; nextToken?: string } {
-  const start = nextToken ? Number.parseInt(nextToken, 10) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new ValidationError(`Invalid nextToken: '${nextToken}'`);
-  const size = maxResults && maxResults > 0 ? Math.min(maxResults, 1000) : 100;
-  const end = start + size;
-  return { items: items.slice(start, end), nextToken: end < items.length ? String(end) : undefined };
+  if (maxResults !== undefined && !(Number.isInteger(maxResults) && maxResults >= 0 && maxResults <= 1000)) {
+    throw new ValidationError(`1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`);
+  }
+  const { page, nextToken: next } = offsetPage(items, nextToken, maxResults || 100, () => new ValidationError(`Invalid Token: '${nextToken}'`));
+  return { items: page, ...(next !== undefined && { nextToken: next }) };
 }
 
 export function toSdkHistoryEvent(event: ExecutionHistoryEvent, includeExecutionData: boolean): HistoryEvent {
