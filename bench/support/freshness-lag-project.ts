@@ -52,10 +52,19 @@ export function modelledBuildMs(layer: keyof typeof BUILD_MS_RANGES, materialize
 
 const marker = (ms: number) => `/* landfall-sim-ms: ${ms} */\n`;
 
+/** A model of the generated project as the floor computation sees it (freshness-lag-floor.ts). */
+export interface ModelledModel {
+  parents: string[];
+  /** Its modelled warehouse time, simulated ms ({@link modelledBuildMs}, before the commit). */
+  buildMs: number;
+}
+
 export interface GeneratedLagProject {
   models: number;
   /** Raw tables to create before the first build: `schema.table`. */
   rawTables: string[];
+  /** Every model by name: its parents and modelled build time. */
+  dag: Record<string, ModelledModel>;
 }
 
 /** Writes the project; `perDomain` models per domain (57 gives 500 models in all). */
@@ -65,11 +74,14 @@ export function generateFreshnessLagProject(dir: string, perDomain = 57): Genera
   const sources: string[] = ['version: 2', 'sources:'];
   const staging: { name: string; domain: number }[] = [];
   const rawTables: string[] = [];
+  const dag: Record<string, ModelledModel> = {};
   const addSource = (name: string, table: string, meta: string, domain: number) => {
     sources.push(`  - name: ${name}`, `    schema: raw_${name}`, `    tables:`, `      - name: ${table}`, `        meta: { landfall: ${meta} }`);
     rawTables.push(`raw_${name}.${table}`);
     const model = `stg_${name}`;
-    fs.writeFileSync(path.join(dir, 'models', 'staging', `${model}.sql`), `${marker(modelledBuildMs('stg', 'view', model))}select id, updated_at from {{ source('${name}', '${table}') }}\n`);
+    const buildMs = modelledBuildMs('stg', 'view', model);
+    dag[model] = { parents: [], buildMs };
+    fs.writeFileSync(path.join(dir, 'models', 'staging', `${model}.sql`), `${marker(buildMs)}select id, updated_at from {{ source('${name}', '${table}') }}\n`);
     staging.push({ name: model, domain });
   };
   for (let i = 0; i < FIVETRAN_CONNECTORS; i++) addSource(`app_${String(i).padStart(2, '0')}`, 'records', `{ fivetran: { connector_id: ${connectorId(i)} } }`, i % DOMAINS);
@@ -92,7 +104,9 @@ export function generateFreshnessLagProject(dir: string, perDomain = 57): Genera
         const parents = [...new Set(Array.from({ length: Math.min(fanIn, upstream.length) }, (_, k) => upstream[(i + k * 3) % upstream.length]!))];
         const table = i % 3 === 2;
         const config = table ? "{{ config(materialized='table') }}\n" : '';
-        fs.writeFileSync(path.join(folder, `${name}.sql`), config + marker(modelledBuildMs(prefix, table ? 'table' : 'view', name)) + body(parents));
+        const buildMs = modelledBuildMs(prefix, table ? 'table' : 'view', name);
+        dag[name] = { parents, buildMs };
+        fs.writeFileSync(path.join(folder, `${name}.sql`), config + marker(buildMs) + body(parents));
         names.push(name);
       }
       models += count;
@@ -114,5 +128,5 @@ export function generateFreshnessLagProject(dir: string, perDomain = 57): Genera
     }
   };
   touch(dir);
-  return { models, rawTables };
+  return { models, rawTables, dag };
 }
