@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../engine/write-file-atomic';
 import type { EntrySpec } from './manifest-artifact';
 import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
 import { entryKey } from './manifest-entry-keys';
@@ -111,9 +112,7 @@ export class ManifestFragments {
     for (const [specKey, fragment] of this.entries) entries.push([specKey, fragment.key, fragment.id, fragment.parents, ...this.last.offsets.get(specKey)!]);
     const index: SavedIndex = { version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt }, entries };
     fs.mkdirSync(path.dirname(this.indexFile), { recursive: true });
-    const temporary = `${this.indexFile}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(index));
-    fs.renameSync(temporary, this.indexFile);
+    writeFileAtomic(this.indexFile, JSON.stringify(index));
   }
 }
 

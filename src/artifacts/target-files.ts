@@ -14,6 +14,7 @@ import type { ManifestFragments } from './manifest-fragments';
 import { readProjectDocs, type ProjectDocs } from './project-docs';
 import { runResultsArtifact } from './run-results-artifact';
 import { sourcesArtifact } from './sources-artifact';
+import { writeFileAtomic } from '../engine/write-file-atomic';
 import type { CatalogArtifact } from './catalog';
 
 export const TARGET_FILES = { manifest: 'manifest.json', runResults: 'run_results.json', sources: 'sources.json', catalog: 'catalog.json' } as const;
@@ -93,9 +94,7 @@ export function writeArtifactFiles(projectDir: string, files: Map<string, unknow
   for (const [file, value] of files) {
     const target = path.join(dir, file);
     // Write then rename, so a reader (the docs server) never sees half a file.
-    const temporary = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
-    fs.renameSync(temporary, target);
+    writeFileAtomic(target, typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
     written.push(target);
   }
   return written;

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../engine/write-file-atomic';
 import { docsAppJs } from './app-bundle';
 import { siteHtml } from './site-shell';
 import type { SiteData } from './build-site-data';
@@ -25,17 +26,12 @@ export function writeSiteFolder(site: SiteData, dir: string): { files: number; b
   fs.mkdirSync(path.join(dir, 'data', 'runs'), { recursive: true });
   const html = siteHtml({ overview: site.overview, appJs: docsAppJs() });
   // Each file written beside and renamed: a server reading the folder meanwhile (`serve`) sends whole files.
-  const write = (file: string, text: string) => {
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, file);
-  };
   let bytes = Buffer.byteLength(html);
   for (const [file, text] of site.files) {
-    write(path.join(dir, file), text);
+    writeFileAtomic(path.join(dir, file), text);
     bytes += Buffer.byteLength(text);
   }
-  write(path.join(dir, 'index.html'), html);
+  writeFileAtomic(path.join(dir, 'index.html'), html);
   return { files: site.files.size + 1, bytes };
 }
 

@@ -21,6 +21,7 @@ import { compileManifest } from '../engine/project/compile-manifest';
 import { recompileModelEdits } from '../engine/project/model-edits';
 import { PARTIAL_PARSE_FILE, PartialParseCache } from '../engine/project/partial-parse';
 import { readProjectFiles } from '../engine/project/project-files';
+import { writeFileAtomic } from '../engine/write-file-atomic';
 
 export interface ProjectWatcherOptions {
   projectDir: string;
@@ -94,9 +95,7 @@ export function watchProject(options: ProjectWatcherOptions): ProjectWatcher {
         for (const check of options.checks ?? []) check(manifest);
         cache.finishCompile();
       }
-      const temporary = `${options.manifestPath}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, manifestJson(manifest));
-      fs.renameSync(temporary, options.manifestPath);
+      writeFileAtomic(options.manifestPath, manifestJson(manifest));
       const outcome = { changed, models: Object.keys(manifest.models).length, parsed: cache.stats.parsed, elapsedMs: performance.now() - started };
       options.onCompiled(outcome);
       return outcome;

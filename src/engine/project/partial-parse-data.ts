@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../write-file-atomic';
 
 /** A file's text as last read, with what `stat` said then. */
 export interface FileText {
@@ -80,9 +81,7 @@ export function isCompiledSqlEntry(value: unknown): value is CompiledSqlEntry {
 /** Write a file then rename it into place, so a process reading it never sees half a file. */
 export function writeReplacing(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, text);
 }
 
 export function isParseResult(value: unknown): value is ParseResult {

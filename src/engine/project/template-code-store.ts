@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TemplateCodeStore } from '../jinja/environment';
+import { writeFileAtomic } from '../write-file-atomic';
 
 /** The store of compiled template code in `dir`: writing an entry removes the older ones. */
 export function templateCodeStoreIn(dir: string): TemplateCodeStore {
@@ -21,9 +22,7 @@ export function templateCodeStoreIn(dir: string): TemplateCodeStore {
       try {
         fs.mkdirSync(dir, { recursive: true });
         for (const old of fs.readdirSync(dir)) fs.rmSync(path.join(dir, old), { force: true });
-        const temporary = path.join(dir, `${key}.${process.pid}.tmp`);
-        fs.writeFileSync(temporary, code);
-        fs.renameSync(temporary, path.join(dir, `${key}.js`));
+        writeFileAtomic(path.join(dir, `${key}.js`), code);
       } catch {
         // a read-only state folder: compiled again next time
       }

@@ -5,8 +5,9 @@
  * them without the server running, and a long execution's writes stay proportional to its new events (a
  * full history with large payloads is tens of MB; rewriting it on every save made each state cost ms).
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../engine/write-file-atomic';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -82,9 +83,7 @@ export function writeStoredExecution(stateDir: string, execution: StoredExecutio
   if (written === undefined || written > history.length) writeFileSync(historyFile, lines(history));
   else if (written < history.length) appendFileSync(historyFile, lines(history.slice(written)));
   eventsWritten.set(historyFile, history.length);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(record, null, 2));
-  renameSync(temporary, file);
+  writeFileAtomic(file, JSON.stringify(record, null, 2));
 }
 
 /** Reads a record and its history (from the `.history.jsonl` file, or inline in records written before it existed). */

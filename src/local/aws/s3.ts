@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { isWriteInProgress, writeFileAtomic } from '../../engine/write-file-atomic';
 import { handleBucketNotificationRequest } from './s3-bucket-notifications';
 import { escapeXml } from './wire';
 
@@ -109,9 +110,7 @@ export class LocalS3 {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     // Written beside and renamed: a reader never sees half an object, as in S3. From the precondition check to the
     // rename nothing awaits, so two conditional writes to one key cannot both pass.
-    const temporary = `${file}.${process.pid}.${randomUUID()}.partial`;
-    fs.writeFileSync(temporary, body);
-    fs.renameSync(temporary, file);
+    writeFileAtomic(file, body);
     response.writeHead(200, { ETag: etagOf(body), 'x-amz-request-id': randomUUID(), ...(typeof crc32 === 'string' ? { 'x-amz-checksum-crc32': crc32 } : {}) });
     response.end();
   }
@@ -140,7 +139,7 @@ export class LocalS3 {
     const prefix = params.get('prefix') ?? '';
     const maxKeys = Math.min(1000, Number(params.get('max-keys') ?? '1000'));
     const after = params.get('continuation-token') ? Buffer.from(params.get('continuation-token')!, 'base64').toString('utf8') : params.get('start-after') ?? '';
-    const keys = listFiles(bucketDir).filter((k) => k.startsWith(prefix) && k > after && !k.endsWith('.partial')).sort();
+    const keys = listFiles(bucketDir).filter((k) => k.startsWith(prefix) && k > after && !isWriteInProgress(path.posix.basename(k))).sort();
     const page = keys.slice(0, maxKeys);
     const truncated = keys.length > page.length;
     const contents = page.map((k) => {

@@ -81,4 +81,11 @@ describe('Class: LocalS3', () => {
     const after = await s3.send(new ListObjectsV2Command({ Bucket: 'run-state', Prefix: 'list/' }));
     expect(after.Contents!.map((c) => c.Key)).toEqual(['list/a', 'list/c']);
   });
+
+  it('lists a key ending in .partial or .tmp like any other, and leaves out an object still being written', async () => {
+    for (const k of ['names/upload.partial', 'names/upload.tmp']) await s3.send(new PutObjectCommand({ Bucket: 'run-state', Key: k, Body: k }));
+    fs.writeFileSync(path.join(stateDir, 's3', 'run-state', 'names', 'upload.json.4242-0123456789ab.tmp'), 'half');
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'run-state', Prefix: 'names/' }));
+    expect(listed.Contents!.map((c) => c.Key)).toEqual(['names/upload.partial', 'names/upload.tmp']);
+  });
 });
