@@ -80,6 +80,11 @@ export function relationOfRef(manifest: Manifest, key: string): RelationRef | un
   return relationsByName(manifest).get(key);
 }
 
+/** Whether `ref(key)` names an ephemeral model (it prints a CTE's name and injects the CTE). */
+export function refsEphemeralModel(manifest: Manifest, key: string): boolean {
+  return modelsByName(manifest).get(key)?.config.materialized === 'ephemeral';
+}
+
 /** The models by name, built once per manifest, to find ephemeral models. */
 const modelLookups = new WeakMap<Manifest, Map<string, ModelNode>>();
 
@@ -172,7 +177,7 @@ function testConfig(test: TestNode): Record<string, unknown> {
  * package's node, its package's (project/compile-manifest.ts), under what the run sets beyond the manifest's
  * (`--vars` given at run time, a month's window).
  */
-function varsOfNode(manifest: Manifest, node: ModelNode | TestNode, runVars: Record<string, unknown>): Record<string, unknown> {
+export function varsOfNode(manifest: Manifest, node: ModelNode | TestNode, runVars: Record<string, unknown>): Record<string, unknown> {
   const packageName = node.resourceType === 'model' ? node.packageName : node.uniqueId.split('.')[1];
   const scoped = packageName === undefined || packageName === manifest.projectName ? undefined : manifest.packageVars?.[packageName];
   if (!scoped) return runVars;
@@ -204,7 +209,8 @@ function renderWithCtes(
     queries: options.queries ?? QuerySession.replaying({}, 'sql', file),
     flags: options.flags,
     // Made when a template first reads them (most never do).
-    graph: () => graphOf(manifest),
+    // Watched when first read, not before: reading it here to wrap it built all of `graph` for every observed render.
+    graph: () => (options.observe ? watched(graphOf(manifest), 'graph', options.observe) : graphOf(manifest)),
     model: () => nodeDict(manifest, node),
     hooks: {
       ref: (refName, version) => {
@@ -244,7 +250,6 @@ function renderWithCtes(
   const observer = options.observe;
   if (observer) {
     // A relation's own attributes (`ref('x').identifier`) are covered by what it printed; these are not.
-    context.graph = watched(context.graph as object, 'graph', observer);
     context.run_started_at = watched(context.run_started_at as object, 'run_started_at', observer);
     context.modules = watched(context.modules as object, 'modules', observer);
     const envVar = context.env_var as (name: string, fallback?: string) => string;
