@@ -16,6 +16,7 @@ import { advanceLoadNode, recoverLoadNode, type LoadStepRunner } from './load-no
 import { planFor } from './plan-node';
 import { phaseGate } from './project-hooks';
 import { modelRowsInSharedBatch, sharedBatchOutcome } from './tests-with-model';
+import { criticalPathFirst } from './critical-path-order';
 import { clearPoll, isDue, learnDuration, msUntilNextPoll, scheduleFirstPoll, scheduleRepoll } from './poll-schedule';
 import { asDbtRunsUnitTests } from './unit-test-nodes';
 import { advanceIsolatedTests } from './isolated-tests';
@@ -234,12 +235,12 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   }
   flushEvents();
 
-  // 3. Submit what is ready: each started node takes a slot, and their submits overlap.
-  // Statements in flight (a model and the tests riding in its batch are one).
+  // 3. Submit what is ready, longest remaining path first (critical-path-order.ts): each started node takes a slot,
+  // and their submits overlap. Statements in flight (a model and the tests riding in its batch are one).
   let inFlight = new Set(state.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
   const mayStart = phaseGate(state);
   const starting: RunNode[] = [];
-  for (const node of state.nodes) {
+  for (const node of inFlight < state.concurrency ? criticalPathFirst(state) : []) {
     if (inFlight >= state.concurrency) break;
     if (node.status !== 'pending') continue;
     if (!node.dependsOn.every((d) => PASSING_STATUSES.has(byId.get(d)!.status))) continue;
