@@ -6,6 +6,8 @@
  * Redshift records the same facts in SYS_LOAD_ERROR_DETAIL / STL_LOAD_ERRORS; reading the object gives them on every
  * warehouse, the local one included, without a query keyed by values from the event.
  */
+import { readCsvRecords } from '../engine/csv-records';
+
 export interface BadRecord {
   line: number;
   column: number;
@@ -61,42 +63,17 @@ export function locateBadJsonRecord(text: string): BadRecord | undefined {
 
 /**
  * The first CSV line whose field count differs from the header's (when the route skips header lines: the last of them
- * names every column) or else from the first data line's. Quoted newlines respected.
+ * names every column) or else from the first data line's. Quoted newlines respected; a blank line is a record, as
+ * COPY reads it without IGNOREBLANKLINES (engine/csv-records.ts).
  */
 export function locateBadCsvRecord(text: string, delimiter: string, headerLines: number): BadRecord | undefined {
-  let line = 1;
-  let recordLine = 1;
-  let fields = 1;
-  let expected: number | undefined;
-  let quoted = false;
-  let records = 0;
-  const endRecord = (): BadRecord | undefined => {
-    records++;
-    if (headerLines > 0 && records === headerLines) expected = fields;
-    if (records > headerLines) {
-      if (expected === undefined) expected = fields;
-      else if (fields !== expected) return { line: recordLine, column: 1, problem: `${fields} fields where ${headerLines > 0 ? 'the header' : 'the first record'} has ${expected}` };
-    }
-    fields = 1;
-    return undefined;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') i++;
-      else if (c === '"') quoted = false;
-      else if (c === '\n') line++;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) fields++;
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      const bad = endRecord();
-      if (bad) return bad;
-      line++;
-      recordLine = line;
-    }
+  const { records, unclosedQuoteLine } = readCsvRecords(text, { delimiter, blankLines: 'record' });
+  const complete = unclosedQuoteLine === undefined ? records : records.slice(0, -1);
+  let expected = headerLines > 0 ? complete[headerLines - 1]?.fields.length : undefined;
+  for (const { fields, line } of complete.slice(headerLines)) {
+    expected ??= fields.length;
+    if (fields.length !== expected) return { line, column: 1, problem: `${fields.length} fields where ${headerLines > 0 ? 'the header' : 'the first record'} has ${expected}` };
   }
-  if (quoted) return { line: recordLine, column: 1, problem: 'a quoted field is not closed (truncated object?)' };
-  if (fields > 1 || (text.length > 0 && !text.endsWith('\n'))) return endRecord();
+  if (unclosedQuoteLine !== undefined) return { line: unclosedQuoteLine, column: 1, problem: 'a quoted field is not closed (truncated object?)' };
   return undefined;
 }

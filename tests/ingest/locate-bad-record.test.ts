@@ -28,5 +28,11 @@ describe('locateBadCsvRecord', () => {
   it('counts lines inside quoted fields and reports an unclosed quote', () => {
     expect(locateBadCsvRecord('1,"multi\nline"\n2,x\n', ',', 0)).toBeUndefined();
     expect(locateBadCsvRecord('1,a\n2,"never closed\n', ',', 0)).toMatchObject({ line: 2, problem: expect.stringContaining('not closed') });
+    expect(locateBadCsvRecord('id,name\n1,"x\ny"\n2\n', ',', 1)).toMatchObject({ line: 4, problem: '1 fields where the header has 2' });
+  });
+
+  it('reads a blank line as a record of one field, as COPY without IGNOREBLANKLINES does (a two-column file fails there)', () => {
+    expect(locateBadCsvRecord('id,name\n1,a\n\n2,b\n', ',', 1)).toEqual({ line: 3, column: 1, problem: '1 fields where the header has 2' });
+    expect(locateBadCsvRecord('name\nx\n\ny\n', ',', 1)).toBeUndefined();
   });
 });

@@ -1,49 +1,11 @@
+import { type CsvOptions, parseCsv as parseCsvRecords } from '../csv-records';
+
 /**
- * RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, and a one-character `delimiter` (dbt's seed
- * config, `,` by default). Empty unquoted fields are null.
+ * A seed's or a unit-test fixture's CSV, by the engine's one tokenizer (csv-records.ts, which says what each caller
+ * does with a blank line); `delimiter` is dbt's seed config, `,` by default.
  */
-export function parseCsv(text: string, delimiter = ','): (string | null)[][] {
-  const rows: (string | null)[][] = [];
-  let row: (string | null)[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  let i = 0;
-  const endField = () => {
-    row.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      quoted = true;
-      wasQuoted = true;
-    } else if (c === delimiter) endField();
-    else if (c === '\n' || c === '\r') {
-      endField();
-      if (!(row.length === 1 && row[0] === null)) rows.push(row);
-      row = [];
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (field !== '' || wasQuoted || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
+export function parseCsv(text: string, delimiter = ',', blankLines: CsvOptions['blankLines'] = 'skip'): (string | null)[][] {
+  return parseCsvRecords(text, { delimiter, blankLines });
 }
 
 /**

@@ -4,12 +4,13 @@
  * exactly one such COPY is executed here, by reading the manifest (or the key prefix) and the files
  * from the folder and inserting their rows with bound parameters; every other statement goes to the
  * engine unchanged. Supported: an optional column list, `FORMAT [AS] JSON 'auto' | 'auto ignorecase'`,
- * `FORMAT [AS] CSV` (with `DELIMITER`, `IGNOREHEADER`), `GZIP`, `MANIFEST`; `IAM_ROLE`, `CREDENTIALS`,
+ * `FORMAT [AS] CSV` (with `DELIMITER`, `IGNOREHEADER`, `IGNOREBLANKLINES`), `GZIP`, `MANIFEST`; `IAM_ROLE`, `CREDENTIALS`,
  * `REGION`, `TIMEFORMAT`, `DATEFORMAT`, `COMPUPDATE`, `STATUPDATE` are accepted and ignored.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readCsvRecords } from '../../engine/csv-records';
 import { type SqlEngine, type SqlResult, type SqlSession, SqlStatementError } from './sql-engine';
 import { isTrivia, keywordOf, type SqlToken, tokenizeSql } from './sql-tokenizer';
 
@@ -25,6 +26,8 @@ export interface CopyFromS3Statement {
   manifest: boolean;
   delimiter: string;
   ignoreHeaderLines: number;
+  /** IGNOREBLANKLINES: blank lines are skipped; without it a blank line is a record (engine/csv-records.ts). */
+  ignoreBlankLines: boolean;
 }
 
 export interface CopyFromS3Options {
@@ -78,7 +81,7 @@ export function parseCopyFromS3(sql: string): CopyFromS3Statement | undefined {
   const url = unquoteString(tokens[i + 1]);
   if (!url.startsWith('s3://') || relationSql === '') return undefined;
   const statement: CopyFromS3Statement = {
-    relationSql, columns, from: parseS3Url(url), format: 'csv', jsonIgnoreCase: false, gzip: false, manifest: false, delimiter: '|', ignoreHeaderLines: 0,
+    relationSql, columns, from: parseS3Url(url), format: 'csv', jsonIgnoreCase: false, gzip: false, manifest: false, delimiter: '|', ignoreHeaderLines: 0, ignoreBlankLines: false,
   };
   let formatSeen = false;
   const stringAt = (at: number, option: string): string => {
@@ -103,6 +106,7 @@ export function parseCopyFromS3(sql: string): CopyFromS3Statement | undefined {
       i++;
     } else if (word === 'gzip') { statement.gzip = true; i++; }
     else if (word === 'manifest') { statement.manifest = true; i++; }
+    else if (word === 'ignoreblanklines') { statement.ignoreBlankLines = true; i++; }
     else if (word === 'delimiter') {
       const at = keywordOf(tokens[i + 1]) === 'as' ? i + 2 : i + 1;
       statement.delimiter = stringAt(at, 'delimiter');
@@ -198,40 +202,6 @@ export function splitJsonObjects(text: string): unknown[] {
   return records;
 }
 
-/** RFC 4180 CSV: quoted fields may hold the delimiter, newlines and doubled quotes. Unquoted empty fields are NULL. */
-export function parseCsv(text: string, delimiter: string): (string | null)[][] {
-  const rows: (string | null)[][] = [];
-  let row: (string | null)[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  const endField = () => {
-    row.push(field === '' && !wasQuoted ? null : field);
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') { quoted = true; wasQuoted = true; }
-    else if (c === delimiter) endField();
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endField();
-      rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || wasQuoted || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
-
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function toCell(value: unknown): string | number | boolean | null {
@@ -271,12 +241,12 @@ export async function executeCopyFromS3(session: SqlSession, statement: CopyFrom
         rows.push(Object.fromEntries(columns.map((c) => [c, toCell(byName.get(c))])));
       }
     } else {
-      const records = parseCsv(text, statement.delimiter).slice(statement.ignoreHeaderLines);
-      for (const [line, record] of records.entries()) {
-        if (record.length !== columns.length) {
-          throw new SqlStatementError(`ERROR: ${url} line ${line + 1 + statement.ignoreHeaderLines}: ${record.length} fields for ${columns.length} columns`, '22P04');
+      const { records } = readCsvRecords(text, { delimiter: statement.delimiter, blankLines: statement.ignoreBlankLines ? 'skip' : 'record' });
+      for (const { fields, line } of records.slice(statement.ignoreHeaderLines)) {
+        if (fields.length !== columns.length) {
+          throw new SqlStatementError(`ERROR: ${url} line ${line}: ${fields.length} fields for ${columns.length} columns`, '22P04');
         }
-        rows.push(Object.fromEntries(columns.map((c, index) => [c, record[index]])));
+        rows.push(Object.fromEntries(columns.map((c, index) => [c, fields[index]])));
       }
     }
   }
