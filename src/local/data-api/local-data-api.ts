@@ -35,8 +35,8 @@ export interface LocalDataApi {
 type Operation = (service: StatementService, request: Record<string, unknown>) => unknown;
 
 const OPERATIONS: Record<string, Operation> = {
-  ExecuteStatement: (service, request) => service.executeStatement(request),
-  BatchExecuteStatement: (service, request) => service.batchExecuteStatement(request),
+  ExecuteStatement: (service, request) => service.answerAfterWait(request, service.executeStatement(request)),
+  BatchExecuteStatement: (service, request) => service.answerAfterWait(request, service.batchExecuteStatement(request)),
   DescribeStatement: (service, request) => service.describeStatement(request),
   GetStatementResult: (service, request) => service.getStatementResult(request),
   CancelStatement: (service, request) => service.cancelStatement(request),

@@ -33,6 +33,7 @@ export class StatementService {
     this.pageSize = options.pageSize ?? 1000;
   }
 
+  /** Accepts the statement and answers at once (in-process callers); the HTTP layer answers through {@link answerAfterWait}. */
   executeStatement(request: Record<string, unknown>): Record<string, unknown> {
     const sql = requireString(request.Sql, 'Sql');
     const parameters = readParameters(request.Parameters);
@@ -44,6 +45,26 @@ export class StatementService {
     if (!Array.isArray(request.Sqls)) throw validation('Sqls is required.');
     const sqls = request.Sqls.map((sql, index) => requireString(sql, `Sqls[${index}]`));
     return this.accept(request, sqls, [], true);
+  }
+
+  /**
+   * An accepted ExecuteStatement/BatchExecuteStatement as the service answers it. With `WaitTimeSeconds` (0–30) the
+   * answer waits until the statement — for a batch, all of its statements — has ended or the wait is over, and carries
+   * its `Status` then and `HasResultSet` (a batch: whether any sub-statement returned rows). As the API documents both
+   * requests' member: "The number of seconds to wait for the SQL statement to complete execution before returning the
+   * response. If the SQL statement does not complete within the specified time, the response returns the current
+   * status. The maximum value is 30 seconds." (ExecuteStatementInput / BatchExecuteStatementInput in the SDK's model,
+   * @aws-sdk/client-redshift-data 3.1169; https://docs.rs/crate/aws-sdk-redshiftdata/1.110.0/source/src/operation/execute_statement/_execute_statement_input.rs).
+   * Without it (or with 0) the answer is the acceptance alone: no `Status`, which a caller must then ask
+   * DescribeStatement for (stricter than guessing what the service reports before it has run anything).
+   */
+  async answerAfterWait(request: Record<string, unknown>, accepted: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const ms = waitMs(request.WaitTimeSeconds);
+    if (ms === 0) return accepted;
+    const { record } = this.store.find(accepted.Id);
+    await this.store.waitForEnd(record, ms);
+    const hasResultSet = record.isBatch ? record.subStatements.some((sub) => sub.hasResultSet) : record.hasResultSet;
+    return { ...accepted, Status: record.status, HasResultSet: hasResultSet };
   }
 
   async describeStatement(request: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -136,6 +157,7 @@ export class StatementService {
     if (request.SessionId !== undefined || request.SessionKeepAliveSeconds !== undefined) {
       throw validation('Sessions (SessionId, SessionKeepAliveSeconds) are not supported by the local Data API.');
     }
+    waitMs(request.WaitTimeSeconds); // refused before anything is accepted: a bad wait must not leave a statement running
     const record = this.store.accept({ sqls, isBatch, parameters, connection, statementName, clientToken, withEvent: request.WithEvent === true });
     return { Id: record.id, CreatedAt: record.createdAt, ...record.connection, DbGroups: [] };
   }

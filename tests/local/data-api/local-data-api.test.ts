@@ -237,4 +237,52 @@ describe('startLocalDataApi', () => {
       expect(() => service.cancelStatement({ Id: running.Id })).toThrow(/already in FINISHED state/);
     });
   });
+
+  describe('WaitTimeSeconds on ExecuteStatement and BatchExecuteStatement', () => {
+    it('answers once the statement has ended, with its Status and HasResultSet', async () => {
+      const read = await call('ExecuteStatement', { ...TARGET, Sql: 'select 1 as one', WaitTimeSeconds: 10 });
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ Status: 'FINISHED', HasResultSet: true, WorkgroupName: 'local', Database: 'dev' });
+      // It has ended: a describe without a wait already sees it, and its rows are there.
+      expect((await call('DescribeStatement', { Id: read.body.Id })).body.Status).toBe('FINISHED');
+      expect((await call('GetStatementResult', { Id: read.body.Id })).body.Records).toEqual([[{ longValue: 1 }]]);
+
+      const failed = await call('ExecuteStatement', { ...TARGET, Sql: 'select * from no_such_table_for_wait', WaitTimeSeconds: 10 });
+      expect(failed.status).toBe(200); // a SQL error fails the statement, not the call
+      expect(failed.body).toMatchObject({ Status: 'FAILED', HasResultSet: false });
+      expect(failed.body).not.toHaveProperty('Error'); // the error text is DescribeStatement's
+    });
+
+    it('waits for every statement of a batch; HasResultSet when any of them returned rows', async () => {
+      const batch = await call('BatchExecuteStatement', { ...TARGET, Sqls: ['create table wait_batch (a int)', 'insert into wait_batch values (1)', 'select a from wait_batch'], WaitTimeSeconds: 10 });
+      expect(batch.body).toMatchObject({ Status: 'FINISHED', HasResultSet: true });
+      const description = (await call('DescribeStatement', { Id: batch.body.Id })).body;
+      expect(description.SubStatements.map((sub: { Status: string }) => sub.Status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
+      const writes = await call('BatchExecuteStatement', { ...TARGET, Sqls: ['insert into wait_batch values (2)'], WaitTimeSeconds: 10 });
+      expect(writes.body).toMatchObject({ Status: 'FINISHED', HasResultSet: false });
+    });
+
+    it('answers without a Status when no wait is asked (or 0): the status is DescribeStatement\'s', async () => {
+      for (const wait of [{}, { WaitTimeSeconds: 0 }]) {
+        const { body } = await call('ExecuteStatement', { ...TARGET, Sql: 'select 2', ...wait });
+        expect(body.Id).toBeDefined();
+        expect(body).not.toHaveProperty('Status');
+        await finished(body.Id);
+      }
+    });
+
+    it('refuses a wait outside 0-30 whole seconds, before accepting anything', async () => {
+      for (const WaitTimeSeconds of [31, -1, 1.5, '5']) {
+        const name = `wait-refused-${String(WaitTimeSeconds)}`;
+        const { status, body } = await call('ExecuteStatement', { ...TARGET, Sql: 'select 3', StatementName: name, WaitTimeSeconds });
+        expect(status).toBe(400);
+        expect(body.__type).toMatch(/ValidationException$/);
+        expect(body.message).toBe('WaitTimeSeconds must be an integer from 0 to 30.');
+        expect((await call('ListStatements', { StatementName: name })).body.Statements).toEqual([]);
+      }
+      const batch = await call('BatchExecuteStatement', { ...TARGET, Sqls: ['select 4'], WaitTimeSeconds: 31 });
+      expect(batch.status).toBe(400);
+      expect(batch.body.message).toBe('WaitTimeSeconds must be an integer from 0 to 30.');
+    });
+  });
 });

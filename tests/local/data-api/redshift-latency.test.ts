@@ -63,6 +63,15 @@ describe('the local Data API with Redshift latencies', () => {
     expect(await status(read.Id!)).toBe('FINISHED');
     expect(api.counters.commits - before).toBe(1);
   });
+
+  it('ExecuteStatement with WaitTimeSeconds answers the current status when the statement outlasts the wait', async () => {
+    // The 3 s commit outlasts a 1 s wait: the SDK parses the Status the answer carries, and it is not terminal yet.
+    const waited = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'create table latency_wait (id int)', WaitTimeSeconds: 1 }));
+    expect(['SUBMITTED', 'PICKED', 'STARTED']).toContain(waited.Status);
+    await finished(waited.Id!);
+    const read = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select count(*) from latency_wait', WaitTimeSeconds: 10 }));
+    expect(read).toMatchObject({ Status: 'FINISHED', HasResultSet: true });
+  });
 });
 
 describe('latency settings', () => {
