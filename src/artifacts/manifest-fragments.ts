@@ -10,6 +10,12 @@
  * Between processes (`landfall compile`), the fragments live in the manifest.json last written: a small index beside
  * the partial-parse cache (`.landfall/manifest-fragments.json`) holds each entry's key and its offsets in that file,
  * and is trusted only while the file has the size and modification time recorded when it was written.
+ *
+ * Keys cost a serialisation of each node (~180 ms for 8,500 entries), so a recompile that only patched model texts
+ * into the last compiled manifest (engine/project/model-edits.ts) skips them: the index records the manifest it was
+ * assembled from (`assembledFrom`, the compiled artifact's identity), and when this compile patched exactly that
+ * manifest, every entry but the edited models' is built from the same inputs as then — except a model's compiled
+ * SQL, which a render may print differently each time (`run_started_at`…): its hash is kept per entry and compared.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +23,7 @@ import { writeFileAtomic } from '../engine/write-file-atomic';
 import type { EntrySpec } from './manifest-artifact';
 import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
 import { entryKey } from './manifest-entry-keys';
+import { contentHash } from '../engine/project/partial-parse';
 import type { Json, NodeContext } from './manifest-nodes';
 
 /** One node entry as UTF-8 text: `head + created_at + tail` is its JSON. */
@@ -28,25 +35,31 @@ export interface Fragment {
   parents: string[];
   head: Buffer;
   tail: Buffer;
+  /** A model entry's compiled SQL (`landfall compile`), hashed: null when it has none. */
+  compiled?: string | null;
 }
 
 /** The index's file name under the state folder. */
 export const MANIFEST_FRAGMENTS_FILE = 'manifest-fragments.json';
 
 /** Bump when a node builder's output changes for the same inputs: an index written by another version is ignored. */
-const FRAGMENTS_VERSION = 1;
+const FRAGMENTS_VERSION = 2;
 
 interface SavedIndex {
   version: number;
   artifact: { size: number; mtimeMs: number; generatedAt: string };
-  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end]`, byte offsets in the artifact. */
-  entries: [string, string, string, string[], number, number, number, number][];
+  /** The identity of the manifest the entries were built from (see the file comment), when the writer knew it. */
+  assembledFrom?: string;
+  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end, compiled SQL hash]`, byte offsets in the artifact. */
+  entries: [string, string, string, string[], number, number, number, number, (string | null)?][];
 }
 
 /** What reuse did in the last assembly. */
 export interface FragmentStats {
   reused: number;
   built: number;
+  /** Of the reused, those taken on `trustUnchangedSince`'s word, without computing their keys. */
+  trusted: number;
 }
 
 /**
@@ -62,7 +75,13 @@ export class ManifestFragments {
   private entries = new Map<string, Fragment>();
   /** The last assembled file and each entry's byte offsets in it, for `save`. */
   private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, [number, number, number, number]> };
-  stats: FragmentStats = { reused: 0, built: 0 };
+  /** What the kept entries were built from (read from the index); `save` records `assembledFrom` instead. */
+  private builtFrom?: string;
+  /** Set by `trustUnchangedSince`: the landfall ids whose entries may have changed; every other entry is taken by its spec key alone. */
+  private changedSinceBuilt?: ReadonlySet<string>;
+  /** The identity of the manifest being assembled now, recorded by `save` (the caller sets it). */
+  assembledFrom?: string;
+  stats: FragmentStats = { reused: 0, built: 0, trusted: 0 };
 
   /** @param indexFile where `save` writes the index; none keeps the fragments in memory only. */
   constructor(readonly indexFile?: string) {}
@@ -78,13 +97,31 @@ export class ManifestFragments {
       const bytes = fs.readFileSync(artifactFile);
       // Another writer with the same size and time is unlikely; one with another generated_at is caught here.
       if (!bytes.subarray(0, 400).toString('utf8').includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
-      for (const [specKey, key, id, parents, hs, he, ts, te] of index.entries) {
-        fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
+      for (const [specKey, key, id, parents, hs, he, ts, te, compiled] of index.entries) {
+        fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te), ...(compiled === undefined ? {} : { compiled }) });
       }
+      fragments.builtFrom = index.assembledFrom;
     } catch {
       // no index, no artifact, or unreadable: every entry is built
     }
     return fragments;
+  }
+
+  /**
+   * The manifest being assembled is the one identified by `basis` with only the nodes `changed` (landfall ids) edited:
+   * when the kept entries were built from that manifest, the others are reused without computing their keys.
+   * Returns whether they were.
+   */
+  trustUnchangedSince(basis: string, changed: Iterable<string>): boolean {
+    if (this.builtFrom === undefined || this.builtFrom !== basis) return false;
+    this.changedSinceBuilt = new Set(changed);
+    return true;
+  }
+
+  /** The kept fragment of an entry that `trustUnchangedSince` vouches for (its compiled SQL checked by the caller). */
+  takeUnchanged(specKey: string, nodeId: string): Fragment | undefined {
+    if (!this.changedSinceBuilt || this.changedSinceBuilt.has(nodeId)) return undefined;
+    return this.entries.get(specKey);
   }
 
   /** The kept fragment of `specKey` when it was made from the same inputs (`key`). */
@@ -109,8 +146,14 @@ export class ManifestFragments {
     const stat = fs.statSync(artifactFile);
     if (stat.size !== this.last.bytes.length) return; // not the file assembled last
     const entries: SavedIndex['entries'] = [];
-    for (const [specKey, fragment] of this.entries) entries.push([specKey, fragment.key, fragment.id, fragment.parents, ...this.last.offsets.get(specKey)!]);
-    const index: SavedIndex = { version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt }, entries };
+    for (const [specKey, fragment] of this.entries) {
+      const [hs, he, ts, te] = this.last.offsets.get(specKey)!;
+      entries.push(fragment.compiled === undefined ? [specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te] : [specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te, fragment.compiled]);
+    }
+    const index: SavedIndex = {
+      version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt },
+      ...(this.assembledFrom === undefined ? {} : { assembledFrom: this.assembledFrom }), entries,
+    };
     fs.mkdirSync(path.dirname(this.indexFile), { recursive: true });
     writeFileAtomic(this.indexFile, JSON.stringify(index));
   }
@@ -150,22 +193,35 @@ function specKeyOf(spec: EntrySpec): string {
 
 const EMPTY = Buffer.alloc(0);
 
+function compiledHash(sql: string | undefined): string | null {
+  return sql === undefined ? null : contentHash(sql);
+}
+
 /** manifest.json (UTF-8) from its parts; see the file comment. */
 export function assembleManifest(parts: ManifestTextParts): Buffer {
   const { ctx, specs, fragments } = parts;
   const createdAt = Buffer.from(JSON.stringify(ctx.createdAt));
   const sections: Record<NodeSection, Map<string, string>> = { nodes: new Map(), sources: new Map(), exposures: new Map(), unit_tests: new Map() };
   const made = new Map<string, Fragment>();
-  const stats: FragmentStats = { reused: 0, built: 0 };
+  const stats: FragmentStats = { reused: 0, built: 0, trusted: 0 };
   for (const spec of specs) {
     const specKey = specKeyOf(spec);
-    const key = fragments ? entryKey(spec, ctx) : '';
-    let fragment = fragments?.take(specKey, key);
-    if (fragment) stats.reused++;
-    else {
-      const entry = spec.build();
-      fragment = { key, id: entry.unique_id as string, parents: parentsOf(spec.section, entry), ...splitAtCreatedAt(entry) };
-      stats.built++;
+    // A model's compiled SQL, hashed: a fragment vouched for by `trustUnchangedSince` must have been built with the same.
+    const compiled = fragments && ctx.compiled && spec.kind === 'model' ? compiledHash(ctx.compiled.get(spec.node.uniqueId)) : undefined;
+    let fragment = fragments?.takeUnchanged(specKey, spec.node.uniqueId);
+    if (fragment && fragment.compiled !== compiled) fragment = undefined;
+    if (!fragment) {
+      const key = fragments ? entryKey(spec, ctx) : '';
+      fragment = fragments?.take(specKey, key);
+      if (!fragment) {
+        const entry = spec.build();
+        fragment = { key, id: entry.unique_id as string, parents: parentsOf(spec.section, entry), ...splitAtCreatedAt(entry) };
+        stats.built++;
+      } else stats.reused++;
+      if (compiled !== fragment.compiled) fragment = { ...fragment, ...(compiled === undefined ? {} : { compiled }) };
+    } else {
+      stats.reused++;
+      stats.trusted++;
     }
     // As in an object: a second entry under the same id keeps the first one's place and replaces its value.
     sections[spec.section].set(fragment.id, specKey);

@@ -21,6 +21,7 @@ import { TARGET_FILES, targetDir, writeTargetArtifacts } from '../artifacts/targ
 import { MANIFEST_FRAGMENTS_FILE, ManifestFragments } from '../artifacts/manifest-fragments';
 import { projectDocsOf } from '../artifacts/project-docs';
 import type { ProjectFiles } from '../engine/project/project-files';
+import { artifactIdentity, artifactPatchOf } from '../engine/project/model-edits';
 import { commonOptions, compileFrom, openCliWarehouse, parseCacheFor, targetFor } from './command-context';
 import { runToCompletion } from './local-build';
 import { parseFlags, parseVars, selectors, UsageError } from './options';
@@ -225,6 +226,12 @@ function compileCommand(args: string[]): number {
   const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir), keepFiles]);
   // With partial parsing, target/manifest.json is assembled from the entries of the last one that did not change.
   const fragments = parseCache ? ManifestFragments.open(path.join(options.stateDir, MANIFEST_FRAGMENTS_FILE), path.join(targetDir(options.projectDir), TARGET_FILES.manifest)) : undefined;
+  if (fragments) {
+    // A patch of the last artifact's models (model-edits.ts): entries built from that artifact's manifest still hold.
+    const patch = artifactPatchOf(manifest);
+    if (patch) fragments.trustUnchangedSince(patch.basis, patch.edited);
+    fragments.assembledFrom = artifactIdentity(out);
+  }
   writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(files ? { docs: projectDocsOf(files) } : {}), ...(fragments ? { fragments } : {}) });
   parseCache?.finishCompiledSql(); // keeps the models' compiled SQL for the next compile (render/compiled-sql.ts)
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);

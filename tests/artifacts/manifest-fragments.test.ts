@@ -51,7 +51,7 @@ describe('manifest.json from fragments', () => {
     input = inputOf();
     const again = manifestArtifactText(input, fragments);
     expect(again).toBe(JSON.stringify(manifestArtifact(input)));
-    expect(fragments.stats).toEqual({ reused: entries, built: 0 });
+    expect(fragments.stats).toEqual({ reused: entries, built: 0, trusted: 0 });
 
     // One model's SQL: that model's entry is rebuilt, nothing else.
     edit('models/staging/stg_orders.sql', (text) => `${text}\n-- edited\n`);
@@ -110,5 +110,38 @@ describe('manifest.json from fragments', () => {
     const third = ManifestFragments.open(index, artifact);
     expect(manifestArtifactText(input, third)).toBe(JSON.stringify(manifestArtifact(input)));
     expect(third.stats.reused).toBe(0);
+  });
+
+  it('a patch of the manifest the entries were built from reuses them unkeyed, but not an edited node, a changed compiled SQL or another basis', () => {
+    const index = path.join(dir, 'state', 'manifest-fragments.json');
+    const artifact = path.join(dir, 'manifest.json');
+    const write = (input: ManifestArtifactInput, fragments: ManifestFragments, basis: string) => {
+      const text = manifestArtifactText(input, fragments);
+      expect(text).toBe(JSON.stringify(manifestArtifact(input)));
+      fs.writeFileSync(artifact, text);
+      fragments.assembledFrom = basis;
+      fragments.save(artifact);
+    };
+    const first = ManifestFragments.open(index, artifact);
+    write(inputOf(), first, 'artifact-1');
+    const entries = first.stats.built;
+
+    // stg_orders edited (as model-edits.ts patches it), and customers' compiled SQL differs though nobody said so
+    // (a render that reads run_started_at prints something new each time): both rebuilt, the rest trusted.
+    edit('models/staging/stg_orders.sql', (text) => `${text}\n-- edited\n`);
+    let input = inputOf();
+    input = { ...input, compiledCode: new Map([...input.compiledCode!, ['model.jaffle_mart.customers', 'select 2 as printed_now']]) };
+    const second = ManifestFragments.open(index, artifact);
+    expect(second.trustUnchangedSince('artifact-1', ['model.jaffle_mart.stg_orders'])).toBe(true);
+    write(input, second, 'artifact-2');
+    expect(second.stats).toEqual({ reused: entries - 2, built: 2, trusted: entries - 2 });
+    expect(fs.readFileSync(artifact, 'utf8')).toContain('select 2 as printed_now');
+
+    // Built from another manifest than the one patched: every key is computed (only customers' SQL changed back).
+    input = inputOf();
+    const third = ManifestFragments.open(index, artifact);
+    expect(third.trustUnchangedSince('artifact-1', [])).toBe(false);
+    write(input, third, 'artifact-3');
+    expect(third.stats).toEqual({ reused: entries - 1, built: 1, trusted: 0 });
   });
 });

@@ -84,6 +84,27 @@ function applyModelEdits(state: CompileState, edits: readonly { file: string; te
   return manifest;
 }
 
+/** A manifest `recompileFromArtifact` made: the artifact it patched (`artifactIdentity`) and the models it edited (ids). */
+export interface ArtifactPatch {
+  basis: string;
+  edited: ReadonlySet<string>;
+}
+
+const patches = new WeakMap<Manifest, ArtifactPatch>();
+
+/**
+ * How `manifest` was made from the last compiled artifact, when `recompileFromArtifact` made it: whatever was derived
+ * from that artifact's manifest is still true of every node but the edited ones.
+ */
+export function artifactPatchOf(manifest: Manifest): ArtifactPatch | undefined {
+  return patches.get(manifest);
+}
+
+/** A compiled artifact as written: its path, size and modification time (what its stamp trusts). */
+export function artifactIdentity(artifactFile: string, stat: fs.Stats = fs.statSync(artifactFile)): string {
+  return JSON.stringify([path.resolve(artifactFile), stat.size, stat.mtimeMs]);
+}
+
 /** The stamp beside a compiled artifact (`<artifact>.stamp.json`): what it was compiled from. */
 interface ArtifactStamp {
   size: number;
@@ -148,7 +169,12 @@ export function recompileFromArtifact(prepared: PreparedCompile, options: Compil
     const texts = new Map(root.files.models.map((f) => [f.file, f.text]));
     if (changed.some((file) => !texts.has(file))) return undefined;
     const last = JSON.parse(fs.readFileSync(artifactFile, 'utf8')) as Manifest;
-    return applyModelEdits({ manifest: last, session: prepared.session, root }, changed.map((file) => ({ file, text: texts.get(file)! })), cache, options.now ?? new Date());
+    const manifest = applyModelEdits({ manifest: last, session: prepared.session, root }, changed.map((file) => ({ file, text: texts.get(file)! })), cache, options.now ?? new Date());
+    if (manifest) {
+      const edited = new Set(Object.keys(manifest.models).filter((id) => manifest.models[id] !== last.models[id]));
+      patches.set(manifest, { basis: artifactIdentity(artifactFile, stat), edited });
+    }
+    return manifest;
   } catch {
     return undefined; // no stamp, no artifact, or unreadable: compile in full
   }
