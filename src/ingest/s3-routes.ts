@@ -9,8 +9,11 @@
  * `format` is `json` (default; `'auto'` column mapping) or `csv` (with optional `delimiter`, `ignore_header`);
  * `compression` is `none` (default) or `gzip`. The COPY target is the source table's relation.
  */
-// Checked in plain code with zod's English messages (tests/ingest/s3-route-meta.test.ts compares the two): zod/mini was
-// the only zod on AdvanceRun's path (its load nodes), ~21 KiB of that bundle (bench/RESULTS-lambda-bundles.md).
+// Checked where the routes are first read: `landfall serve` at start, scripts/generate-s3-routes.ts at package time
+// (scripts/package.sh), then each function that reads them from the manifest it was given. The check is plain code
+// giving zod/mini's English messages for every JSON value (the manifest is JSON, so no NaN, Infinity or class
+// instances reach it; tests/ingest/s3-route-meta.test.ts compares the two): zod/mini was the only zod on AdvanceRun's
+// path (its load nodes), ~21 KiB of that bundle (bench/RESULTS-lambda-bundles.md).
 import type { Manifest } from '../engine';
 import { InvalidS3RouteError } from './errors';
 
@@ -24,58 +27,35 @@ interface S3RouteMeta {
   ignore_header: number;
 }
 
-/** What a value is, in zod's words (`received …`). */
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'object') {
-    const name = (value as object).constructor?.name;
-    return name && name !== 'Object' ? name : 'object';
-  }
-  return typeof value;
-}
+/** What a JSON value is, in zod's words (`received …`). */
+const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+const wrongType = (expected: string, value: unknown) => `Invalid input: expected ${expected}, received ${typeName(value)}`;
 
-function nonEmptyString(value: unknown, field: string, problems: string[]): string {
-  if (typeof value !== 'string') problems.push(`${field}: Invalid input: expected string, received ${typeName(value)}`);
-  else if (value.length < 1) problems.push(`${field}: Too small: expected string to have >=1 characters`);
-  return value as string;
-}
-
-function oneOf<T extends string>(value: unknown, options: readonly T[], fallback: T, field: string, problems: string[]): T {
-  if (value === undefined) return fallback;
-  if (!options.includes(value as T)) problems.push(`${field}: Invalid option: expected one of ${options.map((o) => JSON.stringify(o)).join('|')}`);
-  return value as T;
-}
-
-function nonNegativeInt(value: unknown, field: string, problems: string[]): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${field}: Invalid input: expected number, received ${typeName(value)}`);
-  else if (!Number.isInteger(value)) problems.push(`${field}: Invalid input: expected int, received number`);
-  else if (value > Number.MAX_SAFE_INTEGER) problems.push(`${field}: Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`);
-  else if (value < 0) problems.push(`${field}: Too small: expected ${value < Number.MIN_SAFE_INTEGER ? 'int' : 'number'} to be >=${value < Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : 0}`);
-  return value as number;
-}
+/** Each field's problem with its value, or false. */
+const FIELD_PROBLEMS: Record<keyof S3RouteMeta, (value: unknown) => string | false> = {
+  bucket: (v) => (typeof v !== 'string' ? wrongType('string', v) : v === '' && 'Too small: expected string to have >=1 characters'),
+  prefix: (v) => FIELD_PROBLEMS.bucket(v),
+  format: (v) => v !== undefined && v !== 'json' && v !== 'csv' && 'Invalid option: expected one of "json"|"csv"',
+  compression: (v) => v !== undefined && v !== 'none' && v !== 'gzip' && 'Invalid option: expected one of "none"|"gzip"',
+  delimiter: (v) => v !== undefined && (typeof v !== 'string' ? wrongType('string', v)
+    : v.length !== 1 && `Too ${v.length > 1 ? 'big' : 'small'}: expected string to have exactly 1 characters`),
+  ignore_header: (v) => v !== undefined && (typeof v !== 'number' ? wrongType('number', v)
+    : !Number.isInteger(v) ? 'Invalid input: expected int, received number'
+    : v > Number.MAX_SAFE_INTEGER ? `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`
+    : v < 0 && 'Too small: expected number to be >=0'),
+};
 
 /** `meta.landfall.s3` checked field by field (unknown keys ignored), or the problems found, in field order. */
 export function parseS3RouteMeta(value: unknown): { meta: S3RouteMeta } | { problems: string[] } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems: [`: Invalid input: expected object, received ${typeName(value)}`] };
-  const raw = value as Record<string, unknown>;
-  const problems: string[] = [];
-  const meta: S3RouteMeta = {
-    bucket: nonEmptyString(raw.bucket, 'bucket', problems),
-    prefix: nonEmptyString(raw.prefix, 'prefix', problems),
-    format: oneOf(raw.format, ['json', 'csv'] as const, 'json', 'format', problems),
-    compression: oneOf(raw.compression, ['none', 'gzip'] as const, 'none', 'compression', problems),
-    ignore_header: 0,
-  };
-  if (raw.delimiter !== undefined) {
-    if (typeof raw.delimiter !== 'string') problems.push(`delimiter: Invalid input: expected string, received ${typeName(raw.delimiter)}`);
-    else if (raw.delimiter.length !== 1) problems.push(`delimiter: Too ${raw.delimiter.length > 1 ? 'big' : 'small'}: expected string to have exactly 1 characters`);
-    else meta.delimiter = raw.delimiter;
-  }
-  meta.ignore_header = nonNegativeInt(raw.ignore_header, 'ignore_header', problems);
-  return problems.length ? { problems } : { meta };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems: [`: ${wrongType('object', value)}`] };
+  const raw = value as Partial<S3RouteMeta>;
+  const problems = Object.entries(FIELD_PROBLEMS).flatMap(([field, problemOf]) => {
+    const problem = problemOf(raw[field as keyof S3RouteMeta]);
+    return problem ? [`${field}: ${problem}`] : [];
+  });
+  if (problems.length) return { problems };
+  const { bucket, prefix, format = 'json', compression = 'none', delimiter, ignore_header = 0 } = raw as S3RouteMeta;
+  return { meta: { bucket, prefix, format, compression, ...(delimiter !== undefined && { delimiter }), ignore_header } };
 }
 
 export interface S3Route {
