@@ -6,6 +6,7 @@ import { awsManifest } from './aws-manifest';
 import { once, required } from './environment';
 import { S3RunStateStore } from './run-state-store';
 import { S3RunHistoryStore } from './run-history-store';
+import { S3ModelDurationStore } from './model-durations';
 import { maxStatementsInFlightOf, StatementSlots } from './statement-slots';
 import { S3SlotLedgerStore } from './statement-slots-s3';
 import type { Manifest } from '../engine';
@@ -23,6 +24,9 @@ export const awsRunStates = /* @__PURE__ */ once(() => new S3RunStateStore(
 // The run history (run-history-store.ts): the same bucket, its own `history/` prefix. Each recorded run's page also
 // goes to the docs site's bucket when the deployment has one (aws-docs-site.ts).
 export const awsRunHistory = /* @__PURE__ */ once(() => publishingToDocsSite(new S3RunHistoryStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')), awsDocsSite()));
+
+// What each model took the last time it was built (model-durations.ts): written by RecordRun, read by PlanRun.
+export const awsModelDurations = /* @__PURE__ */ once(() => new S3ModelDurationStore(runStateBucketClient(), () => required('LANDFALL_RUN_STATE_BUCKET')));
 
 // Statements in flight across runs (statement-slots.ts): a ledger in the same bucket and through the same client as
 // the run states (no second connection on a cold start), bounded by landfall.yml's setting in the manifest it runs.

@@ -26,6 +26,7 @@ import type { RunLocks } from './run-locks';
 import { admitStep, concurrencyForStep, readyNodes, runningStatements, settleStep, starvedWaitSeconds, type StatementSlots } from './statement-slots';
 import type { RunStatePointer, RunStateStore, StoredRun } from './run-state-store';
 import type { RunHistoryStore } from './run-history-store';
+import type { ModelDurationStore } from './model-durations';
 import { withReproduceSql } from './reproduce-sql';
 
 export interface RunDependencies {
@@ -174,7 +175,10 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
  * What PlanRun needs: no warehouse, no locks (LockRun takes them, lock-transform-run.ts). `history` is EndFailedRun's
  * (a crashed run): startTransformRun records nothing, RecordRun does (record-run.ts).
  */
-export type PlanRunDependencies = Pick<RunDependencies, 'manifest' | 'runStates' | 'history' | 'concurrency'>;
+export type PlanRunDependencies = Pick<RunDependencies, 'manifest' | 'runStates' | 'history' | 'concurrency'> & {
+  /** What each model took the last time it was built (model-durations.ts): the run's per-node priors. */
+  modelDurations?: ModelDurationStore;
+};
 
 /**
  * PlanRun: from the execution input to a planned run, stored under the execution name and marked `unprepared`. The
@@ -194,6 +198,7 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
     vars: request.vars,
     startedAt,
     concurrency: runConcurrencyFor(deps.manifest.target, deps.concurrency),
+    priorMs: await priorDurations(deps.modelDurations),
     // S3 objects of the input are COPYed by load nodes upstream of the models reading them (src/ingest/load-steps.ts).
     loads: loadRequestsFor(deps.manifest, objectsToLoad(parseRunInput(input))),
   });
@@ -208,6 +213,16 @@ export async function startTransformRun(input: unknown, execution: ExecutionCont
   };
   // A run with nothing to build is done here: RecordRun (record-run.ts) keeps it in the run history.
   return saveRun({ stored }, run, deps);
+}
+
+/** The models' times from the last runs that built them (a hint: unreadable, the run goes on with its priors). */
+async function priorDurations(store: ModelDurationStore | undefined): Promise<Record<string, number> | undefined> {
+  try {
+    return await store?.read();
+  } catch (error) {
+    console.warn(`PlanRun: model durations not read, polling by the priors per materialization: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /**

@@ -34,6 +34,8 @@ export interface RunRequest {
   selectionState?: SelectionState;
   /** dbt's `--empty`: build every selected model from zero rows of its refs and sources. */
   empty?: boolean;
+  /** What each model's or seed's first statement took the last time it was built, ms, by unique id (`RunNode.priorMs`). */
+  priorMs?: Readonly<Record<string, number>>;
 }
 
 export const testsNodeId = (attachedTo: string) => `tests:${attachedTo}`;
@@ -77,6 +79,7 @@ export function planRun(manifest: Manifest, request: RunRequest): RunState {
       id: n.uniqueId,
       kind: n.resourceType === 'seed' ? 'seed' : 'model',
       builds: n.config.materialized,
+      ...(priorOf(request.priorMs, n.uniqueId) !== undefined && { priorMs: priorOf(request.priorMs, n.uniqueId) }),
       name: n.name,
       dependsOn: dedupe(upstreamBuilt(manifest, throughEphemeral(manifest, n.dependsOn), inRun, testsByOwner).map(gate)),
       status: 'pending',
@@ -148,6 +151,12 @@ function testOwner(graph: Graph, test: TestNode): string {
     return test.dependsOn.every((other) => other === candidate || ancestors.has(other));
   });
   return downstreamMost ?? test.attachedTo;
+}
+
+/** A usable prior: a positive finite number of ms (the history document is data from S3, not trusted blindly). */
+function priorOf(priors: Readonly<Record<string, number>> | undefined, id: string): number | undefined {
+  const ms = priors && Object.hasOwn(priors, id) ? priors[id] : undefined;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function dedupe(ids: (string | undefined)[]): string[] {

@@ -46,8 +46,14 @@ export function estimateKey(node: RunNode): string {
   return step > 0 ? `${buildsOf(node)}#${step}` : buildsOf(node);
 }
 
-/** What `node`'s current statement takes: learned in this run from statements building the same, else {@link PRIOR_STATEMENT_MS}. */
+/**
+ * What `node`'s current statement takes: for its first statement, what that took the last time the node was built
+ * (`priorMs`, from the run history: a model's own time beats the average of its materialization, and an arrival's
+ * run is too short to learn much, bench/RESULTS-freshness-lag.md); else learned in this run from statements building
+ * the same; else {@link PRIOR_STATEMENT_MS}.
+ */
 export function expectedStatementMs(state: RunState, node: RunNode): number {
+  if (node.priorMs !== undefined && (node.step ?? 0) === 0) return node.priorMs;
   return state.expectedMs?.[estimateKey(node)] ?? PRIOR_STATEMENT_MS[buildsOf(node)] ?? PRIOR_STATEMENT_MS[node.kind] ?? 1000;
 }
 
@@ -66,9 +72,14 @@ export function scheduleRepoll(state: RunState, node: RunNode, nowMs: number): v
   node.pollAt = nowMs + (running < 1.5 * expected ? soon : Math.min(MAX_REPOLL_MS, Math.max(soon, running / 2)));
 }
 
-/** `node`'s current statement ended after `durationMs` of work: fold it into the estimate for what it builds. */
+/**
+ * `node`'s current statement ended after `durationMs` of work: fold it into the estimate for what it builds, and for
+ * a model's or seed's first statement keep it as the node's own (`priorMs`, which the run history carries to the
+ * next run that builds it).
+ */
 export function learnDuration(state: RunState, node: RunNode, durationMs: number): void {
   if (!Number.isFinite(durationMs) || durationMs <= 0) return;
+  if ((node.kind === 'model' || node.kind === 'seed') && (node.step ?? 0) === 0) node.priorMs = Math.round(durationMs);
   const key = estimateKey(node);
   const previous = state.expectedMs?.[key];
   const next = previous === undefined ? durationMs : previous + LEARNING_RATE * (durationMs - previous);

@@ -35,6 +35,13 @@ export interface RunNode {
    * is a commit, a table runs its query. Unset for other kinds, and in states planned before it existed.
    */
   builds?: string;
+  /**
+   * What the node's first statement took (the Data API's `Duration`, ms) the last time a run built it: planRun sets it
+   * from the run history (src/runtime/model-durations.ts), and it becomes what it took in this run when that statement
+   * ends. The poll schedule expects it before anything learned in the run (poll-schedule.ts), and the order of
+   * ready nodes uses it (critical-path-order.ts). Unset for a node never built before.
+   */
+  priorMs?: number;
   name: string;
   dependsOn: string[];
   status: RunNodeStatus;

@@ -21,8 +21,9 @@ describe('poll schedule', () => {
     learnDuration(s, model, 1200);
     learnDuration(s, model, 2200);
     expect(s.expectedMs).toEqual({ model: 1500 }); // 1200 + 0.3 × (2200 − 1200)
-    scheduleFirstPoll(s, model, 20_000);
-    expect(model.pollAt).toBe(21_500);
+    const next = node('b'); // another model: `a` itself is now expected to take its own last time (priorMs)
+    scheduleFirstPoll(s, next, 20_000);
+    expect(next.pollAt).toBe(21_500);
   });
 
   it('polls soon near the expected end, then backs off by half the time running, within bounds', () => {
@@ -124,5 +125,33 @@ describe('poll schedule', () => {
       expect(estimateKey(node('t', 'tests'))).toBe('tests');
       expect(expectedStatementMs(s, node('l', 'load'))).toBe(PRIOR_STATEMENT_MS.load);
     });
+  });
+});
+
+describe('per-model prior (RunNode.priorMs, from the last run that built the model)', () => {
+  it('expects a model\'s first statement to take its own prior, before what statements building the same took in the run', () => {
+    const table = { ...building('t', 'table'), priorMs: 90_000 };
+    const other = building('u', 'table');
+    const s = state([table, other]);
+    learnDuration(s, other, 30_000);
+    expect(expectedStatementMs(s, table)).toBe(90_000);
+    expect(expectedStatementMs(s, other)).toBe(30_000);
+    scheduleFirstPoll(s, table, 0);
+    expect(table.pollAt).toBe(90_000);
+    // Its later steps are not what its first took.
+    expect(expectedStatementMs(s, { ...table, step: 1 })).toBe(PRIOR_STATEMENT_MS.table);
+  });
+
+  it('keeps what a model\'s first statement took as its prior for the run history, not a later step\'s, nor a tests node\'s', () => {
+    const view = building('v', 'view');
+    const merge = building('i', 'incremental', 1);
+    const tests = node('t', 'tests');
+    const s = state([view, merge, tests]);
+    learnDuration(s, view, 1234.4);
+    learnDuration(s, merge, 50_000);
+    learnDuration(s, tests, 700);
+    expect(view.priorMs).toBe(1234);
+    expect(merge.priorMs).toBeUndefined();
+    expect(tests.priorMs).toBeUndefined();
   });
 });
