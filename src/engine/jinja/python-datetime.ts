@@ -42,19 +42,28 @@ export class PyTimedelta {
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A `pytz` time zone: `localize(naive)`, `utcoffset(dt)`, `zone`; prints its name. */
-export class PyTimezone {
-  private readonly format: Intl.DateTimeFormat;
-  constructor(readonly zone: string) {
-    let format = zoneFormats.get(zone);
-    if (!format) {
-      try {
-        format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-      } catch {
-        throw new Error(`UnknownTimeZoneError: '${zone}'`);
-      }
-      zoneFormats.set(zone, format);
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    } catch {
+      throw new Error(`UnknownTimeZoneError: '${zone}'`);
     }
-    this.format = format;
+    zoneFormats.set(zone, format);
+  }
+  return format;
+}
+
+export class PyTimezone {
+  private madeFormat?: Intl.DateTimeFormat;
+  constructor(readonly zone: string) {
+    // Any zone but UTC is checked now, as pytz.timezone() raises at once. UTC_ZONE is made when this module loads,
+    // in every process: its format (the first one loads ICU's zone data, ~20 ms) waits until an offset is asked for.
+    if (zone !== 'UTC') this.madeFormat = zoneFormat(zone);
+  }
+  private get format(): Intl.DateTimeFormat {
+    return (this.madeFormat ??= zoneFormat(this.zone));
   }
   /** Minutes east of UTC at an instant. */
   offsetAt(instant: Date): number {
