@@ -13,7 +13,7 @@
  *        → bench/RESULTS-run-overhead.md (only when dbt is measured, on plain-SQL models), or --out FILE
  * CI smoke: npx tsx bench/run-overhead-vs-dbt-core.ts --models 10 --runs 1 --skip-dbt
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,9 +52,22 @@ function median(values: number[]): number {
 }
 
 function wall(command: string, argv: string[], env: NodeJS.ProcessEnv = {}): number {
+  return timed(command, argv, env).wallMs;
+}
+
+/** GNU time, for the CPU (user + sys) of a landfall command: steadier than its wall time on a shared machine. */
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Wall time of a command, and its CPU time (user + sys, all threads) when /usr/bin/time is there. */
+function timed(command: string, argv: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; cpuMs: number | null } {
   const started = performance.now();
-  execFileSync(command, argv, { stdio: 'ignore', env: { ...process.env, ...env } });
-  return performance.now() - started;
+  const run = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', 'cpu %U %S', command, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, ...env } })
+    : spawnSync(command, argv, { stdio: 'ignore', env: { ...process.env, ...env } });
+  const wallMs = performance.now() - started;
+  if (run.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed (exit ${run.status}): ${String(run.stderr ?? '').slice(-2000)}`);
+  const cpu = /^cpu ([\d.]+) ([\d.]+)$/m.exec(String(run.stderr ?? ''));
+  return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null };
 }
 
 let ranFromSources = 0;
@@ -63,12 +76,12 @@ let ranFromSources = 0;
  * One timed `landfall run` from the CLI bundle, as `npm ci` leaves it (built, V8 code cache warm); rebuilt
  * untimed first when src/ changed since it was built.
  */
-function landfallRun(dir: string, schema: string, extra: string[]): number {
+function landfallRun(dir: string, schema: string, extra: string[]): { wallMs: number; cpuMs: number | null } {
   rebuildCliBundleIfStale();
-  const ms = wall(process.execPath, [landfallBin, 'run', '--project-dir', dir, '--database-url', url, '--target-schema', schema, '--threads', String(THREADS), '--state-dir', path.join(dir, '.landfall'), ...extra]);
+  const times = timed(process.execPath, [landfallBin, 'run', '--project-dir', dir, '--database-url', url, '--target-schema', schema, '--threads', String(THREADS), '--state-dir', path.join(dir, '.landfall'), ...extra]);
   // Someone edited src/ meanwhile: bin/landfall.js may have started from the sources through tsx.
   if (!cliBundleIsFresh()) ranFromSources++;
-  return ms;
+  return times;
 }
 
 async function replayBaseline(): Promise<number> {
@@ -114,12 +127,18 @@ async function main(): Promise<void> {
   const dbtTimes: number[] = [];
   const landfallTimes: number[] = [];
   const dataApiTimes: number[] = [];
+  const landfallCpu: (number | null)[] = [];
+  const dataApiCpu: (number | null)[] = [];
   try {
     for (let r = 0; r < runs; r++) {
       baseline.push(await replayBaseline());
       if (!skipDbt) dbtTimes.push(wall(dbt, ['run', '--project-dir', dir, '--profiles-dir', dir, '--threads', String(THREADS)], { DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }));
-      landfallTimes.push(landfallRun(dir, SCHEMAS.landfall, []));
-      dataApiTimes.push(landfallRun(dir, SCHEMAS.landfallDataApi, ['--via-data-api']));
+      const inProcess = landfallRun(dir, SCHEMAS.landfall, []);
+      landfallTimes.push(inProcess.wallMs);
+      landfallCpu.push(inProcess.cpuMs);
+      const viaDataApi = landfallRun(dir, SCHEMAS.landfallDataApi, ['--via-data-api']);
+      dataApiTimes.push(viaDataApi.wallMs);
+      dataApiCpu.push(viaDataApi.cpuMs);
     }
   } finally {
     await dropBenchSchemas();
@@ -132,6 +151,14 @@ async function main(): Promise<void> {
   const landfallDataApiMs = median(dataApiTimes);
   const per = (total: number) => (total - sqlReplayMs) / models;
   const perModel = { dbt: dbtMs === null ? null : per(dbtMs), landfall: per(landfallMs), landfallDataApi: per(landfallDataApiMs) };
+  // Issue 16 item 5's figure: what the SDK path (AWS SDK client → local Data API over HTTP) adds per model over the
+  // in-process run, in wall time (the goal: ≤ 2 ms) and in CPU time (user + sys of the two commands, medians).
+  const cpuMedian = (values: (number | null)[]) => (values.every((v): v is number => v !== null) && values.length > 0 ? median(values) : null);
+  const cpuMs = { landfall: cpuMedian(landfallCpu), landfallDataApi: cpuMedian(dataApiCpu) };
+  const sdkPathPerModel = {
+    wallMs: (landfallDataApiMs - landfallMs) / models,
+    cpuMs: cpuMs.landfall === null || cpuMs.landfallDataApi === null ? null : (cpuMs.landfallDataApi - cpuMs.landfall) / models,
+  };
   const ratio = { landfall: perModel.dbt === null ? null : perModel.dbt / perModel.landfall, landfallDataApi: perModel.dbt === null ? null : perModel.dbt / perModel.landfallDataApi };
   const versions = {
     node: process.version,
@@ -141,7 +168,7 @@ async function main(): Promise<void> {
   };
   // Other work on the machine stretches every wall time here (the 1-minute load average, before and after).
   const loadAverage = [loadBefore, os.loadavg()[0]!].map((load) => Number(load.toFixed(2)));
-  const result = { models, jinja, runs, threads: THREADS, loadAverage, sqlReplayMs, dbtMs, landfallMs, landfallDataApiMs, perModel, ratio, ranFromSources, versions, runsMs: { sqlReplay: baseline, dbt: dbtTimes, landfall: landfallTimes, landfallDataApi: dataApiTimes } };
+  const result = { models, jinja, runs, threads: THREADS, loadAverage, sqlReplayMs, dbtMs, landfallMs, landfallDataApiMs, perModel, sdkPathPerModel, cpuMs, ratio, ranFromSources, versions, runsMs: { sqlReplay: baseline, dbt: dbtTimes, landfall: landfallTimes, landfallDataApi: dataApiTimes }, runsCpuMs: { landfall: landfallCpu, landfallDataApi: dataApiCpu } };
   if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
 
   const row = (label: string, ms: number) => `| ${label} | ${ms.toFixed(0)} ms | ${(ms - sqlReplayMs).toFixed(0)} ms | ${per(ms).toFixed(2)} ms |`;
@@ -159,6 +186,8 @@ async function main(): Promise<void> {
     row('`landfall run` (default: CLI bundle, SQL in-process on 4 connections)', landfallMs),
     row('`landfall run --via-data-api` (AWS SDK client → local Data API over HTTP)', landfallDataApiMs),
     '',
+    `The SDK path adds **${sdkPathPerModel.wallMs.toFixed(2)} ms per model** of wall time over the in-process run (issue 16 goal: ≤ 2 ms)${sdkPathPerModel.cpuMs === null ? '' : `, ${sdkPathPerModel.cpuMs.toFixed(2)} ms of CPU (user + sys: ${cpuMs.landfall!.toFixed(0)} → ${cpuMs.landfallDataApi!.toFixed(0)} ms per command, medians)`}.`,
+    '',
     ...(ratio.landfall === null ? [] : [
       `**dbt-core overhead / landfall overhead: ${ratio.landfall.toFixed(1)}×** (goal ≥ 20×); landfall ${perModel.landfall.toFixed(2)} ms per model (goal < 2 ms: ${perModel.landfall < 2 ? 'met' : 'not met'}).`,
       `Through the Data API endpoint: ${ratio.landfallDataApi!.toFixed(1)}×, ${perModel.landfallDataApi.toFixed(2)} ms per model.`,
@@ -168,7 +197,7 @@ async function main(): Promise<void> {
     '`npm ci`; without it, or when src/ is newer, the CLI runs through tsx and starts ~1 s slower). By default `landfall run` sends SQL straight to the',
     'statement store behind the local Data API (same limits, Redshift rewrites and statement lifecycle) on one PostgreSQL',
     'connection per thread, and wakes when a statement ends; `--via-data-api` adds the SDK client and an HTTP round trip per',
-    'submit and describe, and polls. Plain-SQL models (as here) skip the Jinja renderer; `--jinja` puts a `{{ var() }}` in every',
+    'submit and describe (one DescribeStatement long poll per statement). Plain-SQL models (as here) skip the Jinja renderer; `--jinja` puts a `{{ var() }}` in every',
     'model to measure the renderer\'s share (parse-time and run-time rendering: several ms per model on this machine).',
     ...(ranFromSources ? ['', `Warning: ${ranFromSources} landfall command(s) may have run from the sources (src/ changed during the benchmark).`] : []),
     '',
