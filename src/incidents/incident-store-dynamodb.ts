@@ -3,12 +3,12 @@
  *
  * One item rather than one per incident: every run reads all open incidents (the reminder lists them all and is
  * one decision for the whole project), and one conditional write keeps the book consistent when two runs alert at
- * once — "If the condition expression evaluates to true, the operation succeeds; otherwise, the operation fails"
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html).
+ * once (src/aws/dynamodb-versioned-item.ts).
  * An item holds at most 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html):
  * about 1,500 open incidents of ~250 bytes; past that, the book keeps the most recent and says so.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { putVersionedItem, readVersionedItem } from '../aws/dynamodb-versioned-item';
 import { emptyBook, type IncidentBook } from './incident';
 import type { IncidentStore, StoredBook } from './incident-store';
 
@@ -22,30 +22,18 @@ export const MAX_BOOK_BYTES = 380_000;
 export class DynamoDbIncidentStore implements IncidentStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string, private readonly project: string) {}
 
-  private get key() {
-    return { pk: { S: `incidents#${this.project}` } };
+  private get pk() {
+    return `incidents#${this.project}`;
   }
 
   async load(): Promise<StoredBook> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key, ConsistentRead: true }));
-    if (!Item?.book?.S) return { book: emptyBook(), version: 0 };
-    return { book: { ...emptyBook(), ...(JSON.parse(Item.book.S) as Partial<IncidentBook>) }, version: Number(Item.version?.N ?? 0) };
+    const { item, version } = await readVersionedItem(this.client, this.tableName, this.pk);
+    if (!item?.book?.S) return { book: emptyBook(), version };
+    return { book: { ...emptyBook(), ...(JSON.parse(item.book.S) as Partial<IncidentBook>) }, version };
   }
 
-  async save(book: IncidentBook, loadedVersion: number): Promise<boolean> {
-    try {
-      await this.client.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: { ...this.key, version: { N: String(loadedVersion + 1) }, book: { S: fitted(book) } },
-        ConditionExpression: loadedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :loaded',
-        ...(loadedVersion !== 0 && { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':loaded': { N: String(loadedVersion) } } }),
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  save(book: IncidentBook, loadedVersion: number): Promise<boolean> {
+    return putVersionedItem(this.client, this.tableName, this.pk, { book: { S: fitted(book) } }, loadedVersion);
   }
 }
 

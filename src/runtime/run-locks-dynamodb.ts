@@ -10,10 +10,13 @@
  * Reads are strongly consistent. TTL only cleans up: "DynamoDB typically deletes expired items within a few
  * days" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html), so an expired
  * lock is treated as free by reading `expiresAtMs`, never by waiting for its deletion.
+ *
+ * Not the versioned item of the lease and the incident book (src/aws/dynamodb-versioned-item.ts), on purpose: those
+ * are one record that every writer rewrites whole (compare-and-set on a version); a lock is one item per model, taken
+ * on its owner (free, mine, or expired and taken over from the owner read), with an expiry the caller judges.
  */
-import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from '../aws/dynamodb-versioned-item';
 import type { HeldLock, LockOwner, RunLockStore } from './run-locks';
 
 /** Keys per owner-record item: 1,000 unique ids of ~60 bytes stay far under the 400 KB item limit. */
@@ -59,7 +62,7 @@ export class DynamoDbRunLockStore implements RunLockStore {
         ExpressionAttributeValues: { ':owner': { S: owner }, ...(attempt !== undefined && { ':attempt': { N: String(attempt) } }) },
       }));
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -109,7 +112,7 @@ export class DynamoDbRunLockStore implements RunLockStore {
       }));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
