@@ -52,6 +52,8 @@ interface SavedIndex {
   assembledFrom?: string;
   /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end, compiled SQL hash]`, byte offsets in the artifact. */
   entries: [string, string, string, string[], number, number, number, number, (string | null)?][];
+  /** Byte offsets of `"parent_map":{…},"child_map":{…}`: a function of the entries' ids, order and parents. */
+  maps?: [number, number];
 }
 
 /** What reuse did in the last assembly. */
@@ -74,7 +76,9 @@ export interface FragmentStats {
 export class ManifestFragments {
   private entries = new Map<string, Fragment>();
   /** The last assembled file and each entry's byte offsets in it, for `save`. */
-  private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, [number, number, number, number]> };
+  private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, [number, number, number, number]>; maps: [number, number] };
+  /** The parent and child maps of the kept entries, as text, when the index located them. */
+  private keptMaps?: Buffer;
   /** What the kept entries were built from (read from the index); `save` records `assembledFrom` instead. */
   private builtFrom?: string;
   /** Set by `trustUnchangedSince`: the landfall ids whose entries may have changed; every other entry is taken by its spec key alone. */
@@ -101,6 +105,7 @@ export class ManifestFragments {
         fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te), ...(compiled === undefined ? {} : { compiled }) });
       }
       fragments.builtFrom = index.assembledFrom;
+      if (index.maps) fragments.keptMaps = bytes.subarray(index.maps[0], index.maps[1]);
     } catch {
       // no index, no artifact, or unreadable: every entry is built
     }
@@ -124,6 +129,21 @@ export class ManifestFragments {
     return this.entries.get(specKey);
   }
 
+  /**
+   * The kept parent and child maps, when `made` (by spec key, in file order) has exactly the kept entries' spec keys,
+   * ids and parents in the same order: the maps are a function of those alone.
+   */
+  keptMapsFor(made: ReadonlyMap<string, Fragment>): Buffer | undefined {
+    if (!this.keptMaps || made.size !== this.entries.size) return undefined;
+    const kept = this.entries.entries();
+    for (const [specKey, fragment] of made) {
+      const [keptKey, keptFragment] = kept.next().value as [string, Fragment];
+      if (keptKey !== specKey || keptFragment.id !== fragment.id) return undefined;
+      if (keptFragment.parents !== fragment.parents && keptFragment.parents.join('\n') !== fragment.parents.join('\n')) return undefined;
+    }
+    return this.keptMaps;
+  }
+
   /** The kept fragment of `specKey` when it was made from the same inputs (`key`). */
   take(specKey: string, key: string): Fragment | undefined {
     const kept = this.entries.get(specKey);
@@ -131,13 +151,14 @@ export class ManifestFragments {
   }
 
   /** Keep exactly the fragments of the file just assembled, pointing into it (so older files can be collected). */
-  replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>): void {
+  replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>, maps: [number, number]): void {
     this.entries = new Map();
     for (const [specKey, fragment] of fragments) {
       const [hs, he, ts, te] = offsets.get(specKey)!;
       this.entries.set(specKey, { ...fragment, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
     }
-    this.last = { bytes, generatedAt, offsets };
+    this.keptMaps = bytes.subarray(maps[0], maps[1]);
+    this.last = { bytes, generatedAt, offsets, maps };
   }
 
   /** After the last assembled text was written to `artifactFile`: write the index that lets the next process reuse it. */
@@ -152,7 +173,7 @@ export class ManifestFragments {
     }
     const index: SavedIndex = {
       version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt },
-      ...(this.assembledFrom === undefined ? {} : { assembledFrom: this.assembledFrom }), entries,
+      ...(this.assembledFrom === undefined ? {} : { assembledFrom: this.assembledFrom }), entries, maps: this.last.maps,
     };
     fs.mkdirSync(path.dirname(this.indexFile), { recursive: true });
     writeFileAtomic(this.indexFile, JSON.stringify(index));
@@ -227,10 +248,15 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
     sections[spec.section].set(fragment.id, specKey);
     made.set(specKey, fragment);
   }
-  const parents = new Map<string, string[]>();
-  for (const section of Object.values(sections)) for (const [id, specKey] of section) parents.set(id, made.get(specKey)!.parents);
-  const asKeys = (section: Map<string, string>) => Object.fromEntries([...section.keys()].map((id) => [id, true]));
-  const { parentMap, childMap } = parentAndChildMaps({ nodes: asKeys(sections.nodes), sources: asKeys(sections.sources), exposures: asKeys(sections.exposures), unit_tests: asKeys(sections.unit_tests) }, parents);
+  // The entries in file order (a replaced duplicate id is dropped): the maps depend on their ids, order and parents.
+  const inFile = new Map([...Object.values(sections)].flatMap((ids) => [...ids.values()].map((specKey) => [specKey, made.get(specKey)!] as const)));
+  const maps = (): string => {
+    const parents = new Map<string, string[]>();
+    for (const section of Object.values(sections)) for (const [id, specKey] of section) parents.set(id, made.get(specKey)!.parents);
+    const asKeys = (section: Map<string, string>) => Object.fromEntries([...section.keys()].map((id) => [id, true]));
+    const { parentMap, childMap } = parentAndChildMaps({ nodes: asKeys(sections.nodes), sources: asKeys(sections.sources), exposures: asKeys(sections.exposures), unit_tests: asKeys(sections.unit_tests) }, parents);
+    return `"parent_map":${JSON.stringify(parentMap)},"child_map":${JSON.stringify(childMap)}`;
+  };
 
   const out: Buffer[] = [];
   let length = 0;
@@ -263,14 +289,16 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
   section(sections.sources);
   push(`,"macros":${JSON.stringify(parts.middle.macros)},"docs":${JSON.stringify(parts.middle.docs)},"exposures":`);
   section(sections.exposures);
-  push(`,"metrics":{},"groups":{},"selectors":${JSON.stringify(parts.selectors)},"disabled":{},"parent_map":${JSON.stringify(parentMap)},"child_map":${JSON.stringify(childMap)},"group_map":{},"saved_queries":{},"semantic_models":{},"unit_tests":`);
+  push(`,"metrics":{},"groups":{},"selectors":${JSON.stringify(parts.selectors)},"disabled":{},`);
+  const mapsStart = length;
+  push(fragments?.keptMapsFor(inFile) ?? maps());
+  const mapsEnd = length;
+  push(',"group_map":{},"saved_queries":{},"semantic_models":{},"unit_tests":');
   section(sections.unit_tests);
   push('}');
   const bytes = Buffer.concat(out, length);
   if (fragments) {
-    // Only the fragments that made it into the file (a replaced duplicate id is dropped).
-    const kept = new Map([...Object.values(sections)].flatMap((ids) => [...ids.values()].map((specKey) => [specKey, made.get(specKey)!] as const)));
-    fragments.replaceAll(bytes, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), kept, offsets);
+    fragments.replaceAll(bytes, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), inFile, offsets, [mapsStart, mapsEnd]);
     fragments.stats = stats;
   }
   return bytes;

@@ -69,6 +69,13 @@ describe('manifest.json from fragments', () => {
     expect(renamed).toContain('stg_orders_renamed');
     expect(fragments.stats.built).toBeGreaterThanOrEqual(1 + downstream);
     expect(fragments.stats.built).toBeLessThan(entries);
+
+    // A new dependency: parent_map and child_map are made again, not taken from the last file.
+    edit('models/marts/orders.sql', (text) => `${text}\n-- also reads {{ ref('stg_customers') }}\n`);
+    input = inputOf();
+    const text = manifestArtifactText(input, fragments);
+    expect(text).toBe(JSON.stringify(manifestArtifact(input)));
+    expect((JSON.parse(text) as { child_map: Record<string, string[]> }).child_map['model.jaffle_mart.stg_customers']).toContain('model.jaffle_mart.orders');
   });
 
   it('a description added in YAML rebuilds the entry of that model only', () => {
