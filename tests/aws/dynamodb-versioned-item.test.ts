@@ -1,19 +1,13 @@
 /** The versioned item (lease, incident book) on the local DynamoDB endpoint: first write, compare-and-set, conflicts. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isConditionalCheckFailed, putVersionedItem, readVersionedItem } from '../../src/aws/dynamodb-versioned-item';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
+import { startLocalDynamoDbClient } from '../local/aws/support';
 
 describe('putVersionedItem / readVersionedItem', () => {
-  let server: { url: string; close: () => Promise<void> };
   let client: DynamoDBClient;
-  beforeAll(async () => {
-    server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { items: { partitionKey: 'pk' } } }));
-    client = new DynamoDBClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ client, close } = await startLocalDynamoDbClient(['items'])));
+  afterAll(() => close());
 
   it('reads a missing item as version 0, and writes it once from version 0', async () => {
     expect(await readVersionedItem(client, 'items', 'a')).toEqual({ version: 0 });

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_ALERT_POLICY, emptyBook, type IncidentBook, type Notice, type Observation } from '../../src/incidents/incident';
 import { updateBook } from '../../src/incidents/incident-store';
 import { DynamoDbIncidentStore } from '../../src/incidents/incident-store-dynamodb';
 import { nextDigestTime, trackIncidents } from '../../src/incidents/track-incidents';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
+import { startLocalDynamoDbClient } from '../local/aws/support';
 
 const obs = (key: string, failing: boolean, extra: Partial<Observation> = {}): Observation => ({
   key, kind: 'test', name: key, failing, severity: 'error', owners: [], tags: [], ...extra,
@@ -68,16 +68,10 @@ describe('trackIncidents', () => {
 });
 
 describe('DynamoDbIncidentStore on the local DynamoDB endpoint', () => {
-  let server: { url: string; close: () => Promise<void> };
   let client: DynamoDBClient;
-  beforeAll(async () => {
-    server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { incidents: { partitionKey: 'pk' } } }));
-    client = new DynamoDBClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  });
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ client, close } = await startLocalDynamoDbClient(['incidents'])));
+  afterAll(() => close());
 
   it('keeps the book between runs and refuses a save over a newer version', async () => {
     const store = new DynamoDbIncidentStore(client, 'incidents', 'demo');

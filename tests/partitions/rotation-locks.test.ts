@@ -4,35 +4,29 @@
  * execution statuses standing in for DescribeExecution (tests/runtime/run-locks.test.ts covers the SFN reader).
  */
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Manifest } from '../../src/engine';
 import { compileManifest, readProjectFiles } from '../../src/engine/compile';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
 import { planLockedRotation } from '../../src/partitions/rotation-run';
 import { RunLockedError, RunLocks, type OwnerStatus } from '../../src/runtime/run-locks';
 import { DynamoDbRunLockStore } from '../../src/runtime/run-locks-dynamodb';
-import { clientConfig } from '../local/aws/support';
+import { startLocalDynamoDbClient } from '../local/aws/support';
 
 const PROJECT = path.join(__dirname, '..', 'fixtures', 'projects', 'partitioned');
 const arn = (machine: string, name: string) => `arn:aws:states:us-east-1:000000000000:execution:${machine}:${name}`;
 
 describe('rotation and the run locks', () => {
   let manifest: Manifest;
-  let client: DynamoDBClient;
-  let server: { url: string; close: () => Promise<void> };
+  let close: () => Promise<void>;
   const statuses = new Map<string, OwnerStatus>();
   let locks: RunLocks;
 
   beforeAll(async () => {
     manifest = compileManifest(readProjectFiles(PROJECT), { target: { name: 'local', type: 'postgres', schema: 'analytics', database: 'dev' } });
-    server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { locks: { partitionKey: 'pk' } } }));
-    client = new DynamoDBClient(clientConfig(server.url));
-    locks = new RunLocks({ store: new DynamoDbRunLockStore(client, 'locks'), executions: { statusOf: async (id) => statuses.get(id) ?? 'unknown' } });
+    const local = await startLocalDynamoDbClient(['locks']);
+    close = local.close;
+    locks = new RunLocks({ store: new DynamoDbRunLockStore(local.client, 'locks'), executions: { statusOf: async (id) => statuses.get(id) ?? 'unknown' } });
   });
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  afterAll(() => close());
 
   it('waits (RunLockedError) while a transform run builds a model it rotates, and takes its lock once that run has closed', async () => {
     const model = Object.values(manifest.models).find((m) => m.name === 'fct_orders')!;

@@ -1,8 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
 import { acquireRunLocks, releaseRunLocks, RunLockedError, RunLocks, runLockKeys, type OwnerStatus, type RunLockOptions } from '../../src/runtime/run-locks';
 import { DynamoDbRunLockStore, OWNER_CHUNK } from '../../src/runtime/run-locks-dynamodb';
-import { clientConfig } from '../local/aws/support';
+import { startLocalDynamoDbClient } from '../local/aws/support';
 
 const arn = (name: string) => `arn:aws:states:us-east-1:000000000000:execution:landfall-transform-run:${name}`;
 const owner = (name: string) => ({ id: arn(name), label: name });
@@ -15,13 +13,12 @@ describe('run locks in DynamoDB (local endpoint)', () => {
   let options: RunLockOptions;
 
   beforeEach(async () => {
-    const server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { locks: { partitionKey: 'pk' } } }));
-    const client = new DynamoDBClient(clientConfig(server.url));
-    store = new DynamoDbRunLockStore(client, 'locks');
+    const local = await startLocalDynamoDbClient(['locks']);
+    store = new DynamoDbRunLockStore(local.client, 'locks');
     statuses.clear();
     clock = 1_000_000;
     options = { store, executions: { statusOf: async (id) => statuses.get(id) ?? 'unknown' }, now: () => clock, ttlMs: 3600_000 };
-    close = async () => { client.destroy(); await server.close(); };
+    close = local.close;
   });
   afterEach(async () => close());
 

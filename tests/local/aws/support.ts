@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { LocalDynamoDb, startLocalDynamoDb } from '../../../src/local/aws/dynamodb';
 import { startLocalCloud } from '../../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../../src/local/aws/s3';
 
@@ -48,6 +50,13 @@ export async function startLocalS3(buckets: readonly string[]): Promise<StartedL
       remove();
     },
   };
+}
+
+/** A local DynamoDB endpoint with these tables (partition key `pk`), and a DynamoDBClient to it; `close` stops both. */
+export async function startLocalDynamoDbClient(tables: readonly string[]): Promise<{ client: DynamoDBClient; close: () => Promise<void> }> {
+  const server = await startLocalDynamoDb(new LocalDynamoDb({ tables: Object.fromEntries(tables.map((name) => [name, { partitionKey: 'pk' }])) }));
+  const client = new DynamoDBClient(clientConfig(server.url));
+  return { client, close: async () => { client.destroy(); await server.close(); } };
 }
 
 /** A promise with its resolve function, to hold a task open until the test releases it. */

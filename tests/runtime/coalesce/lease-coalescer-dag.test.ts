@@ -3,12 +3,10 @@
  * disjoint part whose window closed, a run's end starts only what waited for it, a lost end event of one of several
  * runs is repaired by DescribeExecution without touching the others.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../../src/local/aws/dynamodb';
 import type { CoalescedBatch } from '../../../src/runtime/coalesce/coalescer';
 import { DynamoDbLeaseStore } from '../../../src/runtime/coalesce/dynamodb-lease-store';
 import { acceptArrivals, checkWindow, releaseRun, type LeaseCoalescerOptions, type RunStatus } from '../../../src/runtime/coalesce/lease-coalescer';
-import { clientConfig } from '../../local/aws/support';
+import { startLocalDynamoDbClient } from '../../local/aws/support';
 import { dagProjectManifest, syncOf } from './support/dag-project';
 
 const MINUTE = 60_000;
@@ -16,10 +14,9 @@ let close: () => Promise<void>;
 let store: DynamoDbLeaseStore;
 
 beforeEach(async () => {
-  const server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { lease: { partitionKey: 'pk' } } }));
-  const client = new DynamoDBClient(clientConfig(server.url));
-  store = new DynamoDbLeaseStore(client, 'lease');
-  close = async () => { client.destroy(); await server.close(); };
+  const local = await startLocalDynamoDbClient(['lease']);
+  store = new DynamoDbLeaseStore(local.client, 'lease');
+  close = local.close;
 });
 afterEach(async () => close());
 

@@ -1,13 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Manifest } from '../../../src/engine';
 import type { DataArrivedEvent } from '../../../src/events/arrival';
-import { LocalDynamoDb, startLocalDynamoDb } from '../../../src/local/aws/dynamodb';
 import type { CoalescedBatch } from '../../../src/runtime/coalesce/coalescer';
 import { DynamoDbLeaseStore } from '../../../src/runtime/coalesce/dynamodb-lease-store';
 import { acceptArrivals, checkWindow, releaseRun, type LeaseCoalescerOptions } from '../../../src/runtime/coalesce/lease-coalescer';
 import { emptyCoalescerState } from '../../../src/runtime/coalesce/coalescer';
 import { InMemoryLeaseStore, LeaseConflictError, type LeaseStore } from '../../../src/runtime/coalesce/lease-store';
-import { clientConfig } from '../../local/aws/support';
+import { startLocalDynamoDbClient } from '../../local/aws/support';
 
 const manifest = {
   sources: Object.fromEntries(['a', 'b'].map((c) => [
@@ -38,9 +36,8 @@ function harness(store: LeaseStore, windowMs = 60_000) {
 describe.each([
   ['in memory', async () => ({ store: new InMemoryLeaseStore() as LeaseStore, close: async () => undefined })],
   ['in DynamoDB (local endpoint)', async () => {
-    const server = await startLocalDynamoDb(new LocalDynamoDb({ tables: { lease: { partitionKey: 'pk' } } }));
-    const client = new DynamoDBClient(clientConfig(server.url));
-    return { store: new DynamoDbLeaseStore(client, 'lease') as LeaseStore, close: async () => { client.destroy(); await server.close(); } };
+    const { client, close } = await startLocalDynamoDbClient(['lease']);
+    return { store: new DynamoDbLeaseStore(client, 'lease') as LeaseStore, close };
   }],
 ])('lease coalescer with the lease %s', (_name, open) => {
   let store: LeaseStore;
