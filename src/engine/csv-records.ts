@@ -4,8 +4,8 @@
  * their option, each set to what the system it imitates does:
  * - dbt seeds: agate reads through Python's csv module, which returns a blank line as a record with no fields, and
  *   agate.Table pads a short row with None, so a blank line loads as a row of NULLs (checked with dbt-core 1.11's
- *   `agate_helper.from_csv`); here that is `'record'` (`[null]`) padded by the seed loader. Not yet: project/csv.ts's
- *   `parseCsv` still skips blank lines for seeds as for fixtures (project/compile-nodes.ts must pass `'record'`).
+ *   `agate_helper.from_csv`, and `dbt seed` on PostgreSQL); here that is `'record'` (`[null]`), widened by
+ *   project/csv.ts.
  * - dbt unit-test fixtures in CSV (`'skip'`): dbt reads them with `csv.DictReader`, which skips blank lines.
  * - Redshift `COPY … CSV` (`'record'`, or `'skip'` with IGNOREBLANKLINES, which "ignores blank lines that only contain a
  *   line feed in a data file and does not try to load them":

@@ -176,7 +176,7 @@ function rowsOf(input: UnitInput, files: ProjectScope['files'], fail: (m: string
   }
   if (format === 'csv') {
     if (typeof rows !== 'string') fail('format csv needs rows as a CSV string with a header (or a fixture)');
-    const parsed = parseCsv((rows as string).trim(), ',');
+    const parsed = parseCsv((rows as string).trim(), ',', 'skip');
     const columns = (parsed[0] ?? []).map((c) => String(c ?? '').trim().toLowerCase());
     return { kind: 'rows', columns, rows: parsed.slice(1).map((r) => columns.map((_, j) => (r[j] === undefined || r[j] === '' || r[j] === 'null' ? 'null' : literal(r[j])))) };
   }

@@ -1,11 +1,14 @@
-import { type CsvOptions, parseCsv as parseCsvRecords } from '../csv-records';
+import { parseCsv as parseCsvRecords } from '../csv-records';
 
 /**
- * A seed's or a unit-test fixture's CSV, by the engine's one tokenizer (csv-records.ts, which says what each caller
- * does with a blank line); `delimiter` is dbt's seed config, `,` by default.
+ * A seed's CSV as dbt loads it (header first; `delimiter` is dbt's seed config, `,` by default): a blank line is a
+ * row of NULLs, as agate pads the empty record Python's csv module reads there; with `'skip'`, blank lines are left
+ * out, as dbt's `csv.DictReader` does for a unit-test fixture. The engine's one tokenizer: csv-records.ts.
  */
-export function parseCsv(text: string, delimiter = ',', blankLines: CsvOptions['blankLines'] = 'skip'): (string | null)[][] {
-  return parseCsvRecords(text, { delimiter, blankLines });
+export function parseCsv(text: string, delimiter = ',', blankLines: 'null row' | 'skip' = 'null row'): (string | null)[][] {
+  const rows = parseCsvRecords(text, { delimiter, blankLines: blankLines === 'skip' ? 'skip' : 'record' });
+  const width = rows[0]?.length ?? 0;
+  return rows.map((row, i) => (i > 0 && row.length === 1 && row[0] === null ? Array<null>(width).fill(null) : row));
 }
 
 /**

@@ -14,6 +14,7 @@ function files(seedsConfig: Record<string, unknown>): ProjectFiles {
     seeds: [
       { file: 'seeds/rates.csv', relative: 'rates.csv', text: 'Currency_Code;Rate\nEUR;1.08\nUSD;""\n' },
       { file: 'seeds/archive/old.csv', relative: 'archive/old.csv', text: 'id\n1\n' },
+      { file: 'seeds/gaps.csv', relative: 'gaps.csv', text: 'id,name\n1,a\n\n2,b\n\n' },
     ],
     properties: [{
       file: 'seeds/_seeds.yml',
@@ -26,7 +27,7 @@ describe('seed configs', () => {
   const manifest = compileManifest(files({ archive: { '+enabled': false }, rates: { '+delimiter': ';', '+quote_columns': false } }), { target });
 
   it('leaves out disabled seeds and models, and ignores their YAML properties and tests', () => {
-    expect(Object.keys(manifest.seeds)).toEqual(['seed.p.rates']);
+    expect(Object.keys(manifest.seeds)).toEqual(['seed.p.rates', 'seed.p.gaps']);
     expect(Object.keys(manifest.models)).toEqual([]);
     expect(manifest.tests).toEqual({});
   });
@@ -34,6 +35,11 @@ describe('seed configs', () => {
   it('reads the CSV with its delimiter, empty quoted fields as NULL', () => {
     expect(manifest.seeds['seed.p.rates']).toMatchObject({ columns: ['Currency_Code', 'Rate'], rows: [['EUR', '1.08'], ['USD', null]] });
     expect(manifest.seeds['seed.p.rates']!.columnTypes).toEqual({ Currency_Code: 'text', Rate: 'double precision' });
+  });
+
+  it('loads each blank line as a row of NULLs, as dbt seed does (checked with dbt-core 1.11 on PostgreSQL)', () => {
+    expect(manifest.seeds['seed.p.gaps']).toMatchObject({ columns: ['id', 'name'], rows: [['1', 'a'], [null, null], ['2', 'b'], [null, null]] });
+    expect(manifest.seeds['seed.p.gaps']!.columnTypes).toEqual({ id: 'integer', name: 'text' });
   });
 
   it('creates lower-case column names when quote_columns is false, as the warehouse folds them', () => {

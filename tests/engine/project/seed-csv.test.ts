@@ -4,6 +4,12 @@ describe('parseCsv', () => {
   it('splits on the seed delimiter, keeping it inside quotes', () => {
     expect(parseCsv('a;b\n1;"x; y"\n', ';')).toEqual([['a', 'b'], ['1', 'x; y']]);
   });
+
+  it('reads a blank line as a row of NULLs, as dbt seed loads it (agate), or skips it for a unit-test fixture (csv.DictReader)', () => {
+    expect(parseCsv('id,name\n1,a\n\n2,b\n\n')).toEqual([['id', 'name'], ['1', 'a'], [null, null], ['2', 'b'], [null, null]]);
+    expect(parseCsv('id,name\n1,a\n\n2,b\n\n', ',', 'skip')).toEqual([['id', 'name'], ['1', 'a'], ['2', 'b']]);
+    expect(parseCsv('id\n\n7\n')).toEqual([['id'], [null], ['7']]);
+  });
 });
 
 describe('seedCellValue', () => {
