@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Manifest, Target } from '../engine';
 import { compileManifest, PARTIAL_PARSE_FILE, PartialParseCache, readProjectFiles } from '../engine/compile';
 import type { ProjectFiles } from '../engine/project/project-files';
-import { localTarget, openLocalWarehouse } from '../local/local-warehouse';
+import { localTarget } from '../local/local-target';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import { UsageError } from './options';
 import { readProfileTarget, type ProfileConnection, type ProfileTarget } from './profile';
@@ -169,5 +169,7 @@ export async function openCliWarehouse(options: CommonOptions, connections = 1):
     const { readConnectionTarget } = require('../warehouse/connection-config') as typeof import('../warehouse/connection-config');
     return { warehouse: new RedshiftDataWarehouse({ target: readConnectionTarget() }), close: async () => undefined };
   }
+  // Required here, not imported: `landfall compile` and the other commands that never query do not load the local engine.
+  const { openLocalWarehouse } = require('../local/local-warehouse') as typeof import('../local/local-warehouse');
   return openLocalWarehouse({ stateDir: options.stateDir, databaseUrl: options.databaseUrl, connections, viaDataApi: options.viaDataApi });
 }

@@ -11,35 +11,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Target } from '../engine/target';
 import type { ConnectionTarget } from '../warehouse/connection-config';
 import type { RedshiftDataWarehouse } from '../warehouse/redshift-data-warehouse';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import { connectInProcessWarehouse } from './in-process-warehouse';
-import { localDialect } from './sql-engine/local-dialect';
 import { type SqlEngine, SqlEngineError } from './sql-engine/sql-engine';
 
 /** The local endpoint accepts any workgroup; `local` mirrors a Serverless workgroup with IAM auth. */
 export const LOCAL_CONNECTION: ConnectionTarget = { compute: { kind: 'serverless', workgroupName: 'local' }, database: 'dev', auth: { kind: 'iam' } };
 
-/**
- * The dbt target of the local warehouse: PostgreSQL dialect, schema from the argument, else
- * `LANDFALL_TARGET_SCHEMA`, else `analytics`.
- *
- * @example
- * localTarget({ schema: 'jaffle' }); // { name: 'local', type: 'postgres', schema: 'jaffle', database: 'dev' }
- */
-export function localTarget(target: Partial<Target> = {}): Target {
-  return {
-    name: target.name ?? 'local',
-    // LANDFALL_LOCAL_DIALECT=redshift: compiled and run in the Redshift dialect, on a strict local Data API.
-    type: target.type ?? localDialect(),
-    schema: target.schema ?? process.env.LANDFALL_TARGET_SCHEMA ?? 'analytics',
-    database: target.database ?? 'dev',
-    // profiles.yml's threads: statements a transform run keeps in flight (src/runtime/run-concurrency.ts).
-    ...(target.threads !== undefined ? { threads: target.threads } : {}),
-  };
-}
+// Its own module, so that compiling never loads this one (the local SQL engine).
+export { localTarget } from './local-target';
 
 export interface LocalWarehouse {
   warehouse: RedshiftDataWarehouse;
