@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunNode } from '../../src/engine/run/run-state';
 import { executionsCommand } from '../../src/cli/stack-commands';
+import { RUN_STATE_BUCKET } from '../../src/local/local-stack';
+import { MODEL_DURATIONS_KEY, parseModelDurations } from '../../src/runtime/model-durations';
 import { generateFreshnessLagProject } from '../../bench/support/freshness-lag-project';
 import { arrivalSchedule, overlappingBuilds, simulateDay, type SimulationFigures } from '../../bench/support/freshness-lag-simulation';
 
@@ -69,5 +71,8 @@ describe('a few simulated minutes through the local stack', () => {
     expect(text).toMatch(new RegExp(`Freshness lag \\(loader landed → model published\\), ${f.arrivalsSent} arrivals in ${f.runs} runs`));
     expect(text).toMatch(/per source:\n\s+app_\d\d\.records\s+\d+/);
     expect(text).toMatch(/per model \(worst p95 first/);
+    // RecordRun kept what each model took (src/runtime/model-durations.ts), for the next run's priors (RunNode.priorMs).
+    const durations = parseModelDurations(fs.readFileSync(path.join(root, scheduler, 's3', RUN_STATE_BUCKET, MODEL_DURATIONS_KEY), 'utf8'), 'model durations');
+    expect(Object.keys(durations).filter((id) => id.startsWith('model.lagsim.stg_')).length).toBeGreaterThan(40);
   }, 240_000);
 });

@@ -3,12 +3,34 @@
  * what a read accepts, the compare-and-swap merge of concurrent RecordRuns, and planRun carrying it to the nodes.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { durationsOfRun, MODEL_DURATIONS_KEY, parseModelDurations, S3ModelDurationStore } from '../../src/runtime/model-durations';
+import { durationsOfRun, MemoryModelDurationStore, MODEL_DURATIONS_KEY, parseModelDurations, S3ModelDurationStore, type ModelDurationStore } from '../../src/runtime/model-durations';
+import type { RunStatePointer, RunStateStore, StoredRun } from '../../src/runtime/run-state-store';
+import { startTransformRun } from '../../src/runtime/transform-run';
 import { compileManifest } from '../../src/engine/project/compile-manifest';
 import { planRun } from '../../src/engine/run/plan-run';
 import type { RunNode } from '../../src/engine/run/run-state';
 
 const node = (id: string, kind: RunNode['kind'], status: RunNode['status'], priorMs?: number): RunNode => ({ id, kind, name: id, dependsOn: [], status, ...(priorMs !== undefined && { priorMs }) });
+
+class MemoryRunStates implements RunStateStore {
+  readonly docs = new Map<string, string>();
+  pointerFor(executionName: string): RunStatePointer {
+    return { bucket: 'memory', key: executionName };
+  }
+  async read<T>(pointer: RunStatePointer): Promise<StoredRun<T>> {
+    return JSON.parse(this.docs.get(pointer.key)!) as StoredRun<T>;
+  }
+  async write(pointer: RunStatePointer, stored: StoredRun<unknown>): Promise<number> {
+    this.docs.set(pointer.key, JSON.stringify(stored));
+    return 0;
+  }
+}
+
+const tinyManifest = () => compileManifest({
+  root: '/nowhere', project: { name: 'p' },
+  models: [{ file: 'models/a.sql', relative: 'a.sql', text: 'select 1 as id' }, { file: 'models/b.sql', relative: 'b.sql', text: "select * from {{ ref('a') }}" }],
+  singularTests: [], macros: [], seeds: [], properties: [],
+}, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } });
 
 describe('model durations', () => {
   it('takes from a run the models and seeds that succeeded with a measured first statement', () => {
@@ -51,12 +73,27 @@ describe('model durations', () => {
   });
 
   it('is carried by planRun onto the run\'s models, a bad figure left out', () => {
-    const manifest = compileManifest({
-      root: '/nowhere', project: { name: 'p' },
-      models: [{ file: 'models/a.sql', relative: 'a.sql', text: 'select 1 as id' }, { file: 'models/b.sql', relative: 'b.sql', text: "select * from {{ ref('a') }}" }],
-      singularTests: [], macros: [], seeds: [], properties: [],
-    }, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } });
-    const run = planRun(manifest, { runId: 'r', command: 'run', priorMs: { 'model.p.a': 4200, 'model.p.b': Number.NaN } });
+    const run = planRun(tinyManifest(), { runId: 'r', command: 'run', priorMs: { 'model.p.a': 4200, 'model.p.b': Number.NaN } });
     expect(run.nodes.map((n) => [n.id, n.priorMs])).toEqual([['model.p.a', 4200], ['model.p.b', undefined]]);
+  });
+
+  it('is read by PlanRun into the run it plans; an unreadable store leaves the priors out, with a warning, and the run goes on', async () => {
+    const manifest = tinyManifest();
+    const store = new MemoryModelDurationStore();
+    await store.merge({ 'model.p.a': 3100 });
+    const runStates = new MemoryRunStates();
+    await startTransformRun({ command: 'build' }, { arn: 'arn:aws:states:us-east-1:000000000000:execution:t:r1', name: 'r1' }, { manifest, runStates, modelDurations: store });
+    const planned = JSON.parse(runStates.docs.get('r1')!) as StoredRun<unknown>;
+    expect(planned.run.nodes.find((n) => n.id === 'model.p.a')!.priorMs).toBe(3100);
+
+    const broken: ModelDurationStore = { read: async () => { throw new Error('Access Denied'); }, merge: async () => undefined };
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await startTransformRun({ command: 'build' }, { arn: 'arn:aws:states:us-east-1:000000000000:execution:t:r2', name: 'r2' }, { manifest, runStates, modelDurations: broken });
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('PlanRun: model durations not read'));
+    } finally {
+      warn.mockRestore();
+    }
+    expect((JSON.parse(runStates.docs.get('r2')!) as StoredRun<unknown>).run.nodes.every((n) => n.priorMs === undefined)).toBe(true);
   });
 });
