@@ -150,10 +150,25 @@ function sharedLayerOver(scope: MacroScope, layer: object): Record<string, unkno
   if (!over) {
     over = Object.create(scope.defined) as Record<string, unknown>;
     const names = layer as Record<string, unknown>;
-    for (const key in names) if (!(key in scope.defined)) over[key] = names[key];
+    for (const key in names) {
+      if (key in scope.defined) continue;
+      // An accessor (render/parse-render-reuse.ts watches reads through one) stays an accessor.
+      const accessor = accessorIn(layer, key);
+      if (accessor) Object.defineProperty(over, key, accessor);
+      else over[key] = names[key];
+    }
     scope.layers.set(layer, over);
   }
   return over;
+}
+
+/** The descriptor of `key` where `object` or a prototype of it defines it, when that is an accessor. */
+function accessorIn(object: object | null, key: string): PropertyDescriptor | undefined {
+  for (let owner = object; owner !== null; owner = Object.getPrototypeOf(owner) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+    if (descriptor) return descriptor.get ? descriptor : undefined;
+  }
+  return undefined;
 }
 
 /** A nunjucks Context as the compiled templates use it. */

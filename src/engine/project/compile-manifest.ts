@@ -25,6 +25,7 @@ import { addUnitTests } from './compile-unit-tests';
 import { addDefinitions } from './compile-definitions';
 import { addAnalyses } from './compile-analyses';
 import { memoiseCompiledSql } from '../render/compiled-sql';
+import { keepParseRenders } from '../render/parse-render-reuse';
 import { rememberCompile } from './model-edits';
 import { useTemplateCodeStore } from '../jinja/environment';
 import { ignoredSettingWarnings } from './ignored-settings';
@@ -138,6 +139,8 @@ export function linkProject(prepared: PreparedCompile, options: CompileOptions):
     ...projectHooksOf(files.project),
     target,
   };
+  // A model's parse render gives its compiled SQL when it read nothing the compile render sees otherwise.
+  keepParseRenders(manifest, session.parseRenders, { target, macroSource: prefix, projectName });
   // The models' compiled SQL (target/, docs) is kept beside the parse results, so a recompile renders only what changed.
   if (options.parseCache) memoiseCompiledSql(manifest, options.parseCache);
   // serve's watcher: a saved model whose calls did not change is recompiled from this (model-edits.ts).

@@ -156,7 +156,7 @@ export function addModels(session: ParseSession, scope: ProjectScope): { model: 
     }
     const props = versioned ? { file: versioned.file, entry: versioned.entry } : modelProps.get(name);
     const levels = [scope.folderConfig('models', modelFile.relative), props?.entry.config ?? {}];
-    const calls = session.sqlCalls(modelFile, scope, versioned ? `${name}_v${versioned.version}` : name, (own) => mergeConfigLevels([...levels, own]));
+    const calls = session.sqlCalls(modelFile, scope, versioned ? `${name}_v${versioned.version}` : name, (own) => mergeConfigLevels([...levels, own]), true);
     const sourceIds = calls.sources.map((s) => session.resolveSource(s.sourceName, s.tableName, packageName, modelFile.file, modelFile.text));
     const config = normalizeConfig(mergeConfigLevels([...levels, calls.config]), modelFile.file);
     if (config.enabled === false) {

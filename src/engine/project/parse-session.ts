@@ -9,6 +9,7 @@ import type { Target } from '../target';
 import { renderTemplate, TemplateRenderError } from '../jinja/environment';
 import { buildRenderContext, parseTimeContext } from '../render/render-context';
 import { RelationRef } from '../render/relation';
+import { ParseRenderRecorder, type ParseRender } from '../render/parse-render-reuse';
 import { parseStatically } from './static-parser';
 import { versionedRefKey } from './model-versions';
 import type { CustomNaming, NamingNode } from './custom-naming';
@@ -50,6 +51,8 @@ export class ParseSession {
   /** Models and seeds by name, then package. */
   private readonly relationIds = new Map<string, Map<string, string>>();
   private renderContextHash?: string;
+  /** Each model file's parse render, when it can stand for the compile render (render/parse-render-reuse.ts). */
+  readonly parseRenders = new Map<string, ParseRender>();
 
   constructor(readonly inputs: SessionInputs) {}
 
@@ -145,13 +148,16 @@ export class ParseSession {
    * `selfName` names the relation `this` stands for (a model's). Errors become ProjectErrors with file and line.
    * Cached by the partial-parse cache when there is one.
    */
-  sqlCalls(file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>): SqlFileCalls {
+  sqlCalls(
+    file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>,
+    keepRender = false,
+  ): SqlFileCalls {
     const cache = this.inputs.parseCache;
     // A package's files are keyed under the package, so a root file of the same path is another entry.
     const key = scope.packageName === this.inputs.rootName ? file.file : `${scope.packageName}:${file.file}`;
     return cache
-      ? cache.sqlCalls(key, file.text, () => this.contextHash(), () => this.parseSqlFile(file, scope, selfName, configOf))
-      : this.parseSqlFile(file, scope, selfName, configOf).calls;
+      ? cache.sqlCalls(key, file.text, () => this.contextHash(), () => this.parseSqlFile(file, scope, selfName, configOf, keepRender))
+      : this.parseSqlFile(file, scope, selfName, configOf, keepRender).calls;
   }
 
   /**
@@ -178,7 +184,10 @@ export class ParseSession {
     }));
   }
 
-  private parseSqlFile(file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>): SqlFileParse {
+  private parseSqlFile(
+    file: SqlFile, scope: ProjectScope, selfName: string | undefined, configOf: (own: Record<string, unknown>) => Record<string, unknown>,
+    keepRender = false,
+  ): SqlFileParse {
     const calls: SqlFileCalls = { refs: [], sources: [], config: {} };
     const staticCalls = parseStatically(file.text);
     if (staticCalls) {
@@ -192,6 +201,8 @@ export class ParseSession {
     const { target, now } = this.inputs;
     const vars = this.varsOf(scope.packageName);
     const envRead: Record<string, string | null> = {};
+    // A model's render is kept for its compiled SQL when it read nothing the compile render sees otherwise.
+    const recorder = keepRender ? new ParseRenderRecorder(vars) : undefined;
     try {
       const context = buildRenderContext({
         target,
@@ -200,21 +211,27 @@ export class ParseSession {
         invocationId: 'parse',
         projectName: this.inputs.rootName,
         runStartedAt: now ?? new Date(),
+        ...(recorder ? { tripwires: recorder.tripwires } : {}),
         hooks: {
           ref: (refName: string, version?: string) => {
             // `ref('m', v=1)` depends on version 1 (project/model-versions.ts); `ref('m')` on the latest.
-            calls.refs.push(versionedRefKey(refName, version));
-            return RelationRef.inDatabase({ schema: target.schema, identifier: refName }, target.database);
+            const key = versionedRefKey(refName, version);
+            calls.refs.push(key);
+            const relation = RelationRef.inDatabase({ schema: target.schema, identifier: refName }, target.database);
+            recorder?.printed('ref', [key], relation);
+            return relation;
           },
           source: (sourceName: string, tableName: string) => {
             const id = this.resolveSource(sourceName, tableName, scope.packageName, file.file, file.text);
             calls.sources.push({ sourceName, tableName });
-            return RelationRef.inDatabase(this.sources[id]!.relation, target.database);
+            const relation = RelationRef.inDatabase(this.sources[id]!.relation, target.database);
+            recorder?.printed('source', [sourceName, tableName], relation);
+            return relation;
           },
           config: (values: Record<string, unknown>) => {
             calls.config = { ...calls.config, ...values };
           },
-          configValues: () => configOf(calls.config),
+          configValues: () => (recorder ? recorder.watchConfig(configOf(calls.config), calls.config) : configOf(calls.config)),
           isIncremental: () => false,
         },
       });
@@ -223,7 +240,12 @@ export class ParseSession {
         envRead[String(name)] = process.env[String(name)] ?? null;
         return envVar(name, fallback);
       };
-      renderTemplate(file.text, context, { file: file.file, macros: this.inputs.macroPrefix });
+      const render = () => renderTemplate(file.text, context, { file: file.file, macros: this.inputs.macroPrefix });
+      if (!recorder) render();
+      else {
+        const kept = recorder.finish(file.text, recorder.during(render), envRead);
+        if (kept) this.parseRenders.set(file.file, kept);
+      }
     } catch (error) {
       if (error instanceof ProjectError) throw error;
       if (error instanceof TemplateRenderError) throw new ProjectError(error.file, error.detail, error.line);

@@ -13,7 +13,8 @@
 import { findSource, type Manifest, type ModelNode } from '../manifest';
 import { contentHash, type CompiledSqlEntry, type PartialParseCache } from '../project/partial-parse';
 import { RelationRef } from './relation';
-import { relationOfRef, renderNodeSql, type RenderObserver } from './render-node';
+import { refsEphemeralModel, relationOfRef, renderNodeSql, varsOfNode, type RenderObserver } from './render-node';
+import { reusedParseRender, type CompileResolution } from './parse-render-reuse';
 
 /** The partial-parse cache a manifest was compiled with (compile-manifest.ts registers it). */
 const memos = new WeakMap<Manifest, PartialParseCache>();
@@ -46,14 +47,23 @@ function printedNow(manifest: Manifest, call: string, args: string[]): string | 
   return relation && `${relation.toString()} ${JSON.stringify(relation)}`;
 }
 
+/** What the compile render of `model` prints for `ref()`/`source()` and the vars it sees. */
+function compileResolution(manifest: Manifest, model: ModelNode): CompileResolution {
+  return {
+    printed: (call, args) => (call === 'ref' && refsEphemeralModel(manifest, args[0]!) ? undefined : printedNow(manifest, call, args)),
+    vars: varsOfNode(manifest, model, manifest.vars),
+  };
+}
+
 /**
  * @example
  * compiledSqlOf(manifest, manifest.models['model.shop.orders'], new Date()) // 'select … from "dev"."raw"."orders"'
  */
 export function compiledSqlOf(manifest: Manifest, model: ModelNode, startedAt: Date): string {
+  const parsed = () => reusedParseRender(manifest, model, () => compileResolution(manifest, model));
   const render = (observe?: RenderObserver) => renderNodeSql(manifest, model, { vars: manifest.vars, isIncremental: false, invocationId: 'compile', runStartedAt: startedAt, ...(observe ? { observe } : {}) });
   const memo = memos.get(manifest);
-  if (!memo) return render();
+  if (!memo) return parsed()?.sql ?? render();
   // The render's `model` variable (graph-context.ts `nodeDict`) is made of the node, the project's name and the
   // target, all in the fingerprint already: serialising it as well cost as much again.
   const fingerprint = contentHash(`${projectFingerprint(manifest)}\n${JSON.stringify(model)}`);
@@ -61,6 +71,12 @@ export function compiledSqlOf(manifest: Manifest, model: ModelNode, startedAt: D
     entry.resolved.every(([call, args, printed]) => printedNow(manifest, call, args) === printed) &&
     Object.entries(entry.env).every(([name, value]) => (process.env[name] ?? null) === value));
   if (kept !== undefined) return kept;
+  // The parse render printed the same (parse-render-reuse.ts): kept with what it resolved, as a render would be.
+  const reused = parsed();
+  if (reused) {
+    memo.storeCompiledSql(model.uniqueId, { fingerprint, resolved: reused.resolved.map(([call, args, printed]) => [call, [...args], printed]), env: { ...reused.env }, sql: reused.sql });
+    return reused.sql;
+  }
   const entry: CompiledSqlEntry = { fingerprint, resolved: [], env: {}, sql: '' };
   let volatile = false;
   entry.sql = render({

@@ -47,6 +47,19 @@ export interface RenderInputs {
   graph?: GraphContext | (() => GraphContext);
   /** dbt's `model`: the node being rendered, as a dict with dbt's keys. */
   model?: Record<string, unknown> | (() => Record<string, unknown>);
+  /** Names this render reads through a layer that sees each read (parse-render-reuse.ts: a model's parse render). */
+  tripwires?: ContextTripwires;
+}
+
+/**
+ * Names of a render read through a layer that is told of each read: they are not among the render's own names but
+ * in `values` (`graph`/`model` as given: a function makes the value), and `layerOver(shared)` — made once per shared
+ * layer, with an accessor per name — sits between the render's own names and the dialect's shared layer.
+ */
+export interface ContextTripwires {
+  readonly names: ReadonlySet<string>;
+  readonly values: Record<string, unknown>;
+  layerOver(shared: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** The `flags` templates read. */
@@ -236,6 +249,14 @@ export function buildRenderContext(inputs: RenderInputs): Record<string, unknown
     project_name: inputs.projectName,
     ...statementContext(inputs.queries),
   };
+  const tripwires = inputs.tripwires;
+  if (tripwires) {
+    const context = Object.create(tripwires.layerOver(shared)) as Record<string, unknown>;
+    for (const key of Object.keys(own)) (tripwires.names.has(key) ? tripwires.values : context)[key] = own[key];
+    tripwires.values.graph = inputs.graph ?? emptyGraph;
+    tripwires.values.model = inputs.model ?? {};
+    return context;
+  }
   const context = Object.assign(Object.create(shared) as Record<string, unknown>, own);
   setLazily(context, 'graph', inputs.graph ?? emptyGraph);
   setLazily(context, 'model', inputs.model ?? {});
