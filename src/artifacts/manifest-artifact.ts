@@ -98,13 +98,19 @@ export function manifestArtifactBytes(input: ManifestArtifactInput, fragments?: 
 /** What every node builder reads: the manifest, the docs, dbt's ids, the time, compiled SQL, tests by node. */
 export function nodeContext(input: ManifestArtifactInput): NodeContext {
   const { manifest } = input;
-  const testsByNode = new Map<string, TestNode[]>();
-  for (const test of Object.values(manifest.tests)) {
-    if (test.kind !== 'generic' || test.unitTest) continue;
-    const attached = testsByNode.get(test.attachedTo);
-    if (attached) attached.push(test);
-    else testsByNode.set(test.attachedTo, [test]);
-  }
+  // Made when an entry is first built or keyed: a recompile that reuses every entry unkeyed never needs it.
+  let testsByNode: Map<string, TestNode[]> | undefined;
+  const testsOf = () => {
+    if (testsByNode) return testsByNode;
+    testsByNode = new Map();
+    for (const test of Object.values(manifest.tests)) {
+      if (test.kind !== 'generic' || test.unitTest) continue;
+      const attached = testsByNode.get(test.attachedTo);
+      if (attached) attached.push(test);
+      else testsByNode.set(test.attachedTo, [test]);
+    }
+    return testsByNode;
+  };
   // dbt's ids differ from landfall's for generic tests only (dbt-ids.ts); each is computed when first asked for.
   const dbtIds = new Map<string, string>();
   const idOf = (id: string) => {
@@ -114,7 +120,12 @@ export function nodeContext(input: ManifestArtifactInput): NodeContext {
     if (dbtId === undefined) dbtIds.set(id, (dbtId = test.unitTest ? test.uniqueId : dbtTestId(manifest, test)));
     return dbtId;
   };
-  return { manifest, docs: input.docs ?? emptyProjectDocs(), idOf, createdAt: input.generatedAt.getTime() / 1000, compiled: input.compiledCode, testsByNode };
+  return {
+    manifest, docs: input.docs ?? emptyProjectDocs(), idOf, createdAt: input.generatedAt.getTime() / 1000, compiled: input.compiledCode,
+    get testsByNode() {
+      return testsOf();
+    },
+  };
 }
 
 /** Every node entry in the order manifest.json lists them: models, analyses, seeds, tests; sources; exposures. */

@@ -139,8 +139,12 @@ function environmentRead(prepared: PreparedCompile): Record<string, string | nul
   return read;
 }
 
+/** Per compile: `recompileFromArtifact` and `stampArtifact` both ask, and the scan reads every file's text. */
+const environments = new WeakMap<PreparedCompile, Record<string, string | null> | undefined>();
+
 function inputsHash(prepared: PreparedCompile, options: CompileOptions, checks: string): string | undefined {
-  const environment = environmentRead(prepared);
+  if (!environments.has(prepared)) environments.set(prepared, environmentRead(prepared));
+  const environment = environments.get(prepared);
   if (!environment) return undefined;
   return contentHash(JSON.stringify([PARTIAL_PARSE_VERSION, codeVersion(), prepared.session.contextHash(), options.target, options.cliVars ?? {}, environment, prepared.files.selectors ?? null, checks]));
 }
