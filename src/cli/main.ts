@@ -8,8 +8,7 @@ import path from 'node:path';
 import { formatTextTable } from '../alerts/text-table';
 import { dialects, summarizeRun, EngineError, type Manifest, type RunRequest, type RunState } from '../engine';
 import { compileProject } from '../engine/compile';
-import { dmsSchedulesOf } from '../schedules/dms-schedules';
-import { attachAlertingFacts } from '../alerts/alerting-facts';
+import { compileChecks } from '../deploy/compile-checks';
 import { compiledAnalyses } from '../engine/project/compile-analyses';
 import type { RunCommand } from '../engine/run/run-state';
 import { MANIFEST_FILE } from '../runtime/compiled-project';
@@ -223,7 +222,7 @@ function compileCommand(args: string[]): number {
   let files: ProjectFiles | undefined; // what the compile read: target/manifest.json's docs come from it, not a second read
   const keepFiles = (_: Manifest, read: ProjectFiles) => { files = read; };
   parseCache?.saveWithCompiledSql(); // saved once, by finishCompiledSql below
-  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [dmsSchedulesOf, attachAlertingFacts(options.projectDir), keepFiles]);
+  const manifest = compileProject(options.projectDir, targetFor(options), out, parseVars(values.vars as string | undefined), parseCache, [...compileChecks(options.projectDir), keepFiles]);
   // With partial parsing, target/manifest.json is assembled from the entries of the last one that did not change.
   const fragments = parseCache ? ManifestFragments.open(path.join(options.stateDir, MANIFEST_FRAGMENTS_FILE), path.join(targetDir(options.projectDir), TARGET_FILES.manifest)) : undefined;
   if (fragments) {

@@ -12,7 +12,7 @@ import { signFivetranBody } from '../events/fivetran';
 import { listStoredExecutions, type StoredExecution } from '../local/aws/execution-store';
 import { LOCAL_WEBHOOK_SECRET } from '../local/local-stack';
 import { loadCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
-import { attachAlertingFacts } from '../alerts/alerting-facts';
+import { compileChecks } from '../deploy/compile-checks';
 import { localTarget } from '../local/local-warehouse';
 import { recompileLine, watchProject } from '../local/project-watcher';
 import { connectLocalStepFunctions, endpointsFile, runningServe, startStackForCli } from './cli-local-stack';
@@ -94,7 +94,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   // A saved project file is recompiled in-process and the functions run it from the next run on (one line each).
   const projectWatcher = watchProject({
     projectDir: options.projectDir, stateDir: options.stateDir, manifestPath: path.resolve(options.stateDir, MANIFEST_FILE),
-    target: localTarget(options.targetSchema ? { schema: options.targetSchema } : undefined), checks: [dmsSchedulesOf, attachAlertingFacts(options.projectDir)],
+    target: localTarget(options.targetSchema ? { schema: options.targetSchema } : undefined), checks: compileChecks(options.projectDir),
     onCompiled: (outcome) => write(recompileLine(outcome)),
     onError: (error, changed) => write(`↻ ${changed.join(', ') || 'project'} saved: not recompiled, the stack keeps the previous version: ${error.message}`),
   });

@@ -9,8 +9,9 @@
  * `format` is `json` (default; `'auto'` column mapping) or `csv` (with optional `delimiter`, `ignore_header`);
  * `compression` is `none` (default) or `gzip`. The COPY target is the source table's relation.
  */
-// Checked where the routes are first read: `landfall serve` at start, scripts/generate-s3-routes.ts at package time
-// (scripts/package.sh), then each function that reads them from the manifest it was given. The check is plain code
+// Checked by every compile that writes the manifest the functions run (deploy/compile-checks.ts: `landfall compile`,
+// which packaging runs, and the local stack and its watcher), then again by each function that reads the routes from
+// the manifest it was given, a manifest landfall may not have written. The check is plain code
 // giving zod/mini's English messages for every JSON value (the manifest is JSON, so no NaN, Infinity or class
 // instances reach it; tests/ingest/s3-route-meta.test.ts compares the two): zod/mini was the only zod on AdvanceRun's
 // path (its load nodes), ~21 KiB of that bundle (bench/RESULTS-lambda-bundles.md).

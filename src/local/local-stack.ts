@@ -17,8 +17,7 @@ import type { ArrivalConcurrency } from '../runtime/coalesce/dag-parts';
 import type { Target } from '../engine';
 import { compileProject } from '../engine/compile';
 import { forgetCompiledManifest, MANIFEST_FILE } from '../runtime/compiled-project';
-import { dmsSchedulesOf } from '../schedules/dms-schedules';
-import { attachAlertingFacts, type ManifestWithAlerting } from '../alerts/alerting-facts';
+import type { ManifestWithAlerting } from '../alerts/alerting-facts';
 import { filterPolicyOf } from '../alerts/alert-subscriptions';
 import { resetAwsDependencies } from '../runtime/aws-dependencies';
 import { LocalEventBus } from './aws/event-bus';
@@ -31,6 +30,7 @@ import { sendsEventsToEventBridge } from './aws/s3-bucket-notifications';
 import { s3RoutesOf } from '../ingest/s3-routes';
 import { LocalSecretsManager } from './aws/secrets-manager';
 import { LocalSnsOutbox, type PublishedEmail } from './aws/sns-outbox';
+import { compileChecks } from '../deploy/compile-checks';
 import { deployedRule } from '../deploy/rule-targets';
 import { ServerlessTemplate } from '../deploy/serverless-template';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
@@ -149,8 +149,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   fs.mkdirSync(stateDir, { recursive: true });
   const manifestPath = path.resolve(stateDir, MANIFEST_FILE);
   const target = localTarget(options.target);
-  // The checks `landfall compile` runs: a bad `meta.landfall.dms.schedule` stops the stack, naming the source.
-  const compiled = compileProject(options.projectDir, target, manifestPath, undefined, undefined, [dmsSchedulesOf, attachAlertingFacts(options.projectDir)]) as ManifestWithAlerting;
+  // The checks `landfall compile` runs: a bad `meta.landfall.dms.schedule` or `meta.landfall.s3` stops the stack, naming the source.
+  const compiled = compileProject(options.projectDir, target, manifestPath, undefined, undefined, compileChecks(options.projectDir)) as ManifestWithAlerting;
   forgetCompiledManifest();
 
   // The alert topic's subscriptions as serverless.yml creates them: the team (everything) and landfall.yml's subscribers with their filter policies.
