@@ -30,6 +30,12 @@ describe("dbt-core's node ids", () => {
     expect(pythonRepr('plain')).toBe("'plain'");
     expect(pythonRepr(`both ' and "`)).toBe(`'both \\' and "'`);
     expect(pythonRepr('tab\there\\')).toBe("'tab\\there\\\\'");
+    // Escapes on the fast path's edges: control characters, DEL, backslash, a quote of either kind; printable non-ASCII as it is.
+    expect(pythonRepr('a\x00b\x1fc\x7fd')).toBe("'a\\x00b\\x1fc\\x7fd'");
+    expect(pythonRepr("it's")).toBe(`"it's"`);
+    expect(pythonRepr('say "hi"')).toBe(`'say "hi"'`);
+    expect(pythonRepr('é😀')).toBe("'é😀'");
+    expect(pythonRepr('\r\n')).toBe("'\\r\\n'");
     expect([pythonStr(true), pythonStr(null), pythonStr(3), pythonStr(1.5), pythonStr(2e21)]).toEqual(['True', 'None', '3', '1.5', '2e+21']);
     // dict keys sorted, lists kept in order, leaves str()-ed: repr({'kwargs': {'values': ['a', 1]}, 'name': 'x', 'namespace': 'None'})
     expect(hashableRepr({ name: 'x', namespace: null, kwargs: { values: ['a', 1] } })).toBe("{'kwargs': {'values': ['a', '1']}, 'name': 'x', 'namespace': 'None'}");
