@@ -1,0 +1,1 @@
+select city, region_code, population, lat, lon from {{ ref('cities') }}

@@ -1,0 +1,1 @@
+select * from {{ ref('stg_cities') }} where population < 0
