@@ -1,1 +1,0 @@
-select city, region_code, population, lat, lon from {{ ref('cities') }}

@@ -1,1 +1,0 @@
-select * from {{ ref('stg_cities') }} where population < 0
