@@ -10,7 +10,8 @@
  * - Redshift `COPY … CSV` (`'record'`, or `'skip'` with IGNOREBLANKLINES, which "ignores blank lines that only contain a
  *   line feed in a data file and does not try to load them":
  *   https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-conversion.html#copy-ignoreblanklines):
- *   without it a blank line is a record of one empty field, which fails a table of more columns.
+ *   without it COPY tries to load a blank line, here as a record of one empty field, which fails a table of more
+ *   columns (inferred from that text, not measured on Redshift; a CRLF blank line is skipped here too).
  */
 export interface CsvOptions {
   /** One character; `,` for seeds unless configured, `|` for COPY without CSV. */
