@@ -87,6 +87,23 @@ export class ParseSession {
     return byPackage.get(this.inputs.rootName) ?? byPackage.get(fromPackage) ?? byPackage.values().next().value;
   }
 
+  /**
+   * What a parse-time `ref(key)` prints: the relation of a seed or model parsed already that no later node can take
+   * the name from (the root project's, or the referring package's own: dbt's ref precedence), else undefined and the
+   * caller prints a placeholder in the target schema. Not an ephemeral model (a CTE at compile time) or a version.
+   * Printing the relation compile time will print lets the model's parse render stand for its compile render
+   * (render/parse-render-reuse.ts); dbt prints the referring model's own relation at parse time, so a template that
+   * inspects what ref() printed sees neither tool's compile-time value at parse time either way.
+   */
+  private knownRelation(key: string, fromPackage: string): RelationRef | undefined {
+    const byPackage = this.relationIds.get(key);
+    const id = byPackage?.get(this.inputs.rootName) ?? byPackage?.get(fromPackage);
+    if (id === undefined) return undefined;
+    const node = this.models[id] ?? this.seeds[id];
+    if (!node || (node.resourceType === 'model' && (node.version !== undefined || node.config.materialized === 'ephemeral'))) return undefined;
+    return RelationRef.inDatabase(node.relation, this.inputs.target.database);
+  }
+
   /** The id of a model or seed for `ref()`, or a ProjectError naming the file and line. */
   resolveRefName(refName: string, fromPackage: string, file: string, text: string): string {
     const id = this.relationByName(refName, fromPackage);
@@ -217,7 +234,7 @@ export class ParseSession {
             // `ref('m', v=1)` depends on version 1 (project/model-versions.ts); `ref('m')` on the latest.
             const key = versionedRefKey(refName, version);
             calls.refs.push(key);
-            const relation = RelationRef.inDatabase({ schema: target.schema, identifier: refName }, target.database);
+            const relation = this.knownRelation(key, scope.packageName) ?? RelationRef.inDatabase({ schema: target.schema, identifier: refName }, target.database);
             recorder?.printed('ref', [key], relation);
             return relation;
           },

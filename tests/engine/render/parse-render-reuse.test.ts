@@ -70,6 +70,7 @@ describe('a parse render standing in for the compile render', () => {
     var_read: "select '{{ var('region') }}' as r, '{{ var('missing', 'dflt') }}' as d from {{ ref('base') }}",
     m_target: 'select 1 as id',
     ref_custom_schema: "select * from {{ ref('m_target') }}",
+    m_z_ref_known: "{% if true %}select * from {{ ref('m_target') }}{% endif %}",
     m_this_custom: 'select * from {{ this }}',
     reads_execute: "{% if execute %}select 2{% else %}select 1{% endif %} as x from {{ ref('base') }}",
     reads_graph: "select {{ graph.nodes | length }} as n from {{ ref('base') }}",
@@ -95,7 +96,7 @@ describe('a parse render standing in for the compile render', () => {
     delete process.env.LANDFALL_PARSE_REUSE_TEST;
   });
 
-  it.each(['plain_ref', 'this_default', 'var_read', 'config_get_same', 'config_get_yaml', 'sets_execute', 'env_read'])(
+  it.each(['plain_ref', 'this_default', 'var_read', 'config_get_same', 'config_get_yaml', 'sets_execute', 'env_read', 'm_z_ref_known'])(
     '%s: reused, equal to a fresh render',
     (name) => {
       const model = byName(name);
@@ -105,7 +106,7 @@ describe('a parse render standing in for the compile render', () => {
   );
 
   it.each([
-    ['ref_custom_schema', 'a ref into another schema printed a placeholder at parse time'],
+    ['ref_custom_schema', 'a ref to a model not parsed yet printed a placeholder in the target schema'],
     ['m_this_custom', '`this` in a custom schema'],
     ['reads_execute', '`execute` is false at parse time'],
     ['reads_graph', '`graph` is empty at parse time'],
@@ -176,7 +177,7 @@ describe('whole projects: reused SQL is the compile render\'s', () => {
       generateRealisticProject(dir, 200);
       const { reused: count, models } = expectReusedEqualFresh(dir);
       expect(models).toBe(200);
-      expect(count).toBeGreaterThan(100); // staging views and marts over them; marts over marts (another schema) render again
+      expect(count).toBeGreaterThanOrEqual(199); // all but the first render, which defines the macros
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
