@@ -29,6 +29,7 @@ import { keepParseRenders } from '../render/parse-render-reuse';
 import { rememberCompile } from './model-edits';
 import { useTemplateCodeStore } from '../jinja/environment';
 import { ignoredSettingWarnings } from './ignored-settings';
+import { testArgumentDeprecations } from './test-argument-deprecations';
 
 export interface CompileOptions {
   target: Target;
@@ -118,7 +119,7 @@ export function linkProject(prepared: PreparedCompile, options: CompileOptions):
   // Exposures, semantic models, metrics, saved queries: in the graph, never built (compile-definitions.ts).
   const definitions: Manifest['definitions'] = {};
   for (const scope of scopes) addDefinitions(session, scope, definitions);
-  const parseWarnings = ignoredSettingWarnings(files, session);
+  const parseWarnings = [...ignoredSettingWarnings(files, session), ...testArgumentDeprecations(files)];
 
   const manifest: Manifest = {
     landfallVersion: 1,
