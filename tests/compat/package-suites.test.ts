@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DBT_BIN, DEFAULT_DATABASE_URL, REPO_ROOT, buildWithDbt, buildWithLandfall, resetProject, schemasFor, type BuildResult } from './support/differential';
 import { PACKAGES_DIR, PACKAGE_SUITES, layOutSuite, matchNodes, packagesMissing, type NodeMatch } from './support/package-suites';
+import { OTHER_DBT, dbtVersions, writeSection } from './support/results-file';
 import { withSkipReason } from '../support/skip-reason';
 
 const databaseUrl = process.env.LANDFALL_COMPAT_DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -54,15 +55,13 @@ if (optedIn && absent) {
 
 function writeResults(): void {
   if (results.length === 0) return;
-  const dbtVersion = path.relative(REPO_ROOT, DBT_BIN);
+  const dbtBin = path.relative(REPO_ROOT, DBT_BIN);
   // A run against another dbt-core (LANDFALL_DBT_BIN, e.g. the newest 1.x) keeps its own section.
-  const marker = process.env.LANDFALL_DBT_BIN ? 'package-suites-other-dbt' : 'package-suites';
-  const lines = [
-    `<!-- ${marker}:start -->`,
-    `## Real packages' integration suites${process.env.LANDFALL_DBT_BIN ? ` on ${dbtVersion}` : ''}`,
+  writeSection(OTHER_DBT ? 'package-suites-other-dbt' : 'package-suites', [
+    `## Real packages' integration suites${OTHER_DBT ? ` on ${dbtBin}` : ''}`,
     '',
     `The integration_tests/ projects of the packages in \`${path.relative(REPO_ROOT, PACKAGES_DIR)}\`, unchanged, with the package linked`,
-    `under dbt_packages/ (tests/compat/package-suites.test.ts; dbt-core from \`${dbtVersion}\`). A node matches when its status`,
+    `under dbt_packages/ (tests/compat/package-suites.test.ts; dbt-core from \`${dbtBin}\`: ${dbtVersions()}). A node matches when its status`,
     '(and failure count) and, for models and seeds, its relation (kind, columns with types, rows) are the same.',
     'The suite fails when a count falls below tests/compat/package-baselines.json.',
     '',
@@ -74,11 +73,5 @@ function writeResults(): void {
       `### ${r.suite}: nodes that differ (${r.match.differing.length})`,
       '', '```', ...r.match.differing, ...(r.match.matching === 0 ? (r.landfall.log.match(/landfall [a-z]+: .*/g) ?? []).slice(0, 5) : []), '```', '',
     ])),
-    `<!-- ${marker}:end -->`,
-  ];
-  const file = path.join(REPO_ROOT, 'tests/compat/RESULTS.md');
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const block = lines.join('\n');
-  const marked = new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`);
-  fs.writeFileSync(file, marked.test(text) ? text.replace(marked, block) : `${text.trimEnd()}\n\n${block}\n`);
+  ]);
 }

@@ -328,7 +328,7 @@ export async function listWithBoth(project: CompatProject, databaseUrl: string, 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `compat-ls-${project.name}-`));
   const db = databaseParts(databaseUrl);
   fs.writeFileSync(path.join(work, 'profiles.yml'), `compat:\n  target: local\n  outputs:\n    local:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: "${db.password}"\n      dbname: ${db.dbname}\n      schema: ls\n      threads: 1\n`);
-  const dbtResult = await exec(path.join(REPO_ROOT, '.venv-dbt/bin/python'), [
+  const dbtResult = await exec(path.join(path.dirname(DBT_BIN), 'python'), [
     path.join(REPO_ROOT, 'tests/compat/support/dbt_ls.py'), project.dir, work, path.join(work, 'target'), JSON.stringify(projectVars(project)), ...selectorList,
   ], { ...project.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
   fs.rmSync(work, { recursive: true, force: true });

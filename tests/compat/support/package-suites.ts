@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as yaml from 'js-yaml';
 import { REPO_ROOT, type BuildResult, type CompatProject } from './differential';
 
 export const PACKAGES_DIR = process.env.LANDFALL_DBT_PACKAGES_DIR ?? path.resolve(REPO_ROOT, '../shared/dbt-packages');
@@ -37,6 +38,27 @@ export function packagesMissing(): string | undefined {
   return missing.length ? `${PACKAGES_DIR} lacks ${[...new Set(missing)].join(', ')} (set LANDFALL_DBT_PACKAGES_DIR)` : undefined;
 }
 
+/**
+ * The package-lock.yml `dbt deps` writes beside what it installed: the suite's package (`local: ../`) and its hub
+ * dependencies at the versions installed. dbt-core 1.12 refuses a project whose installed packages are not as many as
+ * the lock lists (or, without a lock, as packages.yml lists: 1 here, with 2 installed); 1.10 and 1.11 only refuse fewer.
+ * No sha1_hash: only `dbt deps` reads it.
+ */
+export function packageLock(suite: PackageSuite): string {
+  const declared = (yaml.load(readIfExists(path.join(PACKAGES_DIR, suite.name, 'packages.yml')) || '{}') ?? {}) as { packages?: { package?: string }[] };
+  const hubName = (name: string) => declared.packages?.find((p) => p.package?.endsWith(`/${name}`))?.package ?? name;
+  const installedVersion = (name: string) => String((yaml.load(fs.readFileSync(path.join(PACKAGES_DIR, name, 'dbt_project.yml'), 'utf8')) as { version?: unknown }).version ?? '');
+  const packages = [
+    { local: '../', name: suite.name },
+    ...suite.alsoInstalls.map((name) => ({ name, package: hubName(name), version: installedVersion(name) })),
+  ];
+  return yaml.dump({ packages }, { sortKeys: true });
+}
+
+function readIfExists(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
 /** Copy the suite's integration project into a temp folder and install its packages there. */
 export function layOutSuite(suite: PackageSuite, databaseUrl: string, schema: string): CompatProject {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `pkg-suite-${suite.name}-`)), `${suite.name}_integration_tests`);
@@ -44,6 +66,8 @@ export function layOutSuite(suite: PackageSuite, databaseUrl: string, schema: st
   fs.cpSync(source, dir, { recursive: true, filter: (src) => !['dbt_packages', 'target', 'logs', 'dbt_modules'].includes(path.basename(src)) });
   fs.mkdirSync(path.join(dir, 'dbt_packages'));
   for (const pkg of [suite.name, ...suite.alsoInstalls]) fs.symlinkSync(path.join(PACKAGES_DIR, pkg), path.join(dir, 'dbt_packages', pkg), 'dir');
+  // The suite's own lock (dbt_date ships one) stays: it is what `dbt deps` would install from.
+  if (!fs.existsSync(path.join(dir, 'package-lock.yml'))) fs.writeFileSync(path.join(dir, 'package-lock.yml'), packageLock(suite));
   const url = new URL(databaseUrl);
   return {
     name: `pkg_${suite.name}`,
