@@ -84,6 +84,8 @@ export function readProfileTarget(projectDir: string, choice: ProfileChoice = {}
     throw new UsageError(`${file} has no profile '${profileName ?? '(dbt_project.yml names none)'}' with outputs${profileName ? didYouMean(profileName, names) : ''}; dbt_project.yml's \`profile:\` names the one to use`);
   }
   const render = (value: string, field: string) => {
+    // Text with no Jinja renders to itself: no template to compile (the first compile of a process loads nunjucks' compiler).
+    if (!/\{[{%#]/.test(value)) return value.trim();
     try {
       return renderTemplate(value, { env_var: envVar }, { file }).trim();
     } catch (error) {
