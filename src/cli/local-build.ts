@@ -3,7 +3,7 @@
  * by a loop in this process — on the in-process local warehouse, through the Redshift Data API client at a
  * local endpoint, or at a real Redshift when `LANDFALL_REDSHIFT_CLUSTER`/`LANDFALL_REDSHIFT_WORKGROUP` are set.
  */
-import { advanceRun, planRun, prepareRun, type Manifest, type RunRequest, type RunState } from '../engine';
+import { advanceRun, inProcessRenderer, planRun, prepareRun, type Manifest, type RunRequest, type RunState } from '../engine';
 import type { Dialect } from '../engine/dialects';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import type { MaterializationPlan } from '../engine/materializations';
@@ -68,6 +68,8 @@ export async function runPlannedToCompletion(
     manifest,
     dialect: deps.dialect,
     warehouse: waiter,
+    // The CLI renders in its own process (AdvanceRun asks the RenderPlans function: src/runtime/lambda-renderer.ts).
+    renderer: inProcessRenderer({ manifest, dialect: deps.dialect }),
     onEvent: deps.write ? (e: Parameters<typeof printRunEvent>[0]) => printRunEvent(e, manifest, deps.write!, errorContext) : undefined,
     plans,
   };

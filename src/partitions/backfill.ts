@@ -6,7 +6,7 @@
  * Months older than `retention_months` are refused (rotation would drop them again). Running it twice gives the
  * same tables and rows.
  */
-import { planFor } from '../engine/run/advance-run';
+import { planFor } from '../engine/run/plan-node';
 import { planRun } from '../engine/run/plan-run';
 import { prepareRun } from '../engine/run/prepare-run';
 import type { Dialect } from '../engine/dialects';

@@ -1,5 +1,4 @@
 /** The SQL dialect and the Redshift Data API warehouse, built from the environment once per container. */
-import { dialects, type DialectName } from '../engine';
 import type { Manifest } from '../engine';
 import type { Dialect } from '../engine/dialects';
 import { readConnectionTarget } from '../warehouse/connection-config';
@@ -8,12 +7,9 @@ import type { Warehouse } from '../engine/warehouse/warehouse';
 import { awsManifest } from './aws-manifest';
 import { once } from './environment';
 
-export const awsDialect: () => Dialect = /* @__PURE__ */ once(() => {
-  const dialectName = (process.env.LANDFALL_DIALECT ?? 'redshift') as DialectName;
-  const dialect = dialects[dialectName];
-  if (!dialect) throw new Error(`LANDFALL_DIALECT must be one of ${Object.keys(dialects).join(', ')}, got '${dialectName}'`);
-  return dialect;
-});
+import { awsDialect } from './aws-dialect';
+
+export { awsDialect };
 
 export const awsWarehouse: () => Warehouse = /* @__PURE__ */ once(() => new RedshiftDataWarehouse({ target: readConnectionTarget() }));
 

@@ -12,11 +12,12 @@
  * The run's state lives in the {@link RunStateStore}; the payload between states is a pointer plus the flags
  * the Choice and Wait states read, a few hundred bytes whatever the size of the run.
  */
-import { advanceRun, planRun, prepareRun, summarizeRun, type Manifest, type RunEvent, type RunState } from '../engine';
+import { advanceRun, planRun, prepareRun, summarizeRun, type Manifest, type RenderPort, type RunEvent, type RunState } from '../engine';
 import { dueNow, msUntilNextPoll, statementsDueWithin } from '../engine/run/poll-schedule';
 import { withLongPolledEnds } from '../engine/run/long-poll-ends';
 import { runConcurrencyFor } from './run-concurrency';
 import type { Dialect } from '../engine/dialects';
+import type { MaterializationPlan } from '../engine/materializations/plan';
 import type { Warehouse } from '../engine/warehouse/warehouse';
 import { routeArrival } from './routing';
 import { objectsToLoad, parseRunInput } from './run-input';
@@ -172,6 +173,12 @@ export function requestFromInput(input: unknown, manifest: Manifest, startedAt: 
 }
 
 /**
+ * What AdvanceRun needs besides the run's dependencies: who renders its plans and statements (the RenderPlans
+ * function in AWS, src/runtime/lambda-renderer.ts; in process elsewhere), so its own bundle holds no template engine.
+ */
+export type AdvanceRunDependencies = RunDependencies & { renderer: RenderPort };
+
+/**
  * What PlanRun needs: no warehouse, no locks (LockRun takes them, lock-transform-run.ts). `history` is EndFailedRun's
  * (a crashed run): startTransformRun records nothing, RecordRun does (record-run.ts).
  */
@@ -270,7 +277,7 @@ export const LINGER_MS = 2000;
  * a run of short ones keeps submitting without paying a Wait per statement. The Wait state then lasts until the
  * earliest statement is due (`waitSeconds`, whole seconds, rounded down: the function sleeps the rest).
  */
-export async function advanceTransformRun(payload: TransformRunPayload, deps: RunDependencies): Promise<TransformRunPayload> {
+export async function advanceTransformRun(payload: TransformRunPayload, deps: AdvanceRunDependencies): Promise<TransformRunPayload> {
   const advances = (payload.advances ?? 0) + 1;
   // Statements in flight across runs (statement-slots.ts): for this invocation the run may have what it has running
   // plus what the shared ledger grants it; its own concurrency is kept in the stored run. Admitted before preparing:
@@ -283,7 +290,9 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
   const settleUntil = Date.now() + settleWindowMs(deps.settleMs ?? 0, advances);
   // A statement seen to end through the Data API's long poll wakes the linger at once (engine/run/long-poll-ends.ts).
   const warehouse = withLongPolledEnds(deps.warehouse);
-  const ctx = { ...deps, warehouse, pollDueOnly: true, testsWithModel: true };
+  // Plans kept for the invocation (as the CLI keeps them for a run): a node's plan is asked of the renderer once, not
+  // again at each step that polls it (each ask is a RenderPlans invocation in AWS).
+  const ctx = { ...deps, warehouse, pollDueOnly: true, testsWithModel: true, plans: new Map<string, MaterializationPlan>() };
   const ownConcurrency = loaded.run.concurrency;
   let run = { ...loaded.run, concurrency: admitted };
   for (;;) {
@@ -316,8 +325,8 @@ export async function advanceTransformRun(payload: TransformRunPayload, deps: Ru
     const starved = await starvedWaitSeconds(deps.statementSlots, run.runId);
     run = { ...run, waitSeconds: admitted === 0 ? starved : Math.min(run.waitSeconds, starved) };
   }
-  // A node that failed in this step: the alert's SQL is rendered here, where the template engine is (reproduce-sql.ts).
-  loaded.stored.reproduceSql = withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql);
+  // A node that failed in this step: the alert's SQL is rendered now, by the run's renderer (reproduce-sql.ts).
+  loaded.stored.reproduceSql = await withReproduceSql(run, deps.manifest, loaded.stored.reproduceSql, deps.renderer);
   // A done run goes on to RecordRun (record-run.ts), which keeps its results in the run history.
   return { ...(await saveRun(loaded, run, deps, payload.state)), advances };
 }

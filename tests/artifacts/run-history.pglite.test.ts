@@ -6,14 +6,14 @@
  */
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { dialects } from '../../src/engine';
+import { dialects, inProcessRenderer } from '../../src/engine';
 import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { type LocalCloud, startLocalCloud } from '../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../src/local/aws/s3';
 import { S3RunHistoryStore } from '../../src/runtime/run-history-store';
 import { recordTransformRun } from '../../src/runtime/record-run';
 import { S3RunStateStore } from '../../src/runtime/run-state-store';
-import { advanceTransformRun, startTransformRun, type RunDependencies } from '../../src/runtime/transform-run';
+import { advanceTransformRun, startTransformRun, type AdvanceRunDependencies } from '../../src/runtime/transform-run';
 import { endFailedRun } from '../../src/runtime/end-failed-run';
 import { indexKey, consoleUrl } from '../../src/artifacts/run-history';
 import { clientConfig, makeStateDir } from '../local/aws/support';
@@ -29,7 +29,7 @@ describe('run history in S3', () => {
   let cloud: LocalCloud;
   let client: S3Client;
   let history: S3RunHistoryStore;
-  let deps: RunDependencies;
+  let deps: AdvanceRunDependencies;
 
   beforeAll(async () => {
     ({ stateDir, remove } = makeStateDir());
@@ -39,7 +39,7 @@ describe('run history in S3', () => {
     client = new S3Client({ ...clientConfig(cloud.url), forcePathStyle: true });
     history = new S3RunHistoryStore(client, 'run-state');
     const manifest = compileManifest(readProjectFiles(PROJECT), { target: { name: 'dev', type: 'postgres', schema: 'history_test', database: 'dev' } });
-    deps = { manifest, dialect: dialects.postgres, warehouse: db.warehouse, runStates: new S3RunStateStore(client, 'run-state', 'runs/'), history };
+    deps = { manifest, dialect: dialects.postgres, warehouse: db.warehouse, runStates: new S3RunStateStore(client, 'run-state', 'runs/'), history, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }) };
   });
 
   afterAll(async () => {

@@ -19,6 +19,7 @@ import { openPGliteEngine, prepareTemplate, sharedTemplateDir } from '../../src/
 import type { SqlEngine } from '../../src/local/sql-engine/sql-engine';
 import { runQuery } from '../../src/engine/warehouse/run-query';
 import type { Warehouse } from '../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../src/engine/run/render-in-process';
 
 const BUCKET = 'landfall-landing';
 const EVENTS = 'source.ingest_test.events.product_events';
@@ -65,7 +66,7 @@ let runs = 0;
 async function runWithLoads(loads: { sourceId: string; objects: LoadObject[] }[], select = ['resource_type:none']): Promise<RunState> {
   let state = planRun(manifest, { runId: `load-run-${++runs}`, command: 'build', select, loads });
   const ctx = {
-    manifest, dialect: dialects.postgres, warehouse,
+    manifest, dialect: dialects.postgres, warehouse, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }),
     loads: new S3LoadSteps({ manifest, objectStore: new LocalFolderObjectStore(s3Dir), iamRole: 'arn:aws:iam::123456789012:role/landfall-copy' }),
   };
   if (!state.done) state = await prepareRun(state, ctx);
@@ -185,7 +186,7 @@ describe('load nodes', () => {
       onQuarantined: async (objects) => void told.push(objects.map((o) => `${o.key}:${o.line}`)),
     });
     let state = planRun(manifest, { runId: `load-run-${++runs}`, command: 'build', select: ['resource_type:none'], loads: [{ sourceId: PLANS, objects: [good1, bad, good2] }] });
-    const ctx = { manifest, dialect: dialects.postgres, warehouse, loads: ctxLoads };
+    const ctx = { manifest, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }), warehouse, loads: ctxLoads };
     state = await prepareRun(state, ctx);
     while (!state.done) {
       state = await advanceRun(state, ctx);

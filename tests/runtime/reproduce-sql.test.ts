@@ -1,26 +1,28 @@
 /**
- * The alert's SQL is rendered by AdvanceRun when a node fails and stored beside the run state (src/runtime/reproduce-sql.ts),
+ * The alert's SQL is rendered for AdvanceRun (by its renderer) when a node fails and stored beside the run state (src/runtime/reproduce-sql.ts),
  * so that PublishAlert needs no template engine: the stored SQL is what rendering the same run state gives.
  */
 import path from 'node:path';
-import { planRun, renderTests, type RunState } from '../../src/engine';
+import { dialects, inProcessRenderer, planRun, renderTests, type RunState } from '../../src/engine';
 import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { renderReproduceSql, withReproduceSql } from '../../src/runtime/reproduce-sql';
 
 const PROJECT = path.resolve(__dirname, '..', 'compat', 'projects', 'jaffle_mart');
 const manifest = compileManifest(readProjectFiles(PROJECT), { target: { name: 'dev', type: 'postgres', schema: 'reproduce', database: 'dev' } });
 
+const renderer = inProcessRenderer({ manifest, dialect: dialects.postgres });
+
 function plannedRun(): RunState {
   return planRun(manifest, { runId: 'run-1', command: 'build', startedAt: '2026-12-05T10:00:00.000Z', vars: {} });
 }
 
 describe('reproduce SQL for the failure alert', () => {
-  it('records nothing while nothing failed (a passing run state is written unchanged)', () => {
+  it('records nothing while nothing failed (a passing run state is written unchanged)', async () => {
     const run = plannedRun();
-    expect(withReproduceSql(run, manifest, undefined)).toBeUndefined();
+    expect(await withReproduceSql(run, manifest, undefined, renderer)).toBeUndefined();
   });
 
-  it("renders a failing test's SQL and an errored model's SELECT once, from the run state, without Jinja left in it", () => {
+  it("renders a failing test's SQL and an errored model's SELECT once, from the run state, without Jinja left in it", async () => {
     const run = plannedRun();
     const testsNode = run.nodes.find((n) => n.kind === 'tests' && (n.testIds?.length ?? 0) > 0)!;
     const failing = testsNode.testIds![0]!;
@@ -31,7 +33,7 @@ describe('reproduce SQL for the failure alert', () => {
     model.status = 'error';
     model.finishedAt = '2026-12-05T10:00:30.000Z';
 
-    const recorded = withReproduceSql(run, manifest, undefined)!;
+    const recorded = (await withReproduceSql(run, manifest, undefined, renderer))!;
     expect(Object.keys(recorded).sort()).toEqual([model.id, testsNode.id].sort());
     const expected = Object.fromEntries(renderTests(testsNode, run, manifest).map((t) => [t.id, t.sql]));
     expect(recorded[testsNode.id]!.sql).toEqual(expected);
@@ -41,9 +43,9 @@ describe('reproduce SQL for the failure alert', () => {
     expect(recorded[model.id]!.finishedAt).toBe(model.finishedAt);
 
     // The next step keeps what was rendered (same object) until the node fails again at another time (a redrive).
-    expect(withReproduceSql(run, manifest, recorded)).toBe(recorded);
+    expect(await withReproduceSql(run, manifest, recorded, renderer)).toBe(recorded);
     model.finishedAt = '2026-12-05T11:00:00.000Z';
-    const again = withReproduceSql(run, manifest, recorded)!;
+    const again = (await withReproduceSql(run, manifest, recorded, renderer))!;
     expect(again).not.toBe(recorded);
     expect(again[model.id]!.finishedAt).toBe('2026-12-05T11:00:00.000Z');
   });

@@ -9,14 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { dialects } from '../../src/engine';
+import { dialects, inProcessRenderer } from '../../src/engine';
 import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { WarehouseBusyError, type Warehouse } from '../../src/engine/warehouse/warehouse';
 import { startLocalDataApi, type LocalDataApi } from '../../src/local/data-api/local-data-api';
 import { LOCAL_CONNECTION } from '../../src/local/local-warehouse';
 import type { RunStatePointer, RunStateStore, StoredRun } from '../../src/runtime/run-state-store';
 import { InMemorySlotLedgerStore, StatementSlots } from '../../src/runtime/statement-slots';
-import { advanceTransformRun, startTransformRun, type RunDependencies } from '../../src/runtime/transform-run';
+import { advanceTransformRun, startTransformRun, type AdvanceRunDependencies } from '../../src/runtime/transform-run';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { usePGliteWarehouse } from '../support/pglite-warehouse';
 
@@ -88,13 +88,14 @@ describe('a retried AdvanceRun under the statement slots', () => {
     const ledger = new InMemorySlotLedgerStore();
     const slots = new StatementSlots({ store: ledger, bound: 4 });
     const runStates = new MemoryRunStates();
-    const deps = (schema: string, wh: Warehouse): RunDependencies => ({
-      manifest: manifestFor(schema, path.join(dir, schema)), dialect: dialects.postgres, warehouse: wh, runStates, statementSlots: slots, concurrency: 4,
-    });
+    const deps = (schema: string, wh: Warehouse): AdvanceRunDependencies => {
+      const manifest = manifestFor(schema, path.join(dir, schema));
+      return { manifest, dialect: dialects.postgres, warehouse: wh, runStates, statementSlots: slots, concurrency: 4, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }) };
+    };
     for (const schema of ['slots_a', 'slots_b']) fs.mkdirSync(path.join(dir, schema));
     const a = deps('slots_a', warehouse);
     const b = deps('slots_b', warehouse);
-    const start = (name: string, d: RunDependencies) => startTransformRun({ command: 'build', reason: 'issue 18' }, { arn: `arn:aws:states:us-east-1:000000000000:execution:t:${name}`, name }, d);
+    const start = (name: string, d: AdvanceRunDependencies) => startTransformRun({ command: 'build', reason: 'issue 18' }, { arn: `arn:aws:states:us-east-1:000000000000:execution:t:${name}`, name }, d);
     const payloadA = await start('run-a', a);
     let payloadB = await start('run-b', b);
 

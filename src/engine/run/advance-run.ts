@@ -13,7 +13,6 @@ import type { ResultSet, StatementDescription, Warehouse } from '../warehouse/wa
 import type { FetchedColumns } from '../materializations/plan';
 import { TERMINAL_STATUSES } from '../warehouse/warehouse';
 import { advanceLoadNode, recoverLoadNode, type LoadStepRunner } from './load-node';
-import { planFor } from './plan-node';
 import { phaseGate } from './project-hooks';
 import { modelRowsInSharedBatch, sharedBatchOutcome } from './tests-with-model';
 import { criticalPathFirst } from './critical-path-order';
@@ -22,11 +21,10 @@ import { asDbtRunsUnitTests } from './unit-test-nodes';
 import { advanceIsolatedTests } from './isolated-tests';
 import { resolveQueriesOf } from './node-statements';
 import { cachedPlanFor, loadStepContext, submitStep } from './submit-step';
-import { lastResultId, lastResultRows, renderTests, testResultsFor } from './tests-node';
+import { lastResultId, lastResultRows, testResultsFor } from './tests-node';
 import { testStatus } from '../tests/test-status';
 import { FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
-
-export { planFor, renderTests };
+import type { RenderPort } from './render-port';
 
 export type RunEvent =
   | { type: 'node_started'; node: RunNode; index: number; total: number }
@@ -36,6 +34,11 @@ export interface RunContext {
   manifest: Manifest;
   dialect: Dialect;
   warehouse: Warehouse;
+  /**
+   * Renders the plans and statements (render-port.ts): in process (`inProcessRenderer`, render-in-process.ts), or
+   * the RenderPlans function for AdvanceRun, whose bundle then holds no template engine.
+   */
+  renderer: RenderPort;
   onEvent?: (event: RunEvent) => void;
   now?: () => Date;
   /**
@@ -139,7 +142,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     if (node.testsInBatch !== undefined && sharedBatchOutcome(description, node.testsInBatch) === 'tests failed') {
       // A test's SQL rolled the model's step back: the step again, alone; its tests follow as their own node.
       delete node.testsInBatch;
-      node.statementId = await submitStep(state, node, cachedPlanFor(node, state, ctx), ctx, undefined, 'alone');
+      node.statementId = await submitStep(state, node, await cachedPlanFor(node, state, ctx), ctx, undefined, 'alone');
       progressed = true;
       return;
     }
@@ -178,7 +181,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       else finish(node);
       return;
     }
-    let plan = cachedPlanFor(node, state, ctx);
+    let plan = await cachedPlanFor(node, state, ctx);
     const finishedStep = plan.steps[node.step ?? 0];
     const rowsStatement = finishedStep?.rowsFromStatement;
     node.rows = node.testsInBatch !== undefined
@@ -186,7 +189,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       : (rowsStatement !== undefined ? description.subStatements?.[rowsStatement]?.resultRows : undefined) ?? description.resultRows;
     if (finishedStep?.fetchColumns) {
       node.columns = fetchedColumns(await ctx.warehouse.fetchRows(lastResultId(description)));
-      plan = cachedPlanFor(node, state, ctx);
+      plan = await cachedPlanFor(node, state, ctx);
     }
     if (finishedStep?.failWith) {
       node.status = 'error';
@@ -200,7 +203,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
       try {
         node.postHooks = 'ready';
         await resolveQueriesOf(node, state, ctx);
-        plan = cachedPlanFor(node, state, ctx);
+        plan = await cachedPlanFor(node, state, ctx);
       } catch (error) {
         if (!(error instanceof EngineError)) throw error;
         node.status = 'error';
@@ -261,7 +264,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
         return;
       }
       await resolveQueriesOf(node, state, ctx);
-      node.statementId = await submitStep(state, node, node.kind === 'tests' ? undefined : cachedPlanFor(node, state, ctx), ctx, rideAlong);
+      node.statementId = await submitStep(state, node, node.kind === 'tests' ? undefined : await cachedPlanFor(node, state, ctx), ctx, rideAlong);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // A test that cannot render is one error: its siblings run one at a time, as dbt runs every test.

@@ -8,7 +8,7 @@ import type { StatementDescription } from '../warehouse/warehouse';
 import type { RunContext } from './advance-run';
 import { clientToken, resolveQueriesOf } from './node-statements';
 import type { RunNode, RunState } from './run-state';
-import { lastResultId, testResultsFor, testStatements } from './tests-node';
+import { lastResultId, testResultsFor } from './tests-node';
 import { asDbtRunsUnitTests } from './unit-test-nodes';
 
 /**
@@ -36,7 +36,7 @@ export async function advanceIsolatedTests(node: RunNode, description: Statement
       const single: RunNode = { ...node, testIds: [id] };
       await resolveQueriesOf(single, state, ctx);
       node.queryResults = single.queryResults;
-      sqls = testStatements(single, state, ctx.manifest);
+      sqls = await ctx.renderer.testStatements(single, state);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       outcomes[id] = { error: error.message };

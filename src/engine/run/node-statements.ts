@@ -6,10 +6,8 @@
 import { createHash } from 'node:crypto';
 import { hookTemplates } from '../materializations/hooks';
 import type { RunContext } from './advance-run';
-import { planFor } from './plan-node';
-import { mayRunQueries, resolveRunTimeQueries } from './run-time-queries';
+import { mayRunQueries, resolveRunTimeQueriesByPasses } from './run-time-queries';
 import type { RunNode, RunState } from './run-state';
-import { renderTests } from './tests-node';
 
 /**
  * Run the `run_query`/`statement` SQL of a node that is starting and store the results on it, so that
@@ -26,8 +24,9 @@ export async function resolveQueriesOf(node: RunNode, state: RunState, ctx: RunC
   // Starting: a post-hook's queries wait for the build (dbt renders post-hooks after it).
   const starting = node.kind !== 'tests' && node.kind !== 'operation' && node.postHooks === undefined && built !== undefined && hookTemplates(built.config, 'post').length > 0;
   if (starting) node.postHooks = 'deferred';
-  node.queryResults = await resolveRunTimeQueries(
-    (queriesFor) => (node.kind === 'tests' ? renderTests(node, state, manifest, false, queriesFor) : planFor(node, state, ctx, queriesFor)),
+  // Each pass is a render of the node as it is now (its post-hooks' phase included), by the run's renderer.
+  node.queryResults = await resolveRunTimeQueriesByPasses(
+    (resolved) => ctx.renderer.queryPass({ ...node }, state, resolved),
     node.queryResults ?? {},
     { warehouse: ctx.warehouse, runId: state.runId, nodeId: node.id, nodeName: node.name, file },
     node.postHooks === 'deferred' ? { deferScope: (scope) => scope.startsWith('post_hook:'), onDeferred: (waiting) => { if (waiting === 0) delete node.postHooks; } } : {},

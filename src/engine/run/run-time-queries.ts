@@ -28,6 +28,7 @@ import {
   abbreviate, leadingKeyword, QuerySession, type RecordedQuery, type StoredQueryResult, type StoredQueryResults,
 } from '../render/query-session';
 import { waitForStatement } from '../warehouse/run-query';
+import type { QueryPass } from './render-port';
 import type { Warehouse } from '../warehouse/warehouse';
 
 /** Renders of one node before landfall gives up (each pass runs at least one new statement). */
@@ -117,22 +118,41 @@ export async function resolveRunTimeQueries(
   target: RunTimeQueryTarget,
   options: ResolveOptions = {},
 ): Promise<StoredQueryResults> {
+  return resolveRunTimeQueriesByPasses(async (resolved) => recordingPassOf(renderAll, resolved), results, target, options);
+}
+
+/** One recording render of every template, synchronously, over `resolved`. */
+function recordingPassOf(renderAll: RenderAllTemplates, resolved: Readonly<StoredQueryResults>): QueryPass {
+  const sessions: { scope: string; session: QuerySession }[] = [];
+  let failure: unknown;
+  try {
+    renderAll((scope) => {
+      const session = QuerySession.recording(resolved, scope);
+      sessions.push({ scope, session });
+      return session;
+    });
+  } catch (error) {
+    failure = error;
+  }
+  return { sessions: sessions.map(({ scope, session }) => ({ scope, calls: session.calls })), ...(failure !== undefined && { failure }) };
+}
+
+/** One recording render of a node over the results so far: in process, or by the RenderPlans function (render-port.ts). */
+export type RecordingPass = (resolved: Readonly<StoredQueryResults>) => Promise<QueryPass>;
+
+/** {@link resolveRunTimeQueries} with each pass asked of `pass` (a {@link RenderPort}'s `queryPass`). */
+export async function resolveRunTimeQueriesByPasses(
+  pass: RecordingPass,
+  results: Readonly<StoredQueryResults>,
+  target: RunTimeQueryTarget,
+  options: ResolveOptions = {},
+): Promise<StoredQueryResults> {
   const resolved: StoredQueryResults = { ...results };
   const deferred = options.deferScope ?? (() => false);
-  for (let pass = 1; pass <= MAX_RENDER_PASSES; pass++) {
-    const sessions: { scope: string; session: QuerySession }[] = [];
-    let renderFailure: unknown;
-    try {
-      renderAll((scope) => {
-        const session = QuerySession.recording(resolved, scope);
-        sessions.push({ scope, session });
-        return session;
-      });
-    } catch (error) {
-      // Possibly caused by an empty placeholder table: only an error once every call has its result.
-      renderFailure = error;
-    }
-    const unresolved = (list: typeof sessions) => list.flatMap((s) => s.session.calls).filter((call) => !(call.key in resolved));
+  for (let round = 1; round <= MAX_RENDER_PASSES; round++) {
+    // A render failure may come from an empty placeholder table: only an error once every call has its result.
+    const { sessions, failure: renderFailure } = await pass(resolved);
+    const unresolved = (list: typeof sessions) => list.flatMap((s) => s.calls).filter((call) => !(call.key in resolved));
     const pending = unresolved(sessions.filter((s) => !deferred(s.scope)));
     if (pending.length === 0) {
       if (renderFailure !== undefined) throw renderFailure;

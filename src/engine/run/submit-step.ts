@@ -6,20 +6,22 @@
 import { EngineError } from '../errors';
 import type { MaterializationPlan } from '../materializations';
 import type { LoadStepContext } from './load-node';
-import { planFor } from './plan-node';
 import { fitsOneBatch, riderFor } from './tests-with-model';
 import { clientToken } from './node-statements';
-import { lastResultId, testStatements } from './tests-node';
+import { lastResultId } from './tests-node';
 import type { RunNode, RunState } from './run-state';
 import type { RunContext } from './advance-run';
 
-/** {@link planFor}, through `ctx.plans` when the caller keeps them: by run, node, and what the plan depends on that a run changes. */
-export function cachedPlanFor(node: RunNode, state: RunState, ctx: RunContext): MaterializationPlan {
-  if (!ctx.plans) return planFor(node, state, ctx);
+/**
+ * The node's plan from the run's renderer (render-port.ts), through `ctx.plans` when the caller keeps them: by run,
+ * node, and what the plan depends on that a run changes.
+ */
+export async function cachedPlanFor(node: RunNode, state: RunState, ctx: RunContext): Promise<MaterializationPlan> {
+  if (!ctx.plans) return ctx.renderer.plan(node, state);
   const key = `${state.runId}\n${node.id}\n${node.postHooks ?? ''}\n${JSON.stringify(node.columns ?? null)}\n${JSON.stringify(node.queryResults ?? null)}`;
   let plan = ctx.plans.get(key);
   if (!plan) {
-    plan = planFor(node, state, ctx);
+    plan = await ctx.renderer.plan(node, state);
     ctx.plans.set(key, plan);
   }
   return plan;
@@ -47,10 +49,10 @@ export async function submitStep(
   rideAlong?: (rider: RunNode) => void, variant?: 'alone',
 ): Promise<string> {
   const step = node.step ?? 0;
-  let sqls = plan ? plan.steps[step]!.sqls : testStatements(node, state, ctx.manifest);
+  let sqls = plan ? plan.steps[step]!.sqls : await ctx.renderer.testStatements(node, state);
   let key = variant ? `${step}\n${variant}` : String(step);
   const rider = plan && ctx.testsWithModel && rideAlong && !variant ? riderFor(node, step, plan, state, ctx.manifest) : undefined;
-  const riderSqls = rider ? renderedOrNone(() => testStatements(rider, state, ctx.manifest)) : undefined;
+  const riderSqls = rider ? await renderedOrNone(() => ctx.renderer.testStatements(rider, state)) : undefined;
   if (rider && riderSqls && fitsOneBatch(sqls, riderSqls)) {
     rideAlong!(rider);
     node.testsInBatch = riderSqls.length;
@@ -66,9 +68,9 @@ export async function submitStep(
 }
 
 /** The statements, or undefined when they cannot render (the node then runs, and errors, on its own). */
-function renderedOrNone(render: () => string[]): string[] | undefined {
+async function renderedOrNone(render: () => Promise<string[]>): Promise<string[] | undefined> {
   try {
-    return render();
+    return await render();
   } catch (error) {
     if (error instanceof EngineError) return undefined;
     throw error;

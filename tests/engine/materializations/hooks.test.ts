@@ -1,6 +1,6 @@
 import { compileManifest } from '../../../src/engine/project/compile-manifest';
 import { hookTemplates, mergeHooks, withHooks } from '../../../src/engine/materializations/hooks';
-import { planFor } from '../../../src/engine/run/advance-run';
+import { planFor } from '../../../src/engine/run/plan-node';
 import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';

@@ -5,6 +5,7 @@ import { dialects } from '../../../src/engine/dialects';
 import { stagingRelation } from '../../../src/engine/dialects/dialect';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -47,7 +48,7 @@ async function runToEnd(mode: string, warehouse: ScriptedWarehouse) {
   const manifest = manifestWith(mode);
   let state = planRun(manifest, { runId: 'r1', command: 'run' });
   state = { ...state, existing: { 'analytics.inc': { kind: 'table', columns: ['id'] } } };
-  const ctx = { manifest, dialect: dialects.postgres, warehouse };
+  const ctx = { manifest, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }), warehouse };
   for (let i = 0; i < 10 && !state.done; i++) state = await advanceRun(state, ctx);
   return state.nodes[0]!;
 }

@@ -10,6 +10,7 @@ import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunState } from '../../../src/engine/run/run-state';
 import type { ResultSet, StatementDescription, SubmitOptions, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -85,7 +86,7 @@ describe('advanceRun with pollDueOnly and testsWithModel', () => {
   it('submits a model and its tests as one batch, describes it only when due and once per step, and fetches only failing tests', async () => {
     const m = manifest(false);
     const warehouse = new TimedWarehouse(1000);
-    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
+    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
     let state = await advanceRun(planRun(m, { runId: 'r1', command: 'build' }), ctx);
 
     // users + its tests: one batch; both nodes wait for it.
@@ -116,7 +117,7 @@ describe('advanceRun with pollDueOnly and testsWithModel', () => {
     const m = manifest(false);
     for (const id of Object.keys(m.tests)) if (id.includes('not_null')) delete m.tests[id];
     const warehouse = new TimedWarehouse(200);
-    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
+    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
     const state = await runToEnd(planRun(m, { runId: 'r2', command: 'build' }), ctx, warehouse);
     expect(state.nodes.map((n) => [n.name, n.kind, n.status])).toEqual([['users', 'model', 'success'], ['users', 'tests', 'pass'], ['user_count', 'model', 'success']]);
     expect(warehouse.fetched).toEqual([]);
@@ -126,7 +127,7 @@ describe('advanceRun with pollDueOnly and testsWithModel', () => {
   it('a broken test in the shared batch: the model runs again alone, its tests on their own, and only the broken test errors', async () => {
     const m = manifest(true);
     const warehouse = new TimedWarehouse(100);
-    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
+    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse, now: () => new Date(warehouse.clock), pollDueOnly: true, testsWithModel: true };
     const state = await runToEnd(planRun(m, { runId: 'r3', command: 'build' }), ctx, warehouse);
 
     const users = state.nodes.find((n) => n.name === 'users' && n.kind === 'model')!;
@@ -148,7 +149,7 @@ describe('advanceRun with pollDueOnly and testsWithModel', () => {
   it('without the options (the CLI) every statement in flight is described at each step and tests run as their own node', async () => {
     const m = manifest(false);
     const warehouse = new TimedWarehouse(0);
-    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, warehouse, now: () => new Date(warehouse.clock) };
+    const ctx: RunContext = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse, now: () => new Date(warehouse.clock) };
     const state = await runToEnd(planRun(m, { runId: 'r4', command: 'build' }), ctx, warehouse);
     // users alone, then its tests (not_null fails, so user_count is skipped).
     expect(warehouse.submitted.map((s) => s.sqls.some((sql) => sql.includes('as test_id')))).toEqual([false, true]);

@@ -7,6 +7,7 @@ import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunCommand, RunState } from '../../../src/engine/run/run-state';
 import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -47,7 +48,7 @@ function manifestWith(hooks: { start?: string[]; end?: string[] }, models: Recor
 
 async function runAll(state: RunState, manifest: ReturnType<typeof manifestWith>, warehouse = new ScriptedWarehouse()) {
   const events: RunEvent[] = [];
-  const ctx = { manifest, dialect: dialects.postgres, warehouse, onEvent: (e: RunEvent) => events.push(e) };
+  const ctx = { manifest, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }), warehouse, onEvent: (e: RunEvent) => events.push(e) };
   for (let i = 0; i < 50 && !state.done; i++) state = await advanceRun(state, ctx);
   return { state, warehouse, events };
 }

@@ -6,6 +6,7 @@ import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunState } from '../../../src/engine/run/run-state';
 import { StatementNotFoundError, type ResultSet, type StatementDescription, type Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -55,7 +56,7 @@ describe('replanUnfinished (redrive)', () => {
   it('plans the failed, skipped and unfinished nodes again with a new attempt and new client tokens, leaving what passed', async () => {
     const m = manifest();
     const warehouse = new RecordingWarehouse(new Set(['b']));
-    const ctx = { manifest: m, dialect: dialects.postgres, warehouse };
+    const ctx = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse };
     const failed = await runToEnd(planRun(m, { runId: 'r1', command: 'build' }), ctx);
     const status = (s: RunState) => Object.fromEntries(s.nodes.map((n) => [n.name, n.status]));
     expect(status(failed)).toEqual({ a: 'success', b: 'error', c: 'skipped', d: 'success' });
@@ -80,7 +81,7 @@ describe('replanUnfinished (redrive)', () => {
   it('restarts a running node whose statement id the Data API no longer knows (expired after 24 h) with a new attempt', async () => {
     const m = manifest();
     const warehouse = new RecordingWarehouse();
-    const ctx = { manifest: m, dialect: dialects.postgres, warehouse };
+    const ctx = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse };
     const started = await advanceRun(planRun(m, { runId: 'r2', command: 'build' }), ctx);
     const running = started.nodes.filter((n) => n.status === 'running');
     expect(running.length).toBeGreaterThan(0);

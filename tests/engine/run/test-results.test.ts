@@ -4,6 +4,7 @@ import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -38,7 +39,7 @@ describe('advanceRun: test results', () => {
     };
     const manifest = compileManifest(files, { target });
     let state = planRun(manifest, { runId: 'r1', command: 'build' });
-    const ctx = { manifest, dialect: dialects.postgres, warehouse: new OneFailureWarehouse() };
+    const ctx = { manifest, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }), warehouse: new OneFailureWarehouse() };
     for (let i = 0; i < 10 && !state.done; i++) state = await advanceRun(state, ctx);
     const results = state.nodes.flatMap((n) => n.tests ?? []);
     expect(results.map((t) => [t.name, t.status, t.failures]).sort()).toEqual([['lenient', 'pass', 0], ['strict', 'fail', 1]]);

@@ -4,6 +4,7 @@ import { planRun } from '../../../src/engine/run/plan-run';
 import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { ResultSet, StatementDescription, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 
@@ -51,7 +52,7 @@ describe('a tests node whose batch fails', () => {
     const m = manifest();
     const warehouse = new ScriptedWarehouse();
     let state = planRun(m, { runId: 'r1', command: 'build' });
-    const ctx = { manifest: m, dialect: dialects.postgres, warehouse };
+    const ctx = { manifest: m, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest: m, dialect: dialects.postgres }), warehouse };
     for (let i = 0; i < 20 && !state.done; i++) state = await advanceRun(state, ctx);
 
     const testsNode = state.nodes.find((n) => n.kind === 'tests')!;

@@ -1,0 +1,170 @@
+/**
+ * The {@link RenderPort} AdvanceRun uses in AWS: the RenderPlans function (functions/render-plans.ts) renders, so
+ * AdvanceRun's bundle holds neither nunjucks nor the materializations (bench/RESULTS-lambda-bundles.md).
+ *
+ * Every render asked while a scheduler step runs is gathered and sent in ONE synchronous Invoke (RequestResponse):
+ * requests made before the next turn of the event loop share a batch, so a step that starts 16 nodes pays one round
+ * trip, not 16. Nothing depends on the batching: a request made later is simply sent in a batch of its own. Each
+ * request carries the node and only the part of the run state its render reads (`renderInputOf`), and answers are
+ * kept by request for the invocation, so asking again for the same render costs nothing.
+ *
+ * Lambda's synchronous payload quota is 6 MB for the request and 6 MB for the response
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, "Invocation payload (request and
+ * response)"; the Invoke API reference: "For synchronous invocations, the maximum payload size is 6 MB",
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html). A batch is split below that; one request above it
+ * is refused here with a clear error naming the node. A render error comes back as a structured answer and is
+ * thrown as the same kind of error (render-port.ts); a function error (a crash, a timeout) is thrown as an Error
+ * naming the function, which fails the AdvanceRun task (its Retry in the state machine applies).
+ */
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { Manifest } from '../engine';
+import type { MaterializationPlan } from '../engine/materializations/plan';
+import type { StoredQueryResults } from '../engine/render/query-session';
+import {
+  errorOfRenderFailure, renderInputOf, type QueryPass, type RenderAnswer, type RenderFailure, type RenderPlansEvent,
+  type RenderPlansResult, type RenderPort, type RenderRequest,
+} from '../engine/run/render-port';
+import type { RunNode, RunState } from '../engine/run/run-state';
+
+/** Lambda's synchronous invocation payload quota, request and response (6 MB; taken as 6 MiB minus a margin for the envelope). */
+export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const BATCH_LIMIT_BYTES = MAX_INVOKE_PAYLOAD_BYTES - 64 * 1024;
+
+export interface LambdaRendererOptions {
+  client: LambdaClient;
+  /** The RenderPlans function's name or ARN. */
+  functionName: string;
+  manifest: Manifest;
+  /** Told after each Invoke (for tests and logs): how many requests it carried and its payload bytes. */
+  onInvoke?: (batch: { requests: number; bytes: number }) => void;
+}
+
+interface Pending {
+  request: RenderRequest;
+  json: string;
+  resolve: (answer: RenderAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+export class LambdaRenderer implements RenderPort {
+  private readonly answers = new Map<string, Promise<RenderAnswer>>();
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly options: LambdaRendererOptions) {}
+
+  async plan(node: RunNode, state: RunState): Promise<MaterializationPlan> {
+    return this.value<MaterializationPlan>({ kind: 'plan', node, state: this.slice(node, state) });
+  }
+
+  async testStatements(node: RunNode, state: RunState): Promise<string[]> {
+    return this.value<string[]>({ kind: 'test-statements', node, state: this.slice(node, state) });
+  }
+
+  async queryPass(node: RunNode, state: RunState, resolved: Readonly<StoredQueryResults>): Promise<QueryPass> {
+    const pass = await this.value<{ sessions: QueryPass['sessions']; failure?: RenderFailure }>({
+      kind: 'query-pass', node, state: this.slice(node, state), resolved: { ...resolved },
+    });
+    return { sessions: pass.sessions, ...(pass.failure && { failure: errorOfRenderFailure(pass.failure) }) };
+  }
+
+  async reproduceSql(node: RunNode, state: RunState): Promise<Record<string, string>> {
+    return this.value<Record<string, string>>({ kind: 'reproduce-sql', node, state: this.slice(node, state) });
+  }
+
+  private slice(node: RunNode, state: RunState): RunState {
+    return renderInputOf(node, state, this.options.manifest);
+  }
+
+  private async value<T>(request: RenderRequest): Promise<T> {
+    const answer = await this.answer(request);
+    if ('error' in answer) throw errorOfRenderFailure(answer.error);
+    return answer.value as T;
+  }
+
+  /** The answer to the request: kept from an earlier ask, or from the next batch. */
+  private answer(request: RenderRequest): Promise<RenderAnswer> {
+    const json = JSON.stringify(request);
+    const known = this.answers.get(json);
+    if (known) return known;
+    const bytes = Buffer.byteLength(json);
+    if (bytes > BATCH_LIMIT_BYTES) {
+      return Promise.reject(new Error(
+        `rendering ${request.node.name} needs ${(bytes / 1024 / 1024).toFixed(1)} MB of run state, more than a synchronous Lambda invocation takes ` +
+          `(${MAX_INVOKE_PAYLOAD_BYTES / 1024 / 1024} MB): its run_query results or the run's vars are too large`,
+      ));
+    }
+    const answer = new Promise<RenderAnswer>((resolve, reject) => {
+      this.pending.push({ request, json, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+    this.answers.set(json, answer);
+    // A failed Invoke is not kept: the next ask (a retried step) invokes again.
+    answer.catch(() => this.answers.delete(json));
+    return answer;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    await Promise.all(batchesOf(batch).map((part) => this.invoke(part)));
+  }
+
+  private async invoke(batch: Pending[]): Promise<void> {
+    const body = `{"requests":[${batch.map((p) => p.json).join(',')}]}`;
+    try {
+      const bytes = Buffer.byteLength(body);
+      this.options.onInvoke?.({ requests: batch.length, bytes });
+      const output = await this.options.client.send(new InvokeCommand({
+        FunctionName: this.options.functionName,
+        InvocationType: 'RequestResponse',
+        Payload: Buffer.from(body),
+      }));
+      const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
+      if (output.FunctionError) {
+        const failure = parseOr<{ errorType?: string; errorMessage?: string }>(text, {});
+        throw new Error(`${this.options.functionName} failed (${output.FunctionError}): ${failure.errorType ?? 'Error'}: ${failure.errorMessage ?? text}`);
+      }
+      const result = parseOr<Partial<RenderPlansResult>>(text, {});
+      if (!Array.isArray(result.answers) || result.answers.length !== batch.length) {
+        throw new Error(`${this.options.functionName} answered ${Array.isArray(result.answers) ? result.answers.length : 'no'} renders for ${batch.length} requests`);
+      }
+      batch.forEach((p, i) => p.resolve(result.answers![i]!));
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
+
+/** Requests in order, cut into batches whose JSON stays below the payload quota. */
+function batchesOf(pending: Pending[]): Pending[][] {
+  const batches: Pending[][] = [];
+  let current: Pending[] = [];
+  let bytes = 0;
+  for (const p of pending) {
+    const size = Buffer.byteLength(p.json) + 1;
+    if (current.length && bytes + size > BATCH_LIMIT_BYTES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(p);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+function parseOr<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export type { RenderPlansEvent };
