@@ -15,6 +15,7 @@ import { signFivetranBody } from '../../src/events/fivetran/signature';
 import { LOCAL_DEAD_LETTER_QUEUE } from '../../src/local/aws/local-deployment';
 import { LocalDynamoDb, startLocalDynamoDb } from '../../src/local/aws/dynamodb';
 import { RUN_LOCK_TABLE, startLocalStack, type LocalStack } from '../../src/local/local-stack';
+import { localFunctionName } from '../../src/local/local-functions';
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/engine/warehouse/run-query';
@@ -112,6 +113,8 @@ export async function startFirstCallStack(repo: string, stateDir: string): Promi
       'plan-run': taskInputs.PlanRun,
       'lock-run': taskInputs.LockRun,
       'advance-run': taskInputs.AdvanceRun,
+      // The first batch AdvanceRun asked of RenderPlans in the transform execution above (src/local/aws/lambda.ts).
+      'render-plans': stack.lambda.firstEvents.get(localFunctionName('render-plans')),
       'record-run': taskInputs.RecordRun,
       'publish-alert': taskInputs.PublishAlert,
       'end-failed-run': taskInputs.EndFailedRun,

@@ -37,7 +37,12 @@ export function lambda(repoRoot: string, name: string): (event: unknown) => Prom
 }
 
 export function localFunctionArn(name: string): string {
-  return `arn:aws:lambda:us-east-1:000000000000:function:landfall-local-${name}`;
+  return `arn:aws:lambda:us-east-1:000000000000:function:${localFunctionName(name)}`;
+}
+
+/** The deployed name of a local function (as serverless.yml names them: service-stage-function). */
+export function localFunctionName(name: string): string {
+  return `landfall-local-${name}`;
 }
 
 /**

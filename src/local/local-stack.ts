@@ -35,7 +35,8 @@ import { deployedRule } from '../deploy/rule-targets';
 import { ServerlessTemplate } from '../deploy/serverless-template';
 import { LocalStepFunctions, type TaskHandler } from './aws/step-functions';
 import { deployedLambdaTimeout } from './aws/lambda-timeouts';
-import { lambda, localFunctionArn, releaseLocksWhenExecutionsClose, startWebhookServer } from './local-functions';
+import { lambda, localFunctionArn, localFunctionName, releaseLocksWhenExecutionsClose, startWebhookServer } from './local-functions';
+import { LocalLambda } from './aws/lambda';
 import { startLocalDataApi } from './data-api/local-data-api';
 import type { DataApiCounters } from './data-api/redshift-latency';
 import { withCopyFromS3 } from './sql-engine/copy-from-s3';
@@ -88,6 +89,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   stepFunctions: LocalStepFunctions;
+  /** Lambda's Invoke for the functions invoked directly (RenderPlans, by AdvanceRun); `invocations` counts them. */
+  lambda: LocalLambda;
   eventBus: LocalEventBus;
   sns: LocalSnsOutbox;
   /** Holds the Fivetran webhook secret (`LOCAL_WEBHOOK_SECRET_NAME`); put a new value to rotate it. */
@@ -231,7 +234,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     'secretsmanager.': ((request, response) => void secretsManager.handle(request, response)) as http.RequestListener,
     [DMS_TARGET_PREFIX]: ((request, response) => void dms.handle(request, response)) as http.RequestListener,
   };
-  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, extraRoutes, queryRoutes: deployment.queryRoutes });
+  // AdvanceRun renders through RenderPlans (src/runtime/lambda-renderer.ts) with a real Invoke, as deployed.
+  const lambdaService = new LocalLambda().register(localFunctionName('render-plans'), lambda(repoRoot, 'render-plans'));
+  const cloud = await startLocalCloud({ port: 0, stepFunctions, eventBus, sns, s3, lambda: lambdaService, extraRoutes, queryRoutes: deployment.queryRoutes });
   // The per-model run locks' table (run-locks.ts): every execution's LockRun takes its models' locks there.
   const dynamoDb = await startLocalDynamoDb(new LocalDynamoDb({ tables: { [RUN_LOCK_TABLE]: { partitionKey: 'pk' }, [INCIDENT_TABLE]: { partitionKey: 'pk' } } }));
 
@@ -249,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     LANDFALL_EVENT_BUS_NAME: eventBus.eventBusName,
     LANDFALL_SETTLE_SECONDS: '1',
     LANDFALL_RUN_STATE_BUCKET: RUN_STATE_BUCKET,
+    LANDFALL_RENDER_FUNCTION: localFunctionArn('render-plans'),
     LANDFALL_S3_FORCE_PATH_STYLE: 'true',
     LANDFALL_RUN_LOCK_TABLE: RUN_LOCK_TABLE,
     LANDFALL_INCIDENT_TABLE: INCIDENT_TABLE,
@@ -320,6 +326,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   return {
     stepFunctions,
+    lambda: lambdaService,
     eventBus,
     sns,
     secretsManager,

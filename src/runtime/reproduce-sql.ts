@@ -1,9 +1,9 @@
 /**
  * The SQL a failure alert shows to reproduce a failure: a failing test's query (the one its sample rows are read
  * with), a failed model's SELECT rendered as a full build would (never the DDL or the swap, unsafe to paste).
- * AdvanceRun renders it when a node fails — it holds the template engine anyway — and stores it beside the run
- * state (`StoredRun.reproduceSql`), so PublishAlert reads it and carries no Jinja engine in its bundle
- * (bench/RESULTS-lambda-bundles.md). Rendered from the same run state as before, so the SQL is the same.
+ * AdvanceRun has it rendered when a node fails — by its renderer, the RenderPlans function in AWS (render-port.ts) —
+ * and stores it beside the run state (`StoredRun.reproduceSql`), so PublishAlert reads it and carries no Jinja engine
+ * in its bundle (bench/RESULTS-lambda-bundles.md). Rendered from the same run state as before, so the SQL is the same.
  */
 import type { Manifest, RenderPort, RunState } from '../engine';
 import { renderInputOf } from '../engine/run/render-port';

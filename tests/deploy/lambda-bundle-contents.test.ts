@@ -1,8 +1,8 @@
 /**
  * What the transform run's task bundles hold (functions/README.md, bench/RESULTS-lambda-bundles.md): each carries only
- * the SDK clients it calls, and only AdvanceRun the template engine. A new import that drags the Jinja engine or the
- * lock table's clients back into PlanRun, EndFailedRun or PublishAlert (or zod, SNS or the run history's writers
- * into AdvanceRun) fails here with the import chain, before the
+ * the SDK clients it calls, and only RenderPlans the template engine (AdvanceRun invokes it). A new import that drags
+ * the Jinja engine or the lock table's clients back into PlanRun, EndFailedRun, PublishAlert or AdvanceRun (or zod, SNS
+ * or the run history's writers into AdvanceRun, or any AWS client into RenderPlans) fails here with the import chain, before the
  * size budget (scripts/check-bundle-budget.js) notices the growth.
  */
 import path from 'node:path';
@@ -51,6 +51,11 @@ const ZOD = /node_modules\/zod\//;
 const SNS = /node_modules\/@aws-sdk\/client-sns\//;
 // The run history's writers (dbt artifacts, the docs site's run page): RecordRun's, and EndFailedRun's for a crashed run.
 const RUN_HISTORY = /src\/runtime\/run-history-store\.ts|src\/artifacts\/manifest-artifact\.ts/;
+// AdvanceRun asks RenderPlans for its plans (src/runtime/lambda-renderer.ts): the Lambda client, not the templates.
+const LAMBDA = /node_modules\/@aws-sdk\/client-lambda\//;
+// The planners (tables, views, incremental, snapshots, seeds); prepare-run.ts keeps the partition context and grants.
+const MATERIALIZATIONS = /src\/engine\/materializations\/(index|table|view|incremental|snapshot|seed|contract)\.ts/;
+const ANY_AWS_CLIENT = /node_modules\/@aws-sdk\/client-/;
 
 describe('the transform tasks carry only what they call', () => {
   const cases: [fn: string, absent: [RegExp, string][], present: RegExp[]][] = [
@@ -58,7 +63,9 @@ describe('the transform tasks carry only what they call', () => {
     ['end-failed-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//]],
     ['lock-run', [[JINJA, 'the Jinja engine'], [DATA_API, 'the Data API']], [/client-dynamodb\//, /client-sfn\//]],
     ['publish-alert', [[JINJA, 'the Jinja engine']], [DATA_API, /client-sns\//]],
-    ['advance-run', [[LOCK_CLIENTS, 'the lock table clients'], [ZOD, 'zod'], [RUN_HISTORY, 'the run history writers'], [SNS, 'the SNS client']], [JINJA, DATA_API]],
+    ['advance-run', [[JINJA, 'the Jinja engine'], [MATERIALIZATIONS, 'the materializations'], [LOCK_CLIENTS, 'the lock table clients'], [ZOD, 'zod'], [RUN_HISTORY, 'the run history writers'], [SNS, 'the SNS client']], [DATA_API, LAMBDA]],
+    // Everything it renders arrives in its event (src/runtime/render-plans.ts): no AWS client at all.
+    ['render-plans', [[ANY_AWS_CLIENT, 'an AWS SDK client'], [DATA_API, 'the Data API']], [JINJA, MATERIALIZATIONS]],
     ['record-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//, RUN_HISTORY]],
   ];
   it.each(cases)('%s', async (fn, absent, present) => {

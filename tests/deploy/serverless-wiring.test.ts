@@ -39,13 +39,15 @@ describe('deployment wiring', () => {
     }
   });
 
-  it('the webhook and normalizers run as the edge role, the coalescer’s two as the arrivals role, the rest as the Data API role', () => {
+  it('the webhook and normalizers run as the edge role, the coalescer’s two as the arrivals role, RenderPlans as its own, the rest as the Data API role', () => {
     const all = functions();
     const edge = Object.entries(all).filter(([, fn]) => fn.role === 'EdgeFunctionsRole').map(([name]) => name).sort();
     expect(edge).toEqual(['dmsEvent', 'fivetranWebhook', 'loaderFailedAlert', 's3ObjectCreated']);
     expect(text('serverless.yml')).toMatch(/^\s+iam:\n\s+role: DataApiFunctionsRole$/m);
     expect(Object.entries(all).filter(([, fn]) => fn.role === 'ArrivalsFunctionsRole').map(([name]) => name).sort()).toEqual(['arrivalRunFinished', 'coalesceArrivals']);
-    expect(Object.values(all).every((fn) => fn.role === undefined || fn.role === 'EdgeFunctionsRole' || fn.role === 'ArrivalsFunctionsRole')).toBe(true);
+    // RenderPlans renders from its event: a role of its own with no AWS access (serverless/iam.resources.yml).
+    expect(Object.entries(all).filter(([, fn]) => fn.role === 'RenderPlansRole').map(([name]) => name)).toEqual(['renderPlans']);
+    expect(Object.values(all).every((fn) => fn.role === undefined || ['EdgeFunctionsRole', 'ArrivalsFunctionsRole', 'RenderPlansRole'].includes(String(fn.role)))).toBe(true);
     expect(text('serverless.yml')).not.toMatch(/resolve:secretsmanager/);
   });
 

@@ -8,6 +8,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { generateNewSyncBatch, fixPlantedIssueSql, plantIssueInTransferSql } from '../../src/demo/generate-demo-data';
 import { signFivetranBody } from '../../src/events/fivetran';
 import { LOCAL_WEBHOOK_SECRET } from '../../src/local/local-stack';
+import { localFunctionName } from '../../src/local/local-functions';
 import type { StoredExecution } from '../../src/local/aws/execution-store';
 import { runQuery } from '../../src/engine/warehouse/run-query';
 import { awsDependencies } from '../../src/runtime/aws-dependencies';
@@ -51,9 +52,11 @@ describe('State machine: transform-run', () => {
   it('builds and tests the whole project from a run request', async () => {
     const [initial] = await executions();
     expect(initial!.status).toBe('SUCCEEDED');
-    const { count } = demo.current;
+    const { count, stack } = demo.current;
     expect(await count('select count(*) from analytics_marts.fct_transfers')).toBe(200);
     expect(await count('select count(*) from analytics_marts.dim_users')).toBe(40);
+    // AdvanceRun rendered through RenderPlans with real Lambda Invokes (src/runtime/lambda-renderer.ts), as deployed.
+    expect(stack.lambda.invocations.get(localFunctionName('render-plans')) ?? 0).toBeGreaterThan(0);
   });
 
   it('refuses unsigned, wrongly signed and malformed webhooks and starts nothing', async () => {

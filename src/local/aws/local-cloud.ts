@@ -12,6 +12,7 @@ import { LocalAwsError, UnknownOperationError, ValidationError } from './errors'
 import type { LocalEventBus } from './event-bus';
 import type { QueryRoute } from './protocol-routes';
 import type { LocalS3 } from './s3';
+import { LocalLambda } from './lambda';
 import type { LocalSnsOutbox } from './sns-outbox';
 import type { LocalStepFunctions } from './step-functions';
 import {
@@ -31,6 +32,8 @@ export interface LocalCloudOptions {
   sns?: LocalSnsOutbox;
   /** S3 (path-style REST: any request whose path is not `/`, without `X-Amz-Target`). */
   s3?: LocalS3;
+  /** Lambda's Invoke (`POST /2015-03-31/functions/{name}/invocations`, lambda.ts); routed before S3's paths. */
+  lambda?: LocalLambda;
   /**
    * Other JSON services keyed by `X-Amz-Target` prefix, e.g. `{ 'RedshiftData.': dataApiHandler }`.
    * The handler receives the untouched request (its body not yet read) and answers it itself.
@@ -104,6 +107,7 @@ export function localCloudEndpointEnvironment(url: string): Record<string, strin
     AWS_ENDPOINT_URL_SNS: url,
     AWS_ENDPOINT_URL_REDSHIFT_DATA: url,
     AWS_ENDPOINT_URL_S3: url,
+    AWS_ENDPOINT_URL_LAMBDA: url,
   };
 }
 
@@ -114,6 +118,7 @@ async function routeRequest(
   options: LocalCloudOptions,
 ): Promise<void> {
   const target = request.headers['x-amz-target'];
+  if (options.lambda && typeof target !== 'string' && LocalLambda.handles(request)) return options.lambda.handle(request, response);
   // S3 is REST: path-style requests name the bucket in the path; every other service here posts to `/`.
   if (options.s3 && typeof target !== 'string' && (request.url ?? '/').split('?')[0] !== '/') return options.s3.handle(request, response);
   if (typeof target === 'string') {
