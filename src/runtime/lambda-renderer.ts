@@ -13,8 +13,8 @@
  * response)"; the Invoke API reference: "For synchronous invocations, the maximum payload size is 6 MB",
  * https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html). A batch is split below that; one request above it
  * is refused here with a clear error naming the node. A render error comes back as a structured answer and is
- * thrown as the same kind of error (render-port.ts); a function error (a crash, a timeout) is thrown as an Error
- * naming the function, which fails the AdvanceRun task (its Retry in the state machine applies).
+ * thrown as the same kind of error (render-port.ts); a function error (a crash, a timeout) or a failed Invoke is thrown
+ * as {@link RenderPlansFailedError}, naming the function, which the state machine's Retry on AdvanceRun covers.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Manifest } from '../engine';
@@ -44,6 +44,18 @@ interface Pending {
   json: string;
   resolve: (answer: RenderAnswer) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * RenderPlans could not answer (throttled after the SDK's retries, crashed, timed out, or answered nonsense): the
+ * AdvanceRun task fails with this name, which the state machine retries (state-machines/transform-run.asl.json);
+ * a retried AdvanceRun submits nothing twice (client tokens).
+ */
+export class RenderPlansFailedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RenderPlansFailedError';
+  }
 }
 
 export class LambdaRenderer implements RenderPort {
@@ -127,15 +139,17 @@ export class LambdaRenderer implements RenderPort {
       const text = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
       if (output.FunctionError) {
         const failure = parseOr<{ errorType?: string; errorMessage?: string }>(text, {});
-        throw new Error(`${this.options.functionName} failed (${output.FunctionError}): ${failure.errorType ?? 'Error'}: ${failure.errorMessage ?? text}`);
+        throw new RenderPlansFailedError(`${this.options.functionName} failed (${output.FunctionError}): ${failure.errorType ?? 'Error'}: ${failure.errorMessage ?? text}`);
       }
       const result = parseOr<Partial<RenderPlansResult>>(text, {});
       if (!Array.isArray(result.answers) || result.answers.length !== batch.length) {
-        throw new Error(`${this.options.functionName} answered ${Array.isArray(result.answers) ? result.answers.length : 'no'} renders for ${batch.length} requests`);
+        throw new RenderPlansFailedError(`${this.options.functionName} answered ${Array.isArray(result.answers) ? result.answers.length : 'no'} renders for ${batch.length} requests`);
       }
       batch.forEach((p, i) => p.resolve(result.answers![i]!));
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      const failure = error instanceof RenderPlansFailedError ? error
+        : new RenderPlansFailedError(`invoking ${this.options.functionName} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      for (const p of batch) p.reject(failure);
     }
   }
 }

@@ -82,17 +82,29 @@ describe('rendering through the RenderPlans function', () => {
     expect(lambda.invocations.get('render-plans')).toBe(batches.length);
   });
 
-  it('throws a RenderPlans crash as an error naming the function (the AdvanceRun task fails and is retried)', async () => {
+  it('throws a RenderPlans crash or a failed Invoke as RenderPlansFailedError naming the function (the state machine retries AdvanceRun)', async () => {
     const crashing = new LocalLambda().register('render-plans', async () => {
       throw new TypeError('out of memory, say');
     });
     const crashCloud = await startLocalCloud({ lambda: crashing });
     try {
       const renderer = new LambdaRenderer({ client: new LambdaClient(clientConfig(crashCloud.url)), functionName: 'render-plans', manifest });
-      await expect(runToEnd({ manifest, dialect, warehouse: new FinishingWarehouse(), renderer })).rejects.toThrow(/render-plans failed \(Unhandled\): TypeError: out of memory, say/);
+      const failure = runToEnd({ manifest, dialect, warehouse: new FinishingWarehouse(), renderer });
+      // Named for the state machine's Retry on AdvanceRun (state-machines/transform-run.asl.json).
+      await expect(failure).rejects.toMatchObject({ name: 'RenderPlansFailedError', message: expect.stringMatching(/render-plans failed \(Unhandled\): TypeError: out of memory, say/) });
+      // An unknown function (a wrong LANDFALL_RENDER_FUNCTION) fails the same way, naming the SDK's error.
+      const misnamed = new LambdaRenderer({ client: new LambdaClient(clientConfig(crashCloud.url)), functionName: 'no-such-function', manifest });
+      await expect(runToEnd({ manifest, dialect, warehouse: new FinishingWarehouse(), renderer: misnamed })).rejects.toMatchObject({ name: 'RenderPlansFailedError', message: expect.stringMatching(/ResourceNotFoundException/) });
     } finally {
       await crashCloud.close();
     }
+  });
+
+  it('refuses a render whose run state slice is over the 6 MB Invoke quota, naming the node', async () => {
+    const renderer = new LambdaRenderer({ client: new LambdaClient(clientConfig(cloud.url)), functionName: 'render-plans', manifest });
+    const state = planRun(manifest, { runId: 'r2', command: 'build', vars: { huge: 'x'.repeat(6 * 1024 * 1024) } });
+    const node = state.nodes.find((n) => n.name === 'a')!;
+    await expect(renderer.plan(node, state)).rejects.toThrow(/rendering a needs 6\.0 MB of run state, more than a synchronous Lambda invocation takes \(6 MB\)/);
   });
 
   it('refuses a malformed event with what is wrong and where', () => {
