@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { LATENCY_ENV, REDSHIFT_SERVERLESS_LATENCY } from '../src/local/data-api/redshift-latency';
 import { startLocalStack } from '../src/local/local-stack';
+import { localFunctionName } from '../src/local/local-functions';
 import { DEFAULT_RUN_CONCURRENCY } from '../src/runtime/run-concurrency';
 import { DEFAULT_SETTLE_SECONDS } from '../src/runtime/run-settings';
 import { readRunTimeline } from './support/run-latency-timeline';
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
       taskLines.length = 0;
       const executionName = attempt === 1 ? `latency-${models}` : `latency-${models}-${attempt}`;
       const before = { ...stack.dataApiCounters, calls: { ...stack.dataApiCounters.calls } };
+      // AdvanceRun's renders go to RenderPlans through Lambda Invoke (src/runtime/lambda-renderer.ts): one per batch.
+      const renderInvokesBefore = stack.lambda.invocations.get(localFunctionName('render-plans')) ?? 0;
       const started = performance.now();
       executionStartedAt = started;
       const startedAtMs = Date.now();
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
         transitions: done.stateTransitions, transitionsPerModel: done.stateTransitions / models,
         lambdaSeconds: Object.values(lambdaMs).reduce((a, b) => a + b, 0) / 1000, lambdaMs, invocations,
         calls, callsPerModel: totalCalls / models,
+        renderPlansInvocations: (stack.lambda.invocations.get(localFunctionName('render-plans')) ?? 0) - renderInvokesBefore,
         statements: c.statements - before.statements, commits: c.commits - before.commits, commitsPerModel: (c.commits - before.commits) / models,
         latency: process.env[LATENCY_ENV], machine: `${os.cpus()[0]?.model ?? 'CPU'} × ${os.cpus().length}, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}`,
       };
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
         `${models} models (mixed: 60 % views, 20 % tables, 20 % incrementals; 2 tests each), execution ${attempt} of ${repeat}${attempt > 1 ? ' (schemas and tables in place)' : ''}: ${done.status}${done.error ? ` ${done.error}` : ''}`,
         `wall ${s(wallMs)}; Σ statement time ${s(statementMs)} at ${concurrency} in flight → bound 1.2 × Σ/${Math.min(concurrency, admitted)} = ${s(boundMs)} (wall/bound ${(wallMs / boundMs).toFixed(2)})`,
         `DAG-aware floor (no orchestration, ${(statementMs / models / 1000).toFixed(2)} s of statements per model, ${Math.min(concurrency, admitted)} at once): ${s(idealMs)} (wall/floor ${(wallMs / idealMs).toFixed(2)})`,
-        `transitions ${done.stateTransitions} (${figures.transitionsPerModel.toFixed(2)}/model); Lambda ${figures.lambdaSeconds.toFixed(1)} s (${(figures.lambdaSeconds / models).toFixed(2)} s/model): ${Object.entries(lambdaMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s × ${invocations[k]}`).join(', ')}`,
+        `transitions ${done.stateTransitions} (${figures.transitionsPerModel.toFixed(2)}/model); Lambda ${figures.lambdaSeconds.toFixed(1)} s (${(figures.lambdaSeconds / models).toFixed(2)} s/model): ${Object.entries(lambdaMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s × ${invocations[k]}`).join(', ')}; RenderPlans invoked ${figures.renderPlansInvocations} × by AdvanceRun`,
         `Data API calls ${totalCalls} (${figures.callsPerModel.toFixed(2)}/model): ${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(', ')}; statements ${figures.statements}; commits ${figures.commits} (${figures.commitsPerModel.toFixed(2)}/model)`,
         ...(timeline ? [...taskLines, timelineLine(await readRunTimeline(executionName, startedAtMs, endedAtMs))] : []),
         '',
