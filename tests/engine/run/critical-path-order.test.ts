@@ -10,6 +10,7 @@ import { dialects } from '../../../src/engine/dialects';
 import type { ProjectFiles } from '../../../src/engine/project/project-files';
 import type { RunNode, RunState } from '../../../src/engine/run/run-state';
 import type { ResultSet, StatementDescription, SubmitOptions, Warehouse } from '../../../src/engine/warehouse/warehouse';
+import { inProcessRenderer } from '../../../src/engine/run/render-in-process';
 
 const node = (id: string, dependsOn: string[], builds: string, status: RunNode['status'] = 'pending'): RunNode => ({ id, kind: 'model', name: id, builds, dependsOn, status });
 const state = (nodes: RunNode[], expectedMs: Record<string, number>): RunState => ({
@@ -65,7 +66,7 @@ describe('advanceRun with one free slot', () => {
 
   it('submits the table the mart waits for before the view that comes first in the run', async () => {
     const warehouse = new RecordingWarehouse();
-    const ctx: RunContext = { manifest, dialect: dialects.postgres, warehouse, now: () => new Date(0), pollDueOnly: true };
+    const ctx: RunContext = { manifest, dialect: dialects.postgres, renderer: inProcessRenderer({ manifest, dialect: dialects.postgres }), warehouse, now: () => new Date(0), pollDueOnly: true };
     const planned = planRun(manifest, { runId: 'r1', command: 'run', concurrency: 1 });
     expect(planned.nodes.map((n) => n.name)).toEqual(['a_quick_view', 'b_big_table', 'c_mart']);
     const after = await advanceRun({ ...planned, expectedMs: { view: 1000, table: 40_000 } }, ctx);
