@@ -87,10 +87,13 @@ export async function startFaultStack(prefix: string): Promise<FaultStack> {
   const lockKeys = [...Object.keys(manifest.models), ...Object.keys(manifest.seeds), ...Object.keys(manifest.sources).map((id) => `load:${id}`)];
   const outbox = () => (fs.existsSync(stack.sns.outboxDir) ? fs.readdirSync(stack.sns.outboxDir).filter((f) => f.endsWith('.eml')).sort() : []);
 
+  // An execution's close emits a status-change event whose rule releases the run's locks (as in AWS), so the bus is
+  // drained again after the executions end: settling in one pass left that release racing the lock check under load.
   const settle = async () => {
     await stack.eventBus.whenIdle();
     await stack.coalescer.whenIdle();
     await stack.stepFunctions.waitForAllExecutions();
+    await stack.eventBus.whenIdle();
   };
   const checksums = async () => {
     const { rows } = await runQuery(warehouse, "select table_schema, table_name from information_schema.tables where table_schema like 'analytics%' order by 1, 2");
@@ -108,7 +111,8 @@ export async function startFaultStack(prefix: string): Promise<FaultStack> {
       // The local stack releases an execution's locks just after it closes (the status-change rule in AWS).
       for (let attempt = 0; ; attempt++) {
         const held = (await Promise.all(lockKeys.map(async (key) => ((await store.read(key)) ? key : undefined)))).filter((k): k is string => !!k);
-        if (held.length === 0 || attempt >= 20) return held;
+        // Up to 10 s: on a loaded machine the release can take longer than it does on a quiet one.
+        if (held.length === 0 || attempt >= 100) return held;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
