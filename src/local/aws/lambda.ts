@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { latencyFromEnvironment, sleep } from '../data-api/redshift-latency';
 
 export const LAMBDA_INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 /** The synchronous invocation payload quota, request and response. */
@@ -21,12 +22,39 @@ const REGION = 'us-east-1';
 
 export type LocalFunctionHandler = (event: unknown) => Promise<unknown>;
 
+/**
+ * What a warm synchronous Invoke costs besides the handler's own time, in latency mode: 25 ms is an ASSUMPTION
+ * (a signed HTTPS request from a Lambda in the same region to the Lambda API, routing to a warm execution environment,
+ * the payload in and out). AWS documents what a warm start skips (no code download, no init:
+ * https://docs.aws.amazon.com/lambda/latest/operatorguide/execution-environments.html) but no figure for the rest.
+ * bench/README.md lists it with the Data API's figures.
+ */
+export const WARM_INVOKE_MS = 25;
+
+export interface LocalLambdaOptions {
+  /**
+   * Added to every Invoke served. Default: {@link WARM_INVOKE_MS} when the local stack's latency mode is on
+   * (`LANDFALL_DATA_API_LATENCY`, src/local/data-api/redshift-latency.ts, the same opt-in switch), else 0.
+   */
+  invokeMs?: number;
+  /** How the latency is waited (tests inject a controllable one). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export class LocalLambda {
   private readonly functions = new Map<string, LocalFunctionHandler>();
   /** Invocations per function name, for tests and benchmarks. */
   readonly invocations = new Map<string, number>();
   /** The first event each function received (a benchmark replays it: bench/support/lambda-first-calls.ts). */
   readonly firstEvents = new Map<string, unknown>();
+  /** The per-invoke latency this endpoint adds (see {@link LocalLambdaOptions.invokeMs}). */
+  readonly invokeMs: number;
+  private readonly wait: (ms: number) => Promise<void>;
+
+  constructor(options: LocalLambdaOptions = {}) {
+    this.invokeMs = options.invokeMs ?? (latencyFromEnvironment() ? WARM_INVOKE_MS : 0);
+    this.wait = options.sleep ?? sleep;
+  }
 
   /** Makes `name` invokable (by name, by `function:name` ARN, or by partial ARN). */
   register(name: string, handler: LocalFunctionHandler): this {
@@ -63,6 +91,8 @@ export class LocalLambda {
     }
     this.invocations.set(name!, (this.invocations.get(name!) ?? 0) + 1);
     if (!this.firstEvents.has(name!)) this.firstEvents.set(name!, event);
+    // Latency mode: the round trip to the Lambda API and a warm environment, before the answer goes back.
+    if (this.invokeMs > 0) await this.wait(this.invokeMs);
     let payload: string;
     try {
       payload = JSON.stringify(await handler(event) ?? null);

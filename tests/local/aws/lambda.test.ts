@@ -5,7 +5,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import path from 'node:path';
-import { LocalLambda, MAX_SYNC_PAYLOAD_BYTES } from '../../../src/local/aws/lambda';
+import { LocalLambda, MAX_SYNC_PAYLOAD_BYTES, WARM_INVOKE_MS } from '../../../src/local/aws/lambda';
+import { LATENCY_ENV } from '../../../src/local/data-api/redshift-latency';
 import { startLocalCloud, type LocalCloud } from '../../../src/local/aws/local-cloud';
 import { LocalS3 } from '../../../src/local/aws/s3';
 import { clientConfig, makeStateDir } from './support';
@@ -80,5 +81,41 @@ describe('local Lambda Invoke', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'invoke-paths', Key: '2015-03-31/functions/x/invocations', Body: 'kept' }));
     const object = await s3.send(new GetObjectCommand({ Bucket: 'invoke-paths', Key: '2015-03-31/functions/x/invocations' }));
     expect(await object.Body!.transformToString()).toBe('kept');
+  });
+
+  it('in latency mode adds a warm Invoke\'s latency: the answer waits for it (LANDFALL_DATA_API_LATENCY is the switch)', async () => {
+    const saved = process.env[LATENCY_ENV];
+    try {
+      process.env[LATENCY_ENV] = 'redshift';
+      expect(new LocalLambda().invokeMs).toBe(WARM_INVOKE_MS);
+      process.env[LATENCY_ENV] = 'off';
+      expect(new LocalLambda().invokeMs).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env[LATENCY_ENV];
+      else process.env[LATENCY_ENV] = saved;
+    }
+    // A sleep the test releases: the Invoke must not answer before it has waited the configured delay.
+    const waits: number[] = [];
+    let release!: () => void;
+    const slow = new LocalLambda({ invokeMs: 40, sleep: (ms) => { waits.push(ms); return new Promise<void>((resolve) => { release = resolve; }); } })
+      .register('echo', async (event) => ({ got: event }));
+    const slowCloud = await startLocalCloud({ lambda: slow });
+    try {
+      const order: string[] = [];
+      const answered = new LambdaClient(clientConfig(slowCloud.url))
+        .send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'RequestResponse', Payload: Buffer.from('{"a":1}') }))
+        .then((output) => { order.push('answered'); return output; });
+      while (waits.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(waits).toEqual([40]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(order).toEqual([]);
+      order.push('latency elapsed');
+      release();
+      const output = await answered;
+      expect(order).toEqual(['latency elapsed', 'answered']);
+      expect(JSON.parse(Buffer.from(output.Payload!).toString('utf8'))).toEqual({ got: { a: 1 } });
+    } finally {
+      await slowCloud.close();
+    }
   });
 });
