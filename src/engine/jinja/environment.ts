@@ -131,6 +131,7 @@ export function renderTemplate(
       for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
     }
     if (params) Object.assign(ctx, params);
+    ownDictsIn(ctx, scope);
     scope.context.ctx = ctx;
     scope.context.exported = [];
     try {
@@ -160,6 +161,32 @@ function sharedLayerOver(scope: MacroScope, layer: object): Record<string, unkno
     scope.layers.set(layer, over);
   }
   return over;
+}
+
+/**
+ * Each render's own copy of the macro source's dicts (a package's namespace, `{% set dbt_utils = {…} %}` in
+ * project/package-macros.ts), made when the render first reads one: the scope defines them once per process, but in
+ * dbt each node's context has its own, so `{% do pkg.update({'m': other}) %}` (a unit test's macro override,
+ * project/compile-unit-tests.ts) changes that render only. Shared, it leaked into every later render.
+ */
+function ownDictsIn(ctx: Record<string, unknown>, scope: MacroScope): void {
+  const settle = (name: string, value: unknown) =>
+    Object.defineProperty(ctx, name, { value, writable: true, enumerable: true, configurable: true });
+  for (const name of scope.dicts) {
+    if (Object.prototype.hasOwnProperty.call(ctx, name)) continue;
+    Object.defineProperty(ctx, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const shared = scope.defined[name] as object;
+        const copy = Object.assign(Object.create(Object.getPrototypeOf(shared) as object | null) as object, shared);
+        settle(name, copy);
+        return copy;
+      },
+      // A top-level `{% set pkg = … %}` in the template replaces it for this render.
+      set: (value: unknown) => settle(name, value),
+    });
+  }
 }
 
 /** The descriptor of `key` where `object` or a prototype of it defines it, when that is an accessor. */
@@ -192,6 +219,8 @@ interface MacroScope {
   defined: Record<string, unknown>;
   /** Shared context layers under this scope's macros (see {@link sharedLayerOver}). */
   layers: WeakMap<object, Record<string, unknown>>;
+  /** Names in `defined` holding a dict, which each render reads as its own copy (see {@link ownDictsIn}). */
+  dicts: string[];
 }
 const macroScopes = new Map<string, MacroScope>();
 
@@ -209,8 +238,15 @@ function macroScopeOf(macros: string, context: Record<string, unknown>): MacroSc
   for (const key of Object.keys(shared.ctx)) if (shared.ctx[key] !== context[key]) defined[key] = shared.ctx[key];
   // A long-lived process (serve) recompiles as macro files change: keep the scopes of the latest few sources only.
   if (macroScopes.size >= 16) macroScopes.delete(macroScopes.keys().next().value!);
-  macroScopes.set(macros, (scope = { context: shared, defined, layers: new WeakMap() }));
+  const dicts = Object.keys(defined).filter((key) => isPlainDict(defined[key]));
+  macroScopes.set(macros, (scope = { context: shared, defined, layers: new WeakMap(), dicts }));
   return scope;
+}
+
+function isPlainDict(value: unknown): value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === Object.prototype || proto === null;
 }
 
 type RootRender = (env: unknown, context: unknown, frame: unknown, rt: unknown, cb: (err: unknown, out?: string) => void) => void;

@@ -42,3 +42,31 @@ describe('macros defined once per macro source', () => {
     expect(render('[{{ greeting_local }}][{{ local is defined }}]', context)).toBe('[][False]');
   });
 });
+
+describe('a namespace dict of the macro source is each render\'s own', () => {
+  // A package's namespace (`{% set pkg = {...} %}`, project/package-macros.ts) is defined once per process. A unit test
+  // overriding `pkg.bounds` updates it (project/compile-unit-tests.ts); in dbt that dict belongs to the one node's
+  // context. Shared, the override leaked into every later render: audit_helper's compare_and_classify_query_results,
+  // built after its unit tests, called the override macro of another render (whose literals were that render's
+  // template-shape parameters) and got a dict without its keys: `where  >= ''`.
+  const NAMESPACED = [
+    '{% macro pkg__bounds(event_time) %}{% set props = {"event_time": event_time} %}{{ return(props) }}{% endmacro %}',
+    "{% macro pkg__filter(props) %}where {{ props['event_time'] }} >= '{{ props['min_event_time'] }}'{% endmacro %}",
+    "{% macro pkg__classify(event_time) %}{{ pkg.filter(pkg.bounds(event_time)) }}{% endmacro %}",
+    '{% set pkg = {"bounds": pkg__bounds, "filter": pkg__filter, "classify": pkg__classify} %}',
+  ].join('\n');
+  const renderNs = (source: string) => renderTemplate(source, modelRenderContext(), { file: 'models/x.sql', macros: NAMESPACED }).trim();
+
+  it('an update of the namespace in one render is not seen by the next', () => {
+    expect(renderNs("{{ pkg.classify('created_at') }}")).toBe("where created_at >= ''");
+    const override = '{%- macro __override() -%}{{ return({"event_time": "overridden_at", "min_event_time": "2024-01-02"}) }}{%- endmacro -%}'
+      + "{%- do pkg.update({'bounds': __override}) -%}{{ pkg.classify('created_at') }}";
+    expect(renderNs(override)).toBe("where overridden_at >= '2024-01-02'");
+    expect(renderNs("{{ pkg.classify('created_at') }}")).toBe("where created_at >= ''");
+  });
+
+  it('a render sees its own update through the macros it calls, and a top-level set of the name still wins', () => {
+    expect(renderNs("{%- do pkg.update({'filter': pkg.bounds}) -%}{{ pkg.classify('x') }}")).toBe("{'event_time': {'event_time': 'x'}}");
+    expect(renderNs("{%- set pkg = {'classify': 1} -%}{{ pkg.classify }}")).toBe('1');
+  });
+});
