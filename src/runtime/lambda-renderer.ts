@@ -4,7 +4,9 @@
  *
  * Every render asked while a scheduler step runs is gathered and sent in ONE synchronous Invoke (RequestResponse):
  * requests made before the next turn of the event loop share a batch, so a step that starts 16 nodes pays one round
- * trip, not 16. Nothing depends on the batching: a request made later is simply sent in a batch of its own. Each
+ * trip, not 16. The scheduler also asks ahead (`prefetch`, engine/run/prefetch-renders.ts) what the step will start once
+ * its polls are back, so a step's renders share one Invoke rather than one per phase (poll, then start, then the
+ * tests riding along). Nothing depends on the batching: a request made later is simply sent in a batch of its own. Each
  * request carries the node and only the part of the run state its render reads (`renderInputOf`), and answers are
  * kept by request for the invocation, so asking again for the same render costs nothing.
  *
@@ -21,7 +23,7 @@ import type { Manifest } from '../engine';
 import type { MaterializationPlan } from '../engine/materializations/plan';
 import type { StoredQueryResults } from '../engine/render/query-session';
 import {
-  errorOfRenderFailure, renderInputOf, type QueryPass, type RenderAnswer, type RenderFailure, type RenderPlansEvent,
+  errorOfRenderFailure, renderedNode, renderInputOf, type QueryPass, type RenderAnswer, type RenderAsk, type RenderFailure, type RenderPlansEvent,
   type RenderPlansResult, type RenderPort, type RenderRequest,
 } from '../engine/run/render-port';
 import type { RunNode, RunState } from '../engine/run/run-state';
@@ -37,6 +39,8 @@ export interface LambdaRendererOptions {
   manifest: Manifest;
   /** Told after each Invoke (for tests and logs): how many requests it carried and its payload bytes. */
   onInvoke?: (batch: { requests: number; bytes: number }) => void;
+  /** `false`: ignore the scheduler's prefetch (a benchmark's or test's baseline: one Invoke per phase of a step). */
+  prefetch?: boolean;
 }
 
 interface Pending {
@@ -66,22 +70,34 @@ export class LambdaRenderer implements RenderPort {
   constructor(private readonly options: LambdaRendererOptions) {}
 
   async plan(node: RunNode, state: RunState): Promise<MaterializationPlan> {
-    return this.value<MaterializationPlan>({ kind: 'plan', node, state: this.slice(node, state) });
+    return this.value<MaterializationPlan>({ kind: 'plan', node: renderedNode(node), state: this.slice(node, state) });
   }
 
   async testStatements(node: RunNode, state: RunState): Promise<string[]> {
-    return this.value<string[]>({ kind: 'test-statements', node, state: this.slice(node, state) });
+    return this.value<string[]>({ kind: 'test-statements', node: renderedNode(node), state: this.slice(node, state) });
   }
 
   async queryPass(node: RunNode, state: RunState, resolved: Readonly<StoredQueryResults>): Promise<QueryPass> {
     const pass = await this.value<{ sessions: QueryPass['sessions']; failure?: RenderFailure }>({
-      kind: 'query-pass', node, state: this.slice(node, state), resolved: { ...resolved },
+      kind: 'query-pass', node: renderedNode(node), state: this.slice(node, state), resolved: { ...resolved },
     });
     return { sessions: pass.sessions, ...(pass.failure && { failure: errorOfRenderFailure(pass.failure) }) };
   }
 
   async reproduceSql(node: RunNode, state: RunState): Promise<Record<string, string>> {
-    return this.value<Record<string, string>>({ kind: 'reproduce-sql', node, state: this.slice(node, state) });
+    return this.value<Record<string, string>>({ kind: 'reproduce-sql', node: renderedNode(node), state: this.slice(node, state) });
+  }
+
+  /**
+   * Asks the renders now, so they travel in the batch of what the step asks in this turn (prefetch-renders.ts): a
+   * step then pays one Invoke where it would pay one per phase. Each answer is kept for the same ask later.
+   */
+  prefetch(asks: readonly RenderAsk[]): void {
+    if (this.options.prefetch === false) return;
+    for (const ask of asks) {
+      // A prefetch that fails is forgotten (answer() drops it); the ask, when it comes, invokes again.
+      void this.answer({ kind: ask.kind, node: renderedNode(ask.node), state: this.slice(ask.node, ask.state) }).catch(() => undefined);
+    }
   }
 
   private slice(node: RunNode, state: RunState): RunState {

@@ -30,6 +30,21 @@ const files: ProjectFiles = {
   macros: [], seeds: [], properties: [],
 };
 const manifest = compileManifest(files, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } });
+/** A chain without run_query: every render of a step may be asked ahead. */
+const chain = compileManifest({
+  root: '/nowhere', project: { name: 'c' },
+  models: [
+    { file: 'models/c1.sql', relative: 'c1.sql', text: "{{ config(materialized='table') }} select 1 as id" },
+    { file: 'models/c2.sql', relative: 'c2.sql', text: "{{ config(materialized='incremental', unique_key='id') }} select id from {{ ref('c1') }}" },
+    { file: 'models/c3.sql', relative: 'c3.sql', text: "select id from {{ ref('c2') }}" },
+    { file: 'models/c4.sql', relative: 'c4.sql', text: "select id from {{ ref('c3') }}" },
+  ],
+  singularTests: [
+    { file: 'tests/c1_positive.sql', relative: 'c1_positive.sql', text: "select * from {{ ref('c1') }} where id < 0" },
+    { file: 'tests/c3_positive.sql', relative: 'c3_positive.sql', text: "select * from {{ ref('c3') }} where id < 0" },
+  ],
+  macros: [], seeds: [], properties: [],
+}, { target: { name: 'dev', type: 'postgres', schema: 'analytics', database: 'dev' } });
 const dialect = dialects.postgres;
 
 /** Every statement finishes at once with no rows. */
@@ -57,7 +72,9 @@ const outcome = (state: RunState) => state.nodes.map((n) => ({ id: n.id, status:
 
 describe('rendering through the RenderPlans function', () => {
   let cloud: LocalCloud;
-  const lambda = new LocalLambda().register('render-plans', (event) => renderPlans(event, { manifest, dialect }));
+  const lambda = new LocalLambda()
+    .register('render-plans', (event) => renderPlans(event, { manifest, dialect }))
+    .register('render-chain', (event) => renderPlans(event, { manifest: chain, dialect }));
   beforeAll(async () => {
     cloud = await startLocalCloud({ lambda });
   });
@@ -80,6 +97,36 @@ describe('rendering through the RenderPlans function', () => {
     // The first step starts a and broken: both plans in one Invoke.
     expect(batches[0]).toBeGreaterThanOrEqual(2);
     expect(lambda.invocations.get('render-plans')).toBe(batches.length);
+  });
+
+  it('asks ahead what a step starts, so a step pays one Invoke where it paid one per phase (poll, start, tests riding along)', async () => {
+    const invokesPerStep = async (prefetch: boolean, testsWithModel: boolean) => {
+      let invokes = 0;
+      const renderer = new LambdaRenderer({ client: new LambdaClient(clientConfig(cloud.url)), functionName: 'render-chain', manifest: chain, prefetch, onInvoke: () => invokes++ });
+      const ctx: RunContext = { manifest: chain, dialect, warehouse: new FinishingWarehouse(), renderer, testsWithModel };
+      let state = planRun(chain, { runId: 'r3', command: 'build', startedAt: '2026-12-05T10:00:00.000Z' });
+      const perStep: number[] = [];
+      for (let i = 0; i < 30 && !state.done; i++) {
+        const before = invokes;
+        state = await advanceRun(state, ctx);
+        perStep.push(invokes - before);
+      }
+      return { perStep, state };
+    };
+    for (const testsWithModel of [false, true]) {
+      const lazy = await invokesPerStep(false, testsWithModel);
+      const ahead = await invokesPerStep(true, testsWithModel);
+      expect(outcome(ahead.state)).toEqual(outcome(lazy.state));
+      expect(ahead.state.nodes.every((n) => n.status === 'success' || n.status === 'pass')).toBe(true);
+      // Each step: the polled model's next plan, the next model's plan and its riding tests, in one Invoke.
+      expect(Math.max(...ahead.perStep)).toBe(1);
+      if (testsWithModel) {
+        // Asked lazily, the tests riding along wait for their model's plan: a second Invoke in the steps that start one.
+        expect(Math.max(...lazy.perStep)).toBe(2);
+        const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+        expect(total(ahead.perStep)).toBeLessThan(total(lazy.perStep));
+      }
+    }
   });
 
   it('throws a RenderPlans crash or a failed Invoke as RenderPlansFailedError naming the function (the state machine retries AdvanceRun)', async () => {

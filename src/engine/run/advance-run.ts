@@ -25,6 +25,7 @@ import { lastResultId, lastResultRows, testResultsFor } from './tests-node';
 import { testStatus } from '../tests/test-status';
 import { FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 import type { RenderPort } from './render-port';
+import { likelyRenders } from './prefetch-renders';
 
 export type RunEvent =
   | { type: 'node_started'; node: RunNode; index: number; total: number }
@@ -120,6 +121,9 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
     if (!describing.has(n.statementId!)) describing.set(n.statementId!, describeOrForget(n, ctx));
     return describing.get(n.statementId!)!;
   }));
+  // What the step will likely render next (the nodes it starts, the tests riding along) joins the polled nodes' plans
+  // in the renderer's batch: one RenderPlans Invoke a step (prefetch-renders.ts); the asks below stay the fallback.
+  ctx.renderer.prefetch?.(likelyRenders(state, inFlightNodes, descriptions, ctx.manifest));
   await settleAll(inFlightNodes.map((node, i) => async () => {
     const description = descriptions[i];
     if (!description) {

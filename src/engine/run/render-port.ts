@@ -6,7 +6,7 @@
  *   - a Lambda function (src/runtime/lambda-renderer.ts): AdvanceRun invokes RenderPlans, so AdvanceRun's bundle
  *     carries neither nunjucks nor the materializations (bench/RESULTS-lambda-bundles.md).
  * A request carries the node and the slice of the run state a render reads ({@link renderInputOf}), never the
- * whole state; an answer is plain JSON. A render error travels as {@link RenderFailure} and is thrown again as
+ * whole state (nor what only the scheduler reads of the node); an answer is plain JSON. A render error travels as {@link RenderFailure} and is thrown again as
  * the same kind of error (an EngineError stays an EngineError, with its name and message), so a node whose
  * template is broken fails the same way whichever adapter rendered it.
  */
@@ -31,6 +31,19 @@ export interface RenderPort {
   queryPass(node: RunNode, state: RunState, resolved: Readonly<StoredQueryResults>): Promise<QueryPass>;
   /** The SQL a failure alert shows for a failed node, by model or test id (src/runtime/reproduce-sql.ts). */
   reproduceSql(node: RunNode, state: RunState): Promise<Record<string, string>>;
+  /**
+   * Optional, for a renderer that batches (lambda-renderer.ts): render these now, in the batch of what the step asks
+   * next, and keep each answer for the very same ask later (prefetch-renders.ts guesses them). Never throws; an
+   * answer never asked for is dropped.
+   */
+  prefetch?(asks: readonly RenderAsk[]): void;
+}
+
+/** A render a step will likely ask: a node's plan or a tests node's statements, the node as the ask will pass it. */
+export interface RenderAsk {
+  kind: 'plan' | 'test-statements';
+  node: RunNode;
+  state: RunState;
 }
 
 /** One render asked of a renderer, as JSON: what to render, the node, and the state slice it reads. */
@@ -86,7 +99,7 @@ export function renderInputOf(node: RunNode, state: RunState, manifest: Manifest
   const leftovers = key && state.stagingLeftovers?.[key] ? { stagingLeftovers: { [key]: state.stagingLeftovers[key]! } } : {};
   const nodes = node.hook?.type === 'on-run-end'
     ? state.nodes.map((n) => (n.id === node.id ? node : outcomeOf(n)))
-    : [node];
+    : [renderedNode(node)];
   return {
     runId: state.runId, command: state.command, startedAt: state.startedAt, fullRefresh: state.fullRefresh,
     ...(state.empty !== undefined && { empty: state.empty }),
@@ -94,6 +107,17 @@ export function renderInputOf(node: RunNode, state: RunState, manifest: Manifest
     ...(state.partitions && { partitions: state.partitions }),
     iterations: 0, waitSeconds: 0, done: false,
   };
+}
+
+/**
+ * The node as a render request carries it: without what only the scheduler reads (when it started, its statement, its
+ * poll times), which no template reads, so a render asked before a node starts (prefetch-renders.ts) is the one asked
+ * when it does. A project hook is carried whole (an on-run-end hook's `results` read the timings).
+ */
+export function renderedNode(node: RunNode): RunNode {
+  if (node.hook) return node;
+  const { startedAt: _started, statementId: _statement, submittedAt: _submitted, pollAt: _poll, priorMs: _prior, ...rendered } = node;
+  return rendered;
 }
 
 /** A node as dbt's `results` of an on-run-end hook reads it (project-hooks.ts `onRunEndContext`). */
