@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { DBT_MACRO_LIBRARY } from '../macros';
-import { createEnvironment, runtime } from './nunjucks-environment';
+import { copyOnWrite, createEnvironment, runtime } from './nunjucks-environment';
 import { BLAME, blameOf, MACROS_TEMPLATE, type MacroBlame, toRenderError } from './render-errors';
 import { flatten, isSharedContextLayer, LAZY_CONTEXT_NAMES, readThrough } from './context-layers';
 import { shapeOf } from './template-shape';
@@ -131,7 +131,6 @@ export function renderTemplate(
       for (const key in context) if (!(key in scope.defined)) ctx[key] = context[key];
     }
     if (params) Object.assign(ctx, params);
-    ownDictsIn(ctx, scope);
     scope.context.ctx = ctx;
     scope.context.exported = [];
     try {
@@ -161,32 +160,6 @@ function sharedLayerOver(scope: MacroScope, layer: object): Record<string, unkno
     scope.layers.set(layer, over);
   }
   return over;
-}
-
-/**
- * Each render's own copy of the macro source's dicts (a package's namespace, `{% set dbt_utils = {…} %}` in
- * project/package-macros.ts), made when the render first reads one: the scope defines them once per process, but in
- * dbt each node's context has its own, so `{% do pkg.update({'m': other}) %}` (a unit test's macro override,
- * project/compile-unit-tests.ts) changes that render only. Shared, it leaked into every later render.
- */
-function ownDictsIn(ctx: Record<string, unknown>, scope: MacroScope): void {
-  const settle = (name: string, value: unknown) =>
-    Object.defineProperty(ctx, name, { value, writable: true, enumerable: true, configurable: true });
-  for (const name of scope.dicts) {
-    if (Object.prototype.hasOwnProperty.call(ctx, name)) continue;
-    Object.defineProperty(ctx, name, {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        const shared = scope.defined[name] as object;
-        const copy = Object.assign(Object.create(Object.getPrototypeOf(shared) as object | null) as object, shared);
-        settle(name, copy);
-        return copy;
-      },
-      // A top-level `{% set pkg = … %}` in the template replaces it for this render.
-      set: (value: unknown) => settle(name, value),
-    });
-  }
 }
 
 /** The descriptor of `key` where `object` or a prototype of it defines it, when that is an accessor. */
@@ -219,8 +192,6 @@ interface MacroScope {
   defined: Record<string, unknown>;
   /** Shared context layers under this scope's macros (see {@link sharedLayerOver}). */
   layers: WeakMap<object, Record<string, unknown>>;
-  /** Names in `defined` holding a dict, which each render reads as its own copy (see {@link ownDictsIn}). */
-  dicts: string[];
 }
 const macroScopes = new Map<string, MacroScope>();
 
@@ -238,9 +209,35 @@ function macroScopeOf(macros: string, context: Record<string, unknown>): MacroSc
   for (const key of Object.keys(shared.ctx)) if (shared.ctx[key] !== context[key]) defined[key] = shared.ctx[key];
   // A long-lived process (serve) recompiles as macro files change: keep the scopes of the latest few sources only.
   if (macroScopes.size >= 16) macroScopes.delete(macroScopes.keys().next().value!);
-  const dicts = Object.keys(defined).filter((key) => isPlainDict(defined[key]));
-  macroScopes.set(macros, (scope = { context: shared, defined, layers: new WeakMap(), dicts }));
+  macroScopes.set(macros, (scope = { context: shared, defined, layers: new WeakMap() }));
+  for (const key of Object.keys(defined)) if (isPlainDict(defined[key])) ownedPerRender(scope, key);
   return scope;
+}
+
+/**
+ * A dict the macro source defines (a package's namespace, `{% set dbt_utils = {…} %}` in project/package-macros.ts)
+ * is defined once per process, but in dbt each node's context has its own: `{% do pkg.update({'m': other}) %}` (a unit
+ * test's macro override, project/compile-unit-tests.ts) changes that render's only. So the first change a render
+ * makes goes to a copy bound in that render's names (copy on write: most renders never change one, and copying on
+ * read cost ~12% of a warm compile). Shared, an override leaked into every later render: audit_helper's
+ * compare_and_classify_query_results, built after its unit tests, compiled to `where  >= ''`.
+ * (A change made through another name bound to the shared dict before, `{% set p = pkg %}{% do p.update(…) %}`, also
+ * goes to the render's copy, which `p` does not see.)
+ */
+function ownedPerRender(scope: MacroScope, name: string): void {
+  const shared = scope.defined[name] as object;
+  const copies = new WeakMap<object, object>();
+  copyOnWrite(shared, () => {
+    const ctx = scope.context.ctx;
+    let copy = copies.get(ctx);
+    if (!copy) {
+      copy = Object.assign(Object.create(Object.getPrototypeOf(shared) as object | null) as object, shared);
+      copies.set(ctx, copy);
+      // Unless this render bound the name to something else (`{% set pkg = … %}`).
+      if (!Object.prototype.hasOwnProperty.call(ctx, name)) ctx[name] = copy;
+    }
+    return copy;
+  });
 }
 
 function isPlainDict(value: unknown): value is object {

@@ -51,7 +51,23 @@ export interface JinjaMembers {
   [JINJA_MEMBER](key: string | number): unknown;
 }
 
+/** What changes a dict in place (jinja-compat's dict methods; Jinja has no item assignment). */
+const DICT_MUTATORS = new Set(['update', 'pop', 'popitem', 'setdefault']);
+const copiesOnWrite = new WeakMap<object, () => object>();
+
+/**
+ * A dict shared by renders that each must see as their own (a package's namespace, jinja/environment.ts): a method
+ * that changes it in place changes the object `ownCopy` returns instead (the current render's copy).
+ */
+export function copyOnWrite(dict: object, ownCopy: () => object): void {
+  copiesOnWrite.set(dict, ownCopy);
+}
+
 runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...slice: unknown[]) {
+  if (typeof key === 'string' && DICT_MUTATORS.has(key) && obj !== null && typeof obj === 'object') {
+    const ownCopy = copiesOnWrite.get(obj);
+    if (ownCopy) obj = ownCopy();
+  }
   if (slice.length === 0 && obj !== null && typeof obj === 'object' && JINJA_MEMBER in obj && (typeof key === 'string' || typeof key === 'number')) {
     return (obj as JinjaMembers)[JINJA_MEMBER](key);
   }

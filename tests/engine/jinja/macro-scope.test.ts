@@ -63,6 +63,8 @@ describe('a namespace dict of the macro source is each render\'s own', () => {
       + "{%- do pkg.update({'bounds': __override}) -%}{{ pkg.classify('created_at') }}";
     expect(renderNs(override)).toBe("where overridden_at >= '2024-01-02'");
     expect(renderNs("{{ pkg.classify('created_at') }}")).toBe("where created_at >= ''");
+    expect(renderNs("{%- do pkg.pop('filter') -%}{%- do pkg.setdefault('extra', 1) -%}{{ 'filter' in pkg }} {{ pkg.extra }}")).toBe('False 1');
+    expect(renderNs("{{ 'filter' in pkg }} {{ 'extra' in pkg }}")).toBe('True False');
   });
 
   it('a render sees its own update through the macros it calls, and a top-level set of the name still wins', () => {
