@@ -3,6 +3,7 @@ import { taskHandler } from '../src/runtime/lambda/middleware';
 import { awsManifest } from '../src/runtime/aws-manifest';
 import { awsRunHistory, awsRunStates, awsStatementSlots } from '../src/runtime/aws-run-states';
 import { runSettings } from '../src/runtime/run-settings';
+import { awsWarehouse } from '../src/runtime/aws-warehouse';
 import { endFailedRun, type EndFailedRunEvent } from '../src/runtime/end-failed-run';
 
 // The run metric is an Embedded Metric Format line on stdout, which only CloudWatch Logs (in Lambda) turns into a metric.
@@ -10,8 +11,10 @@ const emitMetric = (line: string) => {
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${line}\n`);
 };
 
-// A failed or crashed run gives its statement slots back here (src/runtime/statement-slots.ts).
+// A failed or crashed run gives its statement slots back here (src/runtime/statement-slots.ts) and cancels its statements
+// still running before its locks go (src/runtime/cancel-statements-in-flight.ts): it runs as DataApiFunctionsRole, the
+// role that submitted them (the Data API lets only the submitting role cancel).
 export const handler = taskHandler(async (event: EndFailedRunEvent) => {
   const manifest = awsManifest();
-  return endFailedRun(event, { manifest, ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), statementSlots: awsStatementSlots(manifest) }, emitMetric);
+  return endFailedRun(event, { manifest, ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), statementSlots: awsStatementSlots(manifest), warehouse: awsWarehouse() }, emitMetric);
 });

@@ -134,14 +134,18 @@ async function send(stack: LocalStack, arrival: SimulatedArrival, n: number): Pr
   return String(detail.arrivalId);
 }
 
-/** Model builds (node start → finish) of different runs that overlap in time. */
-export function overlappingBuilds(runs: { name: string; run: Pick<RunState, 'nodes'> }[]): { model: string; runs: [string, string] }[] {
+/**
+ * Model builds (node start → finish) of different runs that overlap in time. A node a failed run left unfinished ends
+ * when its run ended (`endedAt`, the execution's stop): EndFailedRun cancels its statement and waits for it to stop
+ * before the execution closes and the locks go (src/runtime/cancel-statements-in-flight.ts); without `endedAt`, never.
+ */
+export function overlappingBuilds(runs: { name: string; run: Pick<RunState, 'nodes'>; endedAt?: string }[]): { model: string; runs: [string, string] }[] {
   const byModel = new Map<string, { run: string; start: number; end: number }[]>();
-  for (const { name, run } of runs) {
+  for (const { name, run, endedAt } of runs) {
     for (const node of run.nodes) {
       if ((node.kind !== 'model' && node.kind !== 'seed') || !node.startedAt) continue;
       const start = Date.parse(node.startedAt);
-      const end = node.finishedAt ? Date.parse(node.finishedAt) : Infinity;
+      const end = node.finishedAt ? Date.parse(node.finishedAt) : endedAt ? Date.parse(endedAt) : Infinity;
       byModel.set(node.id, [...(byModel.get(node.id) ?? []), { run: name, start, end }]);
     }
   }
@@ -219,7 +223,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
       nextToken = page.nextToken;
     } while (nextToken);
     const executions = listed.filter((e) => e.name !== 'initial-build').map((e) => stack.stepFunctions.getExecution(e.executionArn!)!);
-    const runs = executions.map((e) => ({ name: e.name, run: runStateOfExecution(options.stateDir, e.name) })).filter((r): r is { name: string; run: RunState } => r.run !== undefined);
+    const runs = executions.map((e) => ({ name: e.name, run: runStateOfExecution(options.stateDir, e.name), endedAt: e.stopDate })).filter((r): r is { name: string; run: RunState; endedAt: string | undefined } => r.run !== undefined);
     const documents = readLocalFreshnessLag(options.stateDir, RUN_STATE_BUCKET, executions.map((e) => e.name));
     const simulated = (ms: number) => ms * k;
     const arrivals: ArrivalLag[] = documents.flatMap((d) => d.arrivals).map((a) => ({

@@ -15,6 +15,8 @@ import { runMetricLine } from './run-metrics';
 import { RunStateNotFoundError, type RunStatePointer } from './run-state-store';
 import { recordRunHistory } from './run-history-store';
 import type { StatementSlots } from './statement-slots';
+import { cancelStatementsInFlight } from './cancel-statements-in-flight';
+import type { Warehouse } from '../engine/warehouse/warehouse';
 import { loadRun, saveRun, startTransformRun, type PlanRunDependencies, type TransformRunPayload } from './transform-run';
 
 /** The context object's `Execution` (`$$.Execution`). RedriveCount is absent before the first redrive in some tools. */
@@ -53,7 +55,7 @@ const HOW_TO_RESUME = 'Redrive this execution (console: Redrive) to rebuild only
  * @example
  * await endFailedRun({ payload, execution: { Id: arn, Name: name, RedriveCount: 1 } }, deps); // resumed payload
  */
-export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDependencies & { statementSlots?: StatementSlots }, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
+export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDependencies & { statementSlots?: StatementSlots; warehouse?: Warehouse }, emitMetric: (emfLine: string) => void = () => undefined): Promise<TransformRunPayload> {
   const { payload, execution } = event;
   const redriveCount = execution.RedriveCount ?? 0;
   const pointer = payload.state ?? deps.runStates.pointerFor(execution.Name);
@@ -76,6 +78,9 @@ export async function endFailedRun(event: EndFailedRunEvent, deps: PlanRunDepend
   }
 
   const crashed = payload.crash !== undefined;
+  // The run's locks go when the execution closes: its statements still running are cancelled first, so the next run
+  // never builds a model this one is still building (best effort, bounded: the run still ends FAILED with its alert).
+  if (deps.warehouse) await cancelStatementsInFlight(pointer, payload.iterations ?? 0, { ...deps, warehouse: deps.warehouse });
   // A failed or crashed run's statement slots go back now, not after the ledger's 15-minute staleness (statement-slots.ts).
   await releaseSlots(deps.statementSlots, execution.Name);
   emitMetric(runMetricLine(crashed ? 'RunsCrashed' : 'RunsFailed', execution.Id));

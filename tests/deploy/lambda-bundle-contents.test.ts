@@ -60,7 +60,8 @@ const ANY_AWS_CLIENT = /node_modules\/@aws-sdk\/client-/;
 describe('the transform tasks carry only what they call', () => {
   const cases: [fn: string, absent: [RegExp, string][], present: RegExp[]][] = [
     ['plan-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API'], [RUN_HISTORY, 'the run history writers']], [/client-s3\//]],
-    ['end-failed-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients'], [DATA_API, 'the Data API']], [/client-s3\//]],
+    // The Data API: a failed run cancels its statements in flight before its locks go (cancel-statements-in-flight.ts).
+    ['end-failed-run', [[JINJA, 'the Jinja engine'], [LOCK_CLIENTS, 'the lock table clients']], [/client-s3\//, DATA_API]],
     ['lock-run', [[JINJA, 'the Jinja engine'], [DATA_API, 'the Data API']], [/client-dynamodb\//, /client-sfn\//]],
     ['publish-alert', [[JINJA, 'the Jinja engine']], [DATA_API, /client-sns\//]],
     ['advance-run', [[JINJA, 'the Jinja engine'], [MATERIALIZATIONS, 'the materializations'], [LOCK_CLIENTS, 'the lock table clients'], [ZOD, 'zod'], [RUN_HISTORY, 'the run history writers'], [SNS, 'the SNS client']], [DATA_API, LAMBDA]],

@@ -34,6 +34,14 @@ describe('overlap check', () => {
       { name: 'r2', run: { nodes: [node('model.a', '00:09', '00:20'), node('model.b', '00:05', '00:07')] } },
     ])).toEqual([{ model: 'model.a', runs: ['r1', 'r2'] }]);
   });
+
+  it('ends a failed run\'s unfinished node when its run ended (EndFailedRun cancelled it), not never', () => {
+    const unfinished = { nodes: [node('model.a', '00:00')] };
+    const next = { name: 'r2', run: { nodes: [node('model.a', '00:09', '00:20')] } };
+    expect(overlappingBuilds([{ name: 'r1', run: unfinished, endedAt: '2026-12-05T10:00:08Z' }, next])).toEqual([]);
+    expect(overlappingBuilds([{ name: 'r1', run: unfinished, endedAt: '2026-12-05T10:00:10Z' }, next])).toEqual([{ model: 'model.a', runs: ['r1', 'r2'] }]);
+    expect(overlappingBuilds([{ name: 'r1', run: unfinished }, next])).toEqual([{ model: 'model.a', runs: ['r1', 'r2'] }]);
+  });
 });
 
 describe('a few simulated minutes through the local stack', () => {

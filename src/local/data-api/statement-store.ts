@@ -15,7 +15,7 @@ import { LocalAwsError } from '../aws/errors';
 import { localDialect } from '../sql-engine/local-dialect';
 import type { SqlEngine } from '../sql-engine/sql-engine';
 import { bindNamedParameters } from './named-parameters';
-import { type DataApiCounters, type DataApiLatency, latencyFromEnvironment, markedStatementMs, newCounters, sleep, statementCommits } from './redshift-latency';
+import { type DataApiCounters, type DataApiLatency, latencyFromEnvironment, markedStatementMs, newCounters, statementCommits } from './redshift-latency';
 import { newRun, runBatch, runInto, setStatus } from './run-statement';
 import { type StatementStatusChangeEvent, statusChangeEvent } from './statement-status-event';
 import {
@@ -87,6 +87,8 @@ export class StatementStore {
   private readonly waiting: MutableRecord[] = [];
   private readonly freeSessions: SqlEngine[];
   private readonly unsettled = new Set<MutableRecord>();
+  /** Latency mode: ends a started statement's modelled running time (a cancel calls it). */
+  private readonly endModelledTime = new Map<MutableRecord, () => void>();
   private nextQueryId = 1000;
   private readonly account: string;
   private readonly region: string;
@@ -193,6 +195,8 @@ export class StatementStore {
     if (record.status === 'STARTED') {
       // The engine cannot interrupt a running statement: it ends ABORTED when it returns, and a batch is rolled back.
       (record as MutableRecord).cancelRequested = true;
+      // In latency mode the rest of its modelled running time is cut short: Redshift stops a cancelled query.
+      this.endModelledTime.get(record as MutableRecord)?.();
     } else {
       this.finish(record as MutableRecord, 'ABORTED');
     }
@@ -279,13 +283,27 @@ export class StatementStore {
       setStatus(record, 'STARTED');
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
       const leastMs = Math.max(this.latency.minStatementMs, markedStatementMs(record.sqls, this.latency.markedStatementScale ?? 0));
-      await sleep(Math.max(0, leastMs - elapsedMs) + (commits ? this.latency.commitMs : 0));
+      await this.modelledRunningTime(record, Math.max(0, leastMs - elapsedMs) + (commits ? this.latency.commitMs : 0));
       setStatus(record, outcome);
     }
     record.durationNs = Number(process.hrtime.bigint() - started);
     this.counters.statementMs += record.durationNs / 1e6;
     const cancelledWhileRunning = record.status === 'FINISHED' && record.cancelRequested;
     this.finish(record, cancelledWhileRunning ? 'ABORTED' : record.status);
+  }
+
+  /** Latency mode: the statement's modelled time on Redshift, which a CancelStatement ends at once. */
+  private async modelledRunningTime(record: MutableRecord, ms: number): Promise<void> {
+    if (record.cancelRequested) return;
+    await new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.endModelledTime.delete(record);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.endModelledTime.set(record, end);
+    });
   }
 
   private changeStatus(record: MutableRecord, status: StatementStatus): void {
