@@ -16,5 +16,15 @@ const emitMetric = (line: string) => {
 // role that submitted them (the Data API lets only the submitting role cancel).
 export const handler = taskHandler(async (event: EndFailedRunEvent) => {
   const manifest = awsManifest();
-  return endFailedRun(event, { manifest, ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), statementSlots: awsStatementSlots(manifest), warehouse: awsWarehouse() }, emitMetric);
+  return endFailedRun(event, { manifest, ...runSettings(), runStates: awsRunStates(), history: awsRunHistory(), statementSlots: awsStatementSlots(manifest), warehouse: warehouseIfConfigured() }, emitMetric);
 });
+
+/** A missing warehouse setting must not change how the run ends: its statements are then left to finish (logged). */
+function warehouseIfConfigured() {
+  try {
+    return awsWarehouse();
+  } catch (failure) {
+    console.error(`cancel in flight: no warehouse client, the run's statements were not cancelled: ${(failure as Error).message}`);
+    return undefined;
+  }
+}
