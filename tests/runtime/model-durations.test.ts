@@ -4,27 +4,14 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { durationsOfRun, MemoryModelDurationStore, MODEL_DURATIONS_KEY, parseModelDurations, S3ModelDurationStore, type ModelDurationStore } from '../../src/runtime/model-durations';
-import type { RunStatePointer, RunStateStore, StoredRun } from '../../src/runtime/run-state-store';
+import type { StoredRun } from '../../src/runtime/run-state-store';
+import { MemoryRunStates } from '../support/memory-run-states';
 import { startTransformRun } from '../../src/runtime/transform-run';
 import { compileManifest } from '../../src/engine/project/compile-manifest';
 import { planRun } from '../../src/engine/run/plan-run';
 import type { RunNode } from '../../src/engine/run/run-state';
 
 const node = (id: string, kind: RunNode['kind'], status: RunNode['status'], priorMs?: number): RunNode => ({ id, kind, name: id, dependsOn: [], status, ...(priorMs !== undefined && { priorMs }) });
-
-class MemoryRunStates implements RunStateStore {
-  readonly docs = new Map<string, string>();
-  pointerFor(executionName: string): RunStatePointer {
-    return { bucket: 'memory', key: executionName };
-  }
-  async read<T>(pointer: RunStatePointer): Promise<StoredRun<T>> {
-    return JSON.parse(this.docs.get(pointer.key)!) as StoredRun<T>;
-  }
-  async write(pointer: RunStatePointer, stored: StoredRun<unknown>): Promise<number> {
-    this.docs.set(pointer.key, JSON.stringify(stored));
-    return 0;
-  }
-}
 
 const tinyManifest = () => compileManifest({
   root: '/nowhere', project: { name: 'p' },

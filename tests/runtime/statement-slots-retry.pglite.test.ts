@@ -14,27 +14,13 @@ import { compileManifest, readProjectFiles } from '../../src/engine/compile';
 import { WarehouseBusyError, type Warehouse } from '../../src/engine/warehouse/warehouse';
 import { startLocalDataApi, type LocalDataApi } from '../../src/local/data-api/local-data-api';
 import { LOCAL_CONNECTION } from '../../src/local/local-warehouse';
-import type { RunStatePointer, RunStateStore, StoredRun } from '../../src/runtime/run-state-store';
+import { MemoryRunStates } from '../support/memory-run-states';
 import { InMemorySlotLedgerStore, StatementSlots } from '../../src/runtime/statement-slots';
 import { advanceTransformRun, startTransformRun, type AdvanceRunDependencies } from '../../src/runtime/transform-run';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { usePGliteWarehouse } from '../support/pglite-warehouse';
 
 jest.setTimeout(60_000);
-
-class MemoryRunStates implements RunStateStore {
-  private readonly docs = new Map<string, string>();
-  pointerFor(executionName: string): RunStatePointer {
-    return { bucket: 'memory', key: executionName };
-  }
-  async read<T>(pointer: RunStatePointer): Promise<StoredRun<T>> {
-    return JSON.parse(this.docs.get(pointer.key)!) as StoredRun<T>;
-  }
-  async write(pointer: RunStatePointer, stored: StoredRun<unknown>): Promise<number> {
-    this.docs.set(pointer.key, JSON.stringify(stored));
-    return 0;
-  }
-}
 
 /** Six independent models: every one is ready at the first step. */
 function manifestFor(schema: string, dir: string) {
