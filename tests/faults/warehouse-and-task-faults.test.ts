@@ -16,6 +16,14 @@ const fixture = useFaultStack('warehouse');
 const submits = (r: ProxiedRequest) => r.operation === 'RedshiftData.ExecuteStatement' || r.operation === 'RedshiftData.BatchExecuteStatement';
 
 
+interface DescribedStatement { Status?: string; SubStatements?: { Status?: string }[]; [field: string]: unknown }
+
+/** The description of a statement still running: what DescribeStatement says before it ends. */
+function stillStarted(described: DescribedStatement): DescribedStatement {
+  const { Duration: _d, ResultRows: _r, ResultSize: _s, ...rest } = described;
+  return { ...rest, Status: 'STARTED', HasResultSet: false, SubStatements: described.SubStatements?.map((sub) => ({ ...sub, Status: 'STARTED' })) };
+}
+
 async function runToEnd(name: string) {
   const arn = await fixture.current.start(name, { command: 'build', reason: `fault matrix: ${name}` });
   return { arn, result: await fixture.current.stack.stepFunctions.waitForExecution(arn) };
@@ -132,25 +140,51 @@ describe('Fault matrix: the warehouse and the tasks', () => {
 
   it('a redrive 25 h after a crash: the run\'s statement ids are gone (ResourceNotFound), their nodes start over, and it succeeds', async () => {
     const emails = fixture.current.emailCount();
-    // After: the first AdvanceRun submitted the first nodes and recorded them (PlanRun submits none), then crashed.
-    fixture.current.stack.stepFunctions.injectFault({ state: 'AdvanceRun', kind: 'throw', when: 'after', error: { name: 'Runtime.ExitError', message: 'Runtime exited' } });
+    // The precondition, made deterministic: one statement is still in flight when AdvanceRun crashes. The Data API
+    // reports a leaf model's build as STARTED (it really finished) for as long as the run is before its crash, so no
+    // AdvanceRun can end it within its linger; the crash hits the first AdvanceRun that returned after submitting it.
+    const held = /\/stg_wetransfer_app_db__boards\/model\//; // its build's StatementName: landfall/<run>/<model>/model/<step>
+    let heldId: string | undefined;
+    fixture.current.proxies.dataApi.add({
+      matches: (r) => submits(r) && held.test((JSON.parse(r.body) as { StatementName?: string }).StatementName ?? ''), times: 1,
+      rewriteAnswer: (_r, answer) => {
+        heldId = (JSON.parse(answer) as { Id: string }).Id;
+        return answer;
+      },
+    });
+    fixture.current.proxies.dataApi.add({
+      matches: (r) => r.operation === 'RedshiftData.DescribeStatement' && heldId !== undefined && (JSON.parse(r.body) as { Id: string }).Id.split(':')[0] === heldId,
+      times: Infinity,
+      rewriteAnswer: (_r, answer) => JSON.stringify(stillStarted(JSON.parse(answer) as DescribedStatement)),
+    });
+    fixture.current.stack.stepFunctions.injectFault({
+      state: 'AdvanceRun', kind: 'throw', when: 'after', error: { name: 'Runtime.ExitError', message: 'Runtime exited' },
+      onlyIf: (_input, result: { counts: { running: number } }) => heldId !== undefined && result.counts.running > 0,
+    });
     const { arn, result } = await runToEnd('redrive-after-25h');
+    fixture.current.proxies.dataApi.clear();
     expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('landfall.RunCrashed');
+    expect(fixture.current.stack.stepFunctions.firedFaults.at(-1)).toMatchObject({ state: 'AdvanceRun', kind: 'throw' });
     const stored = await awsDependencies().runStates.read(awsDependencies().runStates.pointerFor('redrive-after-25h'));
     const inFlight = stored.run.nodes.filter((n) => n.status === 'running' && n.statementId).map((n) => n.statementId!);
-    // Usually the crashed AdvanceRun leaves statements in flight; on a fast enough machine it can finish all of this
-    // 13-model project's first statements within its linger (1 of ~5 full suites today). Then the redrive below is still
-    // checked, but not the expired ids (a deterministic set-up would crash a later AdvanceRun: the injector has no skip).
+    expect(inFlight).toContain(heldId);
+
+    // Past the Data API's retention: "The maximum retention time for query results is 24 hours"
+    // (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, Considerations when calling the Data API);
+    // the local Data API forgets a statement then (statement-store.ts). The proxy's rules are cleared: it forwards untouched.
     fixture.current.advanceClock(25 * HOUR_MS);
-    if (inFlight.length > 0) {
-      const dataApi = new RedshiftDataClient({ endpoint: fixture.current.proxies.dataApi.url });
-      await expect(dataApi.send(new DescribeStatementCommand({ Id: inFlight[0]! }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      dataApi.destroy();
-    } else {
-      console.warn('redrive-after-25h: nothing was in flight when AdvanceRun crashed; the expired-id check did not run');
+    const dataApi = new RedshiftDataClient({ endpoint: fixture.current.proxies.dataApi.url });
+    for (const id of inFlight) {
+      await expect(dataApi.send(new DescribeStatementCommand({ Id: id }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     }
+    dataApi.destroy();
 
     expect((await redrive(arn)).status).toBe('SUCCEEDED');
+    const redriven = await awsDependencies().runStates.read(awsDependencies().runStates.pointerFor('redrive-after-25h'));
+    const boards = redriven.run.nodes.find((n) => n.statementId === heldId || n.id.endsWith('.stg_wetransfer_app_db__boards'));
+    expect(boards?.status).toBe('success');
+    expect(boards?.statementId).not.toBe(heldId); // started over: a new statement
     // The redriven run passes: what failed (or crashed) resolves, in one RESOLVED email (docs/alerts.md).
     expect(fixture.current.emailCount()).toBe(emails + 2);
     expect(fixture.current.emailsSince(emails + 1)[0]).toContain('passing again');

@@ -20,6 +20,9 @@ export type TaskHandler = (input: any) => Promise<any>;
  * - `hang`: the handler is never called and the invocation never answers; the Lambda timeout (or the Task's
  *   `TimeoutSeconds`) ends it.
  * - `timeout`: the invocation fails at once as a Lambda timeout would (before or after the handler ran).
+ *
+ * Which invocations: those of `state` for which `onlyIf` holds (all, without it); the first `skip` of them pass
+ * untouched, the next `times` fail. An invocation the fault does not apply to leaves it pending.
  */
 export interface TaskFault {
   state: string;
@@ -28,6 +31,15 @@ export interface TaskFault {
   error?: { name: string; message?: string };
   /** Invocations affected, from the next one (default 1). */
   times?: number;
+  /** Matching invocations let through untouched before the fault applies (default 0): crash the third AdvanceRun with `skip: 2`. */
+  skip?: number;
+  /**
+   * Applies only to invocations for which this holds: before the handler it sees the input; with `when: 'after'`
+   * also the handler's result (e.g. crash the first AdvanceRun that returned with a statement in flight:
+   * `(_, result) => result.counts.running > 0`).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onlyIf?: (input: any, result?: any) => boolean | Promise<boolean>;
 }
 
 /** Faults waiting to fire, and a log of the ones that fired. */
@@ -36,19 +48,32 @@ export class FaultInjector {
   readonly fired: { state: string; kind: TaskFault['kind']; at: string }[] = [];
 
   add(fault: TaskFault): void {
-    this.pending.push({ ...fault, times: fault.times ?? 1 });
+    this.pending.push({ ...fault, times: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
-  /** The fault for this invocation of `state`, if any (consumes one of its `times`). */
-  take(state: string): TaskFault | undefined {
-    const index = this.pending.findIndex((fault) => fault.state === state);
-    if (index < 0) return undefined;
-    const fault = this.pending[index]!;
-    fault.times! -= 1;
-    if (fault.times! <= 0) this.pending.splice(index, 1);
-    this.fired.push({ state, kind: fault.kind, at: new Date().toISOString() });
-    return fault;
+  /**
+   * The fault that fails this invocation of `state` at `phase` (before the handler ran, or after it with its
+   * result), if any; consumes one of its `skip`, else one of its `times`. A `hang` applies before the handler.
+   */
+  async take(state: string, phase: 'before' | 'after', input: unknown, result?: unknown): Promise<TaskFault | undefined> {
+    for (const fault of this.pending) {
+      if (fault.state !== state || phaseOf(fault) !== phase) continue;
+      if (fault.onlyIf && !(await fault.onlyIf(input, result))) continue;
+      if (fault.skip! > 0) {
+        fault.skip! -= 1;
+        return undefined;
+      }
+      fault.times! -= 1;
+      if (fault.times! <= 0) this.pending.splice(this.pending.indexOf(fault), 1);
+      this.fired.push({ state, kind: fault.kind, at: new Date().toISOString() });
+      return fault;
+    }
+    return undefined;
   }
+}
+
+function phaseOf(fault: TaskFault): 'before' | 'after' {
+  return fault.kind !== 'hang' && fault.when === 'after' ? 'after' : 'before';
 }
 
 /**
@@ -124,13 +149,15 @@ export function runTaskWith(handler: TaskHandler, settings: TaskRunSettings): Ta
     if (recorder.hasStopped) throw new RunStoppedError();
     if (!recorder.checkPayload(stateName, 'task parameters', jsonBytes(recorder.jsonOf(input)))) throw new RunStoppedError();
 
-    const fault = settings.faults?.take(stateName);
+    const faults = settings.faults;
     const timeoutSeconds = isLambda ? settings.lambdaTimeoutSeconds : undefined;
     const invoke = async () => {
-      if (fault?.kind === 'hang') return never();
-      if (fault && fault.when !== 'after') throw faultError(fault, timeoutSeconds);
+      const before = await faults?.take(stateName, 'before', input);
+      if (before?.kind === 'hang') return never();
+      if (before) throw faultError(before, timeoutSeconds);
       const result = await handler(input);
-      if (fault) throw faultError(fault, timeoutSeconds);
+      const after = await faults?.take(stateName, 'after', input, result);
+      if (after) throw faultError(after, timeoutSeconds);
       return result;
     };
 

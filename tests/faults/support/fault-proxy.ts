@@ -26,6 +26,8 @@ export interface FaultRule {
   respond?: (request: ProxiedRequest) => { status: number; headers?: Record<string, string>; body: string };
   /** …or forward a changed body. */
   rewrite?: (request: ProxiedRequest) => string;
+  /** Forward (the request, or its rewrite), then answer with this change of the endpoint's answer body (e.g. a status the service would still report). */
+  rewriteAnswer?: (request: ProxiedRequest, answer: string) => string;
 }
 
 export interface FaultProxy {
@@ -74,9 +76,20 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
         if (rule.rewrite) raw = Buffer.from(rule.rewrite(proxied), 'utf8');
       }
       const headers = { ...request.headers, host: upstream.host, 'content-length': String(raw.length) };
+      const rewriteAnswer = rule?.rewriteAnswer;
       const forwarded = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers }, (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
+        if (!rewriteAnswer) {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const changed = Buffer.from(rewriteAnswer(proxied, Buffer.concat(parts).toString('utf8')), 'utf8');
+          response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(changed.length) });
+          response.end(changed);
+        });
       });
       forwarded.on('error', (error) => {
         response.writeHead(502);
