@@ -10,6 +10,7 @@ import { copyOnWrite, createEnvironment, runtime } from './nunjucks-environment'
 import { BLAME, blameOf, MACROS_TEMPLATE, type MacroBlame, toRenderError } from './render-errors';
 import { flatten, isSharedContextLayer, LAZY_CONTEXT_NAMES, readThrough } from './context-layers';
 import { shapeOf } from './template-shape';
+import { parseMacroSource } from './lazy-macros';
 
 export { JINJA_MEMBER, type JinjaMembers } from './nunjucks-environment';
 export { macroFileMarker, macroOrigin, TemplateRenderError } from './render-errors';
@@ -202,9 +203,20 @@ const macroScopes = new Map<string, MacroScope>();
 function macroScopeOf(macros: string, context: Record<string, unknown>): MacroScope {
   let scope = macroScopes.get(macros);
   if (scope) return scope;
-  const macrosTemplate = compileCached(`${DBT_MACRO_LIBRARY}\n${macros}`, MACROS_TEMPLATE);
+  const source = `${DBT_MACRO_LIBRARY}\n${macros}`;
   const shared = new (contextClass())(flatten(context), {}, environment) as unknown as TemplateContext;
-  runRoot(macrosTemplate, shared);
+  if (codeStore || !lazyMacros) {
+    // A stored compile of the whole source is cheaper to load than parsing it again (a recompile's process).
+    runRoot(compileCached(source, MACROS_TEMPLATE), shared);
+  } else {
+    const lazy = parseMacroSource(toNunjucksSyntax(source), environment, MACROS_TEMPLATE, runRoot, () => shared);
+    // Every macro's name is bound before the rest of the top level runs (namespace dicts name macros).
+    for (const [name, stub] of lazy.stubs) {
+      shared.ctx[name] = stub;
+      if (!name.startsWith('_')) shared.exported.push(name);
+    }
+    runRoot(lazy.rest, shared);
+  }
   const defined: Record<string, unknown> = {};
   for (const key of Object.keys(shared.ctx)) if (shared.ctx[key] !== context[key]) defined[key] = shared.ctx[key];
   // A long-lived process (serve) recompiles as macro files change: keep the scopes of the latest few sources only.
@@ -258,6 +270,13 @@ function compileCached(source: string, file: string): nunjucks.Template {
 }
 
 let shapesEnabled = true;
+let lazyMacros = true;
+
+/** Compile each macro of a macro source when first called (true) or all at once: for tests comparing the two. */
+export function useLazyMacros(enabled: boolean): void {
+  if (lazyMacros !== enabled) macroScopes.clear();
+  lazyMacros = enabled;
+}
 
 /** Compile each template from its own source (false) instead of by shape: for tests and benchmarks comparing the two. */
 export function useTemplateShapes(enabled: boolean): void {
