@@ -2,12 +2,15 @@
  * dbt node selection: `name`, `+name`, `name+`, `2+name`, `name+1`, `@name`, `tag:x`, `path:models/staging`,
  * `file:x.sql`, `fqn:marts.finance.*` (a bare `staging` selects the folder, as dbt's default method is fqn),
  * `source:src.table+`, `resource_type:model`, `config.<key>:value`, `test_type:singular`, `test_name:unique`,
- * `package:p`, globs (`stg_*`), unions (spaces or repeated flags), intersections (commas) and `--exclude`.
+ * `package:p`, wildcards (`stg_*`, fnmatch.ts), unions (spaces or repeated flags), intersections (commas) and `--exclude`.
+ * A bare wildcard without a dot (`stg_*`) also matches the node's own name wherever it sits, as dbt-core 1.11.16 and
+ * 1.12.6 do (README.md: which dbt landfall follows).
  * As in dbt, each part brings its tests along (eager indirect selection) before parts are intersected
  * or excluded.
  */
 import { SelectionError } from '../errors';
 import { dbtResourceType, type Node } from '../manifest';
+import { fnmatch, fnmatchRegExp, hasWildcard } from './fnmatch';
 import { type Graph, reachable } from './graph';
 import { matchesResult, matchesState } from './state-selection';
 
@@ -35,6 +38,7 @@ function parseAtom(text: string): Atom {
     throw new SelectionError(`unknown selector method '${method}:' in '${text}' (known: ${[...METHODS].join(', ')})`);
   }
   if (value === '') throw new SelectionError(`selector '${text}' has an empty value`);
+  if (WILDCARD_METHODS.has(method) && hasWildcard(value)) fnmatchRegExp(value, text); // throws on a malformed pattern
   const hopCount = (s: string | undefined, hasPlus: boolean) => (!hasPlus ? 0 : s ? Number(s) : Infinity);
   return {
     method,
@@ -45,9 +49,13 @@ function parseAtom(text: string): Atom {
   };
 }
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/** A wildcard pattern (fnmatch.ts); parseAtom has already refused a malformed one, naming the selector. */
+function glob(pattern: string): { test: (text: string) => boolean } {
+  return { test: (text: string) => fnmatch(text, pattern) };
 }
+
+/** Methods whose value is matched with wildcards (the others compare it as text: `config.x:`, `state:`, …). */
+const WILDCARD_METHODS = new Set(['name', 'fqn', 'path', 'file', 'package', 'tag', 'source', 'test_name', 'exposure', 'metric', 'semantic_model', 'saved_query']);
 
 function nodeFile(node: Node): string {
   return 'origin' in node ? node.origin.file : '';
@@ -72,7 +80,11 @@ export function fqnOf(node: Node): string[] {
   return [packageOf(node), ...kind, ...folders, ...name, ...version];
 }
 
-/** dbt's `is_selected_node`: the selector names the leaf, or is a dotted prefix of the fqn (globs slurp the rest). */
+/**
+ * dbt's `is_selected_node`: the selector names the leaf, or is a dotted prefix of the fqn (a wildcard part matches the
+ * rest of the fqn); a wildcard without a dot also matches the leaf alone (a versioned model's name, not `v2`), the
+ * rule dbt-core 1.11.16 and 1.12.6 added (dbt-labs/dbt-core#16348), so `stg_*` selects `staging/stg_orders`.
+ */
 function fqnMatches(fqn: string[], selector: string, versioned = false): boolean {
   if (fqn[fqn.length - 1] === selector && !versioned) return true;
   // A version: `m` selects every version, `m.v1` or `m_v1` one (dbt's is_selected_node).
@@ -81,7 +93,10 @@ function fqnMatches(fqn: string[], selector: string, versioned = false): boolean
   const parts = selector.split('.');
   if (flat.length < parts.length) return false;
   for (let i = 0; i < parts.length; i++) {
-    if (/[*?[\]]/.test(parts[i]!)) return glob(parts.slice(i).join('.')).test(flat.slice(i).join('.'));
+    if (hasWildcard(parts[i]!)) {
+      if (glob(parts.slice(i).join('.')).test(flat.slice(i).join('.'))) return true;
+      return !selector.includes('.') && glob(selector).test(versioned ? fqn[fqn.length - 2] ?? '' : fqn[fqn.length - 1] ?? '');
+    }
     if (flat[i] !== parts[i]) return false;
   }
   return true;
