@@ -23,7 +23,7 @@ import { resolveQueriesOf } from './node-statements';
 import { cachedPlanFor, loadStepContext, submitStep } from './submit-step';
 import { lastResultId, lastResultRows, testResultsFor } from './tests-node';
 import { testStatus } from '../tests/test-status';
-import { FINISHED_STATUSES, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
+import { FINISHED_STATUSES, nodesById, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 import type { RenderPort } from './render-port';
 import { likelyRenders } from './prefetch-renders';
 
@@ -70,7 +70,7 @@ const MAX_WAIT_SECONDS = 30;
 export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunState> {
   const state = copyForStep(input);
   const now = () => (ctx.now ?? (() => new Date()))();
-  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  const byId = nodesById(state);
   // Numbered like dbt's progress lines: the on-run-start hooks, the nodes and the on-run-end hooks apart.
   const phaseOf = (n: RunNode) => n.hook?.type ?? 'nodes';
   const totals = new Map<string, number>();
@@ -247,11 +247,10 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   let inFlight = new Set(state.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
   const mayStart = phaseGate(state);
   const starting: RunNode[] = [];
-  for (const node of inFlight < state.concurrency ? criticalPathFirst(state) : []) {
+  // Ready is decided before the first start: starting a node never makes another ready (that takes a pass).
+  const ready = (node: RunNode) => node.status === 'pending' && node.dependsOn.every((d) => PASSING_STATUSES.has(byId.get(d)!.status)) && mayStart(node);
+  for (const node of inFlight < state.concurrency ? criticalPathFirst(state, ready) : []) {
     if (inFlight >= state.concurrency) break;
-    if (node.status !== 'pending') continue;
-    if (!node.dependsOn.every((d) => PASSING_STATUSES.has(byId.get(d)!.status))) continue;
-    if (!mayStart(node)) continue;
     node.startedAt = now().toISOString();
     node.status = 'running';
     node.step = 0;

@@ -7,6 +7,12 @@
  *
  * Expected times are the poll schedule's (poll-schedule.ts: the node's prior from the previous run that built it,
  * else what statements building the same took in this run, else the prior for its kind). Pure.
+ *
+ * Cost: every scheduler step asks this (twice: the prefetch's guess and the submit), and a run of n models takes
+ * about n steps at low concurrency, so one pass must be O(nodes + edges) with a small constant. The run's graph (ids,
+ * `dependsOn`) never changes within a run, so its index form is built once per run and process and reused while
+ * each step's node copies still show the same ids and dependency arrays (bench/RESULTS-issue-16.md "scale
+ * regression": the per-call Maps, Sets and recursion of the first version cost 3x the wall time at 10,000 models).
  */
 import { expectedStatementMs } from './poll-schedule';
 import type { RunNode, RunState } from './run-state';
@@ -19,41 +25,121 @@ import type { RunNode, RunState } from './run-state';
  * remainingPathMs(state).get('model.p.fct_orders') // 95_000: its own 60 s plus the 35 s of the mart that reads it
  */
 export function remainingPathMs(state: RunState, expectedMs: (node: RunNode) => number = (node) => expectedStatementMs(state, node)): Map<string, number> {
-  const dependents = new Map<string, RunNode[]>();
-  for (const node of state.nodes) {
-    for (const parent of node.dependsOn) {
-      const list = dependents.get(parent);
-      if (list) list.push(node);
-      else dependents.set(parent, [node]);
-    }
-  }
-  const remaining = new Map<string, number>();
-  const pathOf = (node: RunNode, visiting: Set<string>): number => {
-    const known = remaining.get(node.id);
-    if (known !== undefined) return known;
-    if (visiting.has(node.id)) throw new Error(`run cycle through ${node.id}`); // planRun refuses cycles; never expected here
-    visiting.add(node.id);
-    const own = node.status === 'pending' || node.status === 'running' ? expectedMs(node) : 0;
-    let below = 0;
-    for (const child of dependents.get(node.id) ?? []) below = Math.max(below, pathOf(child, visiting));
-    visiting.delete(node.id);
-    remaining.set(node.id, own + below);
-    return own + below;
-  };
-  for (const node of state.nodes) pathOf(node, new Set());
-  return remaining;
+  const paths = remainingPaths(state, expectedMs);
+  return new Map(state.nodes.map((node, i) => [node.id, paths[i]!]));
 }
 
 /**
- * The run's nodes, longest remaining path first; nodes with equal paths keep their run order (a stable sort), so a
- * run whose expected times are all equal submits as before, in dependency (manifest) order.
+ * The run's nodes that pass `include` (all by default), longest remaining path first; nodes with equal paths keep
+ * their run order (a stable sort), so a run whose expected times are all equal submits as before, in dependency
+ * (manifest) order.
  *
  * @example
- * for (const node of criticalPathFirst(state)) if (isReady(node)) submit(node);
+ * for (const node of criticalPathFirst(state, (n) => n.status === 'pending')) if (isReady(node)) submit(node);
  */
-export function criticalPathFirst(state: RunState): RunNode[] {
-  const remaining = remainingPathMs(state);
-  return state.nodes.map((node, index) => ({ node, index, path: remaining.get(node.id)! }))
-    .sort((a, b) => b.path - a.path || a.index - b.index)
-    .map(({ node }) => node);
+export function criticalPathFirst(state: RunState, include: (node: RunNode) => boolean = () => true): RunNode[] {
+  const candidates: number[] = [];
+  state.nodes.forEach((node, i) => {
+    if (include(node)) candidates.push(i);
+  });
+  if (candidates.length <= 1) return candidates.map((i) => state.nodes[i]!);
+  const paths = remainingPaths(state, (node) => expectedStatementMs(state, node));
+  return candidates.sort((a, b) => paths[b]! - paths[a]! || a - b).map((i) => state.nodes[i]!);
+}
+
+/** The run's graph by node index: each node's parents (`dependsOn` inside the run), in an order parents-first. */
+interface RunGraph {
+  runId: string;
+  ids: string[];
+  dependsOn: (readonly string[])[];
+  /** Parents of node i: parentIndex[parentStart[i] .. parentStart[i + 1]). */
+  parentStart: Int32Array;
+  parentIndex: Int32Array;
+  /** Node indexes, every node after its parents: the run's own order (planRun's) when it already is one. */
+  order: Int32Array;
+}
+
+/** The last graph built: a warm Lambda or the CLI runs one run's steps in a row. */
+let lastGraph: RunGraph | undefined;
+
+/** The run's graph, reused while the nodes show the same ids and dependencies (compared by reference first). */
+function runGraph(state: RunState): RunGraph {
+  const nodes = state.nodes;
+  const graph = lastGraph;
+  if (graph && graph.runId === state.runId && graph.ids.length === nodes.length && sameGraph(graph, nodes)) return graph;
+  return (lastGraph = buildGraph(state));
+}
+
+function sameGraph(graph: RunGraph, nodes: readonly RunNode[]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (graph.ids[i] !== node.id) return false;
+    const kept = graph.dependsOn[i]!;
+    if (kept === node.dependsOn) continue;
+    // Decoded again (a new invocation read the stored run): the same dependencies are adopted, by reference.
+    if (kept.length !== node.dependsOn.length || kept.some((d, k) => d !== node.dependsOn[k])) return false;
+    graph.dependsOn[i] = node.dependsOn;
+  }
+  return true;
+}
+
+function buildGraph(state: RunState): RunGraph {
+  const nodes = state.nodes;
+  const index = new Map<string, number>();
+  nodes.forEach((node, i) => index.set(node.id, i));
+  const parentStart = new Int32Array(nodes.length + 1);
+  const parents: number[] = [];
+  let inRunOrder = true;
+  nodes.forEach((node, i) => {
+    parentStart[i] = parents.length;
+    for (const d of node.dependsOn) {
+      const p = index.get(d);
+      if (p === undefined) continue;
+      if (p >= i) inRunOrder = false;
+      parents.push(p);
+    }
+  });
+  parentStart[nodes.length] = parents.length;
+  const parentIndex = Int32Array.from(parents);
+  const order = inRunOrder ? Int32Array.from(nodes.keys()) : parentsFirst(nodes, parentStart, parentIndex);
+  return { runId: state.runId, ids: nodes.map((n) => n.id), dependsOn: nodes.map((n) => n.dependsOn), parentStart, parentIndex, order };
+}
+
+/** Nodes not in dependency order (never from planRun): Kahn's order, iterative (no recursion depth), refusing a cycle. */
+function parentsFirst(nodes: readonly RunNode[], parentStart: Int32Array, parentIndex: Int32Array): Int32Array {
+  const waiting = new Int32Array(nodes.length);
+  const children: number[][] = nodes.map(() => []);
+  for (let i = 0; i < nodes.length; i++) {
+    waiting[i] = parentStart[i + 1]! - parentStart[i]!;
+    for (let k = parentStart[i]!; k < parentStart[i + 1]!; k++) children[parentIndex[k]!]!.push(i);
+  }
+  const order: number[] = [];
+  for (let i = 0; i < nodes.length; i++) if (waiting[i] === 0) order.push(i);
+  for (let next = 0; next < order.length; next++) {
+    for (const child of children[order[next]!]!) if (--waiting[child] === 0) order.push(child);
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.findIndex((_, i) => waiting[i]! > 0);
+    throw new Error(`run cycle through ${nodes[stuck]!.id}`); // planRun refuses cycles; never expected here
+  }
+  return Int32Array.from(order);
+}
+
+/** Remaining path per node index: walking back from the last in parents-first order, a node's longest path below is complete when it is reached. */
+function remainingPaths(state: RunState, expectedMs: (node: RunNode) => number): Float64Array {
+  const { order, parentStart, parentIndex } = runGraph(state);
+  const nodes = state.nodes;
+  const below = new Float64Array(nodes.length);
+  const paths = new Float64Array(nodes.length);
+  for (let o = order.length - 1; o >= 0; o--) {
+    const i = order[o]!;
+    const node = nodes[i]!;
+    const path = (node.status === 'pending' || node.status === 'running' ? expectedMs(node) : 0) + below[i]!;
+    paths[i] = path;
+    for (let k = parentStart[i]!; k < parentStart[i + 1]!; k++) {
+      const p = parentIndex[k]!;
+      if (path > below[p]!) below[p] = path;
+    }
+  }
+  return paths;
 }

@@ -17,7 +17,7 @@ import { criticalPathFirst } from './critical-path-order';
 import { phaseGate } from './project-hooks';
 import type { RenderAsk } from './render-port';
 import { mayRunQueries } from './run-time-queries';
-import { PASSING_STATUSES, type RunNode, type RunState } from './run-state';
+import { nodesById, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 
 /**
  * @example
@@ -27,17 +27,17 @@ export function likelyRenders(
   state: RunState, polled: readonly RunNode[], descriptions: readonly (StatementDescription | undefined)[], manifest: Manifest,
 ): RenderAsk[] {
   const ending = new Set(polled.filter((node, i) => descriptions[i]?.status === 'FINISHED').map((node) => node.id));
-  const byId = new Map(state.nodes.map((n) => [n.id, n]));
+  const byId = nodesById(state);
   const ready = (node: RunNode) => node.dependsOn.every((d) => ending.has(d) || PASSING_STATUSES.has(byId.get(d)?.status ?? 'pending'));
   const mayStart = phaseGate(state);
   const running = new Set(state.nodes.filter((n) => n.status === 'running').map((n) => n.statementId ?? n.id)).size;
   let slots = state.concurrency - running + ending.size;
   const asks: RenderAsk[] = [];
   const starting = new Set<string>();
-  for (const node of criticalPathFirst(state)) {
+  const startable = (node: RunNode) => node.status === 'pending' && !node.hook && node.kind !== 'load' && node.kind !== 'operation' && ready(node) && mayStart(node);
+  for (const node of slots > 0 ? criticalPathFirst(state, startable) : []) {
     if (slots <= 0) break;
-    if (node.status !== 'pending' || node.hook || node.kind === 'load' || node.kind === 'operation') continue;
-    if (!ready(node) || !mayStart(node) || runsQueries(node, manifest)) continue;
+    if (runsQueries(node, manifest)) continue;
     const started = Object.assign({ ...node }, { startedAt: '', status: 'running' as const, step: 0 });
     asks.push({ kind: node.kind === 'tests' ? 'test-statements' : 'plan', node: started, state });
     starting.add(node.id);

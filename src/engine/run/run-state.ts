@@ -121,6 +121,19 @@ export const FINISHED_STATUSES: ReadonlySet<RunNodeStatus> = new Set(['success',
 /** Statuses after which dependents may run (`dbt build`: a warning does not stop the DAG). */
 export const PASSING_STATUSES: ReadonlySet<RunNodeStatus> = new Set(['success', 'pass', 'warn']);
 
+const lookups = new WeakMap<readonly RunNode[], ReadonlyMap<string, RunNode>>();
+
+/**
+ * The run's nodes by id, made once per nodes array: a scheduler step copies the array (advance-run.ts copyForStep)
+ * and then changes nodes in place, never the array, so one map serves every lookup of the step. Finding a node by a
+ * scan or a fresh Map per call cost O(nodes) per submitted node, O(n^2) over a run (bench/RESULTS-issue-16.md).
+ */
+export function nodesById(state: Pick<RunState, 'nodes'>): ReadonlyMap<string, RunNode> {
+  let lookup = lookups.get(state.nodes);
+  if (!lookup) lookups.set(state.nodes, (lookup = new Map(state.nodes.map((n) => [n.id, n]))));
+  return lookup;
+}
+
 export function relationKey(relation: { schema: string; identifier: string }): string {
   return `${relation.schema}.${relation.identifier}`;
 }

@@ -17,7 +17,7 @@ import type { MaterializationPlan } from '../materializations';
 import type { StatementDescription } from '../warehouse/warehouse';
 import { testsNodeId } from './plan-run';
 import { mayRunQueries } from './run-time-queries';
-import { PASSING_STATUSES, type RunNode, type RunState } from './run-state';
+import { nodesById, PASSING_STATUSES, type RunNode, type RunState } from './run-state';
 
 /** BatchExecuteStatement takes at most 40 SQL statements. */
 export const MAX_BATCH_STATEMENTS = 40;
@@ -29,9 +29,9 @@ export function riderFor(node: RunNode, step: number, plan: MaterializationPlan,
   const last = plan.steps[step];
   if (step !== plan.steps.length - 1 || !last || last.fetchColumns || last.failWith !== undefined) return undefined;
   if (last.sqls.some((sql) => COMMITS_ON_ITS_OWN.test(sql))) return undefined;
-  const tests = state.nodes.find((n) => n.id === testsNodeId(node.id));
+  const byId = nodesById(state);
+  const tests = byId.get(testsNodeId(node.id));
   if (!tests || tests.status !== 'pending' || tests.isolatedTests || !tests.testIds?.length) return undefined;
-  const byId = new Map(state.nodes.map((n) => [n.id, n]));
   if (!tests.dependsOn.every((d) => d === node.id || PASSING_STATUSES.has(byId.get(d)?.status ?? 'pending'))) return undefined;
   if (mayRunQueries(manifest, tests.testIds.map((id) => JSON.stringify(manifest.tests[id] ?? null)))) return undefined;
   return tests;

@@ -37,6 +37,45 @@ describe('remaining path', () => {
   });
 });
 
+describe('remaining path at scale and in any order', () => {
+  const chain = (n: number, runId: string) => ({
+    ...state(Array.from({ length: n }, (_, i) => node(`m${i}`, i === 0 ? [] : [`m${i - 1}`], 'view')), { view: 1 }), runId,
+  });
+
+  it('walks a chain of 50,000 models without recursing (the first version overflowed the stack)', () => {
+    const paths = remainingPathMs(chain(50_000, 'deep'));
+    expect(paths.get('m0')).toBe(50_000);
+    expect(paths.get('m49999')).toBe(1);
+  });
+
+  it('gives the same paths whatever the order of the nodes, and refuses a cycle', () => {
+    const nodes = [
+      node('done', [], 'table', 'success'), node('view', ['done'], 'view'), node('table', ['done'], 'table'),
+      node('mart', ['view', 'table'], 'view'), node('tail', ['mart'], 'table'),
+    ];
+    const expected = { done: 62_000, view: 34_000, table: 62_000, mart: 32_000, tail: 30_000 };
+    const reversed = { ...state([...nodes].reverse(), { view: 2000, table: 30_000 }), runId: 'reversed' };
+    expect(Object.fromEntries(remainingPathMs(reversed))).toEqual(expected);
+    const cyclic = { ...state([node('a', ['b'], 'view'), node('b', ['a'], 'view')], {}), runId: 'cyclic' };
+    expect(() => remainingPathMs(cyclic)).toThrow('run cycle through a');
+  });
+
+  it('sees a run\'s changed dependencies under the same run id (the graph kept between steps is checked)', () => {
+    const before = state([node('a', [], 'view'), node('b', [], 'view'), node('c', ['a'], 'table')], { view: 1000, table: 5000 });
+    expect(criticalPathFirst(before).map((n) => n.id)).toEqual(['a', 'c', 'b']);
+    const after = state([node('a', [], 'view'), node('b', [], 'view'), node('c', ['b'], 'table')], { view: 1000, table: 5000 });
+    expect(criticalPathFirst(after).map((n) => n.id)).toEqual(['b', 'c', 'a']);
+    // Statuses and expected times are read at each call, the graph kept.
+    after.nodes[1]!.status = 'success';
+    expect(Object.fromEntries(remainingPathMs(after))).toEqual({ a: 1000, b: 5000, c: 5000 });
+  });
+
+  it('orders only the nodes asked for', () => {
+    const s = state([node('v1', [], 'view'), node('v2', [], 'view'), node('t', [], 'table'), node('v3', ['v1'], 'view')], { view: 2000, table: 30_000 });
+    expect(criticalPathFirst(s, (n) => n.id !== 't').map((n) => n.id)).toEqual(['v1', 'v2', 'v3']);
+  });
+});
+
 class RecordingWarehouse implements Warehouse {
   submitted: string[] = [];
   async submit(sqls: string | string[], options?: SubmitOptions): Promise<string> {
