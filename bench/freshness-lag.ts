@@ -7,8 +7,10 @@
  * downstream model published) p50/p95/max, runs, state transitions, the most warehouse statements in flight, and
  * checks: no model built by two runs at once, statements in flight never above the bound (exit code 1 otherwise).
  *
- * Usage: npx tsx bench/freshness-lag.ts [--hours 24] [--load 1] [--speed 60] [--window-seconds 60]
+ * Usage: npx tsx bench/freshness-lag.ts [--hours 24] [--load 1] [--clock virtual|real] [--speed 60] [--window-seconds 60]
  *          [--schedulers serial,dag] [--per-domain 57] [--bound 16] [--lag-goal-minutes 10] [--json FILE] [--out FILE]
+ *        --clock virtual (default): a discrete-event clock (bench/support/virtual-clock.ts), local CPU costs no simulated time,
+ *        every modelled duration at its real value, `--speed` ignored; --clock real: real time accelerated `--speed`×.
  *        --tiny: the bench:smoke variant (76 models, 15 simulated minutes at 10× load, 120× speed), writes no results file.
  */
 import fs from 'node:fs';
@@ -27,6 +29,8 @@ const args = process.argv.slice(2);
 const tiny = args.includes('--tiny');
 const hours = numberFlag(args, 'hours', tiny ? 0.25 : 24);
 const load = numberFlag(args, 'load', tiny ? 10 : 1);
+const clock = (stringFlag(args, 'clock') ?? 'virtual') as 'virtual' | 'real';
+if (clock !== 'virtual' && clock !== 'real') throw new Error(`--clock must be virtual or real, not ${String(clock)}`);
 const speed = numberFlag(args, 'speed', tiny ? 120 : 60);
 const windowSeconds = numberFlag(args, 'window-seconds', 60);
 const perDomain = numberFlag(args, 'per-domain', tiny ? 4 : 57);
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     for (const scheduler of schedulers) {
       figures.push(await simulateDay({
         repoRoot: path.resolve(__dirname, '..'), projectDir, rawTables, stateDir: path.join(root, `state-${scheduler}`),
-        scheduler, hours, load, speed, windowSeconds, log: (line) => process.stderr.write(`${line}\n`),
+        scheduler, hours, load, speed, clock, windowSeconds, log: (line) => process.stderr.write(`${line}\n`),
       }));
       loadAverages.push(os.loadavg()[0]!);
       process.stderr.write(`${row(figures[figures.length - 1]!)}\n`);

@@ -9,6 +9,12 @@
  * real durations are multiplied by k. What is NOT scaled: the CPU time of the local engine, handlers and PGlite
  * (a statement PGlite runs in 5 ms counts as 5·k ms of Redshift time when it exceeds 200 ms/k), so the higher k,
  * the more local CPU inflates the simulated times (the results state k and the real time per statement).
+ *
+ * `clock: 'virtual'` (the default of bench/freshness-lag.ts) instead runs the day on a virtual clock
+ * (bench/support/virtual-clock.ts): simulated time advances only when the local stack is idle, jumping to the next
+ * timer, so local CPU costs no simulated time and nothing is scaled: every modelled duration is taken at its real value
+ * (Waits including `SecondsPath`, the 5 s settle window, the coalescing window, the Data API's latencies and each
+ * model's `landfall-sim-ms`), and the lag comes straight from the run history the handlers stamped with the virtual `Date`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,9 +31,14 @@ import { RUN_STATE_BUCKET, startLocalStack, type LocalStack } from '../../src/lo
 import { readConnectionTarget } from '../../src/warehouse/connection-config';
 import { RedshiftDataWarehouse } from '../../src/warehouse/redshift-data-warehouse';
 import { runQuery } from '../../src/engine/warehouse/run-query';
+import { installVirtualClock, type VirtualClock } from './virtual-clock';
 import { CLICKS_PREFIX, connectorId, dmsTaskArn, DMS_TASKS, FIVETRAN_CONNECTORS, LANDING_BUCKET } from './freshness-lag-project';
 
 export type Scheduler = 'serial' | 'dag';
+
+/** The real interval timers, taken before a virtual clock replaces the global ones. */
+const realSetInterval = setInterval;
+const realClearInterval = clearInterval;
 
 export interface LoadShape {
   /** Simulated hours of arrivals. */
@@ -42,8 +53,10 @@ export interface SimulationOptions extends LoadShape {
   rawTables: string[];
   stateDir: string;
   scheduler: Scheduler;
-  /** Acceleration k: simulated seconds per real second. */
+  /** Acceleration k: simulated seconds per real second (`clock: 'real'` only). */
   speed: number;
+  /** `virtual` (default): a discrete-event clock, local CPU costs 0 simulated time; `real`: real time ÷ `speed`. */
+  clock?: 'virtual' | 'real';
   /** The coalescing window, simulated seconds. */
   windowSeconds: number;
   /** Statements in flight per run (default 16, landfall's Redshift default). */
@@ -73,7 +86,12 @@ export interface SimulationFigures {
   overlappingBuilds: { model: string; runs: [string, string] }[];
   /** Most arrival runs active at once. */
   maxConcurrentRuns: number;
+  /** Real seconds the arrivals phase took (after the first build). */
   realSeconds: number;
+  /** `virtual` or `real`; with `virtual`, the timers the clock fired and the jumps it had to force (see virtual-clock.ts). */
+  clock: 'virtual' | 'real';
+  virtualJumps?: number;
+  forcedJumps?: number;
   statements: number;
   /** The first build (all models, one run, 16 in flight), simulated ms: the calibration check (~20 min). */
   initialBuildMs: number;
@@ -174,7 +192,21 @@ function maxOverlap(spans: [number, number][]): number {
  * const figures = await simulateDay({ repoRoot, projectDir, rawTables, stateDir, scheduler: 'dag', hours: 24, load: 1, speed: 60, windowSeconds: 60 });
  */
 export async function simulateDay(options: SimulationOptions): Promise<SimulationFigures> {
-  const k = options.speed;
+  const virtual: VirtualClock | undefined = options.clock === 'real' ? undefined : installVirtualClock({ log: options.log });
+  // LANDFALL_VIRTUAL_CLOCK_STATUS=1: the driver's view every 10 real seconds (a stalled day shows what it waits for).
+  const status = virtual && process.env.LANDFALL_VIRTUAL_CLOCK_STATUS ? realSetInterval(() => options.log?.(virtual.status()), 10_000) : undefined;
+  try {
+    return await simulateOnClock(options, virtual);
+  } finally {
+    if (status) realClearInterval(status);
+    await virtual?.uninstall();
+  }
+}
+
+async function simulateOnClock(options: SimulationOptions, virtual: VirtualClock | undefined): Promise<SimulationFigures> {
+  const k = virtual ? 1 : options.speed;
+  /** Simulated ms: the virtual Date, or real time (× k below). */
+  const clockMs = () => (virtual ? Date.now() : performance.now());
   const log = options.log ?? (() => undefined);
   process.env.LANDFALL_ARRIVAL_CONCURRENCY = options.scheduler;
   process.env[LATENCY_ENV] = JSON.stringify({
@@ -183,7 +215,7 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   });
   const stack = await startLocalStack({
     repoRoot: options.repoRoot, projectDir: options.projectDir, stateDir: options.stateDir,
-    waitTimeScaleMs: 1000 / k, coalesceWindowMs: (options.windowSeconds * 1000) / k,
+    ...(virtual ? { realWaits: true } : { waitTimeScaleMs: 1000 / k }), coalesceWindowMs: (options.windowSeconds * 1000) / k,
   });
   process.env.LANDFALL_SETTLE_SECONDS = String(5 / k); // the deployed 5 s settle window, accelerated
   // Statements in flight per run as deployed on Redshift (src/runtime/run-concurrency.ts: 16), not the local
@@ -192,28 +224,34 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
   try {
     await prepareWarehouse(options.rawTables);
     const sfn = new SFNClient({});
-    const initialStarted = performance.now();
+    const initialStarted = clockMs();
     const initial = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.transformStateMachineArn, name: 'initial-build', input: JSON.stringify({ command: 'build', reason: 'simulation: first build' }) }));
     const first = await stack.stepFunctions.waitForExecution(initial.executionArn!);
     if (first.status !== 'SUCCEEDED') throw new Error(`the first build ${first.status}: ${first.error ?? ''} ${first.cause ?? ''}`);
-    const initialBuildMs = (performance.now() - initialStarted) * k;
-    log(`${options.scheduler}: first build (every model, one run) took ${(initialBuildMs / 60_000).toFixed(1)} simulated min; sending ${options.hours} h of arrivals at ${k}× speed`);
+    const initialBuildMs = (clockMs() - initialStarted) * k;
+    log(`${options.scheduler}: first build (every model, one run) took ${(initialBuildMs / 60_000).toFixed(1)} simulated min; sending ${options.hours} h of arrivals ${virtual ? 'on the virtual clock' : `at ${k}× speed`}`);
 
     const counters = stack.dataApiCounters;
     counters.maxActiveStatements = 0;
     const statementsBefore = counters.statements;
     const statementMsBefore = counters.statementMs;
     const schedule = arrivalSchedule(options);
-    const started = performance.now();
+    const started = clockMs();
+    const realStarted = performance.now();
     const sent: string[] = [];
+    let nextReport = 3_600_000;
     for (const [n, arrival] of schedule.entries()) {
-      await sleep(arrival.atMs / k - (performance.now() - started));
+      await sleep(arrival.atMs / k - (clockMs() - started));
       sent.push(await send(stack, arrival, n));
+      if (arrival.atMs >= nextReport) {
+        log(`${options.scheduler}: ${(arrival.atMs / 3_600_000).toFixed(1)} simulated h sent after ${((performance.now() - realStarted) / 1000).toFixed(0)} real s`);
+        nextReport += 3_600_000;
+      }
     }
     await stack.eventBus.whenIdle();
     await stack.coalescer.whenIdle();
     await stack.stepFunctions.waitForAllExecutions();
-    const realSeconds = (performance.now() - started) / 1000;
+    const realSeconds = (performance.now() - realStarted) / 1000;
 
     const listed: { name?: string; executionArn?: string }[] = [];
     let nextToken: string | undefined;
@@ -243,6 +281,8 @@ export async function simulateDay(options: SimulationOptions): Promise<Simulatio
       overlappingBuilds: overlappingBuilds(runs),
       maxConcurrentRuns: maxOverlap(executions.map((e) => [Date.parse(e.startDate), Date.parse(e.stopDate ?? e.startDate)])),
       realSeconds,
+      clock: virtual ? 'virtual' : 'real',
+      ...(virtual && { virtualJumps: virtual.jumps, forcedJumps: virtual.forcedJumps }),
       statements,
       initialBuildMs,
       meanStatementMs: statements ? ((counters.statementMs - statementMsBefore) / statements) * k : 0,

@@ -71,6 +71,8 @@ export interface LocalStackOptions {
   target?: Partial<Target>;
   /** Milliseconds standing in for each second of a Wait state (default 50). */
   waitTimeScaleMs?: number;
+  /** Waits and Retry intervals take their real duration, `SecondsPath` included (the virtual-clock simulator, bench/support/virtual-clock.ts); wins over `waitTimeScaleMs`. */
+  realWaits?: boolean;
   /** Port of the webhook endpoint (0: any free port). */
   webhookPort?: number;
   onEmail?: (email: PublishedEmail) => void;
@@ -189,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           PublishCrashAlert: wrap('PublishCrashAlert', lambda(repoRoot, 'publish-crash-alert')),
           EndFailedRun: wrap('EndFailedRun', lambda(repoRoot, 'end-failed-run')),
         },
-        waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
+        waitTimeScaleMs: options.realWaits ? undefined : options.waitTimeScaleMs ?? 50,
         // Each task fails as Lambda would once its handler runs past the function's deployed timeout.
         lambdaTimeouts: Object.fromEntries(
           Object.entries(TRANSFORM_TASK_MODULES).flatMap(([state, module]) => {
@@ -207,7 +209,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           SubmitFreshness: wrap('SubmitFreshness', lambda(repoRoot, 'submit-freshness')),
           CollectFreshness: wrap('CollectFreshness', lambda(repoRoot, 'collect-freshness')),
         },
-        waitTimeScaleMs: options.waitTimeScaleMs ?? 50,
+        waitTimeScaleMs: options.realWaits ? undefined : options.waitTimeScaleMs ?? 50,
       },
     },
   });
