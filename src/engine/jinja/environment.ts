@@ -29,9 +29,10 @@ const internals = runtime as unknown as RuntimeInternals;
 
 const originalMakeMacro = internals.makeMacro;
 internals.makeMacro = (argNames, kwargNames, func) =>
-  originalMakeMacro(argNames, kwargNames, function macroWithReturn(this: unknown, ...args: unknown[]) {
+  originalMakeMacro(argNames, kwargNames, function macroWithReturn(this: unknown) {
     try {
-      return func.apply(this, args);
+      // `arguments`, not a rest array: one allocation less on every macro call.
+      return func.apply(this, arguments as unknown as unknown[]); // eslint-disable-line prefer-rest-params
     } catch (signal) {
       if (signal instanceof MacroReturn) return signal.value;
       throw signal;

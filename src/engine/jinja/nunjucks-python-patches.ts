@@ -79,9 +79,13 @@ function patchMacroExtras(runtime: Record<string, any>): void {
   runtime.makeMacro = (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) => {
     const macro = makeMacro(argNames, kwargNames, func);
     const declared = new Set([...argNames, ...kwargNames, 'caller', '__keywords']);
+    const parameterCount = argNames.length + kwargNames.length;
     return function macroWithExtras(this: unknown, ...args: unknown[]) {
       const last = args[args.length - 1];
       const hasKeywords = isPlainObject(last) && '__keywords' in last;
+      // Most calls: positional arguments only, no more than the macro declares. Then varargs is [] and kwargs {},
+      // which is what `pyMacroExtra` answers for a keywords object without extras: skip making one.
+      if (!hasKeywords && args.length <= parameterCount) return macro.apply(this, args);
       const positional = hasKeywords ? args.slice(0, -1) : args;
       const keywords = (hasKeywords ? last : runtime.makeKeywordArgs({})) as Record<string | symbol, unknown>;
       const varargs = positional.slice(argNames.length + kwargNames.length);
