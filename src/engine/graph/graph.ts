@@ -3,6 +3,7 @@
  */
 import { EngineError } from '../errors';
 import type { Manifest, Node } from '../manifest';
+import type { SelectorEntry } from './selectors-file';
 import type { SelectionState } from './state-selection';
 
 export interface Graph {
@@ -11,6 +12,8 @@ export interface Graph {
   children: Map<string, string[]>;
   /** Another run's manifest and results, for `state:` and `result:` selection (state-selection.ts). */
   state?: SelectionState;
+  /** selectors.yml's named selections, for `selector:` in a selection (select.ts). */
+  selectors?: SelectorEntry[];
 }
 
 export function allNodes(manifest: Manifest): Node[] {
@@ -35,7 +38,7 @@ export function buildGraph(manifest: Manifest): Graph {
     parents.set(node.uniqueId, deps);
     for (const d of deps) children.get(d)!.push(node.uniqueId);
   }
-  const graph = { nodes, parents, children };
+  const graph: Graph = { nodes, parents, children, ...(manifest.selectors ? { selectors: manifest.selectors } : {}) };
   const cycle = findCycle(graph);
   if (cycle) {
     const described = cycle.map((id) => `${nodes.get(id)!.name} (${'origin' in nodes.get(id)! ? nodes.get(id)!.origin.file : id})`);

@@ -2,7 +2,7 @@
  * dbt node selection: `name`, `+name`, `name+`, `2+name`, `name+1`, `@name`, `tag:x`, `path:models/staging`,
  * `file:x.sql`, `fqn:marts.finance.*` (a bare `staging` selects the folder, as dbt's default method is fqn),
  * `source:src.table+`, `resource_type:model`, `config.<key>:value`, `test_type:singular`, `test_name:unique`,
- * `package:p`, wildcards (`stg_*`, fnmatch.ts), unions (spaces or repeated flags), intersections (commas) and `--exclude`.
+ * `package:p`, `selector:name` (selectors.yml, dbt 1.12), wildcards (`stg_*`, fnmatch.ts), unions (spaces or repeated flags), intersections (commas) and `--exclude`.
  * A bare wildcard without a dot (`stg_*`) also matches the node's own name wherever it sits, as dbt-core 1.11.16 and
  * 1.12.6 do (README.md: which dbt landfall follows).
  * As in dbt, each part brings its tests along (eager indirect selection) before parts are intersected
@@ -12,6 +12,7 @@ import { SelectionError } from '../errors';
 import { dbtResourceType, type Node } from '../manifest';
 import { fnmatch, fnmatchRegExp, hasWildcard } from './fnmatch';
 import { type Graph, reachable } from './graph';
+import { selectWithSelector } from './selectors-file';
 import { matchesResult, matchesState } from './state-selection';
 
 interface Atom {
@@ -25,7 +26,7 @@ interface Atom {
 // As dbt's: the value may hold `+` (`config.incremental_strategy:delete+insert`); only a trailing `+N` is an operator.
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
 const METHODS = new Set(['name', 'tag', 'path', 'source', 'resource_type', 'config', 'fqn', 'test_name', 'test_type', 'file', 'package', 'state', 'result',
-  'exposure', 'metric', 'semantic_model', 'saved_query']);
+  'exposure', 'metric', 'semantic_model', 'saved_query', 'selector']);
 
 function parseAtom(text: string): Atom {
   const match = ATOM.exec(text);
@@ -55,7 +56,7 @@ function glob(pattern: string): { test: (text: string) => boolean } {
 }
 
 /** Methods whose value is matched with wildcards (the others compare it as text: `config.x:`, `state:`, …). */
-const WILDCARD_METHODS = new Set(['name', 'fqn', 'path', 'file', 'package', 'tag', 'source', 'test_name', 'exposure', 'metric', 'semantic_model', 'saved_query']);
+const WILDCARD_METHODS = new Set(['name', 'fqn', 'path', 'file', 'package', 'tag', 'source', 'test_name', 'exposure', 'metric', 'semantic_model', 'saved_query', 'selector']);
 
 function nodeFile(node: Node): string {
   return 'origin' in node ? node.origin.file : '';
@@ -184,7 +185,8 @@ function selectAtom(graph: Graph, atom: Atom): Set<string> {
   const matches = atom.method === 'state' ? (n: Node) => matchesState(n, atom.value, graph.state)
     : atom.method === 'result' ? (n: Node) => matchesResult(n, atom.value, graph.state)
       : (n: Node) => matchesAtom(n, atom);
-  const roots = [...graph.nodes.values()].filter(matches).map((n) => n.uniqueId);
+  const roots = atom.method === 'selector' ? namedSelections(graph, atom.value)
+    : [...graph.nodes.values()].filter(matches).map((n) => n.uniqueId);
   const result = new Set(roots);
   for (const root of roots) {
     if (atom.parents > 0) for (const id of reachable(graph.parents, root, atom.parents).keys()) result.add(id);
@@ -196,6 +198,33 @@ function selectAtom(graph: Graph, atom: Atom): Set<string> {
     }
   }
   return result;
+}
+
+/** The selectors.yml names being resolved by `selector:` (a selector reaching itself again is a cycle). */
+const resolving: string[] = [];
+
+/**
+ * dbt-core 1.12's `selector:<pattern>` (SelectorSelectorMethod): the nodes of every selectors.yml selection whose name
+ * matches the pattern (fnmatch, names in sorted order); operators then apply to them as to any method's nodes.
+ */
+function namedSelections(graph: Graph, pattern: string): string[] {
+  const selectors = graph.selectors ?? [];
+  const names = selectors.map((s) => s.name).filter((name) => fnmatch(name, pattern)).sort();
+  if (names.length === 0) {
+    const defined = selectors.map((s) => s.name).sort();
+    throw new SelectionError(`'selector:${pattern}' matches no selector in selectors.yml (${defined.length ? `defined: ${defined.join(', ')}` : 'the project has none'})`);
+  }
+  const ids = new Set<string>();
+  for (const name of names) {
+    if (resolving.includes(name)) throw new SelectionError(`selectors refer to each other in a cycle: ${[...resolving, name].join(' -> ')}`);
+    resolving.push(name);
+    try {
+      for (const id of selectWithSelector(graph, selectors, name)) ids.add(id);
+    } finally {
+      resolving.pop();
+    }
+  }
+  return [...ids];
 }
 
 /** dbt's eager indirect selection: the tests of any selected node come along. */
@@ -210,7 +239,9 @@ function withTheirTests(graph: Graph, ids: Set<string>): Set<string> {
 function selectExpression(graph: Graph, expression: string): Set<string> {
   const union = new Set<string>();
   for (const term of expression.split(/\s+/).filter(Boolean)) {
-    const parts = term.split(',').map((p) => withTheirTests(graph, selectAtom(graph, parseAtom(p))));
+    // dbt brings no tests along for `selector:` (even for nodes its operators add): the named selection already chose
+    // its tests, exclusions included (dbt/graph/selector.py, get_nodes_from_criteria).
+    const parts = term.split(',').map((p) => parseAtom(p)).map((atom) => (atom.method === 'selector' ? selectAtom(graph, atom) : withTheirTests(graph, selectAtom(graph, atom))));
     const intersection = parts.reduce((acc, part) => new Set([...acc].filter((id) => part.has(id))));
     for (const id of intersection) union.add(id);
   }

@@ -46,7 +46,9 @@ export function selectWithSelector(graph: Graph, selectors: SelectorEntry[], nam
     const criteria = 'method' in entry ? entry : shorthand(entry, path[0]!);
     const method = String(criteria.method);
     const value = String(criteria.value);
-    if (method === 'selector') {
+    const hasOperators = Boolean(criteria.parents || criteria.children || criteria.childrens_parents || criteria.parents_depth !== undefined || criteria.children_depth !== undefined);
+    // With operators, dbt-core 1.12 resolves `method: selector` as its `selector:` method (select.ts), operators applied.
+    if (method === 'selector' && !hasOperators) {
       if (path.includes(value)) throw new SelectionError(`selectors refer to each other in a cycle: ${[...path, value].join(' -> ')}`);
       const other = byName.get(value);
       if (!other) throw new SelectionError(`selector '${path[path.length - 1]}' refers to the unknown selector '${value}'`);
@@ -56,7 +58,7 @@ export function selectWithSelector(graph: Graph, selectors: SelectorEntry[], nam
     const up = depth(criteria.parents, criteria.parents_depth);
     const down = criteria.children || criteria.children_depth !== undefined ? `+${criteria.children_depth ?? ''}` : '';
     const at = criteria.childrens_parents ? '@' : '';
-    return selectNodes(graph, [`${at}${up}${method}:${value}${down}`]);
+    return selectNodes({ ...graph, selectors }, [`${at}${up}${method}:${value}${down}`]);
   };
   const selector = byName.get(name);
   if (!selector) {

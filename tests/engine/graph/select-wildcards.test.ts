@@ -4,6 +4,7 @@ import { SelectionError } from '../../../src/engine/errors';
 import { fnmatch } from '../../../src/engine/graph/fnmatch';
 import { buildGraph } from '../../../src/engine/graph/graph';
 import { selectNodes } from '../../../src/engine/graph/select';
+import { selectWithSelector } from '../../../src/engine/graph/selectors-file';
 import dbtLists from './wildcards-dbt-1.12.6.json';
 
 const manifest = compileManifest(readProjectFiles(path.join(__dirname, '..', '..', 'fixtures', 'projects', 'wildcards')), {
@@ -13,7 +14,9 @@ const graph = buildGraph(manifest);
 
 /** Ids as the recorded file writes them: `model.stg_orders`, `model.dim_ver.v1`, `test.unique_…` (no project, no hash). */
 function listed(select: string[], exclude: string[] = []): string[] {
-  const ids = [...selectNodes(graph, select, exclude)].map((id) => {
+  const named = select[0]?.startsWith('--selector ') ? select[0].slice('--selector '.length) : undefined;
+  const chosen = named ? selectWithSelector(graph, manifest.selectors ?? [], named) : selectNodes(graph, select, exclude);
+  const ids = [...chosen].map((id) => {
     const [type, , ...rest] = id.split('.');
     return `${type}.${(type === 'test' ? rest.slice(0, 1) : rest).join('.')}`;
   });
@@ -22,9 +25,9 @@ function listed(select: string[], exclude: string[] = []): string[] {
 
 const recorded = Object.entries(dbtLists).filter(([selector]) => selector !== '_about') as [string, string[]][];
 
-describe('Selection by wildcards, as dbt-core 1.12.6 lists them (wildcards-dbt-1.12.6.json)', () => {
+describe('Selection by wildcards and selector:, as dbt-core 1.12.6 lists them (wildcards-dbt-1.12.6.json)', () => {
   it('has recorded answers for every operator and method the file names', () => {
-    expect(recorded.length).toBeGreaterThanOrEqual(38);
+    expect(recorded.length).toBeGreaterThanOrEqual(47);
   });
 
   it.each(recorded)('selects `%s` as dbt-core 1.12.6 does', (selector, expected) => {
@@ -56,6 +59,23 @@ describe('Selection by wildcards, as dbt-core 1.12.6 lists them (wildcards-dbt-1
     expect(() => selectNodes(graph, ['fct_orders', 'package:wild[card'])).toThrow(/package:wild\[card.*never closed/);
     // Values compared as text are not patterns: a `[` there is not an error.
     expect(listed(['config.materialized:[view'])).toEqual([]);
+  });
+});
+
+describe('The selector: method (dbt-core 1.12)', () => {
+  it('takes a named selection as it stands: no tests come back that the selection excluded, even for nodes operators add', () => {
+    expect(listed(['selector:staging_untested']).some((id) => id.startsWith('test.'))).toBe(false);
+    expect(listed(['tag:staging']).some((id) => id.startsWith('test.'))).toBe(true);
+    expect(listed(['+selector:staging_untested']).some((id) => id.startsWith('test.'))).toBe(false);
+    // A test one hop below is a child like any other: `+1` reaches it (dbt-core 1.12.6 lists it too).
+    expect(listed(['selector:staging_untested+1'])).toContain('test.unique_stg_orders_order_id');
+  });
+
+  it('refuses a name no selector has, listing the defined ones, and a selection that reaches itself', () => {
+    expect(() => selectNodes(graph, ['selector:nope'])).toThrow("'selector:nope' matches no selector in selectors.yml (defined: orders_lineage, orders_lineage_and_children, staging_all, staging_untested)");
+    expect(() => selectNodes(graph, ['selector:staging_['])).toThrow(/never closed/);
+    const cyclic = { ...graph, selectors: [{ name: 'a', definition: 'selector:b' }, { name: 'b', definition: { method: 'selector', value: 'a', parents: true } }] };
+    expect(() => selectNodes(cyclic, ['selector:a'])).toThrow(/selectors refer to each other in a cycle: .*a -> b|b -> a/);
   });
 });
 
