@@ -9,15 +9,24 @@ Each artifact present is read by dbt-core's `read_and_check_versions` (schema ve
 FreshnessExecutionResultArtifact (sources.json) and CatalogArtifact (catalog.json). A load error exits 1 naming the
 file. The summary (node ids, resource types, dependencies, statuses, catalog columns) is what tests/compat compares
 between landfall's artifacts and dbt-core's for the same project.
+
+dbt-core's global flags are set first, as the CLI sets them for a project without a `flags:` block (`set_from_args`
+with the version's own ProjectFlags defaults): from 1.12 on, WritableManifest reads the behaviour flag
+`state_modified_compare_more_unrendered_values` while it upgrades a manifest (upgrade_manifest_dbt_version.py), and an
+empty flags Namespace has no such attribute (AttributeError). Each version gets its own defaults (False on 1.10, True
+on 1.12), so the script runs unchanged on the pinned and on the newest dbt-core.
 """
 import json
 import os
 import sys
+from argparse import Namespace
 
 from dbt.artifacts.schemas.catalog import CatalogArtifact
 from dbt.artifacts.schemas.freshness import FreshnessExecutionResultArtifact
 from dbt.artifacts.schemas.manifest import WritableManifest
 from dbt.artifacts.schemas.run import RunResultsArtifact
+from dbt.contracts.project import ProjectFlags
+from dbt.flags import set_from_args
 
 
 def load(cls, path):
@@ -29,6 +38,7 @@ def load(cls, path):
 
 
 def main(target):
+    set_from_args(Namespace(), ProjectFlags())
     summary = {}
     manifest_path = os.path.join(target, "manifest.json")
     if os.path.exists(manifest_path):

@@ -10,7 +10,8 @@
  *   step2.sql   run before a second build of both tools (incremental behaviour); same placeholder
  *   step3.sql   run before a third build (snapshots over three loads); same placeholder
  *   compat.json { "vars": {...}, "env": {...}, "ls": ["selector", ...], "knownDifferences": ["substring", ...] }
- *               extra inputs for both tools, and the gaps landfall is known to have (reported, not failed on);
+ *               extra inputs for both tools, and the gaps landfall is known to have (reported, not failed on; an entry
+ *               {"diff", "dbtCore": "<range>"} only on those dbt-core versions: known-differences.ts);
  *               "volatileColumns": {"relation": ["column"]} compares those columns by null-ness only (an md5 of now())
  * Timestamps later than the suite's start are each tool's own now() (a snapshot closing a deleted row): compared as
  * '<now>', so they match whatever the second they were taken.
@@ -21,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import type { KnownDifferenceEntry } from './known-differences';
 
 const run = promisify(execFile);
 
@@ -39,8 +41,11 @@ export interface CompatProject {
   ls: string[];
   /** Whether `source freshness` statuses are compared. */
   freshness: boolean;
-  /** Differences landfall is known to have (substrings of diff lines): reported in RESULTS.md, not failed on. */
-  knownDifferences: string[];
+  /**
+   * Differences landfall is known to have (substrings of diff lines): reported in RESULTS.md, not failed on; a
+   * versioned entry only on the dbt-core versions it names (applicableKnownDifferences).
+   */
+  knownDifferences: KnownDifferenceEntry[];
   setupSql?: string;
   step2Sql?: string;
   step3Sql?: string;
@@ -87,7 +92,7 @@ export function listProjects(): CompatProject[] {
 export function loadProject(name: string): CompatProject {
   const dir = path.join(PROJECTS_DIR, name);
   const read = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined);
-  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; freshness?: boolean; knownDifferences?: string[]; volatileColumns?: Record<string, string[]> };
+  const extra = JSON.parse(read('compat.json') ?? '{}') as { vars?: Record<string, unknown>; env?: Record<string, string>; ls?: string[]; freshness?: boolean; knownDifferences?: KnownDifferenceEntry[]; volatileColumns?: Record<string, string[]> };
   return { name, dir, vars: extra.vars ?? {}, env: extra.env ?? {}, ls: extra.ls ?? [], freshness: extra.freshness === true, knownDifferences: extra.knownDifferences ?? [], setupSql: read('setup.sql'), step2Sql: read('step2.sql'), step3Sql: read('step3.sql'), volatileColumns: extra.volatileColumns ?? {} };
 }
 
