@@ -70,14 +70,16 @@ export function parseMacroSource(
     if (node.typename === 'Macro' && node.name) macros.set(node.name.value, node);
     else rest.push(node);
   }
+  const { lineno, colno } = root; // not the whole tree: a long-lived process keeps the stubs
   const compileTree = (children: AstNode[]): nunjucks.Template => {
-    const code = compileParsed(new nj.nodes.Root(root.lineno, root.colno, children), env, templateName);
+    const code = compileParsed(new nj.nodes.Root(lineno, colno, children), env, templateName);
     const props = new Function(code)() as Record<string, unknown>; // eslint-disable-line no-new-func
     return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, environment, templateName, true);
   };
   const stubs = new Map<string, (...args: unknown[]) => unknown>();
-  for (const [name, node] of macros) {
+  for (const [name, parsed] of macros) {
     let compiled: ((...args: unknown[]) => unknown) | undefined;
+    let node: AstNode | undefined = parsed; // dropped once compiled
     const define = (): ((...args: unknown[]) => unknown) => {
       // Defined in the scope's Context (its closure looks names up there) with a scratch set of names, so that
       // defining it leaves the render in progress as it was.
@@ -86,7 +88,8 @@ export function parseMacroSource(
       target.ctx = {};
       target.exported = [];
       try {
-        run(compileTree([node]), target);
+        run(compileTree([node!]), target);
+        node = undefined;
         return target.ctx[name] as (...args: unknown[]) => unknown;
       } finally {
         target.ctx = saved.ctx;
