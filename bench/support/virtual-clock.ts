@@ -1,6 +1,6 @@
 /**
  * A virtual clock for the load simulator (bench/freshness-lag.ts `--clock virtual`): a discrete-event simulation that
- * drives the REAL local stack. `setTimeout`/`setInterval` (and their clears) and `Date` are replaced process-wide by
+ * drives the REAL local stack. `setTimeout`/`setInterval` (and their clears), `Date` and `process.hrtime` are replaced process-wide by
  * @sinonjs/fake-timers; `setImmediate`, `process.nextTick`, promises and Node's own I/O (sockets, fs, the http module's
  * internal timers) stay real. A driver loop waits until the real world is idle, then jumps the clock to the next timer
  * and fires it. Local CPU therefore costs 0 simulated time, and every modelled duration (Data API latencies, Wait
@@ -73,7 +73,9 @@ export function installVirtualClock(options: VirtualClockOptions = {}): VirtualC
 
   const clock = FakeTimers.withGlobal(globalThis).install({
     now: options.startAt ?? Date.now(),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    // hrtime too: the local Data API subtracts a statement's measured run time from its modelled time
+    // (statement-store.ts), which must be virtual (0 for local CPU), or the machine's load leaks into the figures.
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'hrtime'],
     // The SDK's http handler clears ids it never set (-1): pass those to the real clearTimeout, a no-op.
     shouldClearNativeTimers: true,
   });
