@@ -11,10 +11,17 @@
  * versioned ref, a project macro that overrides `ref`/`source`/`config`, a name that does not resolve — takes the
  * engine's full render, so errors and edge cases stay the engine's. tests/artifacts/compiled-code.test.ts
  * checks both paths give the same SQL.
+ *
+ * A recompile that patched the last compiled manifest (engine/project/model-edits.ts) and reuses the last
+ * manifest.json's entries (manifest-fragments.ts) need not render the models it did not edit whose last render was
+ * *stable* — static, or kept by the partial-parse cache, which never keeps a render that read `run_started_at`,
+ * `graph`… — : the same inputs print the same SQL. The caller names them (`unchanged`); they are rendered only if
+ * something asks for their SQL after all (`CompiledCode.get`).
  */
 import type { Manifest, ModelNode } from '../engine/manifest';
 import { findSource } from '../engine/manifest';
 import { parseStatically } from '../engine/project/static-parser';
+import type { PartialParseCache } from '../engine/project/partial-parse';
 import { compiledSqlOf } from '../engine/render/compiled-sql';
 import { RelationRef } from '../engine/render/relation';
 
@@ -23,27 +30,77 @@ const JINJA_DELIMITER = /\{[{%#]/;
 /** A project macro that would replace one of the calls the fast path prints itself. */
 const OVERRIDING_MACRO = /\{%-?\s*macro\s+(ref|source|config)\s*\(/;
 
+export interface CompiledCodeOptions {
+  /** The partial-parse cache `manifest` was compiled with: a render it kept or stored is stable. */
+  parseCache?: PartialParseCache;
+  /** Models (landfall ids) whose SQL is as in the manifest.json assembled last and stable there: not rendered. */
+  unchanged?: (id: string) => boolean;
+}
+
+/** Compiled SQL by landfall id, with which renders are stable and which were not rendered (see the file comment). */
+export class CompiledCode extends Map<string, string> {
+  /** Models whose SQL the same inputs print again (static, or a render the partial-parse cache kept). */
+  readonly stable = new Set<string>();
+  /** Models left out as `unchanged`: `get` renders one on demand. */
+  readonly notRendered = new Set<string>();
+  private renderLater?: (id: string) => string | undefined;
+
+  /** @internal compiledCodeOf sets how a model left out is rendered when asked for. */
+  setRenderLater(render: (id: string) => string | undefined): void {
+    this.renderLater = render;
+  }
+
+  override get(id: string): string | undefined {
+    if (this.notRendered.has(id) && this.renderLater) {
+      this.notRendered.delete(id);
+      const sql = this.renderLater(id);
+      if (sql !== undefined) this.set(id, sql);
+    }
+    return super.get(id);
+  }
+
+  override has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+}
+
 /**
  * @example
  * compiledCodeOf(manifest, new Date()).get('model.demo.stg_users') // 'select … from "dev"."raw"."users"'
  */
-export function compiledCodeOf(manifest: Manifest, startedAt: Date): Map<string, string> {
-  const out = new Map<string, string>();
+export function compiledCodeOf(manifest: Manifest, startedAt: Date, options: CompiledCodeOptions = {}): CompiledCode {
+  const out = new CompiledCode();
   const fast = OVERRIDING_MACRO.test(manifest.macroSource ?? '') ? undefined : new StaticRenderer(manifest);
-  for (const model of Object.values(manifest.models)) {
-    if (model.config.materialized === 'ephemeral') continue;
+  const renderOne = (model: ModelNode): string | undefined => {
     const quick = fast?.render(model);
     if (quick !== undefined) {
-      out.set(model.uniqueId, quick);
-      continue;
+      out.stable.add(model.uniqueId);
+      return quick;
     }
     try {
       // The engine's render, memoised across compiles when the manifest was compiled with a partial-parse cache.
-      out.set(model.uniqueId, compiledSqlOf(manifest, model, startedAt));
+      const sql = compiledSqlOf(manifest, model, startedAt);
+      if (options.parseCache?.compiledSqlKept(model.uniqueId)) out.stable.add(model.uniqueId);
+      return sql;
     } catch {
-      // run_query/statement at render time, or an error the build reports with its file and line
+      return undefined; // run_query/statement at render time, or an error the build reports with its file and line
     }
+  };
+  for (const model of Object.values(manifest.models)) {
+    if (model.config.materialized === 'ephemeral') continue;
+    if (options.unchanged?.(model.uniqueId)) {
+      out.notRendered.add(model.uniqueId);
+      out.stable.add(model.uniqueId);
+      options.parseCache?.retainCompiledSql(model.uniqueId);
+      continue;
+    }
+    const sql = renderOne(model);
+    if (sql !== undefined) out.set(model.uniqueId, sql);
   }
+  out.setRenderLater((id) => {
+    const model = manifest.models[id];
+    return model && renderOne(model);
+  });
   return out;
 }
 
@@ -53,11 +110,17 @@ class StaticRenderer {
   private readonly relations = new Map<string, string>();
   /** Names `ref()` must not resolve here (ephemeral or versioned models: CTEs, version keys). */
   private readonly special = new Set<string>();
+  private indexed = false;
 
-  constructor(private readonly manifest: Manifest) {
-    const database = manifest.target.database;
-    for (const seed of Object.values(manifest.seeds)) this.relations.set(seed.name, RelationRef.inDatabase(seed.relation, database).toString());
-    for (const model of Object.values(manifest.models)) {
+  constructor(private readonly manifest: Manifest) {}
+
+  /** The names above, made at the first `ref()` (a recompile that renders one model through Jinja never needs them). */
+  private index(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    const database = this.manifest.target.database;
+    for (const seed of Object.values(this.manifest.seeds)) this.relations.set(seed.name, RelationRef.inDatabase(seed.relation, database).toString());
+    for (const model of Object.values(this.manifest.models)) {
       if (model.version !== undefined || model.config.materialized === 'ephemeral') this.special.add(model.name);
       else this.relations.set(model.name, RelationRef.inDatabase(model.relation, database).toString());
     }
@@ -72,6 +135,7 @@ class StaticRenderer {
     for (const call of calls) {
       if (call.kind === 'config') printed.push('');
       else if (call.kind === 'ref') {
+        this.index();
         if (this.special.has(call.name)) return undefined;
         const relation = this.relations.get(call.name);
         if (relation === undefined) return undefined;

@@ -15,11 +15,13 @@
  * into the last compiled manifest (engine/project/model-edits.ts) skips them: the index records the manifest it was
  * assembled from (`assembledFrom`, the compiled artifact's identity), and when this compile patched exactly that
  * manifest, every entry but the edited models' is built from the same inputs as then — except a model's compiled
- * SQL, which a render may print differently each time (`run_started_at`…): its hash is kept per entry and compared.
+ * SQL, which a render may print differently each time (`run_started_at`…): its hash is kept per entry and compared —
+ * or, for a model whose last render was stable (compiled-code.ts), not even rendered: its entry is kept as it is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/write-file-atomic';
+import { CompiledCode } from './compiled-code';
 import type { EntrySpec } from './manifest-artifact';
 import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
 import { entryKey } from './manifest-entry-keys';
@@ -37,21 +39,23 @@ export interface Fragment {
   tail: Buffer;
   /** A model entry's compiled SQL (`landfall compile`), hashed: null when it has none. */
   compiled?: string | null;
+  /** That compiled SQL came from a stable render: the same inputs print it again (compiled-code.ts `CompiledCode.stable`). */
+  stable?: boolean;
 }
 
 /** The index's file name under the state folder. */
 export const MANIFEST_FRAGMENTS_FILE = 'manifest-fragments.json';
 
 /** Bump when a node builder's output changes for the same inputs: an index written by another version is ignored. */
-const FRAGMENTS_VERSION = 2;
+const FRAGMENTS_VERSION = 3;
 
 interface SavedIndex {
   version: number;
   artifact: { size: number; mtimeMs: number; generatedAt: string };
   /** The identity of the manifest the entries were built from (see the file comment), when the writer knew it. */
   assembledFrom?: string;
-  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end, compiled SQL hash]`, byte offsets in the artifact. */
-  entries: [string, string, string, string[], number, number, number, number, (string | null)?][];
+  /** `[spec key, entry key, dbt id, parents, head start, head end, tail start, tail end, compiled SQL hash, stable (1)]`, byte offsets in the artifact. */
+  entries: [string, string, string, string[], number, number, number, number, (string | null)?, 1?][];
   /** Byte offsets of `"parent_map":{…},"child_map":{…}`: a function of the entries' ids, order and parents. */
   maps?: [number, number];
 }
@@ -101,8 +105,8 @@ export class ManifestFragments {
       const bytes = fs.readFileSync(artifactFile);
       // Another writer with the same size and time is unlikely; one with another generated_at is caught here.
       if (!bytes.subarray(0, 400).toString('utf8').includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
-      for (const [specKey, key, id, parents, hs, he, ts, te, compiled] of index.entries) {
-        fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te), ...(compiled === undefined ? {} : { compiled }) });
+      for (const [specKey, key, id, parents, hs, he, ts, te, compiled, stable] of index.entries) {
+        fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te), ...(compiled === undefined ? {} : { compiled }), ...(stable === 1 ? { stable: true } : {}) });
       }
       fragments.builtFrom = index.assembledFrom;
       if (index.maps) fragments.keptMaps = bytes.subarray(index.maps[0], index.maps[1]);
@@ -121,6 +125,15 @@ export class ManifestFragments {
     if (this.builtFrom === undefined || this.builtFrom !== basis) return false;
     this.changedSinceBuilt = new Set(changed);
     return true;
+  }
+
+  /**
+   * Whether model `id`'s kept entry is vouched for by `trustUnchangedSince` and its compiled SQL came from a stable
+   * render: then that SQL need not be rendered again (compiled-code.ts `CompiledCodeOptions.unchanged`).
+   */
+  keepsStableModel(id: string): boolean {
+    if (!this.changedSinceBuilt || this.changedSinceBuilt.has(id)) return false;
+    return this.entries.get(`model:${id}`)?.stable === true;
   }
 
   /** The kept fragment of an entry that `trustUnchangedSince` vouches for (its compiled SQL checked by the caller). */
@@ -169,7 +182,9 @@ export class ManifestFragments {
     const entries: SavedIndex['entries'] = [];
     for (const [specKey, fragment] of this.entries) {
       const [hs, he, ts, te] = this.last.offsets.get(specKey)!;
-      entries.push(fragment.compiled === undefined ? [specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te] : [specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te, fragment.compiled]);
+      if (fragment.compiled === undefined) entries.push([specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te]);
+      else if (fragment.stable) entries.push([specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te, fragment.compiled, 1]);
+      else entries.push([specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te, fragment.compiled]);
     }
     const index: SavedIndex = {
       version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt },
@@ -225,11 +240,23 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
   const sections: Record<NodeSection, Map<string, string>> = { nodes: new Map(), sources: new Map(), exposures: new Map(), unit_tests: new Map() };
   const made = new Map<string, Fragment>();
   const stats: FragmentStats = { reused: 0, built: 0, trusted: 0 };
+  const compiledCode = ctx.compiled instanceof CompiledCode ? ctx.compiled : undefined;
   for (const spec of specs) {
     const specKey = specKeyOf(spec);
+    const id = spec.node.uniqueId;
+    // A stable model not rendered again (compiled-code.ts): its vouched-for entry is kept as it is.
+    let fragment = compiledCode?.notRendered.has(id) && spec.kind === 'model' ? fragments?.takeUnchanged(specKey, id) : undefined;
+    if (fragment?.stable) {
+      stats.reused++;
+      stats.trusted++;
+      sections[spec.section].set(fragment.id, specKey);
+      made.set(specKey, fragment);
+      continue;
+    }
     // A model's compiled SQL, hashed: a fragment vouched for by `trustUnchangedSince` must have been built with the same.
-    const compiled = fragments && ctx.compiled && spec.kind === 'model' ? compiledHash(ctx.compiled.get(spec.node.uniqueId)) : undefined;
-    let fragment = fragments?.takeUnchanged(specKey, spec.node.uniqueId);
+    const compiled = fragments && ctx.compiled && spec.kind === 'model' ? compiledHash(ctx.compiled.get(id)) : undefined;
+    const stable = compiled !== undefined && compiledCode?.stable.has(id) === true;
+    fragment = fragments?.takeUnchanged(specKey, id);
     if (fragment && fragment.compiled !== compiled) fragment = undefined;
     if (!fragment) {
       const key = fragments ? entryKey(spec, ctx) : '';
@@ -244,6 +271,7 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
       stats.reused++;
       stats.trusted++;
     }
+    if (fragments && spec.kind === 'model' && (fragment.stable === true) !== stable) fragment = { ...fragment, stable };
     // As in an object: a second entry under the same id keeps the first one's place and replaces its value.
     sections[spec.section].set(fragment.id, specKey);
     made.set(specKey, fragment);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Manifest } from '../engine/manifest';
 import type { RunState } from '../engine/run/run-state';
 import type { FreshnessResult } from '../engine/freshness/freshness';
-import { compiledCodeOf } from './compiled-code';
+import { compiledCodeOf, type CompiledCodeOptions } from './compiled-code';
 import { manifestArtifact, manifestArtifactBytes } from './manifest-artifact';
 import type { ManifestFragments } from './manifest-fragments';
 import { readProjectDocs, type ProjectDocs } from './project-docs';
@@ -45,6 +45,8 @@ export interface TargetArtifactsInput {
    * Builds leave it out.
    */
   compiledCode?: boolean;
+  /** With `compiledCode`: the parse cache and the models not to render again (compiled-code.ts `CompiledCodeOptions`). */
+  compiledCodeOptions?: CompiledCodeOptions;
   env?: Record<string, string>;
   /**
    * Node entries kept as text from the last write (manifest-fragments.ts): manifest.json is assembled from them,
@@ -76,7 +78,7 @@ export function targetArtifacts(input: TargetArtifactsInput): Map<string, unknow
   const files = new Map<string, unknown>();
   const docs = input.docs ?? readProjectDocs(input.projectDir);
   const meta = { invocationId: input.invocationId, generatedAt, invocationStartedAt: input.startedAt, env: input.env };
-  const manifestInput = { ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt) } : {}) };
+  const manifestInput = { ...meta, manifest: input.manifest, docs, ...(input.compiledCode ? { compiledCode: compiledCodeOf(input.manifest, input.startedAt, input.compiledCodeOptions) } : {}) };
   files.set(TARGET_FILES.manifest, input.fragments ? manifestArtifactBytes(manifestInput, input.fragments) : manifestArtifact(manifestInput));
   if (input.run) {
     files.set(TARGET_FILES.runResults, runResultsArtifact({ state: input.run.state, manifest: input.manifest, args: input.run.args, elapsedSeconds: input.run.elapsedSeconds, generatedAt, env: input.env }));

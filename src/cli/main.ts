@@ -231,7 +231,9 @@ function compileCommand(args: string[]): number {
     if (patch) fragments.trustUnchangedSince(patch.basis, patch.edited);
     fragments.assembledFrom = artifactIdentity(out);
   }
-  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(files ? { docs: projectDocsOf(files) } : {}), ...(fragments ? { fragments } : {}) });
+  // Models whose kept entry holds a stable render of the same inputs are not rendered again (compiled-code.ts).
+  const compiledCodeOptions = parseCache ? { parseCache, ...(fragments ? { unchanged: (id: string) => fragments.keepsStableModel(id) } : {}) } : undefined;
+  writeTargetArtifacts({ projectDir: options.projectDir, manifest, invocationId: `compile-${started}`, startedAt: new Date(started), compiledCode: true, ...(compiledCodeOptions ? { compiledCodeOptions } : {}), ...(files ? { docs: projectDocsOf(files) } : {}), ...(fragments ? { fragments } : {}) });
   parseCache?.finishCompiledSql(); // keeps the models' compiled SQL for the next compile (render/compiled-sql.ts)
   if (!options.json) for (const warning of manifest.parseWarnings ?? []) process.stdout.write(`[WARNING] ${warning}\n`);
   // dbt compiles analyses to target/compiled/<project>/analyses/… (they never run).

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Manifest } from '../manifest';
 import type { Target } from '../target';
 import { linkProject, prepareCompile } from './compile-manifest';
-import { recompileFromArtifact, stampArtifact } from './model-edits';
+import { patchedArtifactText, recompileFromArtifact, stampArtifact } from './model-edits';
 import type { PartialParseCache } from './partial-parse';
 import { readProjectFiles, type ProjectFiles } from './project-files';
 
@@ -37,7 +37,8 @@ export function compileProject(
   for (const check of checks) check(manifest, files);
   parseCache?.finishCompile();
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, JSON.stringify(manifest));
+  // A patched artifact is spliced from the last one's text, not serialised again (model-edits.ts).
+  fs.writeFileSync(outFile, patchedArtifactText(manifest) ?? JSON.stringify(manifest));
   if (parseCache) stampArtifact(prepared, options, outFile, checksRun);
   return manifest;
 }

@@ -91,6 +91,8 @@ export interface ArtifactPatch {
 }
 
 const patches = new WeakMap<Manifest, ArtifactPatch>();
+/** The artifact's text and manifest that `recompileFromArtifact` patched, by the manifest it made. */
+const patchedTexts = new WeakMap<Manifest, { last: Manifest; text: string }>();
 
 /**
  * How `manifest` was made from the last compiled artifact, when `recompileFromArtifact` made it: whatever was derived
@@ -172,16 +174,75 @@ export function recompileFromArtifact(prepared: PreparedCompile, options: Compil
     const root = prepared.scopes[0]!;
     const texts = new Map(root.files.models.map((f) => [f.file, f.text]));
     if (changed.some((file) => !texts.has(file))) return undefined;
-    const last = JSON.parse(fs.readFileSync(artifactFile, 'utf8')) as Manifest;
+    const text = fs.readFileSync(artifactFile, 'utf8');
+    const last = JSON.parse(text) as Manifest;
     const manifest = applyModelEdits({ manifest: last, session: prepared.session, root }, changed.map((file) => ({ file, text: texts.get(file)! })), cache, options.now ?? new Date());
     if (manifest) {
       const edited = new Set(Object.keys(manifest.models).filter((id) => manifest.models[id] !== last.models[id]));
       patches.set(manifest, { basis: artifactIdentity(artifactFile, stat), edited });
+      patchedTexts.set(manifest, { last, text });
     }
     return manifest;
   } catch {
     return undefined; // no stamp, no artifact, or unreadable: compile in full
   }
+}
+
+/**
+ * `JSON.stringify(manifest)` for a manifest `recompileFromArtifact` made, spliced from the artifact's text: its
+ * `compiledAt` and the edited models' `rawSql` values replaced, the other 7 MB copied as they are (no serialisation of
+ * 8,500 nodes). Undefined when anything else differs from the artifact (a check replaced a part with a different
+ * value) or a value is not where the serialisation puts it: the caller then serialises. Key order is the artifact's,
+ * as the patch made the objects (`{ ...last, compiledAt, models }`, `{ ...model, rawSql }`), so the text is the same.
+ * tests/engine/project/model-edits.test.ts compares both.
+ */
+export function patchedArtifactText(manifest: Manifest): string | undefined {
+  const patched = patchedTexts.get(manifest);
+  if (!patched) return undefined;
+  const { last, text } = patched;
+  const lastRecord = last as unknown as Record<string, unknown>;
+  const nowRecord = manifest as unknown as Record<string, unknown>;
+  const keys = Object.keys(nowRecord);
+  if (keys.join('\n') !== Object.keys(lastRecord).join('\n')) return undefined;
+  for (const key of keys) {
+    if (key === 'compiledAt' || key === 'models' || nowRecord[key] === lastRecord[key]) continue;
+    if (JSON.stringify(nowRecord[key]) !== JSON.stringify(lastRecord[key])) return undefined; // e.g. a check's facts
+  }
+  const models = Object.keys(manifest.models);
+  if (models.length !== Object.keys(last.models).length) return undefined;
+  // Replacements as [start, end, new text], in file order.
+  const splices: [number, number, string][] = [];
+  const replaceValue = (from: number, key: string, before: unknown, after: unknown): number | undefined => {
+    const marker = `${JSON.stringify(key)}:`;
+    const at = text.indexOf(marker, from);
+    const old = JSON.stringify(before);
+    if (at < 0 || !text.startsWith(old, at + marker.length)) return undefined;
+    splices.push([at + marker.length, at + marker.length + old.length, JSON.stringify(after)]);
+    return at + marker.length + old.length;
+  };
+  // A key's quoted name followed by `:` occurs only as a key (inside a string every `"` is escaped); `compiledAt` is
+  // the manifest's third key, before any node.
+  if (replaceValue(0, 'compiledAt', last.compiledAt, manifest.compiledAt) === undefined) return undefined;
+  for (const id of models) {
+    const model = manifest.models[id]!;
+    const before = last.models[id];
+    if (model === before) continue;
+    if (!before || Object.keys(model).join('\n') !== Object.keys(before).join('\n')) return undefined;
+    for (const key of Object.keys(model) as (keyof typeof model)[]) {
+      if (key !== 'rawSql' && model[key] !== before[key]) return undefined;
+    }
+    const entry = text.indexOf(`${JSON.stringify(id)}:{"uniqueId":${JSON.stringify(id)},`);
+    if (entry < 0 || replaceValue(entry, 'rawSql', before.rawSql, model.rawSql) === undefined) return undefined;
+  }
+  splices.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end, replacement] of splices) {
+    parts.push(text.slice(at, start), replacement);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** After `artifactFile` was written from a compile prepared as `prepared`: the stamp that lets the next compile reuse it. */

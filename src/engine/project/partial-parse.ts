@@ -99,6 +99,8 @@ export class PartialParseCache {
   private readonly seen = new Set<string>();
   /** Node ids whose compiled SQL was looked up since `startCompile`. */
   private readonly seenCompiled = new Set<string>();
+  /** Node ids whose compiled SQL was found valid, stored or retained since `startCompile` (not a volatile render). */
+  private readonly keptCompiled = new Set<string>();
   private changed = false;
   /** Keys of each map set or removed since the full file was last written or read (what a delta save writes). */
   private readonly dirty = { texts: new Set<string>(), results: new Set<string>(), compiled: new Set<string>() };
@@ -178,6 +180,7 @@ export class PartialParseCache {
   startCompile(): void {
     this.seen.clear();
     this.seenCompiled.clear();
+    this.keptCompiled.clear();
     this.counts = { read: 0, reused: 0, parsed: 0 };
   }
 
@@ -222,14 +225,33 @@ export class PartialParseCache {
     this.seenCompiled.add(id);
     const entry = this.compiled.get(id);
     if (!entry || entry.fingerprint !== fingerprint || !stillValid(entry)) return undefined;
+    this.keptCompiled.add(id);
     return entry.sql;
   }
 
   storeCompiledSql(id: string, entry: CompiledSqlEntry): void {
     this.seenCompiled.add(id);
+    this.keptCompiled.add(id);
     this.compiled.set(id, entry);
     this.dirty.compiled.add(id);
     this.changed = true;
+  }
+
+  /**
+   * Whether node `id`'s compiled SQL was kept or stored since `startCompile`: its render read nothing that changes
+   * between compiles (render/compiled-sql.ts stores only such renders), so the same inputs print the same SQL.
+   */
+  compiledSqlKept(id: string): boolean {
+    return this.keptCompiled.has(id);
+  }
+
+  /**
+   * Keep node `id`'s compiled SQL (if any) through `finishCompiledSql` without looking it up: the caller reused the
+   * SQL from the last artifact, rendered from the same inputs (artifacts/compiled-code.ts).
+   */
+  retainCompiledSql(id: string): void {
+    this.seenCompiled.add(id);
+    if (this.compiled.has(id)) this.keptCompiled.add(id);
   }
 
   /**

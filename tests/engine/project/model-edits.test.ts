@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { compileManifest } from '../../../src/engine/project/compile-manifest';
 import { compileProject } from '../../../src/engine/project/compile-project';
-import { recompileModelEdits } from '../../../src/engine/project/model-edits';
+import { patchedArtifactText, recompileModelEdits } from '../../../src/engine/project/model-edits';
 import { PartialParseCache } from '../../../src/engine/project/partial-parse';
 import { readProjectFiles } from '../../../src/engine/project/project-files';
 import { manifestJsonWriter } from '../../../src/local/project-watcher';
@@ -97,6 +97,16 @@ describe('recompile from model edits', () => {
       expect(next.stats).toMatchObject({ parsed: 1, reused: 1 }); // orders.sql parsed; no other SQL file looked up
       expect(withoutTime(next.manifest)).toBe(fullNow());
       expect(withoutTime(JSON.parse(fs.readFileSync(out(), 'utf8')))).toBe(fullNow());
+      // The artifact was spliced from the last one's text (not serialised): the same bytes as a serialisation.
+      expect(patchedArtifactText(next.manifest)).toBeDefined();
+      expect(fs.readFileSync(out(), 'utf8')).toBe(JSON.stringify(next.manifest));
+      // Two models edited at once, one 1.4 kB longer, one with quotes, a backslash and non-ASCII text: still the serialisation's text.
+      edit('models/marts/orders.sql', (text) => `${text}\n-- ${'longer '.repeat(200)}\n`);
+      edit('models/staging/stg_orders.sql', (text) => `-- "quoted" \\ and ünïcode\n${text}`);
+      next = compileNow();
+      expect(patchedArtifactText(next.manifest)).toBeDefined();
+      expect(fs.readFileSync(out(), 'utf8')).toBe(JSON.stringify(next.manifest));
+      expect(withoutTime(next.manifest)).toBe(fullNow());
 
       // Nothing changed: the artifact again, nothing parsed.
       next = compileNow();
