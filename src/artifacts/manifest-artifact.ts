@@ -15,6 +15,7 @@ import { DBT_VERSION, type ArtifactMetadataInput, artifactMetadata } from './art
 import { exposureNode, modelNode, seedNode, sourceNode, type Json, type NodeContext } from './manifest-nodes';
 import { testNode, unitTestNode } from './manifest-test-nodes';
 import { assembleManifest, type ManifestFragments } from './manifest-fragments';
+import { splicedManifest } from './manifest-splice';
 import { parentAndChildMaps, parentsOf, type NodeSection } from './manifest-maps';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
@@ -73,7 +74,9 @@ export function manifestArtifact(input: ManifestArtifactInput): Json {
 /**
  * manifest.json's text, equal to `JSON.stringify(manifestArtifact(input))`. With `fragments` (manifest-fragments.ts),
  * each node entry whose inputs are unchanged since the fragments last saw it is reused as text, not built and
- * serialised again; the fragments then hold this text's entries for the next call.
+ * serialised again; the fragments then hold this text's entries for the next call. When the fragments vouch for the
+ * last file (`trustUnchangedSince`), it is spliced instead (manifest-splice.ts): equal but for the `created_at` of the
+ * entries and macros it kept.
  *
  * @example
  * fs.writeFileSync('dbt/target/manifest.json', manifestArtifactText({ manifest, docs, invocationId, generatedAt }, fragments));
@@ -85,14 +88,15 @@ export function manifestArtifactText(input: ManifestArtifactInput, fragments?: M
 /** {@link manifestArtifactText} as UTF-8, what is written to the file (reused fragments are copied as bytes). */
 export function manifestArtifactBytes(input: ManifestArtifactInput, fragments?: ManifestFragments): Buffer {
   const ctx = nodeContext(input);
-  return assembleManifest({
+  const parts = {
     ctx,
     specs: entrySpecs(ctx),
     head: { metadata: manifestMetadata(input) },
-    middle: { macros: macrosOf(ctx), docs: docBlocksOf(ctx) },
+    middle: () => ({ macros: macrosOf(ctx), docs: docBlocksOf(ctx) }),
     selectors: selectorsOf(input.manifest),
-    fragments,
-  });
+  };
+  // After a recompile that only patched model texts: the last file with a few ranges replaced (manifest-splice.ts).
+  return (fragments && splicedManifest(parts, fragments)) || assembleManifest({ ...parts, fragments });
 }
 
 /** What every node builder reads: the manifest, the docs, dbt's ids, the time, compiled SQL, tests by node. */

@@ -47,7 +47,7 @@ export interface Fragment {
 export const MANIFEST_FRAGMENTS_FILE = 'manifest-fragments.json';
 
 /** Bump when a node builder's output changes for the same inputs: an index written by another version is ignored. */
-const FRAGMENTS_VERSION = 3;
+const FRAGMENTS_VERSION = 4;
 
 interface SavedIndex {
   version: number;
@@ -58,6 +58,24 @@ interface SavedIndex {
   entries: [string, string, string, string[], number, number, number, number, (string | null)?, 1?][];
   /** Byte offsets of `"parent_map":{…},"child_map":{…}`: a function of the entries' ids, order and parents. */
   maps?: [number, number];
+  /** Byte offset of `,"nodes":`, where the metadata ends (manifest-splice.ts replaces what is before it). */
+  bodyStart?: number;
+}
+
+/** Byte offsets of an entry in the file: head start, head end, tail start, tail end. */
+export type EntryOffsets = [number, number, number, number];
+
+/** The file on disk the kept fragments point into, with each entry's offsets (manifest-splice.ts). */
+export interface SpliceBasis {
+  bytes: Buffer;
+  bodyStart: number;
+  maps: [number, number];
+  /** By spec key, in file order. */
+  offsets: Map<string, EntryOffsets>;
+  /** The kept fragments by spec key, in file order. */
+  entries: ReadonlyMap<string, Fragment>;
+  /** The landfall ids `trustUnchangedSince` named as changed. */
+  changed: ReadonlySet<string>;
 }
 
 /** What reuse did in the last assembly. */
@@ -80,7 +98,9 @@ export interface FragmentStats {
 export class ManifestFragments {
   private entries = new Map<string, Fragment>();
   /** The last assembled file and each entry's byte offsets in it, for `save`. */
-  private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, [number, number, number, number]>; maps: [number, number] };
+  private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, EntryOffsets>; maps: [number, number]; bodyStart?: number };
+  /** The file the index described when opened, for splicing (see `spliceBasis`). */
+  private onDisk?: { bytes: Buffer; bodyStart: number; maps: [number, number]; offsets: Map<string, EntryOffsets> };
   /** The parent and child maps of the kept entries, as text, when the index located them. */
   private keptMaps?: Buffer;
   /** What the kept entries were built from (read from the index); `save` records `assembledFrom` instead. */
@@ -105,8 +125,13 @@ export class ManifestFragments {
       const bytes = fs.readFileSync(artifactFile);
       // Another writer with the same size and time is unlikely; one with another generated_at is caught here.
       if (!bytes.subarray(0, 400).toString('utf8').includes(JSON.stringify(index.artifact.generatedAt))) return fragments;
+      const offsets = new Map<string, EntryOffsets>();
       for (const [specKey, key, id, parents, hs, he, ts, te, compiled, stable] of index.entries) {
         fragments.entries.set(specKey, { key, id, parents, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te), ...(compiled === undefined ? {} : { compiled }), ...(stable === 1 ? { stable: true } : {}) });
+        offsets.set(specKey, [hs, he, ts, te]);
+      }
+      if (typeof index.bodyStart === 'number' && index.maps && offsets.size === fragments.entries.size) {
+        fragments.onDisk = { bytes, bodyStart: index.bodyStart, maps: index.maps, offsets };
       }
       fragments.builtFrom = index.assembledFrom;
       if (index.maps) fragments.keptMaps = bytes.subarray(index.maps[0], index.maps[1]);
@@ -134,6 +159,15 @@ export class ManifestFragments {
   keepsStableModel(id: string): boolean {
     if (!this.changedSinceBuilt || this.changedSinceBuilt.has(id)) return false;
     return this.entries.get(`model:${id}`)?.stable === true;
+  }
+
+  /**
+   * The file the kept fragments point into, when `trustUnchangedSince` vouched for them and the index located every
+   * part of it: manifest-splice.ts then copies its unchanged byte ranges instead of assembling 8,500 entries.
+   */
+  spliceBasis(): SpliceBasis | undefined {
+    if (!this.changedSinceBuilt || !this.onDisk) return undefined;
+    return { ...this.onDisk, entries: this.entries, changed: this.changedSinceBuilt };
   }
 
   /** The kept fragment of an entry that `trustUnchangedSince` vouches for (its compiled SQL checked by the caller). */
@@ -164,14 +198,15 @@ export class ManifestFragments {
   }
 
   /** Keep exactly the fragments of the file just assembled, pointing into it (so older files can be collected). */
-  replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, [number, number, number, number]>, maps: [number, number]): void {
+  replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, EntryOffsets>, maps: [number, number], bodyStart?: number): void {
     this.entries = new Map();
     for (const [specKey, fragment] of fragments) {
       const [hs, he, ts, te] = offsets.get(specKey)!;
       this.entries.set(specKey, { ...fragment, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
     }
     this.keptMaps = bytes.subarray(maps[0], maps[1]);
-    this.last = { bytes, generatedAt, offsets, maps };
+    this.last = { bytes, generatedAt, offsets, maps, ...(bodyStart === undefined ? {} : { bodyStart }) };
+    this.onDisk = undefined; // the entries now point into the new file, not into the one opened
   }
 
   /** After the last assembled text was written to `artifactFile`: write the index that lets the next process reuse it. */
@@ -189,6 +224,7 @@ export class ManifestFragments {
     const index: SavedIndex = {
       version: FRAGMENTS_VERSION, artifact: { size: stat.size, mtimeMs: stat.mtimeMs, generatedAt: this.last.generatedAt },
       ...(this.assembledFrom === undefined ? {} : { assembledFrom: this.assembledFrom }), entries, maps: this.last.maps,
+      ...(this.last.bodyStart === undefined ? {} : { bodyStart: this.last.bodyStart }),
     };
     fs.mkdirSync(path.dirname(this.indexFile), { recursive: true });
     writeFileAtomic(this.indexFile, JSON.stringify(index));
@@ -196,7 +232,7 @@ export class ManifestFragments {
 }
 
 /** A node entry's JSON split around its `created_at` value (an entry without one has an empty tail and no marker). */
-function splitAtCreatedAt(entry: Json): { head: Buffer; tail: Buffer } {
+export function splitAtCreatedAt(entry: Json): { head: Buffer; tail: Buffer } {
   const before: Json = {};
   const after: Json = {};
   let seen = false;
@@ -217,19 +253,20 @@ export interface ManifestTextParts {
   ctx: NodeContext;
   specs: EntrySpec[];
   head: { metadata: Json };
-  middle: { macros: Json; docs: Json };
+  /** Made only when the file is assembled (manifest-splice.ts keeps the last file's). */
+  middle: () => { macros: Json; docs: Json };
   selectors: Json;
   fragments?: ManifestFragments;
 }
 
 /** The spec's identity across compiles: its section kind and landfall id. */
-function specKeyOf(spec: EntrySpec): string {
+export function specKeyOf(spec: EntrySpec): string {
   return `${spec.kind}:${spec.node.uniqueId}`;
 }
 
 const EMPTY = Buffer.alloc(0);
 
-function compiledHash(sql: string | undefined): string | null {
+export function compiledHash(sql: string | undefined): string | null {
   return sql === undefined ? null : contentHash(sql);
 }
 
@@ -293,7 +330,7 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
     out.push(bytes);
     length += bytes.length;
   };
-  const offsets = new Map<string, [number, number, number, number]>();
+  const offsets = new Map<string, EntryOffsets>();
   const section = (ids: Map<string, string>) => {
     push('{');
     let first = true;
@@ -311,11 +348,14 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
     }
     push('}');
   };
-  push(`{"metadata":${JSON.stringify(parts.head.metadata)},"nodes":`);
+  push(`{"metadata":${JSON.stringify(parts.head.metadata)}`);
+  const bodyStart = length;
+  push(',"nodes":');
   section(sections.nodes);
   push(',"sources":');
   section(sections.sources);
-  push(`,"macros":${JSON.stringify(parts.middle.macros)},"docs":${JSON.stringify(parts.middle.docs)},"exposures":`);
+  const middle = parts.middle();
+  push(`,"macros":${JSON.stringify(middle.macros)},"docs":${JSON.stringify(middle.docs)},"exposures":`);
   section(sections.exposures);
   push(`,"metrics":{},"groups":{},"selectors":${JSON.stringify(parts.selectors)},"disabled":{},`);
   const mapsStart = length;
@@ -326,7 +366,7 @@ export function assembleManifest(parts: ManifestTextParts): Buffer {
   push('}');
   const bytes = Buffer.concat(out, length);
   if (fragments) {
-    fragments.replaceAll(bytes, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), inFile, offsets, [mapsStart, mapsEnd]);
+    fragments.replaceAll(bytes, String((parts.head.metadata as { generated_at?: unknown }).generated_at ?? ''), inFile, offsets, [mapsStart, mapsEnd], bodyStart);
     fragments.stats = stats;
   }
   return bytes;

@@ -122,9 +122,12 @@ describe('manifest.json from fragments', () => {
   it('a patch of the manifest the entries were built from reuses them unkeyed, but not an edited node, a changed compiled SQL or another basis', () => {
     const index = path.join(dir, 'state', 'manifest-fragments.json');
     const artifact = path.join(dir, 'manifest.json');
-    const write = (input: ManifestArtifactInput, fragments: ManifestFragments, basis: string) => {
+    // A spliced file (manifest-splice.ts) keeps the created_at of the entries it did not rebuild: compared without them.
+    const withoutCreatedAt = (text: string) => text.replace(/"created_at":[0-9.e+-]+/g, '"created_at":0');
+    const write = (input: ManifestArtifactInput, fragments: ManifestFragments, basis: string, spliced = false) => {
       const text = manifestArtifactText(input, fragments);
-      expect(text).toBe(JSON.stringify(manifestArtifact(input)));
+      if (spliced) expect(withoutCreatedAt(text)).toBe(withoutCreatedAt(JSON.stringify(manifestArtifact(input))));
+      else expect(text).toBe(JSON.stringify(manifestArtifact(input)));
       fs.writeFileSync(artifact, text);
       fragments.assembledFrom = basis;
       fragments.save(artifact);
@@ -140,11 +143,18 @@ describe('manifest.json from fragments', () => {
     input = { ...input, compiledCode: new Map([...input.compiledCode!, ['model.jaffle_mart.customers', 'select 2 as printed_now']]) };
     const second = ManifestFragments.open(index, artifact);
     expect(second.trustUnchangedSince('artifact-1', ['model.jaffle_mart.stg_orders'])).toBe(true);
-    write(input, second, 'artifact-2');
+    const before = JSON.parse(fs.readFileSync(artifact, 'utf8')) as { nodes: Record<string, { created_at: number }> };
+    write(input, second, 'artifact-2', true);
     expect(second.stats).toEqual({ reused: entries - 2, built: 2, trusted: entries - 2 });
+    const after = JSON.parse(fs.readFileSync(artifact, 'utf8')) as { nodes: Record<string, { created_at: number }> };
     expect(fs.readFileSync(artifact, 'utf8')).toContain('select 2 as printed_now');
+    // The two rebuilt entries have this compile's time; a kept one its own.
+    expect(after.nodes['model.jaffle_mart.stg_orders']!.created_at).toBe(input.generatedAt.getTime() / 1000);
+    expect(after.nodes['model.jaffle_mart.customers']!.created_at).toBe(input.generatedAt.getTime() / 1000);
+    expect(after.nodes['model.jaffle_mart.orders']!.created_at).toBe(before.nodes['model.jaffle_mart.orders']!.created_at);
 
-    // Built from another manifest than the one patched: every key is computed (only customers' SQL changed back).
+    // Built from another manifest than the one patched: every key is computed (only customers' SQL changed back), and
+    // every other entry is taken from the spliced file at the offsets its index gives.
     input = inputOf();
     const third = ManifestFragments.open(index, artifact);
     expect(third.trustUnchangedSince('artifact-1', [])).toBe(false);

@@ -3,7 +3,8 @@
  * the same files writes (target/manifest.json and the compiled artifact, times masked): whichever edits take the fast
  * path (a model's SQL with the same calls: the artifact spliced, kept manifest.json entries unrendered) and whichever
  * link again (a changed ref, YAML, a new or deleted model). Each case recompiles twice in a row, so the second
- * recompile starts from what the first one wrote (the fast path's own artifact, index and stable flags).
+ * recompile starts from what the first one wrote (the fast path's own artifact, index and stable flags). A spliced
+ * target/manifest.json keeps the created_at of entries it did not rebuild, which the comparison masks.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -63,11 +64,15 @@ describe('landfall compile after each kind of edit equals a full compile', () =>
     expect(await compile(project)).toBe(0);
     for (const round of [0, 1]) {
       const trust = jest.spyOn(ManifestFragments.prototype, 'trustUnchangedSince');
+      const splice = jest.spyOn(ManifestFragments.prototype, 'spliceBasis');
       edit(project, round);
       expect(await compile(project)).toBe(0);
       // The fast path was (or was not) taken: only a patched artifact vouches for the kept entries.
       expect(trust.mock.results.map((r) => r.value)).toEqual(patched ? [true] : []);
+      // …and target/manifest.json was spliced from the last one (artifacts/manifest-splice.ts) rather than assembled.
+      expect(splice.mock.results.map((r) => r.value !== undefined)).toEqual(patched ? [true] : [false]);
       trust.mockRestore();
+      splice.mockRestore();
 
       const full = path.join(dir, `full-${round}`);
       fs.rmSync(full, { recursive: true, force: true });
