@@ -96,7 +96,9 @@ export interface FragmentStats {
  * fragments.save('dbt/target/manifest.json');
  */
 export class ManifestFragments {
-  private entries = new Map<string, Fragment>();
+  private kept = new Map<string, Fragment>();
+  /** Set by `replaceAll`: the fragments of the file just assembled, not yet pointed into it (see `entries`). */
+  private pending?: Map<string, Fragment>;
   /** The last assembled file and each entry's byte offsets in it, for `save`. */
   private last?: { bytes: Buffer; generatedAt: string; offsets: Map<string, EntryOffsets>; maps: [number, number]; bodyStart?: number };
   /** The file the index described when opened, for splicing (see `spliceBasis`). */
@@ -110,6 +112,23 @@ export class ManifestFragments {
   /** The identity of the manifest being assembled now, recorded by `save` (the caller sets it). */
   assembledFrom?: string;
   stats: FragmentStats = { reused: 0, built: 0, trusted: 0 };
+
+  /**
+   * The kept fragments, pointing into the last file assembled. Made on first use after `replaceAll`: a CLI compile
+   * only saves the index, which needs their offsets, not 8,500 new fragment objects.
+   */
+  private get entries(): Map<string, Fragment> {
+    if (this.pending && this.last) {
+      const { bytes, offsets } = this.last;
+      this.kept = new Map();
+      for (const [specKey, fragment] of this.pending) {
+        const [hs, he, ts, te] = offsets.get(specKey)!;
+        this.kept.set(specKey, { ...fragment, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
+      }
+      this.pending = undefined;
+    }
+    return this.kept;
+  }
 
   /** @param indexFile where `save` writes the index; none keeps the fragments in memory only. */
   constructor(readonly indexFile?: string) {}
@@ -199,11 +218,7 @@ export class ManifestFragments {
 
   /** Keep exactly the fragments of the file just assembled, pointing into it (so older files can be collected). */
   replaceAll(bytes: Buffer, generatedAt: string, fragments: Map<string, Fragment>, offsets: Map<string, EntryOffsets>, maps: [number, number], bodyStart?: number): void {
-    this.entries = new Map();
-    for (const [specKey, fragment] of fragments) {
-      const [hs, he, ts, te] = offsets.get(specKey)!;
-      this.entries.set(specKey, { ...fragment, head: bytes.subarray(hs, he), tail: bytes.subarray(ts, te) });
-    }
+    this.pending = fragments;
     this.keptMaps = bytes.subarray(maps[0], maps[1]);
     this.last = { bytes, generatedAt, offsets, maps, ...(bodyStart === undefined ? {} : { bodyStart }) };
     this.onDisk = undefined; // the entries now point into the new file, not into the one opened
@@ -215,7 +230,7 @@ export class ManifestFragments {
     const stat = fs.statSync(artifactFile);
     if (stat.size !== this.last.bytes.length) return; // not the file assembled last
     const entries: SavedIndex['entries'] = [];
-    for (const [specKey, fragment] of this.entries) {
+    for (const [specKey, fragment] of this.pending ?? this.entries) {
       const [hs, he, ts, te] = this.last.offsets.get(specKey)!;
       if (fragment.compiled === undefined) entries.push([specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te]);
       else if (fragment.stable) entries.push([specKey, fragment.key, fragment.id, fragment.parents, hs, he, ts, te, fragment.compiled, 1]);
