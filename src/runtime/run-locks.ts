@@ -114,6 +114,10 @@ export async function acquireRunLocks(keys: readonly string[], owner: LockOwner,
   const now = (options.now ?? Date.now)();
   const expiresAt = now + (options.ttlMs ?? DEFAULT_TTL_MS);
   const sorted = [...new Set(keys)].sort();
+  // A redriven attempt locks only what is left to build. The locks its earlier attempts took on nodes built since are
+  // freed here: their own release may have found the execution RUNNING again (a close's status event is asynchronous
+  // and a redrive can come first) and freed nothing, and the owner record below lists this attempt's keys only.
+  if ((owner.attempt ?? 0) > 0) await releaseEarlierAttempts(owner, sorted, options);
   if (sorted.length === 0) return { acquired: [], tookOver: [] };
   // The owner record first: whoever releases by owner then finds every key this call may take.
   await options.store.recordOwnerKeys(owner, sorted, expiresAt);
@@ -174,6 +178,16 @@ export async function releaseClosedRunLocks(executionArn: string, options: Pick<
   const described = options.executions.describe ? await options.executions.describe(executionArn) : { status: await options.executions.statusOf(executionArn), redriveCount: 0 };
   if (described.status === 'running') return [];
   return releaseRunLocks(executionArn, options, described.redriveCount);
+}
+
+/** Frees the owner's locks taken by an earlier attempt on keys this attempt does not take (conditioned on that attempt). */
+async function releaseEarlierAttempts(owner: LockOwner, keys: readonly string[], options: Pick<RunLockOptions, 'store' | 'concurrency'>): Promise<void> {
+  const wanted = new Set(keys);
+  const others = (await options.store.ownerKeys(owner.id)).filter((key) => !wanted.has(key));
+  await inBatches(others, options.concurrency ?? 16, async (key) => {
+    const holder = await options.store.read(key);
+    if (holder?.owner === owner.id && holder.attempt < (owner.attempt ?? 0)) await options.store.deleteIfOwner(key, owner.id, holder.attempt);
+  });
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -116,6 +116,27 @@ describe('run locks in DynamoDB (local endpoint)', () => {
     expect(await store.read('model.p.x')).toBeUndefined();
   });
 
+  it('frees, when a redrive re-locks, what an earlier attempt locked and built (its own release came after the redrive began)', async () => {
+    const redrives = new Map<string, number>();
+    const reader = {
+      statusOf: async (id: string) => statuses.get(id) ?? 'unknown',
+      describe: async (id: string) => ({ status: statuses.get(id) ?? 'unknown', redriveCount: redrives.get(id) ?? 0 }),
+    } as const;
+    const locks = new RunLocks({ ...options, executions: reader });
+    const execution = { arn: arn('a'), name: 'a' };
+    statuses.set(arn('a'), 'running');
+    await locks.acquire(['model.p.built', 'model.p.crashed'], execution);
+    // Attempt 0 crashes after building 'built'; the redrive starts before the close's release asks the status.
+    redrives.set(arn('a'), 1);
+    expect(await locks.releaseFor(arn('a'))).toEqual([]);
+    await locks.acquire(['model.p.crashed'], { ...execution, redriveCount: 1 });
+    expect(await store.read('model.p.built')).toBeUndefined();
+    expect(await store.read('model.p.crashed')).toMatchObject({ owner: arn('a'), attempt: 1 });
+    statuses.set(arn('a'), 'closed');
+    expect(await locks.releaseFor(arn('a'))).toEqual(['model.p.crashed']);
+    expect(await store.read('model.p.crashed')).toBeUndefined();
+  });
+
   it('never grants one model to two of many runs racing for it', async () => {
     for (const n of ['r0', 'r1', 'r2', 'r3', 'r4', 'r5']) statuses.set(arn(n), 'running');
     const results = await Promise.allSettled(['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].map((n) => acquireRunLocks(['model.p.a', 'model.p.b', 'model.p.c'], owner(n), options)));
