@@ -85,7 +85,10 @@ function patchMacroExtras(runtime: Record<string, any>): void {
       const hasKeywords = isPlainObject(last) && '__keywords' in last;
       // Most calls: positional arguments only, no more than the macro declares. Then varargs is [] and kwargs {},
       // which is what `pyMacroExtra` answers for a keywords object without extras: skip making one.
-      if (!hasKeywords && args.length <= parameterCount) return macro.apply(this, args);
+      // (Not when the last argument is some other object nunjucks would take for keywords.)
+      if (!hasKeywords && args.length <= parameterCount && !(typeof last === 'object' && last !== null && Object.prototype.hasOwnProperty.call(last, '__keywords'))) {
+        return macro.apply(this, args);
+      }
       const positional = hasKeywords ? args.slice(0, -1) : args;
       const keywords = (hasKeywords ? last : runtime.makeKeywordArgs({})) as Record<string | symbol, unknown>;
       const varargs = positional.slice(argNames.length + kwargNames.length);
