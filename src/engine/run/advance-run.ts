@@ -71,17 +71,14 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   const state = copyForStep(input);
   const now = () => (ctx.now ?? (() => new Date()))();
   const byId = nodesById(state);
-  // Numbered like dbt's progress lines: the on-run-start hooks, the nodes and the on-run-end hooks apart.
-  const phaseOf = (n: RunNode) => n.hook?.type ?? 'nodes';
-  const totals = new Map<string, number>();
-  const indexOf = new Map(state.nodes.map((n) => {
-    totals.set(phaseOf(n), (totals.get(phaseOf(n)) ?? 0) + 1);
-    return [n.id, totals.get(phaseOf(n))!];
-  }));
-  const totalOf = (n: RunNode) => totals.get(phaseOf(n))!;
+  // Numbered like dbt's progress lines; counted at a step's first event (a step that only polls tells none).
+  let numbering: NodeNumbering | undefined;
+  const numbers = () => (numbering ??= numberNodes(state.nodes));
+  const indexOf = { get: (id: string) => numbers().index.get(id) };
+  const totalOf = (n: RunNode) => numbers().totals.get(phaseOf(n))!;
   let progressed = false;
   // Nodes are settled and started concurrently (their Data API calls overlap); their events are told in node order.
-  const position = new Map(state.nodes.map((n, i) => [n.id, i]));
+  const position = { get: (id: string) => numbers().position.get(id) };
   const events: RunEvent[] = [];
   const emit = (event: RunEvent) => events.push(event);
   // A tests node that rides in its model's batch starts with it.
@@ -230,7 +227,7 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   // 2. Skip everything downstream of a failure.
   for (const node of state.nodes) {
     if (node.status !== 'pending') continue;
-    const blocker = node.dependsOn.map((d) => byId.get(d)!).find((d) => d && FINISHED_STATUSES.has(d.status) && !PASSING_STATUSES.has(d.status));
+    const blocker = failedDependency(node, byId);
     if (blocker) {
       node.status = 'skipped';
       node.skippedBecause = blocker.status === 'skipped' ? (blocker.skippedBecause ?? blocker.name) : blocker.kind === 'tests' ? `tests of ${blocker.name}` : blocker.name;
@@ -308,6 +305,35 @@ export async function advanceRun(input: RunState, ctx: RunContext): Promise<RunS
   // Back off while nothing changes, so long statements cost few state transitions.
   state.waitSeconds = state.done ? 0 : progressed ? 1 : Math.min(MAX_WAIT_SECONDS, Math.max(1, state.waitSeconds * 2));
   return state;
+}
+
+/** The first dependency that finished without passing (failed, or skipped), if any. */
+function failedDependency(node: RunNode, byId: ReadonlyMap<string, RunNode>): RunNode | undefined {
+  for (const id of node.dependsOn) {
+    const d = byId.get(id);
+    if (d && FINISHED_STATUSES.has(d.status) && !PASSING_STATUSES.has(d.status)) return d;
+  }
+  return undefined;
+}
+
+/** The run's nodes numbered within their phase (on-run-start hooks, nodes, on-run-end hooks), and their run order. */
+interface NodeNumbering {
+  index: Map<string, number>;
+  totals: Map<string, number>;
+  position: Map<string, number>;
+}
+
+const phaseOf = (n: RunNode) => n.hook?.type ?? 'nodes';
+
+function numberNodes(nodes: readonly RunNode[]): NodeNumbering {
+  const numbering: NodeNumbering = { index: new Map(), totals: new Map(), position: new Map() };
+  nodes.forEach((n, i) => {
+    const count = (numbering.totals.get(phaseOf(n)) ?? 0) + 1;
+    numbering.totals.set(phaseOf(n), count);
+    numbering.index.set(n.id, count);
+    numbering.position.set(n.id, i);
+  });
+  return numbering;
 }
 
 /** Tasks of one step running at once: their Data API calls overlap without queueing on the SDK's socket pool (50). */
