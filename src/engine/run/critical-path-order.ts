@@ -59,15 +59,20 @@ interface RunGraph {
   order: Int32Array;
 }
 
-/** The last graph built: a warm Lambda or the CLI runs one run's steps in a row. */
-let lastGraph: RunGraph | undefined;
+/** The graphs of the last few runs, by run id: a warm Lambda or a local stack may step a few runs in turn. */
+const recentGraphs = new Map<string, RunGraph>();
+const RECENT_GRAPHS = 4;
 
 /** The run's graph, reused while the nodes show the same ids and dependencies (compared by reference first). */
 function runGraph(state: RunState): RunGraph {
   const nodes = state.nodes;
-  const graph = lastGraph;
-  if (graph && graph.runId === state.runId && graph.ids.length === nodes.length && sameGraph(graph, nodes)) return graph;
-  return (lastGraph = buildGraph(state));
+  const kept = recentGraphs.get(state.runId);
+  if (kept && kept.ids.length === nodes.length && sameGraph(kept, nodes)) return kept;
+  const graph = buildGraph(state);
+  recentGraphs.delete(state.runId);
+  recentGraphs.set(state.runId, graph);
+  if (recentGraphs.size > RECENT_GRAPHS) recentGraphs.delete(recentGraphs.keys().next().value!);
+  return graph;
 }
 
 function sameGraph(graph: RunGraph, nodes: readonly RunNode[]): boolean {
