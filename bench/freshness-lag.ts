@@ -11,6 +11,7 @@
  *          [--schedulers serial,dag] [--per-domain 57] [--bound 16] [--lag-goal-minutes 10] [--json FILE] [--out FILE]
  *        --clock virtual (default): a discrete-event clock (bench/support/virtual-clock.ts), local CPU costs no simulated time,
  *        every modelled duration at its real value, `--speed` ignored; --clock real: real time accelerated `--speed`×.
+ *        --keep-state: keep the temp folder, for bench/freshness-lag-partial.ts (figures of a day still running).
  *        --tiny: the bench:smoke variant (76 models, 15 simulated minutes at 10× load, 120× speed), writes no results file.
  */
 import fs from 'node:fs';
@@ -39,6 +40,8 @@ const bound = numberFlag(args, 'bound', 16);
 const lagGoalMinutes = numberFlag(args, 'lag-goal-minutes', 10);
 const schedulers = (stringFlag(args, 'schedulers') ?? 'serial,dag').split(',') as Scheduler[];
 const jsonFile = stringFlag(args, 'json');
+/** Keep the temp folder (project, state-<scheduler>/) for bench/freshness-lag-partial.ts, which reads a day still running. */
+const keepState = args.includes('--keep-state');
 const outFile = stringFlag(args, 'out') ?? (tiny ? undefined : path.join(__dirname, `RESULTS-freshness-lag${load === 1 ? '' : `-${load}x`}.md`));
 
 function row(f: SimulationFigures): string {
@@ -49,6 +52,7 @@ function row(f: SimulationFigures): string {
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-freshness-lag-'));
+  if (keepState) process.stderr.write(`state folders (kept): ${root}/state-<scheduler>\n`);
   const projectDir = path.join(root, 'project');
   const { models, rawTables, dag } = generateFreshnessLagProject(projectDir, perDomain);
   // The best lag each arrival could have (freshness-lag-floor.ts): the same day for every scheduler.
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
       process.stderr.write(`${row(figures[figures.length - 1]!)}\n`);
     }
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    if (!keepState) fs.rmSync(root, { recursive: true, force: true });
   }
   const problems = figures.flatMap((f) => [
     ...(f.overlappingBuilds.length ? [`${f.scheduler}: ${f.overlappingBuilds.length} model builds overlapped another run's (${f.overlappingBuilds.slice(0, 3).map((o) => o.model).join(', ')})`] : []),
