@@ -42,7 +42,8 @@ export interface VirtualClock {
   uninstall(): Promise<void>;
 }
 
-const BUSY_RESOURCE = /^(FSReq|FileHandle|GetAddrInfoReqWrap|GetNameInfoReqWrap|TCPConnectWrap|PipeConnectWrap|ShutdownWrap|WriteWrap|Zlib)/;
+// CloseReq: a FileHandle closing (fs.promises.readFile ends with one; a loaded libuv pool can hold it for several turns).
+const BUSY_RESOURCE = /^(FSReq|FileHandle|CloseReq|GetAddrInfoReqWrap|GetNameInfoReqWrap|TCPConnectWrap|PipeConnectWrap|ShutdownWrap|WriteWrap|Zlib)/;
 
 /**
  * @example
