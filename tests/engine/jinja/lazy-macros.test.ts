@@ -4,8 +4,6 @@
  * `return()`, namespace dicts, errors and their lines; then every model and test of the realistic generator's project,
  * the demo dbt/ project and the packages' integration projects under ../shared/dbt-packages.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { generateRealisticProject } from '../../../bench/support/realistic-project';
@@ -13,7 +11,7 @@ import { MacroReturn, macroFileMarker, renderTemplate, useLazyMacros } from '../
 import type { Manifest } from '../../../src/engine/manifest';
 import { compileProject } from '../../../src/engine/project/compile-project';
 import { renderNodeSql } from '../../../src/engine/render/render-node';
-import { layOutSuite, PACKAGE_SUITES, packagesMissing } from '../../compat/support/package-suites';
+import { inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
 
 afterEach(() => useLazyMacros(true));
 
@@ -131,41 +129,14 @@ function expectSameCompile(dir: string): void {
 }
 
 describe('whole projects compile the same with lazy macros', () => {
-  const missing = packagesMissing();
-  const withPackages = missing ? test.skip : test;
-  if (missing) console.warn(`lazy-macros: package projects skipped: ${missing}`);
-
-  withPackages('the realistic generator\'s project (48 models, dbt_utils)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-lazy-realistic-'));
-    try {
+  testWithPackages('lazy-macros')('the realistic generator\'s project (48 models, dbt_utils)', () => {
+    inTempDir('landfall-lazy-realistic-', (dir) => {
       generateRealisticProject(dir, 48);
       expectSameCompile(dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  test('the demo project (dbt/)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-lazy-demo-'));
-    try {
-      fs.cpSync(path.resolve(__dirname, '../../../dbt'), dir, { recursive: true, filter: (src) => !['target', 'logs', '.landfall'].includes(path.basename(src)) });
-      expectSameCompile(dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test('the demo project (dbt/)', () => inDemoProjectCopy('landfall-lazy-demo-', expectSameCompile));
 
-  for (const suite of PACKAGE_SUITES) {
-    withPackages(`${suite.name}'s integration project`, () => {
-      const project = layOutSuite(suite, 'postgres://postgres:pw@127.0.0.1:5432/landfall', 'lazy');
-      const saved = { ...process.env };
-      Object.assign(process.env, project.env);
-      try {
-        expectSameCompile(project.dir);
-      } finally {
-        process.env = saved;
-        fs.rmSync(path.dirname(project.dir), { recursive: true, force: true });
-      }
-    }, 60_000);
-  }
+  testEachPackageProject('lazy-macros', 'lazy', expectSameCompile);
 });

@@ -5,7 +5,6 @@
  * ../shared/dbt-packages.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DBT_UTILS_DIR, generateRealisticProject, realisticModelFile } from '../../../bench/support/realistic-project';
 import { renderTemplate, useTemplateShapes } from '../../../src/engine/jinja/environment';
@@ -13,7 +12,7 @@ import { shapeOf } from '../../../src/engine/jinja/template-shape';
 import type { Manifest } from '../../../src/engine/manifest';
 import { compileProject } from '../../../src/engine/project/compile-project';
 import { renderNodeSql } from '../../../src/engine/render/render-node';
-import { layOutSuite, PACKAGE_SUITES, packagesMissing } from '../../compat/support/package-suites';
+import { inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
 
 afterEach(() => useTemplateShapes(true));
 
@@ -114,43 +113,16 @@ function expectSameCompile(dir: string): void {
 }
 
 describe('whole projects compile the same by shape', () => {
-  const missing = packagesMissing();
-  const withPackages = missing ? test.skip : test;
-  if (missing) console.warn(`template-shape: package projects skipped: ${missing}`);
-
-  withPackages('the realistic generator\'s project (48 models, dbt_utils)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-shape-realistic-'));
-    try {
+  testWithPackages('template-shape')('the realistic generator\'s project (48 models, dbt_utils)', () => {
+    inTempDir('landfall-shape-realistic-', (dir) => {
       generateRealisticProject(dir, 48);
       expect(fs.existsSync(path.join(dir, realisticModelFile(5)))).toBe(true);
       expect(fs.existsSync(DBT_UTILS_DIR)).toBe(true);
       expectSameCompile(dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  test('the demo project (dbt/)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-shape-demo-'));
-    try {
-      fs.cpSync(path.resolve(__dirname, '../../../dbt'), dir, { recursive: true, filter: (src) => !['target', 'logs', '.landfall'].includes(path.basename(src)) });
-      expectSameCompile(dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  test('the demo project (dbt/)', () => inDemoProjectCopy('landfall-shape-demo-', expectSameCompile));
 
-  for (const suite of PACKAGE_SUITES) {
-    withPackages(`${suite.name}'s integration project`, () => {
-      const project = layOutSuite(suite, 'postgres://postgres:pw@127.0.0.1:5432/landfall', 'shape');
-      const saved = { ...process.env };
-      Object.assign(process.env, project.env);
-      try {
-        expectSameCompile(project.dir);
-      } finally {
-        process.env = saved;
-        fs.rmSync(path.dirname(project.dir), { recursive: true, force: true });
-      }
-    }, 60_000);
-  }
+  testEachPackageProject('template-shape', 'shape', expectSameCompile);
 });

@@ -17,7 +17,7 @@ import { refsEphemeralModel, relationOfRef, renderNodeSql, varsOfNode } from '..
 import { findSource } from '../../../src/engine/manifest';
 import { printedRelation } from '../../../src/engine/render/parse-render-reuse';
 import { RelationRef } from '../../../src/engine/render/relation';
-import { layOutSuite, PACKAGE_SUITES, packagesMissing } from '../../compat/support/package-suites';
+import { inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
 
 const target = { name: 'dev', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
 const startedAt = new Date('2026-12-05T06:00:00Z');
@@ -168,36 +168,20 @@ function expectReusedEqualFresh(dir: string): { reused: number; models: number }
 }
 
 describe('whole projects: reused SQL is the compile render\'s', () => {
-  const missing = packagesMissing();
-  const withPackages = missing ? test.skip : test;
-
-  withPackages('the realistic generator\'s project (200 models, dbt_utils)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'landfall-reuse-realistic-'));
-    try {
+  testWithPackages('parse-render-reuse')('the realistic generator\'s project (200 models, dbt_utils)', () => {
+    inTempDir('landfall-reuse-realistic-', (dir) => {
       generateRealisticProject(dir, 200);
       const { reused: count, models } = expectReusedEqualFresh(dir);
       expect(models).toBe(200);
       expect(count).toBeGreaterThanOrEqual(199); // all but the first render, which defines the macros
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   test('the demo project (dbt/)', () => {
     expect(expectReusedEqualFresh(path.resolve(__dirname, '../../../dbt')).models).toBeGreaterThan(0);
   });
 
-  for (const suite of PACKAGE_SUITES) {
-    withPackages(`${suite.name}'s integration project`, () => {
-      const project = layOutSuite(suite, 'postgres://postgres:pw@127.0.0.1:5432/landfall', 'reuse');
-      const saved = { ...process.env };
-      Object.assign(process.env, project.env);
-      try {
-        expect(expectReusedEqualFresh(project.dir).reused).toBeGreaterThan(0);
-      } finally {
-        process.env = saved;
-        fs.rmSync(path.dirname(project.dir), { recursive: true, force: true });
-      }
-    }, 60_000);
-  }
+  testEachPackageProject('parse-render-reuse', 'reuse', (dir) => {
+    expect(expectReusedEqualFresh(dir).reused).toBeGreaterThan(0);
+  });
 });
