@@ -90,14 +90,18 @@ describe('run locks in DynamoDB (local endpoint)', () => {
     expect(await releaseRunLocks(arn('a'), options)).toEqual([]);
   });
 
-  it('never lets a late run-finished event free what a redrive of the same execution re-acquired', async () => {
+  /** Execution 'a', whose status and redrive count the test sets, and run locks that ask them. */
+  function redrivableExecution() {
     const redrives = new Map<string, number>();
     const reader = {
       statusOf: async (id: string) => statuses.get(id) ?? 'unknown',
       describe: async (id: string) => ({ status: statuses.get(id) ?? 'unknown', redriveCount: redrives.get(id) ?? 0 }),
     } as const;
-    const locks = new RunLocks({ ...options, executions: reader });
-    const execution = { arn: arn('a'), name: 'a' };
+    return { redrives, reader, locks: new RunLocks({ ...options, executions: reader }), execution: { arn: arn('a'), name: 'a' } };
+  }
+
+  it('never lets a late run-finished event free what a redrive of the same execution re-acquired', async () => {
+    const { redrives, reader, locks, execution } = redrivableExecution();
     statuses.set(arn('a'), 'running');
     await locks.acquire(['model.p.x'], execution);
     // Attempt 0 fails (closed); it is redriven before its status event is handled, and its re-plan takes the lock again.
@@ -117,13 +121,7 @@ describe('run locks in DynamoDB (local endpoint)', () => {
   });
 
   it('frees, when a redrive re-locks, what an earlier attempt locked and built (its own release came after the redrive began)', async () => {
-    const redrives = new Map<string, number>();
-    const reader = {
-      statusOf: async (id: string) => statuses.get(id) ?? 'unknown',
-      describe: async (id: string) => ({ status: statuses.get(id) ?? 'unknown', redriveCount: redrives.get(id) ?? 0 }),
-    } as const;
-    const locks = new RunLocks({ ...options, executions: reader });
-    const execution = { arn: arn('a'), name: 'a' };
+    const { redrives, locks, execution } = redrivableExecution();
     statuses.set(arn('a'), 'running');
     await locks.acquire(['model.p.built', 'model.p.crashed'], execution);
     // Attempt 0 crashes after building 'built'; the redrive starts before the close's release asks the status.
