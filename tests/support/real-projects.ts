@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { layOutSuite, PACKAGE_SUITES, packagesMissing } from '../compat/support/package-suites';
+import { compileProject } from '../../src/engine/project/compile-project';
+import type { Manifest } from '../../src/engine/manifest';
+import { renderNodeSql } from '../../src/engine/render/render-node';
 
 const DEMO_PROJECT = path.resolve(__dirname, '../../dbt');
 
@@ -52,4 +55,22 @@ export function testEachPackageProject(label: string, schema: string, check: (di
       }
     }, timeoutMs);
   }
+}
+
+const LOCAL_TARGET = { name: 'local', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
+
+/** The manifest (compile time left out) and every model's and test's SQL, rendered as `compile` and as an incremental run. */
+export function compileAndRenderEverything(dir: string): { manifest: unknown; sql: Record<string, string> } {
+  const manifest: Manifest = compileProject(dir, LOCAL_TARGET, path.join(dir, '.landfall', 'landfall-manifest.json'));
+  const sql: Record<string, string> = {};
+  for (const node of [...Object.values(manifest.models), ...Object.values(manifest.tests)]) {
+    for (const isIncremental of [false, true]) {
+      try {
+        sql[`${node.uniqueId} ${isIncremental}`] = renderNodeSql(manifest, node, { vars: manifest.vars, isIncremental, invocationId: 'x', runStartedAt: new Date(0) });
+      } catch (error) {
+        sql[`${node.uniqueId} ${isIncremental}`] = `error: ${(error as Error).message}`;
+      }
+    }
+  }
+  return { manifest: { ...manifest, compiledAt: undefined }, sql };
 }

@@ -4,14 +4,10 @@
  * `return()`, namespace dicts, errors and their lines; then every model and test of the realistic generator's project,
  * the demo dbt/ project and the packages' integration projects under ../shared/dbt-packages.
  */
-import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { generateRealisticProject } from '../../../bench/support/realistic-project';
 import { MacroReturn, macroFileMarker, renderTemplate, useLazyMacros } from '../../../src/engine/jinja/environment';
-import type { Manifest } from '../../../src/engine/manifest';
-import { compileProject } from '../../../src/engine/project/compile-project';
-import { renderNodeSql } from '../../../src/engine/render/render-node';
-import { inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
+import { compileAndRenderEverything, inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
 
 afterEach(() => useLazyMacros(true));
 
@@ -85,24 +81,11 @@ describe('a macro source compiled lazily', () => {
   });
 });
 
-const target = { name: 'local', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
-
-/** The manifest (compile time left out) and every model's and test's SQL, rendered as `compile` and as an incremental run. */
+/** compileAndRenderEverything with the macros compiled lazily or not. */
 function compileEverything(dir: string, lazy: boolean): { manifest: unknown; sql: Record<string, string> } {
   useLazyMacros(lazy);
   try {
-    const manifest: Manifest = compileProject(dir, target, path.join(dir, '.landfall', 'landfall-manifest.json'));
-    const sql: Record<string, string> = {};
-    for (const node of [...Object.values(manifest.models), ...Object.values(manifest.tests)]) {
-      for (const isIncremental of [false, true]) {
-        try {
-          sql[`${node.uniqueId} ${isIncremental}`] = renderNodeSql(manifest, node, { vars: manifest.vars, isIncremental, invocationId: 'x', runStartedAt: new Date(0) });
-        } catch (error) {
-          sql[`${node.uniqueId} ${isIncremental}`] = `error: ${(error as Error).message}`;
-        }
-      }
-    }
-    return { manifest: { ...manifest, compiledAt: undefined }, sql };
+    return compileAndRenderEverything(dir);
   } finally {
     useLazyMacros(true);
   }

@@ -9,10 +9,7 @@ import path from 'node:path';
 import { DBT_UTILS_DIR, generateRealisticProject, realisticModelFile } from '../../../bench/support/realistic-project';
 import { renderTemplate, useTemplateShapes } from '../../../src/engine/jinja/environment';
 import { shapeOf } from '../../../src/engine/jinja/template-shape';
-import type { Manifest } from '../../../src/engine/manifest';
-import { compileProject } from '../../../src/engine/project/compile-project';
-import { renderNodeSql } from '../../../src/engine/render/render-node';
-import { inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
+import { compileAndRenderEverything, inDemoProjectCopy, inTempDir, testEachPackageProject, testWithPackages } from '../../support/real-projects';
 
 afterEach(() => useTemplateShapes(true));
 
@@ -79,24 +76,11 @@ describe('templates compiled by shape', () => {
   });
 });
 
-const target = { name: 'local', type: 'postgres' as const, schema: 'analytics', database: 'dev' };
-
-/** The manifest (compile time left out) and every model's and test's SQL, rendered as `compile` and as an incremental run. */
+/** compileAndRenderEverything with templates compiled by shape or not. */
 function compileEverything(dir: string, shapes: boolean): { manifest: unknown; sql: Record<string, string> } {
   useTemplateShapes(shapes);
   try {
-    const manifest: Manifest = compileProject(dir, target, path.join(dir, '.landfall', 'landfall-manifest.json'));
-    const sql: Record<string, string> = {};
-    for (const node of [...Object.values(manifest.models), ...Object.values(manifest.tests)]) {
-      for (const isIncremental of [false, true]) {
-        try {
-          sql[`${node.uniqueId} ${isIncremental}`] = renderNodeSql(manifest, node, { vars: manifest.vars, isIncremental, invocationId: 'x', runStartedAt: new Date(0) });
-        } catch (error) {
-          sql[`${node.uniqueId} ${isIncremental}`] = `error: ${(error as Error).message}`;
-        }
-      }
-    }
-    return { manifest: { ...manifest, compiledAt: undefined }, sql };
+    return compileAndRenderEverything(dir);
   } finally {
     useTemplateShapes(true);
   }
